@@ -1,0 +1,1 @@
+"""Vern's core: the compliance record and the rules that judge it."""

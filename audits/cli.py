@@ -1,0 +1,207 @@
+"""The `vern` command line (DESIGN.md section 3).
+
+Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
+`--json` prints JSON only on stdout.
+"""
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from audits import clock, demo, findings, processors, runner, scheduler
+from audits.errors import VernError
+from audits.i18n import t
+from audits.runtime import Vern, database_path, open_vern
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+class VernGroup(click.Group):
+    """Turns a VernError anywhere below into a message and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except VernError as error:
+            click.echo(f"vern: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=VernGroup)
+@click.option("--db", metavar="PATH", help=f"Database file (default: $VERN_DB, else {database_path()}).")
+@click.option("--config", "config_path", metavar="PATH",
+              help="Configuration TOML (default: $VERN_CONFIG, else vern.toml beside the database).")
+@click.pass_context
+def cli(ctx, db, config_path):
+    """Vern: privacy-compliance audits and breach management."""
+    ctx.obj = {"db": db, "config": config_path}
+
+
+def _vern(ctx) -> Vern:
+    vern = ctx.obj.get("vern")
+    if vern is None:
+        vern = ctx.obj["vern"] = open_vern(ctx.obj["db"], ctx.obj["config"])
+        ctx.call_on_close(vern.close)
+    return vern
+
+
+@cli.command()
+@click.pass_context
+def init(ctx):
+    """Create the database (or bring its schema up to date)."""
+    vern = _vern(ctx)
+    click.echo(f"{vern.store.path}: schema version {vern.store.schema_version()}")
+
+
+@cli.command("demo")
+@click.pass_context
+def demo_command(ctx):
+    """Load the deterministic demo data (refuses a database with real data)."""
+    vern = _vern(ctx)
+    loaded = demo.load(vern.store)
+    click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors). "
+               "Run `vern checks run` to evaluate them.")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default from configuration: 8501).")
+@click.option("--address", help="Address to listen on (default from configuration: localhost).")
+@click.pass_context
+def serve(ctx, port, address):
+    """Run the dashboard and the scheduled checks in one process."""
+    from audits.serve import serve as run_server
+
+    vern = _vern(ctx)
+    ctx.obj["vern"] = None  # the server closes it when it stops
+    run_server(vern, port or vern.config.port, address or vern.config.address)
+
+
+# -- checks ---------------------------------------------------------------------
+@cli.group()
+def checks():
+    """List and run the compliance checks."""
+
+
+def _check_json(vern: Vern, check, last: dict | None) -> dict:
+    lang = vern.config.language
+    settings = vern.config.check(check.id)
+    return {
+        "id": check.id,
+        "title": check.title(lang),
+        "area": check.area,
+        "schedule": settings["schedule"],
+        "enabled": settings["enabled"],
+        "next_run": clock.iso_utc(scheduler.next_run(vern, check.id)),
+        "rules": [{"id": r.id, "severity": r.severity.value, "article": r.article} for r in check.rules],
+        "last_run": None if last is None else {
+            "id": last["id"], "status": last["status"], "trigger": last["trigger"],
+            "started_at": clock.iso_utc(last["started_at"]),
+            "finished_at": clock.iso_utc(last["finished_at"]),
+            "evidence_rows": last["evidence_rows"], "findings": last["findings"],
+            "error": last["error"],
+        },
+    }
+
+
+@checks.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def checks_list(ctx, as_json):
+    """Every installed check with its schedule, last and next run."""
+    vern = _vern(ctx)
+    latest = runner.latest(vern.store)
+    items = [_check_json(vern, check, latest.get(check.id)) for check in vern.checks.values()]
+    if as_json:
+        return _print_json(items)
+    for item in items:
+        last = item["last_run"]
+        last_text = f"{last['status']} {clock.show(clock.parse_instant(last['started_at']))}" if last else "never"
+        next_text = clock.show(clock.parse_instant(item["next_run"])) if item["next_run"] else "disabled"
+        click.echo(f"{item['id']:<14} {item['schedule']:<14} last: {last_text:<28} next: {next_text}  {item['title']}")
+
+
+@checks.command("run")
+@click.argument("check_ids", nargs=-1, metavar="[CHECK]...")
+@click.pass_context
+def checks_run(ctx, check_ids):
+    """Run checks now (all enabled ones when none is named)."""
+    vern = _vern(ctx)
+    unknown = [c for c in check_ids if c not in vern.checks]
+    if unknown:
+        raise VernError(f"no check {unknown[0]!r}; installed: {', '.join(vern.checks)}")
+    chosen = [vern.checks[c] for c in check_ids] or [
+        c for c in vern.checks.values() if vern.config.check(c.id)["enabled"]]
+    results = []
+    with click.progressbar(chosen, label="Running checks", file=sys.stderr,
+                           item_show_func=lambda c: c.id if c else "") as bar:
+        for check in bar:
+            results.append(runner.run(vern.store, vern.config, check, "cli"))
+    for result in results:
+        detail = result.error or f"{result.findings} findings from {result.evidence_rows} evidence rows"
+        click.echo(f"{result.check_id}: {result.status}: {detail}")
+    failed = [r.check_id for r in results if r.status != "succeeded"]
+    if failed:
+        raise VernError(f"{len(failed)} check(s) did not succeed: {', '.join(failed)}")
+
+
+# -- import ---------------------------------------------------------------------
+@cli.group("import")
+def import_group():
+    """Import evidence files (each file lands whole or not at all)."""
+
+
+@import_group.command("processors")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_context
+def import_processors(ctx, file):
+    """Replace the processor register with FILE (CSV)."""
+    vern = _vern(ctx)
+    count = processors.import_register(vern.store, file)
+    click.echo(f"{file}: imported {count} processors")
+
+
+# -- findings -------------------------------------------------------------------
+@cli.group("findings")
+def findings_group():
+    """List findings and record decisions on them."""
+
+
+@findings_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--check", "check_id", help="Only this check's findings.")
+@click.option("--status", type=click.Choice(findings.STATUSES), help="Only findings with this status.")
+@click.pass_context
+def findings_list(ctx, as_json, check_id, status):
+    """Findings, most severe first."""
+    vern = _vern(ctx)
+    lang = vern.config.language
+    rows = [findings.as_json(r, lang) for r in findings.listing(vern.store, check_id, status)]
+    if as_json:
+        return _print_json(rows)
+    for row in rows:
+        click.echo(f"{row['fingerprint']}  {row['severity']:<8} {row['status']:<13} {row['message']}")
+    click.echo(t("findings.count", lang, n=len(rows)), err=True)
+
+
+@findings_group.command("set-status")
+@click.argument("fingerprint")
+@click.argument("status", type=click.Choice(findings.DECISIONS))
+@click.option("--reason", default="", help="Why (required to accept a risk).")
+@click.option("--review-on", type=click.DateTime(["%Y-%m-%d"]), help="Review the decision by this date.")
+@click.option("--by", "actor", default="cli", show_default=True, help="Who decides.")
+@click.pass_context
+def findings_set_status(ctx, fingerprint, status, reason, review_on, actor):
+    """Acknowledge, resolve, accept the risk of, or reopen a finding."""
+    vern = _vern(ctx)
+    review: date | None = review_on.date() if review_on else None
+    row = findings.set_status(vern.store, fingerprint, status, actor, reason, review)
+    _print_json(findings.as_json(row, vern.config.language))
+
+
+def main() -> None:
+    cli(prog_name="vern")

@@ -1,0 +1,129 @@
+"""Configuration: one TOML file, every key with a default, bad values refused by name.
+
+Found at `--config`, else `VERN_CONFIG`, else `vern.toml` beside the database. Vern runs
+without one; data/vern.example.toml shows every key.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+
+from audits import clock
+from audits.errors import VernError
+from audits.i18n import LANGUAGES
+
+DEFAULTS: dict[str, Any] = {
+    "language": "nb",
+    "server": {"port": 8501, "address": "localhost"},
+    "scheduler": {"misfire_grace_seconds": 3600},
+    "inbox": {"path": ""},
+}
+# Every check accepts these; a check adds its own through `Check.settings`.
+CHECK_DEFAULTS: dict[str, Any] = {"enabled": True, "schedule": ""}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    language: str
+    port: int
+    address: str
+    misfire_grace_seconds: int
+    inbox: Path
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def check(self, check_id: str) -> dict[str, Any]:
+        return self.checks.get(check_id, {})
+
+
+def cron_trigger(expression: str) -> CronTrigger:
+    """A five-field crontab line, read in Oslo time."""
+    return CronTrigger.from_crontab(expression, timezone=clock.OSLO)
+
+
+def _checked(key: str, value: Any, default: Any) -> Any:
+    expected = type(default)
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise VernError(f"configuration key {key}: expected a whole number, got {value!r}")
+    if not isinstance(value, expected):
+        raise VernError(
+            f"configuration key {key}: expected {expected.__name__}, got {value!r}"
+        )
+    return value
+
+
+def _merge(section: dict, defaults: dict, prefix: str) -> dict:
+    unknown = sorted(set(section) - set(defaults))
+    if unknown:
+        raise VernError(f"configuration key {prefix}{unknown[0]}: unknown key")
+    return {
+        key: _checked(prefix + key, section.get(key, default), default)
+        for key, default in defaults.items()
+    }
+
+
+def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
+    """Read and validate the configuration. `checks` maps check id to the Check class."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise VernError(f"configuration file {path} does not exist") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise VernError(f"configuration file {path}: {error}") from None
+
+    check_sections = raw.pop("checks", {})
+    top = _merge(raw, DEFAULTS, "")
+    sections = {
+        name: _merge(top[name], DEFAULTS[name], name + ".")
+        for name in ("server", "scheduler", "inbox")
+    }
+    if top["language"] not in LANGUAGES:
+        raise VernError(f"configuration key language: must be one of {', '.join(LANGUAGES)}")
+    port = sections["server"]["port"]
+    if not 1 <= port <= 65535:
+        raise VernError(f"configuration key server.port: {port} is not a port number")
+    grace = sections["scheduler"]["misfire_grace_seconds"]
+    if grace < 1:
+        raise VernError("configuration key scheduler.misfire_grace_seconds: must be at least 1")
+
+    unknown = sorted(set(check_sections) - set(checks))
+    if unknown:
+        raise VernError(f"configuration key checks.{unknown[0]}: no check has that id")
+    check_settings = {}
+    for check_id, check in checks.items():
+        defaults = {**CHECK_DEFAULTS, "schedule": check.schedule, **check.settings}
+        merged = _merge(check_sections.get(check_id, {}), defaults, f"checks.{check_id}.")
+        try:
+            cron_trigger(merged["schedule"])
+        except ValueError as error:
+            raise VernError(
+                f"configuration key checks.{check_id}.schedule: {merged['schedule']!r} "
+                f"is not a crontab line ({error})"
+            ) from None
+        check_settings[check_id] = merged
+
+    inbox = Path(sections["inbox"]["path"]) if sections["inbox"]["path"] else database.parent / "inbox"
+    return Config(
+        path=path,
+        language=top["language"],
+        port=port,
+        address=sections["server"]["address"],
+        misfire_grace_seconds=grace,
+        inbox=inbox,
+        checks=check_settings,
+    )
+
+
+def locate(explicit: str | None, env: str | None, database: Path) -> Path | None:
+    """The configuration file in force, or None to run on defaults."""
+    if explicit:
+        return Path(explicit)
+    if env:
+        return Path(env)
+    beside = database.parent / "vern.toml"
+    return beside if beside.exists() else None

@@ -1,0 +1,69 @@
+"""Demo data shaped like the association in DESIGN.md, dated relative to the clock.
+
+Deterministic for a given clock (`VERN_NOW`). The evidence is written in its real
+export format and imported through the same code a real import uses.
+"""
+
+import csv
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from audits import clock, processors
+from audits.errors import VernError
+from audits.store import Store
+
+MARKER = "demo"
+
+
+def _processor_rows(today: date) -> list[dict[str, str]]:
+    def ago(days: int) -> str:
+        return (today - timedelta(days=days)).isoformat()
+
+    def ahead(days: int) -> str:
+        return (today + timedelta(days=days)).isoformat()
+
+    rows = [
+        # name, service, countries, mechanism, dpf, signed, expires, reviewed
+        ("Microsoft Ireland Operations Ltd", "Microsoft 365 (e-post og dokumenter)", "IE;NL;US",
+         "dpf", "yes", ago(900), "", ago(60)),
+        ("Google Cloud EMEA Ltd", "Google Workspace (e-post og dokumenter)", "IE;US",
+         "dpf", "yes", ago(1100), "", ago(430)),  # review overdue
+        ("SuperOffice AS", "CRM", "NO;DK", "none", "", ago(1500), ago(40), ago(200)),  # expired
+        ("Already On AS", "Medlemsregister (CRM)", "NO", "none", "", "", "", ""),  # no agreement
+        ("Amazon Web Services EMEA SARL", "Hosting (Irland)", "IE", "none", "",
+         ago(700), ahead(700), ago(100)),
+        ("Amazon Web Services, Inc.", "Hosting (USA)", "US", "scc2021", "yes",
+         ago(700), ahead(700), ago(100)),
+        ("The Rocket Science Group LLC (Mailchimp)", "Nyhetsbrev", "US",
+         "privacy_shield", "no", ago(2300), "", ago(300)),  # invalid mechanism
+        ("Zoom Communications Inc.", "Videomøter", "US", "dpf", "no",
+         ago(500), ahead(300), ago(90)),  # DPF claimed, not certified
+        ("Freshworks Inc.", "Kundestøtte", "US;IN", "none", "no",
+         ago(400), ahead(330), ago(30)),  # no mechanism for India
+        ("Vipps MobilePay AS", "Betaling av kontingent", "NO;DK;FI", "none", "",
+         ago(800), "", ago(150)),
+        ("Tripletex AS", "Regnskap", "NO", "none", "", ago(1200), "", ago(20)),
+    ]
+    return [dict(zip(processors.COLUMNS, row)) for row in rows]
+
+
+def load(store: Store) -> dict[str, int]:
+    """Replace the demo evidence. Refuses a database that holds real data."""
+    has_register = store.value("SELECT count(*) FROM processors") > 0
+    is_demo = store.value("SELECT value FROM settings WHERE key = 'dataset'") == MARKER
+    if has_register and not is_demo:
+        raise VernError(
+            f"{store.path} holds real data; the demo would overwrite it. "
+            "Point --db (or VERN_DB) at a new file for the demo."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        register = Path(folder) / "processors.csv"
+        with register.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=processors.COLUMNS)
+            writer.writeheader()
+            writer.writerows(_processor_rows(clock.today()))
+        loaded = processors.import_register(store, register)
+    with store.transaction() as tx:
+        tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
+    return {"processors": loaded}

@@ -1,0 +1,117 @@
+"""The processor register: who processes personal data for us, under which agreement
+(GDPR Art. 28(3)), and where the data go (Chapter V, Art. 44-49)."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from audits import clock
+from audits.csvfile import read_rows
+from audits.errors import InputError
+from audits.store import Store
+from audits.transfer_law import EEA, MECHANISMS
+
+COLUMNS = ("name", "service", "countries", "transfer_mechanism", "dpf_certified",
+           "dpa_signed_on", "dpa_expires_on", "last_reviewed_on")
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _countries(value: str) -> list[str]:
+    codes = [code.strip().upper() for code in value.split(";") if code.strip()]
+    if not codes:
+        raise ValueError("at least one country code is required (e.g. NO;IE)")
+    for code in codes:
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+            raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return list(dict.fromkeys(codes))
+
+
+def _mechanism(value: str) -> str:
+    if value not in MECHANISMS:
+        raise ValueError(f"{value!r} is not one of {', '.join(MECHANISMS)}")
+    return value
+
+
+def _yes_no(value: str) -> bool | None:
+    lowered = value.lower()
+    if lowered in ("", "yes", "no"):
+        return {"": None, "yes": True, "no": False}[lowered]
+    raise ValueError(f"{value!r} must be yes, no or empty")
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+PARSERS = {
+    "name": _required,
+    "service": str,
+    "countries": _countries,
+    "transfer_mechanism": _mechanism,
+    "dpf_certified": _yes_no,
+    "dpa_signed_on": _date,
+    "dpa_expires_on": _date,
+    "last_reviewed_on": _date,
+}
+
+
+def parse(path: Path) -> list[dict[str, Any]]:
+    """Every row checked; all problems reported together, naming line and field."""
+    problems, records, first_line = [], [], {}
+    for line, row in read_rows(path, COLUMNS):
+        record = {}
+        for field, parser in PARSERS.items():
+            try:
+                record[field] = parser(row[field])
+            except ValueError as error:
+                problems.append(f"line {line}, field {field}: {error}")
+        if len(record) != len(PARSERS):
+            continue
+        key = (record["name"], record["service"])
+        if key in first_line:
+            problems.append(f"line {line}, field name: {record['name']!r} with service "
+                            f"{record['service']!r} already appears on line {first_line[key]}")
+        first_line.setdefault(key, line)
+        records.append(record)
+    if problems:
+        raise InputError(str(path), problems)
+    return records
+
+
+def import_register(store: Store, path: Path) -> int:
+    """Replace the register with the file's contents, whole or not at all."""
+    records = parse(path)
+    now = clock.now()
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM processors")
+        tx.executemany(
+            "INSERT INTO processors (name, service, countries, transfer_mechanism, dpf_certified, "
+            "dpa_signed_on, dpa_expires_on, last_reviewed_on, source, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[*(r[c] for c in COLUMNS), path.name, now] for r in records])
+    return len(records)
+
+
+def subject(name: str, service: str) -> str:
+    return f"{name} – {service}" if service else name
+
+
+def register(store: Store) -> list[dict[str, Any]]:
+    rows = store.rows(
+        "SELECT name, service, countries, transfer_mechanism, dpf_certified, dpa_signed_on, "
+        "dpa_expires_on, last_reviewed_on, source, imported_at FROM processors ORDER BY name, service")
+    for row in rows:
+        row["outside_eea"] = [c for c in row["countries"] if c not in EEA]
+    return rows

@@ -1,0 +1,100 @@
+"""Runs checks and records every run, successful or not.
+
+One check that raises is recorded as failed with its error; the others still run.
+At most one instance of a check runs at a time, whoever starts it.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from audits import clock, findings
+from audits.checks import Check, CheckContext
+from audits.config import Config
+from audits.store import Store
+
+log = logging.getLogger(__name__)
+_running: dict[str, threading.Lock] = {}
+_guard = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    check_id: str
+    status: str  # succeeded | failed | busy
+    run_id: int | None = None
+    evidence_rows: int = 0
+    findings: int = 0
+    error: str | None = None
+
+
+def _lock_for(check_id: str) -> threading.Lock:
+    with _guard:
+        return _running.setdefault(check_id, threading.Lock())
+
+
+def context(store: Store, config: Config, check: type[Check]) -> CheckContext:
+    now = clock.now()
+    return CheckContext(
+        store=store,
+        settings=config.check(check.id),
+        now=now,
+        today=now.astimezone(clock.OSLO).date(),
+        inbox=config.inbox / check.id,
+    )
+
+
+def run(store: Store, config: Config, check: type[Check], trigger: str) -> RunResult:
+    lock = _lock_for(check.id)
+    if not lock.acquire(blocking=False):
+        return RunResult(check.id, "busy")
+    try:
+        return _run(store, config, check, trigger)
+    finally:
+        lock.release()
+
+
+def _run(store: Store, config: Config, check: type[Check], trigger: str) -> RunResult:
+    ctx = context(store, config, check)
+    with store.transaction() as tx:
+        run_id = tx.execute(
+            "INSERT INTO check_runs (check_id, trigger, started_at, status) "
+            "VALUES (?, ?, ?, 'running') RETURNING id", [check.id, trigger, clock.now()]
+        ).fetchone()[0]
+    instance = check()
+    try:
+        evidence = instance.collect(ctx)
+        found = list(instance.evaluate(ctx))  # read outside the write lock
+        with store.transaction() as tx:
+            count = findings.apply(tx, check, found, run_id, ctx.now)
+            tx.execute(
+                "UPDATE check_runs SET finished_at = ?, status = 'succeeded', evidence_rows = ?, "
+                "findings = ? WHERE id = ?", [clock.now(), evidence, count, run_id])
+        return RunResult(check.id, "succeeded", run_id, evidence, count)
+    except Exception as error:  # recorded, not raised: the other checks must still run
+        message = f"{type(error).__name__}: {error}"
+        log.warning("check %s run %s failed: %s", check.id, run_id, type(error).__name__)
+        with store.transaction() as tx:
+            tx.execute(
+                "UPDATE check_runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
+                [clock.now(), message, run_id])
+        return RunResult(check.id, "failed", run_id, error=message)
+
+
+def run_many(store: Store, config: Config, checks: list[type[Check]], trigger: str) -> list[RunResult]:
+    return [run(store, config, check, trigger) for check in checks]
+
+
+def history(store: Store, check_id: str | None = None, limit: int = 50) -> list[dict]:
+    where = "WHERE check_id = ? " if check_id else ""
+    params = [check_id] if check_id else []
+    return store.rows(
+        "SELECT id, check_id, trigger, started_at, finished_at, status, evidence_rows, "
+        f"findings, error FROM check_runs {where}ORDER BY id DESC LIMIT ?", [*params, limit])
+
+
+def latest(store: Store) -> dict[str, dict]:
+    """The latest run of every check that has run."""
+    rows = store.rows(
+        "SELECT * FROM check_runs QUALIFY row_number() OVER (PARTITION BY check_id ORDER BY id DESC) = 1")
+    return {row["check_id"]: row for row in rows}

@@ -1,0 +1,65 @@
+"""Checks on a schedule: one APScheduler BackgroundScheduler, in the serving process only.
+
+Late runs are coalesced into one and still run within the grace time (APScheduler's
+default of one second would silently skip them); a check missed while the server was
+down runs at start-up.
+"""
+
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from audits import clock, runner
+from audits.checks import Check
+from audits.config import cron_trigger
+from audits.runtime import Vern
+
+
+def job_id(check_id: str) -> str:
+    return f"check:{check_id}"
+
+
+def missed(vern: Vern, check: type[Check], now: datetime) -> bool:
+    """True when a scheduled time passed since the check last started (or it never ran)."""
+    last = runner.latest(vern.store).get(check.id)
+    if last is None:
+        return True
+    trigger = cron_trigger(vern.config.check(check.id)["schedule"])
+    due = trigger.get_next_fire_time(None, last["started_at"])
+    return due is not None and due <= now
+
+
+def start(vern: Vern) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=clock.OSLO,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": vern.config.misfire_grace_seconds,
+        },
+    )
+    now = datetime.now(clock.UTC)
+    for check in vern.checks.values():
+        settings = vern.config.check(check.id)
+        if not settings["enabled"]:
+            continue
+        extra = {"next_run_time": now} if missed(vern, check, now) else {}
+        scheduler.add_job(
+            runner.run, cron_trigger(settings["schedule"]),
+            args=(vern.store, vern.config, check, "schedule"),
+            id=job_id(check.id), name=check.id, replace_existing=True, **extra,
+        )
+    scheduler.start()
+    vern.scheduler = scheduler
+    return scheduler
+
+
+def next_run(vern: Vern, check_id: str) -> datetime | None:
+    """From the running scheduler when there is one, else from the schedule itself."""
+    settings = vern.config.check(check_id)
+    if not settings["enabled"]:
+        return None
+    if vern.scheduler is not None:
+        job = vern.scheduler.get_job(job_id(check_id))
+        return job.next_run_time if job else None
+    return cron_trigger(settings["schedule"]).get_next_fire_time(None, clock.now())

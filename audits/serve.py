@@ -1,0 +1,34 @@
+"""`vern serve`: one process owns the database, runs the scheduler and the dashboard.
+
+Streamlit's server is started inside this interpreter (streamlit.web.bootstrap), so the
+pages import the very store and scheduler opened here (DESIGN.md section 1).
+"""
+
+from pathlib import Path
+
+from audits import runtime, scheduler
+from audits.runtime import Vern
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def serve(vern: Vern, port: int, address: str) -> None:
+    from streamlit import config as streamlit_config
+    from streamlit.web import bootstrap
+
+    runtime.install(vern)
+    scheduler.start(vern)
+    flags = {
+        "server_port": port,
+        "server_address": address,
+        "server_headless": True,
+        "server_fileWatcherType": "none",
+        "browser_gatherUsageStats": False,
+        "client_toolbarMode": "viewer",
+    }
+    streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/
+    bootstrap.load_config_options(flag_options=flags)
+    try:
+        bootstrap.run(str(APP), False, [], flags)
+    finally:
+        vern.close()

@@ -1,0 +1,1 @@
+"""Vern's built-in checks, registered under the entry-point group `vern.checks`."""
