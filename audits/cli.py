@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from audits import clock, demo, findings, processors, runner, scheduler
+from audits import clock, demo, findings, overview, processors, runner
 from audits.errors import VernError
 from audits.i18n import t
 from audits.runtime import Vern, database_path, open_vern
@@ -87,17 +87,16 @@ def checks():
     """List and run the compliance checks."""
 
 
-def _check_json(vern: Vern, check, last: dict | None) -> dict:
-    lang = vern.config.language
-    settings = vern.config.check(check.id)
+def _check_json(item: dict, lang: str) -> dict:
+    last = item["last_run"]
     return {
-        "id": check.id,
-        "title": check.title(lang),
-        "area": check.area,
-        "schedule": settings["schedule"],
-        "enabled": settings["enabled"],
-        "next_run": clock.iso_utc(scheduler.next_run(vern, check.id)),
-        "rules": [{"id": r.id, "severity": r.severity.value, "article": r.article} for r in check.rules],
+        "id": item["id"],
+        "title": item["title"](lang),
+        "area": item["area"],
+        "schedule": item["schedule"],
+        "enabled": item["enabled"],
+        "next_run": clock.iso_utc(item["next_run"]),
+        "rules": [{"id": r.id, "severity": r.severity.value, "article": r.article} for r in item["rules"]],
         "last_run": None if last is None else {
             "id": last["id"], "status": last["status"], "trigger": last["trigger"],
             "started_at": clock.iso_utc(last["started_at"]),
@@ -114,15 +113,15 @@ def _check_json(vern: Vern, check, last: dict | None) -> dict:
 def checks_list(ctx, as_json):
     """Every installed check with its schedule, last and next run."""
     vern = _vern(ctx)
-    latest = runner.latest(vern.store)
-    items = [_check_json(vern, check, latest.get(check.id)) for check in vern.checks.values()]
+    items = overview.checks_status(vern)
     if as_json:
-        return _print_json(items)
+        return _print_json([_check_json(item, vern.config.language) for item in items])
     for item in items:
         last = item["last_run"]
-        last_text = f"{last['status']} {clock.show(clock.parse_instant(last['started_at']))}" if last else "never"
-        next_text = clock.show(clock.parse_instant(item["next_run"])) if item["next_run"] else "disabled"
-        click.echo(f"{item['id']:<14} {item['schedule']:<14} last: {last_text:<28} next: {next_text}  {item['title']}")
+        last_text = f"{last['status']} {clock.show(last['started_at'])}" if last else "never"
+        next_text = clock.show(item["next_run"]) if item["next_run"] else "disabled"
+        click.echo(f"{item['id']:<14} {item['schedule']:<14} last: {last_text:<28} "
+                   f"next: {next_text}  {item['title'](vern.config.language)}")
 
 
 @checks.command("run")

@@ -10,6 +10,7 @@ import pycountry
 from audits import clock
 from audits.csvfile import read_rows
 from audits.errors import InputError
+from audits.findings import UNHANDLED
 from audits.store import Store
 from audits.transfer_law import EEA, MECHANISMS
 
@@ -115,3 +116,11 @@ def register(store: Store) -> list[dict[str, Any]]:
     for row in rows:
         row["outside_eea"] = [c for c in row["countries"] if c not in EEA]
     return rows
+
+
+def open_findings_by_subject(store: Store) -> dict[str, int]:
+    """How many findings that still want work each processor has."""
+    rows = store.rows(
+        "SELECT subject, count(*) AS n FROM findings WHERE check_id = 'processors' "
+        "AND list_contains(?, status) GROUP BY subject", [list(UNHANDLED)])
+    return {row["subject"]: row["n"] for row in rows}

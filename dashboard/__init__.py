@@ -1,0 +1,1 @@
+"""Vern's Streamlit dashboard: a router and one small page per job. No SQL here."""

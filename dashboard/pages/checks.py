@@ -1,0 +1,38 @@
+"""Checks: schedule, run history, and run now."""
+
+import pandas as pd
+import streamlit as st
+
+from audits import overview, runner
+from dashboard.ui import lang, tr, vern, when
+
+st.title(tr("checks.title"))
+for item in overview.checks_status(vern()):
+    check = vern().checks[item["id"]]
+    with st.container(border=True):
+        st.subheader(item["title"](lang()))
+        st.caption(f"`{item['id']}` · {tr('checks.schedule')}: `{item['schedule']}` · "
+                   f"{tr('col.next_run')}: {when(item['next_run'])}")
+        st.markdown(" · ".join(f"`{r.id}` ({r.article})" for r in item["rules"]))
+        if st.button(tr("checks.run_now"), key=f"run-{item['id']}"):
+            with st.spinner(tr("run.running")):
+                result = runner.run(vern().store, vern().config, check, "manual")
+            if result.status == "busy":
+                st.warning(tr("checks.busy", check=item["id"]))
+            elif result.status == "failed":
+                st.error(result.error)
+            else:
+                st.success(tr("checks.ran", check=item["id"], status=tr("run.succeeded"),
+                              findings=result.findings))
+        history = runner.history(vern().store, item["id"], limit=20)
+        if history:
+            st.markdown(f"**{tr('checks.history')}**")
+            st.dataframe(pd.DataFrame([{
+                tr("col.started"): when(run["started_at"]),
+                tr("col.finished"): when(run["finished_at"]),
+                tr("col.status"): tr(f"run.{run['status']}"),
+                tr("col.trigger"): run["trigger"],
+                tr("col.evidence_rows"): run["evidence_rows"],
+                tr("col.run_findings"): run["findings"],
+                tr("col.error"): run["error"] or "",
+            } for run in history]), hide_index=True, width="stretch")

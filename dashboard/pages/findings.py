@@ -1,0 +1,87 @@
+"""Findings: filter, sort, read one in full, and record a decision with a reason."""
+
+import pandas as pd
+import streamlit as st
+
+from audits import findings
+from audits.checks import Severity
+from audits.errors import VernError
+from dashboard.ui import lang, tr, vern, when
+
+st.title(tr("findings.title"))
+checks = vern().checks
+
+left, middle, right, sort_column = st.columns(4)
+statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
+                            default=list(findings.UNHANDLED), format_func=lambda s: tr(f"status.{s}"))
+severities = middle.multiselect(tr("findings.filter_severity"), [s.value for s in Severity],
+                                format_func=lambda s: tr(f"severity.{s}"))
+check_ids = right.multiselect(tr("findings.filter_check"), list(checks),
+                              format_func=lambda c: checks[c].title(lang()))
+order = sort_column.selectbox(tr("findings.sort"), ("severity", "last_seen", "first_seen"),
+                              format_func=lambda c: tr(f"col.{c}"))
+
+rows = [
+    row for row in findings.listing(vern().store)
+    if (not statuses or row["status"] in statuses)
+    and (not severities or row["severity"] in severities)
+    and (not check_ids or row["check"] in check_ids)
+]
+if order != "severity":
+    rows.sort(key=lambda r: r[order], reverse=True)
+
+st.caption(tr("findings.count", n=len(rows)))
+if not rows:
+    st.info(tr("findings.none"))
+    st.stop()
+
+message = f"message_{lang()}"
+st.dataframe(
+    pd.DataFrame([{
+        tr("col.severity"): tr(f"severity.{r['severity']}"),
+        tr("col.status"): tr(f"status.{r['status']}"),
+        tr("col.message"): r[message],
+        tr("col.check"): r["check"],
+        tr("col.rule"): r["rule"],
+        tr("col.first_seen"): when(r["first_seen"]),
+        tr("col.last_seen"): when(r["last_seen"]),
+    } for r in rows]),
+    hide_index=True, width="stretch")
+
+st.subheader(tr("findings.detail"))
+by_key = {r["fingerprint"]: r for r in rows}
+key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message])
+finding = by_key[key]
+rule = checks[finding["check"]].rule(finding["rule"]) if finding["check"] in checks else None
+
+st.markdown(f"**{tr('severity.' + finding['severity'])} · {tr('status.' + finding['status'])}** "
+            f"· `{finding['fingerprint']}`")
+st.text(finding[message])
+if rule is not None:
+    st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")
+    st.markdown(f"**{tr('findings.remedy')}:** {rule.remedy(lang())}")
+if finding["status_reason"]:
+    st.caption(f"{tr('findings.reason')}: {finding['status_reason']}")
+
+with st.expander(tr("findings.history")):
+    st.dataframe(pd.DataFrame([{
+        tr("col.when"): when(e["happened_at"]), tr("col.actor"): e["actor"],
+        tr("col.change"): " → ".join(tr(f"status.{s}") for s in (e["from_status"], e["to_status"]) if s),
+        tr("findings.reason"): e["reason"] or "",
+    } for e in findings.history(vern().store, key)]), hide_index=True, width="stretch")
+
+if finding["status"] != "closed":
+    with st.form(f"decide-{key}"):
+        status = st.selectbox(tr("findings.set_status"), findings.DECISIONS,
+                              index=findings.DECISIONS.index(finding["status"]),
+                              format_func=lambda s: tr(f"status.{s}"))
+        reason = st.text_area(tr("findings.reason"))
+        review_on = st.date_input(tr("findings.review_on"), value=None)
+        if st.form_submit_button(tr("findings.save")):
+            try:
+                findings.set_status(vern().store, key, status, "dashboard", reason, review_on)
+            except VernError as error:
+                st.error(str(error))
+            else:
+                st.success(tr("findings.saved"))
+                st.rerun()

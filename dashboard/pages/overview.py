@@ -1,0 +1,53 @@
+"""Overview: open findings by severity and area, and how the checks are running."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits import overview
+from audits.checks import Severity
+from dashboard.ui import SEVERITY_COLOURS, lang, tr, vern, when
+
+st.title(tr("overview.title"))
+counts = overview.open_findings(vern())
+checks = overview.checks_status(vern())
+failed = [c for c in checks if c["last_run"] and c["last_run"]["status"] == "failed"]
+
+total = sum(row["n"] for row in counts)
+columns = st.columns(2 + len(Severity))
+columns[0].metric(tr("overview.open_findings"), total)
+for column, severity in zip(columns[1:], reversed(Severity)):
+    column.metric(tr(f"severity.{severity}"), sum(r["n"] for r in counts if r["severity"] == severity))
+columns[-1].metric(tr("overview.failed_runs"), len(failed))
+
+if counts:
+    frame = pd.DataFrame(counts)
+    frame["severity_label"] = frame["severity"].map(lambda s: tr(f"severity.{s}"))
+    frame["area_label"] = frame["area"].map(lambda a: tr(f"area.{a}"))
+    colours = {tr(f"severity.{s}"): c for s, c in SEVERITY_COLOURS.items()}
+    left, right = st.columns(2)
+    left.plotly_chart(
+        px.bar(frame, x="severity_label", y="n", color="severity_label", color_discrete_map=colours,
+               title=tr("overview.by_severity"), labels={"severity_label": "", "n": ""}),
+        width="stretch")
+    right.plotly_chart(
+        px.bar(frame, x="area_label", y="n", color="severity_label", color_discrete_map=colours,
+               title=tr("overview.by_area"), labels={"area_label": "", "severity_label": "", "n": ""}),
+        width="stretch")
+else:
+    st.success(tr("overview.no_findings"))
+
+st.subheader(tr("nav.checks"))
+st.dataframe(
+    pd.DataFrame([{
+        tr("col.title"): c["title"](lang()),
+        tr("overview.last_run"): (f"{tr('run.' + c['last_run']['status'])} {when(c['last_run']['started_at'])}"
+                                  if c["last_run"] else "—"),
+        tr("overview.next_run"): when(c["next_run"]),
+    } for c in checks]),
+    hide_index=True, width="stretch")
+
+if failed:
+    st.subheader(tr("overview.failed_list"))
+    for check in failed:
+        st.error(f"{check['title'](lang())}: {check['last_run']['error']}")

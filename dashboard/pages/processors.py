@@ -1,0 +1,30 @@
+"""The processor register: agreements, countries, transfer mechanisms, open findings."""
+
+import pandas as pd
+import streamlit as st
+
+from audits import processors
+from dashboard.ui import tr, vern
+
+st.title(tr("processors.title"))
+register = processors.register(vern().store)
+if not register:
+    st.info(tr("processors.none"))
+    st.stop()
+
+open_by_subject = processors.open_findings_by_subject(vern().store)
+st.caption(tr("processors.count", n=len(register)))
+st.dataframe(
+    pd.DataFrame([{
+        tr("col.name"): row["name"],
+        tr("col.service"): row["service"],
+        tr("col.countries"): ", ".join(row["countries"]),
+        tr("processors.outside_eea"): ", ".join(row["outside_eea"]),
+        tr("col.mechanism"): row["transfer_mechanism"],
+        tr("col.dpf"): {True: "✓", False: "✗", None: ""}[row["dpf_certified"]],
+        tr("col.dpa_signed_on"): row["dpa_signed_on"],
+        tr("col.dpa_expires_on"): row["dpa_expires_on"],
+        tr("col.last_reviewed_on"): row["last_reviewed_on"],
+        tr("col.findings"): open_by_subject.get(processors.subject(row["name"], row["service"]), 0),
+    } for row in register]),
+    hide_index=True, width="stretch")
