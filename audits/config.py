@@ -39,9 +39,38 @@ class Config:
         return self.checks.get(check_id, {})
 
 
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _crontab_weekdays(field: str) -> str:
+    """Crontab counts weekdays from Sunday = 0 (7 too); APScheduler 3 from Monday = 0.
+    Numbers are turned into day names so a line means what it means in crontab."""
+    out = []
+    for part in field.split(","):
+        base, _, step = part.partition("/")
+        if not any(ch.isdigit() for ch in base):
+            out.append(part)
+            continue
+        first, _, last = base.partition("-")
+        numbers = range(int(first), int(last or first) + 1, int(step or 1))
+        if not all(0 <= n <= 7 for n in numbers) or not numbers:
+            raise ValueError(f"day of week {part!r} is outside 0-7")
+        out.extend(WEEKDAYS[n] for n in numbers)
+    return ",".join(dict.fromkeys(out))
+
+
 def cron_trigger(expression: str) -> CronTrigger:
     """A five-field crontab line, read in Oslo time."""
-    return CronTrigger.from_crontab(expression, timezone=clock.OSLO)
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 fields, got {len(fields)}")
+    minute, hour, day, month, weekday = fields
+    try:
+        weekday = _crontab_weekdays(weekday)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
+                       timezone=clock.OSLO)
 
 
 def _checked(key: str, value: Any, default: Any) -> Any:

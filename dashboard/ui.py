@@ -35,3 +35,10 @@ def language_switch() -> None:
 def when(instant) -> str:
     """An instant as people in Oslo read it."""
     return clock.show(instant)
+
+
+def labels(prefix: str):
+    """A format_func for widgets: the language is fixed now, since Streamlit may call it
+    after the script run, when session state is out of reach."""
+    code = lang()
+    return lambda value: t(f"{prefix}.{value}", code)

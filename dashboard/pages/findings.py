@@ -6,20 +6,20 @@ import streamlit as st
 from audits import findings
 from audits.checks import Severity
 from audits.errors import VernError
-from dashboard.ui import lang, tr, vern, when
+from dashboard.ui import labels, lang, tr, vern, when
 
 st.title(tr("findings.title"))
 checks = vern().checks
 
 left, middle, right, sort_column = st.columns(4)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
-                            default=list(findings.UNHANDLED), format_func=lambda s: tr(f"status.{s}"))
+                            default=list(findings.UNHANDLED), format_func=labels("status"))
 severities = middle.multiselect(tr("findings.filter_severity"), [s.value for s in Severity],
-                                format_func=lambda s: tr(f"severity.{s}"))
-check_ids = right.multiselect(tr("findings.filter_check"), list(checks),
-                              format_func=lambda c: checks[c].title(lang()))
+                                format_func=labels("severity"))
+titles = {check_id: check.title(lang()) for check_id, check in checks.items()}
+check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get)
 order = sort_column.selectbox(tr("findings.sort"), ("severity", "last_seen", "first_seen"),
-                              format_func=lambda c: tr(f"col.{c}"))
+                              format_func=labels("col"))
 
 rows = [
     row for row in findings.listing(vern().store)
@@ -50,7 +50,8 @@ st.dataframe(
 
 st.subheader(tr("findings.detail"))
 by_key = {r["fingerprint"]: r for r in rows}
-key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message])
+messages = {k: r[message] for k, r in by_key.items()}
+key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get)
 finding = by_key[key]
 rule = checks[finding["check"]].rule(finding["rule"]) if finding["check"] in checks else None
 
@@ -74,7 +75,7 @@ if finding["status"] != "closed":
     with st.form(f"decide-{key}"):
         status = st.selectbox(tr("findings.set_status"), findings.DECISIONS,
                               index=findings.DECISIONS.index(finding["status"]),
-                              format_func=lambda s: tr(f"status.{s}"))
+                              format_func=labels("status"))
         reason = st.text_area(tr("findings.reason"))
         review_on = st.date_input(tr("findings.review_on"), value=None)
         if st.form_submit_button(tr("findings.save")):

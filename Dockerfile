@@ -1,0 +1,10 @@
+# Vern in one container: `vern serve` owns the database in the /app/data volume.
+# Back up the whole volume: the database AND its key files belong together.
+FROM python:3.11-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -e .
+ENV VERN_DB=/app/data/vern.duckdb
+VOLUME ["/app/data"]
+EXPOSE 8501
+CMD ["vern", "serve", "--address", "0.0.0.0", "--port", "8501"]

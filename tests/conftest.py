@@ -1,0 +1,97 @@
+"""Shared fixtures: a real DuckDB file per test, a fixed clock, the demo, the dashboard."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from audits import demo, runner, runtime
+from audits.runtime import open_vern
+
+ROOT = Path(__file__).resolve().parent.parent
+VERN = str(Path(sys.executable).parent / "vern")
+FIXED_NOW = "2026-11-24T12:00:00+01:00"
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch):
+    """A fresh database file; the clock fixed; no configuration from the environment."""
+    path = tmp_path / "vern.duckdb"
+    monkeypatch.setenv("VERN_DB", str(path))
+    monkeypatch.setenv("VERN_NOW", FIXED_NOW)
+    monkeypatch.delenv("VERN_CONFIG", raising=False)
+    yield path
+    runtime._current = None
+
+
+@pytest.fixture
+def vern(db_path):
+    opened = open_vern(str(db_path))
+    runtime.install(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_vern(vern):
+    """The demo loaded and every check run once."""
+    demo.load(vern.store)
+    runner.run_many(vern.store, vern.config, list(vern.checks.values()), "cli")
+    return vern
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def demo_server(db_path):
+    """`vern demo`, then `vern serve` as a user starts them: own processes, a free port.
+    No check has run: the server's scheduler must run them by itself."""
+    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+    port = free_port()
+    log_path = db_path.parent / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([VERN, "serve", "--port", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://localhost:{port}"
+        try:
+            _wait_healthy(url, process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail("vern serve did not start:\n" + log_path.read_text())
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page():
+    """Headless Debian Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(30_000)
+        yield tab
+        browser.close()

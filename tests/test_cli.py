@@ -1,0 +1,315 @@
+"""The real `vern` console script, run as a separate process against a temporary database.
+
+Exit status: 0 success, 1 a domain error with a message on stderr (never a traceback),
+2 bad usage. `--json` prints JSON only on stdout.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+VERN = Path(sys.executable).parent / "vern"
+NOW = "2026-06-15T12:00:00+02:00"  # Monday, noon in Oslo
+HEADER = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
+
+# What `vern demo` plants (audits/demo.py), as (rule, subject).
+PLANTED = {
+    ("dpa_review_overdue", "Google Cloud EMEA Ltd – Google Workspace (e-post og dokumenter)"),
+    ("dpa_expired", "SuperOffice AS – CRM"),
+    ("dpa_missing", "Already On AS – Medlemsregister (CRM)"),
+    ("transfer_invalid_mechanism", "The Rocket Science Group LLC (Mailchimp) – Nyhetsbrev"),
+    ("transfer_dpf_not_certified", "Zoom Communications Inc. – Videomøter"),
+    ("transfer_no_mechanism", "Freshworks Inc. – Kundestøtte"),
+}
+FINDING_FIELDS = {"fingerprint", "check", "rule", "subject", "severity", "status", "message",
+                  "first_seen", "last_seen"}
+
+
+def vern(db: Path, *args: str, now: str = NOW, config: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("VERN_DB", "VERN_CONFIG", "VERN_NOW")}
+    env["VERN_NOW"] = now
+    options = ["--db", str(db)] + (["--config", str(config)] if config else [])
+    return subprocess.run([str(VERN), *options, *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def domain_error(result: subprocess.CompletedProcess) -> str:
+    """Exit 1, a message on stderr, no traceback; the message."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("vern: ")
+    return result.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    """A database with the demo loaded and checked once, copied for every test."""
+    db = tmp_path_factory.mktemp("template") / "vern.duckdb"
+    ok(vern(db, "demo"))
+    ok(vern(db, "checks", "run"))
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    db = tmp_path / "vern.duckdb"
+    shutil.copy(demo_template, db)
+    return db
+
+
+def listed(db: Path, *filters: str) -> list[dict]:
+    result = ok(vern(db, "findings", "list", "--json", *filters))
+    return json.loads(result.stdout)
+
+
+# -- init, demo, checks run, findings list --------------------------------------------
+def test_init_creates_the_database_at_the_current_schema(tmp_path):
+    db = tmp_path / "sub" / "vern.duckdb"
+    result = ok(vern(db, "init"))
+    assert result.stdout == f"{db}: schema version 1\n"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (1,)
+    assert ok(vern(db, "init")).stdout == f"{db}: schema version 1\n"
+
+
+def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_path):
+    db = tmp_path / "vern.duckdb"
+    assert "11 processors" in ok(vern(db, "demo")).stdout
+    assert ok(vern(db, "checks", "run")).stdout == \
+        "processors: succeeded: 6 findings from 11 evidence rows\n"
+    rows = listed(db)
+    assert {(r["rule"], r["subject"]) for r in rows} == PLANTED
+    for row in rows:
+        assert FINDING_FIELDS <= set(row)
+        assert (row["check"], row["status"], row["first_seen"], row["last_seen"]) == \
+            ("processors", "open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
+        assert len(row["fingerprint"]) == 16
+    severities = {r["rule"]: r["severity"] for r in rows}
+    assert severities == {"dpa_review_overdue": "medium", "dpa_expired": "high", "dpa_missing": "high",
+                          "transfer_invalid_mechanism": "high", "transfer_dpf_not_certified": "high",
+                          "transfer_no_mechanism": "high"}
+    assert [r["severity"] for r in rows][-1] == "medium"  # most severe first
+
+
+def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
+    nb = {r["rule"]: r["message"] for r in listed(demo_db)}
+    assert nb["dpa_missing"] == ("Already On AS – Medlemsregister (CRM) behandler personopplysninger "
+                                 "uten signert databehandleravtale.")
+    config = tmp_path / "vern.toml"
+    config.write_text('language = "en"\n', encoding="utf-8")
+    en = {r["rule"]: r["message"] for r in listed(demo_db)}  # found beside the database
+    assert en["dpa_missing"] == ("Already On AS – Medlemsregister (CRM) processes personal data "
+                                 "without a signed processor agreement.")
+    assert en["dpa_expired"] == "The processor agreement with SuperOffice AS – CRM expired on 2026-05-06."
+    assert en["transfer_no_mechanism"] == (
+        "Freshworks Inc. – Kundestøtte transfers to US, IN, which has no adequacy decision, "
+        "with no transfer mechanism.")
+
+
+def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
+    result = ok(vern(demo_db, "findings", "list"))
+    assert len(result.stdout.splitlines()) == 6
+
+
+def test_findings_list_filters_by_status(demo_db):
+    target = next(r for r in listed(demo_db) if r["rule"] == "dpa_expired")
+    ok(vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged", "--reason", "Renewing"))
+    assert [(r["rule"], r["status"]) for r in listed(demo_db, "--status", "acknowledged")] == \
+        [("dpa_expired", "acknowledged")]
+    assert {(r["rule"], r["subject"]) for r in listed(demo_db, "--status", "open")} == \
+        PLANTED - {("dpa_expired", "SuperOffice AS – CRM")}
+    assert listed(demo_db, "--status", "closed") == []
+
+
+def test_findings_list_filters_by_check(demo_db):
+    assert {(r["rule"], r["subject"]) for r in listed(demo_db, "--check", "processors")} == PLANTED
+    assert listed(demo_db, "--check", "nosuch") == []
+
+
+def test_a_second_run_the_next_day_updates_last_seen_only(demo_db):
+    ok(vern(demo_db, "checks", "run", "processors", now="2026-06-16T12:00:00+02:00"))
+    rows = listed(demo_db)
+    assert {(r["rule"], r["subject"]) for r in rows} == PLANTED
+    assert {(r["first_seen"], r["last_seen"]) for r in rows} == \
+        {("2026-06-15T10:00:00Z", "2026-06-16T10:00:00Z")}
+
+
+# -- findings set-status --------------------------------------------------------------
+def test_set_status_with_reason_prints_the_finding(demo_db):
+    target = next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")
+    result = ok(vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged",
+                     "--reason", "Contract sent for signature", "--by", "ingrid"))
+    changed = json.loads(result.stdout)
+    assert (changed["fingerprint"], changed["status"], changed["status_reason"], changed["status_by"],
+            changed["status_at"]) == (target["fingerprint"], "acknowledged",
+                                      "Contract sent for signature", "ingrid", "2026-06-15T10:00:00Z")
+    assert next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")["status"] == "acknowledged"
+
+
+def test_set_status_risk_accepted_with_review_date(demo_db):
+    target = next(r for r in listed(demo_db) if r["rule"] == "transfer_no_mechanism")
+    result = ok(vern(demo_db, "findings", "set-status", target["fingerprint"][:8], "risk_accepted",
+                     "--reason", "Ends in August", "--review-on", "2026-08-31"))
+    changed = json.loads(result.stdout)
+    assert (changed["status"], changed["status_reason"], changed["review_on"]) == \
+        ("risk_accepted", "Ends in August", "2026-08-31")
+
+
+def test_set_status_risk_accepted_without_reason_is_refused(demo_db):
+    target = next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")
+    message = domain_error(vern(demo_db, "findings", "set-status", target["fingerprint"], "risk_accepted"))
+    assert "reason" in message
+    assert next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")["status"] == "open"
+
+
+def test_set_status_on_an_unknown_fingerprint_is_refused(demo_db):
+    assert "not found" in domain_error(vern(demo_db, "findings", "set-status", "ffffffff", "resolved"))
+
+
+# -- checks list / run ----------------------------------------------------------------
+def test_checks_list_json_before_any_run(tmp_path):
+    items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json")).stdout)
+    assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
+        [("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None)]
+
+
+def test_checks_list_json_after_a_run(demo_db):
+    [item] = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
+    assert (item["id"], item["schedule"], item["next_run"]) == \
+        ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
+    last = item["last_run"]
+    assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
+            last["evidence_rows"], last["findings"], last["error"]) == \
+        ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", 11, 6, None)
+
+
+def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
+    items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
+                               now="2026-01-15T07:00:00+01:00")).stdout)
+    assert items[0]["next_run"] == "2026-01-16T05:15:00Z"
+
+
+def test_schedule_from_configuration_is_shown(tmp_path):
+    config = tmp_path / "custom.toml"
+    config.write_text('[checks.processors]\nschedule = "0 7 * * 1"\n', encoding="utf-8")
+    [item] = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
+                                config=config)).stdout)
+    assert (item["schedule"], item["next_run"]) == ("0 7 * * 1", "2026-06-22T05:00:00Z")
+
+
+def test_checks_run_unknown_check_is_refused(demo_db):
+    message = domain_error(vern(demo_db, "checks", "run", "nosuch"))
+    assert "'nosuch'" in message and "processors" in message
+
+
+def test_checks_run_reports_a_failed_check_with_exit_1(demo_db, tmp_path):
+    inbox = tmp_path / "inbox" / "processors"
+    inbox.mkdir(parents=True)
+    (inbox / "broken.csv").write_text(HEADER + "\nAcme AS,,XX,none,,,,\n", encoding="utf-8")
+    result = vern(demo_db, "checks", "run")
+    message = domain_error(result)
+    assert "processors: failed: InputError" in result.stdout
+    assert "processors" in message
+
+
+# -- import processors ----------------------------------------------------------------
+def test_import_processors_good_file(tmp_path):
+    db = tmp_path / "vern.duckdb"
+    path = tmp_path / "register.csv"
+    path.write_text(HEADER + "\nAcme AS,Mail,NO;US,dpf,no,2026-01-01,,\n", encoding="utf-8")
+    assert ok(vern(db, "import", "processors", str(path))).stdout == f"{path}: imported 1 processors\n"
+    ok(vern(db, "checks", "run"))
+    assert {(r["rule"], r["subject"]) for r in listed(db)} == \
+        {("transfer_dpf_not_certified", "Acme AS – Mail")}
+
+
+def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "\nAcme AS,Mail,NO,none,,2026-01-01,,\nBeta AS,Mail,NO,none,,2026-02-30,,\n",
+                    encoding="utf-8")
+    message = domain_error(vern(demo_db, "import", "processors", str(path)))
+    assert str(path) in message and "line 3" in message and "dpa_signed_on" in message
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM processors").fetchone() == (11,)
+        assert con.execute("SELECT count(*) FROM processors WHERE name = 'Acme AS'").fetchone() == (0,)
+
+
+def test_import_processors_missing_file_is_a_domain_error(tmp_path):
+    path = tmp_path / "nowhere.csv"
+    message = domain_error(vern(tmp_path / "vern.duckdb", "import", "processors", str(path)))
+    assert str(path) in message
+
+
+# -- usage errors ---------------------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ("frobnicate",),
+    ("import", "processors"),
+    ("findings", "list", "--status", "bogus"),
+    ("findings", "set-status", "abc", "closed"),
+    ("findings", "set-status", "abc", "acknowledged", "--review-on", "31.08.2026"),
+    ("checks", "list", "--jsn"),
+])
+def test_bad_usage_exits_2(tmp_path, args):
+    result = vern(tmp_path / "vern.duckdb", *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- the database and the configuration -----------------------------------------------
+def test_database_newer_than_the_code_is_refused(tmp_path):
+    db = tmp_path / "vern.duckdb"
+    ok(vern(db, "init"))
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO schema_version VALUES (999, now())")
+    message = domain_error(vern(db, "findings", "list"))
+    assert "schema version 999" in message and "newer" in message
+
+
+@pytest.mark.parametrize("toml, key", [
+    ('language = "de"', "language"),
+    ('[checks.processors]\nschedule = "bad"', "checks.processors.schedule"),
+    ('colour = "blue"', "colour"),
+    ("[server]\nport = \"8501\"", "server.port"),
+])
+def test_bad_configuration_value_exits_1_naming_the_key(tmp_path, toml, key):
+    db = tmp_path / "vern.duckdb"
+    (tmp_path / "vern.toml").write_text(toml + "\n", encoding="utf-8")
+    message = domain_error(vern(db, "checks", "list"))
+    assert f"configuration key {key}" in message
+    assert not db.exists()  # refused before the store is opened
+
+
+def test_missing_explicit_configuration_file_exits_1(tmp_path):
+    message = domain_error(vern(tmp_path / "vern.duckdb", "init", config=tmp_path / "absent.toml"))
+    assert "absent.toml" in message
+
+
+def test_database_held_by_another_process_is_refused_with_a_clear_message(tmp_path):
+    db = tmp_path / "vern.duckdb"
+    ok(vern(db, "init"))
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "time.sleep(120)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        for args in (("init",), ("import", "processors", str(tmp_path / "x.csv")), ("checks", "run")):
+            message = domain_error(vern(db, *args))
+            assert "held by a running Vern server" in message
+            assert f"PID {holder.pid}" in message
+    finally:
+        holder.kill()
+        holder.wait()
+    ok(vern(db, "init"))  # free again once the holder is gone

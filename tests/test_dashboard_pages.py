@@ -1,0 +1,105 @@
+"""Each page through Streamlit's AppTest, on the demo data."""
+
+from streamlit.testing.v1 import AppTest
+
+from audits import findings, runner
+from pathlib import Path
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def app(page: str | None = None, lang: str = "nb") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_overview_counts_open_findings_by_severity(demo_vern):
+    at = app()
+    assert at.title[0].value == "Oversikt"
+    assert metric(at, "Åpne funn") == "6"
+    assert metric(at, "høy") == "5"
+    assert metric(at, "middels") == "1"
+    assert metric(at, "Feilede kjøringer (siste)") == "0"
+    checks = at.dataframe[0].value
+    assert checks.iloc[0]["Kontroll"] == "Databehandleravtaler og overføringer"
+    assert checks.iloc[0]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
+    assert checks.iloc[0]["Neste kjøring"] == "2026-11-25 06:15"
+
+
+def test_overview_in_english_names_a_failed_check(demo_vern, tmp_path):
+    broken = tmp_path / "inbox" / "processors"
+    broken.mkdir(parents=True)
+    (broken / "register.csv").write_text("name,service\nAcme,CRM\n")
+    runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
+    at = app(lang="en")
+    assert metric(at, "Failed runs (latest)") == "1"
+    assert any("missing column(s) countries" in e.value for e in at.error)
+
+
+def test_empty_database_overview_says_so(vern):
+    at = app(lang="en")
+    assert metric(at, "Open findings") == "0"
+    assert at.success[0].value == "No open findings."
+
+
+def test_findings_page_lists_and_filters(demo_vern):
+    at = app("findings", "en")
+    assert len(at.dataframe[0].value) == 6
+    at.multiselect[1].set_value(["medium"]).run()
+    table = at.dataframe[0].value
+    assert list(table["Rule"]) == ["dpa_review_overdue"]
+
+
+def test_findings_page_records_a_decision_with_reason(demo_vern):
+    at = app("findings", "en")
+    key = at.selectbox[1].value
+    at.selectbox[2].set_value("acknowledged")
+    at.text_area[0].input("Renewal under negotiation")
+    at.button[0].click().run()
+    assert not at.exception
+    row = findings.get(demo_vern.store, key)
+    assert (row["status"], row["status_reason"], row["status_by"]) == (
+        "acknowledged", "Renewal under negotiation", "dashboard")
+
+
+def test_findings_page_refuses_risk_acceptance_without_reason(demo_vern):
+    at = app("findings", "en")
+    key = at.selectbox[1].value
+    at.selectbox[2].set_value("risk_accepted")
+    at.button[0].click().run()
+    assert "written reason" in at.error[0].value
+    assert findings.get(demo_vern.store, key)["status"] == "open"
+
+
+def test_processor_register_page(demo_vern):
+    at = app("processors", "en")
+    table = at.dataframe[0].value
+    assert len(table) == 11
+    already_on = table[table["Name"] == "Already On AS"].iloc[0]
+    assert already_on["Open findings"] == 1
+    freshworks = table[table["Name"] == "Freshworks Inc."].iloc[0]
+    assert freshworks["Outside the EEA"] == "US, IN"
+
+
+def test_processor_page_explains_an_empty_register(vern):
+    at = app("processors", "en")
+    assert "vern import processors" in at.info[0].value
+
+
+def test_checks_page_runs_a_check_now(demo_vern):
+    at = app("checks", "en")
+    assert "15 6 * * *" in at.caption[0].value
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "processors: succeeded, 6 findings"
+    assert runner.history(demo_vern.store, "processors")[0]["trigger"] == "manual"

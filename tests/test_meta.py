@@ -1,0 +1,34 @@
+"""Conventions that keep the project honest about itself."""
+
+from pathlib import Path
+
+from audits import registry
+from audits.i18n import CATALOGUE
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+def test_every_installed_check_is_valid_and_every_rule_cites_an_article():
+    checks = registry.installed()
+    assert "processors" in checks
+    for check in checks.values():
+        for rule in check.rules:
+            assert rule.article.startswith("Art."), (check.id, rule.id)
+            assert rule.title.nb and rule.title.en and rule.remedy.nb and rule.remedy.en
+
+
+def test_every_rule_has_a_test_that_names_it():
+    test_text = "\n".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != "test_meta.py")
+    untested = [f"{c.id}.{r.id}" for c in registry.installed().values() for r in c.rules
+                if f'"{r.id}"' not in test_text]
+    assert untested == []
+
+
+def test_every_catalogue_key_used_by_the_dashboard_exists():
+    import re
+
+    used = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        used |= set(re.findall(r'tr\("([a-z_]+\.[a-z_]+)"', path.read_text()))
+    assert used and used <= set(CATALOGUE)

@@ -1,0 +1,229 @@
+"""Importing the processor register: good files land whole; a bad file is refused with
+file, line and field named, and the register stays exactly as it was."""
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from audits.errors import InputError
+from audits.processors import import_register, register
+from audits.store import Store
+
+HEADER = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
+GOOD = HEADER + """
+Microsoft Ireland Operations Ltd,Microsoft 365,IE;NL;US,dpf,yes,2024-01-10,,2026-04-01
+SuperOffice AS,CRM,no;dk,none,,2021-05-01,2026-05-06,2025-11-27
+Already On AS,,NO,none,,,,
+"""
+NOW = "2026-06-15T12:00:00+02:00"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERN_NOW", NOW)
+    opened = Store(tmp_path / "vern.duckdb")
+    yield opened
+    opened.close()
+
+
+def write(tmp_path: Path, text: str, name: str = "register.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def loaded(store, tmp_path):
+    """A register already holding the good file, to prove a bad import changes nothing."""
+    assert import_register(store, write(tmp_path, GOOD, "good.csv")) == 3
+    return register(store)
+
+
+# -- good files -----------------------------------------------------------------------
+def test_good_file_imports_every_row_with_its_values(store, tmp_path):
+    assert import_register(store, write(tmp_path, GOOD)) == 3
+    imported = datetime(2026, 6, 15, 10, tzinfo=timezone.utc)
+    assert register(store) == [
+        {"name": "Already On AS", "service": "", "countries": ["NO"], "transfer_mechanism": "none",
+         "dpf_certified": None, "dpa_signed_on": None, "dpa_expires_on": None,
+         "last_reviewed_on": None, "source": "register.csv", "imported_at": imported,
+         "outside_eea": []},
+        {"name": "Microsoft Ireland Operations Ltd", "service": "Microsoft 365",
+         "countries": ["IE", "NL", "US"], "transfer_mechanism": "dpf", "dpf_certified": True,
+         "dpa_signed_on": date(2024, 1, 10), "dpa_expires_on": None,
+         "last_reviewed_on": date(2026, 4, 1), "source": "register.csv", "imported_at": imported,
+         "outside_eea": ["US"]},
+        {"name": "SuperOffice AS", "service": "CRM", "countries": ["NO", "DK"],
+         "transfer_mechanism": "none", "dpf_certified": None, "dpa_signed_on": date(2021, 5, 1),
+         "dpa_expires_on": date(2026, 5, 6), "last_reviewed_on": date(2025, 11, 27),
+         "source": "register.csv", "imported_at": imported, "outside_eea": []},
+    ]
+
+
+def test_semicolon_delimited_file_with_byte_order_mark_is_accepted(store, tmp_path):
+    text = HEADER.replace(",", ";") + "\n" + \
+        'Google Cloud EMEA Ltd;Workspace;"IE;US";dpf;Yes;2023-03-01;;2025-04-11\n' \
+        "Tripletex AS;Regnskap;NO;none;no;2022-01-01;;2026-05-26\n"
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+
+    assert import_register(store, path) == 2
+    assert [(r["name"], r["countries"], r["dpf_certified"]) for r in register(store)] == [
+        ("Google Cloud EMEA Ltd", ["IE", "US"], True),
+        ("Tripletex AS", ["NO"], False),
+    ]
+
+
+def test_spaces_and_repeated_countries_are_tidied(store, tmp_path):
+    path = write(tmp_path, HEADER + '\n Acme AS , Mail ," us ; ie;US; ", scc2021 ,, 2026-01-01 ,,\n')
+    assert import_register(store, path) == 1
+    [only] = register(store)
+    assert (only["name"], only["service"], only["countries"], only["transfer_mechanism"],
+            only["dpa_signed_on"]) == ("Acme AS", "Mail", ["US", "IE"], "scc2021", date(2026, 1, 1))
+
+
+def test_blank_lines_are_skipped(store, tmp_path):
+    assert import_register(store, write(tmp_path, GOOD + "\n,,,,,,,\n\n")) == 3
+
+
+def test_a_new_import_replaces_the_register(store, tmp_path, loaded):
+    path = write(tmp_path, HEADER + "\nTripletex AS,Regnskap,NO,none,,2022-01-01,,\n", "new.csv")
+    assert import_register(store, path) == 1
+    assert [(r["name"], r["source"]) for r in register(store)] == [("Tripletex AS", "new.csv")]
+
+
+def test_the_same_file_can_be_imported_twice(store, tmp_path, loaded):
+    assert import_register(store, tmp_path / "good.csv") == 3
+    assert register(store) == loaded
+
+
+# -- bad files: refused whole, register unchanged -----------------------------------------
+def refused(store: Store, path: Path, before: list) -> InputError:
+    with pytest.raises(InputError) as caught:
+        import_register(store, path)
+    assert register(store) == before, "a refused file must change nothing"
+    assert str(path) in str(caught.value)
+    assert "nothing was imported" in str(caught.value)
+    return caught.value
+
+
+def only_problem(error: InputError) -> str:
+    assert len(error.problems) == 1, error.problems
+    return error.problems[0]
+
+
+def test_missing_column_is_named(store, tmp_path, loaded):
+    text = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,last_reviewed_on\n" \
+           "Acme AS,Mail,NO,none,,2026-01-01,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 1" in problem and "dpa_expires_on" in problem
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "15.06.2026", "2026-6-1", "yesterday"])
+def test_bad_date_names_line_and_field(store, tmp_path, loaded, value):
+    text = GOOD + f"Acme AS,Mail,NO,none,,{value},,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 5" in problem and "field dpa_signed_on" in problem and repr(value) in problem
+
+
+def test_unknown_mechanism_names_line_and_field(store, tmp_path, loaded):
+    text = GOOD + "Acme AS,Mail,US,sccs,,2026-01-01,,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 5" in problem and "field transfer_mechanism" in problem and "'sccs'" in problem
+
+
+@pytest.mark.parametrize("countries, bad", [("XX", "XX"), ("NO;UK", "UK"), ("NOR", "NOR"), ("N", "N")])
+def test_unknown_country_code_names_line_field_and_code(store, tmp_path, loaded, countries, bad):
+    text = HEADER + f"\nAcme AS,Mail,NO,none,,2026-01-01,,\nBeta AS,Mail,{countries},none,,2026-01-01,,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 3" in problem and "field countries" in problem and repr(bad) in problem
+
+
+def test_empty_countries_is_refused(store, tmp_path, loaded):
+    text = HEADER + "\nAcme AS,Mail,,none,,2026-01-01,,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 2" in problem and "field countries" in problem
+
+
+@pytest.mark.parametrize("value", ["ja", "true", "1", "maybe"])
+def test_bad_dpf_certified_names_line_and_field(store, tmp_path, loaded, value):
+    text = HEADER + f"\nAcme AS,Mail,US,dpf,{value},2026-01-01,,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 2" in problem and "field dpf_certified" in problem and repr(value) in problem
+
+
+def test_empty_name_names_line_and_field(store, tmp_path, loaded):
+    text = HEADER + "\nAcme AS,Mail,NO,none,,2026-01-01,,\n  ,Mail,NO,none,,2026-01-01,,\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 3" in problem and "field name" in problem
+
+
+def test_duplicate_name_and_service_names_both_lines(store, tmp_path, loaded):
+    text = HEADER + ("\nAcme AS,Mail,NO,none,,2026-01-01,,"
+                     "\nAcme AS,CRM,NO,none,,2026-01-01,,"
+                     "\nAcme AS,Mail,SE,none,,2026-02-01,,\n")
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 4" in problem and "field name" in problem and "line 2" in problem
+
+
+def test_every_problem_in_the_file_is_reported_together(store, tmp_path, loaded):
+    text = HEADER + ("\nAcme AS,Mail,XX,none,,2026-01-01,,"
+                     "\nBeta AS,Mail,NO,nope,,2026-13-01,,\n")
+    error = refused(store, write(tmp_path, text), loaded)
+    assert len(error.problems) == 3
+    assert ["line 2, field countries", "line 3, field transfer_mechanism", "line 3, field dpa_signed_on"] \
+        == [p.split(":")[0] for p in error.problems]
+
+
+def test_row_with_more_fields_than_columns_is_refused(store, tmp_path, loaded):
+    text = HEADER + "\nAcme AS,Mail,NO,none,,2026-01-01,,,extra\n"
+    problem = only_problem(refused(store, write(tmp_path, text), loaded))
+    assert "line 2" in problem
+
+
+def test_empty_file_is_refused(store, tmp_path, loaded):
+    problem = only_problem(refused(store, write(tmp_path, ""), loaded))
+    assert "empty" in problem
+
+
+def test_whitespace_only_file_is_refused(store, tmp_path, loaded):
+    problem = only_problem(refused(store, write(tmp_path, " \n\n  \n"), loaded))
+    assert "empty" in problem
+
+
+def test_header_only_file_is_refused(store, tmp_path, loaded):
+    problem = only_problem(refused(store, write(tmp_path, HEADER + "\n"), loaded))
+    assert "no rows" in problem
+
+
+def test_non_utf8_file_is_refused(store, tmp_path, loaded):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\nKundestøtte AS,Mail,NO,none,,2026-01-01,,\n").encode("latin-1"))
+    problem = only_problem(refused(store, path, loaded))
+    assert "not UTF-8" in problem
+
+
+def test_binary_file_is_refused(store, tmp_path, loaded):
+    path = tmp_path / "register.csv"
+    path.write_bytes(b"name\x00service\x00\n")
+    problem = only_problem(refused(store, path, loaded))
+    assert "NUL" in problem
+
+
+def test_missing_file_is_refused(store, tmp_path, loaded):
+    problem = only_problem(refused(store, tmp_path / "nowhere.csv", loaded))
+    assert "cannot read" in problem and "No such file" in problem
+
+
+def test_directory_instead_of_file_is_refused(store, tmp_path, loaded):
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    problem = only_problem(refused(store, folder, loaded))
+    assert "cannot read" in problem
+
+
+def test_bad_file_into_an_empty_register_imports_nothing(store, tmp_path):
+    text = HEADER + "\nAcme AS,Mail,NO,none,,2026-01-01,,\nBeta AS,Mail,NO,none,,not-a-date,,\n"
+    refused(store, write(tmp_path, text), [])
+    assert store.value("SELECT count(*) FROM processors") == 0
