@@ -60,6 +60,10 @@ class Check:
     settings: ClassVar[dict[str, Any]] = {}
     rules: ClassVar[tuple[Rule, ...]]
 
+    @classmethod
+    def check_settings(cls, settings: dict[str, Any]) -> None:
+        """Refuse a bad setting with ValueError("key: why"); types are checked already."""
+
     def collect(self, ctx: CheckContext) -> int:
         """Load new evidence in one transaction; return the evidence rows read."""
         return 0

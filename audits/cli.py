@@ -5,6 +5,7 @@ Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
 """
 
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -137,6 +138,7 @@ def checks_run(ctx, check_ids):
         c for c in vern.checks.values() if vern.config.check(c.id)["enabled"]]
     results = []
     with click.progressbar(chosen, label="Running checks", file=sys.stderr,
+                           hidden=not sys.stderr.isatty(),
                            item_show_func=lambda c: c.id if c else "") as bar:
         for check in bar:
             results.append(runner.run(vern.store, vern.config, check, "cli"))
@@ -203,4 +205,6 @@ def findings_set_status(ctx, fingerprint, status, reason, review_on, actor):
 
 
 def main() -> None:
+    # Each command prints its own results; the runner's log lines are for `vern serve`.
+    logging.getLogger("audits").setLevel(logging.ERROR)
     cli(prog_name="vern")

@@ -73,18 +73,20 @@ def cron_trigger(expression: str) -> CronTrigger:
                        timezone=clock.OSLO)
 
 
+KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a table"}
+
+
 def _checked(key: str, value: Any, default: Any) -> Any:
     expected = type(default)
-    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise VernError(f"configuration key {key}: expected a whole number, got {value!r}")
-    if not isinstance(value, expected):
-        raise VernError(
-            f"configuration key {key}: expected {expected.__name__}, got {value!r}"
-        )
+    wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
+    if wrong_int or not isinstance(value, expected):
+        raise VernError(f"configuration key {key}: expected {KINDS[expected]}, got {value!r}")
     return value
 
 
-def _merge(section: dict, defaults: dict, prefix: str) -> dict:
+def _merge(section: Any, defaults: dict, prefix: str) -> dict:
+    if not isinstance(section, dict):
+        raise VernError(f"configuration key {prefix.rstrip('.') or 'file'}: expected a table")
     unknown = sorted(set(section) - set(defaults))
     if unknown:
         raise VernError(f"configuration key {prefix}{unknown[0]}: unknown key")
@@ -105,7 +107,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise VernError(f"configuration file {path}: {error}") from None
 
-    check_sections = raw.pop("checks", {})
+    check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
     top = _merge(raw, DEFAULTS, "")
     sections = {
         name: _merge(top[name], DEFAULTS[name], name + ".")
@@ -120,13 +122,14 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     if grace < 1:
         raise VernError("configuration key scheduler.misfire_grace_seconds: must be at least 1")
 
-    unknown = sorted(set(check_sections) - set(checks))
-    if unknown:
-        raise VernError(f"configuration key checks.{unknown[0]}: no check has that id")
     check_settings = {}
     for check_id, check in checks.items():
         defaults = {**CHECK_DEFAULTS, "schedule": check.schedule, **check.settings}
-        merged = _merge(check_sections.get(check_id, {}), defaults, f"checks.{check_id}.")
+        merged = _merge(check_sections[check_id], defaults, f"checks.{check_id}.")
+        try:
+            check.check_settings(merged)
+        except ValueError as error:
+            raise VernError(f"configuration key checks.{check_id}.{error}") from None
         try:
             cron_trigger(merged["schedule"])
         except ValueError as error:

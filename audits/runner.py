@@ -70,6 +70,7 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str) -> RunR
             tx.execute(
                 "UPDATE check_runs SET finished_at = ?, status = 'succeeded', evidence_rows = ?, "
                 "findings = ? WHERE id = ?", [clock.now(), evidence, count, run_id])
+        log.info("check %s run %s: %s findings from %s evidence rows", check.id, run_id, count, evidence)
         return RunResult(check.id, "succeeded", run_id, evidence, count)
     except Exception as error:  # recorded, not raised: the other checks must still run
         message = f"{type(error).__name__}: {error}"

@@ -4,6 +4,7 @@ Streamlit's server is started inside this interpreter (streamlit.web.bootstrap),
 pages import the very store and scheduler opened here (DESIGN.md section 1).
 """
 
+import logging
 from pathlib import Path
 
 from audits import runtime, scheduler
@@ -16,6 +17,9 @@ def serve(vern: Vern, port: int, address: str) -> None:
     from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
 
+    # The server's log says which check ran and which failed (never the data it read).
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("audits").setLevel(logging.INFO)
     runtime.install(vern)
     scheduler.start(vern)
     flags = {

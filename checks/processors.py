@@ -82,6 +82,11 @@ class ProcessorsCheck(Check):
     settings = {"review_months": 12}
     rules = RULES
 
+    @classmethod
+    def check_settings(cls, settings: dict) -> None:
+        if settings["review_months"] < 1:
+            raise ValueError("review_months: must be at least 1")
+
     def collect(self, ctx: CheckContext) -> int:
         """Import registers dropped into the inbox, oldest first; the newest wins."""
         for path in sorted(ctx.inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
