@@ -6,11 +6,12 @@ organisation's own alike. `collect()` reads evidence into the store in one trans
 travel with the check, so the adviser and the board read why a finding matters.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from audits.i18n import Text
 from audits.store import Store

@@ -5,12 +5,12 @@ instant with offset) freezes the clock so tests and demos are reproducible.
 """
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from audits.errors import VernError
 
-UTC = timezone.utc
+UTC = UTC
 OSLO = ZoneInfo("Europe/Oslo")
 
 

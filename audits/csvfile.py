@@ -20,7 +20,8 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(source, [f"byte {error.start}: not UTF-8 text"]) from None
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise InputError(source, [f"line {line}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
     if "\x00" in text:
         raise InputError(source, ["contains NUL bytes: not a text file"])
     if not text.strip():

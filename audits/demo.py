@@ -45,7 +45,7 @@ def _processor_rows(today: date) -> list[dict[str, str]]:
          ago(800), "", ago(150)),
         ("Tripletex AS", "Regnskap", "NO", "none", "", ago(1200), "", ago(20)),
     ]
-    return [dict(zip(processors.COLUMNS, row)) for row in rows]
+    return [dict(zip(processors.COLUMNS, row, strict=True)) for row in rows]
 
 
 def load(store: Store) -> dict[str, int]:

@@ -7,8 +7,9 @@ its check is closed by Vern; one that comes back is reopened. The adviser's deci
 """
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 

@@ -1,6 +1,7 @@
 """The processor register: who processes personal data for us, under which agreement
 (GDPR Art. 28(3)), and where the data go (Chapter V, Art. 44-49)."""
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ def _date(value: str) -> date | None:
     if not value:
         return None
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
@@ -38,6 +41,7 @@ def _countries(value: str) -> list[str]:
 
 
 def _mechanism(value: str) -> str:
+    value = value.lower()
     if value not in MECHANISMS:
         raise ValueError(f"{value!r} is not one of {', '.join(MECHANISMS)}")
     return value

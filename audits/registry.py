@@ -32,7 +32,7 @@ def validate(name: str, check: type) -> None:
     try:
         cron_trigger(check.schedule)
     except ValueError as error:
-        raise VernError(f"{where}: schedule {check.schedule!r} is not a crontab line ({error})")
+        raise VernError(f"{where}: schedule {check.schedule!r} is not a crontab line ({error})") from None
 
 
 @cache

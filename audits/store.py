@@ -9,10 +9,11 @@ fetched completely.
 
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 
@@ -53,7 +54,11 @@ class Store:
             raise VernError(f"Cannot open the database {self.path}: {error}") from None
         self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._write_lock = threading.RLock()
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._con.close()
+            raise
 
     # -- reading ---------------------------------------------------------------
     def rows(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
@@ -61,7 +66,7 @@ class Store:
         try:
             result = cursor.execute(sql, params)
             names = [d[0] for d in result.description]
-            return [dict(zip(names, row)) for row in result.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
         finally:
             cursor.close()
 

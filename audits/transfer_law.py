@@ -15,9 +15,10 @@ SOURCES = (
     "clauses had to be replaced by 27 December 2022)",
 )
 
-EU = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU".split()
-)
+EU = frozenset({
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+})
 EEA = EU | {"IS", "LI", "NO"}
 
 # Country code -> the decision's scope. The United States is adequate only for

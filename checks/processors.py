@@ -3,7 +3,7 @@ reviewed agreement (GDPR Art. 28(3)) and every transfer outside the EEA rests on
 mechanism (Art. 44-49)."""
 
 import shutil
-from typing import Iterable
+from collections.abc import Iterable
 
 from audits import clock
 from audits.checks import Check, CheckContext, Finding, Rule, Severity

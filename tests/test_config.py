@@ -1,5 +1,7 @@
 """Configuration: every key has a default; a bad value is refused with its key named."""
 
+import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from audits.errors import VernError
 from checks.processors import ProcessorsCheck
 
 CHECKS = {"processors": ProcessorsCheck}
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
 
 
 def load(tmp_path: Path, toml: str | None):
@@ -111,16 +114,15 @@ def test_unknown_key_is_refused_naming_it(tmp_path, toml, key):
     ("[checks]\nprocessors = 5", "checks.processors"),
 ])
 def test_section_given_as_a_plain_value_is_refused_naming_its_key(tmp_path, toml, key):
-    # BUG: both raise TypeError ("'int' object is not iterable") from audits/config.py load()
-    # / _merge() instead of a VernError naming the key; the CLI shows a traceback.
+    # Found by this test at f1c4d8c (a TypeError traceback); fixed in 683ed85.
     with pytest.raises(VernError, match=rf"configuration key {key}"):
         load(tmp_path, toml)
 
 
 @pytest.mark.parametrize("months", [0, -6])
 def test_review_period_must_be_at_least_one_month(tmp_path, months):
-    # BUG: accepted. With 0 every processor not reviewed today is overdue; with -6 even one
-    # reviewed today is. A review period must be a positive number of months.
+    # With 0 every processor not reviewed today would be overdue; with -6 even one reviewed
+    # today. Found by this test at f1c4d8c (accepted); fixed in 683ed85.
     with pytest.raises(VernError, match=r"configuration key checks.processors.review_months"):
         load(tmp_path, f"[checks.processors]\nreview_months = {months}\n")
 
@@ -133,3 +135,21 @@ def test_toml_syntax_error_names_the_file(tmp_path):
 def test_missing_explicit_file_is_refused(tmp_path):
     with pytest.raises(VernError, match=r"does not exist"):
         configuration.load(tmp_path / "absent.toml", tmp_path / "vern.duckdb", CHECKS)
+
+
+# -- data/vern.example.toml -------------------------------------------------------------
+def test_example_configuration_shows_every_key_with_its_default():
+    assert tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) == {
+        "language": "nb",
+        "server": {"port": 8501, "address": "localhost"},
+        "scheduler": {"misfire_grace_seconds": 3600},
+        "inbox": {"path": ""},
+        "checks": {"processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}},
+    }
+
+
+def test_example_configuration_loads_to_the_same_config_as_no_file(tmp_path):
+    database = tmp_path / "db" / "vern.duckdb"
+    from_example = configuration.load(EXAMPLE, database, CHECKS)
+    assert from_example.path == EXAMPLE
+    assert replace(from_example, path=None) == configuration.load(None, database, CHECKS)

@@ -1,9 +1,10 @@
 """Each page through Streamlit's AppTest, on the demo data."""
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 from audits import findings, runner
-from pathlib import Path
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 

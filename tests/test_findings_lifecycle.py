@@ -3,7 +3,7 @@ DuckDB file: one finding per fingerprint, closed when no longer seen, reopened w
 comes back, the adviser's decision kept, every transition in the history."""
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ DAY4 = "2026-06-18T12:00:00+02:00"
 
 
 def utc(day: int, hour: int = 10) -> datetime:
-    return datetime(2026, 6, day, hour, tzinfo=timezone.utc)
+    return datetime(2026, 6, day, hour, tzinfo=UTC)
 
 
 MISSING = ("Already On AS", "CRM", "NO", "none", "", "", "", "")

@@ -1,7 +1,7 @@
 """Importing the processor register: good files land whole; a bad file is refused with
 file, line and field named, and the register stays exactly as it was."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ def loaded(store, tmp_path):
 # -- good files -----------------------------------------------------------------------
 def test_good_file_imports_every_row_with_its_values(store, tmp_path):
     assert import_register(store, write(tmp_path, GOOD)) == 3
-    imported = datetime(2026, 6, 15, 10, tzinfo=timezone.utc)
+    imported = datetime(2026, 6, 15, 10, tzinfo=UTC)
     assert register(store) == [
         {"name": "Already On AS", "service": "", "countries": ["NO"], "transfer_mechanism": "none",
          "dpf_certified": None, "dpa_signed_on": None, "dpa_expires_on": None,
@@ -172,8 +172,8 @@ def test_every_problem_in_the_file_is_reported_together(store, tmp_path, loaded)
                      "\nBeta AS,Mail,NO,nope,,2026-13-01,,\n")
     error = refused(store, write(tmp_path, text), loaded)
     assert len(error.problems) == 3
-    assert ["line 2, field countries", "line 3, field transfer_mechanism", "line 3, field dpa_signed_on"] \
-        == [p.split(":")[0] for p in error.problems]
+    assert [p.split(":")[0] for p in error.problems] \
+        == ["line 2, field countries", "line 3, field transfer_mechanism", "line 3, field dpa_signed_on"]
 
 
 def test_row_with_more_fields_than_columns_is_refused(store, tmp_path, loaded):
@@ -201,7 +201,20 @@ def test_non_utf8_file_is_refused(store, tmp_path, loaded):
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + "\nKundestøtte AS,Mail,NO,none,,2026-01-01,,\n").encode("latin-1"))
     problem = only_problem(refused(store, path, loaded))
-    assert "not UTF-8" in problem
+    assert problem == "line 2: not UTF-8 text (save the file as CSV UTF-8)"
+
+
+@pytest.mark.parametrize("value", ["20260615", "2026-W25-1", "15.06.2026"])
+def test_dates_must_be_written_yyyy_mm_dd(store, tmp_path, loaded, value):
+    path = write(tmp_path, HEADER + f"\nAcme AS,Mail,NO,none,,{value},,\n")
+    problem = only_problem(refused(store, path, loaded))
+    assert problem == f"line 2, field dpa_signed_on: {value!r} is not a date (YYYY-MM-DD)"
+
+
+def test_mechanism_is_read_without_regard_to_case(store, tmp_path):
+    path = write(tmp_path, HEADER + "\nAcme AS,Mail,US,SCC2021,,2026-01-01,,\n")
+    import_register(store, path)
+    assert register(store)[0]["transfer_mechanism"] == "scc2021"
 
 
 def test_binary_file_is_refused(store, tmp_path, loaded):

@@ -29,7 +29,7 @@ def store(tmp_path):
 def processor(name="Acme AS", service="Mail", countries="NO", mechanism="none", dpf="",
               signed="2026-01-01", expires="", reviewed="") -> dict[str, str]:
     """A register row that raises nothing unless a test changes one field."""
-    return dict(zip(COLUMNS, (name, service, countries, mechanism, dpf, signed, expires, reviewed)))
+    return dict(zip(COLUMNS, (name, service, countries, mechanism, dpf, signed, expires, reviewed), strict=True))
 
 
 def evaluate(store: Store, tmp_path: Path, rows: list[dict], toml: str = "") -> set[tuple[str, str]]:
@@ -189,9 +189,8 @@ def test_one_month_review_period_overdue_on_1_march(store, tmp_path, monkeypatch
 
 
 # -- transfers: EEA and adequacy ------------------------------------------------------
-EEA = ("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU "
-       "IS LI NO").split()
-ADEQUATE = "AD AR CA FO GG IL IM JP JE NZ KR CH GB UY".split()
+EEA = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU", "IS", "LI", "NO"]
+ADEQUATE = ["AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"]
 
 
 def test_all_eea_countries_need_no_mechanism(store, tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ failed = [c for c in checks if c["last_run"] and c["last_run"]["status"] == "fai
 total = sum(row["n"] for row in counts)
 columns = st.columns(2 + len(Severity))
 columns[0].metric(tr("overview.open_findings"), total)
-for column, severity in zip(columns[1:], reversed(Severity)):
+for column, severity in zip(columns[1:-1], reversed(Severity), strict=True):
     column.metric(tr(f"severity.{severity}"), sum(r["n"] for r in counts if r["severity"] == severity))
 columns[-1].metric(tr("overview.failed_runs"), len(failed))
 
