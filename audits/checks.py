@@ -51,6 +51,7 @@ class CheckContext:
     now: datetime
     today: date
     inbox: Path  # this check's drop folder: data/inbox/<check id>/
+    actor: str  # who started the run, for the audit trail
 
 
 class Check:

@@ -4,7 +4,6 @@ Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
 `--json` prints JSON only on stdout.
 """
 
-import json
 import logging
 import sys
 from datetime import date
@@ -12,25 +11,11 @@ from pathlib import Path
 
 import click
 
-from audits import clock, demo, findings, overview, processors, runner
+from audits import cli_admin, clock, demo, findings, overview, processors, runner
+from audits.cli_support import VernGroup, actor, open_from, print_json
 from audits.errors import VernError
 from audits.i18n import t
-from audits.runtime import Vern, database_path, open_vern
-
-
-def _print_json(value) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-class VernGroup(click.Group):
-    """Turns a VernError anywhere below into a message and exit 1."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except VernError as error:
-            click.echo(f"vern: {error}", err=True)
-            sys.exit(1)
+from audits.runtime import database_path
 
 
 @click.group(cls=VernGroup)
@@ -43,19 +28,11 @@ def cli(ctx, db, config_path):
     ctx.obj = {"db": db, "config": config_path}
 
 
-def _vern(ctx) -> Vern:
-    vern = ctx.obj.get("vern")
-    if vern is None:
-        vern = ctx.obj["vern"] = open_vern(ctx.obj["db"], ctx.obj["config"])
-        ctx.call_on_close(vern.close)
-    return vern
-
-
 @cli.command()
 @click.pass_context
 def init(ctx):
     """Create the database (or bring its schema up to date)."""
-    vern = _vern(ctx)
+    vern = open_from(ctx)
     click.echo(f"{vern.store.path}: schema version {vern.store.schema_version()}")
 
 
@@ -63,10 +40,12 @@ def init(ctx):
 @click.pass_context
 def demo_command(ctx):
     """Load the deterministic demo data (refuses a database with real data)."""
-    vern = _vern(ctx)
-    loaded = demo.load(vern.store)
+    vern = open_from(ctx)
+    loaded = demo.load(vern.store, actor())
     click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors). "
-               "Run `vern checks run` to evaluate them.")
+               "Run `vern checks run` to evaluate them.\nDemo accounts (username / password):")
+    for name, (_, password) in demo.USERS.items():
+        click.echo(f"  {name:<8} {password}")
 
 
 @cli.command()
@@ -77,8 +56,7 @@ def serve(ctx, port, address):
     """Run the dashboard and the scheduled checks in one process."""
     from audits.serve import serve as run_server
 
-    vern = _vern(ctx)
-    ctx.obj["vern"] = None  # the server closes it when it stops
+    vern = open_from(ctx)
     run_server(vern, port or vern.config.port, address or vern.config.address)
 
 
@@ -113,10 +91,10 @@ def _check_json(item: dict, lang: str) -> dict:
 @click.pass_context
 def checks_list(ctx, as_json):
     """Every installed check with its schedule, last and next run."""
-    vern = _vern(ctx)
+    vern = open_from(ctx)
     items = overview.checks_status(vern)
     if as_json:
-        return _print_json([_check_json(item, vern.config.language) for item in items])
+        return print_json([_check_json(item, vern.config.language) for item in items])
     for item in items:
         last = item["last_run"]
         last_text = f"{last['status']} {clock.show(last['started_at'])}" if last else "never"
@@ -130,7 +108,7 @@ def checks_list(ctx, as_json):
 @click.pass_context
 def checks_run(ctx, check_ids):
     """Run checks now (all enabled ones when none is named)."""
-    vern = _vern(ctx)
+    vern = open_from(ctx)
     unknown = [c for c in check_ids if c not in vern.checks]
     if unknown:
         raise VernError(f"no check {unknown[0]!r}; installed: {', '.join(vern.checks)}")
@@ -141,7 +119,7 @@ def checks_run(ctx, check_ids):
                            hidden=not sys.stderr.isatty(),
                            item_show_func=lambda c: c.id if c else "") as bar:
         for check in bar:
-            results.append(runner.run(vern.store, vern.config, check, "cli"))
+            results.append(runner.run(vern.store, vern.config, check, "cli", actor()))
     for result in results:
         detail = result.error or f"{result.findings} findings from {result.evidence_rows} evidence rows"
         click.echo(f"{result.check_id}: {result.status}: {detail}")
@@ -161,8 +139,8 @@ def import_group():
 @click.pass_context
 def import_processors(ctx, file):
     """Replace the processor register with FILE (CSV)."""
-    vern = _vern(ctx)
-    count = processors.import_register(vern.store, file)
+    vern = open_from(ctx)
+    count = processors.import_register(vern.store, file, actor())
     click.echo(f"{file}: imported {count} processors")
 
 
@@ -179,11 +157,11 @@ def findings_group():
 @click.pass_context
 def findings_list(ctx, as_json, check_id, status):
     """Findings, most severe first."""
-    vern = _vern(ctx)
+    vern = open_from(ctx)
     lang = vern.config.language
     rows = [findings.as_json(r, lang) for r in findings.listing(vern.store, check_id, status)]
     if as_json:
-        return _print_json(rows)
+        return print_json(rows)
     for row in rows:
         click.echo(f"{row['fingerprint']}  {row['severity']:<8} {row['status']:<13} {row['message']}")
     click.echo(t("findings.count", lang, n=len(rows)), err=True)
@@ -194,14 +172,16 @@ def findings_list(ctx, as_json, check_id, status):
 @click.argument("status", type=click.Choice(findings.DECISIONS))
 @click.option("--reason", default="", help="Why (required to accept a risk).")
 @click.option("--review-on", type=click.DateTime(["%Y-%m-%d"]), help="Review the decision by this date.")
-@click.option("--by", "actor", default="cli", show_default=True, help="Who decides.")
 @click.pass_context
-def findings_set_status(ctx, fingerprint, status, reason, review_on, actor):
+def findings_set_status(ctx, fingerprint, status, reason, review_on):
     """Acknowledge, resolve, accept the risk of, or reopen a finding."""
-    vern = _vern(ctx)
+    vern = open_from(ctx)
     review: date | None = review_on.date() if review_on else None
-    row = findings.set_status(vern.store, fingerprint, status, actor, reason, review)
-    _print_json(findings.as_json(row, vern.config.language))
+    row = findings.set_status(vern.store, fingerprint, status, actor(), reason, review)
+    print_json(findings.as_json(row, vern.config.language))
+
+
+cli_admin.register(cli)
 
 
 def main() -> None:

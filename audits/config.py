@@ -20,6 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "server": {"port": 8501, "address": "localhost"},
     "scheduler": {"misfire_grace_seconds": 3600},
     "inbox": {"path": ""},
+    "keys": {"path": ""},
+    "auth": {
+        "oidc_provider": "",
+        "idle_minutes": 30,
+        "roles": {"staff": [], "adviser": [], "board": [], "admin": []},
+    },
 }
 # Every check accepts these; a check adds its own through `Check.settings`.
 CHECK_DEFAULTS: dict[str, Any] = {"enabled": True, "schedule": ""}
@@ -33,6 +39,10 @@ class Config:
     address: str
     misfire_grace_seconds: int
     inbox: Path
+    key_file: Path
+    oidc_provider: str = ""
+    idle_minutes: int = 30
+    role_map: dict[str, list[str]] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def check(self, check_id: str) -> dict[str, Any]:
@@ -73,14 +83,18 @@ def cron_trigger(expression: str) -> CronTrigger:
                        timezone=clock.OSLO)
 
 
-KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a table"}
+KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a table",
+         list: "a list of strings"}
 
 
 def _checked(key: str, value: Any, default: Any) -> Any:
     expected = type(default)
     wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
-    if wrong_int or not isinstance(value, expected):
+    wrong_list = expected is list and not all(isinstance(item, str) for item in value or [])
+    if wrong_int or wrong_list or not isinstance(value, expected):
         raise VernError(f"configuration key {key}: expected {KINDS[expected]}, got {value!r}")
+    if isinstance(default, dict) and default:
+        return _merge(value, default, key + ".")
     return value
 
 
@@ -109,16 +123,12 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
 
     check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
     top = _merge(raw, DEFAULTS, "")
-    sections = {
-        name: _merge(top[name], DEFAULTS[name], name + ".")
-        for name in ("server", "scheduler", "inbox")
-    }
     if top["language"] not in LANGUAGES:
         raise VernError(f"configuration key language: must be one of {', '.join(LANGUAGES)}")
-    port = sections["server"]["port"]
+    port = top["server"]["port"]
     if not 1 <= port <= 65535:
         raise VernError(f"configuration key server.port: {port} is not a port number")
-    grace = sections["scheduler"]["misfire_grace_seconds"]
+    grace = top["scheduler"]["misfire_grace_seconds"]
     if grace < 1:
         raise VernError("configuration key scheduler.misfire_grace_seconds: must be at least 1")
 
@@ -139,14 +149,21 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             ) from None
         check_settings[check_id] = merged
 
-    inbox = Path(sections["inbox"]["path"]) if sections["inbox"]["path"] else database.parent / "inbox"
+    if top["auth"]["idle_minutes"] < 1:
+        raise VernError("configuration key auth.idle_minutes: must be at least 1")
+    inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
+    key_file = Path(top["keys"]["path"]) if top["keys"]["path"] else database.with_suffix(".key")
     return Config(
         path=path,
         language=top["language"],
         port=port,
-        address=sections["server"]["address"],
+        address=top["server"]["address"],
         misfire_grace_seconds=grace,
         inbox=inbox,
+        key_file=key_file,
+        oidc_provider=top["auth"]["oidc_provider"],
+        idle_minutes=top["auth"]["idle_minutes"],
+        role_map=top["auth"]["roles"],
         checks=check_settings,
     )
 

@@ -9,7 +9,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import clock, processors
+from audits import clock, processors, trail, users
 from audits.errors import VernError
 from audits.store import Store
 
@@ -48,11 +48,30 @@ def _processor_rows(today: date) -> list[dict[str, str]]:
     return [dict(zip(processors.COLUMNS, row, strict=True)) for row in rows]
 
 
-def load(store: Store) -> dict[str, int]:
-    """Replace the demo evidence. Refuses a database that holds real data."""
-    has_register = store.value("SELECT count(*) FROM processors") > 0
+# One account per role. Printed by `vern demo`; a demo database only.
+USERS = {
+    "adviser": (("adviser",), "vern-demo-adviser"),
+    "staff": (("staff",), "vern-demo-staff"),
+    "board": (("board",), "vern-demo-board"),
+    "admin": (("admin",), "vern-demo-admin"),
+}
+
+
+def _users(store: Store, actor: str) -> None:
+    for name, (roles, password) in USERS.items():
+        if store.value("SELECT count(*) FROM users WHERE username = ?", [name]):
+            users.set_roles(store, actor, name, roles)
+            users.set_password(store, actor, name, password)
+            users.set_disabled(store, actor, name, False)
+        else:
+            users.add(store, actor, name, roles, password)
+
+
+def load(store: Store, actor: str) -> dict[str, int]:
+    """Replace the demo evidence and accounts. Refuses a database that holds real data."""
+    has_data = store.value("SELECT (SELECT count(*) FROM processors) + (SELECT count(*) FROM users)") > 0
     is_demo = store.value("SELECT value FROM settings WHERE key = 'dataset'") == MARKER
-    if has_register and not is_demo:
+    if has_data and not is_demo:
         raise VernError(
             f"{store.path} holds real data; the demo would overwrite it. "
             "Point --db (or VERN_DB) at a new file for the demo."
@@ -63,7 +82,9 @@ def load(store: Store) -> dict[str, int]:
             writer = csv.DictWriter(out, fieldnames=processors.COLUMNS)
             writer.writeheader()
             writer.writerows(_processor_rows(clock.today()))
-        loaded = processors.import_register(store, register)
+        loaded = processors.import_register(store, register, actor)
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
-    return {"processors": loaded}
+        trail.append(tx, actor, "demo.load", "", {"processors": loaded})
+    _users(store, actor)
+    return {"processors": loaded, "users": len(USERS)}

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from audits import clock
+from audits import clock, text, trail
 from audits.checks import SEVERITY_ORDER, Check, Finding
 from audits.errors import VernError
 from audits.store import Store
@@ -53,13 +53,13 @@ def apply(tx, check: type[Check], findings: Iterable[Finding], run_id: int, now:
 def _merge(tx, check_id: str, run_id: int, now: datetime) -> None:
     event = "INSERT INTO finding_events (fingerprint, happened_at, actor, from_status, to_status, reason) "
     tx.execute(
-        event + "SELECT fingerprint, ?, 'vern', NULL, 'open', 'first seen' "
+        event + "SELECT fingerprint, ?, 'vern', NULL, 'open', NULL "
         "FROM seen ANTI JOIN findings USING (fingerprint)", [now])
     tx.execute(
-        event + "SELECT f.fingerprint, ?, 'vern', 'closed', 'open', 'seen again' "
+        event + "SELECT f.fingerprint, ?, 'vern', 'closed', 'open', NULL "
         "FROM findings f JOIN seen s USING (fingerprint) WHERE f.status = 'closed'", [now])
     tx.execute(
-        event + "SELECT f.fingerprint, ?, 'vern', f.status, 'closed', 'no longer seen' "
+        event + "SELECT f.fingerprint, ?, 'vern', f.status, 'closed', NULL "
         "FROM findings f ANTI JOIN seen s USING (fingerprint) "
         "WHERE f.check_id = ? AND f.status <> 'closed'", [now, check_id])
     tx.execute(
@@ -85,7 +85,7 @@ def set_status(store: Store, key: str, status: str, actor: str, reason: str = ""
     """Record a person's decision on a finding (any unambiguous fingerprint prefix)."""
     if status not in DECISIONS:
         raise VernError(f"status: must be one of {', '.join(DECISIONS)}")
-    reason = reason.strip()
+    reason = text.clean(reason, "reason")
     if status == "risk_accepted" and not reason:
         raise VernError("reason: accepting a risk needs a written reason")
     with store.transaction() as tx:
@@ -98,13 +98,17 @@ def set_status(store: Store, key: str, status: str, actor: str, reason: str = ""
         if old == "closed":
             raise VernError(f"finding {found}: closed by Vern because its check no longer sees it")
         now = clock.now()
+        sealed = store.keys.encrypt(reason or None, "findings.status_reason")
         tx.execute(
             "UPDATE findings SET status = ?, status_reason = ?, status_by = ?, status_at = ?, "
             "review_on = ? WHERE fingerprint = ?",
-            [status, reason or None, actor, now, review_on, found])
+            [status, sealed, actor, now, review_on, found])
         tx.execute(
             "INSERT INTO finding_events (fingerprint, happened_at, actor, from_status, to_status, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [found, now, actor, old, status, reason or None])
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [found, now, actor, old, status, store.keys.encrypt(reason or None, "finding_events.reason")])
+        trail.append(tx, actor, "finding.status", found,
+                     {"from": old, "to": status, "review_on": review_on.isoformat() if review_on else None})
     return get(store, found)
 
 
@@ -136,7 +140,7 @@ def listing(store: Store, check: str | None = None, status: str | None = None,
             where.append(f"{column} = ?")
             params.append(value)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    rows = store.rows(sql, params)
+    rows = [_opened(store, row) for row in store.rows(sql, params)]
     rows.sort(key=lambda r: r["last_seen"], reverse=True)
     rows.sort(key=lambda r: SEVERITY_ORDER[r["severity"]], reverse=True)
     return rows
@@ -146,13 +150,22 @@ def get(store: Store, key: str) -> dict[str, Any]:
     rows = store.rows(_SELECT + "WHERE fingerprint = ?", [key])
     if not rows:
         raise VernError(f"finding {key!r}: not found")
-    return rows[0]
+    return _opened(store, rows[0])
+
+
+def _opened(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+    row["status_reason"] = store.keys.decrypt(row["status_reason"], "findings.status_reason")
+    return row
 
 
 def history(store: Store, key: str) -> list[dict[str, Any]]:
-    return store.rows(
+    """Every change of status; Vern's own (actor 'vern') carry no reason."""
+    rows = store.rows(
         "SELECT happened_at, actor, from_status, to_status, reason FROM finding_events "
         "WHERE fingerprint = ? ORDER BY id", [key])
+    for row in rows:
+        row["reason"] = store.keys.decrypt(row["reason"], "finding_events.reason")
+    return rows
 
 
 def open_counts(store: Store) -> list[dict[str, Any]]:
@@ -160,3 +173,10 @@ def open_counts(store: Store) -> list[dict[str, Any]]:
     return store.rows(
         "SELECT check_id AS \"check\", severity, count(*) AS n FROM findings "
         "WHERE list_contains(?, status) GROUP BY ALL", [list(UNHANDLED)])
+
+
+def export_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Findings as flat rows for a spreadsheet."""
+    keep = ("fingerprint", "check", "rule", "subject", "severity", "status", "message",
+            "first_seen", "last_seen", "status_reason", "status_by", "review_on")
+    return [{k: v for k, v in as_json(row, lang).items() if k in keep} for row in rows]

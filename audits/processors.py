@@ -8,7 +8,7 @@ from typing import Any
 
 import pycountry
 
-from audits import clock
+from audits import clock, trail
 from audits.csvfile import read_rows
 from audits.errors import InputError
 from audits.findings import UNHANDLED
@@ -95,7 +95,7 @@ def parse(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def import_register(store: Store, path: Path) -> int:
+def import_register(store: Store, path: Path, actor: str) -> int:
     """Replace the register with the file's contents, whole or not at all."""
     records = parse(path)
     now = clock.now()
@@ -106,6 +106,7 @@ def import_register(store: Store, path: Path) -> int:
             "dpa_signed_on, dpa_expires_on, last_reviewed_on, source, imported_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[*(r[c] for c in COLUMNS), path.name, now] for r in records])
+        trail.append(tx, actor, "processors.import", path.name, {"rows": len(records)})
     return len(records)
 
 

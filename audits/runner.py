@@ -8,7 +8,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from audits import clock, findings
+from audits import clock, findings, trail
 from audits.checks import Check, CheckContext
 from audits.config import Config
 from audits.store import Store
@@ -33,7 +33,7 @@ def _lock_for(check_id: str) -> threading.Lock:
         return _running.setdefault(check_id, threading.Lock())
 
 
-def context(store: Store, config: Config, check: type[Check]) -> CheckContext:
+def context(store: Store, config: Config, check: type[Check], actor: str) -> CheckContext:
     now = clock.now()
     return CheckContext(
         store=store,
@@ -41,21 +41,24 @@ def context(store: Store, config: Config, check: type[Check]) -> CheckContext:
         now=now,
         today=now.astimezone(clock.OSLO).date(),
         inbox=config.inbox / check.id,
+        actor=actor,
     )
 
 
-def run(store: Store, config: Config, check: type[Check], trigger: str) -> RunResult:
+def run(store: Store, config: Config, check: type[Check], trigger: str,
+        actor: str | None = None) -> RunResult:
+    """`trigger` is schedule, manual or cli; `actor` who asked (the trigger when nobody did)."""
     lock = _lock_for(check.id)
     if not lock.acquire(blocking=False):
         return RunResult(check.id, "busy")
     try:
-        return _run(store, config, check, trigger)
+        return _run(store, config, check, trigger, actor or trigger)
     finally:
         lock.release()
 
 
-def _run(store: Store, config: Config, check: type[Check], trigger: str) -> RunResult:
-    ctx = context(store, config, check)
+def _run(store: Store, config: Config, check: type[Check], trigger: str, actor: str) -> RunResult:
+    ctx = context(store, config, check, actor)
     with store.transaction() as tx:
         run_id = tx.execute(
             "INSERT INTO check_runs (check_id, trigger, started_at, status) "
@@ -70,6 +73,8 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str) -> RunR
             tx.execute(
                 "UPDATE check_runs SET finished_at = ?, status = 'succeeded', evidence_rows = ?, "
                 "findings = ? WHERE id = ?", [clock.now(), evidence, count, run_id])
+            trail.append(tx, actor, "check.run", check.id,
+                         {"run": run_id, "status": "succeeded", "findings": count, "evidence_rows": evidence})
         log.info("check %s run %s: %s findings from %s evidence rows", check.id, run_id, count, evidence)
         return RunResult(check.id, "succeeded", run_id, evidence, count)
     except Exception as error:  # recorded, not raised: the other checks must still run
@@ -78,7 +83,8 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str) -> RunR
         with store.transaction() as tx:
             tx.execute(
                 "UPDATE check_runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
-                [clock.now(), message, run_id])
+                [clock.now(), store.keys.encrypt(message, "check_runs.error"), run_id])
+            trail.append(tx, actor, "check.run", check.id, {"run": run_id, "status": "failed"})
         return RunResult(check.id, "failed", run_id, error=message)
 
 
@@ -89,13 +95,20 @@ def run_many(store: Store, config: Config, checks: list[type[Check]], trigger: s
 def history(store: Store, check_id: str | None = None, limit: int = 50) -> list[dict]:
     where = "WHERE check_id = ? " if check_id else ""
     params = [check_id] if check_id else []
-    return store.rows(
+    rows = store.rows(
         "SELECT id, check_id, trigger, started_at, finished_at, status, evidence_rows, "
         f"findings, error FROM check_runs {where}ORDER BY id DESC LIMIT ?", [*params, limit])
+    return [_opened(store, row) for row in rows]
+
+
+def _opened(store: Store, row: dict) -> dict:
+    """The error may quote the evidence, so it is stored encrypted."""
+    row["error"] = store.keys.decrypt(row["error"], "check_runs.error")
+    return row
 
 
 def latest(store: Store) -> dict[str, dict]:
     """The latest run of every check that has run."""
     rows = store.rows(
         "SELECT * FROM check_runs QUALIFY row_number() OVER (PARTITION BY check_id ORDER BY id DESC) = 1")
-    return {row["check_id"]: row for row in rows}
+    return {row["check_id"]: _opened(store, row) for row in rows}

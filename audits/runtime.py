@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from audits import config as configuration
-from audits import registry
+from audits import keys, registry
 from audits.checks import Check
 from audits.config import Config
 from audits.store import Store
@@ -27,6 +27,7 @@ class Vern:
     def close(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
+            self.scheduler = None
         self.store.close()
 
 
@@ -40,7 +41,7 @@ def open_vern(db: str | None = None, config_path: str | None = None) -> Vern:
     checks = registry.installed()
     found = configuration.locate(config_path, os.environ.get("VERN_CONFIG"), path)
     config = configuration.load(found, path, checks)
-    return Vern(Store(path), config, checks)
+    return Vern(keys.open_store(path, config.key_file), config, checks)
 
 
 _current: Vern | None = None

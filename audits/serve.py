@@ -32,7 +32,4 @@ def serve(vern: Vern, port: int, address: str) -> None:
     }
     streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/
     bootstrap.load_config_options(flag_options=flags)
-    try:
-        bootstrap.run(str(APP), False, [], flags)
-    finally:
-        vern.close()
+    bootstrap.run(str(APP), False, [], flags)  # returns when the server stops

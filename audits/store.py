@@ -54,6 +54,7 @@ class Store:
             raise VernError(f"Cannot open the database {self.path}: {error}") from None
         self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._write_lock = threading.RLock()
+        self.keys = None  # audits.crypto.KeyRing, bound by audits.keys.bind()
         try:
             self._migrate()
         except BaseException:

@@ -92,7 +92,7 @@ class ProcessorsCheck(Check):
         for path in sorted(ctx.inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
             stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
             try:
-                import_register(ctx.store, path)
+                import_register(ctx.store, path, ctx.actor)
             except Exception:
                 _move(path, ctx.inbox / "failed", stamp)
                 raise

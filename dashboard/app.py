@@ -1,16 +1,44 @@
-"""The router: builds the page list and runs the chosen page (st.navigation)."""
+"""The router: sign-in first, then the pages this user's roles allow (st.navigation).
+
+Every page is registered, so opening one by its URL reaches its own role check (a
+refusal, recorded); the sidebar lists only the pages the user may open.
+"""
 
 import streamlit as st
 
+from audits import access
+from dashboard import auth
 from dashboard.ui import language_switch, tr
+
+ICONS = {
+    "overview": "dashboard", "home": "home", "findings": "report", "processors": "handshake",
+    "checks": "schedule", "pseudonyms": "badge", "trail": "history", "users": "manage_accounts",
+}
 
 st.set_page_config(page_title="Vern", page_icon=":material/shield:", layout="wide")
 language_switch()
 
-pages = [
-    st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", default=True),
-    st.Page("pages/findings.py", title=tr("nav.findings"), icon=":material/report:"),
-    st.Page("pages/processors.py", title=tr("nav.processors"), icon=":material/handshake:"),
-    st.Page("pages/checks.py", title=tr("nav.checks"), icon=":material/schedule:"),
-]
-st.navigation(pages).run()
+pages = {
+    name: st.Page(f"pages/{name}.py", title=tr(f"nav.{name}"), icon=f":material/{icon}:",
+                  url_path=name, default=name == "overview")
+    for name, icon in ICONS.items()
+}
+# Every page is registered even before sign-in, so a link to one survives signing in.
+chosen = st.navigation(list(pages.values()), position="hidden")
+user = auth.current_user()
+if user is None:
+    auth.sign_in_page()
+    st.stop()
+
+mine = access.pages_for(user["roles"])
+if chosen is pages["overview"] and "overview" not in mine:
+    st.switch_page(pages[mine[0]])  # the start page of someone who has no overview
+with st.sidebar:
+    for name in mine:
+        st.page_link(pages[name])
+    st.divider()
+    st.caption(tr("auth.signed_in_as", name=user["name"], roles=", ".join(user["roles"])))
+    if st.button(tr("auth.sign_out")):
+        auth.sign_out()
+        st.rerun()
+chosen.run()

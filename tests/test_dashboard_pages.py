@@ -4,14 +4,16 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from audits import findings, runner
+from audits import clock, findings, runner
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
-def app(page: str | None = None, lang: str = "nb") -> AppTest:
+def app(page: str | None = None, lang: str = "nb", roles=("adviser",)) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
+    at.session_state["user"] = {"name": "kari", "roles": tuple(roles), "method": "password"}
+    at.session_state["last_activity"] = clock.now()
     at.run()
     if page:
         at.switch_page(f"pages/{page}.py")
@@ -70,7 +72,7 @@ def test_findings_page_records_a_decision_with_reason(demo_vern):
     assert not at.exception
     row = findings.get(demo_vern.store, key)
     assert (row["status"], row["status_reason"], row["status_by"]) == (
-        "acknowledged", "Renewal under negotiation", "dashboard")
+        "acknowledged", "Renewal under negotiation", "kari")
 
 
 def test_findings_page_refuses_risk_acceptance_without_reason(demo_vern):

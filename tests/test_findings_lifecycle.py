@@ -13,6 +13,7 @@ from audits import findings, runner
 from audits.checks import Check, Finding, Rule, Severity
 from audits.errors import VernError
 from audits.i18n import Text
+from audits.keys import open_store
 from audits.processors import COLUMNS, import_register
 from audits.store import Store
 from checks.processors import ProcessorsCheck
@@ -36,7 +37,7 @@ SHIELD_FP = findings.fingerprint("processors", "transfer_invalid_mechanism", "Ma
 
 @pytest.fixture
 def store(tmp_path):
-    opened = Store(tmp_path / "vern.duckdb")
+    opened = open_store(tmp_path / "vern.duckdb", tmp_path / "vern.key")
     yield opened
     opened.close()
 
@@ -52,7 +53,7 @@ def load_register(store: Store, tmp_path: Path, *rows: tuple) -> None:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         writer.writerows(rows)
-    import_register(store, path)
+    import_register(store, path, "test")
 
 
 def run_on(monkeypatch, store, config, instant: str) -> runner.RunResult:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from audits.errors import InputError
+from audits.keys import open_store
 from audits.processors import import_register, register
 from audits.store import Store
 
@@ -22,7 +23,7 @@ NOW = "2026-06-15T12:00:00+02:00"
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("VERN_NOW", NOW)
-    opened = Store(tmp_path / "vern.duckdb")
+    opened = open_store(tmp_path / "vern.duckdb", tmp_path / "vern.key")
     yield opened
     opened.close()
 
@@ -36,13 +37,13 @@ def write(tmp_path: Path, text: str, name: str = "register.csv") -> Path:
 @pytest.fixture
 def loaded(store, tmp_path):
     """A register already holding the good file, to prove a bad import changes nothing."""
-    assert import_register(store, write(tmp_path, GOOD, "good.csv")) == 3
+    assert import_register(store, write(tmp_path, GOOD, "good.csv", "test")) == 3
     return register(store)
 
 
 # -- good files -----------------------------------------------------------------------
 def test_good_file_imports_every_row_with_its_values(store, tmp_path):
-    assert import_register(store, write(tmp_path, GOOD)) == 3
+    assert import_register(store, write(tmp_path, GOOD, "test")) == 3
     imported = datetime(2026, 6, 15, 10, tzinfo=UTC)
     assert register(store) == [
         {"name": "Already On AS", "service": "", "countries": ["NO"], "transfer_mechanism": "none",
@@ -68,7 +69,7 @@ def test_semicolon_delimited_file_with_byte_order_mark_is_accepted(store, tmp_pa
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
 
-    assert import_register(store, path) == 2
+    assert import_register(store, path, "test") == 2
     assert [(r["name"], r["countries"], r["dpf_certified"]) for r in register(store)] == [
         ("Google Cloud EMEA Ltd", ["IE", "US"], True),
         ("Tripletex AS", ["NO"], False),
@@ -77,31 +78,31 @@ def test_semicolon_delimited_file_with_byte_order_mark_is_accepted(store, tmp_pa
 
 def test_spaces_and_repeated_countries_are_tidied(store, tmp_path):
     path = write(tmp_path, HEADER + '\n Acme AS , Mail ," us ; ie;US; ", scc2021 ,, 2026-01-01 ,,\n')
-    assert import_register(store, path) == 1
+    assert import_register(store, path, "test") == 1
     [only] = register(store)
     assert (only["name"], only["service"], only["countries"], only["transfer_mechanism"],
             only["dpa_signed_on"]) == ("Acme AS", "Mail", ["US", "IE"], "scc2021", date(2026, 1, 1))
 
 
 def test_blank_lines_are_skipped(store, tmp_path):
-    assert import_register(store, write(tmp_path, GOOD + "\n,,,,,,,\n\n")) == 3
+    assert import_register(store, write(tmp_path, GOOD + "\n,,,,,,,\n\n", "test")) == 3
 
 
 def test_a_new_import_replaces_the_register(store, tmp_path, loaded):
     path = write(tmp_path, HEADER + "\nTripletex AS,Regnskap,NO,none,,2022-01-01,,\n", "new.csv")
-    assert import_register(store, path) == 1
+    assert import_register(store, path, "test") == 1
     assert [(r["name"], r["source"]) for r in register(store)] == [("Tripletex AS", "new.csv")]
 
 
 def test_the_same_file_can_be_imported_twice(store, tmp_path, loaded):
-    assert import_register(store, tmp_path / "good.csv") == 3
+    assert import_register(store, tmp_path / "good.csv", "test") == 3
     assert register(store) == loaded
 
 
 # -- bad files: refused whole, register unchanged -----------------------------------------
 def refused(store: Store, path: Path, before: list) -> InputError:
     with pytest.raises(InputError) as caught:
-        import_register(store, path)
+        import_register(store, path, "test")
     assert register(store) == before, "a refused file must change nothing"
     assert str(path) in str(caught.value)
     assert "nothing was imported" in str(caught.value)
@@ -213,7 +214,7 @@ def test_dates_must_be_written_yyyy_mm_dd(store, tmp_path, loaded, value):
 
 def test_mechanism_is_read_without_regard_to_case(store, tmp_path):
     path = write(tmp_path, HEADER + "\nAcme AS,Mail,US,SCC2021,,2026-01-01,,\n")
-    import_register(store, path)
+    import_register(store, path, "test")
     assert register(store)[0]["transfer_mechanism"] == "scc2021"
 
 

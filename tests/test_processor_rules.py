@@ -11,6 +11,7 @@ import pytest
 
 from audits import config as configuration
 from audits import runner
+from audits.keys import open_store
 from audits.processors import COLUMNS, import_register
 from audits.store import Store
 from checks.processors import ProcessorsCheck
@@ -21,7 +22,7 @@ NOON = "2026-06-15T12:00:00+02:00"
 
 @pytest.fixture
 def store(tmp_path):
-    opened = Store(tmp_path / "vern.duckdb")
+    opened = open_store(tmp_path / "vern.duckdb", tmp_path / "vern.key")
     yield opened
     opened.close()
 
@@ -43,13 +44,13 @@ def findings(store: Store, tmp_path: Path, rows: list[dict], toml: str = "") -> 
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    assert import_register(store, register) == len(rows)
+    assert import_register(store, register, "test") == len(rows)
     config_file = None
     if toml:
         config_file = tmp_path / "vern.toml"
         config_file.write_text(toml, encoding="utf-8")
     config = configuration.load(config_file, store.path, {"processors": ProcessorsCheck})
-    ctx = runner.context(store, config, ProcessorsCheck)
+    ctx = runner.context(store, config, ProcessorsCheck, "test")
     return list(ProcessorsCheck().evaluate(ctx))
 
 

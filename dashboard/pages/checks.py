@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from audits import overview, runner
+from dashboard import auth
 from dashboard.ui import lang, tr, vern, when
 
+user = auth.require("checks")
 st.title(tr("checks.title"))
 for item in overview.checks_status(vern()):
     check = vern().checks[item["id"]]
@@ -16,7 +18,7 @@ for item in overview.checks_status(vern()):
         st.markdown(" · ".join(f"`{r.id}` ({r.article})" for r in item["rules"]))
         if st.button(tr("checks.run_now"), key=f"run-{item['id']}"):
             with st.spinner(tr("run.running")):
-                result = runner.run(vern().store, vern().config, check, "manual")
+                result = runner.run(vern().store, vern().config, check, "manual", user["name"])
             if result.status == "busy":
                 st.warning(tr("checks.busy", check=item["id"]))
             elif result.status == "failed":

@@ -3,11 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from audits import findings
+from audits import export, findings, trail
 from audits.checks import Severity
 from audits.errors import VernError
+from dashboard import auth
 from dashboard.ui import labels, lang, tr, vern, when
 
+user = auth.require("findings")
 st.title(tr("findings.title"))
 checks = vern().checks
 
@@ -31,6 +33,11 @@ if order != "severity":
     rows.sort(key=lambda r: r[order], reverse=True)
 
 st.caption(tr("findings.count", n=len(rows)))
+if rows:
+    st.download_button(
+        tr("findings.export"), export.csv_bytes(findings.export_rows(rows, lang())),
+        file_name="vern-findings.csv", mime="text/csv",
+        on_click=lambda: trail.record(vern().store, user["name"], "export", "findings.csv", {"rows": len(rows)}))
 if not rows:
     st.info(tr("findings.none"))
     st.stop()
@@ -48,6 +55,15 @@ st.dataframe(
     } for r in rows]),
     hide_index=True, width="stretch")
 
+
+
+def lifecycle(event: dict) -> str:
+    """Vern's own status changes, named."""
+    if event["from_status"] is None:
+        return "first_seen"
+    return "seen_again" if event["to_status"] == "open" else "no_longer_seen"
+
+
 st.subheader(tr("findings.detail"))
 by_key = {r["fingerprint"]: r for r in rows}
 messages = {k: r[message] for k, r in by_key.items()}
@@ -62,13 +78,14 @@ if rule is not None:
     st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")
     st.markdown(f"**{tr('findings.remedy')}:** {rule.remedy(lang())}")
 if finding["status_reason"]:
-    st.caption(f"{tr('findings.reason')}: {finding['status_reason']}")
+    st.caption(tr("findings.reason"))
+    st.text(finding["status_reason"])  # a person's words: shown as text, never as markup
 
 with st.expander(tr("findings.history")):
     st.dataframe(pd.DataFrame([{
         tr("col.when"): when(e["happened_at"]), tr("col.actor"): e["actor"],
         tr("col.change"): " → ".join(tr(f"status.{s}") for s in (e["from_status"], e["to_status"]) if s),
-        tr("findings.reason"): e["reason"] or "",
+        tr("findings.reason"): e["reason"] or (tr(f"history.{lifecycle(e)}") if e["actor"] == "vern" else ""),
     } for e in findings.history(vern().store, key)]), hide_index=True, width="stretch")
 
 if finding["status"] != "closed":
@@ -80,7 +97,7 @@ if finding["status"] != "closed":
         review_on = st.date_input(tr("findings.review_on"), value=None)
         if st.form_submit_button(tr("findings.save")):
             try:
-                findings.set_status(vern().store, key, status, "dashboard", reason, review_on)
+                findings.set_status(vern().store, key, status, user["name"], reason, review_on)
             except VernError as error:
                 st.error(str(error))
             else:

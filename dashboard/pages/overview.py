@@ -4,10 +4,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import overview
+from audits import access, overview
 from audits.checks import Severity
+from dashboard import auth
 from dashboard.ui import SEVERITY_COLOURS, lang, tr, vern, when
 
+user = auth.require("overview")
 st.title(tr("overview.title"))
 counts = overview.open_findings(vern())
 checks = overview.checks_status(vern())
@@ -47,7 +49,8 @@ st.dataframe(
     } for c in checks]),
     hide_index=True, width="stretch")
 
-if failed:
+# An error may quote the evidence: only those who may read evidence see it.
+if failed and access.allowed(user["roles"], "checks"):
     st.subheader(tr("overview.failed_list"))
     for check in failed:
         st.error(f"{check['title'](lang())}: {check['last_run']['error']}")

@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from audits import processors
+from dashboard import auth
 from dashboard.ui import tr, vern
 
+auth.require("processors")
 st.title(tr("processors.title"))
 register = processors.register(vern().store)
 if not register:

@@ -1,0 +1,27 @@
+"""Who may open which page: need to know, by role.
+
+The board sees aggregates only; staff see nothing with personal data beyond what they
+reported themselves; the admin runs accounts and keys but reads no personal data
+unless also adviser.
+"""
+
+from audits.users import ROLES
+
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "overview": frozenset({"adviser", "board", "admin"}),
+    "findings": frozenset({"adviser"}),
+    "processors": frozenset({"adviser"}),
+    "checks": frozenset({"adviser", "admin"}),
+    "pseudonyms": frozenset({"adviser"}),
+    "trail": frozenset({"adviser", "admin"}),
+    "users": frozenset({"admin"}),
+    "home": frozenset(ROLES),
+}
+
+
+def allowed(roles, page: str) -> bool:
+    return bool(PAGE_ROLES[page] & set(roles))
+
+
+def pages_for(roles) -> list[str]:
+    return [page for page in PAGE_ROLES if allowed(roles, page)]

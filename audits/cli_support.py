@@ -1,0 +1,43 @@
+"""What every `vern` command shares: errors as messages, JSON output, the open Vern, the actor."""
+
+import getpass
+import json
+import sys
+
+import click
+
+from audits.errors import VernError
+from audits.runtime import Vern, open_vern
+
+
+class VernGroup(click.Group):
+    """Turns a VernError anywhere below into a message and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except VernError as error:
+            click.echo(f"vern: {error}", err=True)
+            sys.exit(1)
+
+
+def print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def open_from(ctx) -> Vern:
+    """Open the database named by the global options, once per command."""
+    root = ctx.find_root()
+    vern = root.obj.get("vern")
+    if vern is None:
+        vern = root.obj["vern"] = open_vern(root.obj["db"], root.obj["config"])
+        root.call_on_close(vern.close)
+    return vern
+
+
+def actor() -> str:
+    """Who acts from the command line, as the audit trail records it."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

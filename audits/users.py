@@ -1,0 +1,174 @@
+"""Local accounts and roles.
+
+Passwords are Argon2id hashes (argon2-cffi), at least 12 characters. Five failed
+attempts in a row lock an account for 15 minutes. Roles decide what a person may see;
+signing in (locally or through OpenID Connect) only says who they are.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from audits import clock, trail
+from audits.errors import VernError
+from audits.store import Store
+
+ROLES = ("staff", "adviser", "board", "admin")
+MIN_PASSWORD = 12
+MAX_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+_hasher = PasswordHasher()  # Argon2id with the library's current parameters
+
+
+@dataclass(frozen=True)
+class SignIn:
+    ok: bool
+    username: str | None = None
+    roles: tuple[str, ...] = ()
+    reason: str = ""  # wrong | locked | disabled
+
+
+def _username(name: str) -> str:
+    name = (name or "").strip().lower()
+    if not USERNAME.fullmatch(name):
+        raise VernError("username: 2-64 characters: letters a-z, digits and . _ @ - "
+                        "(starting with a letter or digit)")
+    return name
+
+
+def _roles(roles) -> list[str]:
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        raise VernError(f"role: {unknown[0] if unknown else 'none given'}; one or more of {', '.join(ROLES)}")
+    return roles
+
+
+def _password_hash(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise VernError(f"password: at least {MIN_PASSWORD} characters")
+    if "\x00" in password:
+        raise VernError("password: contains a NUL character")
+    return _hasher.hash(password)
+
+
+def add(store: Store, actor: str, name: str, roles, password: str | None) -> dict[str, Any]:
+    name, roles = _username(name), _roles(roles)
+    hashed = _password_hash(password) if password is not None else None
+    with store.transaction() as tx:
+        if tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+            raise VernError(f"username: {name!r} exists already")
+        tx.execute("INSERT INTO users (username, password_hash, roles, created_at) VALUES (?, ?, ?, ?)",
+                   [name, hashed, roles, clock.now()])
+        trail.append(tx, actor, "users.add", name, {"roles": roles})
+    return get(store, name)
+
+
+def set_password(store: Store, actor: str, name: str, password: str) -> None:
+    hashed = _password_hash(password)
+    with store.transaction() as tx:
+        _require(tx, name)
+        tx.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL "
+                   "WHERE username = ?", [hashed, name])
+        trail.append(tx, actor, "users.set_password", name)
+
+
+def set_roles(store: Store, actor: str, name: str, roles) -> None:
+    roles = _roles(roles)
+    with store.transaction() as tx:
+        _require(tx, name)
+        tx.execute("UPDATE users SET roles = ? WHERE username = ?", [roles, name])
+        trail.append(tx, actor, "users.set_roles", name, {"roles": roles})
+
+
+def set_disabled(store: Store, actor: str, name: str, disabled: bool) -> None:
+    with store.transaction() as tx:
+        _require(tx, name)
+        tx.execute("UPDATE users SET disabled = ? WHERE username = ?", [disabled, name])
+        trail.append(tx, actor, "users.disable" if disabled else "users.enable", name)
+
+
+def _require(tx, name: str) -> None:
+    if not tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+        raise VernError(f"username: no user {name!r}")
+
+
+def get(store: Store, name: str) -> dict[str, Any]:
+    rows = store.rows("SELECT username, roles, disabled, locked_until, created_at, last_sign_in "
+                      "FROM users WHERE username = ?", [name])
+    if not rows:
+        raise VernError(f"username: no user {name!r}")
+    return rows[0]
+
+
+def listing(store: Store) -> list[dict[str, Any]]:
+    return store.rows("SELECT username, roles, disabled, locked_until, failed_attempts, created_at, "
+                      "last_sign_in, password_hash IS NOT NULL AS local FROM users ORDER BY username")
+
+
+def count(store: Store) -> int:
+    return store.value("SELECT count(*) FROM users")
+
+
+def authenticate(store: Store, name: str, password: str) -> SignIn:
+    """Check a password; every attempt, good or bad, lands in the audit trail."""
+    name = (name or "").strip().lower()
+    now = clock.now()
+    with store.transaction() as tx:
+        row = tx.execute("SELECT password_hash, roles, disabled, failed_attempts, locked_until "
+                         "FROM users WHERE username = ?", [name]).fetchone()
+        if row is None:
+            # Who typed what is not recorded: a mistyped password may be in the name field.
+            trail.append(tx, "anonymous", "sign_in.failed", "", {"reason": "unknown user"})
+            return SignIn(False, reason="wrong")
+        hashed, roles, disabled, failures, locked_until = row
+        if disabled:
+            trail.append(tx, name, "sign_in.failed", name, {"reason": "disabled"})
+            return SignIn(False, reason="disabled")
+        if locked_until is not None and locked_until > now:
+            trail.append(tx, name, "sign_in.failed", name, {"reason": "locked"})
+            return SignIn(False, reason="locked")
+        if not _verify(hashed, password):
+            failures += 1
+            lock = now + LOCK_FOR if failures >= MAX_FAILURES else None
+            tx.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?",
+                       [0 if lock else failures, lock, name])
+            trail.append(tx, name, "sign_in.failed", name,
+                         {"reason": "wrong password", "locked": lock is not None})
+            return SignIn(False, reason="locked" if lock else "wrong")
+        tx.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ? "
+                   "WHERE username = ?", [now, name])
+        trail.append(tx, name, "sign_in", name, {"method": "password"})
+        return SignIn(True, name, tuple(roles))
+
+
+def _verify(hashed: str | None, password: str) -> bool:
+    if hashed is None:
+        return False
+    try:
+        return _hasher.verify(hashed, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> tuple[str, ...]:
+    """Roles for an OpenID Connect identity, from the configuration's [auth.roles].
+
+    An entry is an email address, or `group:ID` matched against the `groups` claim
+    (Entra ID sends group object ids; Google Workspace sends none, so map by email there).
+    """
+    email = str(claims.get("email") or claims.get("preferred_username") or "").lower()
+    groups = {str(g) for g in claims.get("groups") or []}
+    granted = []
+    for role in ROLES:
+        for entry in mapping.get(role, []):
+            entry = entry.strip()
+            if entry.startswith("group:") and entry[6:] in groups or entry.lower() == email:
+                granted.append(role)
+                break
+    return tuple(granted)

@@ -1,0 +1,12 @@
+"""My page: what this person can do in Vern, in plain words."""
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.ui import tr
+
+user = auth.require("home")
+st.title(tr("home.title", name=user["name"]))
+for role in user["roles"]:
+    st.markdown(f"**{tr('role.' + role)}** — {tr('home.' + role)}")
+st.info(tr("home.breach"))

@@ -1,0 +1,68 @@
+"""Users and keys (admin): accounts, roles, locks, and key rotation."""
+
+import pandas as pd
+import streamlit as st
+
+from audits import clock, keys, users
+from audits.errors import VernError
+from dashboard import auth
+from dashboard.ui import labels, tr, vern, when
+
+user = auth.require("users")
+store = vern().store
+st.title(tr("users.title"))
+
+accounts = users.listing(store)
+st.dataframe(pd.DataFrame([{
+    tr("auth.username"): a["username"], tr("users.roles"): ", ".join(a["roles"]),
+    tr("col.status"): tr("users.disabled") if a["disabled"] else (
+        tr("users.locked") if a["locked_until"] and a["locked_until"] > clock.now() else tr("users.active")),
+    tr("users.last_sign_in"): when(a["last_sign_in"]),
+} for a in accounts]), hide_index=True, width="stretch")
+
+with st.form("add-user", clear_on_submit=True):
+    st.subheader(tr("users.add"))
+    name = st.text_input(tr("auth.username"))
+    roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"))
+    password = st.text_input(tr("auth.password"), type="password", help=tr("users.password_rule"))
+    if st.form_submit_button(tr("users.add")):
+        try:
+            users.add(store, user["name"], name, roles, password)
+        except VernError as error:
+            st.error(str(error))
+        else:
+            st.success(tr("users.added", name=name.strip().lower()))
+
+names = [a["username"] for a in accounts]
+if names:
+    st.subheader(tr("users.change"))
+    chosen = st.selectbox(tr("auth.username"), names)
+    disabled = next(a["disabled"] for a in accounts if a["username"] == chosen)
+    with st.form("change-user"):
+        roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"),
+                               default=next(list(a["roles"]) for a in accounts if a["username"] == chosen))
+        password = st.text_input(tr("users.new_password"), type="password", help=tr("users.password_rule"))
+        active = st.checkbox(tr("users.active"), value=not disabled)
+        if st.form_submit_button(tr("findings.save")):
+            try:
+                users.set_roles(store, user["name"], chosen, roles)
+                if password:
+                    users.set_password(store, user["name"], chosen, password)
+                if active == disabled:
+                    users.set_disabled(store, user["name"], chosen, not active)
+            except VernError as error:
+                st.error(str(error))
+            else:
+                st.success(tr("findings.saved"))
+                st.rerun()
+
+st.subheader(tr("keys.title"))
+described = keys.describe(store)
+st.markdown(tr("keys.state", primary=described["primary"], keys=", ".join(described["keys"]),
+               source=described["source"]))
+st.warning(tr("keys.backup"))
+if st.button(tr("keys.rotate")):
+    try:
+        st.success(keys.rotate(store, user["name"]))
+    except VernError as error:
+        st.error(str(error))
