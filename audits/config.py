@@ -90,7 +90,7 @@ KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a
 def _checked(key: str, value: Any, default: Any) -> Any:
     expected = type(default)
     wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
-    wrong_list = expected is list and not all(isinstance(item, str) for item in value or [])
+    wrong_list = expected is list and isinstance(value, list) and not all(isinstance(i, str) for i in value)
     if wrong_int or wrong_list or not isinstance(value, expected):
         raise VernError(f"configuration key {key}: expected {KINDS[expected]}, got {value!r}")
     if isinstance(default, dict) and default:

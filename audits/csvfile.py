@@ -6,6 +6,8 @@ from pathlib import Path
 
 from audits.errors import InputError
 
+MAX_BYTES = 50 * 1024 * 1024  # a register or export far larger than any real one is refused
+
 
 def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; refuses an unreadable, empty or incomplete file whole.
@@ -14,6 +16,8 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     """
     source = str(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a register"])
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(source, [f"cannot read the file: {error.strerror}"]) from None

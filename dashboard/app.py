@@ -19,7 +19,7 @@ st.set_page_config(page_title="Vern", page_icon=":material/shield:", layout="wid
 language_switch()
 
 pages = {
-    name: st.Page(f"pages/{name}.py", title=tr(f"nav.{name}"), icon=f":material/{icon}:",
+    name: st.Page(f"views/{name}.py", title=tr(f"nav.{name}"), icon=f":material/{icon}:",
                   url_path=name, default=name == "overview")
     for name, icon in ICONS.items()
 }

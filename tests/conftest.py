@@ -1,5 +1,6 @@
 """Shared fixtures: a real DuckDB file per test, a fixed clock, the demo, the dashboard."""
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -44,17 +45,42 @@ def demo_vern(vern):
     return vern
 
 
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def dashboard(vern):
+    """Open a page in Streamlit's AppTest as a signed-in user with the given roles."""
+    from streamlit.testing.v1 import AppTest
+
+    from audits import clock, users
+
+    def open_page(page: str | None = None, lang: str = "nb", roles=("adviser",)) -> AppTest:
+        name = "-".join(roles)
+        if name not in [u["username"] for u in users.listing(vern.store)]:
+            users.add(vern.store, "test", name, roles, "a long test password")
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.session_state["lang"] = lang
+        at.session_state["user"] = {"name": name, "roles": tuple(roles), "method": "password"}
+        at.session_state["last_activity"] = clock.now()
+        at.run()
+        if page:
+            at.switch_page(f"views/{page}.py")
+            at.run()
+        return at
+
+    return open_page
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def demo_server(db_path):
-    """`vern demo`, then `vern serve` as a user starts them: own processes, a free port.
-    No check has run: the server's scheduler must run them by itself."""
-    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+@contextlib.contextmanager
+def serving(db_path: Path):
+    """`vern serve` as a user starts it: its own process, on a free port."""
     port = free_port()
     log_path = db_path.parent / "serve.log"
     with open(log_path, "w") as log:
@@ -67,6 +93,22 @@ def demo_server(db_path):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture
+def demo_server(db_path):
+    """`vern demo`, then the server. No check has run: the scheduler must run them itself."""
+    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+    with serving(db_path) as url:
+        yield url
+
+
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Open `url` and sign in on the form it shows."""
+    page.goto(url)
+    page.get_by_label("Brukernavn").fill(name)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:

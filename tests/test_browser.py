@@ -6,7 +6,14 @@ own (it never ran), and the pages show what it found.
 
 import re
 
+import json
+import subprocess
+
 from playwright.sync_api import expect
+
+from conftest import VERN, serving, sign_in
+
+MARKER = "PERSONAL-DATA-MARKER-7731"
 
 
 def open_findings_metric(page):
@@ -14,10 +21,7 @@ def open_findings_metric(page):
 
 
 def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
-    page.goto(demo_server)
-    page.get_by_label("Brukernavn").fill("adviser")
-    page.get_by_label("Passord").fill("vern-demo-adviser")
-    page.get_by_role("button", name="Logg inn").click()
+    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     for _ in range(30):  # the scheduled run may finish just after the first render
         if "6" in open_findings_metric(page).inner_text():
@@ -43,3 +47,42 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     page.get_by_role("link", name="Checks").click()
     page.get_by_role("button", name="Run now").click()
     expect(page.get_by_text("processors: succeeded, 6 findings")).to_be_visible()
+
+
+def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
+    """Plant a marker where personal data lives (a decision's reason, a failed run's
+    error), then walk every page the board can reach, and try the ones it cannot."""
+    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+    subprocess.run([VERN, "checks", "run"], check=True, capture_output=True)
+    listed = json.loads(subprocess.run([VERN, "findings", "list", "--json"], check=True,
+                                       capture_output=True, text=True).stdout)
+    subprocess.run([VERN, "findings", "set-status", listed[0]["fingerprint"], "acknowledged",
+                    "--reason", f"Kari Nordmann ({MARKER}) is handling it"], check=True, capture_output=True)
+    inbox = db_path.parent / "inbox" / "processors"
+    inbox.mkdir(parents=True)
+    header = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
+    (inbox / "register.csv").write_text(f"{header}\nAcme,CRM,NO,{MARKER},,,,\n")
+    subprocess.run([VERN, "checks", "run"], capture_output=True)  # fails, quoting the file
+
+    with serving(db_path) as url:
+        sign_in(page, url, "adviser", "vern-demo-adviser")  # the markers are there to be found
+        expect(page.get_by_text(f"'{MARKER}' is not one of")).to_be_visible()  # the failed run
+        page.get_by_role("link", name="Funn").click()
+        expect(page.get_by_text(f"Kari Nordmann ({MARKER}) is handling it")).to_be_visible()
+
+        page.context.clear_cookies()
+        sign_in(page, url, "board", "vern-demo-board")
+        expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
+        links = page.get_by_test_id("stSidebar").get_by_role("link")
+        expect(links).to_have_text([re.compile("Oversikt$"), re.compile("Min side$")])  # after the icon
+        for name in ("Oversikt", "Min side"):
+            links.filter(has_text=name).click()
+            expect(page.get_by_role("heading").first).to_be_visible()
+            page.wait_for_timeout(500)
+            assert MARKER not in page.content()
+            assert "Kari Nordmann" not in page.content()
+
+        for path in ("findings", "processors", "checks", "pseudonyms", "trail", "users"):
+            sign_in(page, f"{url}/{path}", "board", "vern-demo-board")
+            expect(page.get_by_text("Du har ikke tilgang til denne siden. Forsøket er registrert.")).to_be_visible()
+            assert MARKER not in page.content()

@@ -4,6 +4,7 @@ Exit status: 0 success, 1 a domain error with a message on stderr (never a trace
 2 bad usage. `--json` prints JSON only on stdout.
 """
 
+import getpass
 import json
 import os
 import shutil
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from audits.store import migrations
 
 VERN = Path(sys.executable).parent / "vern"
 NOW = "2026-06-15T12:00:00+02:00"  # Monday, noon in Oslo
@@ -27,6 +30,10 @@ PLANTED = {
     ("transfer_dpf_not_certified", "Zoom Communications Inc. – Videomøter"),
     ("transfer_no_mechanism", "Freshworks Inc. – Kundestøtte"),
 }
+SCHEMA = migrations()[-1][0]  # the newest migration's number
+CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
+DEMO_ACCOUNTS = {"adviser": "vern-demo-adviser", "staff": "vern-demo-staff",
+                 "board": "vern-demo-board", "admin": "vern-demo-admin"}
 FINDING_FIELDS = {"fingerprint", "check", "rule", "subject", "severity", "status", "message",
                   "first_seen", "last_seen"}
 
@@ -54,7 +61,8 @@ def domain_error(result: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory) -> Path:
-    """A database with the demo loaded and checked once, copied for every test."""
+    """A database with the demo loaded and checked once, copied for every test (with the
+    key file beside it: the database cannot be opened without it)."""
     db = tmp_path_factory.mktemp("template") / "vern.duckdb"
     ok(vern(db, "demo"))
     ok(vern(db, "checks", "run"))
@@ -65,7 +73,19 @@ def demo_template(tmp_path_factory) -> Path:
 def demo_db(demo_template, tmp_path) -> Path:
     db = tmp_path / "vern.duckdb"
     shutil.copy(demo_template, db)
+    shutil.copy(key_file(demo_template), key_file(db))
     return db
+
+
+def key_file(db: Path) -> Path:
+    """Where Vern keeps the keys by default: beside the database."""
+    return db.with_suffix(".key")
+
+
+def raw(db: Path, sql: str, params=()) -> list[tuple]:
+    """What the database file holds, read without Vern (so without the keys)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
 
 
 def listed(db: Path, *filters: str) -> list[dict]:
@@ -77,15 +97,20 @@ def listed(db: Path, *filters: str) -> list[dict]:
 def test_init_creates_the_database_at_the_current_schema(tmp_path):
     db = tmp_path / "sub" / "vern.duckdb"
     result = ok(vern(db, "init"))
-    assert result.stdout == f"{db}: schema version 1\n"
+    assert result.stdout == f"{db}: schema version {SCHEMA}\n"
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (1,)
-    assert ok(vern(db, "init")).stdout == f"{db}: schema version 1\n"
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA,)
+    assert key_file(db).exists()  # a new database gets its key file
+    assert key_file(db).stat().st_mode & 0o777 == 0o600
+    assert ok(vern(db, "init")).stdout == f"{db}: schema version {SCHEMA}\n"
 
 
 def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_path):
     db = tmp_path / "vern.duckdb"
-    assert "11 processors" in ok(vern(db, "demo")).stdout
+    lines = ok(vern(db, "demo")).stdout.splitlines()
+    assert "11 processors" in lines[0]
+    assert lines[1] == "Demo accounts (username / password):"
+    assert {tuple(line.split()) for line in lines[2:]} == set(DEMO_ACCOUNTS.items())
     assert ok(vern(db, "checks", "run")).stdout == \
         "processors: succeeded: 6 findings from 11 evidence rows\n"
     rows = listed(db)
@@ -124,7 +149,8 @@ def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
 
 def test_findings_list_filters_by_status(demo_db):
     target = next(r for r in listed(demo_db) if r["rule"] == "dpa_expired")
-    ok(vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged", "--reason", "Renewing"))
+    ok(vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged", "--reason",
+            "Renewing"))
     assert [(r["rule"], r["status"]) for r in listed(demo_db, "--status", "acknowledged")] == \
         [("dpa_expired", "acknowledged")]
     assert {(r["rule"], r["subject"]) for r in listed(demo_db, "--status", "open")} == \
@@ -149,12 +175,32 @@ def test_a_second_run_the_next_day_updates_last_seen_only(demo_db):
 def test_set_status_with_reason_prints_the_finding(demo_db):
     target = next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")
     result = ok(vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged",
-                     "--reason", "Contract sent for signature", "--by", "ingrid"))
+                     "--reason", "Contract sent for signature"))
     changed = json.loads(result.stdout)
     assert (changed["fingerprint"], changed["status"], changed["status_reason"], changed["status_by"],
             changed["status_at"]) == (target["fingerprint"], "acknowledged",
-                                      "Contract sent for signature", "ingrid", "2026-06-15T10:00:00Z")
-    assert next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")["status"] == "acknowledged"
+                                      "Contract sent for signature", CLI_ACTOR, "2026-06-15T10:00:00Z")
+    again = next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")
+    assert (again["status"], again["status_reason"]) == ("acknowledged", "Contract sent for signature")
+    # The reason is stored encrypted: the file itself holds only ciphertext.
+    [(stored,)] = raw(demo_db, "SELECT status_reason FROM findings WHERE fingerprint = ?",
+                      [target["fingerprint"]])
+    assert stored.startswith("enc1:") and "Contract" not in stored
+    [(event,)] = raw(demo_db, "SELECT reason FROM finding_events WHERE fingerprint = ? "
+                     "AND actor = ?", [target["fingerprint"], CLI_ACTOR])
+    assert event.startswith("enc1:") and "Contract" not in event
+    # ...and the decision is in the audit trail under the command line's actor.
+    assert raw(demo_db, "SELECT action, object FROM trail WHERE actor = ? ORDER BY seq DESC LIMIT 1",
+               [CLI_ACTOR]) == [("finding.status", target["fingerprint"])]
+
+
+def test_set_status_no_longer_takes_a_by_option(demo_db):
+    # The actor is who runs the command (cli:<os user>), not something one can type.
+    target = next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")
+    result = vern(demo_db, "findings", "set-status", target["fingerprint"], "acknowledged",
+                  "--reason", "x", "--by", "ingrid")
+    assert result.returncode == 2 and "--by" in result.stderr
+    assert next(r for r in listed(demo_db) if r["rule"] == "dpa_missing")["status"] == "open"
 
 
 def test_set_status_risk_accepted_with_review_date(demo_db):
@@ -222,6 +268,12 @@ def test_checks_run_reports_a_failed_check_with_exit_1(demo_db, tmp_path):
     assert "processors: failed: InputError" in result.stdout
     assert "broken.csv" in result.stdout and "line 2, field countries" in result.stdout
     assert "vern: 1 check(s) did not succeed: processors" in message
+    # The error is shown in clear by Vern but stored encrypted (it may quote the evidence).
+    last = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)[0]["last_run"]
+    assert last["status"] == "failed"
+    assert last["error"].startswith("InputError") and "line 2, field countries" in last["error"]
+    [(stored,)] = raw(demo_db, "SELECT error FROM check_runs ORDER BY id DESC LIMIT 1")
+    assert stored.startswith("enc1:") and "countries" not in stored
 
 
 # -- import processors ----------------------------------------------------------------
@@ -233,6 +285,9 @@ def test_import_processors_good_file(tmp_path):
     ok(vern(db, "checks", "run"))
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
+    # Both acts are in the audit trail under the command line's actor.
+    assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
+        (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "processors")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):
@@ -283,6 +338,8 @@ def test_database_newer_than_the_code_is_refused(tmp_path):
     ('colour = "blue"', "colour"),
     ("[server]\nport = \"8501\"", "server.port"),
     ("[checks]\nprocessors = 5", "checks.processors"),  # a traceback at f1c4d8c
+    ("[auth]\nidle_minutes = 0", "auth.idle_minutes"),
+    ("[auth.roles]\nadviser = 5", "auth.roles.adviser"),  # a traceback at d929947
 ])
 def test_bad_configuration_value_exits_1_naming_the_key(tmp_path, toml, key):
     db = tmp_path / "vern.duckdb"
@@ -290,6 +347,7 @@ def test_bad_configuration_value_exits_1_naming_the_key(tmp_path, toml, key):
     message = domain_error(vern(db, "checks", "list"))
     assert f"configuration key {key}" in message
     assert not db.exists()  # refused before the store is opened
+    assert not key_file(db).exists()  # nor a key file created
 
 
 def test_missing_explicit_configuration_file_exits_1(tmp_path):
@@ -337,4 +395,5 @@ def test_help_lists_the_commands():
                             check=False)
     assert result.returncode == 0
     commands = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
-    assert {"init", "demo", "serve", "checks", "import", "findings"} <= commands
+    assert {"init", "demo", "serve", "checks", "import", "findings",
+            "users", "keys", "trail", "reidentify"} <= commands

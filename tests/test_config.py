@@ -12,6 +12,7 @@ from checks.processors import ProcessorsCheck
 
 CHECKS = {"processors": ProcessorsCheck}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
+NO_ROLES = {"staff": [], "adviser": [], "board": [], "admin": []}
 
 
 def load(tmp_path: Path, toml: str | None):
@@ -27,6 +28,9 @@ def test_defaults_without_a_file(tmp_path):
     assert (config.path, config.language, config.port, config.address,
             config.misfire_grace_seconds, config.inbox) == \
         (None, "nb", 8501, "localhost", 3600, tmp_path / "db" / "inbox")
+    # The key file sits beside the database; sign-in is local with a 30-minute idle limit.
+    assert (config.key_file, config.oidc_provider, config.idle_minutes, config.role_map) == \
+        (tmp_path / "db" / "vern.key", "", 30, NO_ROLES)
     assert config.checks == {
         "processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}}
 
@@ -35,6 +39,8 @@ def test_empty_file_gives_the_defaults(tmp_path):
     config = load(tmp_path, "")
     assert (config.language, config.port, config.checks["processors"]["review_months"]) == \
         ("nb", 8501, 12)
+    assert (config.key_file, config.idle_minutes, config.role_map) == \
+        (tmp_path / "db" / "vern.key", 30, NO_ROLES)
 
 
 def test_every_key_can_be_set(tmp_path):
@@ -47,6 +53,16 @@ address = "0.0.0.0"
 misfire_grace_seconds = 60
 [inbox]
 path = "/srv/vern/inbox"
+[keys]
+path = "/etc/vern/vern.key"
+[auth]
+oidc_provider = "microsoft"
+idle_minutes = 15
+[auth.roles]
+staff = ["staff@example.org"]
+adviser = ["personvern@example.org", "dpo-group"]
+board = ["styret"]
+admin = ["it@example.org"]
 [checks.processors]
 enabled = false
 schedule = "0 7 * * 1"
@@ -54,12 +70,23 @@ review_months = 6
 """)
     assert (config.language, config.port, config.address, config.misfire_grace_seconds,
             config.inbox) == ("en", 9000, "0.0.0.0", 60, Path("/srv/vern/inbox"))
+    assert (config.key_file, config.oidc_provider, config.idle_minutes) == \
+        (Path("/etc/vern/vern.key"), "microsoft", 15)
+    assert config.role_map == {"staff": ["staff@example.org"],
+                               "adviser": ["personvern@example.org", "dpo-group"],
+                               "board": ["styret"], "admin": ["it@example.org"]}
     assert config.check("processors") == {"enabled": False, "schedule": "0 7 * * 1", "review_months": 6}
 
 
 def test_a_partial_check_section_keeps_the_other_defaults(tmp_path):
     config = load(tmp_path, "[checks.processors]\nreview_months = 18\n")
     assert config.check("processors") == {"enabled": True, "schedule": "15 6 * * *", "review_months": 18}
+
+
+def test_a_partial_roles_table_keeps_the_other_roles_empty(tmp_path):
+    config = load(tmp_path, '[auth.roles]\nadviser = ["dpo@example.org"]\n')
+    assert config.role_map == {**NO_ROLES, "adviser": ["dpo@example.org"]}
+    assert (config.oidc_provider, config.idle_minutes) == ("", 30)
 
 
 def test_config_is_found_beside_the_database(tmp_path):
@@ -92,6 +119,21 @@ def test_config_is_found_beside_the_database(tmp_path):
     ('[checks.processors]\nreview_months = "12"', "checks.processors.review_months"),
     ("[checks.processors]\nreview_months = 12.5", "checks.processors.review_months"),
     ("[checks.processors]\nreview_months = true", "checks.processors.review_months"),
+    ("[keys]\npath = 5", "keys.path"),
+    ("keys = 5", "keys"),
+    ("auth = 5", "auth"),
+    ("[auth]\noidc_provider = 3", "auth.oidc_provider"),
+    ("[auth]\nidle_minutes = 0", "auth.idle_minutes"),
+    ('[auth]\nidle_minutes = "30"', "auth.idle_minutes"),
+    ("[auth]\nidle_minutes = true", "auth.idle_minutes"),
+    ("[auth]\nroles = 5", "auth.roles"),
+    ('[auth.roles]\nadviser = "dpo@example.org"', "auth.roles.adviser"),
+    ("[auth.roles]\nadviser = [1]", "auth.roles.adviser"),
+    ('[auth.roles]\nadviser = ["dpo@example.org", 2]', "auth.roles.adviser"),
+    # Not iterable at all: a TypeError traceback at d929947 (audits/config.py _checked).
+    ("[auth.roles]\nadviser = 5", "auth.roles.adviser"),
+    ("[auth.roles]\nadviser = true", "auth.roles.adviser"),
+    ("[auth.roles]\nadviser = 1.5", "auth.roles.adviser"),
 ])
 def test_bad_value_is_refused_naming_its_key(tmp_path, toml, key):
     with pytest.raises(VernError, match=rf"configuration key {key}:"):
@@ -103,6 +145,9 @@ def test_bad_value_is_refused_naming_its_key(tmp_path, toml, key):
     ("[server]\nhost = 1", "server.host"),
     ("[checks.nosuch]\nenabled = true", "checks.nosuch"),
     ("[checks.processors]\nreview_weeks = 4", "checks.processors.review_weeks"),
+    ('[keys]\nfile = "x"', "keys.file"),
+    ("[auth]\nidle_seconds = 60", "auth.idle_seconds"),
+    ('[auth.roles]\nowner = ["x"]', "auth.roles.owner"),
 ])
 def test_unknown_key_is_refused_naming_it(tmp_path, toml, key):
     with pytest.raises(VernError, match=rf"configuration key {key}:"):
@@ -139,13 +184,19 @@ def test_missing_explicit_file_is_refused(tmp_path):
 
 # -- data/vern.example.toml -------------------------------------------------------------
 def test_example_configuration_shows_every_key_with_its_default():
-    assert tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) == {
+    expected = {
         "language": "nb",
         "server": {"port": 8501, "address": "localhost"},
         "scheduler": {"misfire_grace_seconds": 3600},
         "inbox": {"path": ""},
+        "keys": {"path": ""},
+        "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
         "checks": {"processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}},
     }
+    # Every top-level key the code knows is listed here, so a new one cannot be forgotten.
+    assert set(expected) == set(configuration.DEFAULTS) | {"checks"}
+    assert {k: v for k, v in expected.items() if k != "checks"} == configuration.DEFAULTS
+    assert tomllib.loads(EXAMPLE.read_text(encoding="utf-8")) == expected
 
 
 def test_example_configuration_loads_to_the_same_config_as_no_file(tmp_path):

@@ -1,32 +1,24 @@
 """Each page through Streamlit's AppTest, on the demo data."""
 
-from pathlib import Path
+import pytest
 
-from streamlit.testing.v1 import AppTest
-
-from audits import clock, findings, runner
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from audits import findings, runner
 
 
-def app(page: str | None = None, lang: str = "nb", roles=("adviser",)) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["lang"] = lang
-    at.session_state["user"] = {"name": "kari", "roles": tuple(roles), "method": "password"}
-    at.session_state["last_activity"] = clock.now()
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, at.exception
-    return at
+@pytest.fixture
+def app(dashboard):
+    def open_page(page=None, lang="nb", roles=("adviser",)):
+        at = dashboard(page, lang, roles)
+        assert not at.exception, at.exception
+        return at
+    return open_page
 
 
-def metric(at: AppTest, label: str):
+def metric(at, label: str):
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_overview_counts_open_findings_by_severity(demo_vern):
+def test_overview_counts_open_findings_by_severity(app, demo_vern):
     at = app()
     assert at.title[0].value == "Oversikt"
     assert metric(at, "Åpne funn") == "6"
@@ -39,7 +31,7 @@ def test_overview_counts_open_findings_by_severity(demo_vern):
     assert checks.iloc[0]["Neste kjøring"] == "2026-11-25 06:15"
 
 
-def test_overview_in_english_names_a_failed_check(demo_vern, tmp_path):
+def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
     broken = tmp_path / "inbox" / "processors"
     broken.mkdir(parents=True)
     (broken / "register.csv").write_text("name,service\nAcme,CRM\n")
@@ -49,13 +41,13 @@ def test_overview_in_english_names_a_failed_check(demo_vern, tmp_path):
     assert any("missing column(s) countries" in e.value for e in at.error)
 
 
-def test_empty_database_overview_says_so(vern):
+def test_empty_database_overview_says_so(app, vern):
     at = app(lang="en")
     assert metric(at, "Open findings") == "0"
     assert at.success[0].value == "No open findings."
 
 
-def test_findings_page_lists_and_filters(demo_vern):
+def test_findings_page_lists_and_filters(app, demo_vern):
     at = app("findings", "en")
     assert len(at.dataframe[0].value) == 6
     at.multiselect[1].set_value(["medium"]).run()
@@ -63,7 +55,7 @@ def test_findings_page_lists_and_filters(demo_vern):
     assert list(table["Rule"]) == ["dpa_review_overdue"]
 
 
-def test_findings_page_records_a_decision_with_reason(demo_vern):
+def test_findings_page_records_a_decision_with_reason(app, demo_vern):
     at = app("findings", "en")
     key = at.selectbox[1].value
     at.selectbox[2].set_value("acknowledged")
@@ -72,10 +64,10 @@ def test_findings_page_records_a_decision_with_reason(demo_vern):
     assert not at.exception
     row = findings.get(demo_vern.store, key)
     assert (row["status"], row["status_reason"], row["status_by"]) == (
-        "acknowledged", "Renewal under negotiation", "kari")
+        "acknowledged", "Renewal under negotiation", "adviser")
 
 
-def test_findings_page_refuses_risk_acceptance_without_reason(demo_vern):
+def test_findings_page_refuses_risk_acceptance_without_reason(app, demo_vern):
     at = app("findings", "en")
     key = at.selectbox[1].value
     at.selectbox[2].set_value("risk_accepted")
@@ -84,7 +76,7 @@ def test_findings_page_refuses_risk_acceptance_without_reason(demo_vern):
     assert findings.get(demo_vern.store, key)["status"] == "open"
 
 
-def test_processor_register_page(demo_vern):
+def test_processor_register_page(app, demo_vern):
     at = app("processors", "en")
     table = at.dataframe[0].value
     assert len(table) == 11
@@ -94,12 +86,12 @@ def test_processor_register_page(demo_vern):
     assert freshworks["Outside the EEA"] == "US, IN"
 
 
-def test_processor_page_explains_an_empty_register(vern):
+def test_processor_page_explains_an_empty_register(app, vern):
     at = app("processors", "en")
     assert "vern import processors" in at.info[0].value
 
 
-def test_checks_page_runs_a_check_now(demo_vern):
+def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
     assert "15 6 * * *" in at.caption[0].value
     at.button[0].click().run()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audits import config as configuration
-from audits import findings, runner
+from audits import findings, runner, trail
 from audits.checks import Check, Finding, Rule, Severity
 from audits.errors import VernError
 from audits.i18n import Text
@@ -67,6 +67,17 @@ def row(store: Store, fp: str) -> dict:
     return findings.get(store, fp)
 
 
+def raw_reasons(store: Store, fp: str) -> tuple[str | None, list[str | None]]:
+    """findings.status_reason and every finding_events.reason as stored, not decrypted."""
+    return (store.value("SELECT status_reason FROM findings WHERE fingerprint = ?", [fp]),
+            [r["reason"] for r in store.rows(
+                "SELECT reason FROM finding_events WHERE fingerprint = ? ORDER BY id", [fp])])
+
+
+def sealed(value) -> bool:
+    return isinstance(value, str) and value.startswith("enc1:")
+
+
 def events(store: Store, fp: str) -> list[tuple]:
     return [(e["actor"], e["from_status"], e["to_status"], e["reason"], e["happened_at"])
             for e in findings.history(store, fp)]
@@ -90,7 +101,8 @@ def test_repeated_runs_keep_one_finding_and_move_last_seen(store, config, tmp_pa
          "subject": "Mailchimp – Newsletter", "status": "open", "first_seen": utc(15),
          "last_seen": utc(17), "last_run_id": third.run_id, "reopened_count": 0},
     ]
-    assert events(store, MISSING_FP) == [("vern", None, "open", "first seen", utc(15))]
+    # Vern's own transitions carry no reason: "first seen" is from_status NULL -> open.
+    assert events(store, MISSING_FP) == [("vern", None, "open", None, utc(15))]
 
 
 def test_each_run_is_recorded_with_its_counts(store, config, tmp_path, monkeypatch):
@@ -217,6 +229,9 @@ def test_advisers_status_survives_later_runs(store, config, tmp_path, monkeypatc
     assert (kept["status"], kept["status_reason"], kept["status_by"], kept["status_at"]) == \
         (status, reason, "ingrid", utc(15, 13))
     assert (kept["last_seen"], kept["reopened_count"]) == (utc(17), 0)
+    stored_reason, stored_events = raw_reasons(store, MISSING_FP)
+    assert sealed(stored_reason) and reason not in stored_reason
+    assert stored_events[0] is None and sealed(stored_events[1]) and reason not in stored_events[1]
 
 
 def test_set_status_accepts_a_fingerprint_prefix_and_review_date(store, config, tmp_path, monkeypatch):
@@ -240,6 +255,30 @@ def test_risk_accepted_without_reason_is_refused(store, config, tmp_path, monkey
         findings.set_status(store, MISSING_FP, "risk_accepted", "ingrid", reason)
     assert row(store, MISSING_FP)["status"] == "open"
     assert len(findings.history(store, MISSING_FP)) == 1
+
+
+@pytest.mark.parametrize("reason", ["Asked\x00the supplier", "x" * 10_001, "bad \udcff bytes"])
+def test_reason_that_cannot_be_stored_honestly_is_refused(store, config, tmp_path, monkeypatch, reason):
+    monkeypatch.setenv("VERN_NOW", DAY1)
+    load_register(store, tmp_path, MISSING)
+    run_on(monkeypatch, store, config, DAY1)
+    with pytest.raises(VernError, match="reason"):
+        findings.set_status(store, MISSING_FP, "acknowledged", "ingrid", reason)
+    assert row(store, MISSING_FP)["status"] == "open"
+    assert len(findings.history(store, MISSING_FP)) == 1
+
+
+def test_a_decision_is_recorded_in_the_audit_trail_without_its_reason(store, config, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("VERN_NOW", DAY1)
+    load_register(store, tmp_path, MISSING)
+    run_on(monkeypatch, store, config, DAY1)
+    findings.set_status(store, MISSING_FP, "acknowledged", "ingrid", "Asked the supplier")
+    [entry] = trail.listing(store, actor="ingrid")
+    assert (entry["action"], entry["object"], entry["details"]) == \
+        ("finding.status", MISSING_FP, {"from": "open", "to": "acknowledged", "review_on": None})
+    assert "supplier" not in str(entry)
+    assert trail.verify(store)[1] is None
 
 
 def test_set_status_on_a_closed_finding_is_refused(store, config, tmp_path, monkeypatch):
@@ -283,15 +322,24 @@ def test_history_records_every_transition(store, config, tmp_path, monkeypatch):
     monkeypatch.setenv("VERN_NOW", "2026-06-18T13:00:00+02:00")
     findings.set_status(store, MISSING_FP, "risk_accepted", "ingrid", "Contract ends in July")
 
+    # Vern's transitions (first seen, no longer seen, seen again) carry no reason: what
+    # happened is told by from_status/to_status. A person's reason is returned in clear.
     assert events(store, MISSING_FP) == [
-        ("vern", None, "open", "first seen", utc(15)),
+        ("vern", None, "open", None, utc(15)),
         ("ingrid", "open", "acknowledged", "Asked the supplier", utc(15, 12)),
-        ("vern", "acknowledged", "closed", "no longer seen", utc(17)),
-        ("vern", "closed", "open", "seen again", utc(18)),
+        ("vern", "acknowledged", "closed", None, utc(17)),
+        ("vern", "closed", "open", None, utc(18)),
         ("ingrid", "open", "risk_accepted", "Contract ends in July", utc(18, 11)),
     ]
     final = row(store, MISSING_FP)
-    assert (final["status"], final["reopened_count"]) == ("risk_accepted", 1)
+    assert (final["status"], final["reopened_count"], final["status_reason"]) == \
+        ("risk_accepted", 1, "Contract ends in July")
+    # ...but stored encrypted: the raw tables hold ciphertext only.
+    stored_reason, stored_events = raw_reasons(store, MISSING_FP)
+    assert sealed(stored_reason) and "Contract" not in stored_reason
+    assert [sealed(r) if r is not None else None for r in stored_events] == \
+        [None, True, None, None, True]
+    assert not any("supplier" in r or "Contract" in r for r in stored_events if r)
 
 
 # -- a check that raises ------------------------------------------------------------------
@@ -317,13 +365,20 @@ def test_check_that_raises_is_recorded_as_failed_and_others_still_run(
         ("exploding", "failed", "RuntimeError: evidence source unreachable"),
         ("processors", "succeeded", None),
     ]
-    runs = store.rows("SELECT check_id, status, started_at, finished_at, error, findings "
-                      "FROM check_runs ORDER BY id")
+    # runner.history returns the error in clear (newest first)...
+    runs = [{k: r[k] for k in ("check_id", "status", "started_at", "finished_at", "error", "findings")}
+            for r in reversed(runner.history(store))]
     assert runs == [
         {"check_id": "exploding", "status": "failed", "started_at": utc(15), "finished_at": utc(15),
          "error": "RuntimeError: evidence source unreachable", "findings": None},
         {"check_id": "processors", "status": "succeeded", "started_at": utc(15),
          "finished_at": utc(15), "error": None, "findings": 2},
     ]
+    # ...while check_runs stores it encrypted: the error may quote the evidence.
+    stored = store.rows("SELECT check_id, error FROM check_runs ORDER BY id")
+    assert [r["check_id"] for r in stored] == ["exploding", "processors"]
+    assert sealed(stored[0]["error"]) and "unreachable" not in stored[0]["error"]
+    assert stored[1]["error"] is None
     assert {r["rule"] for r in findings.listing(store)} == {"dpa_missing", "transfer_invalid_mechanism"}
-    assert runner.latest(store)["exploding"]["status"] == "failed"
+    latest = runner.latest(store)["exploding"]
+    assert (latest["status"], latest["error"]) == ("failed", "RuntimeError: evidence source unreachable")

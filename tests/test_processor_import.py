@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audits import trail
 from audits.errors import InputError
 from audits.keys import open_store
 from audits.processors import import_register, register
@@ -37,13 +38,13 @@ def write(tmp_path: Path, text: str, name: str = "register.csv") -> Path:
 @pytest.fixture
 def loaded(store, tmp_path):
     """A register already holding the good file, to prove a bad import changes nothing."""
-    assert import_register(store, write(tmp_path, GOOD, "good.csv", "test")) == 3
+    assert import_register(store, write(tmp_path, GOOD, "good.csv"), "test") == 3
     return register(store)
 
 
 # -- good files -----------------------------------------------------------------------
 def test_good_file_imports_every_row_with_its_values(store, tmp_path):
-    assert import_register(store, write(tmp_path, GOOD, "test")) == 3
+    assert import_register(store, write(tmp_path, GOOD), "ingrid") == 3
     imported = datetime(2026, 6, 15, 10, tzinfo=UTC)
     assert register(store) == [
         {"name": "Already On AS", "service": "", "countries": ["NO"], "transfer_mechanism": "none",
@@ -60,6 +61,15 @@ def test_good_file_imports_every_row_with_its_values(store, tmp_path):
          "dpa_expires_on": date(2026, 5, 6), "last_reviewed_on": date(2025, 11, 27),
          "source": "register.csv", "imported_at": imported, "outside_eea": []},
     ]
+
+
+def test_an_import_is_recorded_in_the_audit_trail_with_its_actor(store, tmp_path):
+    import_register(store, write(tmp_path, GOOD), "ingrid")
+    [entry] = trail.listing(store)
+    assert (entry["seq"], entry["at_utc"], entry["actor"], entry["action"], entry["object"],
+            entry["details"]) == (1, "2026-06-15T10:00:00Z", "ingrid", "processors.import",
+                                  "register.csv", {"rows": 3})
+    assert trail.verify(store) == (1, None)
 
 
 def test_semicolon_delimited_file_with_byte_order_mark_is_accepted(store, tmp_path):
@@ -85,7 +95,7 @@ def test_spaces_and_repeated_countries_are_tidied(store, tmp_path):
 
 
 def test_blank_lines_are_skipped(store, tmp_path):
-    assert import_register(store, write(tmp_path, GOOD + "\n,,,,,,,\n\n", "test")) == 3
+    assert import_register(store, write(tmp_path, GOOD + "\n,,,,,,,\n\n"), "test") == 3
 
 
 def test_a_new_import_replaces_the_register(store, tmp_path, loaded):
@@ -101,9 +111,11 @@ def test_the_same_file_can_be_imported_twice(store, tmp_path, loaded):
 
 # -- bad files: refused whole, register unchanged -----------------------------------------
 def refused(store: Store, path: Path, before: list) -> InputError:
+    trail_before = trail.listing(store)
     with pytest.raises(InputError) as caught:
         import_register(store, path, "test")
     assert register(store) == before, "a refused file must change nothing"
+    assert trail.listing(store) == trail_before, "a refused file leaves no trail entry"
     assert str(path) in str(caught.value)
     assert "nothing was imported" in str(caught.value)
     return caught.value

@@ -1,0 +1,184 @@
+"""Sign-in and need to know: every role against every page, refusals recorded."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from audits import access, runner, trail, users
+from audits.users import ROLES
+from conftest import APP
+
+DENIED = "Du har ikke tilgang til denne siden. Forsøket er registrert."
+
+
+def sign_in_form(lang="nb") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    return at
+
+
+def submit(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(access.PAGE_ROLES))
+def test_each_role_against_each_page(dashboard, demo_vern, role, page):
+    at = dashboard(page, roles=(role,))
+    assert not at.exception
+    denied = [e.value for e in at.error if e.value == DENIED]
+    refusals = [e for e in trail.listing(demo_vern.store, action="access.denied") if e["object"] == page]
+    if page == "overview" and role == "staff":
+        # The start page ("/") of someone without an overview is their own page.
+        assert at.title[0].value == "Hei, staff" and denied == [] and refusals == []
+    elif role in access.PAGE_ROLES[page]:
+        assert denied == [] and refusals == []
+        assert at.title, f"{page} drew nothing for {role}"
+    else:
+        assert denied == [DENIED]
+        assert [(e["actor"], e["object"]) for e in refusals] == [(role, page)]
+        assert len(at.main) == 1  # the refusal and nothing else
+
+
+@pytest.mark.parametrize("roles, links", [
+    (("staff",), ["home"]),
+    (("board",), ["", "home"]),  # "" is the start page: the overview
+    (("admin",), ["", "checks", "trail", "users", "home"]),
+    (("adviser", "admin"), ["", "findings", "processors", "checks", "pseudonyms", "trail", "users", "home"]),
+])
+def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
+    at = dashboard(roles=roles)
+    assert [link.proto.page for link in at.sidebar.get("page_link")] == links
+
+
+def test_staff_land_on_their_own_page(dashboard, vern):
+    at = dashboard(roles=("staff",))
+    assert at.title[0].value == "Hei, staff"
+    assert not at.error
+
+
+def test_sign_in_with_a_good_password(demo_vern):
+    at = submit(sign_in_form(), "adviser", "vern-demo-adviser")
+    assert at.session_state["user"] == {"name": "adviser", "roles": ("adviser",), "method": "password"}
+    assert at.title[0].value == "Oversikt"
+    assert trail.listing(demo_vern.store, action="sign_in")[0]["actor"] == "adviser"
+
+
+def test_a_wrong_password_is_refused_and_recorded(demo_vern):
+    at = submit(sign_in_form("en"), "adviser", "not the password")
+    assert "user" not in at.session_state
+    assert at.error[0].value == "Wrong username or password."
+    entry = trail.listing(demo_vern.store, action="sign_in.failed")[0]
+    assert (entry["actor"], entry["details"]) == ("adviser", {"reason": "wrong password", "locked": False})
+
+
+def test_five_failures_lock_the_account_even_against_the_right_password(demo_vern):
+    at = sign_in_form("en")
+    for _ in range(5):
+        submit(at, "board", "wrong wrong wrong")
+    assert at.error[0].value == "The account is locked for 15 minutes after five failed attempts."
+    submit(at, "board", "vern-demo-board")
+    assert "user" not in at.session_state
+    assert at.error[0].value == "The account is locked for 15 minutes after five failed attempts."
+
+
+def test_a_disabled_account_cannot_sign_in(demo_vern):
+    users.set_disabled(demo_vern.store, "test", "staff", True)
+    at = submit(sign_in_form("en"), "staff", "vern-demo-staff")
+    assert at.error[0].value == "The account is disabled."
+
+
+def test_disabling_a_signed_in_account_ends_its_session(dashboard, demo_vern):
+    at = dashboard(roles=("adviser",))
+    users.set_disabled(demo_vern.store, "test", "adviser", True)
+    at.run()
+    assert "user" not in at.session_state
+    assert at.title[0].value == "Logg inn i Vern"
+
+
+def test_a_database_without_accounts_explains_how_to_create_the_first_admin(vern):
+    at = sign_in_form("en")
+    assert at.info[0].value == "This database has no users yet. Create the first administrator on the server:"
+    assert at.code[0].value == "vern users add NAME --role admin"
+    assert not at.text_input
+
+
+def test_idle_sessions_end_after_thirty_minutes(dashboard, demo_vern, monkeypatch):
+    at = dashboard(roles=("adviser",))
+    monkeypatch.setenv("VERN_NOW", "2026-11-24T12:29:59+01:00")
+    at.run()
+    assert at.session_state["user"]["name"] == "adviser"  # 29:59 idle: still signed in
+    monkeypatch.setenv("VERN_NOW", "2026-11-24T13:00:00+01:00")
+    at.run()
+    assert "user" not in at.session_state  # 30:01 since the last activity
+    assert at.warning[0].value == "Du ble logget ut etter 30 minutter uten aktivitet."
+    entry = trail.listing(demo_vern.store, action="sign_out")[0]
+    assert (entry["actor"], entry["details"]) == ("adviser", {"reason": "idle"})
+
+
+def test_sign_out(dashboard, demo_vern):
+    at = dashboard(roles=("board",))
+    at.sidebar.button[0].click().run()
+    assert "user" not in at.session_state
+    assert trail.listing(demo_vern.store, action="sign_out")[0]["actor"] == "board"
+
+
+def test_the_board_sees_no_error_text_from_a_failed_check(dashboard, demo_vern, tmp_path):
+    inbox = demo_vern.config.inbox / "processors"
+    inbox.mkdir(parents=True)
+    (inbox / "register.csv").write_text("name,service\nPERSONAL-MARKER,CRM\n")
+    runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
+    board = dashboard(roles=("board",))
+    assert [m.value for m in board.metric if m.label == "Feilede kjøringer (siste)"] == ["1"]
+    assert not board.error
+    adviser = dashboard(roles=("adviser",))
+    assert any("missing column(s)" in e.value for e in adviser.error)
+
+
+@pytest.fixture
+def oidc(vern, tmp_path):
+    """Sign-in through an OpenID Connect provider, roles mapped in the configuration."""
+    from audits.config import load
+
+    path = tmp_path / "vern.toml"
+    path.write_text('[auth]\noidc_provider = "microsoft"\n'
+                    '[auth.roles]\nadviser = ["Kari@Forening.no"]\nboard = ["group:5f1c-board"]\n')
+    vern.config = load(path, vern.store.path, vern.checks)
+    return vern
+
+
+def oidc_app(claims: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.user = {"is_logged_in": True, **claims}
+    at.run()
+    return at
+
+
+def test_oidc_identity_gets_the_roles_mapped_by_email(oidc):
+    at = oidc_app({"email": "kari@forening.no", "name": "Kari"})
+    assert at.session_state["user"] == {"name": "kari@forening.no", "roles": ("adviser",), "method": "oidc"}
+    assert at.title[0].value == "Oversikt"
+    entry = trail.listing(oidc.store, action="sign_in")[0]
+    assert (entry["actor"], entry["details"]) == ("kari@forening.no", {"method": "oidc", "roles": ["adviser"]})
+
+
+def test_oidc_identity_gets_the_roles_mapped_by_group(oidc):
+    at = oidc_app({"email": "ola@forening.no", "groups": ["5f1c-board", "other"]})
+    assert at.session_state["user"]["roles"] == ("board",)
+
+
+def test_oidc_identity_without_a_role_is_refused_and_recorded(oidc):
+    at = oidc_app({"email": "guest@example.com"})
+    assert "user" not in at.session_state
+    assert at.warning[0].value == "Kontoen din har ingen rolle i Vern. Spør administratoren."
+    assert trail.listing(oidc.store, action="sign_in.failed")[0]["details"] == {"reason": "no role", "method": "oidc"}
+
+
+def test_the_sign_in_form_offers_the_organisation_account_when_oidc_is_configured(oidc):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert at.button[0].label == "Logg inn med organisasjonskonto"
