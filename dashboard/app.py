@@ -8,7 +8,7 @@ import streamlit as st
 
 from audits import access
 from dashboard import auth
-from dashboard.ui import language_switch, tr
+from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
     "overview": "dashboard", "home": "home", "findings": "report", "processors": "handshake",
@@ -37,7 +37,7 @@ with st.sidebar:
     for name in mine:
         st.page_link(pages[name])
     st.divider()
-    st.caption(tr("auth.signed_in_as", name=user["name"], roles=", ".join(user["roles"])))
+    st.caption(plain(tr("auth.signed_in_as", name=user["name"], roles=", ".join(user["roles"]))))
     if st.button(tr("auth.sign_out")):
         auth.sign_out()
         st.rerun()

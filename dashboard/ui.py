@@ -1,5 +1,7 @@
 """What every page shares: the open Vern, the chosen language, and formatting."""
 
+import re
+
 import streamlit as st
 
 from audits import clock, runtime
@@ -42,3 +44,11 @@ def labels(prefix: str):
     after the script run, when session state is out of reach."""
     code = lang()
     return lambda value: t(f"{prefix}.{value}", code)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from people or evidence, escaped so Markdown-rendering elements show it as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

@@ -38,7 +38,7 @@ def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
     runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
     at = app(lang="en")
     assert metric(at, "Failed runs (latest)") == "1"
-    assert any("missing column(s) countries" in e.value for e in at.error)
+    assert any(r"missing column\(s\) countries" in e.value for e in at.error)  # escaped: see below
 
 
 def test_empty_database_overview_says_so(app, vern):
@@ -98,3 +98,15 @@ def test_checks_page_runs_a_check_now(app, demo_vern):
     assert not at.exception
     assert at.success[0].value == "processors: succeeded, 6 findings"
     assert runner.history(demo_vern.store, "processors")[0]["trigger"] == "manual"
+
+
+def test_text_from_evidence_is_shown_as_typed_never_as_markup(app, demo_vern):
+    header = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
+    inbox = demo_vern.config.inbox / "processors"
+    inbox.mkdir(parents=True)
+    (inbox / "register.csv").write_text(f"{header}\nAcme,CRM,NO,![x](http://evil.example/t.png) **b**,,,,\n")
+    runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
+    at = app(lang="en")
+    shown = at.error[0].value
+    assert r"'\!\[x\]\(http://evil\.example/t\.png\) \*\*b\*\*' is not one of" in shown
+    assert "![x](" not in shown

@@ -5,7 +5,7 @@ import streamlit as st
 
 from audits import overview, runner
 from dashboard import auth
-from dashboard.ui import lang, tr, vern, when
+from dashboard.ui import lang, plain, tr, vern, when
 
 user = auth.require("checks")
 st.title(tr("checks.title"))
@@ -22,7 +22,7 @@ for item in overview.checks_status(vern()):
             if result.status == "busy":
                 st.warning(tr("checks.busy", check=item["id"]))
             elif result.status == "failed":
-                st.error(result.error)
+                st.error(plain(result.error))
             else:
                 st.success(tr("checks.ran", check=item["id"], status=tr("run.succeeded"),
                               findings=result.findings))

@@ -7,7 +7,7 @@ from audits import export, findings, trail
 from audits.checks import Severity
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, lang, tr, vern, when
+from dashboard.ui import labels, lang, plain, tr, vern, when
 
 user = auth.require("findings")
 st.title(tr("findings.title"))
@@ -99,7 +99,7 @@ if finding["status"] != "closed":
             try:
                 findings.set_status(vern().store, key, status, user["name"], reason, review_on)
             except VernError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.success(tr("findings.saved"))
                 st.rerun()

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from dashboard import auth
-from dashboard.ui import tr
+from dashboard.ui import plain, tr
 
 user = auth.require("home")
-st.title(tr("home.title", name=user["name"]))
+st.title(plain(tr("home.title", name=user["name"])))
 for role in user["roles"]:
     st.markdown(f"**{tr('role.' + role)}** — {tr('home.' + role)}")
 st.info(tr("home.breach"))

@@ -7,7 +7,7 @@ import streamlit as st
 from audits import access, overview
 from audits.checks import Severity
 from dashboard import auth
-from dashboard.ui import SEVERITY_COLOURS, lang, tr, vern, when
+from dashboard.ui import SEVERITY_COLOURS, lang, plain, tr, vern, when
 
 user = auth.require("overview")
 st.title(tr("overview.title"))
@@ -53,4 +53,4 @@ st.dataframe(
 if failed and access.allowed(user["roles"], "checks"):
     st.subheader(tr("overview.failed_list"))
     for check in failed:
-        st.error(f"{check['title'](lang())}: {check['last_run']['error']}")
+        st.error(plain(f"{check['title'](lang())}: {check['last_run']['error']}"))

@@ -5,7 +5,7 @@ import streamlit as st
 from audits import pseudonyms
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import tr, vern
+from dashboard.ui import plain, tr, vern
 
 user = auth.require("pseudonyms")
 st.title(tr("pseudonyms.title"))
@@ -17,7 +17,7 @@ with st.form("reidentify"):
         try:
             identity = pseudonyms.reidentify(vern().store, pseudonym, user["name"], reason)
         except VernError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             st.success(tr("pseudonyms.recorded"))
             st.text(identity)

@@ -6,7 +6,7 @@ import streamlit as st
 from audits import clock, keys, users
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, tr, vern, when
+from dashboard.ui import labels, plain, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
@@ -29,9 +29,9 @@ with st.form("add-user", clear_on_submit=True):
         try:
             users.add(store, user["name"], name, roles, password)
         except VernError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
-            st.success(tr("users.added", name=name.strip().lower()))
+            st.success(plain(tr("users.added", name=name.strip().lower())))
 
 names = [a["username"] for a in accounts]
 if names:
@@ -51,7 +51,7 @@ if names:
                 if active == disabled:
                     users.set_disabled(store, user["name"], chosen, not active)
             except VernError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.success(tr("findings.saved"))
                 st.rerun()
@@ -65,4 +65,4 @@ if st.button(tr("keys.rotate")):
     try:
         st.success(keys.rotate(store, user["name"]))
     except VernError as error:
-        st.error(str(error))
+        st.error(plain(error))
