@@ -4,9 +4,8 @@ Nobody runs a check by hand: the server's scheduler runs the processors check on
 own (it never ran), and the pages show what it found.
 """
 
-import re
-
 import json
+import re
 import subprocess
 
 from playwright.sync_api import expect
