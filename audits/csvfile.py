@@ -26,14 +26,14 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise InputError(source, [f"line {line}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
-    if "\x00" in text:
-        raise InputError(source, ["contains NUL bytes: not a text file"])
     if not text.strip():
         raise InputError(source, ["the file is empty"])
     header_line = text.splitlines()[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = [name.strip() for name in reader.fieldnames or []]
+    if any("\x00" in name for name in header):
+        raise InputError(source, ["line 1: contains NUL bytes: not a text file"])
     missing = [name for name in required if name not in header]
     if missing:
         raise InputError(source, [f"line 1: missing column(s) {', '.join(missing)}"])
@@ -45,6 +45,9 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
                 raise InputError(source, [f"line {reader.line_num}: more fields than columns"])
             if all(not (value or "").strip() for value in row.values()):
                 continue
+            nul = [k for k, v in row.items() if "\x00" in (v or "")]
+            if nul:
+                raise InputError(source, [f"line {reader.line_num}, field {nul[0]}: contains a NUL character"])
             rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
     except csv.Error as error:
         raise InputError(source, [f"line {reader.line_num}: {error}"]) from None

@@ -88,6 +88,7 @@ def set_status(store: Store, key: str, status: str, actor: str, reason: str = ""
     reason = text.clean(reason, "reason")
     if status == "risk_accepted" and not reason:
         raise VernError("reason: accepting a risk needs a written reason")
+    key = text.clean(key, "finding", 64)
     with store.transaction() as tx:
         matches = tx.execute(
             "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from audits import crypto, trail
 from audits.crypto import CANARY, KeyProblem, KeyRing
+from audits.errors import VernError
 from audits.store import Store
 
 # Every encrypted column: (table, key column, column). Rotation re-encrypts them all.
@@ -80,6 +81,8 @@ def rotate(store: Store, actor: str) -> str:
 def prune(store: Store, actor: str) -> list[str]:
     """Remove keys no value in the database uses any more (after a rotation)."""
     ring = store.keys
+    if ring.path is None:
+        raise VernError("the keys come from VERN_KEYS; change them there, not through Vern")
     used = {ring.primary}
     for table, _, column in ENCRYPTED_FIELDS:
         for row in store.rows(f"SELECT DISTINCT split_part({column}, ':', 2) AS k FROM {table} "

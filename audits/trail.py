@@ -94,8 +94,8 @@ def listing(store: Store, since: datetime | None = None, actor: str | None = Non
             action: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     where, params = [], []
     if since is not None:
-        where.append("at_utc >= ?")
-        params.append(clock.iso_utc(since))
+        where.append("CAST(at_utc AS TIMESTAMPTZ) >= ?")
+        params.append(since)
     if actor:
         where.append("actor = ?")
         params.append(actor)

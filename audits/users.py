@@ -13,7 +13,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from audits import clock, trail
+from audits import clock, text, trail
 from audits.errors import VernError
 from audits.store import Store
 
@@ -33,8 +33,12 @@ class SignIn:
     reason: str = ""  # wrong | locked | disabled
 
 
+def _normal(name: str) -> str:
+    return (name or "").strip().lower()
+
+
 def _username(name: str) -> str:
-    name = (name or "").strip().lower()
+    name = _normal(name)
     if not USERNAME.fullmatch(name):
         raise VernError("username: 2-64 characters: letters a-z, digits and . _ @ - "
                         "(starting with a letter or digit)")
@@ -52,8 +56,7 @@ def _roles(roles) -> list[str]:
 def _password_hash(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise VernError(f"password: at least {MIN_PASSWORD} characters")
-    if "\x00" in password:
-        raise VernError("password: contains a NUL character")
+    text.clean(password, "password", 1000)  # NUL, or not text at all
     return _hasher.hash(password)
 
 
@@ -70,7 +73,7 @@ def add(store: Store, actor: str, name: str, roles, password: str | None) -> dic
 
 
 def set_password(store: Store, actor: str, name: str, password: str) -> None:
-    hashed = _password_hash(password)
+    name, hashed = _normal(name), _password_hash(password)
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL "
@@ -79,7 +82,7 @@ def set_password(store: Store, actor: str, name: str, password: str) -> None:
 
 
 def set_roles(store: Store, actor: str, name: str, roles) -> None:
-    roles = _roles(roles)
+    name, roles = _normal(name), _roles(roles)
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET roles = ? WHERE username = ?", [roles, name])
@@ -87,6 +90,7 @@ def set_roles(store: Store, actor: str, name: str, roles) -> None:
 
 
 def set_disabled(store: Store, actor: str, name: str, disabled: bool) -> None:
+    name = _normal(name)
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET disabled = ? WHERE username = ?", [disabled, name])
@@ -117,10 +121,10 @@ def count(store: Store) -> int:
 
 def authenticate(store: Store, name: str, password: str) -> SignIn:
     """Check a password; every attempt, good or bad, lands in the audit trail."""
-    name = (name or "").strip().lower()
+    name = _normal(name)
     now = clock.now()
     with store.transaction() as tx:
-        row = tx.execute("SELECT password_hash, roles, disabled, failed_attempts, locked_until "
+        row = None if not USERNAME.fullmatch(name) else tx.execute("SELECT password_hash, roles, disabled, failed_attempts, locked_until "
                          "FROM users WHERE username = ?", [name]).fetchone()
         if row is None:
             # Who typed what is not recorded: a mistyped password may be in the name field.
@@ -152,7 +156,7 @@ def _verify(hashed: str | None, password: str) -> bool:
         return False
     try:
         return _hasher.verify(hashed, password or "")
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 
@@ -162,13 +166,12 @@ def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> t
     An entry is an email address, or `group:ID` matched against the `groups` claim
     (Entra ID sends group object ids; Google Workspace sends none, so map by email there).
     """
-    email = str(claims.get("email") or claims.get("preferred_username") or "").lower()
+    names = {str(claims.get(c) or "").strip().lower() for c in ("email", "preferred_username")} - {""}
     groups = {str(g) for g in claims.get("groups") or []}
     granted = []
     for role in ROLES:
-        for entry in mapping.get(role, []):
-            entry = entry.strip()
-            if entry.startswith("group:") and entry[6:] in groups or entry.lower() == email:
+        for entry in (e.strip() for e in mapping.get(role, [])):
+            if entry.startswith("group:") and entry[6:] in groups or entry.lower() in names:
                 granted.append(role)
                 break
     return tuple(granted)

@@ -30,6 +30,22 @@ def db_path(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def env(monkeypatch):
+    """For tests that run the CLI with explicit --db: a fixed clock, a known actor, no
+    database, configuration or keys from the environment."""
+    monkeypatch.setenv("VERN_NOW", FIXED_NOW)
+    for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LOGNAME", "tester")
+    monkeypatch.setenv("USER", "tester")
+
+
+@pytest.fixture
+def db(tmp_path, env):
+    return tmp_path / "vern.duckdb"
+
+
+@pytest.fixture
 def vern(db_path):
     opened = open_vern(str(db_path))
     runtime.install(opened)

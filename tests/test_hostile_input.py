@@ -1,0 +1,349 @@
+"""Hostile strings through every import and form: refused cleanly (naming the field) or
+stored and read back verbatim, never executed and never a crash. Spreadsheet exports
+that cannot run formulas."""
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audits import export, findings, processors, pseudonyms, runner, trail, users
+from audits.errors import InputError, VernError
+from audits.runtime import open_vern
+from audits.users import SignIn
+
+VERN = str(Path(sys.executable).parent / "vern")
+NOW = "2026-11-24T12:00:00+01:00"
+COLUMNS = list(processors.COLUMNS)
+PASSWORD = "correct horse battery"
+
+HOSTILE = {
+    "single_quote": "O'Brien's 'quoted'",
+    "double_quote": 'Say "hello" and ""more""',
+    "drop_table": "'; DROP TABLE findings; --",
+    "nul": "before\x00after",
+    "very_long": "x" * 20_000,
+    "rtl_override": "invoice\u202efdp.exe",
+    "surrogate": "bad\udcffbyte",
+}
+# What an identifier (finding key, pseudonym) does with the ones that cannot be one.
+REFUSED_KEY = {
+    "nul": "{field}: contains a NUL character",
+    "very_long": "{field}: longer than {n} characters",
+    "surrogate": "{field}: is not valid UTF-8 text",
+}
+# What a free-text reason does with each: stored verbatim, or refused naming the field.
+VERBATIM = ("single_quote", "double_quote", "drop_table", "rtl_override")
+TABLES = {"schema_version", "processors", "check_runs", "findings", "finding_events", "settings",
+          "users", "trail", "identities", "reidentifications"}
+
+
+@pytest.fixture
+def vern(tmp_path, env):
+    opened = open_vern(str(tmp_path / "vern.duckdb"))
+    yield opened
+    assert_intact(opened.store)
+    opened.close()
+
+
+@pytest.fixture
+def finding(vern) -> str:
+    path = vern.store.path.parent / "register.csv"
+    path.write_text(",".join(COLUMNS) + "\nAcme AS,CRM,NO,none,,,,\n", encoding="utf-8")
+    processors.import_register(vern.store, path, "tester")
+    assert runner.run(vern.store, vern.config, vern.checks["processors"], "cli", "tester").status == "succeeded"
+    return findings.listing(vern.store)[0]["fingerprint"]
+
+
+def assert_intact(store) -> None:
+    names = {r["table_name"] for r in store.rows("SELECT table_name FROM information_schema.tables")}
+    assert names >= TABLES  # nothing dropped
+    assert trail.verify(store)[1] is None
+
+
+def register_bytes(rows: list[dict[str, str]]) -> bytes:
+    """A register as a spreadsheet writes it; lone surrogates become the raw bytes they stand for."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8", errors="surrogateescape")
+
+
+def row(**values: str) -> dict[str, str]:
+    return {"name": "Acme AS", "service": "CRM", "countries": "NO", "transfer_mechanism": "none",
+            "dpf_certified": "", "dpa_signed_on": "2025-01-01", "dpa_expires_on": "",
+            "last_reviewed_on": "2026-06-01", **values}
+
+
+# -- the processors import -------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["name", "service"])
+@pytest.mark.parametrize("kind", VERBATIM + ("very_long",))
+def test_import_stores_hostile_text_verbatim(vern, kind, field):
+    value = HOSTILE[kind]
+    path = vern.store.path.parent / "register.csv"
+    path.write_bytes(register_bytes([row(name="Other AS"), row(**{field: value})]))
+    assert processors.import_register(vern.store, path, "tester") == 2
+    stored = [r[field] for r in processors.register(vern.store) if r[field] == value]
+    assert stored == [value]
+    assert vern.store.value("SELECT count(*) FROM findings") == 0  # the table is still there
+    assert runner.run(vern.store, vern.config, vern.checks["processors"], "cli", "tester").status == "succeeded"
+
+
+@pytest.mark.parametrize("field", ["name", "service"])
+def test_import_refuses_nul_naming_line_and_field(vern, field):
+    path = vern.store.path.parent / "register.csv"
+    path.write_bytes(register_bytes([row(name="Other AS"), row(**{field: HOSTILE["nul"]})]))
+    with pytest.raises(InputError) as caught:
+        processors.import_register(vern.store, path, "tester")
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"line 3, field {field}: ")
+    assert vern.store.value("SELECT count(*) FROM processors") == 0
+
+
+@pytest.mark.parametrize("field", ["name", "service"])
+def test_import_refuses_non_utf8_bytes_naming_the_line(vern, field):
+    path = vern.store.path.parent / "register.csv"
+    path.write_bytes(register_bytes([row(name="Other AS"), row(**{field: HOSTILE["surrogate"]})]))
+    assert b"bad\xffbyte" in path.read_bytes()
+    with pytest.raises(InputError) as caught:
+        processors.import_register(vern.store, path, "tester")
+    assert caught.value.problems == ["line 3: not UTF-8 text (save the file as CSV UTF-8)"]
+    assert str(caught.value) == (f"{path}: nothing was imported.\n"
+                                 "  line 3: not UTF-8 text (save the file as CSV UTF-8)")
+    assert vern.store.value("SELECT count(*) FROM processors") == 0
+
+
+def test_import_refuses_a_latin1_file(vern):
+    path = vern.store.path.parent / "register.csv"
+    path.write_bytes((",".join(COLUMNS) + "\nBjørn AS,CRM,NO,none,,,,\n").encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        processors.import_register(vern.store, path, "tester")
+    assert caught.value.problems == ["line 2: not UTF-8 text (save the file as CSV UTF-8)"]
+
+
+def test_import_refuses_hostile_values_in_checked_fields(vern):
+    path = vern.store.path.parent / "register.csv"
+    path.write_bytes(register_bytes([
+        row(countries=HOSTILE["drop_table"]),
+        row(name="B", transfer_mechanism="none'; DROP TABLE processors; --"),
+        row(name="C", dpa_signed_on="2025-01-01'); DROP TABLE users; --"),
+        row(name="D", dpf_certified=HOSTILE["rtl_override"]),
+    ]))
+    with pytest.raises(InputError) as caught:
+        processors.import_register(vern.store, path, "tester")
+    assert caught.value.problems == [
+        "line 2, field countries: \"'\" is not an ISO 3166-1 alpha-2 country code",
+        "line 3, field transfer_mechanism: \"none'; drop table processors; --\" is not one of "
+        + ", ".join(processors.MECHANISMS),
+        "line 4, field dpa_signed_on: \"2025-01-01'); DROP TABLE users; --\" is not a date (YYYY-MM-DD)",
+        "line 5, field dpf_certified: 'invoice\\u202efdp.exe' must be yes, no or empty",  # the mark shown
+    ]
+
+
+def test_cli_import_of_hostile_files_exits_cleanly(vern, tmp_path):
+    vern.close()
+    db = vern.store.path
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(register_bytes([row(name=HOSTILE["nul"])]))
+    latin = tmp_path / "bytes.csv"
+    latin.write_bytes(register_bytes([row(name=HOSTILE["surrogate"])]))
+    for path in (nul, latin):
+        result = subprocess.run([VERN, "--db", str(db), "import", "processors", str(path)],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"vern: {path}: nothing was imported.\n  ")
+        assert "Traceback" not in result.stderr
+    reopened = open_vern(str(db))
+    vern.store = reopened.store  # the fixture checks the tables on this one and closes it
+
+
+# -- finding decisions -----------------------------------------------------------------------
+@pytest.mark.parametrize("kind", VERBATIM)
+def test_status_reason_stored_verbatim(vern, finding, kind):
+    value = HOSTILE[kind]
+    row_ = findings.set_status(vern.store, finding, "risk_accepted", "adviser", value)
+    assert row_["status_reason"] == value
+    assert findings.get(vern.store, finding)["status_reason"] == value
+    assert findings.history(vern.store, finding)[-1]["reason"] == value
+    assert findings.export_rows([findings.get(vern.store, finding)], "en")[0]["status_reason"] == value
+    assert vern.store.value("SELECT count(*) FROM findings") == 1
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("nul", "reason: contains a NUL character"),
+    ("surrogate", "reason: is not valid UTF-8 text"),
+    ("very_long", "reason: longer than 10000 characters"),
+])
+def test_status_reason_refused_naming_the_field(vern, finding, kind, message):
+    with pytest.raises(VernError) as caught:
+        findings.set_status(vern.store, finding, "risk_accepted", "adviser", HOSTILE[kind])
+    assert str(caught.value) == message
+    assert findings.get(vern.store, finding)["status"] == "open"
+    assert len(findings.history(vern.store, finding)) == 1
+
+
+def test_status_reason_of_exactly_the_limit_is_kept(vern, finding):
+    value = "y" * 10_000
+    assert findings.set_status(vern.store, finding, "acknowledged", "adviser", value)["status_reason"] == value
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_finding_key_is_not_found(vern, finding, kind):
+    key = HOSTILE[kind]
+    with pytest.raises(VernError) as caught:
+        findings.set_status(vern.store, key, "acknowledged", "adviser", "why")
+    assert str(caught.value) == REFUSED_KEY.get(kind, f"finding {key!r}: not found").format(field="finding", n=64)
+
+
+# -- accounts --------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_usernames_refused(vern, kind):
+    with pytest.raises(VernError) as caught:
+        users.add(vern.store, "admin", HOSTILE[kind], ["staff"], PASSWORD)
+    assert str(caught.value) == ("username: 2-64 characters: letters a-z, digits and . _ @ - "
+                                 "(starting with a letter or digit)")
+    assert users.count(vern.store) == 0
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_sign_in_with_hostile_name_is_refused_without_crash(vern, kind):
+    users.add(vern.store, "admin", "ola", ["staff"], PASSWORD)
+    assert users.authenticate(vern.store, HOSTILE[kind], PASSWORD) == SignIn(False, reason="wrong")
+    entry = trail.listing(vern.store, limit=1)[0]
+    assert (entry["actor"], entry["action"], entry["object"]) == ("anonymous", "sign_in.failed", "")
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_sign_in_with_hostile_password_is_refused_without_crash(vern, kind):
+    users.add(vern.store, "admin", "ola", ["staff"], PASSWORD)
+    assert users.authenticate(vern.store, "ola", HOSTILE[kind]) == SignIn(False, reason="wrong")
+    assert users.authenticate(vern.store, "ola", PASSWORD).ok
+
+
+@pytest.mark.parametrize("kind", VERBATIM + ("very_long",))
+def test_hostile_passwords_that_are_long_enough_work(vern, kind):
+    password = HOSTILE[kind] + " padding!!!!"
+    if kind == "very_long":  # a password is not a document: over 1000 characters is refused
+        with pytest.raises(VernError, match="^password: longer than 1000 characters$"):
+            users.add(vern.store, "admin", "ola", ["staff"], password)
+        return
+    users.add(vern.store, "admin", "ola", ["staff"], password)
+    assert users.authenticate(vern.store, "ola", password).ok
+    assert users.authenticate(vern.store, "ola", password + "x") == SignIn(False, reason="wrong")
+
+
+def test_password_with_nul_refused_naming_the_field(vern):
+    with pytest.raises(VernError) as caught:
+        users.add(vern.store, "admin", "ola", ["staff"], HOSTILE["nul"] + " padding!!!!")
+    assert str(caught.value) == "password: contains a NUL character"
+    assert users.count(vern.store) == 0
+
+
+def test_password_that_is_not_unicode_text_refused_naming_the_field(vern):
+    """A lone surrogate cannot be hashed: a clean refusal naming the field, not a crash."""
+    with pytest.raises(VernError) as caught:
+        users.add(vern.store, "admin", "ola", ["staff"], HOSTILE["surrogate"] + " padding!!!!")
+    assert str(caught.value).startswith("password: ")
+    assert users.count(vern.store) == 0
+
+
+# -- re-identification -----------------------------------------------------------------------
+@pytest.fixture
+def pseudonym(vern) -> str:
+    with vern.store.transaction() as tx:
+        return pseudonyms.remember(tx, vern.store, "kari@example.no")
+
+
+@pytest.mark.parametrize("kind", VERBATIM)
+def test_reidentify_reason_stored_verbatim(vern, pseudonym, kind):
+    assert pseudonyms.reidentify(vern.store, pseudonym, "adviser", HOSTILE[kind]) == "kari@example.no"
+    seq = trail.listing(vern.store, action="pseudonym.reidentify")[0]["seq"]
+    token = vern.store.value("SELECT reason FROM reidentifications WHERE trail_seq = ?", [seq])
+    assert vern.store.keys.decrypt(token, "reidentifications.reason") == HOSTILE[kind]
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("nul", "reason: contains a NUL character"),
+    ("surrogate", "reason: is not valid UTF-8 text"),
+    ("very_long", "reason: longer than 2000 characters"),
+])
+def test_reidentify_reason_refused_naming_the_field(vern, pseudonym, kind, message):
+    with pytest.raises(VernError) as caught:
+        pseudonyms.reidentify(vern.store, pseudonym, "adviser", HOSTILE[kind])
+    assert str(caught.value) == message
+    assert vern.store.value("SELECT count(*) FROM reidentifications") == 0
+    assert trail.listing(vern.store, action="pseudonym") == []
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_reidentify_hostile_pseudonym_is_not_known(vern, pseudonym, kind):
+    with pytest.raises(VernError) as caught:
+        pseudonyms.reidentify(vern.store, HOSTILE[kind], "adviser", "access request")
+    expected = REFUSED_KEY.get(kind, f"{{field}}: {HOSTILE[kind].strip()!r} is not known")
+    assert str(caught.value) == expected.format(field="pseudonym", n=100)
+    assert vern.store.value("SELECT count(*) FROM reidentifications") == 0
+
+
+# -- exports ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=1+1", "'=1+1"),
+    ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+    ("+47 22 00 00 00", "'+47 22 00 00 00"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("Acme AS", "Acme AS"),
+    ("1-2", "1-2"),
+    ("a=b", "a=b"),
+    ("", ""),
+    ("'=already", "'=already"),
+    ("æøå", "æøå"),
+    (5, 5),
+    (-1, -1),
+    (2.5, 2.5),
+    (None, None),
+    (True, True),
+])
+def test_safe_cell(value, expected):
+    assert export.safe_cell(value) == expected
+
+
+def test_csv_bytes_neutralises_and_starts_with_bom():
+    data = export.csv_bytes([
+        {"name": "=HYPERLINK(\"http://x\")", "n": 3, "note": "plain"},
+        {"name": "\rx", "n": -1, "note": "Bjørn"},
+    ])
+    assert data == (b"\xef\xbb\xbf" + "name,n,note\r\n"
+                    "\"'=HYPERLINK(\"\"http://x\"\")\",3,plain\r\n"
+                    "\"'\rx\",-1,Bjørn\r\n".encode())
+    assert export.csv_bytes([]) == b"\xef\xbb\xbf"
+
+
+def test_findings_export_neutralises_a_hostile_reason(vern, finding):
+    findings.set_status(vern.store, finding, "risk_accepted", "adviser", "=cmd|' /C calc'!A0")
+    data = export.csv_bytes(findings.export_rows(findings.listing(vern.store), "en"))
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0]["status_reason"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["fingerprint"] == finding
+
+
+def test_cli_non_utf8_arguments_exit_cleanly(tmp_path, env):
+    """Arguments the shell passes as raw non-UTF-8 bytes: a message and exit 1, no traceback."""
+    db = str(tmp_path / "vern.duckdb")
+    for args, stdin, start in (
+        ([b"findings", b"set-status", b"ab\xff", b"acknowledged"], None, "vern: finding: "),
+        ([b"reidentify", b"p-\xff", b"--reason", b"access request"], None, "vern: pseudonym: "),
+        ([b"users", b"add", b"ola", b"--role", b"staff", b"--password-stdin"],
+         b"abc\xffdefghijklmnop\n", "vern: password: "),
+    ):
+        result = subprocess.run([VERN, "--db", db, *args], capture_output=True, input=stdin, timeout=120)
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        assert "Traceback" not in stderr, args
+        assert result.returncode == 1, args
+        assert stderr.startswith(start), args

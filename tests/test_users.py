@@ -1,0 +1,313 @@
+"""Local accounts: Argon2id, 12-character passwords, lock after five failures, disabled
+accounts, roles; the `vern users` commands; OpenID Connect role mapping."""
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from audits import trail, users
+from audits.errors import VernError
+from audits.runtime import open_vern
+from audits.users import SignIn
+
+VERN = str(Path(sys.executable).parent / "vern")
+NOW = "2026-11-24T12:00:00+01:00"
+NOW_UTC = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+NAME_RULE = ("username: 2-64 characters: letters a-z, digits and . _ @ - "
+             "(starting with a letter or digit)")
+
+
+@pytest.fixture
+def store(db):
+    vern = open_vern(str(db))
+    yield vern.store
+    vern.close()
+
+
+def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True,
+                          input=input, timeout=120)
+
+
+def at(monkeypatch, instant: datetime) -> None:
+    monkeypatch.setenv("VERN_NOW", instant.isoformat())
+
+
+def last_entry(store) -> tuple:
+    e = trail.listing(store, limit=1)[0]
+    return e["actor"], e["action"], e["object"], e["details"]
+
+
+# -- adding ----------------------------------------------------------------------------------
+def test_add_stores_argon2id_hash_and_roles(store):
+    row = users.add(store, "admin", "Ola", ["adviser", "board"], PASSWORD)
+    assert row == {"username": "ola", "roles": ["adviser", "board"], "disabled": False,
+                   "locked_until": None, "created_at": NOW_UTC, "last_sign_in": None}
+    hashed = store.value("SELECT password_hash FROM users WHERE username = 'ola'")
+    assert hashed.startswith("$argon2id$")
+    assert PASSWORD not in hashed
+    assert last_entry(store) == ("admin", "users.add", "ola", {"roles": ["adviser", "board"]})
+
+
+@pytest.mark.parametrize("password", ["", "short", "elevenchars"])
+def test_short_passwords_refused(store, password):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", ["staff"], password)
+    assert str(caught.value) == "password: at least 12 characters"
+    assert users.count(store) == 0
+
+
+def test_twelve_characters_is_enough(store):
+    users.add(store, "admin", "ola", ["staff"], "twelve-chars")
+    assert users.authenticate(store, "ola", "twelve-chars").ok
+
+
+@pytest.mark.parametrize("name", ["", "a", "-ola", ".ola", "ola nordmann", "ola/kari", "olå",
+                                  "x" * 65, "ola'--", "ola;drop"])
+def test_bad_usernames_refused(store, name):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", name, ["staff"], PASSWORD)
+    assert str(caught.value) == NAME_RULE
+    assert users.count(store) == 0
+
+
+def test_username_limits_and_normalisation(store):
+    assert users.add(store, "admin", "ab", ["staff"], PASSWORD)["username"] == "ab"
+    assert users.add(store, "admin", "x" * 64, ["staff"], PASSWORD)["username"] == "x" * 64
+    assert users.add(store, "admin", "  Kari.N_1@Lag-3 ", ["staff"], None)["username"] == "kari.n_1@lag-3"
+
+
+def test_unknown_or_missing_roles_refused(store):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", ["staff", "superuser"], PASSWORD)
+    assert str(caught.value) == "role: superuser; one or more of staff, adviser, board, admin"
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", [], PASSWORD)
+    assert str(caught.value) == "role: none given; one or more of staff, adviser, board, admin"
+    assert users.count(store) == 0
+
+
+def test_duplicate_refused(store):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    for name in ("ola", " OLA "):
+        with pytest.raises(VernError) as caught:
+            users.add(store, "admin", name, ["board"], PASSWORD)
+        assert str(caught.value) == "username: 'ola' exists already"
+    assert users.get(store, "ola")["roles"] == ["staff"]
+    assert users.count(store) == 1
+
+
+# -- signing in ------------------------------------------------------------------------------
+def test_good_password_signs_in(store):
+    users.add(store, "admin", "ola", ["adviser", "board"], PASSWORD)
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(True, "ola", ("adviser", "board"), "")
+    assert users.authenticate(store, "  OLA ", PASSWORD) == SignIn(True, "ola", ("adviser", "board"), "")
+    assert users.get(store, "ola")["last_sign_in"] == NOW_UTC
+    assert last_entry(store) == ("ola", "sign_in", "ola", {"method": "password"})
+
+
+def test_wrong_password_refused_and_recorded(store):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    assert users.authenticate(store, "ola", "correct horse batterY") == SignIn(False, reason="wrong")
+    assert users.authenticate(store, "ola", "") == SignIn(False, reason="wrong")
+    assert store.value("SELECT failed_attempts FROM users") == 2
+    assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "wrong password", "locked": False})
+    assert users.get(store, "ola")["last_sign_in"] is None
+
+
+def test_unknown_user_refused_and_the_typed_name_not_recorded(store):
+    typed = "my-secret-passphrase-typed-in-the-name-field"
+    assert users.authenticate(store, typed, PASSWORD) == SignIn(False, reason="wrong")
+    assert last_entry(store) == ("anonymous", "sign_in.failed", "", {"reason": "unknown user"})
+    everything = json.dumps(store.rows("SELECT * FROM trail"))
+    assert typed not in everything
+    assert PASSWORD not in everything
+
+
+def test_five_failures_lock_for_fifteen_minutes(store, monkeypatch):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    for attempt in range(4):
+        assert users.authenticate(store, "ola", f"wrong password {attempt}") == SignIn(False, reason="wrong")
+    assert users.authenticate(store, "ola", "wrong password 5") == SignIn(False, reason="locked")
+    assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "wrong password", "locked": True})
+    assert users.get(store, "ola")["locked_until"] == NOW_UTC + timedelta(minutes=15)
+
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="locked")  # even the right one
+    assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "locked"})
+    at(monkeypatch, NOW_UTC + timedelta(minutes=14, seconds=59))
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="locked")
+    at(monkeypatch, NOW_UTC + timedelta(minutes=15))
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(True, "ola", ("staff",), "")
+    assert users.get(store, "ola")["locked_until"] is None
+    # a fresh count after the lock: one mistake does not lock again
+    assert users.authenticate(store, "ola", "wrong again!!") == SignIn(False, reason="wrong")
+
+
+def test_success_resets_the_failure_count(store):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    for _ in range(4):
+        users.authenticate(store, "ola", "wrong password!")
+    assert users.authenticate(store, "ola", PASSWORD).ok
+    for _ in range(4):
+        assert users.authenticate(store, "ola", "wrong password!") == SignIn(False, reason="wrong")
+    assert users.authenticate(store, "ola", PASSWORD).ok
+
+
+def test_set_password_lifts_a_lock(store):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    for _ in range(5):
+        users.authenticate(store, "ola", "wrong password!")
+    users.set_password(store, "admin", "ola", "a brand new password")
+    assert users.authenticate(store, "ola", "a brand new password").ok
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="wrong")
+
+
+def test_disabled_account_refused(store):
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    users.set_disabled(store, "admin", "ola", True)
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="disabled")
+    assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "disabled"})
+    users.set_disabled(store, "admin", "ola", False)
+    assert last_entry(store) == ("admin", "users.enable", "ola", {})
+    assert users.authenticate(store, "ola", PASSWORD).ok
+
+
+def test_oidc_only_account_has_no_password(store):
+    users.add(store, "admin", "kari@example.no", ["board"], None)
+    assert users.authenticate(store, "kari@example.no", "") == SignIn(False, reason="wrong")
+    assert users.authenticate(store, "kari@example.no", "any password at all") == SignIn(False, reason="wrong")
+    assert users.listing(store)[0]["local"] is False
+
+
+def test_changes_to_unknown_users_refused(store):
+    for change in (lambda: users.set_password(store, "admin", "nobody", PASSWORD),
+                   lambda: users.set_disabled(store, "admin", "nobody", True),
+                   lambda: users.set_roles(store, "admin", "nobody", ["staff"]),
+                   lambda: users.get(store, "nobody")):
+        with pytest.raises(VernError) as caught:
+            change()
+        assert str(caught.value) == "username: no user 'nobody'"
+    assert trail.listing(store) == []
+
+
+# -- the command line ------------------------------------------------------------------------
+def test_cli_users_add_list_disable_set_password(db, env):
+    result = vern_cli(db, "users", "add", "ola", "--role", "adviser", "--role", "board",
+                      "--password-stdin", input=PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "user ola created with role(s) adviser, board\n"
+
+    result = vern_cli(db, "users", "list", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == [{
+        "username": "ola", "roles": ["adviser", "board"], "disabled": False, "locked_until": None,
+        "local_password": True, "created_at": "2026-11-24T11:00:00Z", "last_sign_in": None}]
+    con = duckdb.connect(str(db), read_only=True)
+    hashed = con.execute("SELECT password_hash FROM users").fetchone()[0]
+    con.close()
+    assert hashed not in result.stdout
+    assert "argon2" not in result.stdout
+
+    result = vern_cli(db, "users", "disable", "ola")
+    assert (result.returncode, result.stdout) == (0, "user ola disabled\n")
+    assert json.loads(vern_cli(db, "users", "list", "--json").stdout)[0]["disabled"] is True
+    result = vern_cli(db, "users", "list")
+    assert result.stdout.split() == ["ola", "adviser,board", "disabled"]
+
+    result = vern_cli(db, "users", "set-password", "ola", "--password-stdin", input="a new long password\r\n")
+    assert (result.returncode, result.stdout) == (0, "password of ola changed\n")
+    assert vern_cli(db, "users", "enable", "ola").stdout == "user ola enabled\n"
+
+    vern = open_vern(str(db))
+    try:
+        assert users.authenticate(vern.store, "ola", "a new long password") == SignIn(
+            True, "ola", ("adviser", "board"), "")
+        assert users.authenticate(vern.store, "ola", PASSWORD) == SignIn(False, reason="wrong")
+        actions = [(e["actor"], e["action"], e["object"]) for e in trail.listing(vern.store)][::-1]
+    finally:
+        vern.close()
+    assert actions[:4] == [("cli:tester", "users.add", "ola"), ("cli:tester", "users.disable", "ola"),
+                           ("cli:tester", "users.set_password", "ola"), ("cli:tester", "users.enable", "ola")]
+
+
+def test_cli_refusals(db, env):
+    result = vern_cli(db, "users", "add", "ola", "--role", "staff", "--password-stdin", input="too short\n")
+    assert (result.returncode, result.stderr) == (1, "vern: password: at least 12 characters\n")
+    result = vern_cli(db, "users", "add", "ola", "--role", "staff", input=PASSWORD + "\n")
+    assert (result.returncode, result.stderr) == (
+        1, "vern: password: give it on standard input with --password-stdin\n")
+    result = vern_cli(db, "users", "add", "ola", "--role", "root", "--password-stdin", input=PASSWORD + "\n")
+    assert result.returncode == 2
+    assert "'root' is not one of 'staff', 'adviser', 'board', 'admin'" in result.stderr
+    result = vern_cli(db, "users", "add", "o l a", "--role", "staff", "--password-stdin", input=PASSWORD + "\n")
+    assert (result.returncode, result.stderr) == (1, f"vern: {NAME_RULE}\n")
+    result = vern_cli(db, "users", "disable", "nobody")
+    assert (result.returncode, result.stderr) == (1, "vern: username: no user 'nobody'\n")
+    result = vern_cli(db, "users", "add", "ola", "--role", "staff", "--oidc-only")
+    assert (result.returncode, result.stdout) == (0, "user ola created with role(s) staff\n")
+    result = vern_cli(db, "users", "add", "ola", "--role", "staff", "--oidc-only")
+    assert (result.returncode, result.stderr) == (1, "vern: username: 'ola' exists already\n")
+    assert json.loads(vern_cli(db, "users", "list", "--json").stdout)[0]["local_password"] is False
+
+
+def test_demo_creates_one_user_per_role(db, env):
+    result = vern_cli(db, "demo")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(vern_cli(db, "users", "list", "--json").stdout)
+    assert [(r["username"], r["roles"]) for r in rows] == [
+        ("admin", ["admin"]), ("adviser", ["adviser"]), ("board", ["board"]), ("staff", ["staff"])]
+    vern = open_vern(str(db))
+    try:
+        for name in ("admin", "adviser", "board", "staff"):
+            assert f"  {name:<8} vern-demo-{name}\n" in result.stdout
+            assert users.authenticate(vern.store, name, f"vern-demo-{name}") == SignIn(True, name, (name,), "")
+    finally:
+        vern.close()
+
+
+def test_new_database_has_no_users(db, env):
+    assert vern_cli(db, "init").returncode == 0
+    result = vern_cli(db, "users", "list", "--json")
+    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+
+
+# -- OpenID Connect role mapping -------------------------------------------------------------
+MAPPING = {
+    "staff": ["ola@example.no", "group:2222-bbbb"],
+    "adviser": ["Kari.Nordmann@Example.NO"],
+    "board": ["group:1111-aaaa"],
+    "admin": [],
+}
+
+
+@pytest.mark.parametrize(("claims", "roles"), [
+    ({"email": "kari.nordmann@example.no"}, ("adviser",)),
+    ({"email": "KARI.NORDMANN@EXAMPLE.NO"}, ("adviser",)),
+    ({"email": "someone@example.no", "groups": ["1111-aaaa"]}, ("board",)),
+    ({"email": "someone@example.no", "groups": ["9999", "2222-bbbb", "1111-aaaa"]}, ("staff", "board")),
+    ({"preferred_username": "Kari.Nordmann@example.no"}, ("adviser",)),
+    ({"email": "ola@example.no", "groups": ["1111-aaaa"]}, ("staff", "board")),
+    ({"email": "someone@example.no"}, ()),
+    ({"email": "someone@example.no", "groups": ["1111"]}, ()),
+    ({}, ()),
+])
+def test_roles_for_claims(claims, roles):
+    assert users.roles_for_claims(claims, MAPPING) == roles
+
+
+def test_roles_for_claims_all_roles_and_no_mapping():
+    mapping = {role: ["group:all"] for role in users.ROLES}
+    assert users.roles_for_claims({"groups": ["all"]}, mapping) == ("staff", "adviser", "board", "admin")
+    assert users.roles_for_claims({"email": "ola@example.no"}, {}) == ()
+
+
+def test_blank_mapping_entry_grants_nothing():
+    """A blank line in the configuration must not grant a role to an identity without email."""
+    assert users.roles_for_claims({"sub": "123"}, {"admin": [""], "staff": ["  "]}) == ()
+    assert users.roles_for_claims({"email": ""}, {"admin": [""]}) == ()
