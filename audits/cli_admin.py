@@ -154,5 +154,7 @@ def reidentify(ctx, pseudonym, reason):
 
 
 def register(cli: click.Group) -> None:
-    for command in (users_group, keys_group, trail_group, reidentify):
+    from audits.cli_breach import breach_group
+
+    for command in (users_group, keys_group, trail_group, reidentify, breach_group):
         cli.add_command(command)

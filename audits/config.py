@@ -21,6 +21,10 @@ DEFAULTS: dict[str, Any] = {
     "scheduler": {"misfire_grace_seconds": 3600},
     "inbox": {"path": ""},
     "keys": {"path": ""},
+    "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
+    "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
+    "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "",
+             "advisers": []},
     "auth": {
         "oidc_provider": "",
         "idle_minutes": 30,
@@ -43,6 +47,9 @@ class Config:
     oidc_provider: str = ""
     idle_minutes: int = 30
     role_map: dict[str, list[str]] = field(default_factory=dict)
+    organisation: dict[str, str] = field(default_factory=dict)
+    breaches: dict[str, Any] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def check(self, check_id: str) -> dict[str, Any]:
@@ -149,6 +156,11 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             ) from None
         check_settings[check_id] = merged
 
+    for key in ("processor_notice_hours", "reminder_minutes"):
+        if top["breaches"][key] < 1:
+            raise VernError(f"configuration key breaches.{key}: must be at least 1")
+    if top["mail"]["security"] not in ("none", "starttls", "ssl"):
+        raise VernError("configuration key mail.security: must be none, starttls or ssl")
     if top["auth"]["idle_minutes"] < 1:
         raise VernError("configuration key auth.idle_minutes: must be at least 1")
     inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
@@ -164,6 +176,9 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         oidc_provider=top["auth"]["oidc_provider"],
         idle_minutes=top["auth"]["idle_minutes"],
         role_map=top["auth"]["roles"],
+        organisation=top["organisation"],
+        breaches=top["breaches"],
+        mail=top["mail"],
         checks=check_settings,
     )
 

@@ -14,6 +14,15 @@ ENCRYPTED_FIELDS = (
     ("check_runs", "id", "error"),
     ("identities", "pseudonym", "identity"),
     ("reidentifications", "trail_seq", "reason"),
+    ("breaches", "id", "title"),
+    ("breaches", "id", "description"),
+    ("breaches", "id", "reported_by"),
+    ("breaches", "id", "consequences"),
+    ("breaches", "id", "measures"),
+    ("breaches", "id", "summary"),
+    ("breach_decisions", "id", "reason"),
+    ("breach_notifications", "id", "delay_reason"),
+    ("breach_events", "id", "detail"),
 )
 
 

@@ -1,0 +1,122 @@
+"""`vern breach …`: the breach register from the command line (issue: breach register)."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from audits import breaches, clock
+from audits.cli_support import actor, open_from, print_json
+from audits.errors import VernError
+
+
+def _read_json(file: str) -> dict:
+    try:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as error:
+        raise VernError(f"{file}: cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise VernError(f"{file}: not UTF-8 text") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise VernError(f"{file}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})") from None
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+@click.group("breach")
+def breach_group():
+    """Personal-data breaches (avvik): log, assess, decide, notify, close."""
+
+
+@breach_group.command("add")
+@click.option("--file", "file", required=True, help="The breach as JSON; - reads standard input.")
+@click.pass_context
+def breach_add(ctx, file):
+    """Log a breach."""
+    vern = open_from(ctx)
+    breach_id = breaches.add(vern.store, vern.config, actor(), _read_json(file))
+    print_json(breaches.get(vern.store, None, breach_id))
+
+
+@breach_group.command("assess")
+@click.argument("breach_id", type=int)
+@click.option("--file", "file", required=True, help="The ENISA assessment as JSON; - reads standard input.")
+@click.pass_context
+def breach_assess(ctx, breach_id, file):
+    """Score the breach by the ENISA method and propose who must be told."""
+    vern = open_from(ctx)
+    print_json(breaches.assess(vern.store, actor(), breach_id, _read_json(file)))
+
+
+@breach_group.command("decide")
+@click.argument("breach_id", type=int)
+@click.option("--notify-authority", type=click.Choice(["yes", "no"]), required=True,
+              help="Notify Datatilsynet (or, as processor, the controller).")
+@click.option("--notify-subjects", type=click.Choice(["yes", "no"]), required=True)
+@click.option("--reason", default="", help="Required where the decision differs from the proposal.")
+@click.pass_context
+def breach_decide(ctx, breach_id, notify_authority, notify_subjects, reason):
+    """Confirm or override Vern's proposal."""
+    vern = open_from(ctx)
+    print_json(breaches.decide(vern.store, actor(), breach_id, _yes(notify_authority),
+                               _yes(notify_subjects), reason))
+
+
+@breach_group.command("notify")
+@click.argument("breach_id", type=int)
+@click.option("--to", "recipient", type=click.Choice(breaches.RECIPIENTS), required=True)
+@click.option("--at", "at", required=True, help="When it was sent (ISO 8601 with offset).")
+@click.option("--reference", required=True, help="Case number or how it was sent.")
+@click.option("--delay-reason", default="", help="Required after the deadline (Art. 33(1)).")
+@click.pass_context
+def breach_notify(ctx, breach_id, recipient, at, reference, delay_reason):
+    """Record a notification (a later one to the same recipient is a further phase)."""
+    vern = open_from(ctx)
+    print_json(breaches.notify(vern.store, actor(), breach_id, recipient, clock.parse_instant(at, "--at"),
+                               reference, delay_reason))
+
+
+@breach_group.command("close")
+@click.argument("breach_id", type=int)
+@click.option("--summary", required=True, help="Lessons learned.")
+@click.pass_context
+def breach_close(ctx, breach_id, summary):
+    """Close the breach with what was learned."""
+    vern = open_from(ctx)
+    print_json(breaches.close(vern.store, actor(), breach_id, summary))
+
+
+@breach_group.command("show")
+@click.argument("breach_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def breach_show(ctx, breach_id, as_json):
+    """One breach with its clock, assessment, decision, notifications and timeline."""
+    record = breaches.get(open_from(ctx).store, None, breach_id)
+    if as_json:
+        return print_json(record)
+    click.echo(f"#{record['id']} {record['title']} [{record['status']}]")
+    click.echo(f"aware {clock.show(clock.parse_instant(record['aware_at']))}, "
+               f"deadline {clock.show(clock.parse_instant(record['deadline_at']))} "
+               f"({record['hours_left']:+.1f} h), notify {record['notify_to']}")
+    for event in record["timeline"]:
+        click.echo(f"  {clock.show(clock.parse_instant(event['at']))} {event['actor']}: {event['kind']}")
+
+
+@breach_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--open", "open_only", is_flag=True, help="Only breaches not closed.")
+@click.pass_context
+def breach_list(ctx, as_json, open_only):
+    """Breaches, those whose clock runs first, nearest deadline first."""
+    records = breaches.listing(open_from(ctx).store, open_only)
+    if as_json:
+        return print_json(records)
+    for r in records:
+        clock_text = f"{r['hours_left']:+7.1f} h" if r["clock_running"] else "       —"
+        click.echo(f"#{r['id']:<5} {r['status']:<9} {clock_text}  {r['notify_to']:<22} {r['title']}")
