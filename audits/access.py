@@ -9,6 +9,9 @@ from audits.users import ROLES
 
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": frozenset({"adviser", "board", "admin"}),
+    "breaches": frozenset({"adviser"}),
+    "report": frozenset(ROLES),  # anyone may log a breach, at any hour
+    "mine": frozenset(ROLES),    # and follow the ones they logged
     "findings": frozenset({"adviser"}),
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),

@@ -377,3 +377,18 @@ def _record(store: Store, row: dict[str, Any]) -> dict[str, Any]:
             "detail": store.keys.decrypt(e["detail"], "breach_events.detail"),
         } for e in events],
     }
+
+
+def summary(store: Store) -> dict[str, int]:
+    """Counts for the overview and the board: no titles, no people."""
+    records = listing(store)
+    first = [r["notified_in_time"] for r in records if r["notified_in_time"] is not None]
+    return {
+        "total": len(records),
+        "open": sum(r["status"] != "closed" for r in records),
+        "clock_running": sum(r["clock_running"] for r in records),
+        "overdue": sum(r["clock_running"] and r["hours_left"] < 0 for r in records),
+        "notified_in_time": sum(first),
+        "notified_late": len(first) - sum(first),
+        "closed": sum(r["status"] == "closed" for r in records),
+    }

@@ -41,8 +41,9 @@ def init(ctx):
 def demo_command(ctx):
     """Load the deterministic demo data (refuses a database with real data)."""
     vern = open_from(ctx)
-    loaded = demo.load(vern.store, actor())
-    click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors). "
+    loaded = demo.load(vern.store, vern.config, actor())
+    click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors, "
+               f"{loaded['breaches']} breaches). "
                "Run `vern checks run` to evaluate them.\nDemo accounts (username / password):")
     for name, (_, password) in demo.USERS.items():
         click.echo(f"  {name:<8} {password}")

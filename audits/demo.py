@@ -9,7 +9,8 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import clock, processors, trail, users
+from audits import breaches, clock, processors, trail, users
+from audits.config import Config
 from audits.errors import VernError
 from audits.store import Store
 
@@ -67,7 +68,60 @@ def _users(store: Store, actor: str) -> None:
             users.add(store, actor, name, roles, password)
 
 
-def load(store: Store, actor: str) -> dict[str, int]:
+BREACH_TABLES = ("breaches", "breach_assessments", "breach_decisions", "breach_notifications",
+                 "breach_events", "breach_reminders")
+
+
+def _breaches(store: Store, config, actor: str) -> int:
+    """One breach in every state: due within hours, overdue, notified, closed, and one
+    handled as processor for a district chapter."""
+    with store.transaction() as tx:
+        for table in BREACH_TABLES:
+            tx.execute(f"DELETE FROM {table}")
+    now = clock.now()
+
+    def ago(hours: float) -> str:
+        return (now - timedelta(hours=hours)).isoformat()
+
+    def assessment(data_type: str, ei: float, confidentiality: float, malicious: bool = False) -> dict:
+        return {"dpc": {"data_type": data_type, "adjustment": 0}, "ei": ei,
+                "cb": {"confidentiality": confidentiality, "integrity": 0, "availability": 0,
+                       "malicious": malicious}, "data_unintelligible": False}
+
+    due = breaches.add(store, config, "staff", {
+        "title": "Medlemsliste sendt til feil e-postadresse", "aware_at": ago(68), "reported_by": "Ola (sekretariatet)",
+        "description": "Excel-fil med 340 medlemmer i Bergen sendt til en ekstern mottaker med likt navn.",
+        "data_categories": ["contact", "membership"], "subjects_count": 340, "records_count": 340,
+        "breach_types": ["confidentiality"], "processor": "Microsoft Ireland Operations Ltd",
+        "measures": "Bedt mottakeren slette e-posten."})
+    overdue = breaches.add(store, config, "adviser", {
+        "title": "Bærbar PC med deltakerlister stjålet", "aware_at": ago(80),
+        "data_categories": ["contact", "health"], "subjects_count": 45, "breach_types": ["confidentiality", "availability"],
+        "consequences": "Allergier og tilretteleggingsbehov for 45 deltakere kan være lest av andre."})
+    breaches.assess(store, actor, overdue, assessment("sensitive", 0.75, 0.5, malicious=True))
+    breaches.decide(store, actor, overdue, True, True)
+    notified = breaches.add(store, config, "adviser", {
+        "title": "Nyhetsbrev med synlige mottakeradresser", "aware_at": ago(240),
+        "data_categories": ["contact", "behaviour"], "subjects_count": 1200, "breach_types": ["confidentiality"],
+        "processor": "The Rocket Science Group LLC (Mailchimp)"})
+    breaches.assess(store, actor, notified, assessment("behavioural", 1, 0.25))
+    breaches.decide(store, actor, notified, True, False)
+    breaches.notify(store, actor, notified, "authority", now - timedelta(hours=200), "Altinn 2026/4711")
+    closed = breaches.add(store, config, "staff", {
+        "title": "Påmeldingsskjema viste andres navn", "aware_at": ago(24 * 60),
+        "data_categories": ["contact"], "subjects_count": 3, "breach_types": ["confidentiality"]})
+    breaches.assess(store, actor, closed, assessment("simple", 0.5, 0.25))
+    breaches.decide(store, actor, closed, False, False)
+    breaches.close(store, actor, closed, "Feil i skjemaoppsettet rettet; skjemaer testes nå før publisering.")
+    for_chapter = breaches.add(store, config, "staff", {
+        "title": "Kretsens medlemsregister delt med feil lenke", "aware_at": ago(5),
+        "acting_as": "processor", "controller_name": "Vestland krets",
+        "data_categories": ["contact", "membership"], "subjects_count": 900, "breach_types": ["confidentiality"],
+        "processor": "Google Cloud EMEA Ltd"})
+    return len((due, overdue, notified, closed, for_chapter))
+
+
+def load(store: Store, config: Config, actor: str) -> dict[str, int]:
     """Replace the demo evidence and accounts. Refuses a database that holds real data."""
     has_data = store.value("SELECT (SELECT count(*) FROM processors) + (SELECT count(*) FROM users)") > 0
     is_demo = store.value("SELECT value FROM settings WHERE key = 'dataset'") == MARKER
@@ -87,4 +141,4 @@ def load(store: Store, actor: str) -> dict[str, int]:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})
     _users(store, actor)
-    return {"processors": loaded, "users": len(USERS)}
+    return {"processors": loaded, "users": len(USERS), "breaches": _breaches(store, config, actor)}

@@ -11,7 +11,8 @@ from dashboard import auth
 from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
-    "overview": "dashboard", "home": "home", "findings": "report", "processors": "handshake",
+    "overview": "dashboard", "breaches": "crisis_alert", "report": "report_problem", "mine": "inbox",
+    "home": "home", "findings": "report", "processors": "handshake",
     "checks": "schedule", "pseudonyms": "badge", "trail": "history", "users": "manage_accounts",
 }
 

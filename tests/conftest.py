@@ -56,7 +56,7 @@ def vern(db_path):
 @pytest.fixture
 def demo_vern(vern):
     """The demo loaded and every check run once."""
-    demo.load(vern.store, "test")
+    demo.load(vern.store, vern.config, "test")
     runner.run_many(vern.store, vern.config, list(vern.checks.values()), "cli")
     return vern
 

@@ -19,7 +19,7 @@ def wait_for_run(store, check_id, trigger, seconds=30):
 def test_a_check_that_never_ran_runs_at_start_and_jobs_are_configured(vern):
     from audits import demo
 
-    demo.load(vern.store, "test")
+    demo.load(vern.store, vern.config, "test")
     started = scheduler.start(vern)
     try:
         run = wait_for_run(vern.store, "processors", "schedule")

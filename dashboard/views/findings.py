@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from audits import export, findings, trail
+from audits import breaches, clock, export, findings, trail
 from audits.checks import Severity
 from audits.errors import VernError
 from dashboard import auth
@@ -87,6 +87,13 @@ with st.expander(tr("findings.history")):
         tr("col.change"): " → ".join(tr(f"status.{s}") for s in (e["from_status"], e["to_status"]) if s),
         tr("findings.reason"): e["reason"] or (tr(f"history.{lifecycle(e)}") if e["actor"] == "vern" else ""),
     } for e in findings.history(vern().store, key)]), hide_index=True, width="stretch")
+
+if st.button(tr("findings.to_breach")):
+    breach_id = breaches.add(vern().store, vern().config, user["name"], {
+        "title": f"{rule.title(lang()) if rule else finding['rule']}: {finding['subject']}",
+        "description": finding[message], "aware_at": clock.now().isoformat(), "finding": key})
+    st.session_state["breach_open"] = breach_id
+    st.switch_page("views/breaches.py")
 
 if finding["status"] != "closed":
     with st.form(f"decide-{key}"):

@@ -4,9 +4,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import access, overview
+from audits import access, breaches, overview
 from audits.checks import Severity
 from dashboard import auth
+from dashboard.breach_ui import countdown_table
 from dashboard.ui import SEVERITY_COLOURS, lang, plain, tr, vern, when
 
 user = auth.require("overview")
@@ -38,6 +39,18 @@ if counts:
         width="stretch")
 else:
     st.success(tr("overview.no_findings"))
+
+st.subheader(tr("overview.breaches"))
+counts_b = breaches.summary(vern().store)
+columns = st.columns(5)
+for column, key in zip(columns, ("open", "clock_running", "overdue", "notified_in_time", "notified_late"), strict=True):
+    label = {"open": "breaches_open", "clock_running": "breaches_clock", "overdue": "breaches_overdue",
+             "notified_in_time": "breaches_in_time", "notified_late": "breaches_late"}[key]
+    column.metric(tr(f"overview.{label}"), counts_b[key])
+if access.allowed(user["roles"], "breaches"):  # titles may name people: the adviser's eyes only
+    running = [r for r in breaches.listing(vern().store, open_only=True) if r["clock_running"]]
+    if running:
+        countdown_table(running, with_titles=True)
 
 st.subheader(tr("nav.checks"))
 st.dataframe(

@@ -1,0 +1,91 @@
+"""Drawing breaches: the countdown, the facts and the timeline (shared by the views)."""
+
+from datetime import date, datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from audits import clock
+from dashboard.ui import plain, tr
+
+
+def time_left(record: dict) -> str:
+    """'5 h 12 min' or 'overdue 3 h 02 min'; '—' once the clock has stopped."""
+    if not record["clock_running"]:
+        return "—"
+    minutes = round(abs(record["hours_left"]) * 60)
+    text = f"{minutes // 60} h {minutes % 60:02d} min"
+    return tr("breach.overdue_by", left=text) if record["hours_left"] < 0 else text
+
+
+def urgency(record: dict) -> str:
+    if not record["clock_running"]:
+        return "done"
+    hours = record["hours_left"]
+    return "overdue" if hours < 0 else "red" if hours < 6 else "orange" if hours < 24 else "yellow" if hours < 48 else "green"
+
+
+COLOURS = {"overdue": "#7b1f1f", "red": "#d9534f", "orange": "#f0ad4e", "yellow": "#f7e07b",
+           "green": "#8fbc8f", "done": "#e8e8e8"}
+
+
+def countdown_table(records: list[dict], with_titles: bool) -> None:
+    """Open breaches, overdue first, each coloured by the time it has left."""
+    rows = [{
+        "#": r["id"],
+        **({tr("breach.title"): r["title"]} if with_titles else {}),
+        tr("col.status"): tr(f"breach.status.{r['status']}"),
+        tr("breach.notify_to"): "Datatilsynet" if r["notify_to"] == "datatilsynet" else r["notify_to"],
+        tr("breach.deadline"): clock.show(clock.parse_instant(r["deadline_at"])),
+        tr("breach.time_left"): time_left(r),
+        "_urgency": urgency(r),
+    } for r in records]
+    frame = pd.DataFrame(rows)
+    left = tr("breach.time_left")
+
+    def colour(row):
+        background = COLOURS[row["_urgency"]]
+        ink = "white" if row["_urgency"] in ("overdue", "red") else "black"
+        return [f"background-color: {background}; color: {ink}" if col == left else "" for col in row.index]
+
+    styled = frame.style.apply(colour, axis=1).hide(axis="columns", subset=["_urgency"])
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+def facts(record: dict) -> None:
+    """What was logged, as text (it is people's words)."""
+    lines = [
+        (tr("breach.aware_at"), clock.show(clock.parse_instant(record["aware_at"]))),
+        (tr("breach.occurred_at"), clock.show(clock.parse_instant(record["occurred_at"])) if record["occurred_at"] else "—"),
+        (tr("breach.deadline"), clock.show(clock.parse_instant(record["deadline_at"]))),
+        (tr("breach.notify_to"), "Datatilsynet" if record["notify_to"] == "datatilsynet" else record["notify_to"]),
+        (tr("breach.categories"), ", ".join(tr(f"category.{c}") for c in record["data_categories"]) or "—"),
+        (tr("breach.subjects_count"), record["subjects_count"] if record["subjects_count"] is not None else "—"),
+        (tr("breach.types"), ", ".join(tr(f"breach.type.{t}") for t in record["breach_types"]) or "—"),
+        (tr("breach.processor"), record["processor"] or "—"),
+    ]
+    st.table(pd.DataFrame(lines, columns=["", " "]).set_index(""))
+    for key in ("description", "consequences", "measures"):
+        if record[key]:
+            st.caption(tr(f"breach.{key}"))
+            st.text(record[key])
+
+
+def timeline(record: dict) -> None:
+    st.dataframe(pd.DataFrame([{
+        tr("col.when"): clock.show(clock.parse_instant(e["at"])),
+        tr("col.actor"): e["actor"],
+        tr("col.change"): tr(f"breach.event.{e['kind']}"),
+        tr("breach.detail"): e["detail"] or "",
+    } for e in record["timeline"]]), hide_index=True, width="stretch")
+
+
+def instant(day: date, at: time) -> datetime:
+    """A date and time read in Oslo, as the instant they name."""
+    return datetime.combine(day, at).replace(tzinfo=clock.OSLO)
+
+
+def status_line(record: dict) -> str:
+    return plain(f"#{record['id']} · {tr('breach.status.' + record['status'])} · {record['title']}")
+
+

@@ -1,0 +1,146 @@
+"""The breach register (adviser): live clocks, ENISA assessment, decision, notification,
+documents and closing — each step kept in the breach's timeline."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from audits import breaches, clock, enisa
+from audits.errors import VernError
+from dashboard import auth
+from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
+from dashboard.ui import labels, lang, plain, tr, vern
+
+user = auth.require("breaches")
+store = vern().store
+st.title(tr("breaches.title"))
+
+
+@st.fragment(run_every=timedelta(seconds=30))
+def clocks() -> None:
+    running = [r for r in breaches.listing(store, open_only=True)]
+    if running:
+        countdown_table(running, with_titles=True)
+    else:
+        st.success(tr("breaches.none_open"))
+
+
+clocks()
+
+records = breaches.listing(store)
+if not records:
+    st.stop()
+by_id = {r["id"]: r for r in records}
+lines = {r["id"]: status_line(r) for r in records}
+chosen = st.selectbox(tr("breaches.pick"), list(by_id), format_func=lines.get,
+                      index=list(by_id).index(st.session_state.get("breach_open", records[0]["id"]))
+                      if st.session_state.get("breach_open") in by_id else 0)
+record = by_id[chosen]
+
+
+def attempt(action, *args) -> None:
+    try:
+        action(store, user["name"], record["id"], *args)
+    except VernError as error:
+        st.error(plain(error))
+    else:
+        st.session_state["breach_open"] = record["id"]
+        st.rerun()
+
+
+facts_tab, assess_tab, decide_tab, notify_tab, documents_tab, close_tab = st.tabs(
+    [tr("breaches.tab.facts"), tr("breaches.tab.assess"), tr("breaches.tab.decide"),
+     tr("breaches.tab.notify"), tr("breaches.tab.documents"), tr("breaches.tab.close")])
+
+with facts_tab:
+    st.subheader(plain(record["title"]))
+    facts(record)
+    timeline(record)
+
+with assess_tab:
+    if record["severity"]:
+        a = record["assessment"]
+        cb = sum(v for k, v in a["cb"].items() if k != "malicious") + (0.5 if a["cb"]["malicious"] else 0)
+        st.metric(tr("breaches.severity"), tr(f"level.{record['severity']['level']}"))
+        st.text(f"SE = DPC {a['dpc']:g} × EI {a['ei']:g} + CB {cb:g} = {record['severity']['score']:g}")
+    with st.form("assess"):
+        suggested = enisa.suggested_data_type(record["data_categories"])
+        data_type = st.selectbox(tr("breaches.data_type"), list(enisa.DATA_TYPES),
+                                 index=list(enisa.DATA_TYPES).index(suggested), format_func=labels("data_type"))
+        adjustment = st.number_input(tr("breaches.adjustment"), min_value=-3.0, max_value=3.0, value=0.0, step=0.25,
+                                     help=tr("breaches.adjustment_help"))
+        ei = st.select_slider(tr("breaches.ei"), [0.25, 0.5, 0.75, 1.0], value=0.75, format_func=labels("ei"))
+        circumstance = [0.0, 0.25, 0.5]
+        confidentiality = st.select_slider(tr("breaches.cb.confidentiality"), circumstance,
+                                           value=0.25 if "confidentiality" in record["breach_types"] else 0.0,
+                                           format_func=labels("cb.confidentiality"))
+        integrity = st.select_slider(tr("breaches.cb.integrity"), circumstance,
+                                     value=0.25 if "integrity" in record["breach_types"] else 0.0,
+                                     format_func=labels("cb.integrity"))
+        availability = st.select_slider(tr("breaches.cb.availability"), circumstance,
+                                        value=0.25 if "availability" in record["breach_types"] else 0.0,
+                                        format_func=labels("cb.availability"))
+        malicious = st.checkbox(tr("breaches.cb.malicious"))
+        unintelligible = st.checkbox(tr("breaches.unintelligible"))
+        if st.form_submit_button(tr("breaches.assess")):
+            attempt(breaches.assess, {
+                "dpc": {"data_type": data_type, "adjustment": adjustment}, "ei": ei,
+                "cb": {"confidentiality": confidentiality, "integrity": integrity,
+                       "availability": availability, "malicious": malicious},
+                "data_unintelligible": unintelligible})
+
+with decide_tab:
+    proposed = record["proposed"]
+    if proposed is None:
+        st.info(tr("breaches.assess_first"))
+    else:
+        recipient = tr("breaches.recipient.authority") if record["acting_as"] == "controller" else record["notify_to"]
+        st.markdown(plain(tr("breaches.proposal", recipient=recipient,
+                             authority=tr(f"yes_no.{proposed['notify_authority']}"),
+                             subjects=tr(f"yes_no.{proposed['notify_subjects']}"))))
+        if record["decision"]:
+            d = record["decision"]
+            st.caption(plain(tr("breaches.decided", by=d["by"], authority=tr(f"yes_no.{d['notify_authority']}"),
+                                subjects=tr(f"yes_no.{d['notify_subjects']}"))))
+        with st.form("decide"):
+            authority = st.radio(plain(tr("breaches.notify_recipient", recipient=recipient)), [True, False],
+                                 index=0 if proposed["notify_authority"] else 1, format_func=labels("yes_no"),
+                                 horizontal=True)
+            subjects = st.radio(tr("breaches.notify_subjects"), [True, False],
+                                index=0 if proposed["notify_subjects"] else 1, format_func=labels("yes_no"),
+                                horizontal=True)
+            reason = st.text_area(tr("breaches.override_reason"))
+            if st.form_submit_button(tr("breaches.decide")):
+                attempt(breaches.decide, authority, subjects, reason)
+
+with notify_tab:
+    for n in record["notifications"]:
+        late = f" · {tr('breaches.late')}" if n["late"] else ""
+        st.text(f"{clock.show(clock.parse_instant(n['at']))} → {n['to']} ({tr('breaches.phase')} {n['phase']}) "
+                f"{n['reference']}{late}")
+    now = clock.now().astimezone(clock.OSLO)
+    with st.form("notify"):
+        options = [record["notify_recipient"], "subjects"]
+        to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"))
+        left, right = st.columns(2)
+        day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date())
+        at = right.time_input(tr("breaches.sent_time"), value=now.time().replace(second=0, microsecond=0))
+        reference = st.text_input(tr("breaches.reference"))
+        delay = st.text_area(tr("breaches.delay_reason"), help=tr("breaches.delay_help"))
+        if st.form_submit_button(tr("breaches.record_notification")):
+            attempt(breaches.notify, to, instant(day, at), reference, delay)
+
+with documents_tab:
+    from dashboard.breach_documents import downloads
+
+    downloads(record, user["name"], lang())
+
+with close_tab:
+    if record["status"] == "closed":
+        st.success(tr("breaches.closed_on", at=clock.show(clock.parse_instant(record["closed_at"]))))
+        st.text(record["summary"] or "")
+    else:
+        with st.form("close"):
+            summary = st.text_area(tr("breaches.summary"))
+            if st.form_submit_button(tr("breaches.close")):
+                attempt(breaches.close, summary)

@@ -1,0 +1,29 @@
+"""My breaches: what I reported, where it stands, and what I learned since."""
+
+import streamlit as st
+
+from audits import breaches
+from audits.errors import VernError
+from dashboard import auth
+from dashboard.breach_ui import facts, status_line, timeline
+from dashboard.ui import plain, tr, vern
+
+user = auth.require("mine")
+st.title(tr("mine.title"))
+records = breaches.listing(vern().store, reporter=user["name"])
+if not records:
+    st.info(tr("mine.none"))
+for record in records:
+    with st.expander(status_line(record), expanded=len(records) == 1):
+        facts(record)
+        timeline(record)
+        if record["status"] != "closed":
+            with st.form(f"add-{record['id']}", clear_on_submit=True):
+                information = st.text_area(tr("mine.add"))
+                if st.form_submit_button(tr("mine.save")):
+                    try:
+                        breaches.add_information(vern().store, user["name"], record["id"], information)
+                    except VernError as error:
+                        st.error(plain(error))
+                    else:
+                        st.success(tr("mine.saved"))

@@ -1,0 +1,72 @@
+"""Report a breach: a short form in plain words, for anyone, at any hour.
+
+Nothing typed is lost: the form keeps its values when something is missing.
+"""
+
+import streamlit as st
+
+from audits import breaches, clock, enisa, processors
+from audits.errors import VernError
+from dashboard import auth
+from dashboard.breach_ui import instant
+from dashboard.ui import labels, plain, tr, vern
+
+user = auth.require("report")
+st.title(tr("report.title"))
+saved = st.session_state.pop("report_saved", None)
+if saved is not None:
+    st.success(tr("report.saved", id=saved))
+    st.info(tr("report.next"))
+st.caption(tr("report.intro"))
+
+now = clock.now().astimezone(clock.OSLO)
+names = [p["name"] for p in processors.register(vern().store)]
+with st.form("report"):
+    title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), key="report_title")
+    description = st.text_area(tr("report.how"), key="report_description")
+    left, right = st.columns(2)
+    noticed_day = left.date_input(tr("report.noticed"), value=now.date(), max_value=now.date(), key="report_noticed_day")
+    noticed_time = right.time_input(tr("report.noticed_time"), value=now.time().replace(second=0, microsecond=0),
+                                   key="report_noticed_time")
+    happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
+    left, right = st.columns(2)
+    happened_day = left.date_input(tr("report.happened"), value=now.date(), max_value=now.date(), key="report_happened_day")
+    happened_time = right.time_input(tr("report.happened_time"), value=now.time().replace(second=0, microsecond=0),
+                                     key="report_happened_time")
+    categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
+                                key="report_categories")
+    subjects = st.number_input(tr("report.people"), min_value=0, value=None, step=1, key="report_people")
+    st.markdown(tr("report.what_kind"))
+    seen = st.checkbox(tr("report.seen"), key="report_seen")
+    changed = st.checkbox(tr("report.changed"), key="report_changed")
+    lost = st.checkbox(tr("report.lost"), key="report_lost")
+    none = tr("report.no_processor")
+    processor = st.selectbox(tr("report.processor"), [""] + names, format_func=lambda n: n or none,
+                             key="report_processor")
+    for_chapter = st.checkbox(tr("report.for_chapter"), key="report_for_chapter")
+    chapter = st.text_input(tr("report.chapter"), key="report_chapter")
+    measures = st.text_area(tr("report.done"), key="report_measures")
+    sent = st.form_submit_button(tr("report.save"), type="primary")
+
+if sent:
+    data = {
+        "title": title, "description": description or None,
+        "aware_at": instant(noticed_day, noticed_time).isoformat(),
+        "occurred_at": instant(happened_day, happened_time).isoformat() if happened_known else None,
+        "reported_by": user["name"], "data_categories": categories,
+        "special_categories": any(enisa.DATA_CATEGORIES[c] == "sensitive" for c in categories),
+        "subjects_count": int(subjects) if subjects is not None else None,
+        "breach_types": [t for t, ticked in zip(breaches.BREACH_TYPES, (seen, changed, lost), strict=True) if ticked],
+        "processor": processor or None, "measures": measures or None,
+        "acting_as": "processor" if for_chapter else "controller",
+        "controller_name": chapter or None,
+    }
+    try:
+        breach_id = breaches.add(vern().store, vern().config, user["name"], data)
+    except VernError as error:
+        st.error(plain(tr("report.fix", problem=error)))  # the form above still holds every word
+    else:
+        for key in [k for k in st.session_state if str(k).startswith("report_")]:
+            del st.session_state[key]  # a fresh form for the next one
+        st.session_state["report_saved"] = breach_id
+        st.rerun()
