@@ -19,6 +19,7 @@ AUTHORITY_HOURS = 72
 BREACH_TYPES = ("confidentiality", "integrity", "availability")
 RECIPIENTS = ("authority", "controller", "subjects")
 OPEN = ("open", "assessed", "notified")
+MAX_COUNT = 10_000_000_000  # more people than there are: a typo, not an estimate
 FIELDS = {
     "title", "description", "aware_at", "occurred_at", "reported_by", "acting_as",
     "controller_name", "data_categories", "special_categories", "subjects_count",
@@ -41,8 +42,8 @@ def _instant(value, field: str, required: bool = False) -> datetime | None:
 def _count(value, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise VernError(f"{field}: must be a whole number, 0 or more")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise VernError(f"{field}: must be a whole number from 0 to {MAX_COUNT:,}")
     return value
 
 
@@ -122,8 +123,10 @@ def _event(tx, store: Store, breach_id: int, actor: str, kind: str, detail: str 
                [breach_id, clock.now(), actor, kind, store.keys.encrypt(detail, "breach_events.detail")])
 
 
-def add(store: Store, config: Config, actor: str, data: dict) -> int:
-    """Log a breach; returns its number. Nothing is stored unless all of it is valid."""
+def add(store: Store, config: Config, actor: str, data: dict, reporter: str | None = None) -> int:
+    """Log a breach; returns its number. Nothing is stored unless all of it is valid.
+    `reporter` is the account that follows it as its own (the actor unless someone logs
+    it on another's behalf)."""
     now = clock.now()
     breach = parse(store, data, now)
     sealed = {k: store.keys.encrypt(v, f"breaches.{k}") if k in SECRET else v for k, v in breach.items()}
@@ -134,7 +137,7 @@ def add(store: Store, config: Config, actor: str, data: dict) -> int:
             " records_count, breach_types, processor, consequences, measures, finding, status, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
             [sealed["title"], sealed["description"], breach["aware_at"], breach["occurred_at"],
-             deadline(breach["aware_at"], breach["acting_as"], config), sealed["reported_by"], actor,
+             deadline(breach["aware_at"], breach["acting_as"], config), sealed["reported_by"], reporter or actor,
              breach["acting_as"], breach["controller_name"], breach["data_categories"],
              breach["special_categories"], breach["subjects_count"], breach["records_count"],
              breach["breach_types"], breach["processor"], sealed["consequences"], sealed["measures"],
@@ -170,6 +173,8 @@ def assess(store: Store, actor: str, breach_id: int, data: dict) -> dict:
     authority, subjects = enisa.proposal(a.level, a.data_unintelligible)
     with store.transaction() as tx:
         status = _status(tx, breach_id)
+        if tx.execute("SELECT acting_as FROM breaches WHERE id = ?", [breach_id]).fetchone()[0] == "processor":
+            authority = True  # Art. 33(2): a processor tells the controller of every breach
         if status == "closed":
             raise VernError(f"breach {breach_id}: closed")
         tx.execute(
@@ -198,6 +203,10 @@ def decide(store: Store, actor: str, breach_id: int, notify_authority: bool, not
             "ORDER BY id DESC LIMIT 1", [breach_id]).fetchone()
         if proposed is None:
             raise VernError(f"breach {breach_id}: assess it first (vern breach assess)")
+        acting_as = tx.execute("SELECT acting_as FROM breaches WHERE id = ?", [breach_id]).fetchone()[0]
+        if acting_as == "processor" and not notify_authority:
+            raise VernError("notify_authority: as processor the association tells the controller of every "
+                            "breach, without undue delay (Art. 33(2))")
         overrides = (notify_authority, notify_subjects) != tuple(proposed)
         if overrides and not reason:
             raise VernError("reason: the decision differs from Vern's proposal; give a written reason")

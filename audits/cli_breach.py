@@ -120,3 +120,77 @@ def breach_list(ctx, as_json, open_only):
     for r in records:
         clock_text = f"{r['hours_left']:+7.1f} h" if r["clock_running"] else "       —"
         click.echo(f"#{r['id']:<5} {r['status']:<9} {clock_text}  {r['notify_to']:<22} {r['title']}")
+
+
+# -- documents: the notification draft, the letter to data subjects, the breach record ----
+def _format(fmt: str | None, out: str, allowed: tuple[str, ...]) -> str:
+    """The format asked for, else the one --out's suffix names, else the first allowed."""
+    if fmt:
+        return fmt
+    suffix = Path(out).suffix.lower().lstrip(".")
+    return suffix if suffix in allowed else allowed[0]
+
+
+def _write(out: str, content: bytes) -> Path:
+    path = Path(out)
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise VernError(f"cannot write {out}: {error.strerror or error}") from None
+    return path
+
+
+@breach_group.command("draft")
+@click.argument("breach_id", type=int)
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language (default from configuration).")
+@click.option("--format", "fmt", type=click.Choice(["md", "pdf"]), help="Default: from --out's suffix, else md.")
+@click.option("--out", required=True, metavar="FILE", help="Where to write the document.")
+@click.option("--to", "recipient", type=click.Choice(breaches.RECIPIENTS),
+              help="authority/controller: the notification (default: the breach's recipient); "
+                   "subjects: the letter to data subjects (Art. 34).")
+@click.pass_context
+def breach_draft(ctx, breach_id, lang, fmt, out, recipient):
+    """Write the notification draft (Art. 33(3)) or the letter to data subjects (Art. 34)."""
+    from audits import breach_documents, pdf, trail
+
+    vern = open_from(ctx)
+    record = breaches.get(vern.store, None, breach_id)
+    lang, fmt = lang or vern.config.language, _format(fmt, out, ("md", "pdf"))
+    recipient = recipient or record["notify_recipient"]
+    if recipient == "subjects":
+        text = breach_documents.subject_letter_markdown(record, vern.config.organisation, lang)
+    elif recipient != record["notify_recipient"]:
+        raise VernError(f"--to: breach {breach_id} is notified to the {record['notify_recipient']} "
+                        f"(the association acts as {record['acting_as']})")
+    else:
+        text = breach_documents.notification_markdown(record, vern.config.organisation, lang)
+    title = text.splitlines()[0].lstrip("# ")
+    path = _write(out, pdf.pdf_bytes(text, title) if fmt == "pdf" else text.encode("utf-8"))
+    trail.record(vern.store, actor(), "export", str(breach_id),
+                 {"document": "subject_letter" if recipient == "subjects" else "notification",
+                  "to": recipient, "format": fmt, "lang": lang})
+    click.echo(str(path))
+
+
+@breach_group.command("record")
+@click.option("--format", "fmt", type=click.Choice(["csv", "pdf", "md"]),
+              help="Default: from --out's suffix, else csv.")
+@click.option("--out", required=True, metavar="FILE", help="Where to write the record.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language (default from configuration).")
+@click.pass_context
+def breach_record(ctx, fmt, out, lang):
+    """Write the breach record (Art. 33(5)): every breach, notified or not, with its timeline."""
+    from audits import breach_documents, pdf, trail
+
+    vern = open_from(ctx)
+    lang, fmt = lang or vern.config.language, _format(fmt, out, ("csv", "pdf", "md"))
+    records = breaches.listing(vern.store)
+    if fmt == "csv":
+        content = breach_documents.record_csv(records, lang)
+    else:
+        text = breach_documents.record_markdown(records, lang)
+        content = pdf.pdf_bytes(text, text.splitlines()[0].lstrip("# ")) if fmt == "pdf" else text.encode("utf-8")
+    path = _write(out, content)
+    trail.record(vern.store, actor(), "export", "breach-record",
+                 {"document": "breach_record", "format": fmt, "lang": lang, "breaches": len(records)})
+    click.echo(str(path))

@@ -22,7 +22,10 @@ def parse_instant(text: str, what: str = "instant") -> datetime:
         raise VernError(f"{what}: {text!r} is not an ISO 8601 instant") from None
     if value.tzinfo is None:
         raise VernError(f"{what}: {text!r} has no UTC offset (write e.g. 2026-03-28T10:00+01:00)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise VernError(f"{what}: {text!r} is out of range") from None
 
 
 def now() -> datetime:

@@ -4,6 +4,7 @@ assessment of severity of personal data breaches, 2013): SE = DPC × EI + CB.
 Decimal arithmetic, so a band edge (2, 3, 4) is exactly where the method puts it.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,7 +81,7 @@ def suggested_data_type(categories: list[str]) -> str:
 
 
 def _number(value, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise VernError(f"{field}: must be a number")
     return Decimal(str(value))
 
@@ -101,6 +102,9 @@ def parse(data: dict) -> Assessment:
         raise VernError(f"{sorted(unknown)[0]}: unknown field")
     dpc_in, data_type, adjustment = data.get("dpc"), None, None
     if isinstance(dpc_in, dict):
+        unknown = set(dpc_in) - {"data_type", "adjustment"}
+        if unknown:
+            raise VernError(f"dpc.{sorted(unknown)[0]}: unknown field")
         data_type = dpc_in.get("data_type")
         if data_type not in DATA_TYPES:
             raise VernError(f"dpc.data_type: must be one of {', '.join(DATA_TYPES)}")

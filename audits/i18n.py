@@ -292,7 +292,7 @@ CATALOGUE: dict[str, Text] = {
     "yes_no.True": Text("ja", "yes"),
     "yes_no.False": Text("nei", "no"),
     "documents.notification": Text("Varsel (art. 33)", "Notification (Art. 33)"),
-    "documents.letter": Text("Brev til de registrerte (art. 34)", "Letter to the data subjects (Art. 34)"),
+    "documents.subject_letter": Text("Brev til de registrerte (art. 34)", "Letter to the data subjects (Art. 34)"),
     "documents.markdown": Text("Last ned (Markdown)", "Download (Markdown)"),
     "documents.pdf": Text("Last ned (PDF)", "Download (PDF)"),
     "documents.preview": Text("Forhåndsvis", "Preview"),

@@ -8,11 +8,14 @@ down runs at start-up.
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
-from audits import clock, runner
+from audits import clock, mail, reminders, runner
 from audits.checks import Check
 from audits.config import cron_trigger
 from audits.runtime import Vern
+
+REMINDER_JOB = "breach-reminders"
 
 
 def job_id(check_id: str) -> str:
@@ -48,6 +51,13 @@ def start(vern: Vern) -> BackgroundScheduler:
             runner.run, cron_trigger(settings["schedule"]),
             args=(vern.store, vern.config, check, "schedule"),
             id=job_id(check.id), name=check.id, replace_existing=True, **extra,
+        )
+    if mail.configured(vern.config.mail):  # no mail host or no adviser: nothing to send
+        scheduler.add_job(
+            reminders.scheduled, IntervalTrigger(minutes=vern.config.breaches["reminder_minutes"],
+                                                 timezone=clock.OSLO),
+            args=(vern,), id=REMINDER_JOB, name="breach reminders", replace_existing=True,
+            next_run_time=now,
         )
     scheduler.start()
     vern.scheduler = scheduler

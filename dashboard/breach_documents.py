@@ -1,31 +1,31 @@
-"""Download buttons for a breach's documents; every download lands in the audit trail."""
+"""Download buttons for a breach's documents; every download lands in the audit trail,
+in the same form as `vern breach draft` records it."""
 
 import streamlit as st
 
-from audits import trail
+from audits import breach_documents, pdf, trail
 from dashboard.ui import tr, vern
 
 
 def downloads(record: dict, actor: str, lang: str) -> None:
-    from audits import documents  # the drafts (Art. 33(3), Art. 34) and the PDF writer
-
     organisation = vern().config.organisation
     drafts = {
-        "notification": documents.notification_markdown(record, organisation, lang),
-        "letter": documents.subject_letter_markdown(record, organisation, lang),
+        "notification": (record["notify_recipient"],
+                         breach_documents.notification_markdown(record, organisation, lang)),
+        "subject_letter": ("subjects", breach_documents.subject_letter_markdown(record, organisation, lang)),
     }
-    for kind, markdown in drafts.items():
-        st.subheader(tr(f"documents.{kind}"))
+    for document, (recipient, markdown) in drafts.items():
+        st.subheader(tr(f"documents.{document}"))
         left, right = st.columns(2)
-        name = f"vern-breach-{record['id']}-{kind}-{lang}"
+        name = f"vern-breach-{record['id']}-{document}-{lang}"
 
-        def recorded(kind=kind, fmt="md"):
-            trail.record(vern().store, actor, "export", f"breach {record['id']} {kind}.{fmt}")
+        def recorded(fmt: str, document=document, recipient=recipient) -> None:
+            trail.record(vern().store, actor, "export", str(record["id"]),
+                         {"document": document, "to": recipient, "format": fmt, "lang": lang})
 
         left.download_button(tr("documents.markdown"), markdown.encode(), f"{name}.md", "text/markdown",
-                             on_click=recorded, key=f"{name}-md")
-        right.download_button(tr("documents.pdf"), documents.pdf_bytes(markdown, record["title"]),
-                              f"{name}.pdf", "application/pdf", on_click=lambda k=kind: recorded(k, "pdf"),
-                              key=f"{name}-pdf")
+                             on_click=recorded, args=("md",), key=f"{name}-md")
+        right.download_button(tr("documents.pdf"), pdf.pdf_bytes(markdown, record["title"]), f"{name}.pdf",
+                              "application/pdf", on_click=recorded, args=("pdf",), key=f"{name}-pdf")
         with st.expander(tr("documents.preview")):
             st.text(markdown)

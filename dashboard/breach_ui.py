@@ -64,7 +64,7 @@ def facts(record: dict) -> None:
         (tr("breach.types"), ", ".join(tr(f"breach.type.{t}") for t in record["breach_types"]) or "—"),
         (tr("breach.processor"), record["processor"] or "—"),
     ]
-    st.table(pd.DataFrame(lines, columns=["", " "]).set_index(""))
+    st.table(pd.DataFrame([(k, str(v)) for k, v in lines], columns=["", " "]).set_index(""))
     for key in ("description", "consequences", "measures"):
         if record[key]:
             st.caption(tr(f"breach.{key}"))

@@ -32,8 +32,8 @@ def test_each_role_against_each_page(dashboard, demo_vern, role, page):
     denied = [e.value for e in at.error if e.value == DENIED]
     refusals = [e for e in trail.listing(demo_vern.store, action="access.denied") if e["object"] == page]
     if page == "overview" and role == "staff":
-        # The start page ("/") of someone without an overview is their own page.
-        assert at.title[0].value == "Hei, staff" and denied == [] and refusals == []
+        # The start page ("/") of someone without an overview: reporting a breach.
+        assert at.title[0].value == "Meld et avvik" and denied == [] and refusals == []
     elif role in access.PAGE_ROLES[page]:
         assert denied == [] and refusals == []
         assert at.title, f"{page} drew nothing for {role}"
@@ -44,19 +44,20 @@ def test_each_role_against_each_page(dashboard, demo_vern, role, page):
 
 
 @pytest.mark.parametrize("roles, links", [
-    (("staff",), ["home"]),
-    (("board",), ["", "home"]),  # "" is the start page: the overview
-    (("admin",), ["", "checks", "trail", "users", "home"]),
-    (("adviser", "admin"), ["", "findings", "processors", "checks", "pseudonyms", "trail", "users", "home"]),
+    (("staff",), ["report", "mine", "home"]),
+    (("board",), ["", "report", "mine", "home"]),  # "" is the start page: the overview
+    (("admin",), ["", "report", "mine", "checks", "trail", "users", "home"]),
+    (("adviser", "admin"), ["", "breaches", "report", "mine", "findings", "processors", "checks", "pseudonyms",
+                            "trail", "users", "home"]),
 ])
 def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
     at = dashboard(roles=roles)
     assert [link.proto.page for link in at.sidebar.get("page_link")] == links
 
 
-def test_staff_land_on_their_own_page(dashboard, vern):
+def test_staff_land_on_the_breach_form(dashboard, vern):
     at = dashboard(roles=("staff",))
-    assert at.title[0].value == "Hei, staff"
+    assert at.title[0].value == "Meld et avvik"
     assert not at.error
 
 

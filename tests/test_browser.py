@@ -73,15 +73,17 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
         sign_in(page, url, "board", "vern-demo-board")
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         links = page.get_by_test_id("stSidebar").get_by_role("link")
-        expect(links).to_have_text([re.compile("Oversikt$"), re.compile("Min side$")])  # after the icon
-        for name in ("Oversikt", "Min side"):
+        board_pages = ("Oversikt", "Meld avvik", "Mine avvik", "Min side")
+        expect(links).to_have_text([re.compile(f"{name}$") for name in board_pages])  # after the icon
+        for name in board_pages:
             links.filter(has_text=name).click()
             expect(page.get_by_role("heading").first).to_be_visible()
             page.wait_for_timeout(500)
             assert MARKER not in page.content()
             assert "Kari Nordmann" not in page.content()
+            assert "Medlemsliste sendt" not in page.content()  # a demo breach's title
 
-        for path in ("findings", "processors", "checks", "pseudonyms", "trail", "users"):
+        for path in ("breaches", "findings", "processors", "checks", "pseudonyms", "trail", "users"):
             sign_in(page, f"{url}/{path}", "board", "vern-demo-board")
             expect(page.get_by_text("Du har ikke tilgang til denne siden. Forsøket er registrert.")).to_be_visible()
             assert MARKER not in page.content()

@@ -190,6 +190,9 @@ def test_example_configuration_shows_every_key_with_its_default():
         "scheduler": {"misfire_grace_seconds": 3600},
         "inbox": {"path": ""},
         "keys": {"path": ""},
+        "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
+        "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
+        "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "", "advisers": []},
         "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
         "checks": {"processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}},
     }

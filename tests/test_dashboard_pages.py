@@ -25,7 +25,7 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert metric(at, "høy") == "5"
     assert metric(at, "middels") == "1"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
-    checks = at.dataframe[0].value
+    checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
     assert checks.iloc[0]["Kontroll"] == "Databehandleravtaler og overføringer"
     assert checks.iloc[0]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
     assert checks.iloc[0]["Neste kjøring"] == "2026-11-25 06:15"
@@ -60,7 +60,7 @@ def test_findings_page_records_a_decision_with_reason(app, demo_vern):
     key = at.selectbox[1].value
     at.selectbox[2].set_value("acknowledged")
     at.text_area[0].input("Renewal under negotiation")
-    at.button[0].click().run()
+    at.button(key=f"FormSubmitter:decide-{key}-Save").click().run()
     assert not at.exception
     row = findings.get(demo_vern.store, key)
     assert (row["status"], row["status_reason"], row["status_by"]) == (
@@ -71,7 +71,7 @@ def test_findings_page_refuses_risk_acceptance_without_reason(app, demo_vern):
     at = app("findings", "en")
     key = at.selectbox[1].value
     at.selectbox[2].set_value("risk_accepted")
-    at.button[0].click().run()
+    at.button(key=f"FormSubmitter:decide-{key}-Save").click().run()
     assert "written reason" in at.error[0].value
     assert findings.get(demo_vern.store, key)["status"] == "open"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import crypto, findings, keys, processors, pseudonyms, runner, trail
+from audits import breaches, clock, crypto, findings, keys, processors, pseudonyms, runner, trail
 from audits.crypto import CANARY, KeyProblem
 from audits.errors import VernError
 from audits.runtime import open_vern
@@ -68,8 +68,23 @@ def populate(vern) -> dict:
         pseudonym = pseudonyms.remember(tx, vern.store, "Ola.Nordmann@example.no")
     identity = pseudonyms.reidentify(vern.store, pseudonym, "adviser", "Access request from Ola")
     assert identity == "ola.nordmann@example.no"
+    add_breach(vern)
     return {"fingerprint": fp, "reason": "Kari Nordmann agreed", "error": run.error,
             "pseudonym": pseudonym, "identity": identity, "reid_reason": "Access request from Ola"}
+
+
+def add_breach(vern) -> int:
+    """A breach with a person named in every free-text field, notified late and closed."""
+    breach = breaches.add(vern.store, vern.config, "staff", {
+        "title": "Kari Nordmann's list", "description": "Kari Nordmann sent it", "aware_at": "2026-11-20T09:00+01:00",
+        "reported_by": "Kari Nordmann", "consequences": "Kari Nordmann exposed", "measures": "Kari Nordmann called"})
+    breaches.add_information(vern.store, "staff", breach, "Kari Nordmann again")
+    breaches.assess(vern.store, "adviser", breach, {"dpc": 1, "ei": 0.25, "cb": {}})
+    breaches.decide(vern.store, "adviser", breach, True, False, "Kari Nordmann insisted")
+    breaches.notify(vern.store, "adviser", breach, "authority", clock.parse_instant("2026-11-24T10:00+01:00"),
+                    "Altinn 1", "Kari Nordmann was away")
+    breaches.close(vern.store, "adviser", breach, "Kari Nordmann learned")
+    return breach
 
 
 def raw_values(db: Path) -> dict[str, list[str]]:
@@ -144,11 +159,15 @@ def test_stored_values_are_encrypted_and_read_back_clear(db):
     raw = raw_values(db)
     assert {field: len(values) for field, values in raw.items()} == {
         "findings.status_reason": 1, "finding_events.reason": 1, "check_runs.error": 1,
-        "identities.identity": 1, "reidentifications.reason": 1}
+        "identities.identity": 1, "reidentifications.reason": 1, "breaches.title": 1,
+        "breaches.description": 1, "breaches.reported_by": 1, "breaches.consequences": 1,
+        "breaches.measures": 1, "breaches.summary": 1, "breach_decisions.reason": 1,
+        "breach_notifications.delay_reason": 1,
+        "breach_events.detail": 3}  # information added, assessed, notified (the other events carry none)
     for values in raw.values():
         assert all(v.startswith("enc1:k1:") for v in values)
     flat = " ".join(v for values in raw.values() for v in values)
-    for secret in ("Kari", "carrier-pigeon", "nordmann", "Access request"):
+    for secret in ("Kari", "Nordmann", "carrier-pigeon", "nordmann", "Access request"):
         assert secret not in flat
 
 
@@ -284,7 +303,7 @@ def test_rotate_re_encrypts_every_field_and_prune_drops_the_old_key(db):
 
     result = vern_cli(db, "keys", "rotate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "key k2 is now primary; 5 values re-encrypted\n"
+    assert result.stdout == "key k2 is now primary; 16 values re-encrypted\n"  # every value populate() wrote
 
     new_tokens = raw_values(db)
     assert {f: len(v) for f, v in new_tokens.items()} == {f: len(v) for f, v in old_tokens.items()}
@@ -310,7 +329,7 @@ def test_rotate_re_encrypts_every_field_and_prune_drops_the_old_key(db):
         assert pseudonyms.reidentify(vern.store, clear["pseudonym"], "adviser", "again") == clear["identity"]
         entry = trail.listing(vern.store, action="keys")[0]
         assert (entry["actor"], entry["action"], entry["object"], entry["details"]) == (
-            "cli:tester", "keys.rotate", "k2", {"re_encrypted": 5})
+            "cli:tester", "keys.rotate", "k2", {"re_encrypted": 16})
         assert vern.store.value("SELECT count(*) FROM settings WHERE key = 'key_check:k2'") == 1
     finally:
         vern.close()

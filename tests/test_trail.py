@@ -131,6 +131,12 @@ def test_every_change_appends_an_entry(db):
     assert result.stdout == f"13 entries intact; head {hashes(db)[13]}\n"
 
 
+# What `vern demo` does to its five breaches, in order (audits/demo.py).
+DEMO_BREACH_STEPS = [(1, "add"), (2, "add"), (2, "assess"), (2, "decide"), (3, "add"), (3, "assess"),
+                     (3, "decide"), (3, "notify"), (4, "add"), (4, "assess"), (4, "decide"), (4, "close"),
+                     (5, "add")]
+
+
 def test_cli_changes_append_with_the_cli_actor(db):
     for args, stdin in ((["demo"], None),
                         (["users", "add", "ola", "--role", "staff", "--password-stdin"], "a long password!\n"),
@@ -147,6 +153,7 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "users.add", "staff"),
         ("cli:tester", "users.add", "board"),
         ("cli:tester", "users.add", "admin"),
+        *[("cli:tester", f"breach.{action}", str(breach)) for breach, action in DEMO_BREACH_STEPS],
         ("cli:tester", "users.add", "ola"),
         ("cli:tester", "users.set_password", "ola"),
         ("cli:tester", "users.disable", "ola"),
@@ -155,7 +162,8 @@ def test_cli_changes_append_with_the_cli_actor(db):
     assert entries(db)[1][4] == {"processors": 11}
     result = vern_cli(db, "trail", "verify")
     assert result.returncode == 0
-    assert result.stdout == f"10 entries intact; head {hashes(db)[10]}\n"
+    count = 10 + len(DEMO_BREACH_STEPS)
+    assert result.stdout == f"{count} entries intact; head {hashes(db)[count]}\n"
 
 
 def test_chain_links_every_entry(six):

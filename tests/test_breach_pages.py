@@ -1,0 +1,111 @@
+"""The breach pages through AppTest: a staff member logs one, the adviser handles it."""
+
+import pytest
+
+from audits import breaches, findings
+
+TITLE = "Medlemsliste sendt til feil e-postadresse"
+
+
+@pytest.fixture
+def staff_form(dashboard, demo_vern):
+    return dashboard("report", "en", roles=("staff",))
+
+
+def test_staff_log_a_breach_in_a_few_fields(staff_form, demo_vern):
+    at = staff_form
+    at.text_input(key="report_title").input(TITLE)
+    at.multiselect(key="report_categories").set_value(["contact", "membership"])
+    at.number_input(key="report_people").set_value(120)
+    at.checkbox(key="report_seen").check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Thank you! The breach is logged as no. ")
+    breach_id = int(at.success[0].value.rsplit(" ", 1)[1].rstrip("."))
+    record = breaches.get(demo_vern.store, "staff", breach_id)
+    assert (record["title"], record["subjects_count"], record["breach_types"]) == (TITLE, 120, ["confidentiality"])
+    assert record["aware_at"] == "2026-11-24T11:00:00Z"  # "when did you notice" defaults to now
+    assert record["reporter"] == "staff" and record["clock_running"]
+    assert at.text_input(key="report_title").value == ""  # a fresh form for the next one
+
+
+def test_a_refused_form_keeps_every_word(staff_form, demo_vern):
+    at = staff_form
+    before = len(breaches.listing(demo_vern.store))
+    at.text_area(key="report_description").input("Sent the Bergen list to an outside address")
+    at.checkbox(key="report_for_chapter").check()  # as processor, but no chapter named
+    at.text_input(key="report_title").input(TITLE)
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("Not saved yet")
+    assert "controller\\_name: required when acting as processor" in at.error[0].value
+    assert at.text_area(key="report_description").value == "Sent the Bergen list to an outside address"
+    assert at.text_input(key="report_title").value == TITLE
+    assert len(breaches.listing(demo_vern.store)) == before
+
+
+def test_staff_follow_only_their_own_breaches_and_add_to_them(dashboard, demo_vern):
+    at = dashboard("mine", "en", roles=("staff",))
+    own = {r["id"] for r in breaches.listing(demo_vern.store, reporter="staff")}
+    assert len(at.expander) == len(own) == 3
+    at.text_area[0].input("The recipient confirmed deletion by phone")
+    at.button[0].click().run()
+    assert at.success[0].value == "Added to the timeline."
+    details = [e["detail"] for r in breaches.listing(demo_vern.store, reporter="staff") for e in r["timeline"]]
+    assert "The recipient confirmed deletion by phone" in details
+
+
+def test_the_adviser_sees_the_clocks_overdue_first(dashboard, demo_vern):
+    at = dashboard("breaches", "en")
+    table = at.dataframe[0].value
+    assert list(table["Time left"][:3]) == ["overdue by 8 h 00 min", "4 h 00 min", "19 h 00 min"]
+    assert list(table["Notify"][:3]) == ["Datatilsynet", "Datatilsynet", "Vestland krets"]
+
+
+def test_the_adviser_assesses_decides_notifies_and_closes(dashboard, demo_vern):
+    due = next(r for r in breaches.listing(demo_vern.store) if r["status"] == "open" and r["acting_as"] == "controller")
+    at = dashboard("breaches", "en")
+    at.selectbox[0].set_value(due["id"]).run()
+    at.button(key="FormSubmitter:assess-Save assessment").click().run()
+    assert not at.exception
+    record = breaches.get(demo_vern.store, None, due["id"])
+    # simple data (DPC 1, from contact + membership) × EI 0.75 + CB 0.25 (seen by a known recipient)
+    assert record["severity"] == {"score": 1.0, "level": "low"}
+    assert any(t.value == "SE = DPC 1 × EI 0.75 + CB 0.25 = 1" for t in at.text)
+
+    next(r for r in at.radio if r.label == "Notify Datatilsynet?").set_value(True)  # though the proposal says no
+    at.button(key="FormSubmitter:decide-Save decision").click().run()
+    assert "give a written reason" in at.error[0].value
+    decide_reason = next(t for t in at.text_area if t.label.startswith("Reason"))
+    decide_reason.input("340 members; the recipient is unknown to us")
+    at.button(key="FormSubmitter:decide-Save decision").click().run()
+    assert breaches.get(demo_vern.store, None, due["id"])["decision"]["overrides"] is True
+
+    reference = next(t for t in at.text_input if t.label.startswith("Reference"))
+    reference.input("Altinn 2026/5150")
+    at.button(key="FormSubmitter:notify-Record notification").click().run()
+    record = breaches.get(demo_vern.store, None, due["id"])
+    assert [(n["to"], n["reference"], n["late"]) for n in record["notifications"]] == [
+        ("authority", "Altinn 2026/5150", False)]
+
+    summary = next(t for t in at.text_area if t.label == "Lessons learned")
+    summary.input("Autocomplete of addresses turned off for member lists")
+    at.button(key="FormSubmitter:close-Close the breach").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert breaches.get(demo_vern.store, None, due["id"])["status"] == "closed"
+
+
+def test_a_breach_created_from_a_finding_keeps_the_link(dashboard, demo_vern):
+    at = dashboard("findings", "en")
+    key = at.selectbox[1].value
+    next(b for b in at.button if b.label == "Create a breach from this finding").click().run()
+    created = [r for r in breaches.listing(demo_vern.store) if r["finding"] == key]
+    assert len(created) == 1 and created[0]["description"] == findings.get(demo_vern.store, key)["message_en"]
+
+
+def test_the_board_sees_breach_counts_and_no_titles(dashboard, demo_vern):
+    at = dashboard(roles=("board",))
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Åpne avvik"], metrics["Venter på varsel"], metrics["Over fristen"],
+            metrics["Varslet innen fristen"]) == ("4", "3", "1", "1")
+    shown = " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert TITLE not in shown and "Bærbar PC" not in shown
