@@ -110,7 +110,8 @@ def pdf_bytes(markdown_text: str, title: str) -> bytes:
 
     document = SimpleDocTemplate(out, pagesize=A4, title=title, author="Vern", creator="Vern",
                                  leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                                 bottomMargin=20 * mm)
+                                 bottomMargin=20 * mm,
+                                 invariant=True)  # same text, same bytes: no timestamp, no random id
     story = _flowables(markdown_text, _styles()) or [Spacer(1, 1)]
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from audits import clock
-from dashboard.ui import plain, tr
+from dashboard.ui import tr
 
 
 def time_left(record: dict) -> str:
@@ -48,8 +48,8 @@ def countdown_table(records: list[dict], with_titles: bool) -> None:
         ink = "white" if row["_urgency"] in ("overdue", "red") else "black"
         return [f"background-color: {background}; color: {ink}" if col == left else "" for col in row.index]
 
-    styled = frame.style.apply(colour, axis=1).hide(axis="columns", subset=["_urgency"])
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(frame.style.apply(colour, axis=1), hide_index=True, width="stretch",
+                 column_config={"_urgency": None})  # drives the colour, not shown
 
 
 def facts(record: dict) -> None:
@@ -86,6 +86,7 @@ def instant(day: date, at: time) -> datetime:
 
 
 def status_line(record: dict) -> str:
-    return plain(f"#{record['id']} · {tr('breach.status.' + record['status'])} · {record['title']}")
+    """One line naming a breach, as plain text (escape it with plain() for Markdown labels)."""
+    return f"#{record['id']} · {tr('breach.status.' + record['status'])} · {record['title']}"
 
 

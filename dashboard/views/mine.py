@@ -14,7 +14,7 @@ records = breaches.listing(vern().store, reporter=user["name"])
 if not records:
     st.info(tr("mine.none"))
 for record in records:
-    with st.expander(status_line(record), expanded=len(records) == 1):
+    with st.expander(plain(status_line(record)), expanded=len(records) == 1):
         facts(record)
         timeline(record)
         if record["status"] != "closed":
