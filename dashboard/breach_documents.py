@@ -29,3 +29,17 @@ def downloads(record: dict, actor: str, lang: str) -> None:
                               "application/pdf", on_click=recorded, args=("pdf",), key=f"{name}-pdf")
         with st.expander(tr("documents.preview")):
             st.text(markdown)
+
+
+def record_downloads(records: list[dict], actor: str, lang: str) -> None:
+    """The breach record (Art. 33(5)): every breach, notified or not, with its timeline."""
+    def recorded(fmt: str) -> None:
+        trail.record(vern().store, actor, "export", "breach-record",
+                     {"document": "breach_record", "format": fmt, "lang": lang, "breaches": len(records)})
+
+    left, right = st.columns(2)
+    left.download_button(tr("documents.record_csv"), breach_documents.record_csv(records, lang),
+                         f"vern-breach-record-{lang}.csv", "text/csv", on_click=recorded, args=("csv",))
+    markdown = breach_documents.record_markdown(records, lang)
+    right.download_button(tr("documents.record_pdf"), pdf.pdf_bytes(markdown, tr("documents.record")),
+                          f"vern-breach-record-{lang}.pdf", "application/pdf", on_click=recorded, args=("pdf",))

@@ -109,3 +109,9 @@ def test_the_board_sees_breach_counts_and_no_titles(dashboard, demo_vern):
             metrics["Varslet innen fristen"]) == ("4", "3", "1", "1")
     shown = " ".join(str(d.value.to_dict()) for d in at.dataframe)
     assert TITLE not in shown and "Bærbar PC" not in shown
+
+
+def test_the_breach_record_can_be_downloaded_from_the_register(dashboard, demo_vern):
+    at = dashboard("breaches", "en")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the record (CSV)" in labels and "Download the record (PDF)" in labels

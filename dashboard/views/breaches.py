@@ -8,6 +8,7 @@ import streamlit as st
 from audits import breaches, clock, enisa
 from audits.errors import VernError
 from dashboard import auth
+from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
 from dashboard.ui import labels, lang, plain, tr, vern
 
@@ -30,6 +31,8 @@ clocks()
 records = breaches.listing(store)
 if not records:
     st.stop()
+with st.expander(tr("documents.record")):
+    record_downloads(records, user["name"], lang())
 by_id = {r["id"]: r for r in records}
 lines = {r["id"]: status_line(r) for r in records}
 chosen = st.selectbox(tr("breaches.pick"), list(by_id), format_func=lines.get,
@@ -131,8 +134,6 @@ with notify_tab:
             attempt(breaches.notify, to, instant(day, at), reference, delay)
 
 with documents_tab:
-    from dashboard.breach_documents import downloads
-
     downloads(record, user["name"], lang())
 
 with close_tab:
