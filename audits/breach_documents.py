@@ -231,9 +231,13 @@ def record_csv(records: list[dict], lang: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def record_markdown(records: list[dict], lang: str) -> str:
+def record_markdown(records: list[dict], lang: str, trail_head: dict | None = None) -> str:
+    """The record; `trail_head` (audits.trail.head) dates it against the audit trail, so a
+    later copy shows whether the trail still holds what it held when this was made."""
     by_id = {r["id"]: r for r in records}
     out = [f"# {T['r.title'](lang)}", "", T["r.made"](lang, now=when(clock.iso_utc(clock.now()), lang), n=len(records))]
+    if trail_head:
+        out += ["", T["r.trail_head"](lang, seq=trail_head["seq"], hash=trail_head["hash"])]
     for row in record_rows(records, lang):
         record = by_id[row[COLUMNS["id"](lang)]]
         out += ["", f"## {row[COLUMNS['id'](lang)]} · {md(record['title'])}", ""]

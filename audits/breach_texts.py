@@ -102,6 +102,8 @@ T = {
                        "You also have the right to complain to Datatilsynet, the Norwegian Data Protection "
                        "Authority (www.datatilsynet.no)."),
     # the breach record
+    "r.trail_head": Text("Revisjonssporet ved utskrift: oppføring {seq}, hash `{hash}`.",
+                         "Audit trail when printed: entry {seq}, hash `{hash}`."),
     "r.title": Text("Avviksprotokoll (personvernforordningen art. 33 nr. 5)", "Breach record (GDPR Art. 33(5))"),
     "r.made": Text("Laget {now}. {n} avvik, meldt eller ikke.", "Made {now}. {n} breaches, notified or not."),
     "r.timeline": Text("Tidslinje", "Timeline"),

@@ -188,7 +188,7 @@ def breach_record(ctx, fmt, out, lang):
     if fmt == "csv":
         content = breach_documents.record_csv(records, lang)
     else:
-        text = breach_documents.record_markdown(records, lang)
+        text = breach_documents.record_markdown(records, lang, trail.head(vern.store))
         content = pdf.pdf_bytes(text, text.splitlines()[0].lstrip("# ")) if fmt == "pdf" else text.encode("utf-8")
     path = _write(out, content)
     trail.record(vern.store, actor(), "export", "breach-record",

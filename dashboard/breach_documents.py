@@ -1,10 +1,24 @@
-"""Download buttons for a breach's documents; every download lands in the audit trail,
-in the same form as `vern breach draft` records it."""
+"""Download buttons for a breach's documents and for the breach record.
+
+The files are made when the button is clicked (Streamlit's deferred `data`), so a page
+view costs no PDF, and the audit trail gets its "export" entry at that moment, in the
+same form as `vern breach draft` and `vern breach record` write it.
+"""
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from audits import breach_documents, pdf, trail
 from dashboard.ui import tr, vern
+
+
+def _exported(make: Callable[[], bytes], actor: str, obj: str, details: dict) -> Callable[[], bytes]:
+    def made() -> bytes:
+        content = make()
+        trail.record(vern().store, actor, "export", obj, details)
+        return content
+    return made
 
 
 def downloads(record: dict, actor: str, lang: str) -> None:
@@ -18,28 +32,35 @@ def downloads(record: dict, actor: str, lang: str) -> None:
         st.subheader(tr(f"documents.{document}"))
         left, right = st.columns(2)
         name = f"vern-breach-{record['id']}-{document}-{lang}"
-
-        def recorded(fmt: str, document=document, recipient=recipient) -> None:
-            trail.record(vern().store, actor, "export", str(record["id"]),
-                         {"document": document, "to": recipient, "format": fmt, "lang": lang})
-
-        left.download_button(tr("documents.markdown"), markdown.encode(), f"{name}.md", "text/markdown",
-                             on_click=recorded, args=("md",), key=f"{name}-md")
-        right.download_button(tr("documents.pdf"), pdf.pdf_bytes(markdown, record["title"]), f"{name}.pdf",
-                              "application/pdf", on_click=recorded, args=("pdf",), key=f"{name}-pdf")
+        details = {"document": document, "to": recipient, "lang": lang}
+        left.download_button(
+            tr("documents.markdown"),
+            _exported(markdown.encode, actor, str(record["id"]), {**details, "format": "md"}),
+            f"{name}.md", "text/markdown", on_click="ignore", key=f"{name}-md")
+        right.download_button(
+            tr("documents.pdf"),
+            _exported(lambda text=markdown: pdf.pdf_bytes(text, record["title"]), actor, str(record["id"]),
+                      {**details, "format": "pdf"}),
+            f"{name}.pdf", "application/pdf", on_click="ignore", key=f"{name}-pdf")
         with st.expander(tr("documents.preview")):
             st.text(markdown)
 
 
 def record_downloads(records: list[dict], actor: str, lang: str) -> None:
     """The breach record (Art. 33(5)): every breach, notified or not, with its timeline."""
-    def recorded(fmt: str) -> None:
-        trail.record(vern().store, actor, "export", "breach-record",
-                     {"document": "breach_record", "format": fmt, "lang": lang, "breaches": len(records)})
+    details = {"document": "breach_record", "lang": lang, "breaches": len(records)}
+    title = tr("documents.record")
+
+    def as_pdf() -> bytes:
+        head = trail.head(vern().store)
+        return pdf.pdf_bytes(breach_documents.record_markdown(records, lang, head), title)
 
     left, right = st.columns(2)
-    left.download_button(tr("documents.record_csv"), breach_documents.record_csv(records, lang),
-                         f"vern-breach-record-{lang}.csv", "text/csv", on_click=recorded, args=("csv",))
-    markdown = breach_documents.record_markdown(records, lang)
-    right.download_button(tr("documents.record_pdf"), pdf.pdf_bytes(markdown, tr("documents.record")),
-                          f"vern-breach-record-{lang}.pdf", "application/pdf", on_click=recorded, args=("pdf",))
+    left.download_button(
+        tr("documents.record_csv"),
+        _exported(lambda: breach_documents.record_csv(records, lang), actor, "breach-record",
+                  {**details, "format": "csv"}),
+        f"vern-breach-record-{lang}.csv", "text/csv", on_click="ignore")
+    right.download_button(
+        tr("documents.record_pdf"), _exported(as_pdf, actor, "breach-record", {**details, "format": "pdf"}),
+        f"vern-breach-record-{lang}.pdf", "application/pdf", on_click="ignore")

@@ -362,3 +362,11 @@ def test_cli_draft_of_a_processor_breach_goes_to_the_controller(db, tmp_path):
     assert "notified to the controller" in refused(
         run(db, "breach", "draft", "1", "--to", "authority", "--out", str(out)))
 
+
+
+def test_the_record_carries_the_audit_trail_head(vern, three_breaches):
+    from audits import trail
+
+    head = trail.head(vern.store)
+    text = documents.record_markdown(breaches.listing(vern.store), "en", head)
+    assert f"Audit trail when printed: entry {head['seq']}, hash `{head['hash']}`." in text

@@ -33,13 +33,18 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
 
     page.get_by_label("Velg avvik").click()
     page.get_by_role("option", name=re.compile(f"#{number} ")).click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()  # the chosen breach is drawn
     page.get_by_role("tab", name="Vurdering").click()
+    expect(page.get_by_role("button", name="Lagre vurdering")).to_have_count(1)  # no stale copy left
     page.get_by_role("button", name="Lagre vurdering").click()
     expect(page.get_by_text(re.compile(r"^SE = DPC 1 × EI 0\.75 \+ CB 0\.25 = 1$"))).to_be_visible()
 
     page.get_by_role("tab", name="Beslutning").click()
+    expect(page.get_by_role("button", name="Lagre beslutning")).to_have_count(1)
     page.get_by_role("button", name="Lagre beslutning").click()
+    expect(page.get_by_text(re.compile("^Besluttet av adviser"))).to_be_visible()
     page.get_by_role("tab", name="Dokumenter").click()
+    expect(page.get_by_role("button", name="Last ned (PDF)")).to_have_count(2)  # the draft and the letter
     with page.expect_download() as download:
         page.get_by_role("button", name="Last ned (PDF)").first.click()
     pdf_path = tmp_path / "draft.pdf"
@@ -48,6 +53,7 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
     assert TITLE in text and "340" in text
 
     page.get_by_role("tab", name="Varsling").click()
+    expect(page.get_by_label("Referanse (saksnummer, Altinn-kvittering)")).to_have_count(1)
     page.get_by_label("Referanse (saksnummer, Altinn-kvittering)").fill("Altinn 2026/9001")
     page.get_by_role("button", name="Registrer varsel").click()
     page.get_by_role("tab", name="Fakta").click()
