@@ -296,10 +296,10 @@ def _decimal(value) -> float | None:
 
 def get(store: Store, reporter: str | None, breach_id: int) -> dict[str, Any]:
     """One breach as its JSON contract; `reporter` limits staff to their own."""
-    rows = store.rows("SELECT * FROM breaches WHERE id = ?", [breach_id])
-    if not rows or (reporter is not None and rows[0]["reporter"] != reporter):
+    records = _records(store, "WHERE id = ?", [breach_id])
+    if not records or (reporter is not None and records[0]["reporter"] != reporter):
         raise VernError(f"breach {breach_id}: not found")
-    return _record(store, rows[0])
+    return records[0]
 
 
 def listing(store: Store, open_only: bool = False, reporter: str | None = None) -> list[dict[str, Any]]:
@@ -310,21 +310,30 @@ def listing(store: Store, open_only: bool = False, reporter: str | None = None) 
     if reporter is not None:
         where.append("reporter = ?")
         params.append(reporter)
-    sql = "SELECT * FROM breaches" + (" WHERE " + " AND ".join(where) if where else "")
-    records = [_record(store, row) for row in store.rows(sql, params)]
+    records = _records(store, ("WHERE " + " AND ".join(where)) if where else "", params)
     records.sort(key=lambda r: (not r["clock_running"], r["hours_left"] if r["clock_running"] else -r["id"]))
     return records
 
 
-def _record(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+def _records(store: Store, where: str, params: list) -> list[dict[str, Any]]:
+    """The breaches chosen by `where`, each with its history: five queries, however many."""
+    rows = store.rows(f"SELECT * FROM breaches {where}", params)
+    chosen = f"breach_id IN (SELECT id FROM breaches {where})"
+    history = {}
+    for table, order in (("breach_assessments", "id"), ("breach_decisions", "id"),
+                         ("breach_notifications", "happened_at, id"), ("breach_events", "id")):
+        grouped: dict[int, list] = {}
+        for item in store.rows(f"SELECT * FROM {table} WHERE {chosen} ORDER BY {order}", params):
+            grouped.setdefault(item["breach_id"], []).append(item)
+        history[table] = grouped
+    return [_record(store, row, *(history[t].get(row["id"], []) for t in history)) for row in rows]
+
+
+def _record(store: Store, row: dict[str, Any], assessments: list, decisions: list, notifications: list,
+            events: list) -> dict[str, Any]:
     breach_id, now = row["id"], clock.now()
     for key in SECRET:
         row[key] = store.keys.decrypt(row[key], f"breaches.{key}")
-    assessments = store.rows("SELECT * FROM breach_assessments WHERE breach_id = ? ORDER BY id", [breach_id])
-    decisions = store.rows("SELECT * FROM breach_decisions WHERE breach_id = ? ORDER BY id", [breach_id])
-    notifications = store.rows("SELECT * FROM breach_notifications WHERE breach_id = ? ORDER BY happened_at, id",
-                               [breach_id])
-    events = store.rows("SELECT * FROM breach_events WHERE breach_id = ? ORDER BY id", [breach_id])
     latest = assessments[-1] if assessments else None
     decision = decisions[-1] if decisions else None
     recipient = "authority" if row["acting_as"] == "controller" else "controller"
