@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from audits import cli_admin, clock, demo, findings, overview, processors, runner
+from audits import cli_admin, clock, demo, directory, findings, overview, processors, runner
 from audits.cli_support import VernGroup, actor, open_from, print_json
 from audits.errors import VernError
 from audits.i18n import t
@@ -143,6 +143,22 @@ def import_processors(ctx, file):
     vern = open_from(ctx)
     count = processors.import_register(vern.store, file, actor())
     click.echo(f"{file}: imported {count} processors")
+
+
+def _import(kind: str, load):
+    @import_group.command(kind)
+    @click.argument("file", type=click.Path(path_type=Path))
+    @click.pass_context
+    def command(ctx, file):
+        vern = open_from(ctx)
+        click.echo(f"{file}: imported {load(vern.store, file, actor())} rows")
+    command.help = f"Replace the {kind} register with FILE (CSV)."
+    return command
+
+
+for _kind, _load in (("people", directory.import_people), ("systems", directory.import_systems),
+                     ("grants", directory.import_grants)):
+    _import(_kind, _load)
 
 
 # -- findings -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from datetime import date
 from pathlib import Path
 
 from audits.errors import InputError
@@ -54,3 +56,46 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     if not rows:
         raise InputError(source, ["no rows below the header"])
     return rows
+
+
+def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line, record) for every row, each field through its parser (which raises ValueError
+    saying what is wrong); all problems reported together, naming line and field."""
+    problems, records = [], []
+    for line, row in read_rows(path, required):
+        record = {}
+        for field, parser in parsers.items():
+            try:
+                record[field] = parser(row.get(field, ""))
+            except ValueError as error:
+                problems.append(f"line {line}, field {field}: {error}")
+        if len(record) == len(parsers):
+            records.append((line, record))
+    if problems:
+        raise InputError(str(path), problems)
+    return records
+
+
+def date_or_none(value: str):
+    """An ISO date (YYYY-MM-DD) or nothing."""
+    if not value:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def yes_no(value: str) -> bool | None:
+    lowered = value.lower()
+    if lowered in ("", "yes", "no"):
+        return {"": None, "yes": True, "no": False}[lowered]
+    raise ValueError(f"{value!r} must be yes, no or empty")
+
+
+def required(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value

@@ -23,6 +23,8 @@ ENCRYPTED_FIELDS = (
     ("breach_decisions", "id", "reason"),
     ("breach_notifications", "id", "delay_reason"),
     ("breach_events", "id", "detail"),
+    ("people", "person", "name"),
+    ("people", "person", "email"),
 )
 
 

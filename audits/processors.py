@@ -1,15 +1,12 @@
 """The processor register: who processes personal data for us, under which agreement
 (GDPR Art. 28(3)), and where the data go (Chapter V, Art. 44-49)."""
 
-import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
-from audits import clock, trail
-from audits.csvfile import read_rows
+from audits import clock, csvfile, trail
 from audits.errors import InputError
 from audits.findings import UNHANDLED
 from audits.store import Store
@@ -17,17 +14,6 @@ from audits.transfer_law import EEA, MECHANISMS
 
 COLUMNS = ("name", "service", "countries", "transfer_mechanism", "dpf_certified",
            "dpa_signed_on", "dpa_expires_on", "last_reviewed_on")
-
-
-def _date(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _countries(value: str) -> list[str]:
@@ -47,43 +33,22 @@ def _mechanism(value: str) -> str:
     return value
 
 
-def _yes_no(value: str) -> bool | None:
-    lowered = value.lower()
-    if lowered in ("", "yes", "no"):
-        return {"": None, "yes": True, "no": False}[lowered]
-    raise ValueError(f"{value!r} must be yes, no or empty")
-
-
-def _required(value: str) -> str:
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
 PARSERS = {
-    "name": _required,
+    "name": csvfile.required,
     "service": str,
     "countries": _countries,
     "transfer_mechanism": _mechanism,
-    "dpf_certified": _yes_no,
-    "dpa_signed_on": _date,
-    "dpa_expires_on": _date,
-    "last_reviewed_on": _date,
+    "dpf_certified": csvfile.yes_no,
+    "dpa_signed_on": csvfile.date_or_none,
+    "dpa_expires_on": csvfile.date_or_none,
+    "last_reviewed_on": csvfile.date_or_none,
 }
 
 
 def parse(path: Path) -> list[dict[str, Any]]:
     """Every row checked; all problems reported together, naming line and field."""
     problems, records, first_line = [], [], {}
-    for line, row in read_rows(path, COLUMNS):
-        record = {}
-        for field, parser in PARSERS.items():
-            try:
-                record[field] = parser(row[field])
-            except ValueError as error:
-                problems.append(f"line {line}, field {field}: {error}")
-        if len(record) != len(PARSERS):
-            continue
+    for line, record in csvfile.parse(path, PARSERS, COLUMNS):
         key = (record["name"], record["service"])
         if key in first_line:
             problems.append(f"line {line}, field name: {record['name']!r} with service "

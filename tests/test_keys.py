@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import breaches, clock, crypto, findings, keys, processors, pseudonyms, runner, trail
+from audits import breaches, clock, crypto, directory, findings, keys, processors, pseudonyms, runner, trail
 from audits.crypto import CANARY, KeyProblem
 from audits.errors import VernError
 from audits.runtime import open_vern
@@ -69,6 +69,10 @@ def populate(vern) -> dict:
     identity = pseudonyms.reidentify(vern.store, pseudonym, "adviser", "Access request from Ola")
     assert identity == "ola.nordmann@example.no"
     add_breach(vern)
+    people = vern.store.path.parent / "people.csv"
+    people.write_text("email,name,kind,handles_personal_data,started_on,left_on\n"
+                      "kari.nordmann@example.no,Kari Nordmann,employee,yes,2024-01-01,\n", encoding="utf-8")
+    directory.import_people(vern.store, people, "adviser")
     return {"fingerprint": fp, "reason": "Kari Nordmann agreed", "error": run.error,
             "pseudonym": pseudonym, "identity": identity, "reid_reason": "Access request from Ola"}
 
@@ -159,11 +163,12 @@ def test_stored_values_are_encrypted_and_read_back_clear(db):
     raw = raw_values(db)
     assert {field: len(values) for field, values in raw.items()} == {
         "findings.status_reason": 1, "finding_events.reason": 1, "check_runs.error": 1,
-        "identities.identity": 1, "reidentifications.reason": 1, "breaches.title": 1,
+        "identities.identity": 2, "reidentifications.reason": 1, "breaches.title": 1,  # Ola, Kari
         "breaches.description": 1, "breaches.reported_by": 1, "breaches.consequences": 1,
         "breaches.measures": 1, "breaches.summary": 1, "breach_decisions.reason": 1,
         "breach_notifications.delay_reason": 1,
-        "breach_events.detail": 3}  # information added, assessed, notified (the other events carry none)
+        "breach_events.detail": 3,  # information added, assessed, notified (the other events carry none)
+        "people.name": 1, "people.email": 1}
     for values in raw.values():
         assert all(v.startswith("enc1:k1:") for v in values)
     flat = " ".join(v for values in raw.values() for v in values)
@@ -303,7 +308,7 @@ def test_rotate_re_encrypts_every_field_and_prune_drops_the_old_key(db):
 
     result = vern_cli(db, "keys", "rotate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "key k2 is now primary; 16 values re-encrypted\n"  # every value populate() wrote
+    assert result.stdout == "key k2 is now primary; 19 values re-encrypted\n"  # every value populate() wrote
 
     new_tokens = raw_values(db)
     assert {f: len(v) for f, v in new_tokens.items()} == {f: len(v) for f, v in old_tokens.items()}
@@ -329,7 +334,7 @@ def test_rotate_re_encrypts_every_field_and_prune_drops_the_old_key(db):
         assert pseudonyms.reidentify(vern.store, clear["pseudonym"], "adviser", "again") == clear["identity"]
         entry = trail.listing(vern.store, action="keys")[0]
         assert (entry["actor"], entry["action"], entry["object"], entry["details"]) == (
-            "cli:tester", "keys.rotate", "k2", {"re_encrypted": 16})
+            "cli:tester", "keys.rotate", "k2", {"re_encrypted": 19})
         assert vern.store.value("SELECT count(*) FROM settings WHERE key = 'key_check:k2'") == 1
     finally:
         vern.close()

@@ -1,0 +1,147 @@
+"""The people directory, the systems that hold personal data, and access grants (need to
+know) — the evidence the access-log and training checks judge against.
+
+Each import replaces its register whole, in one transaction. People are stored by
+keyed pseudonym with name and email encrypted; error messages name line and field but
+never repeat a person's name or address.
+"""
+
+import re
+from pathlib import Path
+
+from audits import csvfile, pseudonyms, trail
+from audits.errors import InputError
+from audits.store import Store
+
+KINDS = ("employee", "volunteer", "board", "contractor")
+CLASSIFICATIONS = ("open", "internal", "confidential", "strictly_confidential")
+MATCH_KINDS = ("s3", "m365", "gdrive")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.fullmatch(value):
+        raise ValueError("not an email address")  # the value itself is personal data: not echoed
+    return value.lower()
+
+
+def _personal(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _one_of(allowed: tuple[str, ...]):
+    def parse(value: str) -> str:
+        if value.lower() not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return value.lower()
+    return parse
+
+
+def _yes_no_required(value: str) -> bool:
+    answer = csvfile.yes_no(value)
+    if answer is None:
+        raise ValueError("must be yes or no")
+    return answer
+
+
+def _date_required(value: str):
+    day = csvfile.date_or_none(value)
+    if day is None:
+        raise ValueError("must not be empty (YYYY-MM-DD)")
+    return day
+
+
+def _patterns(value: str) -> list[str]:
+    patterns = [p.strip() for p in value.split(";") if p.strip()]
+    for pattern in patterns:
+        kind, _, target = pattern.partition(":")
+        if kind not in MATCH_KINDS or not target:
+            raise ValueError(f"{pattern!r} is not KIND:TARGET with KIND one of {', '.join(MATCH_KINDS)}")
+    return patterns
+
+
+PEOPLE = {
+    "email": _email, "name": _personal, "kind": _one_of(KINDS),
+    "handles_personal_data": _yes_no_required, "started_on": _date_required,
+    "left_on": csvfile.date_or_none, "district": str,
+}
+SYSTEMS = {
+    "name": csvfile.required, "holds_personal_data": _yes_no_required,
+    "classification": _one_of(CLASSIFICATIONS), "match": _patterns,
+}
+GRANTS = {"email": _email, "system": csvfile.required, "granted_on": _date_required,
+          "revoked_on": csvfile.date_or_none}
+
+
+def _unique(rows: list[tuple[int, dict]], key: str, source: Path) -> None:
+    seen: dict = {}
+    problems = [f"line {line}, field {key}: the same as on line {seen[r[key]]}"
+                for line, r in rows if seen.setdefault(r[key], line) != line]
+    if problems:
+        raise InputError(str(source), problems)
+
+
+def _ordered(rows: list[tuple[int, dict]], start: str, end: str, source: Path) -> None:
+    problems = [f"line {line}, field {end}: before {start}" for line, r in rows
+                if r[end] is not None and r[end] < r[start]]
+    if problems:
+        raise InputError(str(source), problems)
+
+
+def import_people(store: Store, path: Path, actor: str) -> int:
+    rows = csvfile.parse(path, PEOPLE, ("email", "name", "kind", "handles_personal_data", "started_on", "left_on"))
+    _unique(rows, "email", path)
+    _ordered(rows, "started_on", "left_on", path)
+    keys = store.keys
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM people")
+        for _, r in rows:
+            person = pseudonyms.remember(tx, store, r["email"])
+            tx.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [person, keys.encrypt(r["name"], "people.name"), keys.encrypt(r["email"], "people.email"),
+                        r["kind"], r["handles_personal_data"], r["started_on"], r["left_on"], r["district"] or None])
+        trail.append(tx, actor, "people.import", path.name, {"rows": len(rows)})
+    return len(rows)
+
+
+def import_systems(store: Store, path: Path, actor: str) -> int:
+    rows = csvfile.parse(path, SYSTEMS, tuple(SYSTEMS))
+    _unique(rows, "name", path)
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM systems")
+        tx.executemany("INSERT INTO systems VALUES (?, ?, ?, ?)",
+                       [[r["name"], r["holds_personal_data"], r["classification"], r["match"]] for _, r in rows])
+        trail.append(tx, actor, "systems.import", path.name, {"rows": len(rows)})
+    return len(rows)
+
+
+def import_grants(store: Store, path: Path, actor: str) -> int:
+    rows = csvfile.parse(path, GRANTS, ("email", "system", "granted_on", "revoked_on"))
+    _ordered(rows, "granted_on", "revoked_on", path)
+    systems = {r["name"] for r in store.rows("SELECT name FROM systems")}
+    people = {r["person"] for r in store.rows("SELECT person FROM people")}
+    problems = [f"line {line}, field system: {r['system']!r} is not in the system list"
+                for line, r in rows if r["system"] not in systems]
+    problems += [f"line {line}, field email: not in the people directory"
+                 for line, r in rows if store.keys.pseudonym(r["email"]) not in people]
+    if problems:
+        raise InputError(str(path), sorted(problems, key=lambda p: int(p.split()[1].rstrip(","))))
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM grants")
+        tx.executemany("INSERT INTO grants VALUES (?, ?, ?, ?)",
+                       [[store.keys.pseudonym(r["email"]), r["system"], r["granted_on"], r["revoked_on"]]
+                        for _, r in rows])
+        trail.append(tx, actor, "grants.import", path.name, {"rows": len(rows)})
+    return len(rows)
+
+
+def people(store: Store) -> list[dict]:
+    """The directory by pseudonym: no names (re-identification is a recorded act)."""
+    return store.rows("SELECT person, kind, handles_personal_data, started_on, left_on, district "
+                      "FROM people ORDER BY person")
+
+
+def systems(store: Store) -> list[dict]:
+    return store.rows("SELECT * FROM systems ORDER BY name")
