@@ -30,5 +30,5 @@ def test_every_catalogue_key_used_by_the_dashboard_exists():
 
     used = set()
     for path in (ROOT / "dashboard").rglob("*.py"):
-        used |= set(re.findall(r'tr\("([a-z_]+\.[a-z_]+)"', path.read_text()))
+        used |= set(re.findall(r'tr\("([a-z_]+(?:\.[a-z_0-9]+)+)"', path.read_text()))
     assert used and used <= set(CATALOGUE)

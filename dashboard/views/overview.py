@@ -41,12 +41,11 @@ else:
     st.success(tr("overview.no_findings"))
 
 st.subheader(tr("overview.breaches"))
-counts_b = breaches.summary(vern().store)
-columns = st.columns(5)
-for column, key in zip(columns, ("open", "clock_running", "overdue", "notified_in_time", "notified_late"), strict=True):
-    label = {"open": "breaches_open", "clock_running": "breaches_clock", "overdue": "breaches_overdue",
-             "notified_in_time": "breaches_in_time", "notified_late": "breaches_late"}[key]
-    column.metric(tr(f"overview.{label}"), counts_b[key])
+BREACH_METRICS = {"open": "breaches_open", "clock_running": "breaches_clock", "overdue": "breaches_overdue",
+                  "notified_in_time": "breaches_in_time", "notified_late": "breaches_late"}
+breach_counts = breaches.summary(vern().store)
+for column, (key, label) in zip(st.columns(len(BREACH_METRICS)), BREACH_METRICS.items(), strict=True):
+    column.metric(tr(f"overview.{label}"), breach_counts[key])
 if access.allowed(user["roles"], "breaches"):  # titles may name people: the adviser's eyes only
     running = [r for r in breaches.listing(vern().store, open_only=True) if r["clock_running"]]
     if running:
