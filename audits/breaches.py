@@ -18,7 +18,6 @@ from audits.store import Store
 AUTHORITY_HOURS = 72
 BREACH_TYPES = ("confidentiality", "integrity", "availability")
 RECIPIENTS = ("authority", "controller", "subjects")
-OPEN = ("open", "assessed", "notified")
 MAX_COUNT = 10_000_000_000  # more people than there are: a typo, not an estimate
 FIELDS = {
     "title", "description", "aware_at", "occurred_at", "reported_by", "acting_as",
@@ -148,11 +147,15 @@ def add(store: Store, config: Config, actor: str, data: dict, reporter: str | No
     return breach_id
 
 
-def _status(tx, breach_id: int) -> str:
-    row = tx.execute("SELECT status FROM breaches WHERE id = ?", [breach_id]).fetchone()
+def _open(tx, breach_id: int) -> dict[str, Any]:
+    """The facts a change needs, inside its transaction; a closed breach takes no changes."""
+    row = tx.execute("SELECT status, acting_as, deadline_at, aware_at FROM breaches WHERE id = ?",
+                     [breach_id]).fetchone()
     if row is None:
         raise VernError(f"breach {breach_id}: not found")
-    return row[0]
+    if row[0] == "closed":
+        raise VernError(f"breach {breach_id}: closed")
+    return dict(zip(("status", "acting_as", "deadline_at", "aware_at"), row, strict=True))
 
 
 def add_information(store: Store, actor: str, breach_id: int, information: str) -> None:
@@ -161,8 +164,7 @@ def add_information(store: Store, actor: str, breach_id: int, information: str) 
     if not information:
         raise VernError("information: required")
     with store.transaction() as tx:
-        if _status(tx, breach_id) == "closed":
-            raise VernError(f"breach {breach_id}: closed")
+        _open(tx, breach_id)
         _event(tx, store, breach_id, actor, "added", information)
         trail.append(tx, actor, "breach.add_information", str(breach_id))
 
@@ -172,11 +174,9 @@ def assess(store: Store, actor: str, breach_id: int, data: dict) -> dict:
     a = enisa.parse(data)
     authority, subjects = enisa.proposal(a.level, a.data_unintelligible)
     with store.transaction() as tx:
-        status = _status(tx, breach_id)
-        if tx.execute("SELECT acting_as FROM breaches WHERE id = ?", [breach_id]).fetchone()[0] == "processor":
+        breach = _open(tx, breach_id)
+        if breach["acting_as"] == "processor":
             authority = True  # Art. 33(2): a processor tells the controller of every breach
-        if status == "closed":
-            raise VernError(f"breach {breach_id}: closed")
         tx.execute(
             "INSERT INTO breach_assessments (breach_id, happened_at, actor, dpc, data_type, adjustment, ei, "
             " cb_confidentiality, cb_integrity, cb_availability, malicious, data_unintelligible, score, "
@@ -184,7 +184,7 @@ def assess(store: Store, actor: str, breach_id: int, data: dict) -> dict:
             [breach_id, clock.now(), actor, a.dpc, a.data_type, a.adjustment, a.ei, a.confidentiality,
              a.integrity, a.availability, a.malicious, a.data_unintelligible, a.score, a.level,
              authority, subjects])
-        if status == "open":
+        if breach["status"] == "open":
             tx.execute("UPDATE breaches SET status = 'assessed' WHERE id = ?", [breach_id])
         _event(tx, store, breach_id, actor, "assessed", f"{a.score} {a.level}")
         trail.append(tx, actor, "breach.assess", str(breach_id), {"score": str(a.score), "level": a.level})
@@ -196,15 +196,13 @@ def decide(store: Store, actor: str, breach_id: int, notify_authority: bool, not
     """The adviser confirms or overrides the proposal; an override needs a written reason."""
     reason = text.clean(reason, "reason")
     with store.transaction() as tx:
-        if _status(tx, breach_id) == "closed":
-            raise VernError(f"breach {breach_id}: closed")
+        breach = _open(tx, breach_id)
         proposed = tx.execute(
             "SELECT propose_authority, propose_subjects FROM breach_assessments WHERE breach_id = ? "
             "ORDER BY id DESC LIMIT 1", [breach_id]).fetchone()
         if proposed is None:
             raise VernError(f"breach {breach_id}: assess it first (vern breach assess)")
-        acting_as = tx.execute("SELECT acting_as FROM breaches WHERE id = ?", [breach_id]).fetchone()[0]
-        if acting_as == "processor" and not notify_authority:
+        if breach["acting_as"] == "processor" and not notify_authority:
             raise VernError("notify_authority: as processor the association tells the controller of every "
                             "breach, without undue delay (Art. 33(2))")
         overrides = (notify_authority, notify_subjects) != tuple(proposed)
@@ -234,18 +232,13 @@ def notify(store: Store, actor: str, breach_id: int, recipient: str, at: datetim
     if at > clock.now():
         raise VernError("at: lies in the future")
     with store.transaction() as tx:
-        row = tx.execute("SELECT status, acting_as, deadline_at, aware_at FROM breaches WHERE id = ?",
-                         [breach_id]).fetchone()
-        if row is None:
-            raise VernError(f"breach {breach_id}: not found")
-        status, acting_as, deadline_at, aware_at = row
-        if status == "closed":
-            raise VernError(f"breach {breach_id}: closed")
+        breach = _open(tx, breach_id)
+        acting_as, deadline_at = breach["acting_as"], breach["deadline_at"]
         expected = "authority" if acting_as == "controller" else "controller"
         if recipient in ("authority", "controller") and recipient != expected:
             raise VernError(f"to: this breach is notified to the {expected} "
                             f"(the association acts as {acting_as})")
-        if at < aware_at:
+        if at < breach["aware_at"]:
             raise VernError("at: before the breach was noticed")
         late = recipient != "subjects" and at > deadline_at
         if late and not delay_reason:
@@ -397,9 +390,8 @@ def _record(store: Store, row: dict[str, Any], assessments: list, decisions: lis
     }
 
 
-def summary(store: Store) -> dict[str, int]:
-    """Counts for the overview and the board: no titles, no people."""
-    records = listing(store)
+def summary(records: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts of `listing()`'s records for the overview and the board: no titles, no people."""
     first = [r["notified_in_time"] for r in records if r["notified_in_time"] is not None]
     return {
         "total": len(records),

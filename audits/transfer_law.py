@@ -41,8 +41,8 @@ ADEQUACY = {
 }
 US_DPF_ONLY = "US"
 
+# scc2021, bcr and derogation are valid safeguards (Art. 46(2)(c), 47, 49); the two below are not.
 MECHANISMS = ("none", "adequacy", "dpf", "scc2021", "bcr", "derogation", "privacy_shield", "scc2010")
-VALID_SAFEGUARDS = ("scc2021", "bcr", "derogation")  # Art. 46(2)(c), 47, 49
 INVALID = ("privacy_shield", "scc2010")
 
 

@@ -19,9 +19,9 @@ st.title(tr("breaches.title"))
 
 @st.fragment(run_every=timedelta(seconds=30))
 def clocks() -> None:
-    running = [r for r in breaches.listing(store, open_only=True)]
-    if running:
-        countdown_table(running, with_titles=True)
+    still_open = breaches.listing(store, open_only=True)
+    if still_open:
+        countdown_table(still_open, with_titles=True)
     else:
         st.success(tr("breaches.none_open"))
 
