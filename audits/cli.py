@@ -11,7 +11,18 @@ from pathlib import Path
 
 import click
 
-from audits import cli_admin, clock, demo, directory, findings, overview, processors, runner
+from audits import (
+    access_formats,
+    access_logs,
+    cli_admin,
+    clock,
+    demo,
+    directory,
+    findings,
+    overview,
+    processors,
+    runner,
+)
 from audits.cli_support import VernGroup, actor, open_from, print_json
 from audits.errors import VernError
 from audits.i18n import t
@@ -159,6 +170,27 @@ def _import(kind: str, load):
 for _kind, _load in (("people", directory.import_people), ("systems", directory.import_systems),
                      ("grants", directory.import_grants)):
     _import(_kind, _load)
+
+
+@import_group.command("access-logs")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(access_formats.FORMATS),
+              help="cloudtrail (JSON, gzipped or not, directory trees too), m365 (Purview audit "
+                   "export CSV), gworkspace (Reports API activities JSON) or csv.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def import_access_logs(ctx, paths, fmt, as_json):
+    """Add the events in PATH... (files or directories); events already stored are skipped."""
+    vern = open_from(ctx)
+    result = access_logs.import_files(vern.store, list(paths), fmt, actor())
+    if as_json:
+        print_json({"files": result.files, "events": result.events, "added": result.added,
+                    "unknown_systems": list(result.unknown_systems)})
+        return
+    click.echo(f"{result.files} file(s): {result.events} events read, {result.added} new")
+    if result.unknown_systems:
+        click.echo("Not judged, the system list has no "
+                   + ", ".join(result.unknown_systems), err=True)
 
 
 # -- findings -------------------------------------------------------------------

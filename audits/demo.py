@@ -9,7 +9,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import breaches, clock, processors, trail, users
+from audits import breaches, clock, demo_access, processors, trail, users
 from audits.config import Config
 from audits.errors import VernError
 from audits.store import Store
@@ -137,8 +137,9 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
             writer.writeheader()
             writer.writerows(_processor_rows(clock.today()))
         loaded = processors.import_register(store, register, actor)
+        access = demo_access.load(store, Path(folder), actor)
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})
     _users(store, actor)
-    return {"processors": loaded, "users": len(USERS), "breaches": _breaches(store, config, actor)}
+    return {"processors": loaded, **access, "users": len(USERS), "breaches": _breaches(store, config, actor)}

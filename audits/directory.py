@@ -9,7 +9,7 @@ never repeat a person's name or address.
 import re
 from pathlib import Path
 
-from audits import csvfile, pseudonyms, trail
+from audits import access_logs, csvfile, pseudonyms, trail
 from audits.errors import InputError
 from audits.store import Store
 
@@ -116,6 +116,7 @@ def import_systems(store: Store, path: Path, actor: str) -> int:
         tx.execute("DELETE FROM systems")
         tx.executemany("INSERT INTO systems VALUES (?, ?, ?, ?)",
                        [[r["name"], r["holds_personal_data"], r["classification"], r["match"]] for _, r in rows])
+        access_logs.map_resources(tx)
         trail.append(tx, actor, "systems.import", path.name, {"rows": len(rows)})
     return len(rows)
 

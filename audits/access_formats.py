@@ -1,0 +1,259 @@
+"""The vendors' access-log formats, each read by DuckDB straight from the files and
+normalised by one SQL query into the same columns:
+
+    file, record, event_id, time_text, happened_at, identity, service, action,
+    operation, resource, object, source_ip, records
+
+`record` counts from 1 within a file (0 marks a file without the format's envelope);
+`happened_at` is NULL where the time is missing or has no UTC offset. Nothing here is
+Python per event: a million events stream through DuckDB without passing through pandas.
+"""
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMATS = ("cloudtrail", "m365", "gworkspace", "csv")
+NAMES = {"cloudtrail": "an AWS CloudTrail log file", "m365": "a Microsoft 365 audit-log export",
+         "gworkspace": "a Google Workspace activity report", "csv": "an access-log CSV"}
+ACTIONS = ("signin", "signin_failed", "read", "download", "export", "write", "delete", "denied", "other")
+MAX_OBJECT_BYTES = 256 * 1024 * 1024  # one CloudTrail file or Reports API page, uncompressed
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The vendor's field behind each normalised column, for error messages."""
+    event_id: str
+    time: str
+    identity: str
+    action: str = "-"
+    records: str = "-"
+
+
+FIELDS = {
+    "cloudtrail": Fields("eventID", "eventTime", "userIdentity"),
+    "m365": Fields("AuditData.Id", "AuditData.CreationTime", "AuditData.UserId"),
+    "gworkspace": Fields("id.uniqueQualifier", "id.time", "actor.email"),
+    "csv": Fields("-", "timestamp", "actor", "action", "records"),
+}
+
+
+def _instant(expr: str) -> str:
+    """An instant only when the text carries its offset: no naive times."""
+    return (f"CASE WHEN regexp_matches({expr}, '(Z|z|[+-]\\d\\d:?\\d\\d)$') "
+            f"THEN try_cast({expr} AS TIMESTAMPTZ) END")
+
+
+def _read_json(kind_columns: str) -> str:
+    return (f"read_json($files, columns={{{kind_columns}}}, filename=true, format='auto', "
+            f"maximum_object_size={MAX_OBJECT_BYTES})")
+
+
+_TRAIL = ("STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, "
+          "userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, "
+          "userName VARCHAR, invokedBy VARCHAR), sourceIPAddress VARCHAR, "
+          "requestParameters STRUCT(bucketName VARCHAR, \"key\" VARCHAR), responseElements JSON, "
+          "errorCode VARCHAR, errorMessage VARCHAR)[]")
+
+CLOUDTRAIL = f"""
+WITH files AS (SELECT filename AS file, Records FROM {_read_json(f"'Records': '{_TRAIL}'")}),
+raw AS (
+    SELECT file,
+           unnest(coalesce(generate_series(1, len(Records)), [0])) AS record,
+           unnest(coalesce(Records, [NULL])) AS r
+    FROM files)
+SELECT file, record, r.eventID AS event_id, r.eventTime AS time_text,
+       {_instant("r.eventTime")} AS happened_at,
+       lower(coalesce(
+           CASE r.userIdentity.type
+               WHEN 'AssumedRole' THEN nullif(split_part(r.userIdentity.principalId, ':', 2), '')
+               WHEN 'AWSService' THEN r.userIdentity.invokedBy
+               WHEN 'Root' THEN 'root:' || r.userIdentity.accountId
+           END,
+           r.userIdentity.userName, r.userIdentity.arn, r.userIdentity.principalId)) AS identity,
+       coalesce(r.userIdentity.type IN ('AWSService', 'AWSAccount'), false) AS service,
+       CASE
+           WHEN r.eventName = 'ConsoleLogin' THEN
+               CASE WHEN r.errorMessage IS NOT NULL
+                      OR r.responseElements->>'ConsoleLogin' = 'Failure'
+                    THEN 'signin_failed' ELSE 'signin' END
+           WHEN r.errorCode IS NOT NULL THEN 'denied'
+           WHEN r.eventName IN ('GetObject', 'SelectObjectContent') THEN 'download'
+           WHEN regexp_matches(r.eventName, '^(Get|List|Describe|Head|Lookup)') THEN 'read'
+           WHEN starts_with(r.eventName, 'Delete') THEN 'delete'
+           WHEN regexp_matches(r.eventName, '^(Put|Create|Update|Copy|Upload|Modify|Attach|Restore)')
+               THEN 'write'
+           ELSE 'other'
+       END AS action,
+       coalesce(r.eventName, '') AS operation,
+       's3:' || r.requestParameters.bucketName AS resource,
+       r.requestParameters."key" AS object,
+       r.sourceIPAddress AS source_ip,
+       1 AS records
+FROM raw
+"""
+
+# The Purview export has an older (CreationDate, UserIds, Operations, AuditData) and a
+# newer (RecordId, CreationDate, RecordType, Operation, UserId, AuditData, ...) column
+# set; AuditData carries the same JSON in both, so the event is read from there.
+_AUDIT_KEYS = ("Id", "CreationTime", "Operation", "UserId", "UserType", "ClientIP",
+               "ClientIPAddress", "Workload", "ObjectId", "SiteUrl", "SourceFileName",
+               "MailboxOwnerUPN")
+_M365_OPERATIONS = {
+    "read": ("FileAccessed", "FileAccessedExtended", "FilePreviewed", "MailItemsAccessed",
+             "PageViewed"),
+    "download": ("FileDownloaded", "FileSyncDownloadedFull", "FileSyncDownloadedPartial"),
+    "signin": ("UserLoggedIn",),
+    "signin_failed": ("UserLoginFailed",),
+    "write": ("FileModified", "FileModifiedExtended", "FileUploaded", "FileSyncUploadedFull",
+              "FileRenamed", "FileCopied", "FileMoved"),
+    "delete": ("FileDeleted", "FileRecycled", "FileDeletedFirstStageRecycleBin"),
+}
+
+
+def _operation_case(column: str, table: dict[str, tuple[str, ...]], otherwise: str = "'other'") -> str:
+    arms = " ".join(f"WHEN {column} IN ({', '.join(repr(o) for o in names)}) THEN '{action}'"
+                    for action, names in table.items())
+    return f"CASE {arms} ELSE {otherwise} END"
+
+
+def m365(columns: set[str]) -> str:
+    operation = "Operation" if "Operation" in columns else "Operations"
+    user = "UserId" if "UserId" in columns else "UserIds"
+    paths = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
+    a = {key: f"a[{i + 1}]" for i, key in enumerate(_AUDIT_KEYS)}
+    creation = f"coalesce({a['CreationTime']}, CreationDate)"
+    # CreationTime is documented as UTC and written without an offset.
+    time_text = f"CASE WHEN regexp_matches({creation}, '(Z|[+-]\\d\\d:?\\d\\d)$') " \
+                f"THEN {creation} ELSE {creation} || 'Z' END"
+    op = f"coalesce({a['Operation']}, {operation})"
+    return f"""
+WITH raw AS (
+    SELECT $file AS file, row_number() OVER () AS record, *,
+           CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{paths}]) END AS a
+    FROM read_csv($path, header=true, all_varchar=true, delim=',', quote='"', escape='"'))
+SELECT file, record,
+       CASE WHEN a IS NOT NULL THEN {a['Id']} END AS event_id,
+       {creation} AS time_text,
+       {_instant(time_text)} AS happened_at,
+       lower(coalesce({a['UserId']}, {user})) AS identity,
+       coalesce({a['UserType']} IN ('4', '5', '6', '8'), false) AS service,
+       {_operation_case(op, _M365_OPERATIONS)} AS action,
+       coalesce({op}, '') AS operation,
+       CASE WHEN {a['Workload']} IN ('SharePoint', 'OneDrive')
+                THEN 'm365:' || coalesce({a['ObjectId']}, {a['SiteUrl']})
+            WHEN {a['MailboxOwnerUPN']} IS NOT NULL
+                THEN 'm365:mailbox:' || lower({a['MailboxOwnerUPN']}) END AS resource,
+       coalesce({a['SourceFileName']}, {a['ObjectId']}) AS object,
+       coalesce({a['ClientIP']}, {a['ClientIPAddress']}) AS source_ip,
+       1 AS records
+FROM raw
+"""
+
+
+M365_REQUIRED = ("CreationDate", "AuditData")
+
+_ITEMS = ("STRUCT(id STRUCT(\"time\" VARCHAR, uniqueQualifier VARCHAR, applicationName VARCHAR), "
+          "actor STRUCT(email VARCHAR, callerType VARCHAR, \"key\" VARCHAR), ipAddress VARCHAR, "
+          "events STRUCT(type VARCHAR, name VARCHAR, parameters STRUCT(name VARCHAR, "
+          "\"value\" VARCHAR)[])[])[]")
+_DRIVE_EVENTS = {
+    "read": ("view", "preview"),
+    "download": ("download", "print"),
+    "write": ("edit", "create", "upload", "rename", "move", "copy"),
+    "delete": ("delete", "trash"),
+}
+_LOGIN_EVENTS = {"signin": ("login_success",), "signin_failed": ("login_failure",)}
+
+
+def _parameter(name: str) -> str:
+    return f"list_filter(ev.parameters, lambda p: p.name = '{name}')[1].\"value\""
+
+
+GWORKSPACE = f"""
+WITH pages AS (SELECT filename AS file, kind, items
+               FROM {_read_json(f"'kind': 'VARCHAR', 'items': '{_ITEMS}'")}),
+items AS (
+    SELECT file, unnest(generate_series(1, len(items))) AS record, unnest(items) AS it
+    FROM pages WHERE kind = 'admin#reports#activities'),
+events AS (
+    SELECT file, record, it, unnest(generate_series(1, len(it.events))) AS n, unnest(it.events) AS ev
+    FROM items)
+SELECT file, record,
+       'gws:' || it.id.applicationName || ':' || it.id."time" || ':' || it.id.uniqueQualifier
+           || ':' || n AS event_id,
+       it.id."time" AS time_text,
+       {_instant('it.id."time"')} AS happened_at,
+       lower(coalesce(it.actor.email, 'key:' || it.actor."key")) AS identity,
+       coalesce(it.actor.callerType = 'KEY', false) AS service,
+       CASE it.id.applicationName
+           WHEN 'drive' THEN {_operation_case('ev.name', _DRIVE_EVENTS)}
+           WHEN 'login' THEN {_operation_case('ev.name', _LOGIN_EVENTS)}
+           ELSE 'other' END AS action,
+       coalesce(ev.name, '') AS operation,
+       CASE WHEN it.id.applicationName = 'drive'
+            THEN 'gdrive:' || coalesce({_parameter('shared_drive_id')}, {_parameter('owner')}) END
+           AS resource,
+       {_parameter('doc_title')} AS object,
+       it.ipAddress AS source_ip,
+       1 AS records
+FROM events
+UNION ALL
+SELECT file, 0, NULL, NULL, NULL, NULL, false, NULL, '', NULL, NULL, NULL, 1
+FROM pages WHERE kind IS DISTINCT FROM 'admin#reports#activities'
+"""
+
+CSV_REQUIRED = ("timestamp", "actor", "system", "action")
+CSV_OPTIONAL = ("object", "source_ip", "records")
+
+
+def csv(columns: set[str]) -> str:
+    def optional(name: str) -> str:
+        return f"nullif(trim({name}), '')" if name in columns else "NULL"
+
+    fields = ", ".join(f"coalesce({c}, '')" for c in (*CSV_REQUIRED, *CSV_OPTIONAL) if c in columns)
+    return f"""
+WITH raw AS (
+    SELECT $file AS file, row_number() OVER () AS record, *
+    FROM read_csv($path, header=true, all_varchar=true, delim=',', quote='"', escape='"'))
+SELECT file, record,
+       sha256(concat_ws(chr(31), {fields})) AS event_id,
+       trim(timestamp) AS time_text,
+       {_instant('trim(timestamp)')} AS happened_at,
+       lower(nullif(trim(actor), '')) AS identity,
+       false AS service,
+       CASE WHEN lower(trim(action)) IN ({', '.join(repr(a) for a in ACTIONS)})
+            THEN lower(trim(action)) END AS action,
+       coalesce(trim(action), '') AS operation,
+       'csv:' || nullif(trim(system), '') AS resource,
+       {optional('object')} AS object,
+       {optional('source_ip')} AS source_ip,
+       CASE WHEN {optional('records')} IS NULL THEN 1
+            ELSE try_cast({optional('records')} AS INTEGER) END AS records
+FROM raw
+"""
+
+
+def sniff(path: Path) -> str | None:
+    """Which format the file's first bytes look like, or None."""
+    try:
+        with path.open("rb") as raw:
+            magic = raw.read(2)
+        opener = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rb") as handle:
+            head = handle.read(8192).decode("utf-8-sig", errors="replace")
+    except (OSError, EOFError):
+        return None
+    start = head.lstrip()[:1]
+    if start in ("{", "["):
+        if '"Records"' in head:
+            return "cloudtrail"
+        if "admin#reports#activit" in head:
+            return "gworkspace"
+        return None
+    header = head.splitlines()[0] if head else ""
+    if "AuditData" in header:
+        return "m365"
+    if all(name in header for name in CSV_REQUIRED):
+        return "csv"
+    return None

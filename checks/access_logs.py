@@ -1,0 +1,257 @@
+"""Access to personal data is limited to those who need it (GDPR Art. 5(1)(f), 25(2),
+32(4)) — judged from the access logs Microsoft 365, Google Workspace, AWS and the CRMs
+really write, against the people directory, the system list and the access grants.
+
+Events on resources no system claims are kept but not judged, except sign-ins, which
+concern the account itself. Each rule is one SQL query over the stored events.
+"""
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from audits import access_logs, clock
+from audits.access_formats import FORMATS
+from audits.checks import Check, CheckContext, Finding, Rule, Severity
+from audits.errors import VernError
+from audits.i18n import Text
+
+_WHO = "{actor}"
+RULES = (
+    Rule(
+        "access_unknown_actor", Severity.high, "Art. 5(1)(f), 32(1)(b)",
+        Text("Tilgang fra ukjent konto", "Access by an unknown account"),
+        Text(f"{_WHO}, som ikke er i personkatalogen, har {{count}} hendelser i {{systems}} "
+             "fra {first} til {last}.",
+             f"{_WHO}, who is not in the people directory, has {{count}} events in {{systems}} "
+             "from {first} to {last}."),
+        Text("Finn ut hvem kontoen tilhører. Legg personen inn i katalogen, eller steng kontoen "
+             "og vurder om det er et avvik.",
+             "Find out whose account this is. Add the person to the directory, or close the "
+             "account and consider whether this is a breach."),
+    ),
+    Rule(
+        "access_after_offboarding", Severity.high, "Art. 5(1)(f), 32(1)(b)",
+        Text("Tilgang etter fratreden", "Access after leaving"),
+        Text(f"{_WHO} sluttet {{left_on}}, men har {{count}} hendelser i {{systems}} "
+             "fra {first} til {last}.",
+             f"{_WHO} left on {{left_on}} but has {{count}} events in {{systems}} "
+             "from {first} to {last}."),
+        Text("Steng kontoen og fjern tilgangene nå, og vurder om dette er et personvernavvik.",
+             "Close the account and remove its access now, and consider whether this is a breach."),
+    ),
+    Rule(
+        "access_without_grant", Severity.medium, "Art. 25(2), 32(4)",
+        Text("Tilgang uten tjenstlig behov", "Access without a grant"),
+        Text(f"{_WHO} brukte {{system}} {{count}} ganger fra {{first}} til {{last}} "
+             "uten registrert tilgang.",
+             f"{_WHO} used {{system}} {{count}} times from {{first}} to {{last}} "
+             "without a recorded grant."),
+        Text("Registrer tilgangen hvis behovet er reelt; ellers fjern den i systemet.",
+             "Record the grant if the need is real; otherwise remove the access in the system."),
+    ),
+    Rule(
+        "access_bulk_export", Severity.high, "Art. 5(1)(f), 33(1)",
+        Text("Uvanlig stor nedlasting", "Unusually large download"),
+        Text(f"{_WHO} lastet ned eller eksporterte {{count}} poster fra {{systems}} {{day}}; "
+             "vanlig er {baseline} per dag.",
+             f"{_WHO} downloaded or exported {{count}} records from {{systems}} on {{day}}; "
+             "their usual is {baseline} a day."),
+        Text("Spør personen hva nedlastingen gjaldt. Uten god grunn: opprett et avvik.",
+             "Ask the person what the download was for. Without a good reason: log a breach."),
+    ),
+    Rule(
+        "access_failed_signins", Severity.medium, "Art. 32(1)(b)",
+        Text("Mange mislykkede innlogginger", "Burst of failed sign-ins"),
+        Text(f"{{count}} mislykkede innlogginger på {_WHO} innen {{minutes}} minutter, "
+             "{first}–{last}.",
+             f"{{count}} failed sign-ins for {_WHO} within {{minutes}} minutes, {{first}}–{{last}}."),
+        Text("Sjekk om kontoen er under angrep: krev nytt passord og tofaktor, og se etter "
+             "vellykket innlogging rett etter.",
+             "Check whether the account is under attack: reset the password, enforce MFA, and "
+             "look for a successful sign-in right after."),
+    ),
+    Rule(
+        "access_out_of_hours", Severity.low, "Art. 32(1)(b)",
+        Text("Bruk utenom arbeidstid", "Use out of hours"),
+        Text(f"{_WHO} brukte {{systems}} {{count}} ganger {{day}} utenom arbeidstid "
+             "({first}–{last}, Oslo-tid).",
+             f"{_WHO} used {{systems}} {{count}} times on {{day}} out of hours "
+             "({first}–{last}, Oslo time)."),
+        Text("Som regel i orden; se etter mønstre sammen med andre funn.",
+             "Usually fine; look for patterns together with other findings."),
+    ),
+)
+
+# The events the rules judge: sign-ins, and anything on a resource a system claims.
+JUDGED = """
+    SELECT e.actor, e.service, e.action, e.happened_at, e.oslo_day, e.oslo_hour, e.records,
+           r.system, coalesce(s.holds_personal_data, false) AS personal
+    FROM access_events e
+    LEFT JOIN access_resources r USING (resource)
+    LEFT JOIN systems s ON s.name = r.system
+    WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')
+"""
+_SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
+NOT_ACCESS = "('signin', 'signin_failed', 'denied')"
+INBOX = "access-logs"  # data/inbox/access-logs/<format>/
+
+
+def _when(instant) -> str:
+    return clock.show(instant)
+
+
+def _systems(names: list[str] | None) -> str:
+    return ", ".join(names) if names else "sign-in"
+
+
+class AccessLogsCheck(Check):
+    id = "access_logs"
+    title = Text("Tilgang til personopplysninger", "Access to personal data")
+    area = "access"
+    schedule = "30 */6 * * *"
+    settings = {
+        "retention_months": 13,  # raw events are personal data too
+        "bulk_floor": 100,  # records a day below which no download is unusual
+        "bulk_factor": 5,  # times the actor's own daily average
+        "baseline_days": 30,
+        "failed_signins": 10,  # failures within failed_minutes that make a burst
+        "failed_minutes": 10,
+        "night_from": 22,  # Oslo hours; weekends are out of hours all day
+        "night_until": 6,
+    }
+    rules = RULES
+
+    @classmethod
+    def check_settings(cls, settings: dict) -> None:
+        for key in ("retention_months", "bulk_floor", "bulk_factor", "baseline_days",
+                    "failed_signins", "failed_minutes"):
+            if settings[key] < 1:
+                raise ValueError(f"{key}: must be at least 1")
+        for key in ("night_from", "night_until"):
+            if not 0 <= settings[key] <= 23:
+                raise ValueError(f"{key}: must be an hour from 0 to 23")
+
+    def collect(self, ctx: CheckContext) -> int:
+        failed = []
+        for fmt in FORMATS:
+            folder = ctx.inbox.parent / INBOX / fmt
+            failed += _import_inbox(ctx, folder, fmt)
+        access_logs.purge(ctx.store, ctx.today, ctx.settings["retention_months"], ctx.actor)
+        if failed:
+            raise VernError("access logs refused, moved to failed/: " + "; ".join(failed))
+        return ctx.store.value("SELECT count(*) FROM access_events")
+
+    def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
+        s = ctx.settings
+        store = ctx.store
+        for row in store.rows(f"""
+                SELECT actor, count(*) AS n, min(happened_at) AS first, max(happened_at) AS last,
+                       {_SYSTEMS} AS systems
+                FROM ({JUDGED}) e
+                WHERE NOT service AND action NOT IN ('signin_failed', 'denied')
+                  AND actor NOT IN (SELECT person FROM people)
+                GROUP BY actor"""):
+            yield _finding("access_unknown_actor", row["actor"], row)
+        for row in store.rows(f"""
+                SELECT e.actor, p.left_on, count(*) AS n, min(happened_at) AS first,
+                       max(happened_at) AS last, {_SYSTEMS} AS systems
+                FROM ({JUDGED}) e JOIN people p ON p.person = e.actor
+                WHERE e.oslo_day > p.left_on AND e.action NOT IN ('signin_failed', 'denied')
+                GROUP BY ALL"""):
+            yield _finding("access_after_offboarding", row["actor"], row,
+                           left_on=row["left_on"].isoformat())
+        for row in store.rows(f"""
+                WITH daily AS (
+                    SELECT actor, system, oslo_day, count(*) AS n,
+                           min(happened_at) AS first, max(happened_at) AS last
+                    FROM ({JUDGED}) e
+                    WHERE personal AND NOT service AND action NOT IN {NOT_ACCESS}
+                    GROUP BY ALL)
+                SELECT d.actor, d.system, sum(d.n) AS n, min(d.first) AS first, max(d.last) AS last
+                FROM daily d JOIN people p ON p.person = d.actor
+                WHERE (p.left_on IS NULL OR d.oslo_day <= p.left_on)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM grants g
+                      WHERE g.person = d.actor AND g.system = d.system AND g.granted_on <= d.oslo_day
+                        AND (g.revoked_on IS NULL OR d.oslo_day <= g.revoked_on))
+                GROUP BY d.actor, d.system"""):
+            yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row,
+                           system=row["system"])
+        days = int(s["baseline_days"])
+        for row in store.rows(f"""
+                WITH daily AS (
+                    SELECT actor, oslo_day, sum(records) AS n, {_SYSTEMS} AS systems,
+                           min(happened_at) AS first, max(happened_at) AS last
+                    FROM ({JUDGED}) e
+                    WHERE personal AND NOT service AND action IN ('download', 'export')
+                    GROUP BY actor, oslo_day),
+                scored AS (
+                    SELECT *, coalesce(sum(n) OVER (
+                        PARTITION BY actor ORDER BY oslo_day
+                        RANGE BETWEEN INTERVAL {days} DAY PRECEDING AND INTERVAL 1 DAY PRECEDING), 0)
+                        / {days} AS baseline
+                    FROM daily)
+                SELECT * FROM scored WHERE n >= ? AND n > ? * baseline""",
+                [s["bulk_floor"], s["bulk_factor"]]):
+            yield _finding("access_bulk_export", f"{row['actor']} · {row['oslo_day']}", row,
+                           day=row["oslo_day"].isoformat(), baseline=round(float(row["baseline"]), 1))
+        minutes = int(s["failed_minutes"])
+        for row in store.rows(f"""
+                WITH failed AS (
+                    SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n,
+                           min(happened_at) OVER burst AS started
+                    FROM access_events WHERE action = 'signin_failed'
+                    WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
+                        RANGE BETWEEN INTERVAL {minutes} MINUTE PRECEDING AND CURRENT ROW))
+                SELECT actor, oslo_day, max(n) AS n, min(started) AS first, max(happened_at) AS last
+                FROM failed WHERE n >= ? GROUP BY actor, oslo_day""", [s["failed_signins"]]):
+            yield _finding("access_failed_signins", f"{row['actor']} · {row['oslo_day']}", row,
+                           minutes=minutes)
+        for row in store.rows(f"""
+                SELECT actor, oslo_day, count(*) AS n, min(happened_at) AS first,
+                       max(happened_at) AS last, {_SYSTEMS} AS systems
+                FROM ({JUDGED}) e
+                WHERE personal AND NOT service AND action NOT IN {NOT_ACCESS}
+                  AND (oslo_hour >= ? OR oslo_hour < ? OR isodow(oslo_day) >= 6)
+                GROUP BY actor, oslo_day""", [s["night_from"], s["night_until"]]):
+            yield _finding("access_out_of_hours", f"{row['actor']} · {row['oslo_day']}", row,
+                           day=row["oslo_day"].isoformat())
+
+
+def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
+    return Finding(rule, subject, {
+        "actor": row["actor"], "count": int(row["n"]), "first": _when(row["first"]),
+        "last": _when(row["last"]), "systems": _systems(row.get("systems")), **values})
+
+
+def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
+    """Import what was dropped; a refused file goes to failed/ and the others still land."""
+    if not folder.is_dir():
+        return []
+    waiting = sorted(p for p in folder.iterdir() if not p.name.startswith(".")
+                     and p.name not in ("imported", "failed"))
+    if not waiting:
+        return []
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    try:
+        access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
+        done, refused = waiting, []
+    except VernError:
+        done, refused = [], []
+        for path in waiting:  # one at a time, to find the bad ones
+            try:
+                access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
+                done.append(path)
+            except VernError as error:
+                refused.append((path, str(error).splitlines()[-1].strip()))
+    for path in done:
+        _move(path, folder / "imported", stamp)
+    for path, _ in refused:
+        _move(path, folder / "failed", stamp)
+    return [f"{fmt}/{path.name}: {why}" for path, why in refused]
+
+
+def _move(path: Path, folder: Path, stamp: str) -> None:
+    folder.mkdir(exist_ok=True)
+    shutil.move(str(path), str(folder / f"{stamp}-{path.name}"))
