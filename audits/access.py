@@ -13,6 +13,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "report": frozenset(ROLES),  # anyone may log a breach, at any hour
     "mine": frozenset(ROLES),    # and follow the ones they logged
     "findings": frozenset({"adviser"}),
+    "access": frozenset({"adviser"}),
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),
     "pseudonyms": frozenset({"adviser"}),

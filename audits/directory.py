@@ -112,13 +112,38 @@ def import_people(store: Store, path: Path, actor: str) -> int:
 def import_systems(store: Store, path: Path, actor: str) -> int:
     rows = csvfile.parse(path, SYSTEMS, tuple(SYSTEMS))
     _unique(rows, "name", path)
+    _replace_systems(store, [r for _, r in rows], actor, "systems.import", path.name)
+    return len(rows)
+
+
+def edit_systems(store: Store, rows: list[dict[str, str]], actor: str) -> int:
+    """Replace the system list with rows edited on the dashboard, checked as an import is."""
+    problems, records = [], []
+    for number, row in enumerate(rows, start=1):
+        record = {}
+        for field, parser in SYSTEMS.items():
+            try:
+                record[field] = parser(str(row.get(field) or "").strip())
+            except ValueError as error:
+                problems.append(f"row {number}, field {field}: {error}")
+        records.append((number, record))
+    source = Path("systems (dashboard)")
+    if problems:
+        raise InputError(str(source), problems)
+    _unique(records, "name", source)
+    _replace_systems(store, [r for _, r in records], actor, "systems.edit", "dashboard")
+    return len(records)
+
+
+def _replace_systems(store: Store, records: list[dict], actor: str, action: str, source: str) -> None:
     with store.transaction() as tx:
         tx.execute("DELETE FROM systems")
-        tx.executemany("INSERT INTO systems VALUES (?, ?, ?, ?)",
-                       [[r["name"], r["holds_personal_data"], r["classification"], r["match"]] for _, r in rows])
+        if records:
+            tx.executemany("INSERT INTO systems VALUES (?, ?, ?, ?)",
+                           [[r["name"], r["holds_personal_data"], r["classification"], r["match"]]
+                            for r in records])
         access_logs.map_resources(tx)
-        trail.append(tx, actor, "systems.import", path.name, {"rows": len(rows)})
-    return len(rows)
+        trail.append(tx, actor, action, source, {"rows": len(records)})
 
 
 def import_grants(store: Store, path: Path, actor: str) -> int:

@@ -7,6 +7,7 @@ its check is closed by Vern; one that comes back is reopened. The adviser's deci
 """
 
 import hashlib
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -34,8 +35,9 @@ def _frame(check: type[Check], findings: Iterable[Finding]) -> pd.DataFrame:
         values = {"subject": finding.subject, **finding.values}
         key = fingerprint(check.id, rule.id, finding.subject)
         rows[key] = (key, rule.id, finding.subject, rule.severity.value,
-                     rule.message("en", **values), rule.message("nb", **values))
-    columns = ["fingerprint", "rule", "subject", "severity", "message_en", "message_nb"]
+                     rule.message("en", **values), rule.message("nb", **values),
+                     json.dumps(finding.values, default=str, sort_keys=True))
+    columns = ["fingerprint", "rule", "subject", "severity", "message_en", "message_nb", "details"]
     return pd.DataFrame(list(rows.values()), columns=columns, dtype="string")
 
 
@@ -68,15 +70,15 @@ def _merge(tx, check_id: str, run_id: int, now: datetime) -> None:
         "AND fingerprint NOT IN (SELECT fingerprint FROM seen)", [now, check_id])
     tx.execute(
         "UPDATE findings f SET last_seen = ?, last_run_id = ?, severity = s.severity, "
-        " message_en = s.message_en, message_nb = s.message_nb, "
+        " message_en = s.message_en, message_nb = s.message_nb, details = s.details, "
         " reopened_count = f.reopened_count + CASE WHEN f.status = 'closed' THEN 1 ELSE 0 END, "
         " status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END, "
         " closed_at = NULL "
         "FROM seen s WHERE f.fingerprint = s.fingerprint", [now, run_id])
     tx.execute(
         "INSERT INTO findings (fingerprint, check_id, rule, subject, severity, message_en, "
-        " message_nb, status, first_seen, last_seen, last_run_id) "
-        "SELECT fingerprint, ?, rule, subject, severity, message_en, message_nb, 'open', ?, ?, ? "
+        " message_nb, details, status, first_seen, last_seen, last_run_id) "
+        "SELECT fingerprint, ?, rule, subject, severity, message_en, message_nb, details, 'open', ?, ?, ? "
         "FROM seen ANTI JOIN findings USING (fingerprint)", [check_id, now, now, run_id])
 
 
@@ -116,7 +118,7 @@ def set_status(store: Store, key: str, status: str, actor: str, reason: str = ""
 _SELECT = (
     "SELECT fingerprint, check_id AS \"check\", rule, subject, severity, status, "
     "message_en, message_nb, first_seen, last_seen, closed_at, reopened_count, "
-    "status_reason, status_by, status_at, review_on FROM findings "
+    "status_reason, status_by, status_at, review_on, details FROM findings "
 )
 
 
@@ -156,6 +158,7 @@ def get(store: Store, key: str) -> dict[str, Any]:
 
 def _opened(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     row["status_reason"] = store.keys.decrypt(row["status_reason"], "findings.status_reason")
+    row["details"] = json.loads(row["details"]) if row["details"] else {}
     return row
 
 

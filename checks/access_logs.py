@@ -97,10 +97,6 @@ NOT_ACCESS = "('signin', 'signin_failed', 'denied')"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
 
 
-def _when(instant) -> str:
-    return clock.show(instant)
-
-
 def _systems(names: list[str] | None) -> str:
     return ", ".join(names) if names else "sign-in"
 
@@ -220,9 +216,11 @@ class AccessLogsCheck(Check):
 
 
 def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
+    names = row.get("systems") or ([row["system"]] if row.get("system") else [])
     return Finding(rule, subject, {
-        "actor": row["actor"], "count": int(row["n"]), "first": _when(row["first"]),
-        "last": _when(row["last"]), "systems": _systems(row.get("systems")), **values})
+        "actor": row["actor"], "count": int(row["n"]), "first": clock.show(row["first"]),
+        "last": clock.show(row["last"]), "systems": _systems(names), "system_list": names,
+        "first_at": clock.iso_utc(row["first"]), "last_at": clock.iso_utc(row["last"]), **values})
 
 
 def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:

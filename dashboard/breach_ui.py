@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from audits import clock
-from dashboard.ui import tr
+from audits import breaches, clock
+from dashboard.ui import tr, vern
 
 
 def time_left(record: dict) -> str:
@@ -90,3 +90,13 @@ def status_line(record: dict) -> str:
     return f"#{record['id']} · {tr('breach.status.' + record['status'])} · {record['title']}"
 
 
+
+
+def from_finding_button(finding: dict, title: str, description: str, user: dict) -> None:
+    """Open a breach from a finding, keeping the link, and go to it."""
+    if st.button(tr("findings.to_breach")):
+        breach_id = breaches.add(vern().store, vern().config, user["name"], {
+            "title": f"{title}: {finding['subject']}", "description": description,
+            "aware_at": clock.now().isoformat(), "finding": finding["fingerprint"]})
+        st.session_state["breach_open"] = breach_id
+        st.switch_page("views/breaches.py")

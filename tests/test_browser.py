@@ -87,3 +87,23 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
             sign_in(page, f"{url}/{path}", "board", "vern-demo-board")
             expect(page.get_by_text("Du har ikke tilgang til denne siden. Forsøket er registrert.")).to_be_visible()
             assert MARKER not in page.content()
+
+
+def test_adviser_follows_an_access_finding_to_its_events_and_the_person(demo_server, page):
+    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    page.get_by_text("English").click()
+    page.get_by_role("link", name="Access").click()
+    expect(page.get_by_role("heading", name="Access to personal data")).to_be_visible()
+    for _ in range(30):  # the scheduler runs the never-run check just after start
+        if page.get_by_text("Unusually large download").count():
+            break
+        page.wait_for_timeout(1000)
+        page.get_by_role("link", name="Access").click()
+    expect(page.locator(".js-plotly-plot")).to_have_count(3)
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=re.compile("exported 2500 records from SuperOffice CRM")).click()
+    expect(page.get_by_text("1 events (newest first, up to 500)")).to_be_visible()
+    page.get_by_text("Who is this?").click()
+    page.get_by_label("Reason").fill("Asking about the 2,500-contact export")
+    page.get_by_role("button", name="Reveal the person").click()
+    expect(page.get_by_text("lise.dahl@forening.no")).to_be_visible()

@@ -8,9 +8,10 @@ import pytest
 
 from audits import config as configuration
 from audits.errors import VernError
+from checks.access_logs import AccessLogsCheck
 from checks.processors import ProcessorsCheck
 
-CHECKS = {"processors": ProcessorsCheck}
+CHECKS = {"processors": ProcessorsCheck, "access_logs": AccessLogsCheck}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
 NO_ROLES = {"staff": [], "adviser": [], "board": [], "admin": []}
 
@@ -194,8 +195,15 @@ def test_example_configuration_shows_every_key_with_its_default():
         "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
         "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "", "advisers": []},
         "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
-        "checks": {"processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}},
+        "checks": {
+            "processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12},
+            "access_logs": {"enabled": True, "schedule": "30 */6 * * *", "retention_months": 13,
+                            "bulk_floor": 100, "bulk_factor": 5, "baseline_days": 30,
+                            "failed_signins": 10, "failed_minutes": 10, "night_from": 22, "night_until": 6},
+        },
     }
+    assert {**CHECKS["access_logs"].settings, "enabled": True, "schedule": CHECKS["access_logs"].schedule} \
+        == expected["checks"]["access_logs"]
     # Every top-level key the code knows is listed here, so a new one cannot be forgotten.
     assert set(expected) == set(configuration.DEFAULTS) | {"checks"}
     assert {k: v for k, v in expected.items() if k != "checks"} == configuration.DEFAULTS

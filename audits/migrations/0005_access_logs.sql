@@ -35,3 +35,7 @@ CREATE TABLE access_daily (
     events  BIGINT NOT NULL,
     records BIGINT NOT NULL
 );
+
+-- What a finding was computed from (actor pseudonym, system, window, count): the
+-- drill-down and the charts read it instead of parsing messages.
+ALTER TABLE findings ADD COLUMN details JSON;

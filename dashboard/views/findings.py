@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from audits import breaches, clock, export, findings, trail
+from audits import export, findings, trail
 from audits.checks import Severity
 from audits.errors import VernError
-from dashboard import auth
+from dashboard import auth, breach_ui
 from dashboard.ui import labels, lang, plain, tr, vern, when
 
 user = auth.require("findings")
@@ -88,12 +88,7 @@ with st.expander(tr("findings.history")):
         tr("findings.reason"): e["reason"] or (tr(f"history.{lifecycle(e)}") if e["actor"] == "vern" else ""),
     } for e in findings.history(vern().store, key)]), hide_index=True, width="stretch")
 
-if st.button(tr("findings.to_breach")):
-    breach_id = breaches.add(vern().store, vern().config, user["name"], {
-        "title": f"{rule.title(lang()) if rule else finding['rule']}: {finding['subject']}",
-        "description": finding[message], "aware_at": clock.now().isoformat(), "finding": key})
-    st.session_state["breach_open"] = breach_id
-    st.switch_page("views/breaches.py")
+breach_ui.from_finding_button(finding, rule.title(lang()) if rule else finding["rule"], finding[message], user)
 
 if finding["status"] != "closed":
     with st.form(f"decide-{key}"):
