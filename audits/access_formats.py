@@ -171,10 +171,15 @@ def _parameter(name: str) -> str:
 
 
 GWORKSPACE = f"""
-WITH pages AS (SELECT filename AS file, kind, items
-               FROM {_read_json(f"'kind': 'VARCHAR', 'items': '{_ITEMS}'")}),
+WITH pages AS (
+    -- Records count through the whole file: a page starts where the ones before it ended.
+    SELECT file, kind, items,
+           coalesce(sum(len(items)) OVER (PARTITION BY file ORDER BY page
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM (SELECT filename AS file, kind, items, row_number() OVER (PARTITION BY filename) AS page
+          FROM {_read_json(f"'kind': 'VARCHAR', 'items': '{_ITEMS}'")})),
 items AS (
-    SELECT file, unnest(generate_series(1, len(items))) AS record, unnest(items) AS it
+    SELECT file, before + unnest(generate_series(1, len(items))) AS record, unnest(items) AS it
     FROM pages WHERE kind = 'admin#reports#activities'),
 events AS (
     SELECT file, record, it, unnest(generate_series(1, len(it.events))) AS n, unnest(it.events) AS ev

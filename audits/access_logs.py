@@ -6,7 +6,6 @@ pseudonymises the distinct actors in Python (a few thousand HMACs, not a million
 inserts the events not already stored: re-importing a file changes nothing.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from audits.access_formats import FIELDS, FORMATS, NAMES
 from audits.errors import InputError, VernError
 from audits.store import Store
 
-NOT_ACCESS = ("signin", "signin_failed", "denied")  # the account, not a system's data
+PURGED_BEFORE = "access_logs.purged_before"  # settings key: events before this day are gone
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,9 @@ def _check_staged(tx, fmt: str) -> None:
     envelope = "Records array" if fmt == "cloudtrail" else "activity list"
     checks = [
         ("record = 0", f"no {envelope}: not {NAMES[fmt]}"),
-        ("event_id IS NULL", f"field {fields.event_id}: missing"),
         ("happened_at IS NULL", f"field {fields.time}: missing, or not a time with its UTC offset"),
         ("identity IS NULL", f"field {fields.identity}: missing: whose access is this?"),
+        ("event_id IS NULL", f"field {fields.event_id}: missing"),
         ("action IS NULL", f"field {fields.action}: not one of {', '.join(access_formats.ACTIONS)}"),
         ("records IS NULL OR records < 0", f"field {fields.records}: not a whole number of records"),
     ]
@@ -151,33 +150,36 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
     _refuse_other_formats(files, fmt)
     now = clock.now()
     with store.transaction() as tx:
-        try:
-            _stage(tx, files, fmt)
-            _check_staged(tx, fmt)
-            _actor_map(tx, store)
-            read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
-            added = tx.execute(f"""
-                INSERT INTO access_events
+        # A failed statement aborts the transaction: the rollback drops `staged` with it.
+        _stage(tx, files, fmt)
+        _check_staged(tx, fmt)
+        _actor_map(tx, store)
+        read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
+        purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+        added = tx.execute(f"""
+            INSERT INTO access_events
+            SELECT * FROM (
                 SELECT '{fmt}', s.event_id, s.happened_at,
-                       CAST(timezone('Europe/Oslo', s.happened_at) AS DATE),
+                       CAST(timezone('Europe/Oslo', s.happened_at) AS DATE) AS oslo_day,
                        hour(timezone('Europe/Oslo', s.happened_at)),
                        m.actor, s.service, s.action, s.operation, s.resource, s.object,
                        s.source_ip, s.records, parse_filename(s.file), ?
                 FROM staged s JOIN actor_map m USING (identity)
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
                                   WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
-                QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1
-            """, [now]).fetchone()[0]
-            tx.execute("INSERT OR IGNORE INTO access_resources "
-                       "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
-            map_resources(tx)
-            unknown = tuple(r[0] for r in tx.execute(
-                "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
-                "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
-            trail.append(tx, actor, "access_logs.import", fmt,
-                         {"files": len(files), "events": read, "added": added})
-        finally:
-            tx.execute("DROP TABLE IF EXISTS staged")
+                QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1)
+            WHERE oslo_day >= ?  -- what was purged is counted in access_daily already
+        """, [now, purged_before[0] if purged_before else date.min]).fetchone()[0]
+        tx.execute("INSERT OR IGNORE INTO access_resources "
+                   "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
+        map_resources(tx)
+        unknown = tuple(r[0] for r in tx.execute(
+            "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
+            "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
+        trail.append(tx, actor, "access_logs.import", fmt,
+                     {"files": len(files), "events": read, "added": added})
+        tx.execute("DROP TABLE staged")
+        tx.unregister("actor_map")
     return Imported(len(files), read, added, unknown)
 
 
@@ -204,6 +206,9 @@ def purge(store: Store, today, months: int, actor: str) -> int:
     cutoff = today - relativedelta(months=months)
     with store.transaction() as tx:
         old = tx.execute("SELECT count(*) FROM access_events WHERE oslo_day < ?", [cutoff]).fetchone()[0]
+        before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+        if before is None or date.fromisoformat(before[0]) < cutoff:  # never moves back
+            tx.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [PURGED_BEFORE, cutoff.isoformat()])
         if not old:
             return 0
         tx.execute("""
@@ -221,34 +226,3 @@ def purge(store: Store, today, months: int, actor: str) -> int:
 def counts(store: Store) -> dict[str, int]:
     return store.rows("SELECT count(*) AS events, count(DISTINCT actor) AS actors, "
                       "min(happened_at) AS first, max(happened_at) AS last FROM access_events")[0]
-
-
-def events(store: Store, actor: str, system: str | None = None, day: date | None = None,
-           actions: tuple[str, ...] = (), after_day: date | None = None, limit: int = 500) -> list[dict]:
-    """One actor's events, newest first (object and address included: the adviser judges them)."""
-    where, params = ["e.actor = ?"], [actor]
-    for condition, value in (("r.system = ?", system), ("e.oslo_day = ?", day),
-                             ("list_contains(?, e.action)", list(actions) or None),
-                             ("e.oslo_day > ?", after_day)):
-        if value is not None:
-            where.append(condition)
-            params.append(value)
-    return store.rows(
-        "SELECT e.happened_at, e.source, r.system, e.action, e.operation, e.object, e.source_ip, "
-        "e.records FROM access_events e LEFT JOIN access_resources r USING (resource) "
-        f"WHERE {' AND '.join(where)} ORDER BY e.happened_at DESC LIMIT ?", [*params, limit])
-
-
-_RULE_ACTIONS = {"access_bulk_export": ("download", "export"), "access_failed_signins": ("signin_failed",)}
-
-
-def behind(store: Store, rule: str, subject: str, limit: int = 500) -> list[dict]:
-    """The events behind an access finding, from its subject: `ACTOR`, `ACTOR · SYSTEM`
-    or `ACTOR · DAY`."""
-    actor, _, rest = subject.partition(" · ")
-    day = date.fromisoformat(rest) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest) else None
-    system = rest if rest and day is None else None
-    left_on = None
-    if rule == "access_after_offboarding":
-        left_on = store.value("SELECT left_on FROM people WHERE person = ?", [actor])
-    return events(store, actor, system, day, _RULE_ACTIONS.get(rule, ()), left_on, limit)

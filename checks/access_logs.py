@@ -6,8 +6,10 @@ Events on resources no system claims are kept but not judged, except sign-ins, w
 concern the account itself. Each rule is one SQL query over the stored events.
 """
 
+import re
 import shutil
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from audits import access_logs, clock
@@ -84,16 +86,41 @@ RULES = (
 )
 
 # The events the rules judge: sign-ins, and anything on a resource a system claims.
-JUDGED = """
-    SELECT e.actor, e.service, e.action, e.happened_at, e.oslo_day, e.oslo_hour, e.records,
-           r.system, coalesce(s.holds_personal_data, false) AS personal
+EVENTS = """
+    SELECT e.actor, e.service, e.action, e.operation, e.happened_at, e.oslo_day, e.oslo_hour,
+           e.records, e.source, e.object, e.source_ip, r.system,
+           coalesce(s.holds_personal_data, false) AS personal,
+           p.person IS NOT NULL AS known, p.left_on
     FROM access_events e
     LEFT JOIN access_resources r USING (resource)
     LEFT JOIN systems s ON s.name = r.system
+    LEFT JOIN people p ON p.person = e.actor
     WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')
 """
+NOT_ACCESS = "('signin', 'signin_failed', 'denied')"  # the account, not a system's data
+# Which events each rule counts: the findings aggregate them, the drill-down lists them.
+COUNTS = {
+    "access_unknown_actor": "NOT service AND NOT known AND action NOT IN ('signin_failed', 'denied')",
+    "access_after_offboarding": "oslo_day > left_on AND action NOT IN ('signin_failed', 'denied')",
+    "access_without_grant": f"personal AND known AND NOT service AND action NOT IN {NOT_ACCESS} "
+                            "AND (left_on IS NULL OR oslo_day <= left_on)",  # and no grant that day
+    "access_bulk_export": "personal AND NOT service AND action IN ('download', 'export')",
+    "access_failed_signins": "action = 'signin_failed'",  # within a burst
+    "access_out_of_hours": f"personal AND NOT service AND action NOT IN {NOT_ACCESS} "
+                           "AND (oslo_hour >= $night_from OR oslo_hour < $night_until OR isodow(oslo_day) >= 6)",
+}
+GRANTED = """EXISTS (SELECT 1 FROM grants g WHERE g.person = {t}.actor AND g.system = {t}.system
+             AND g.granted_on <= {t}.oslo_day AND (g.revoked_on IS NULL OR {t}.oslo_day <= g.revoked_on))"""
+BURSTS = f"""
+    WITH failed AS (
+        SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n, min(happened_at) OVER burst AS started
+        FROM ({EVENTS}) e WHERE {COUNTS["access_failed_signins"]}
+        WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
+                         RANGE BETWEEN to_minutes($minutes) PRECEDING AND CURRENT ROW))
+    SELECT actor, oslo_day, max(n) AS n, min(started) AS first, max(happened_at) AS last
+    FROM failed WHERE n >= $threshold GROUP BY actor, oslo_day
+"""
 _SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
-NOT_ACCESS = "('signin', 'signin_failed', 'denied')"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
 
 
@@ -139,80 +166,79 @@ class AccessLogsCheck(Check):
         return ctx.store.value("SELECT count(*) FROM access_events")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
-        s = ctx.settings
-        store = ctx.store
-        for row in store.rows(f"""
-                SELECT actor, count(*) AS n, min(happened_at) AS first, max(happened_at) AS last,
-                       {_SYSTEMS} AS systems
-                FROM ({JUDGED}) e
-                WHERE NOT service AND action NOT IN ('signin_failed', 'denied')
-                  AND actor NOT IN (SELECT person FROM people)
-                GROUP BY actor"""):
+        s, store = ctx.settings, ctx.store
+        night = {"night_from": s["night_from"], "night_until": s["night_until"]}
+        summary = f"count(*) AS n, min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems"
+        for row in store.rows(f"SELECT actor, {summary} FROM ({EVENTS}) e "
+                              f"WHERE {COUNTS['access_unknown_actor']} GROUP BY actor"):
             yield _finding("access_unknown_actor", row["actor"], row)
-        for row in store.rows(f"""
-                SELECT e.actor, p.left_on, count(*) AS n, min(happened_at) AS first,
-                       max(happened_at) AS last, {_SYSTEMS} AS systems
-                FROM ({JUDGED}) e JOIN people p ON p.person = e.actor
-                WHERE e.oslo_day > p.left_on AND e.action NOT IN ('signin_failed', 'denied')
-                GROUP BY ALL"""):
-            yield _finding("access_after_offboarding", row["actor"], row,
-                           left_on=row["left_on"].isoformat())
+        for row in store.rows(f"SELECT actor, left_on, {summary} FROM ({EVENTS}) e "
+                              f"WHERE {COUNTS['access_after_offboarding']} GROUP BY actor, left_on"):
+            yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"].isoformat())
+        # Grants are judged per day, not per event: ten million events are a few thousand days.
         for row in store.rows(f"""
                 WITH daily AS (
                     SELECT actor, system, oslo_day, count(*) AS n,
                            min(happened_at) AS first, max(happened_at) AS last
-                    FROM ({JUDGED}) e
-                    WHERE personal AND NOT service AND action NOT IN {NOT_ACCESS}
-                    GROUP BY ALL)
-                SELECT d.actor, d.system, sum(d.n) AS n, min(d.first) AS first, max(d.last) AS last
-                FROM daily d JOIN people p ON p.person = d.actor
-                WHERE (p.left_on IS NULL OR d.oslo_day <= p.left_on)
-                  AND NOT EXISTS (
-                      SELECT 1 FROM grants g
-                      WHERE g.person = d.actor AND g.system = d.system AND g.granted_on <= d.oslo_day
-                        AND (g.revoked_on IS NULL OR d.oslo_day <= g.revoked_on))
-                GROUP BY d.actor, d.system"""):
+                    FROM ({EVENTS}) e WHERE {COUNTS['access_without_grant']}
+                    GROUP BY actor, system, oslo_day)
+                SELECT actor, system, sum(n) AS n, min(first) AS first, max(last) AS last
+                FROM daily d WHERE NOT {GRANTED.format(t="d")}
+                GROUP BY actor, system"""):
             yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row,
                            system=row["system"])
-        days = int(s["baseline_days"])
         for row in store.rows(f"""
                 WITH daily AS (
                     SELECT actor, oslo_day, sum(records) AS n, {_SYSTEMS} AS systems,
                            min(happened_at) AS first, max(happened_at) AS last
-                    FROM ({JUDGED}) e
-                    WHERE personal AND NOT service AND action IN ('download', 'export')
+                    FROM ({EVENTS}) e WHERE {COUNTS['access_bulk_export']}
                     GROUP BY actor, oslo_day),
                 scored AS (
                     SELECT *, coalesce(sum(n) OVER (
                         PARTITION BY actor ORDER BY oslo_day
-                        RANGE BETWEEN INTERVAL {days} DAY PRECEDING AND INTERVAL 1 DAY PRECEDING), 0)
-                        / {days} AS baseline
+                        RANGE BETWEEN to_days($days) PRECEDING AND INTERVAL 1 DAY PRECEDING), 0)
+                        / $days AS baseline
                     FROM daily)
-                SELECT * FROM scored WHERE n >= ? AND n > ? * baseline""",
-                [s["bulk_floor"], s["bulk_factor"]]):
+                SELECT * FROM scored WHERE n >= $floor AND n > $factor * baseline""",
+                {"days": s["baseline_days"], "floor": s["bulk_floor"], "factor": s["bulk_factor"]}):
             yield _finding("access_bulk_export", f"{row['actor']} · {row['oslo_day']}", row,
                            day=row["oslo_day"].isoformat(), baseline=round(float(row["baseline"]), 1))
-        minutes = int(s["failed_minutes"])
-        for row in store.rows(f"""
-                WITH failed AS (
-                    SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n,
-                           min(happened_at) OVER burst AS started
-                    FROM access_events WHERE action = 'signin_failed'
-                    WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
-                        RANGE BETWEEN INTERVAL {minutes} MINUTE PRECEDING AND CURRENT ROW))
-                SELECT actor, oslo_day, max(n) AS n, min(started) AS first, max(happened_at) AS last
-                FROM failed WHERE n >= ? GROUP BY actor, oslo_day""", [s["failed_signins"]]):
+        for row in store.rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
             yield _finding("access_failed_signins", f"{row['actor']} · {row['oslo_day']}", row,
-                           minutes=minutes)
-        for row in store.rows(f"""
-                SELECT actor, oslo_day, count(*) AS n, min(happened_at) AS first,
-                       max(happened_at) AS last, {_SYSTEMS} AS systems
-                FROM ({JUDGED}) e
-                WHERE personal AND NOT service AND action NOT IN {NOT_ACCESS}
-                  AND (oslo_hour >= ? OR oslo_hour < ? OR isodow(oslo_day) >= 6)
-                GROUP BY actor, oslo_day""", [s["night_from"], s["night_until"]]):
+                           minutes=s["failed_minutes"])
+        for row in store.rows(f"SELECT actor, oslo_day, {summary} FROM ({EVENTS}) e "
+                              f"WHERE {COUNTS['access_out_of_hours']} GROUP BY actor, oslo_day", night):
             yield _finding("access_out_of_hours", f"{row['actor']} · {row['oslo_day']}", row,
                            day=row["oslo_day"].isoformat())
+
+
+def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> list[dict]:
+    """Exactly the events an access finding counted, newest first, from its subject:
+    `ACTOR`, `ACTOR · SYSTEM` or `ACTOR · DAY`."""
+    actor, _, rest = subject.partition(" · ")
+    where, params = [COUNTS[rule], "actor = $actor"], {"actor": actor}
+    if rule == "access_out_of_hours":
+        params.update(night_from=settings["night_from"], night_until=settings["night_until"])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest):
+        where.append("oslo_day = $day")
+        params["day"] = date.fromisoformat(rest)
+    elif rest:
+        where.append("system = $system")
+        params["system"] = rest
+    if rule == "access_without_grant":
+        where.append(f"NOT {GRANTED.format(t='e')}")
+    if rule == "access_failed_signins":
+        burst = store.rows(f"SELECT * FROM ({BURSTS}) WHERE actor = $actor AND oslo_day = $day",
+                           {"minutes": settings["failed_minutes"], "threshold": settings["failed_signins"],
+                            "actor": actor, "day": params["day"]})
+        if not burst:
+            return []
+        where.append("happened_at BETWEEN $first AND $last")
+        params.update(first=burst[0]["first"], last=burst[0]["last"])
+    return store.rows(
+        "SELECT happened_at, source, system, action, operation, object, source_ip, records "
+        f"FROM ({EVENTS}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
+        {**params, "limit": limit})
 
 
 def _finding(rule: str, subject: str, row: dict, **values) -> Finding:

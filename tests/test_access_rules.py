@@ -16,6 +16,7 @@ import pytest
 from audits import access_logs, clock, directory, runner
 from audits import config as configuration
 from audits.errors import VernError
+from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
@@ -87,7 +88,7 @@ def findings(vern, rule: str, toml: str = "") -> dict[str, str]:
 
 def behind(vern, rule: str, subject: str) -> list[tuple]:
     return sorted((e["happened_at"], e["action"], e["system"], e["records"])
-                  for e in access_logs.behind(vern.store, rule, subject))
+                  for e in access_checks.behind(vern.store, vern.config.check("access_logs"), rule, subject))
 
 
 def at(text: str) -> datetime:

@@ -32,8 +32,8 @@ def test_defaults_without_a_file(tmp_path):
     # The key file sits beside the database; sign-in is local with a 30-minute idle limit.
     assert (config.key_file, config.oidc_provider, config.idle_minutes, config.role_map) == \
         (tmp_path / "db" / "vern.key", "", 30, NO_ROLES)
-    assert config.checks == {
-        "processors": {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}}
+    assert config.checks["processors"] == {"enabled": True, "schedule": "15 6 * * *", "review_months": 12}
+    assert config.checks["access_logs"]["retention_months"] == 13
 
 
 def test_empty_file_gives_the_defaults(tmp_path):

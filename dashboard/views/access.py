@@ -10,6 +10,7 @@ import streamlit as st
 from audits import access_logs, clock, directory, findings
 from audits.directory import CLASSIFICATIONS
 from audits.errors import VernError
+from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 from dashboard import auth, breach_ui, reidentify
 from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, tr, vern, when
@@ -74,7 +75,7 @@ else:
     st.text(finding[message])
     st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")
     st.markdown(f"**{tr('findings.remedy')}:** {rule.remedy(lang())}")
-    behind = access_logs.behind(store, finding["rule"], finding["subject"])
+    behind = access_checks.behind(store, vern().config.check(AccessLogsCheck.id), finding["rule"], finding["subject"])
     st.caption(tr("access.behind", n=len(behind)))
     st.dataframe(pd.DataFrame([{
         tr("col.when"): when(e["happened_at"]), tr("access.source"): e["source"],
