@@ -91,8 +91,10 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
 
 def test_adviser_follows_an_access_finding_to_its_events_and_the_person(demo_server, page):
     sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
-    page.get_by_role("link", name="Access").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.get_by_role("link", name="Access", exact=True).click()
     expect(page.get_by_role("heading", name="Access to personal data")).to_be_visible()
     for _ in range(30):  # the scheduler runs the never-run check just after start
         if page.get_by_text("Unusually large download").count():
