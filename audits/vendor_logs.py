@@ -146,9 +146,8 @@ _DRIVE = {"read": "view", "download": "download", "write": "edit"}
 def gworkspace_item(event: Event, customer: str = "C01abcdef") -> dict:
     login = event.action in ("signin", "signin_failed")
     application = "login" if login else "drive"
-    stamp = int(event.at.timestamp() * 1_000_000)
     item = {"kind": "admin#reports#activity",
-            "id": {"time": _utc(event.at, 3) + "Z", "uniqueQualifier": str(-(stamp % 10**18)),
+            "id": {"time": _utc(event.at, 3) + "Z", "uniqueQualifier": str(-(uuid.UUID(_id(event, "gws")).int % 10**18)),
                    "applicationName": application, "customerId": customer},
             "etag": f"\"{_id(event, 'etag')}\"",
             "actor": {"callerType": "USER", "email": event.who, "profileId": str(uuid.uuid5(uuid.NAMESPACE_URL, event.who).int % 10**20)},

@@ -1,7 +1,7 @@
 """End to end: `vern serve` in its own process, the real pages in headless Chromium.
 
-Nobody runs a check by hand: the server's scheduler runs the processors check on its
-own (it never ran), and the pages show what it found.
+Nobody runs a check by hand: the server's scheduler runs the checks on its own (they
+never ran), and the pages show what they found.
 """
 
 import json
@@ -22,19 +22,23 @@ def open_findings_metric(page):
 def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     sign_in(page, demo_server, "adviser", "vern-demo-adviser")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
-    for _ in range(30):  # the scheduled run may finish just after the first render
-        if "6" in open_findings_metric(page).inner_text():
+    # The scheduler runs both checks (neither ever ran): 6 processor findings and 8 access findings.
+    everything = re.compile(r"funn\s*14\b")  # the label, then the number
+    for _ in range(30):  # the scheduled runs may finish just after the first render
+        if everything.search(open_findings_metric(page).inner_text()):
             break
         page.wait_for_timeout(1000)
         page.get_by_role("link", name="Oversikt").click()
-    expect(open_findings_metric(page)).to_contain_text("6")
+    expect(open_findings_metric(page)).to_contain_text(everything)
     # Table cells live in a canvas grid: present in the page, not "visible" to Playwright.
-    expect(page.get_by_text(re.compile(r"^fullført 2026-11-24 12:00"))).to_be_attached()
+    expect(page.get_by_text(re.compile(r"^fullført 2026-11-24 12:00"))).to_have_count(2)  # both checks
 
     page.get_by_role("link", name="Funn").click()
     expect(page.get_by_role("heading", name="Funn")).to_be_visible()
-    expect(page.get_by_text("6 funn")).to_be_visible()
+    expect(page.get_by_text("14 funn")).to_be_visible()
     expect(page.get_by_text(re.compile("^Already On AS .*uten signert databehandleravtale"))).to_be_attached()
+    # An access finding names the account by its pseudonym only.
+    expect(page.get_by_text(re.compile(r"^p-[0-9a-f]{16}, som ikke er i personkatalogen"))).to_be_attached()
 
     page.get_by_role("link", name="Databehandlere").click()
     expect(page.get_by_text("11 databehandlere")).to_be_visible()
@@ -44,7 +48,8 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     expect(page.get_by_role("heading", name="Processors and transfers")).to_be_visible()
 
     page.get_by_role("link", name="Checks").click()
-    page.get_by_role("button", name="Run now").click()
+    expect(page.get_by_role("button", name="Run now")).to_have_count(2)  # one per check
+    page.locator(".st-key-run-processors").get_by_role("button", name="Run now").click()
     expect(page.get_by_text("processors: succeeded, 6 findings")).to_be_visible()
 
 

@@ -7,6 +7,7 @@ Exit status: 0 success, 1 a domain error with a message on stderr (never a trace
 import getpass
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,24 @@ PLANTED = {
     ("transfer_dpf_not_certified", "Zoom Communications Inc. – Videomøter"),
     ("transfer_no_mechanism", "Freshworks Inc. – Kundestøtte"),
 }
+# What the demo's access logs plant (audits/demo_access.py) for a clock at NOW, as (rule, what
+# follows the pseudonymised actor in the subject): the day, the system, or nothing. One per rule,
+# with a second bulk export (Lise's CRM export besides Ola's downloads) and a second burst of
+# failed sign-ins (the AWS console besides Anne's account).
+ACCESS_PLANTED = sorted([
+    ("access_unknown_actor", ""),
+    ("access_after_offboarding", ""),
+    ("access_without_grant", "Medlemsregister (SharePoint)"),
+    ("access_bulk_export", "2026-06-04"),
+    ("access_bulk_export", "2026-06-04"),
+    ("access_failed_signins", "2026-06-05"),
+    ("access_failed_signins", "2026-06-05"),
+    ("access_out_of_hours", "2026-06-13"),  # the Saturday before NOW
+])
+# The demo's access logs as stored: 3,377 events written, less one the generator wrote twice
+# (the same mailbox event by the same person in the same minute has the same id).
+ACCESS_EVENTS = 3376
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
 DEMO_ACCOUNTS = {"adviser": "vern-demo-adviser", "staff": "vern-demo-staff",
@@ -93,6 +112,18 @@ def listed(db: Path, *filters: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
+def access_planted(rows: list[dict]) -> list[tuple[str, str]]:
+    """The access findings among `rows` as (rule, subject after the actor); every actor is
+    a pseudonym, never a name or an address."""
+    found = []
+    for row in rows:
+        if row["check"] == "access_logs":
+            actor, _, rest = row["subject"].partition(" · ")
+            assert re.fullmatch(r"p-[0-9a-f]{16}", actor), row["subject"]
+            found.append((row["rule"], rest))
+    return sorted(found)
+
+
 # -- init, demo, checks run, findings list --------------------------------------------
 def test_init_creates_the_database_at_the_current_schema(tmp_path):
     db = tmp_path / "sub" / "vern.duckdb"
@@ -111,20 +142,29 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
     assert "11 processors" in lines[0]
     assert lines[1] == "Demo accounts (username / password):"
     assert {tuple(line.split()) for line in lines[2:]} == set(DEMO_ACCOUNTS.items())
-    assert ok(vern(db, "checks", "run")).stdout == \
-        "processors: succeeded: 6 findings from 11 evidence rows\n"
+    assert ok(vern(db, "checks", "run")).stdout == (
+        f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows\n"
+        "processors: succeeded: 6 findings from 11 evidence rows\n")
     rows = listed(db)
-    assert {(r["rule"], r["subject"]) for r in rows} == PLANTED
+    assert len(rows) == 14  # 6 processor findings and 8 access findings
+    assert {(r["rule"], r["subject"]) for r in rows if r["check"] == "processors"} == PLANTED
+    assert access_planted(rows) == ACCESS_PLANTED
     for row in rows:
         assert set(row) >= FINDING_FIELDS
-        assert (row["check"], row["status"], row["first_seen"], row["last_seen"]) == \
-            ("processors", "open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
+        assert row["check"] in ("processors", "access_logs")
+        assert (row["status"], row["first_seen"], row["last_seen"]) == \
+            ("open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
         assert len(row["fingerprint"]) == 16
+        assert isinstance(row["details"], dict)
     severities = {r["rule"]: r["severity"] for r in rows}
     assert severities == {"dpa_review_overdue": "medium", "dpa_expired": "high", "dpa_missing": "high",
                           "transfer_invalid_mechanism": "high", "transfer_dpf_not_certified": "high",
-                          "transfer_no_mechanism": "high"}
-    assert [r["severity"] for r in rows][-1] == "medium"  # most severe first
+                          "transfer_no_mechanism": "high",
+                          "access_unknown_actor": "high", "access_after_offboarding": "high",
+                          "access_without_grant": "medium", "access_bulk_export": "high",
+                          "access_failed_signins": "medium", "access_out_of_hours": "low"}
+    ranks = [SEVERITY_RANK[r["severity"]] for r in rows]
+    assert ranks == sorted(ranks) and rows[-1]["severity"] == "low"  # most severe first
 
 
 def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
@@ -144,7 +184,9 @@ def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
 
 def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
     result = ok(vern(demo_db, "findings", "list"))
-    assert len(result.stdout.splitlines()) == 6
+    lines = result.stdout.splitlines()
+    assert len(lines) == 14  # 6 processor findings and 8 access findings
+    assert [line.split()[0] for line in lines] == [r["fingerprint"] for r in listed(demo_db)]
 
 
 def test_findings_list_filters_by_status(demo_db):
@@ -153,8 +195,10 @@ def test_findings_list_filters_by_status(demo_db):
             "Renewing"))
     assert [(r["rule"], r["status"]) for r in listed(demo_db, "--status", "acknowledged")] == \
         [("dpa_expired", "acknowledged")]
-    assert {(r["rule"], r["subject"]) for r in listed(demo_db, "--status", "open")} == \
+    still_open = listed(demo_db, "--status", "open")
+    assert {(r["rule"], r["subject"]) for r in still_open if r["check"] == "processors"} == \
         PLANTED - {("dpa_expired", "SuperOffice AS – CRM")}
+    assert access_planted(still_open) == ACCESS_PLANTED  # the other check's findings untouched
     assert listed(demo_db, "--status", "closed") == []
 
 
@@ -165,10 +209,15 @@ def test_findings_list_filters_by_check(demo_db):
 
 def test_a_second_run_the_next_day_updates_last_seen_only(demo_db):
     ok(vern(demo_db, "checks", "run", "processors", now="2026-06-16T12:00:00+02:00"))
-    rows = listed(demo_db)
+    rows = listed(demo_db, "--check", "processors")
     assert {(r["rule"], r["subject"]) for r in rows} == PLANTED
     assert {(r["first_seen"], r["last_seen"]) for r in rows} == \
         {("2026-06-15T10:00:00Z", "2026-06-16T10:00:00Z")}
+    # The access check did not run: its findings were last seen on the first day.
+    others = listed(demo_db, "--check", "access_logs")
+    assert len(others) == 8
+    assert {(r["first_seen"], r["last_seen"]) for r in others} == \
+        {("2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")}
 
 
 # -- findings set-status --------------------------------------------------------------
@@ -226,32 +275,46 @@ def test_set_status_on_an_unknown_fingerprint_is_refused(demo_db):
 # -- checks list / run ----------------------------------------------------------------
 def test_checks_list_json_before_any_run(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json")).stdout)
+    # At noon in Oslo (CEST): access_logs next at 12:30 today, processors at 06:15 tomorrow.
     assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
-        [("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None)]
+        [("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z", None),
+         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    [item] = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
+    access, item = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
     last = item["last_run"]
     assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
             last["evidence_rows"], last["findings"], last["error"]) == \
         ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", 11, 6, None)
+    assert (access["id"], access["schedule"], access["next_run"]) == \
+        ("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z")
+    last = access["last_run"]
+    assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
+            last["evidence_rows"], last["findings"], last["error"]) == \
+        ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", ACCESS_EVENTS, 8, None)
 
 
 def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
                                now="2026-01-15T07:00:00+01:00")).stdout)
-    assert items[0]["next_run"] == "2026-01-16T05:15:00Z"
+    # 06:15 tomorrow and 12:30 today in Oslo (CET, UTC+1).
+    assert {i["id"]: i["next_run"] for i in items} == \
+        {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
     config = tmp_path / "custom.toml"
     config.write_text('[checks.processors]\nschedule = "0 7 * * 1"\n', encoding="utf-8")
-    [item] = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
-                                config=config)).stdout)
+    items = {i["id"]: i for i in json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
+                                                   config=config)).stdout)}
+    item = items["processors"]
     assert (item["schedule"], item["next_run"]) == ("0 7 * * 1", "2026-06-22T05:00:00Z")
+    # The check the configuration does not name keeps its own schedule.
+    assert (items["access_logs"]["schedule"], items["access_logs"]["next_run"]) == \
+        ("30 */6 * * *", "2026-06-15T10:30:00Z")
 
 
 def test_checks_run_unknown_check_is_refused(demo_db):
@@ -268,11 +331,16 @@ def test_checks_run_reports_a_failed_check_with_exit_1(demo_db, tmp_path):
     assert "processors: failed: InputError" in result.stdout
     assert "broken.csv" in result.stdout and "line 2, field countries" in result.stdout
     assert "vern: 1 check(s) did not succeed: processors" in message
+    # The other check still ran, and succeeded.
+    assert f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows" in result.stdout
     # The error is shown in clear by Vern but stored encrypted (it may quote the evidence).
-    last = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)[0]["last_run"]
+    items = {i["id"]: i for i in json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)}
+    assert items["access_logs"]["last_run"]["status"] == "succeeded"
+    last = items["processors"]["last_run"]
     assert last["status"] == "failed"
     assert last["error"].startswith("InputError") and "line 2, field countries" in last["error"]
-    [(stored,)] = raw(demo_db, "SELECT error FROM check_runs ORDER BY id DESC LIMIT 1")
+    [(stored,)] = raw(demo_db, "SELECT error FROM check_runs WHERE check_id = 'processors' "
+                      "ORDER BY id DESC LIMIT 1")
     assert stored.startswith("enc1:") and "countries" not in stored
 
 
@@ -282,12 +350,15 @@ def test_import_processors_good_file(tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(HEADER + "\nAcme AS,Mail,NO;US,dpf,no,2026-01-01,,\n", encoding="utf-8")
     assert ok(vern(db, "import", "processors", str(path))).stdout == f"{path}: imported 1 processors\n"
-    ok(vern(db, "checks", "run"))
+    assert ok(vern(db, "checks", "run")).stdout == (
+        "access_logs: succeeded: 0 findings from 0 evidence rows\n"  # no access logs imported
+        "processors: succeeded: 1 findings from 1 evidence rows\n")
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
-    # Both acts are in the audit trail under the command line's actor.
+    # The import and both check runs are in the audit trail under the command line's actor.
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
-        (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "processors")]
+        (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
+        (CLI_ACTOR, "check.run", "processors")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):

@@ -21,14 +21,21 @@ def metric(at, label: str):
 def test_overview_counts_open_findings_by_severity(app, demo_vern):
     at = app()
     assert at.title[0].value == "Oversikt"
-    assert metric(at, "Åpne funn") == "6"
-    assert metric(at, "høy") == "5"
-    assert metric(at, "middels") == "1"
+    # 6 processor findings (5 high, 1 medium) and 8 access findings: high for the unknown
+    # account, the access after leaving and the two bulk exports; medium for the access
+    # without a grant and the two bursts of failed sign-ins; low for the Saturday night.
+    assert metric(at, "Åpne funn") == "14"
+    assert metric(at, "kritisk") == "0"
+    assert metric(at, "høy") == "9"
+    assert metric(at, "middels") == "4"
+    assert metric(at, "lav") == "1"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
-    assert checks.iloc[0]["Kontroll"] == "Databehandleravtaler og overføringer"
+    assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Databehandleravtaler og overføringer"]
     assert checks.iloc[0]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
-    assert checks.iloc[0]["Neste kjøring"] == "2026-11-25 06:15"
+    assert checks.iloc[0]["Neste kjøring"] == "2026-11-24 12:30"  # 30 */6 * * *, Oslo time
+    assert checks.iloc[1]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
+    assert checks.iloc[1]["Neste kjøring"] == "2026-11-25 06:15"
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -49,8 +56,12 @@ def test_empty_database_overview_says_so(app, vern):
 
 def test_findings_page_lists_and_filters(app, demo_vern):
     at = app("findings", "en")
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.dataframe[0].value) == 14  # 6 processor findings and 8 access findings
     at.multiselect[1].set_value(["medium"]).run()
+    table = at.dataframe[0].value
+    assert sorted(table["Rule"]) == ["access_failed_signins", "access_failed_signins", "access_without_grant",
+                                     "dpa_review_overdue"]
+    at.multiselect[2].set_value(["processors"]).run()
     table = at.dataframe[0].value
     assert list(table["Rule"]) == ["dpa_review_overdue"]
 
@@ -93,11 +104,17 @@ def test_processor_page_explains_an_empty_register(app, vern):
 
 def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
-    assert "15 6 * * *" in at.caption[0].value
-    at.button[0].click().run()
+    assert "`access_logs`" in at.caption[0].value and "30 */6 * * *" in at.caption[0].value
+    assert "`processors`" in at.caption[1].value and "15 6 * * *" in at.caption[1].value
+    at.button(key="run-processors").click().run()
     assert not at.exception
-    assert at.success[0].value == "processors: succeeded, 6 findings"
+    assert [s.value for s in at.success] == ["processors: succeeded, 6 findings"]
     assert runner.history(demo_vern.store, "processors")[0]["trigger"] == "manual"
+    assert runner.history(demo_vern.store, "access_logs")[0]["trigger"] == "cli"  # not run again
+    at.button(key="run-access_logs").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["access_logs: succeeded, 8 findings"]
+    assert runner.history(demo_vern.store, "access_logs")[0]["trigger"] == "manual"
 
 
 def test_text_from_evidence_is_shown_as_typed_never_as_markup(app, demo_vern):

@@ -148,6 +148,11 @@ def test_cli_changes_append_with_the_cli_actor(db):
     got = [(actor, action, obj) for _, actor, action, obj, _ in entries(db)]
     assert got == [
         ("cli:tester", "processors.import", "processors.csv"),
+        # The demo's directory and access logs (audits/demo_access.py), imported the real way.
+        ("cli:tester", "people.import", "people.csv"),
+        ("cli:tester", "systems.import", "systems.csv"),
+        ("cli:tester", "grants.import", "grants.csv"),
+        *[("cli:tester", "access_logs.import", fmt) for fmt in ("m365", "gworkspace", "cloudtrail", "csv")],
         ("cli:tester", "demo.load", ""),
         ("cli:tester", "users.add", "adviser"),
         ("cli:tester", "users.add", "staff"),
@@ -159,10 +164,12 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "users.disable", "ola"),
         ("cli:tester", "keys.rotate", "k2"),
     ]
-    assert entries(db)[1][4] == {"processors": 11}
+    assert [e[4] for e in entries(db)[1:4]] == [{"rows": 12}, {"rows": 6}, {"rows": 18}]
+    assert entries(db)[8][4] == {"processors": 11}
     result = vern_cli(db, "trail", "verify")
     assert result.returncode == 0
-    count = 10 + len(DEMO_BREACH_STEPS)
+    count = 17 + len(DEMO_BREACH_STEPS)
+    assert len(got) == count
     assert result.stdout == f"{count} entries intact; head {hashes(db)[count]}\n"
 
 
