@@ -17,7 +17,9 @@ FORMATS = ("cloudtrail", "m365", "gworkspace", "csv")
 NAMES = {"cloudtrail": "an AWS CloudTrail log file", "m365": "a Microsoft 365 audit-log export",
          "gworkspace": "a Google Workspace activity report", "csv": "an access-log CSV"}
 ACTIONS = ("signin", "signin_failed", "read", "download", "export", "write", "delete", "denied", "other")
-MAX_OBJECT_BYTES = 256 * 1024 * 1024  # one CloudTrail file or Reports API page, uncompressed
+# One CloudTrail file or Reports API page, uncompressed (CloudTrail's are a few MB). DuckDB
+# reserves buffers of twice this per thread, so it is also what an import costs in memory.
+MAX_OBJECT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ def _instant(expr: str) -> str:
             f"THEN try_cast({expr} AS TIMESTAMPTZ) END")
 
 
-def _read_json(kind_columns: str) -> str:
+def _read_json(kind_columns: str, records: str = "auto") -> str:
     return (f"read_json($files, columns={{{kind_columns}}}, filename=true, format='auto', "
-            f"maximum_object_size={MAX_OBJECT_BYTES})")
+            f"records={records}, maximum_object_size={MAX_OBJECT_BYTES})")
 
 
 _TRAIL = ("STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, "
@@ -56,7 +58,7 @@ _TRAIL = ("STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, event
           "errorCode VARCHAR, errorMessage VARCHAR)[]")
 
 CLOUDTRAIL = f"""
-WITH files AS (SELECT filename AS file, Records FROM {_read_json(f"'Records': '{_TRAIL}'")}),
+WITH files AS (SELECT filename AS file, Records FROM {_read_json(f"'Records': '{_TRAIL}'", "true")}),
 raw AS (
     SELECT file,
            unnest(coalesce(generate_series(1, len(Records)), [0])) AS record,
@@ -141,10 +143,10 @@ SELECT file, record,
        {_operation_case(op, _M365_OPERATIONS)} AS action,
        coalesce({op}, '') AS operation,
        CASE WHEN {a['Workload']} IN ('SharePoint', 'OneDrive')
-                THEN 'm365:' || coalesce({a['ObjectId']}, {a['SiteUrl']})
+                THEN 'm365:' || coalesce({a['SiteUrl']}, {a['ObjectId']})
             WHEN {a['MailboxOwnerUPN']} IS NOT NULL
                 THEN 'm365:mailbox:' || lower({a['MailboxOwnerUPN']}) END AS resource,
-       coalesce({a['SourceFileName']}, {a['ObjectId']}) AS object,
+       coalesce({a['ObjectId']}, {a['SourceFileName']}) AS object,
        coalesce({a['ClientIP']}, {a['ClientIPAddress']}) AS source_ip,
        1 AS records
 FROM raw

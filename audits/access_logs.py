@@ -80,6 +80,9 @@ def _create_staged(tx, query: str, params: dict, files: list[Path], fmt: str) ->
 def _run(tx, sql: str, params: dict, files: list[Path], fmt: str) -> None:
     try:
         tx.execute(sql, params)
+    except duckdb.OutOfMemoryException:
+        raise VernError(f"not enough memory to read {len(files)} file(s) of {NAMES[fmt]} at once: "
+                        "import fewer files per command") from None
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
         culprit = next((f for f in files if str(f) in message), files[0] if len(files) == 1 else None)

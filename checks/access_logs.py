@@ -85,18 +85,29 @@ RULES = (
     ),
 )
 
-# The events the rules judge: sign-ins, and anything on a resource a system claims.
-EVENTS = """
-    SELECT e.actor, e.service, e.action, e.operation, e.happened_at, e.oslo_day, e.oslo_hour,
-           e.records, e.source, e.object, e.source_ip, r.system,
-           coalesce(s.holds_personal_data, false) AS personal,
+NIGHT = "(oslo_hour >= $night_from OR oslo_hour < $night_until OR isodow(oslo_day) >= 6)"
+
+
+def _judged(source: str) -> str:
+    """The events the rules judge — sign-ins, and anything on a resource a system claims —
+    with what the rules ask of them."""
+    return f"""
+    SELECT x.*, r.system, coalesce(s.holds_personal_data, false) AS personal,
            p.person IS NOT NULL AS known, p.left_on
-    FROM access_events e
+    FROM ({source}) x
     LEFT JOIN access_resources r USING (resource)
     LEFT JOIN systems s ON s.name = r.system
-    LEFT JOIN people p ON p.person = e.actor
-    WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')
-"""
+    LEFT JOIN people p ON p.person = x.actor
+    WHERE r.system IS NOT NULL OR x.action IN ('signin', 'signin_failed')"""
+
+
+# One row per event (the drill-down), or per account, resource, day and action (the rules:
+# ten million events are a few hundred thousand such rows, joined once).
+EVENTS = _judged(f"SELECT *, {NIGHT} AS night, 1 AS n, records AS recs, "
+                 "happened_at AS first, happened_at AS last FROM access_events")
+DAILY = _judged(f"SELECT actor, service, resource, oslo_day, action, {NIGHT} AS night, count(*) AS n, "
+                "sum(records) AS recs, min(happened_at) AS first, max(happened_at) AS last "
+                "FROM access_events GROUP BY ALL")
 NOT_ACCESS = "('signin', 'signin_failed', 'denied')"  # the account, not a system's data
 # Which events each rule counts: the findings aggregate them, the drill-down lists them.
 COUNTS = {
@@ -106,15 +117,14 @@ COUNTS = {
                             "AND (left_on IS NULL OR oslo_day <= left_on)",  # and no grant that day
     "access_bulk_export": "personal AND NOT service AND action IN ('download', 'export')",
     "access_failed_signins": "action = 'signin_failed'",  # within a burst
-    "access_out_of_hours": f"personal AND NOT service AND action NOT IN {NOT_ACCESS} "
-                           "AND (oslo_hour >= $night_from OR oslo_hour < $night_until OR isodow(oslo_day) >= 6)",
+    "access_out_of_hours": f"personal AND NOT service AND action NOT IN {NOT_ACCESS} AND night",
 }
 GRANTED = """EXISTS (SELECT 1 FROM grants g WHERE g.person = {t}.actor AND g.system = {t}.system
              AND g.granted_on <= {t}.oslo_day AND (g.revoked_on IS NULL OR {t}.oslo_day <= g.revoked_on))"""
 BURSTS = f"""
     WITH failed AS (
         SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n, min(happened_at) OVER burst AS started
-        FROM ({EVENTS}) e WHERE {COUNTS["access_failed_signins"]}
+        FROM access_events WHERE {COUNTS["access_failed_signins"]}
         WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
                          RANGE BETWEEN to_minutes($minutes) PRECEDING AND CURRENT ROW))
     SELECT actor, oslo_day, max(n) AS n, min(started) AS first, max(happened_at) AS last
@@ -166,59 +176,68 @@ class AccessLogsCheck(Check):
         return ctx.store.value("SELECT count(*) FROM access_events")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
-        s, store = ctx.settings, ctx.store
-        night = {"night_from": s["night_from"], "night_until": s["night_until"]}
-        summary = f"count(*) AS n, min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems"
-        for row in store.rows(f"SELECT actor, {summary} FROM ({EVENTS}) e "
-                              f"WHERE {COUNTS['access_unknown_actor']} GROUP BY actor"):
-            yield _finding("access_unknown_actor", row["actor"], row)
-        for row in store.rows(f"SELECT actor, left_on, {summary} FROM ({EVENTS}) e "
-                              f"WHERE {COUNTS['access_after_offboarding']} GROUP BY actor, left_on"):
-            yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"].isoformat())
-        # Grants are judged per day, not per event: ten million events are a few thousand days.
-        for row in store.rows(f"""
-                WITH daily AS (
-                    SELECT actor, system, oslo_day, count(*) AS n,
-                           min(happened_at) AS first, max(happened_at) AS last
-                    FROM ({EVENTS}) e WHERE {COUNTS['access_without_grant']}
-                    GROUP BY actor, system, oslo_day)
-                SELECT actor, system, sum(n) AS n, min(first) AS first, max(last) AS last
-                FROM daily d WHERE NOT {GRANTED.format(t="d")}
-                GROUP BY actor, system"""):
-            yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row,
-                           system=row["system"])
-        for row in store.rows(f"""
-                WITH daily AS (
-                    SELECT actor, oslo_day, sum(records) AS n, {_SYSTEMS} AS systems,
-                           min(happened_at) AS first, max(happened_at) AS last
-                    FROM ({EVENTS}) e WHERE {COUNTS['access_bulk_export']}
-                    GROUP BY actor, oslo_day),
-                scored AS (
-                    SELECT *, coalesce(sum(n) OVER (
-                        PARTITION BY actor ORDER BY oslo_day
-                        RANGE BETWEEN to_days($days) PRECEDING AND INTERVAL 1 DAY PRECEDING), 0)
-                        / $days AS baseline
-                    FROM daily)
-                SELECT * FROM scored WHERE n >= $floor AND n > $factor * baseline""",
-                {"days": s["baseline_days"], "floor": s["bulk_floor"], "factor": s["bulk_factor"]}):
-            yield _finding("access_bulk_export", f"{row['actor']} · {row['oslo_day']}", row,
-                           day=row["oslo_day"].isoformat(), baseline=round(float(row["baseline"]), 1))
-        for row in store.rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
+        s = ctx.settings
+        params = {"night_from": s["night_from"], "night_until": s["night_until"],
+                  "days": s["baseline_days"], "floor": s["bulk_floor"], "factor": s["bulk_factor"]}
+        for row in ctx.store.rows(RULES_SQL, params):
+            rule, actor = row["rule"], row["actor"]
+            if rule == "access_unknown_actor":
+                yield _finding(rule, actor, row)
+            elif rule == "access_after_offboarding":
+                yield _finding(rule, actor, row, left_on=row["left_on"].isoformat())
+            elif rule == "access_without_grant":
+                yield _finding(rule, f"{actor} · {row['system']}", row, system=row["system"])
+            elif rule == "access_bulk_export":
+                yield _finding(rule, f"{actor} · {row['day']}", row, day=row["day"].isoformat(),
+                               baseline=round(float(row["baseline"]), 1))
+            else:
+                yield _finding(rule, f"{actor} · {row['day']}", row, day=row["day"].isoformat())
+        for row in ctx.store.rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
             yield _finding("access_failed_signins", f"{row['actor']} · {row['oslo_day']}", row,
                            minutes=s["failed_minutes"])
-        for row in store.rows(f"SELECT actor, oslo_day, {summary} FROM ({EVENTS}) e "
-                              f"WHERE {COUNTS['access_out_of_hours']} GROUP BY actor, oslo_day", night):
-            yield _finding("access_out_of_hours", f"{row['actor']} · {row['oslo_day']}", row,
-                           day=row["oslo_day"].isoformat())
+
+
+_SUMMARY = "sum(n) AS n, min(first) AS first, max(last) AS last"
+# Every rule but the burst of failed sign-ins (which needs each instant) from one pass
+# over the events: the daily rows are built once and read by each rule.
+RULES_SQL = f"""
+WITH daily AS MATERIALIZED ({DAILY}),
+ungranted AS (
+    SELECT actor, system, oslo_day, {_SUMMARY} FROM daily
+    WHERE {COUNTS["access_without_grant"]} GROUP BY actor, system, oslo_day),
+downloads AS MATERIALIZED (
+    SELECT actor, oslo_day, sum(recs) AS n, min(first) AS first, max(last) AS last, {_SYSTEMS} AS systems
+    FROM daily WHERE {COUNTS["access_bulk_export"]} GROUP BY actor, oslo_day),
+bulk AS (
+    SELECT c.actor, c.oslo_day, c.n, c.first, c.last, c.systems,
+           coalesce(sum(d.n), 0) / $days AS baseline
+    FROM downloads c LEFT JOIN downloads d
+      ON d.actor = c.actor AND d.oslo_day >= c.oslo_day - to_days($days) AND d.oslo_day < c.oslo_day
+    WHERE c.n >= $floor
+    GROUP BY c.actor, c.oslo_day, c.n, c.first, c.last, c.systems)
+SELECT 'access_unknown_actor' AS rule, actor, {_SUMMARY}, {_SYSTEMS} AS systems
+FROM daily WHERE {COUNTS["access_unknown_actor"]} GROUP BY actor
+UNION ALL BY NAME
+SELECT 'access_after_offboarding' AS rule, actor, left_on, {_SUMMARY}, {_SYSTEMS} AS systems
+FROM daily WHERE {COUNTS["access_after_offboarding"]} GROUP BY actor, left_on
+UNION ALL BY NAME
+SELECT 'access_without_grant' AS rule, actor, system, {_SUMMARY}
+FROM ungranted u WHERE NOT {GRANTED.format(t="u")} GROUP BY actor, system
+UNION ALL BY NAME
+SELECT 'access_bulk_export' AS rule, actor, oslo_day AS day, n, first, last, systems, baseline
+FROM bulk WHERE n > $factor * baseline
+UNION ALL BY NAME
+SELECT 'access_out_of_hours' AS rule, actor, oslo_day AS day, {_SUMMARY}, {_SYSTEMS} AS systems
+FROM daily WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day
+"""
 
 
 def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> list[dict]:
     """Exactly the events an access finding counted, newest first, from its subject:
     `ACTOR`, `ACTOR · SYSTEM` or `ACTOR · DAY`."""
     actor, _, rest = subject.partition(" · ")
-    where, params = [COUNTS[rule], "actor = $actor"], {"actor": actor}
-    if rule == "access_out_of_hours":
-        params.update(night_from=settings["night_from"], night_until=settings["night_until"])
+    where = [COUNTS[rule], "actor = $actor"]
+    params = {"actor": actor, "night_from": settings["night_from"], "night_until": settings["night_until"]}
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", rest):
         where.append("oslo_day = $day")
         params["day"] = date.fromisoformat(rest)

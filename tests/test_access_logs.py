@@ -209,15 +209,16 @@ def m365_events(store) -> dict[str, dict]:
     return {
         "6f1c2b3a-1111-4c5d-8e9f-0a1b2c3d4e01": event(
             store, kari, "2026-10-25T01:15:00", "read", "FileAccessed",
-            "m365:" + SITE + "Shared Documents/members.xlsx", "members.xlsx", "192.0.2.10",
+            "m365:" + SITE, SITE + "Shared Documents/members.xlsx", "192.0.2.10",
             "2026-10-25", 2, source="m365"),
         "6f1c2b3a-2222-4c5d-8e9f-0a1b2c3d4e02": event(
             store, ola, "2026-11-02T09:15:00", "download", "FileDownloaded",
-            "m365:https://example-my.sharepoint.com/personal/ola_example_org/Documents/export.csv",
-            "export.csv", "192.0.2.12", "2026-11-02", 10, source="m365"),
+            "m365:https://example-my.sharepoint.com/personal/ola_example_org/",
+            "https://example-my.sharepoint.com/personal/ola_example_org/Documents/export.csv", "192.0.2.12",
+            "2026-11-02", 10, source="m365"),
         "6f1c2b3a-3333-4c5d-8e9f-0a1b2c3d4e03": event(
             store, kari, "2026-11-02T09:20:00", "download", "FileSyncDownloadedFull",
-            "m365:" + SITE + "Shared Documents/board/minutes.docx", "minutes.docx", "192.0.2.10",
+            "m365:" + SITE, SITE + "Shared Documents/board/minutes.docx", "192.0.2.10",
             "2026-11-02", 10, source="m365"),
         "6f1c2b3a-4444-4c5d-8e9f-0a1b2c3d4e04": event(
             store, kari, "2026-11-02T10:00:00", "read", "MailItemsAccessed",
@@ -230,7 +231,7 @@ def m365_events(store) -> dict[str, dict]:
             "198.51.100.99", "2026-11-02", 7, source="m365"),
         "6f1c2b3a-7777-4c5d-8e9f-0a1b2c3d4e07": event(
             store, ola, "2026-11-03T12:00:00", "read", "FileAccessed",
-            "m365:" + SITE + "Shared Documents/volunteers.xlsx", "volunteers.xlsx", "192.0.2.12",
+            "m365:" + SITE, SITE + "Shared Documents/volunteers.xlsx", "192.0.2.12",
             "2026-11-03", 13, source="m365"),
     }
 
@@ -357,7 +358,7 @@ def test_csv_without_a_system_list_reports_every_system(store):
 def test_resources_map_to_systems_by_the_longest_pattern(store, tmp_path):
     systems(store, tmp_path, "\n".join([
         "Members,yes,confidential,m365:https://example.sharepoint.com/sites/Members",
-        "Board,yes,strictly_confidential,m365:https://example.sharepoint.com/sites/Members/Shared Documents/board",
+        "Intranet,no,internal,m365:https://example.sharepoint.com/",
         "Privacy mailbox,yes,confidential,m365:mailbox:personvern@example.org",
         "Member bucket,yes,confidential,s3:members",
         "CRM bucket,yes,confidential,s3:members-crm",
@@ -369,9 +370,8 @@ def test_resources_map_to_systems_by_the_longest_pattern(store, tmp_path):
     imported(store, GWS, fmt="gworkspace")
     mapped = {r["resource"]: r["system"] for r in store.rows("SELECT * FROM access_resources")}
     assert mapped == {
-        "m365:" + SITE + "Shared Documents/members.xlsx": "Members",
-        "m365:" + SITE + "Shared Documents/board/minutes.docx": "Board",
-        "m365:https://example-my.sharepoint.com/personal/ola_example_org/Documents/export.csv": None,
+        "m365:" + SITE: "Members",  # the longer of the two matching prefixes
+        "m365:https://example-my.sharepoint.com/personal/ola_example_org/": None,
         "m365:mailbox:personvern@example.org": "Privacy mailbox",
         "s3:members-crm": "CRM bucket",  # exactly: not s3:members
         "s3:payroll-archive": None,
