@@ -86,28 +86,26 @@ RULES = (
 )
 
 NIGHT = "(oslo_hour >= $night_from OR oslo_hour < $night_until OR isodow(oslo_day) >= 6)"
+_PERSONAL_RESOURCES = """(SELECT r.resource, r.system, true AS personal FROM access_resources r
+                         JOIN systems s ON s.name = r.system WHERE s.holds_personal_data)"""
+_ALL_RESOURCES = """(SELECT r.resource, r.system, coalesce(s.holds_personal_data, false) AS personal
+                    FROM access_resources r LEFT JOIN systems s ON s.name = r.system)"""
 
 
-def _judged(source: str) -> str:
+def judged(personal_only: bool = False) -> str:
     """The events the rules judge — sign-ins, and anything on a resource a system claims —
-    with what the rules ask of them."""
+    with what the rules ask of them. `personal_only` keeps just the personal-data systems
+    (an inner join with a small table: most rules need nothing else)."""
+    resources = _PERSONAL_RESOURCES if personal_only else _ALL_RESOURCES
     return f"""
-    SELECT x.*, r.system, coalesce(s.holds_personal_data, false) AS personal,
-           p.person IS NOT NULL AS known, p.left_on
-    FROM ({source}) x
-    LEFT JOIN access_resources r USING (resource)
-    LEFT JOIN systems s ON s.name = r.system
-    LEFT JOIN people p ON p.person = x.actor
-    WHERE r.system IS NOT NULL OR x.action IN ('signin', 'signin_failed')"""
+    SELECT e.*, r.system, coalesce(r.personal, false) AS personal,
+           p.person IS NOT NULL AS known, p.left_on, {NIGHT} AS night
+    FROM access_events e
+    {"JOIN" if personal_only else "LEFT JOIN"} {resources} r USING (resource)
+    LEFT JOIN people p ON p.person = e.actor
+    WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')"""
 
 
-# One row per event (the drill-down), or per account, resource, day and action (the rules:
-# ten million events are a few hundred thousand such rows, joined once).
-EVENTS = _judged(f"SELECT *, {NIGHT} AS night, 1 AS n, records AS recs, "
-                 "happened_at AS first, happened_at AS last FROM access_events")
-DAILY = _judged(f"SELECT actor, service, resource, oslo_day, action, {NIGHT} AS night, count(*) AS n, "
-                "sum(records) AS recs, min(happened_at) AS first, max(happened_at) AS last "
-                "FROM access_events GROUP BY ALL")
 NOT_ACCESS = "('signin', 'signin_failed', 'denied')"  # the account, not a system's data
 # Which events each rule counts: the findings aggregate them, the drill-down lists them.
 COUNTS = {
@@ -119,17 +117,9 @@ COUNTS = {
     "access_failed_signins": "action = 'signin_failed'",  # within a burst
     "access_out_of_hours": f"personal AND NOT service AND action NOT IN {NOT_ACCESS} AND night",
 }
-GRANTED = """EXISTS (SELECT 1 FROM grants g WHERE g.person = {t}.actor AND g.system = {t}.system
-             AND g.granted_on <= {t}.oslo_day AND (g.revoked_on IS NULL OR {t}.oslo_day <= g.revoked_on))"""
-BURSTS = f"""
-    WITH failed AS (
-        SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n, min(happened_at) OVER burst AS started
-        FROM access_events WHERE {COUNTS["access_failed_signins"]}
-        WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
-                         RANGE BETWEEN to_minutes($minutes) PRECEDING AND CURRENT ROW))
-    SELECT actor, oslo_day, max(n) AS n, min(started) AS first, max(happened_at) AS last
-    FROM failed WHERE n >= $threshold GROUP BY actor, oslo_day
-"""
+# A grant covers the day of an event: both dates count.
+GRANTED = """g.person = e.actor AND g.system = e.system AND g.granted_on <= e.oslo_day
+             AND (g.revoked_on IS NULL OR e.oslo_day <= g.revoked_on)"""
 _SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
 
@@ -176,60 +166,61 @@ class AccessLogsCheck(Check):
         return ctx.store.value("SELECT count(*) FROM access_events")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
-        s = ctx.settings
-        params = {"night_from": s["night_from"], "night_until": s["night_until"],
-                  "days": s["baseline_days"], "floor": s["bulk_floor"], "factor": s["bulk_factor"]}
-        for row in ctx.store.rows(RULES_SQL, params):
-            rule, actor = row["rule"], row["actor"]
-            if rule == "access_unknown_actor":
-                yield _finding(rule, actor, row)
-            elif rule == "access_after_offboarding":
-                yield _finding(rule, actor, row, left_on=row["left_on"].isoformat())
-            elif rule == "access_without_grant":
-                yield _finding(rule, f"{actor} · {row['system']}", row, system=row["system"])
-            elif rule == "access_bulk_export":
-                yield _finding(rule, f"{actor} · {row['day']}", row, day=row["day"].isoformat(),
-                               baseline=round(float(row["baseline"]), 1))
+        s, rows = ctx.settings, ctx.store.rows
+        night = {"night_from": s["night_from"], "night_until": s["night_until"]}
+        for row in rows(PRESENCE, night):
+            if row["known"]:
+                yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"].isoformat())
             else:
-                yield _finding(rule, f"{actor} · {row['day']}", row, day=row["day"].isoformat())
-        for row in ctx.store.rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
-            yield _finding("access_failed_signins", f"{row['actor']} · {row['oslo_day']}", row,
+                yield _finding("access_unknown_actor", row["actor"], row)
+        for row in rows(UNGRANTED, night):
+            yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row, system=row["system"])
+        for row in rows(BULK, {**night, "days": s["baseline_days"], "floor": s["bulk_floor"],
+                               "factor": s["bulk_factor"]}):
+            yield _finding("access_bulk_export", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat(),
+                           baseline=round(float(row["baseline"]), 1))
+        for row in rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
+            yield _finding("access_failed_signins", f"{row['actor']} · {row['day']}", row,
                            minutes=s["failed_minutes"])
+        for row in rows(OUT_OF_HOURS, night):
+            yield _finding("access_out_of_hours", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat())
 
 
-_SUMMARY = "sum(n) AS n, min(first) AS first, max(last) AS last"
-# Every rule but the burst of failed sign-ins (which needs each instant) from one pass
-# over the events: the daily rows are built once and read by each rule.
-RULES_SQL = f"""
-WITH daily AS MATERIALIZED ({DAILY}),
-ungranted AS (
-    SELECT actor, system, oslo_day, {_SUMMARY} FROM daily
-    WHERE {COUNTS["access_without_grant"]} GROUP BY actor, system, oslo_day),
-downloads AS MATERIALIZED (
-    SELECT actor, oslo_day, sum(recs) AS n, min(first) AS first, max(last) AS last, {_SYSTEMS} AS systems
-    FROM daily WHERE {COUNTS["access_bulk_export"]} GROUP BY actor, oslo_day),
-bulk AS (
-    SELECT c.actor, c.oslo_day, c.n, c.first, c.last, c.systems,
-           coalesce(sum(d.n), 0) / $days AS baseline
-    FROM downloads c LEFT JOIN downloads d
-      ON d.actor = c.actor AND d.oslo_day >= c.oslo_day - to_days($days) AND d.oslo_day < c.oslo_day
-    WHERE c.n >= $floor
-    GROUP BY c.actor, c.oslo_day, c.n, c.first, c.last, c.systems)
-SELECT 'access_unknown_actor' AS rule, actor, {_SUMMARY}, {_SYSTEMS} AS systems
-FROM daily WHERE {COUNTS["access_unknown_actor"]} GROUP BY actor
-UNION ALL BY NAME
-SELECT 'access_after_offboarding' AS rule, actor, left_on, {_SUMMARY}, {_SYSTEMS} AS systems
-FROM daily WHERE {COUNTS["access_after_offboarding"]} GROUP BY actor, left_on
-UNION ALL BY NAME
-SELECT 'access_without_grant' AS rule, actor, system, {_SUMMARY}
-FROM ungranted u WHERE NOT {GRANTED.format(t="u")} GROUP BY actor, system
-UNION ALL BY NAME
-SELECT 'access_bulk_export' AS rule, actor, oslo_day AS day, n, first, last, systems, baseline
-FROM bulk WHERE n > $factor * baseline
-UNION ALL BY NAME
-SELECT 'access_out_of_hours' AS rule, actor, oslo_day AS day, {_SUMMARY}, {_SYSTEMS} AS systems
-FROM daily WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day
-"""
+# Each rule is one query over the events; the filters come first, so ten million events
+# are scanned, not grouped: only the few that break a rule are.
+_SUMMARY = f"count(*) AS n, min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems"
+PRESENCE = f"""
+    SELECT actor, known, left_on, {_SUMMARY} FROM ({judged()})
+    WHERE ({COUNTS["access_unknown_actor"]}) OR ({COUNTS["access_after_offboarding"]})
+    GROUP BY actor, known, left_on"""
+UNGRANTED = f"""
+    SELECT e.actor, e.system, {_SUMMARY} FROM ({judged(personal_only=True)}) e
+    ANTI JOIN grants g ON {GRANTED}
+    WHERE {COUNTS["access_without_grant"]} GROUP BY e.actor, e.system"""
+BULK = f"""
+    WITH daily AS MATERIALIZED (
+        SELECT actor, oslo_day, sum(records) AS n FROM ({judged(personal_only=True)})
+        WHERE {COUNTS["access_bulk_export"]} GROUP BY actor, oslo_day),
+    unusual AS (
+        SELECT d.actor, d.oslo_day, d.n, coalesce(sum(b.n), 0) / $days AS baseline
+        FROM daily d LEFT JOIN daily b ON b.actor = d.actor
+             AND b.oslo_day >= d.oslo_day - to_days($days) AND b.oslo_day < d.oslo_day
+        WHERE d.n >= $floor GROUP BY d.actor, d.oslo_day, d.n HAVING d.n > $factor * baseline)
+    SELECT e.actor, e.oslo_day AS day, any_value(u.n) AS n, any_value(u.baseline) AS baseline,
+           min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems
+    FROM ({judged(personal_only=True)}) e JOIN unusual u USING (actor, oslo_day)
+    WHERE {COUNTS["access_bulk_export"]} GROUP BY e.actor, e.oslo_day"""
+BURSTS = f"""
+    WITH failed AS (
+        SELECT actor, oslo_day, happened_at, count(*) OVER burst AS n, min(happened_at) OVER burst AS started
+        FROM access_events WHERE {COUNTS["access_failed_signins"]}
+        WINDOW burst AS (PARTITION BY actor ORDER BY happened_at
+                         RANGE BETWEEN to_minutes($minutes) PRECEDING AND CURRENT ROW))
+    SELECT actor, oslo_day AS day, max(n) AS n, min(started) AS first, max(happened_at) AS last
+    FROM failed WHERE n >= $threshold GROUP BY actor, oslo_day"""
+OUT_OF_HOURS = f"""
+    SELECT actor, oslo_day AS day, {_SUMMARY} FROM ({judged(personal_only=True)})
+    WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day"""
 
 
 def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> list[dict]:
@@ -245,9 +236,9 @@ def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> 
         where.append("system = $system")
         params["system"] = rest
     if rule == "access_without_grant":
-        where.append(f"NOT {GRANTED.format(t='e')}")
+        where.append(f"NOT EXISTS (SELECT 1 FROM grants g WHERE {GRANTED})")
     if rule == "access_failed_signins":
-        burst = store.rows(f"SELECT * FROM ({BURSTS}) WHERE actor = $actor AND oslo_day = $day",
+        burst = store.rows(f"SELECT * FROM ({BURSTS}) WHERE actor = $actor AND day = $day",
                            {"minutes": settings["failed_minutes"], "threshold": settings["failed_signins"],
                             "actor": actor, "day": params["day"]})
         if not burst:
@@ -256,7 +247,7 @@ def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> 
         params.update(first=burst[0]["first"], last=burst[0]["last"])
     return store.rows(
         "SELECT happened_at, source, system, action, operation, object, source_ip, records "
-        f"FROM ({EVENTS}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
+        f"FROM ({judged()}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
         {**params, "limit": limit})
 
 
