@@ -40,10 +40,12 @@ FIELDS = {
 }
 
 
+_OFFSET = "regexp_matches({}, '(Z|z|[+-]\\d\\d:?\\d\\d)$')"
+
+
 def _instant(expr: str) -> str:
     """An instant only when the text carries its offset: no naive times."""
-    return (f"CASE WHEN regexp_matches({expr}, '(Z|z|[+-]\\d\\d:?\\d\\d)$') "
-            f"THEN try_cast({expr} AS TIMESTAMPTZ) END")
+    return f"CASE WHEN {_OFFSET.format(expr)} THEN try_cast({expr} AS TIMESTAMPTZ) END"
 
 
 def _read_json(kind_columns: str, records: str = "auto") -> str:
@@ -125,19 +127,18 @@ def m365(columns: set[str]) -> str:
     paths = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
     a = {key: f"a[{i + 1}]" for i, key in enumerate(_AUDIT_KEYS)}
     creation = f"coalesce({a['CreationTime']}, CreationDate)"
-    # CreationTime is documented as UTC and written without an offset.
-    time_text = f"CASE WHEN regexp_matches({creation}, '(Z|[+-]\\d\\d:?\\d\\d)$') " \
-                f"THEN {creation} ELSE {creation} || 'Z' END"
     op = f"coalesce({a['Operation']}, {operation})"
     return f"""
 WITH raw AS (
-    SELECT $file AS file, row_number() OVER () AS record, *,
+    SELECT $file AS file, row_number() OVER () AS record, CreationDate, {operation}, {user},
            CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{paths}]) END AS a
     FROM read_csv($path, header=true, all_varchar=true, delim=',', quote='"', escape='"'))
 SELECT file, record,
        CASE WHEN a IS NOT NULL THEN {a['Id']} END AS event_id,
        {creation} AS time_text,
-       {_instant(time_text)} AS happened_at,
+       -- CreationTime is documented as UTC and written without an offset.
+       CASE WHEN {_OFFSET.format(creation)} THEN try_cast({creation} AS TIMESTAMPTZ)
+            ELSE try_cast({creation} || 'Z' AS TIMESTAMPTZ) END AS happened_at,
        lower(coalesce({a['UserId']}, {user})) AS identity,
        coalesce({a['UserType']} IN ('4', '5', '6', '8'), false) AS service,
        {_operation_case(op, _M365_OPERATIONS)} AS action,

@@ -161,17 +161,17 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
         purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
         added = tx.execute(f"""
             INSERT INTO access_events
-            SELECT * FROM (
-                SELECT '{fmt}', s.event_id, s.happened_at,
-                       CAST(timezone('Europe/Oslo', s.happened_at) AS DATE) AS oslo_day,
-                       hour(timezone('Europe/Oslo', s.happened_at)),
+            SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
+                   service, action, operation, resource, object, source_ip, records, file, imported_at
+            FROM (
+                SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
                        m.actor, s.service, s.action, s.operation, s.resource, s.object,
-                       s.source_ip, s.records, parse_filename(s.file), ?
+                       s.source_ip, s.records, parse_filename(s.file) AS file, ? AS imported_at
                 FROM staged s JOIN actor_map m USING (identity)
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
                                   WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
                 QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1)
-            WHERE oslo_day >= ?  -- what was purged is counted in access_daily already
+            WHERE CAST(oslo AS DATE) >= ?  -- what was purged is counted in access_daily already
         """, [now, purged_before[0] if purged_before else date.min]).fetchone()[0]
         tx.execute("INSERT OR IGNORE INTO access_resources "
                    "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")

@@ -92,17 +92,18 @@ _ALL_RESOURCES = """(SELECT r.resource, r.system, coalesce(s.holds_personal_data
                     FROM access_resources r LEFT JOIN systems s ON s.name = r.system)"""
 
 
-def judged(personal_only: bool = False) -> str:
+def judged(personal_only: bool = False, people: bool = True, events: str = "access_events") -> str:
     """The events the rules judge — sign-ins, and anything on a resource a system claims —
-    with what the rules ask of them. `personal_only` keeps just the personal-data systems
-    (an inner join with a small table: most rules need nothing else)."""
+    with what the rules ask of them. A rule that needs less joins less: `personal_only`
+    keeps the personal-data systems alone, `people` adds the directory, `events` narrows
+    the events before any join."""
     resources = _PERSONAL_RESOURCES if personal_only else _ALL_RESOURCES
     return f"""
-    SELECT e.*, r.system, coalesce(r.personal, false) AS personal,
-           p.person IS NOT NULL AS known, p.left_on, {NIGHT} AS night
-    FROM access_events e
+    SELECT e.*, r.system, coalesce(r.personal, false) AS personal, {NIGHT} AS night
+           {", p.person IS NOT NULL AS known, p.left_on" if people else ""}
+    FROM {events} e
     {"JOIN" if personal_only else "LEFT JOIN"} {resources} r USING (resource)
-    LEFT JOIN people p ON p.person = e.actor
+    {"LEFT JOIN people p ON p.person = e.actor" if people else ""}
     WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')"""
 
 
@@ -189,8 +190,10 @@ class AccessLogsCheck(Check):
 # Each rule is one query over the events; the filters come first, so ten million events
 # are scanned, not grouped: only the few that break a rule are.
 _SUMMARY = f"count(*) AS n, min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems"
+# Only accounts outside the directory, or of people who have left, can break these two.
+_ABSENT = "(SELECT * FROM access_events WHERE actor NOT IN (SELECT person FROM people WHERE left_on IS NULL))"
 PRESENCE = f"""
-    SELECT actor, known, left_on, {_SUMMARY} FROM ({judged()})
+    SELECT actor, known, left_on, {_SUMMARY} FROM ({judged(events=_ABSENT)})
     WHERE ({COUNTS["access_unknown_actor"]}) OR ({COUNTS["access_after_offboarding"]})
     GROUP BY actor, known, left_on"""
 UNGRANTED = f"""
@@ -199,7 +202,7 @@ UNGRANTED = f"""
     WHERE {COUNTS["access_without_grant"]} GROUP BY e.actor, e.system"""
 BULK = f"""
     WITH daily AS MATERIALIZED (
-        SELECT actor, oslo_day, sum(records) AS n FROM ({judged(personal_only=True)})
+        SELECT actor, oslo_day, sum(records) AS n FROM ({judged(personal_only=True, people=False)})
         WHERE {COUNTS["access_bulk_export"]} GROUP BY actor, oslo_day),
     unusual AS (
         SELECT d.actor, d.oslo_day, d.n, coalesce(sum(b.n), 0) / $days AS baseline
@@ -208,7 +211,7 @@ BULK = f"""
         WHERE d.n >= $floor GROUP BY d.actor, d.oslo_day, d.n HAVING d.n > $factor * baseline)
     SELECT e.actor, e.oslo_day AS day, any_value(u.n) AS n, any_value(u.baseline) AS baseline,
            min(happened_at) AS first, max(happened_at) AS last, {_SYSTEMS} AS systems
-    FROM ({judged(personal_only=True)}) e JOIN unusual u USING (actor, oslo_day)
+    FROM ({judged(personal_only=True, people=False)}) e JOIN unusual u USING (actor, oslo_day)
     WHERE {COUNTS["access_bulk_export"]} GROUP BY e.actor, e.oslo_day"""
 BURSTS = f"""
     WITH failed AS (
@@ -219,7 +222,7 @@ BURSTS = f"""
     SELECT actor, oslo_day AS day, max(n) AS n, min(started) AS first, max(happened_at) AS last
     FROM failed WHERE n >= $threshold GROUP BY actor, oslo_day"""
 OUT_OF_HOURS = f"""
-    SELECT actor, oslo_day AS day, {_SUMMARY} FROM ({judged(personal_only=True)})
+    SELECT actor, oslo_day AS day, {_SUMMARY} FROM ({judged(personal_only=True, people=False)})
     WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day"""
 
 
