@@ -121,25 +121,39 @@ def _operation_case(column: str, table: dict[str, tuple[str, ...]], otherwise: s
     return f"CASE {arms} ELSE {otherwise} END"
 
 
-def m365(columns: set[str]) -> str:
-    operation = "Operation" if "Operation" in columns else "Operations"
-    user = "UserId" if "UserId" in columns else "UserIds"
+def _read_csv(numbered: bool) -> str:
+    """All files in one read (in parallel); record numbers, which need one file read in
+    order, only when a problem has to be located."""
+    record = "row_number() OVER ()" if numbered else "NULL::BIGINT"
+    return (f"SELECT filename AS file, {record} AS record, * EXCLUDE (filename) "
+            "FROM read_csv($files, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
+            "union_by_name=true, filename=true)")
+
+
+def _either(columns: set[str], *names: str) -> str:
+    present = [name for name in names if name in columns]
+    return f"coalesce({', '.join(present)})" if len(present) > 1 else present[0]
+
+
+def m365(columns: set[str], numbered: bool = False) -> str:
+    operation = _either(columns, "Operation", "Operations")
+    user = _either(columns, "UserId", "UserIds")
     paths = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
     a = {key: f"a[{i + 1}]" for i, key in enumerate(_AUDIT_KEYS)}
     creation = f"coalesce({a['CreationTime']}, CreationDate)"
-    op = f"coalesce({a['Operation']}, {operation})"
+    op = f"coalesce({a['Operation']}, operation_column)"
     return f"""
 WITH raw AS (
-    SELECT $file AS file, row_number() OVER () AS record, CreationDate, {operation}, {user},
+    SELECT file, record, CreationDate, {operation} AS operation_column, {user} AS user_id,
            CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{paths}]) END AS a
-    FROM read_csv($path, header=true, all_varchar=true, delim=',', quote='"', escape='"'))
+    FROM ({_read_csv(numbered)}))
 SELECT file, record,
        CASE WHEN a IS NOT NULL THEN {a['Id']} END AS event_id,
        {creation} AS time_text,
        -- CreationTime is documented as UTC and written without an offset.
        CASE WHEN {_OFFSET.format(creation)} THEN try_cast({creation} AS TIMESTAMPTZ)
             ELSE try_cast({creation} || 'Z' AS TIMESTAMPTZ) END AS happened_at,
-       lower(coalesce({a['UserId']}, {user})) AS identity,
+       lower(coalesce({a['UserId']}, user_id)) AS identity,
        coalesce({a['UserType']} IN ('4', '5', '6', '8'), false) AS service,
        {_operation_case(op, _M365_OPERATIONS)} AS action,
        coalesce({op}, '') AS operation,
@@ -215,15 +229,14 @@ CSV_REQUIRED = ("timestamp", "actor", "system", "action")
 CSV_OPTIONAL = ("object", "source_ip", "records")
 
 
-def csv(columns: set[str]) -> str:
+def csv(columns: set[str], numbered: bool = False) -> str:
     def optional(name: str) -> str:
         return f"nullif(trim({name}), '')" if name in columns else "NULL"
 
-    fields = ", ".join(f"coalesce({c}, '')" for c in (*CSV_REQUIRED, *CSV_OPTIONAL) if c in columns)
+    # Named, and absent the same as empty, so a row hashes alike whatever columns its file has.
+    fields = ", ".join(f"'{c}=' || nullif({c}, '')" for c in (*CSV_REQUIRED, *CSV_OPTIONAL) if c in columns)
     return f"""
-WITH raw AS (
-    SELECT $file AS file, row_number() OVER () AS record, *
-    FROM read_csv($path, header=true, all_varchar=true, delim=',', quote='"', escape='"'))
+WITH raw AS ({_read_csv(numbered)})
 SELECT file, record,
        sha256(concat_ws(chr(31), {fields})) AS event_id,
        trim(timestamp) AS time_text,

@@ -55,26 +55,25 @@ def _refuse_other_formats(files: list[Path], fmt: str) -> None:
                                          f"import it with --format {looks}"])
 
 
+def _query(fmt: str, columns: set[str], numbered: bool = False) -> str:
+    if fmt == "m365":
+        return access_formats.m365(columns, numbered)
+    if fmt == "csv":
+        return access_formats.csv(columns, numbered)
+    return access_formats.CLOUDTRAIL if fmt == "cloudtrail" else access_formats.GWORKSPACE
+
+
 def _stage(tx, files: list[Path], fmt: str) -> None:
     """Fill the temporary table `staged` from the files, or refuse with the file named."""
-    if fmt in ("cloudtrail", "gworkspace"):
-        query = access_formats.CLOUDTRAIL if fmt == "cloudtrail" else access_formats.GWORKSPACE
-        _create_staged(tx, query, {"files": [str(f) for f in files]}, files, fmt)
-        return
-    first = True
-    for path in files:
-        columns = _csv_columns(tx, path, fmt)
-        query = access_formats.m365(columns) if fmt == "m365" else access_formats.csv(columns)
-        params = {"path": str(path), "file": str(path)}
-        if first:
-            _create_staged(tx, query, params, [path], fmt)
-            first = False
-        else:
-            _run(tx, f"INSERT INTO staged {query}", params, [path], fmt)
+    columns: set[str] = set()
+    if fmt in ("m365", "csv"):
+        for path in files:
+            columns |= _csv_columns(tx, path, fmt)
+    _create_staged(tx, "staged", _query(fmt, columns), files, fmt)
 
 
-def _create_staged(tx, query: str, params: dict, files: list[Path], fmt: str) -> None:
-    _run(tx, f"CREATE OR REPLACE TEMP TABLE staged AS {query}", params, files, fmt)
+def _create_staged(tx, table: str, query: str, files: list[Path], fmt: str) -> None:
+    _run(tx, f"CREATE OR REPLACE TEMP TABLE {table} AS {query}", {"files": [str(f) for f in files]}, files, fmt)
 
 
 def _run(tx, sql: str, params: dict, files: list[Path], fmt: str) -> None:
@@ -112,6 +111,20 @@ def _csv_columns(tx, path: Path, fmt: str) -> set[str]:
 
 
 def _check_staged(tx, fmt: str) -> None:
+    bad = _problems(tx, "staged", fmt)
+    if not bad:
+        return
+    first = bad[0][0]
+    if bad[0][1] is None:  # read without record numbers: read that file again, numbered
+        columns = _csv_columns(tx, Path(first), fmt)
+        _create_staged(tx, "numbered", _query(fmt, columns, numbered=True), [Path(first)], fmt)
+        bad = _problems(tx, "numbered", fmt)
+    raise InputError(first, [f"record {record}: {why}" if record else why
+                             for file, record, why in bad if file == first])
+
+
+def _problems(tx, table: str, fmt: str) -> list[tuple]:
+    """(file, record, what is wrong) for the first 20 bad records."""
     fields = FIELDS[fmt]
     envelope = "Records array" if fmt == "cloudtrail" else "activity list"
     checks = [
@@ -123,13 +136,9 @@ def _check_staged(tx, fmt: str) -> None:
         ("records IS NULL OR records < 0", f"field {fields.records}: not a whole number of records"),
     ]
     problem = "CASE " + " ".join(f"WHEN {condition} THEN ?" for condition, _ in checks) + " END"
-    bad = tx.execute(f"SELECT file, record, {problem} AS problem FROM staged "
-                     "WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20",
-                     [why for _, why in checks]).fetchall()
-    if bad:
-        first = bad[0][0]
-        raise InputError(first, [f"record {record}: {why}" if record else why
-                                 for file, record, why in bad if file == first])
+    return tx.execute(f"SELECT file, record, {problem} AS problem FROM {table} "
+                      "WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20",
+                      [why for _, why in checks]).fetchall()
 
 
 def _actor_map(tx, store: Store) -> None:
@@ -159,6 +168,8 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
         _actor_map(tx, store)
         read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
         purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+        # The same event twice in one import is rare: only then pay for keeping the first.
+        repeated = tx.execute("SELECT count(DISTINCT event_id) < count(*) FROM staged").fetchone()[0]
         added = tx.execute(f"""
             INSERT INTO access_events
             SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
@@ -170,7 +181,8 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
                 FROM staged s JOIN actor_map m USING (identity)
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
                                   WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
-                QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1)
+                {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
+                 if repeated else ""})
             WHERE CAST(oslo AS DATE) >= ?  -- what was purged is counted in access_daily already
         """, [now, purged_before[0] if purged_before else date.min]).fetchone()[0]
         tx.execute("INSERT OR IGNORE INTO access_resources "
