@@ -5,6 +5,8 @@ normalised by one SQL query into the same columns:
     operation, resource, object, source_ip, records
 
 `record` counts from 1 within a file (0 marks a file without the format's envelope);
+CSV exports and Reports API pages are read without it (NULL) and numbered only to name
+a bad record, since numbering needs each file read in order;
 `happened_at` is NULL where the time is missing or has no UTC offset. Nothing here is
 Python per event: a million events stream through DuckDB without passing through pandas.
 """
@@ -187,14 +189,17 @@ def _parameter(name: str) -> str:
     return f"list_filter(ev.parameters, lambda p: p.name = '{name}')[1].\"value\""
 
 
-GWORKSPACE = f"""
-WITH pages AS (
-    -- Records count through the whole file: a page starts where the ones before it ended.
-    SELECT file, kind, items,
-           coalesce(sum(len(items)) OVER (PARTITION BY file ORDER BY page
-                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-    FROM (SELECT filename AS file, kind, items, row_number() OVER (PARTITION BY filename) AS page
-          FROM {_read_json(f"'kind': 'VARCHAR', 'items': '{_ITEMS}'")})),
+def gworkspace(numbered: bool = False) -> str:
+    # Records count through the whole file, a page starting where the ones before it
+    # ended: worth its cost only when a problem has to be located.
+    read = _read_json(f"'kind': 'VARCHAR', 'items': '{_ITEMS}'")
+    pages = (f"""SELECT file, kind, items, coalesce(sum(len(items)) OVER (PARTITION BY file ORDER BY page
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+                 FROM (SELECT filename AS file, kind, items, row_number() OVER (PARTITION BY filename) AS page
+                       FROM {read})""" if numbered else
+             f"SELECT filename AS file, kind, items, NULL::BIGINT AS before FROM {read}")
+    return f"""
+WITH pages AS ({pages}),
 items AS (
     SELECT file, before + unnest(generate_series(1, len(items))) AS record, unnest(items) AS it
     FROM pages WHERE kind = 'admin#reports#activities'),
@@ -224,6 +229,7 @@ UNION ALL
 SELECT file, 0, NULL, NULL, NULL, NULL, false, NULL, '', NULL, NULL, NULL, 1
 FROM pages WHERE kind IS DISTINCT FROM 'admin#reports#activities'
 """
+
 
 CSV_REQUIRED = ("timestamp", "actor", "system", "action")
 CSV_OPTIONAL = ("object", "source_ip", "records")

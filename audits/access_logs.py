@@ -60,7 +60,9 @@ def _query(fmt: str, columns: set[str], numbered: bool = False) -> str:
         return access_formats.m365(columns, numbered)
     if fmt == "csv":
         return access_formats.csv(columns, numbered)
-    return access_formats.CLOUDTRAIL if fmt == "cloudtrail" else access_formats.GWORKSPACE
+    if fmt == "gworkspace":
+        return access_formats.gworkspace(numbered)
+    return access_formats.CLOUDTRAIL
 
 
 def _stage(tx, files: list[Path], fmt: str) -> None:
@@ -116,7 +118,7 @@ def _check_staged(tx, fmt: str) -> None:
         return
     first = bad[0][0]
     if bad[0][1] is None:  # read without record numbers: read that file again, numbered
-        columns = _csv_columns(tx, Path(first), fmt)
+        columns = _csv_columns(tx, Path(first), fmt) if fmt in ("m365", "csv") else set()
         _create_staged(tx, "numbered", _query(fmt, columns, numbered=True), [Path(first)], fmt)
         bad = _problems(tx, "numbered", fmt)
     raise InputError(first, [f"record {record}: {why}" if record else why
