@@ -14,6 +14,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "mine": frozenset(ROLES),    # and follow the ones they logged
     "findings": frozenset({"adviser"}),
     "access": frozenset({"adviser"}),
+    "training": frozenset({"adviser", "board"}),  # the board sees shares, never names
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),
     "pseudonyms": frozenset({"adviser"}),

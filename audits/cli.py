@@ -22,6 +22,7 @@ from audits import (
     overview,
     processors,
     runner,
+    training,
 )
 from audits.cli_support import VernGroup, actor, open_from, print_json
 from audits.errors import VernError
@@ -191,6 +192,30 @@ def import_access_logs(ctx, paths, fmt, as_json):
     if result.unknown_systems:
         click.echo("Not judged, the system list has no "
                    + ", ".join(result.unknown_systems), err=True)
+
+
+@import_group.command("training")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(training.FORMATS),
+              help="csv (email, course, completed_on[, score, expires_on]) or xapi (statements: "
+                   "a JSON array or one per line).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def import_training(ctx, paths, fmt, as_json):
+    """Add the training completions in PATH... (files or directories)."""
+    vern = open_from(ctx)
+    result = training.import_files(vern.store, list(paths), fmt, vern.config.check("training"), actor())
+    if as_json:
+        print_json({"files": result.files, "completions": result.completions, "added": result.added,
+                    "not_counted": result.not_counted, "unknown_people": result.unknown_people,
+                    "unknown_courses": list(result.unknown_courses)})
+        return
+    click.echo(f"{result.files} file(s): {result.completions} completions read, {result.added} new"
+               + (f", {result.not_counted} statements that are no completion" if result.not_counted else ""))
+    if result.unknown_people:
+        click.echo(f"{result.unknown_people} person(s) not in the people directory", err=True)
+    if result.unknown_courses:
+        click.echo("Courses no one is required to take: " + ", ".join(result.unknown_courses), err=True)
 
 
 # -- findings -------------------------------------------------------------------

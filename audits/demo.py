@@ -9,7 +9,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import breaches, clock, demo_access, processors, trail, users
+from audits import breaches, clock, demo_access, demo_training, processors, trail, users
 from audits.config import Config
 from audits.errors import VernError
 from audits.store import Store
@@ -138,6 +138,7 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
             writer.writerows(_processor_rows(clock.today()))
         loaded = processors.import_register(store, register, actor)
         access = demo_access.load(store, Path(folder), actor)
+        access |= demo_training.load(store, Path(folder), config.check("training"), actor)
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})

@@ -19,7 +19,7 @@ MATCH_KINDS = ("s3", "m365", "gdrive")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def _email(value: str) -> str:
+def email_address(value: str) -> str:
     # The value itself is personal data: the messages do not echo it.
     if len(value) > 254:  # RFC 5321's limit for a path
         raise ValueError("longer than 254 characters: not an email address")
@@ -66,7 +66,7 @@ def _patterns(value: str) -> list[str]:
 
 
 PEOPLE = {
-    "email": _email, "name": _personal, "kind": _one_of(KINDS),
+    "email": email_address, "name": _personal, "kind": _one_of(KINDS),
     "handles_personal_data": _yes_no_required, "started_on": _date_required,
     "left_on": csvfile.date_or_none, "district": str,
 }
@@ -74,7 +74,7 @@ SYSTEMS = {
     "name": csvfile.required, "holds_personal_data": _yes_no_required,
     "classification": _one_of(CLASSIFICATIONS), "match": _patterns,
 }
-GRANTS = {"email": _email, "system": csvfile.required, "granted_on": _date_required,
+GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": _date_required,
           "revoked_on": csvfile.date_or_none}
 
 

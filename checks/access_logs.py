@@ -92,14 +92,17 @@ _ALL_RESOURCES = """(SELECT r.resource, r.system, coalesce(s.holds_personal_data
                     FROM access_resources r LEFT JOIN systems s ON s.name = r.system)"""
 
 
-def judged(personal_only: bool = False, people: bool = True, events: str = "access_events") -> str:
+def judged(personal_only: bool = False, people: bool = True, events: str = "access_events",
+           night: bool = False) -> str:
     """The events the rules judge — sign-ins, and anything on a resource a system claims —
     with what the rules ask of them. A rule that needs less joins less: `personal_only`
     keeps the personal-data systems alone, `people` adds the directory, `events` narrows
-    the events before any join."""
+    the events before any join, `night` (parameters $night_from, $night_until) marks
+    events out of hours."""
     resources = _PERSONAL_RESOURCES if personal_only else _ALL_RESOURCES
     return f"""
-    SELECT e.*, r.system, coalesce(r.personal, false) AS personal, {NIGHT} AS night
+    SELECT e.*, r.system, coalesce(r.personal, false) AS personal
+           {f", {NIGHT} AS night" if night else ""}
            {", p.person IS NOT NULL AS known, p.left_on" if people else ""}
     FROM {events} e
     {"JOIN" if personal_only else "LEFT JOIN"} {resources} r USING (resource)
@@ -174,14 +177,14 @@ class AccessLogsCheck(Check):
             return ctx.store.rows(f"SELECT * EXCLUDE (first, last), {_SHOWN} FROM ({sql})", params)
 
         night = {"night_from": s["night_from"], "night_until": s["night_until"]}
-        for row in rows(PRESENCE, night):
+        for row in rows(PRESENCE, {}):
             if row["known"]:
                 yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"].isoformat())
             else:
                 yield _finding("access_unknown_actor", row["actor"], row)
-        for row in rows(UNGRANTED, night):
+        for row in rows(UNGRANTED, {}):
             yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row, system=row["system"])
-        for row in rows(BULK, {**night, "days": s["baseline_days"], "floor": s["bulk_floor"],
+        for row in rows(BULK, {"days": s["baseline_days"], "floor": s["bulk_floor"],
                                "factor": s["bulk_factor"]}):
             yield _finding("access_bulk_export", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat(),
                            baseline=round(float(row["baseline"]), 1))
@@ -227,7 +230,7 @@ BURSTS = f"""
     SELECT actor, oslo_day AS day, max(n) AS n, min(started) AS first, max(happened_at) AS last
     FROM failed WHERE n >= $threshold GROUP BY actor, oslo_day"""
 OUT_OF_HOURS = f"""
-    SELECT actor, oslo_day AS day, {_SUMMARY} FROM ({judged(personal_only=True, people=False)})
+    SELECT actor, oslo_day AS day, {_SUMMARY} FROM ({judged(personal_only=True, people=False, night=True)})
     WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day"""
 
 
@@ -255,7 +258,7 @@ def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> 
         params.update(first=burst[0]["first"], last=burst[0]["last"])
     return store.rows(
         "SELECT happened_at, source, system, action, operation, object, source_ip, records "
-        f"FROM ({judged()}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
+        f"FROM ({judged(night=True)}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
         {**params, "limit": limit})
 
 

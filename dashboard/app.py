@@ -12,7 +12,7 @@ from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
     "overview": "dashboard", "breaches": "crisis_alert", "report": "report_problem", "mine": "inbox",
-    "home": "home", "findings": "report", "access": "key", "processors": "handshake",
+    "home": "home", "findings": "report", "access": "key", "training": "school", "processors": "handshake",
     "checks": "schedule", "pseudonyms": "badge", "trail": "history", "users": "manage_accounts",
 }
 

@@ -10,8 +10,9 @@ from audits import config as configuration
 from audits.errors import VernError
 from checks.access_logs import AccessLogsCheck
 from checks.processors import ProcessorsCheck
+from checks.training import TrainingCheck
 
-CHECKS = {"processors": ProcessorsCheck, "access_logs": AccessLogsCheck}
+CHECKS = {"processors": ProcessorsCheck, "access_logs": AccessLogsCheck, "training": TrainingCheck}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
 NO_ROLES = {"staff": [], "adviser": [], "board": [], "admin": []}
 
@@ -200,6 +201,11 @@ def test_example_configuration_shows_every_key_with_its_default():
             "access_logs": {"enabled": True, "schedule": "30 */6 * * *", "retention_months": 13,
                             "bulk_floor": 100, "bulk_factor": 5, "baseline_days": 30,
                             "failed_signins": 10, "failed_minutes": 10, "night_from": 22, "night_until": 6},
+            "training": {"enabled": True, "schedule": "45 6 * * *", "validity_months": 12, "grace_days": 30,
+                         "due_soon_days": 30, "account_domain": "",
+                         "courses": {kind: ["Personvern grunnkurs"]
+                                     for kind in ("employee", "volunteer", "board", "contractor")},
+                         "xapi_courses": {}},
         },
     }
     assert {**CHECKS["access_logs"].settings, "enabled": True, "schedule": CHECKS["access_logs"].schedule} \

@@ -1,0 +1,79 @@
+"""Privacy training: coverage by kind of person and district, its trend over the check
+runs, and — for the adviser only — who is missing or expiring, to export or remind."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits import clock, export, trail, training
+from audits.errors import VernError
+from checks import training as training_check
+from dashboard import auth
+from dashboard.ui import labels, plain, tr, vern
+
+user = auth.require("training")
+store, config = vern().store, vern().config
+settings = config.check(training_check.TrainingCheck.id)
+st.title(tr("training.title"))
+st.caption(tr("training.explain"))
+
+rows = training_check.status(store, settings, clock.today())
+people = pd.DataFrame(rows, columns=["person", "kind", "district", "course", "status"])
+if people.empty:
+    st.info(tr("training.empty"))
+    st.stop()
+
+# A person is covered when every course their kind needs is valid today.
+covered = (people.assign(ok=people["status"].isin(("valid", "due_soon")))
+           .groupby(["person", "kind", "district"], as_index=False)["ok"].all())
+share = covered["ok"].mean()
+total, missing, soon = st.columns(3)
+total.metric(tr("training.coverage"), f"{share:.0%}")
+missing.metric(tr("training.missing"), int((people["status"].isin(("missing", "expired"))).sum()))
+soon.metric(tr("training.due_soon"), int((people["status"] == "due_soon").sum()))
+
+by_kind, by_district = st.columns(2)
+for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, "district", "training.by_district")):
+    frame = covered.groupby(key, as_index=False)["ok"].mean()
+    frame["share"] = frame["ok"] * 100
+    if key == "kind":
+        frame["kind"] = frame["kind"].map(labels("kind"))
+    else:
+        frame["district"] = frame["district"].replace("", tr("training.no_district"))
+    column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
+                               labels={key: "", "share": "%"}), width="stretch")
+
+history = pd.DataFrame(training_check.trend(store), columns=["run_at", "required", "covered"])
+if not history.empty:
+    history["share"] = history["covered"] / history["required"].where(history["required"] > 0) * 100
+    history["run_at"] = history["run_at"].map(clock.local)
+    st.plotly_chart(px.line(history, x="run_at", y="share", markers=True, title=tr("training.trend"),
+                            range_y=[0, 100], labels={"run_at": "", "share": "%"}), width="stretch")
+
+if "adviser" not in user["roles"]:
+    st.stop()  # the board sees the shares; names are for the adviser
+
+st.subheader(tr("training.reminders"))
+reminders = training.reminder_rows(store, rows)
+if not reminders:
+    st.success(tr("training.all_done"))
+    st.stop()
+st.dataframe(pd.DataFrame([{
+    tr("col.name"): r["name"], tr("training.email"): r["email"], tr("training.kind"): tr(f"kind.{r['kind']}"),
+    tr("training.district"): r["district"], tr("training.course"): r["course"],
+    tr("col.status"): tr(f"training.status.{r['status']}"), tr("training.by"): r["by"],
+} for r in reminders]), hide_index=True, width="stretch")
+st.download_button(
+    tr("training.export"), export.csv_bytes(reminders), file_name="vern-training-reminders.csv",
+    mime="text/csv",
+    on_click=lambda: trail.record(store, user["name"], "export", "training-reminders.csv", {"rows": len(reminders)}))
+if config.mail.get("host"):
+    if st.button(tr("training.send", n=len({r["email"] for r in reminders}))):
+        try:
+            sent = training.send_reminders(store, config.mail, reminders, user["name"])
+        except VernError as error:
+            st.error(plain(error))
+        else:
+            st.success(tr("training.sent", n=sent))
+else:
+    st.caption(tr("training.no_mail"))
