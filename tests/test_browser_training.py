@@ -1,0 +1,38 @@
+"""The training page in the real browser, on the demo data the scheduler has checked."""
+
+import re
+
+from playwright.sync_api import expect
+
+from conftest import sign_in
+
+
+def open_training(page, url, name, password):
+    sign_in(page, url, name, password)
+    expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
+    page.get_by_text("English").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.get_by_role("link", name="Training").click()
+    expect(page.get_by_role("heading", name="Privacy training")).to_be_visible()
+
+
+def test_the_adviser_finds_who_to_remind(demo_server, page):
+    open_training(page, demo_server, "adviser", "vern-demo-adviser")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Coverage")).to_contain_text("50%")
+    for _ in range(30):  # the trend appears once the scheduler has run the never-run check
+        if page.locator(".js-plotly-plot").count() == 3:
+            break
+        page.wait_for_timeout(1000)
+        page.get_by_role("link", name="Training").click()
+    expect(page.locator(".js-plotly-plot")).to_have_count(3)  # by kind, by district, trend
+    expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
+    # Table cells live in a canvas grid: present in the page, not "visible" to Playwright.
+    expect(page.get_by_text("Lise Dahl")).to_be_attached()
+    expect(page.get_by_role("button", name=re.compile("Download the reminder list"))).to_be_visible()
+
+
+def test_the_board_sees_shares_and_no_names(demo_server, page):
+    open_training(page, demo_server, "board", "vern-demo-board")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Coverage")).to_contain_text("50%")
+    expect(page.get_by_role("heading", name="Reminders")).to_have_count(0)
+    expect(page.get_by_text("Lise Dahl")).to_have_count(0)
