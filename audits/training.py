@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from audits import clock, csvfile, mail, pseudonyms, trail
+from audits import clock, csvfile, mail, pseudonyms, text, trail
 from audits.access_logs import files_under
 from audits.directory import email_address
 from audits.errors import InputError, VernError
@@ -93,6 +93,10 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
             statements = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(str(path), [f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
+        except RecursionError:
+            raise InputError(str(path), ["nested too deeply to be xAPI statements"]) from None
+        if not isinstance(statements, list):
+            raise InputError(str(path), ["not a JSON array of statements"])
         yield from enumerate(statements, start=1)
         return
     for line, raw in enumerate(text.splitlines(), start=1):
@@ -101,6 +105,15 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
                 yield line, json.loads(raw)
             except json.JSONDecodeError as error:
                 raise InputError(str(path), [f"line {line}: not valid JSON ({error.msg})"]) from None
+            except RecursionError:
+                raise InputError(str(path), [f"line {line}: nested too deeply to be a statement"]) from None
+
+
+def _text(value: str, field: str, max_length: int) -> str:
+    try:
+        return text.clean(value, f"field {field}", max_length)
+    except VernError as error:
+        raise ValueError(str(error)) from None
 
 
 def _path(statement: object, *keys: str):
@@ -119,9 +132,11 @@ def _address(value: str, field: str) -> str:
 def _identity(statement: dict, account_domain: str) -> str:
     mbox = _path(statement, "actor", "mbox")
     if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
-        return _address(mbox[len("mailto:"):], "actor.mbox")
+        return _address(_text(mbox[len("mailto:"):], "actor.mbox", 254), "actor.mbox")
     name, home = _path(statement, "actor", "account", "name"), _path(statement, "actor", "account", "homePage")
     if isinstance(name, str) and name:
+        name = _text(name, "actor.account.name", 254)
+        home = _text(home if isinstance(home, str) else "", "actor.account.homePage", 200)
         if "@" in name:
             return _address(name, "actor.account.name")
         if account_domain:
@@ -160,11 +175,13 @@ def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Comple
                 raise ValueError("field timestamp: missing")
             try:
                 completed = clock.parse_instant(stamp, "timestamp").astimezone(clock.OSLO).date()
-            except VernError:
+            except (VernError, OverflowError):
                 raise ValueError("field timestamp: not an ISO 8601 instant with its offset") from None
             identity = _identity(statement, settings["account_domain"])
-            course = _course(statement, settings["xapi_courses"], known)
+            course = _text(_course(statement, settings["xapi_courses"], known), "object (the course)", 500)
             scaled = _path(statement, "result", "score", "scaled")
+            if isinstance(scaled, int | float) and not -1 <= scaled <= 1:
+                raise ValueError("field result.score.scaled: outside -1 to 1")
             score = scaled * 100 if isinstance(scaled, int | float) else None
             record_id = statement.get("id") if isinstance(statement.get("id"), str) else \
                 _hash(identity, course, stamp, verb)

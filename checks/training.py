@@ -60,7 +60,8 @@ REQUIRED = f"""
     WHERE p.handles_personal_data AND (p.left_on IS NULL OR p.left_on >= $today)"""
 LATEST = f"""
     SELECT c.person, c.course, max(c.completed_on) AS completed, max({VALID_UNTIL}) AS valid_until
-    FROM training_completions c GROUP BY c.person, c.course"""
+    FROM training_completions c WHERE c.completed_on <= $today  -- a completion dated ahead counts from then
+    GROUP BY c.person, c.course"""
 STATUS = f"""
     SELECT q.*, l.completed, l.valid_until,
            CASE WHEN l.valid_until IS NULL THEN
