@@ -22,8 +22,9 @@ def open_findings_metric(page):
 def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     sign_in(page, demo_server, "adviser", "vern-demo-adviser")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
-    # The scheduler runs both checks (neither ever ran): 6 processor findings and 8 access findings.
-    everything = re.compile(r"funn\s*14\b")  # the label, then the number
+    # The scheduler runs every check (none ever ran): 6 processor findings, 8 access findings
+    # and 9 training findings.
+    everything = re.compile(r"funn\s*23\b")  # the label, then the number
     for _ in range(30):  # the scheduled runs may finish just after the first render
         if everything.search(open_findings_metric(page).inner_text()):
             break
@@ -31,11 +32,11 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
         page.get_by_role("link", name="Oversikt").click()
     expect(open_findings_metric(page)).to_contain_text(everything)
     # Table cells live in a canvas grid: present in the page, not "visible" to Playwright.
-    expect(page.get_by_text(re.compile(r"^fullført 2026-11-24 12:00"))).to_have_count(2)  # both checks
+    expect(page.get_by_text(re.compile(r"^fullført 2026-11-24 12:00"))).to_have_count(3)  # every check
 
     page.get_by_role("link", name="Funn").click()
     expect(page.get_by_role("heading", name="Funn")).to_be_visible()
-    expect(page.get_by_text("14 funn")).to_be_visible()
+    expect(page.get_by_text("23 funn")).to_be_visible()
     expect(page.get_by_text(re.compile("^Already On AS .*uten signert databehandleravtale"))).to_be_attached()
     # An access finding names the account by its pseudonym only.
     expect(page.get_by_text(re.compile(r"^p-[0-9a-f]{16}, som ikke er i personkatalogen"))).to_be_attached()
@@ -48,7 +49,7 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     expect(page.get_by_role("heading", name="Processors and transfers")).to_be_visible()
 
     page.get_by_role("link", name="Checks").click()
-    expect(page.get_by_role("button", name="Run now")).to_have_count(2)  # one per check
+    expect(page.get_by_role("button", name="Run now")).to_have_count(3)  # one per check
     page.locator(".st-key-run-processors").get_by_role("button", name="Run now").click()
     expect(page.get_by_text("processors: succeeded, 6 findings")).to_be_visible()
 
@@ -78,7 +79,7 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
         sign_in(page, url, "board", "vern-demo-board")
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         links = page.get_by_test_id("stSidebar").get_by_role("link")
-        board_pages = ("Oversikt", "Meld avvik", "Mine avvik", "Min side")
+        board_pages = ("Oversikt", "Meld avvik", "Mine avvik", "Opplæring", "Min side")
         expect(links).to_have_text([re.compile(f"{name}$") for name in board_pages])  # after the icon
         for name in board_pages:
             links.filter(has_text=name).click()

@@ -48,6 +48,21 @@ ACCESS_PLANTED = sorted([
 # The demo's access logs as stored: 3,377 events written, less one the generator wrote twice
 # (the same mailbox event by the same person in the same minute has the same id).
 ACCESS_EVENTS = 3376
+# What the demo's training records plant (audits/demo_training.py) for a clock at NOW, as (rule,
+# what follows the pseudonymised person in the subject): Ingrid's course expired, Ola's due
+# soon, two never trained (Jonas, whose attempt failed, and Lise), and five who used personal-data
+# systems on days without a valid course (Per, Lise, Jonas, Ingrid since hers expired, and Henrik,
+# still in his grace period).
+TRAINING_PLANTED = sorted([
+    ("training_missing", "Personvern grunnkurs"),
+    ("training_missing", "Personvern grunnkurs"),
+    ("training_expired", "Personvern grunnkurs"),
+    ("training_due_soon", "Personvern grunnkurs"),
+    *[("access_untrained", "")] * 5,
+])
+# The demo's training completions as stored: two LMS rows and five xAPI statements that count
+# (a failed and a mere attempt do not) — Ola's other course and the outsider's included.
+TRAINING_COMPLETIONS = 7
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -124,6 +139,18 @@ def access_planted(rows: list[dict]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def training_planted(rows: list[dict]) -> list[tuple[str, str]]:
+    """The training findings among `rows` as (rule, subject after the person); every person is
+    a pseudonym, never a name or an address."""
+    found = []
+    for row in rows:
+        if row["check"] == "training":
+            person, _, rest = row["subject"].partition(" · ")
+            assert re.fullmatch(r"p-[0-9a-f]{16}", person), row["subject"]
+            found.append((row["rule"], rest))
+    return sorted(found)
+
+
 # -- init, demo, checks run, findings list --------------------------------------------
 def test_init_creates_the_database_at_the_current_schema(tmp_path):
     db = tmp_path / "sub" / "vern.duckdb"
@@ -144,14 +171,16 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
     assert {tuple(line.split()) for line in lines[2:]} == set(DEMO_ACCOUNTS.items())
     assert ok(vern(db, "checks", "run")).stdout == (
         f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows\n"
-        "processors: succeeded: 6 findings from 11 evidence rows\n")
+        "processors: succeeded: 6 findings from 11 evidence rows\n"
+        f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
-    assert len(rows) == 14  # 6 processor findings and 8 access findings
+    assert len(rows) == 23  # 6 processor findings, 8 access findings and 9 training findings
     assert {(r["rule"], r["subject"]) for r in rows if r["check"] == "processors"} == PLANTED
     assert access_planted(rows) == ACCESS_PLANTED
+    assert training_planted(rows) == TRAINING_PLANTED
     for row in rows:
         assert set(row) >= FINDING_FIELDS
-        assert row["check"] in ("processors", "access_logs")
+        assert row["check"] in ("processors", "access_logs", "training")
         assert (row["status"], row["first_seen"], row["last_seen"]) == \
             ("open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
         assert len(row["fingerprint"]) == 16
@@ -162,7 +191,9 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
                           "transfer_no_mechanism": "high",
                           "access_unknown_actor": "high", "access_after_offboarding": "high",
                           "access_without_grant": "medium", "access_bulk_export": "high",
-                          "access_failed_signins": "medium", "access_out_of_hours": "low"}
+                          "access_failed_signins": "medium", "access_out_of_hours": "low",
+                          "training_missing": "medium", "training_expired": "medium",
+                          "training_due_soon": "low", "access_untrained": "high"}
     ranks = [SEVERITY_RANK[r["severity"]] for r in rows]
     assert ranks == sorted(ranks) and rows[-1]["severity"] == "low"  # most severe first
 
@@ -185,7 +216,7 @@ def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
 def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
     result = ok(vern(demo_db, "findings", "list"))
     lines = result.stdout.splitlines()
-    assert len(lines) == 14  # 6 processor findings and 8 access findings
+    assert len(lines) == 23  # 6 processor findings, 8 access findings and 9 training findings
     assert [line.split()[0] for line in lines] == [r["fingerprint"] for r in listed(demo_db)]
 
 
@@ -275,14 +306,16 @@ def test_set_status_on_an_unknown_fingerprint_is_refused(demo_db):
 # -- checks list / run ----------------------------------------------------------------
 def test_checks_list_json_before_any_run(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json")).stdout)
-    # At noon in Oslo (CEST): access_logs next at 12:30 today, processors at 06:15 tomorrow.
+    # At noon in Oslo (CEST): access_logs next at 12:30 today, processors at 06:15 tomorrow,
+    # training at 06:45 tomorrow.
     assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
         [("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z", None),
-         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None)]
+         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
+         ("training", "45 6 * * *", "2026-06-16T04:45:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, item = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
+    access, item, trained = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
     last = item["last_run"]
@@ -295,14 +328,21 @@ def test_checks_list_json_after_a_run(demo_db):
     assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
             last["evidence_rows"], last["findings"], last["error"]) == \
         ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", ACCESS_EVENTS, 8, None)
+    assert (trained["id"], trained["schedule"], trained["next_run"]) == \
+        ("training", "45 6 * * *", "2026-06-16T04:45:00Z")
+    last = trained["last_run"]
+    assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
+            last["evidence_rows"], last["findings"], last["error"]) == \
+        ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", TRAINING_COMPLETIONS, 9, None)
 
 
 def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
                                now="2026-01-15T07:00:00+01:00")).stdout)
-    # 06:15 tomorrow and 12:30 today in Oslo (CET, UTC+1).
+    # 06:15 and 06:45 tomorrow and 12:30 today in Oslo (CET, UTC+1).
     assert {i["id"]: i["next_run"] for i in items} == \
-        {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z"}
+        {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z",
+         "training": "2026-01-16T05:45:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -352,13 +392,14 @@ def test_import_processors_good_file(tmp_path):
     assert ok(vern(db, "import", "processors", str(path))).stdout == f"{path}: imported 1 processors\n"
     assert ok(vern(db, "checks", "run")).stdout == (
         "access_logs: succeeded: 0 findings from 0 evidence rows\n"  # no access logs imported
-        "processors: succeeded: 1 findings from 1 evidence rows\n")
+        "processors: succeeded: 1 findings from 1 evidence rows\n"
+        "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
-    # The import and both check runs are in the audit trail under the command line's actor.
+    # The import and every check run are in the audit trail under the command line's actor.
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
-        (CLI_ACTOR, "check.run", "processors")]
+        (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "training")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):

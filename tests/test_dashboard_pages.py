@@ -24,18 +24,23 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     # 6 processor findings (5 high, 1 medium) and 8 access findings: high for the unknown
     # account, the access after leaving and the two bulk exports; medium for the access
     # without a grant and the two bursts of failed sign-ins; low for the Saturday night.
-    assert metric(at, "Åpne funn") == "14"
+    # 9 training findings: high for the five who used personal data untrained, medium for
+    # the two never trained and the one expired, low for the one due soon.
+    assert metric(at, "Åpne funn") == "23"
     assert metric(at, "kritisk") == "0"
-    assert metric(at, "høy") == "9"
-    assert metric(at, "middels") == "4"
-    assert metric(at, "lav") == "1"
+    assert metric(at, "høy") == "14"
+    assert metric(at, "middels") == "7"
+    assert metric(at, "lav") == "2"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
-    assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Databehandleravtaler og overføringer"]
+    assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Databehandleravtaler og overføringer",
+                                        "Personvernopplæring"]
     assert checks.iloc[0]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
     assert checks.iloc[0]["Neste kjøring"] == "2026-11-24 12:30"  # 30 */6 * * *, Oslo time
     assert checks.iloc[1]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
     assert checks.iloc[1]["Neste kjøring"] == "2026-11-25 06:15"
+    assert checks.iloc[2]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
+    assert checks.iloc[2]["Neste kjøring"] == "2026-11-25 06:45"  # 45 6 * * *, Oslo time
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -56,11 +61,12 @@ def test_empty_database_overview_says_so(app, vern):
 
 def test_findings_page_lists_and_filters(app, demo_vern):
     at = app("findings", "en")
-    assert len(at.dataframe[0].value) == 14  # 6 processor findings and 8 access findings
+    assert len(at.dataframe[0].value) == 23  # 6 processor, 8 access and 9 training findings
     at.multiselect[1].set_value(["medium"]).run()
     table = at.dataframe[0].value
     assert sorted(table["Rule"]) == ["access_failed_signins", "access_failed_signins", "access_without_grant",
-                                     "dpa_review_overdue"]
+                                     "dpa_review_overdue", "training_expired", "training_missing",
+                                     "training_missing"]
     at.multiselect[2].set_value(["processors"]).run()
     table = at.dataframe[0].value
     assert list(table["Rule"]) == ["dpa_review_overdue"]

@@ -153,6 +153,9 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "systems.import", "systems.csv"),
         ("cli:tester", "grants.import", "grants.csv"),
         *[("cli:tester", "access_logs.import", fmt) for fmt in ("m365", "gworkspace", "cloudtrail", "csv")],
+        # ...and its training records (audits/demo_training.py): the LMS export, then the xAPI statements.
+        ("cli:tester", "training.import", "csv"),
+        ("cli:tester", "training.import", "xapi"),
         ("cli:tester", "demo.load", ""),
         ("cli:tester", "users.add", "adviser"),
         ("cli:tester", "users.add", "staff"),
@@ -165,10 +168,12 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "keys.rotate", "k2"),
     ]
     assert [e[4] for e in entries(db)[1:4]] == [{"rows": 12}, {"rows": 6}, {"rows": 18}]
-    assert entries(db)[8][4] == {"processors": 11}
+    assert [e[4] for e in entries(db)[8:10]] == [{"files": 1, "completions": 2, "added": 2},
+                                                 {"files": 1, "completions": 5, "added": 5}]
+    assert entries(db)[10][4] == {"processors": 11}
     result = vern_cli(db, "trail", "verify")
     assert result.returncode == 0
-    count = 17 + len(DEMO_BREACH_STEPS)
+    count = 19 + len(DEMO_BREACH_STEPS)
     assert len(got) == count
     assert result.stdout == f"{count} entries intact; head {hashes(db)[count]}\n"
 
