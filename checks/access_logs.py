@@ -7,12 +7,11 @@ concern the account itself. Each rule is one SQL query over the stored events.
 """
 
 import re
-import shutil
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from audits import access_logs, clock
+from audits import access_logs, inbox
 from audits.access_formats import FORMATS
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.errors import VernError
@@ -285,7 +284,7 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
                      and p.name not in ("imported", "failed"))
     if not waiting:
         return []
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    stamp = inbox.stamp()
     try:
         access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
         done, refused = waiting, []
@@ -298,12 +297,8 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
             except VernError as error:
                 refused.append((path, str(error).splitlines()[-1].strip()))
     for path in done:
-        _move(path, folder / "imported", stamp)
+        inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
-        _move(path, folder / "failed", stamp)
+        inbox.move(path, folder / "failed", stamp)
     return [f"{fmt}/{path.name}: {why}" for path, why in refused]
 
-
-def _move(path: Path, folder: Path, stamp: str) -> None:
-    folder.mkdir(exist_ok=True)
-    shutil.move(str(path), str(folder / f"{stamp}-{path.name}"))

@@ -2,10 +2,9 @@
 reviewed agreement (GDPR Art. 28(3)) and every transfer outside the EEA rests on a valid
 mechanism (Art. 44-49)."""
 
-import shutil
 from collections.abc import Iterable
 
-from audits import clock
+from audits import inbox
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.i18n import Text
 from audits.processors import import_register, register, subject
@@ -90,13 +89,13 @@ class ProcessorsCheck(Check):
     def collect(self, ctx: CheckContext) -> int:
         """Import registers dropped into the inbox, oldest first; the newest wins."""
         for path in sorted(ctx.inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
-            stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+            stamp = inbox.stamp()
             try:
                 import_register(ctx.store, path, ctx.actor)
             except Exception:
-                _move(path, ctx.inbox / "failed", stamp)
+                inbox.move(path, ctx.inbox / "failed", stamp)
                 raise
-            _move(path, ctx.inbox / "imported", stamp)
+            inbox.move(path, ctx.inbox / "imported", stamp)
         return ctx.store.value("SELECT count(*) FROM processors")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
@@ -142,7 +141,3 @@ def _transfer_findings(row: dict) -> Iterable[Finding]:
             yield Finding("transfer_invalid_mechanism", who,
                           {"countries": ", ".join(wrong), "mechanism": MECHANISM_NAMES[mechanism]})
 
-
-def _move(path, folder, stamp: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.move(path, folder / f"{stamp}-{path.name}")

@@ -3,19 +3,18 @@
 the dangerous case checked against the access logs: a personal-data system used by
 someone without a valid completion on that day."""
 
-import shutil
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from audits import clock, training
+from audits import clock, inbox, training
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
+from audits.directory import KINDS
 from audits.errors import VernError
 from audits.i18n import Text
 from checks.access_logs import NOT_ACCESS, judged
 
 DEFAULT_COURSE = "Personvern grunnkurs"
-KINDS = ("employee", "volunteer", "board", "contractor")
 
 RULES = (
     Rule(
@@ -170,16 +169,12 @@ COVERAGE = f"""
 
 
 def _import_dropped(ctx: CheckContext, path: Path, fmt: str) -> list[str]:
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    stamp = inbox.stamp()
     try:
         training.import_files(ctx.store, [path], fmt, ctx.settings, ctx.actor)
     except VernError as error:
-        _move(path, ctx.inbox / "failed", stamp)
+        inbox.move(path, ctx.inbox / "failed", stamp)
         return [f"{path.name}: {str(error).splitlines()[-1].strip()}"]
-    _move(path, ctx.inbox / "imported", stamp)
+    inbox.move(path, ctx.inbox / "imported", stamp)
     return []
 
-
-def _move(path: Path, folder: Path, stamp: str) -> None:
-    folder.mkdir(exist_ok=True)
-    shutil.move(str(path), str(folder / f"{stamp}-{path.name}"))
