@@ -1,7 +1,7 @@
 """The vendors' access-log formats, each read by DuckDB straight from the files and
 normalised by one SQL query into the same columns:
 
-    file, record, event_id, time_text, happened_at, identity, service, action,
+    file, record, event_id, happened_at, identity, service, action,
     operation, resource, object, source_ip, records
 
 `record` counts from 1 within a file (0 marks a file without the format's envelope);
@@ -68,7 +68,7 @@ raw AS (
            unnest(coalesce(generate_series(1, len(Records)), [0])) AS record,
            unnest(coalesce(Records, [NULL])) AS r
     FROM files)
-SELECT file, record, r.eventID AS event_id, r.eventTime AS time_text,
+SELECT file, record, r.eventID AS event_id,
        {_instant("r.eventTime")} AS happened_at,
        lower(coalesce(
            CASE r.userIdentity.type
@@ -151,7 +151,6 @@ WITH raw AS (
     FROM ({_read_csv(numbered)}))
 SELECT file, record,
        CASE WHEN a IS NOT NULL THEN {a['Id']} END AS event_id,
-       {creation} AS time_text,
        -- CreationTime is documented as UTC and written without an offset.
        CASE WHEN {_OFFSET.format(creation)} THEN try_cast({creation} AS TIMESTAMPTZ)
             ELSE try_cast({creation} || 'Z' AS TIMESTAMPTZ) END AS happened_at,
@@ -209,7 +208,6 @@ events AS (
 SELECT file, record,
        'gws:' || it.id.applicationName || ':' || it.id."time" || ':' || it.id.uniqueQualifier
            || ':' || n AS event_id,
-       it.id."time" AS time_text,
        {_instant('it.id."time"')} AS happened_at,
        lower(coalesce(it.actor.email, 'key:' || it.actor."key")) AS identity,
        coalesce(it.actor.callerType = 'KEY', false) AS service,
@@ -226,7 +224,7 @@ SELECT file, record,
        1 AS records
 FROM events
 UNION ALL
-SELECT file, 0, NULL, NULL, NULL, NULL, false, NULL, '', NULL, NULL, NULL, 1
+SELECT file, 0, NULL, NULL, NULL, false, NULL, '', NULL, NULL, NULL, 1
 FROM pages WHERE kind IS DISTINCT FROM 'admin#reports#activities'
 """
 
@@ -245,7 +243,6 @@ def csv(columns: set[str], numbered: bool = False) -> str:
 WITH raw AS ({_read_csv(numbered)})
 SELECT file, record,
        sha256(concat_ws(chr(31), {fields})) AS event_id,
-       trim(timestamp) AS time_text,
        {_instant('trim(timestamp)')} AS happened_at,
        lower(nullif(trim(actor), '')) AS identity,
        false AS service,

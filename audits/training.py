@@ -213,18 +213,20 @@ def import_files(store: Store, paths: list[Path], fmt: str, settings: dict, acto
             skipped += not_counted
     now = clock.now()
     with store.transaction() as tx:
-        added = 0
+        persons = {identity: pseudonyms.remember(tx, store, identity) for identity in {c.identity for _, c in read}}
+        stored = {r[0] for r in tx.execute(
+            "SELECT record_id FROM training_completions WHERE source = ? AND list_contains(?, record_id)",
+            [fmt, [c.record_id for _, c in read]]).fetchall()}
+        new = {}  # the first of each record not stored yet
         for path, c in read:
-            person = pseudonyms.remember(tx, store, c.identity)
-            exists = tx.execute("SELECT 1 FROM training_completions WHERE source = ? AND record_id = ?",
-                                [fmt, c.record_id]).fetchone()
-            if not exists:
-                tx.execute("INSERT INTO training_completions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [fmt, c.record_id, person, c.course, c.completed_on, c.expires_on, c.score,
-                            path.name, now])
-                added += 1
+            if c.record_id not in stored:
+                new.setdefault(c.record_id, [fmt, c.record_id, persons[c.identity], c.course, c.completed_on,
+                                             c.expires_on, c.score, path.name, now])
+        if new:
+            tx.executemany("INSERT INTO training_completions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(new.values()))
+        added = len(new)
         people = {r[0] for r in tx.execute("SELECT person FROM people").fetchall()}
-        unknown_people = len({store.keys.pseudonym(c.identity) for _, c in read} - people)
+        unknown_people = len(set(persons.values()) - people)
         unknown_courses = tuple(sorted({c.course for _, c in read} - known))
         trail.append(tx, actor, "training.import", fmt,
                      {"files": len(files), "completions": len(read), "added": added})

@@ -70,20 +70,18 @@ STATUS = f"""
                 ELSE 'valid' END AS status,
            CAST(q.started_on + to_days($grace) AS DATE) AS due
     FROM ({REQUIRED}) q LEFT JOIN ({LATEST}) l USING (person, course)"""
+# A course the kind of person `p` needs and `e.actor` holds no valid completion of on `e`'s day.
+LACKING = f"""
+    SELECT r.course FROM {PAIRS} r WHERE r.kind = p.kind
+    AND NOT EXISTS (SELECT 1 FROM training_completions c WHERE c.person = e.actor AND c.course = r.course
+                    AND c.completed_on <= e.oslo_day AND e.oslo_day <= {VALID_UNTIL})"""
 # Events on personal-data systems by someone lacking, on that day, a course their kind needs.
 UNTRAINED = f"""
     SELECT e.actor AS person, count(*) AS n, min(e.happened_at) AS first, max(e.happened_at) AS last,
            list_sort(list(DISTINCT e.system)) AS systems,
-           any_value((SELECT list_sort(list(r.course)) FROM {PAIRS} r WHERE r.kind = p.kind
-                      AND NOT EXISTS (SELECT 1 FROM training_completions c WHERE c.person = e.actor
-                          AND c.course = r.course AND c.completed_on <= e.oslo_day
-                          AND e.oslo_day <= {VALID_UNTIL}))) AS courses
+           any_value((SELECT list_sort(list(course)) FROM ({LACKING}))) AS courses
     FROM ({judged(personal_only=True, people=False)}) e JOIN people p ON p.person = e.actor
-    WHERE NOT e.service AND e.action NOT IN {NOT_ACCESS}
-      AND EXISTS (SELECT 1 FROM {PAIRS} r WHERE r.kind = p.kind
-                  AND NOT EXISTS (SELECT 1 FROM training_completions c WHERE c.person = e.actor
-                      AND c.course = r.course AND c.completed_on <= e.oslo_day
-                      AND e.oslo_day <= {VALID_UNTIL}))
+    WHERE NOT e.service AND e.action NOT IN {NOT_ACCESS} AND EXISTS ({LACKING})
     GROUP BY e.actor"""
 
 
