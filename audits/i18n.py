@@ -72,6 +72,9 @@ CATALOGUE: dict[str, Text] = {
     "area.processors": Text("Databehandlere og overføringer", "Processors and transfers"),
     "area.access": Text("Tilgang", "Access"),
     "area.training": Text("Opplæring", "Training"),
+    "area.activities": Text("Behandlingsaktiviteter og risiko", "Processing activities and risk"),
+    "area.retention": Text("Lagringstid", "Retention"),
+    "area.consent": Text("Samtykke", "Consent"),
     # roles and the home page
     "role.staff": Text("Ansatt/frivillig", "Staff"),
     "role.adviser": Text("Personvernrådgiver", "Privacy adviser"),
@@ -473,6 +476,9 @@ CATALOGUE: dict[str, Text] = {
     "access.systems_save": Text("Lagre systemlisten", "Save the system list"),
     "access.systems_saved": Text("{n} systemer lagret. Neste kontroll bruker dem.",
                                  "{n} systems saved. The next check run uses them."),
+    # activities (issue 7)
+    # retention (issue 7)
+    # consent (issue 7)
 }
 
 
