@@ -75,6 +75,15 @@ def import_register(store: Store, path: Path, actor: str) -> int:
     return len(records)
 
 
+def agreement_problem(row: dict[str, Any], today) -> str | None:
+    """The rule an agreement breaks (Art. 28(3)): dpa_missing, dpa_expired, or None."""
+    if row["dpa_signed_on"] is None:
+        return "dpa_missing"
+    if row["dpa_expires_on"] is not None and row["dpa_expires_on"] < today:
+        return "dpa_expired"
+    return None
+
+
 def subject(name: str, service: str) -> str:
     return f"{name} – {service}" if service else name
 

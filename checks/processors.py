@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from audits import inbox
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.i18n import Text
-from audits.processors import import_register, register, subject
+from audits.processors import agreement_problem, import_register, register, subject
 from audits.transfer_law import EEA, INVALID, US_DPF_ONLY, adequate
 
 RULES = (
@@ -107,9 +107,10 @@ class ProcessorsCheck(Check):
             "FROM processors", [months, ctx.today],
         ):
             who = subject(row["name"], row["service"])
-            if row["dpa_signed_on"] is None:
+            problem = agreement_problem(row, ctx.today)
+            if problem == "dpa_missing":
                 yield Finding("dpa_missing", who)
-            elif row["dpa_expires_on"] is not None and row["dpa_expires_on"] < ctx.today:
+            elif problem == "dpa_expired":
                 yield Finding("dpa_expired", who, {"expired": row["dpa_expires_on"].isoformat()})
             elif row["review_overdue"]:
                 yield Finding("dpa_review_overdue", who,
