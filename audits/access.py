@@ -15,6 +15,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "findings": frozenset({"adviser"}),
     "access": frozenset({"adviser"}),
     "training": frozenset({"adviser", "board"}),  # the board sees shares, never names
+    "activities": frozenset({"adviser", "board"}),  # the board sees the risk map only
+    "retention": frozenset({"adviser", "board"}),  # the board sees counts only
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),
     "pseudonyms": frozenset({"adviser"}),

@@ -379,17 +379,17 @@ def dpia_required(record: dict[str, Any]) -> bool:
     return len(record["dpia_criteria"]) >= 2
 
 
-def described(store: Store, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The records with their DPIA screening and risk, as `vern activities show` prints them."""
+def described(store: Store, records: list[dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
+    """The records with their DPIA screening and risk (reasons in `lang`), as `vern activities
+    show` prints them."""
     risks = assess(store, records)
     out = []
     for record in records:
         risk = risks[record["id"]]
         out.append({**record, "dpia_criteria_met": len(record["dpia_criteria"]),
                     "dpia_required": dpia_required(record),
-                    "risk": {"computed": risk["computed"].as_json(), "inherent": risk["inherent"].as_json(),
-                             "residual": risk["residual"].as_json(), "adjusted": record["risk_adjustment"] is not None,
-                             "outside_eea": risk["outside_eea"]}})
+                    "risk": {**{kind: risk[kind].as_json(lang) for kind in ("computed", "inherent", "residual")},
+                             "adjusted": record["risk_adjustment"] is not None, "outside_eea": risk["outside_eea"]}})
     return out
 
 

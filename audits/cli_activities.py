@@ -52,7 +52,8 @@ def list_activities(ctx, as_json):
 def show_activity(ctx, activity_id, as_json):
     """One activity with its DPIA screening and its risk (inherent and residual)."""
     vern = open_from(ctx)
-    record = activities.described(vern.store, [activities.get(vern.store, activity_id)])[0]
+    record = activities.described(vern.store, [activities.get(vern.store, activity_id)],
+                                  "en" if as_json else vern.config.language)[0]
     if as_json:
         return print_json(_json(record))
     risk = record["risk"]

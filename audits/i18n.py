@@ -477,8 +477,208 @@ CATALOGUE: dict[str, Text] = {
     "access.systems_saved": Text("{n} systemer lagret. Neste kontroll bruker dem.",
                                  "{n} systems saved. The next check run uses them."),
     # activities (issue 7)
+    "nav.activities": Text("Behandlinger og risiko", "Activities and risk"),
+    "nav.retention": Text("Lagringstid", "Retention"),
+    "nav.consent": Text("Samtykke", "Consent"),
+    "classification.open": Text("åpen", "open"),
+    "classification.internal": Text("intern", "internal"),
+    "classification.confidential": Text("fortrolig", "confidential"),
+    "classification.strictly_confidential": Text("strengt fortrolig", "strictly confidential"),
+    "activities.title": Text("Behandlingsaktiviteter og risiko", "Processing activities and risk"),
+    "activities.explain": Text(
+        "Protokollen over behandlingsaktiviteter (art. 30). Risiko vurderes etter CNILs metode: sannsynlighet "
+        "og alvorlighet på fire nivåer. Alvorlighet følger klassifiseringen (uklassifisert regnes som fortrolig), "
+        "minst betydelig ved særlige kategorier eller sårbare personer, maksimal når begge gjelder, og ett trinn "
+        "opp ved stor skala. Sannsynlighet starter på ubetydelig og går ett trinn opp for hver av: overføring ut "
+        "av EØS, profilering eller overvåking, sammenstilling eller ny teknologi. Restrisiko er den iboende "
+        "risikoen ett trinn mer sannsynlig når åpne funn berører aktiviteten (dens databehandlere, systemer, "
+        "lagringskategorier eller egne funn), to trinn når ett av dem er høyt. Nivå: lav (1–2), middels (3–4), "
+        "høy (6–9), kritisk (12–16) for sannsynlighet × alvorlighet.",
+        "The record of processing activities (Art. 30). Risk follows the CNIL method: likelihood and severity "
+        "on four levels. Severity follows the classification (unclassified counts as confidential), at least "
+        "significant with special categories or vulnerable people, maximum when both apply, and one step up at "
+        "large scale. Likelihood starts at negligible and rises one step for each of: transfers outside the "
+        "EEA, profiling or monitoring, matching datasets or new technology. Residual risk is the inherent risk "
+        "one step more likely when open findings touch the activity (its processors, systems, record "
+        "categories or its own findings), two steps when one of them is high. Level: low (1–2), medium (3–4), "
+        "high (6–9), critical (12–16) for likelihood × severity."),
+    "activities.empty": Text("Protokollen er tom.", "The record is empty."),
+    "activities.which": Text("Risiko", "Risk"),
+    "activities.risk.inherent": Text("Iboende risiko", "Inherent risk"),
+    "activities.risk.residual": Text("Restrisiko", "Residual risk"),
+    "activities.risk.computed": Text("Beregnet fra protokollen", "Computed from the record"),
+    "activities.level.negligible": Text("ubetydelig", "negligible"),
+    "activities.level.limited": Text("begrenset", "limited"),
+    "activities.level.significant": Text("betydelig", "significant"),
+    "activities.level.maximum": Text("maksimal", "maximum"),
+    "activities.likelihood": Text("Sannsynlighet", "Likelihood"),
+    "activities.severity": Text("Alvorlighet", "Severity"),
+    "activities.hover": Text("Sannsynlighet %{customdata[0]}, alvorlighet %{customdata[1]}: %{text} aktiviteter",
+                             "Likelihood %{customdata[0]}, severity %{customdata[1]}: %{text} activities"),
+    "activities.cell": Text("Aktivitetene i en rute", "The activities in a cell"),
+    "activities.cell_hint": Text("Klikk en rute i kartet, eller velg her", "Click a cell on the map, or pick here"),
+    "activities.role": Text("Rolle", "Role"),
+    "activities.roles.controller": Text("behandlingsansvarlig", "controller"),
+    "activities.roles.processor": Text("databehandler", "processor"),
+    "activities.register": Text("Risikoregister", "Risk register"),
+    "activities.inherent": Text("Iboende", "Inherent"),
+    "activities.residual": Text("Rest", "Residual"),
+    "activities.classification": Text("Klassifisering", "Classification"),
+    "activities.dpia": Text("DPIA", "DPIA"),
+    "activities.dpia_status.not_started": Text("ikke påbegynt", "not started"),
+    "activities.dpia_status.in_progress": Text("pågår", "in progress"),
+    "activities.dpia_status.completed": Text("fullført", "completed"),
+    "activities.owner": Text("Risikoeier", "Risk owner"),
+    "activities.review_on": Text("Neste gjennomgang", "Next review"),
+    "activities.pick": Text("Aktivitet", "Activity"),
+    "activities.new": Text("Ny aktivitet", "New activity"),
+    "activities.edit": Text("Endre aktiviteten", "Edit the activity"),
+    "activities.criteria_met": Text("{n} av ni WP248-kriterier oppfylt", "{n} of nine WP248 criteria met"),
+    "activities.adjust": Text("Juster iboende risiko (krever begrunnelse, loggføres)",
+                              "Adjust the inherent risk (needs a reason, recorded)"),
+    "activities.reason": Text("Begrunnelse", "Reason"),
+    "activities.adjust_save": Text("Lagre justeringen", "Save the adjustment"),
+    "activities.adjust_clear": Text("Tilbake til beregnet risiko", "Back to the computed risk"),
+    "activities.controller_name": Text("Behandlingsansvarlig (når vi er databehandler)",
+                                       "Controller (when we act as processor)"),
+    "activities.purpose": Text("Formål", "Purpose"),
+    "activities.legal_basis": Text("Behandlingsgrunnlag", "Legal basis"),
+    "activities.art9_condition": Text("Vilkår for særlige kategorier", "Condition for special categories"),
+    "activities.special_categories": Text("Særlige kategorier personopplysninger", "Special categories of data"),
+    "activities.special.racial_or_ethnic_origin": Text("rase eller etnisk opprinnelse", "racial or ethnic origin"),
+    "activities.special.political_opinions": Text("politisk oppfatning", "political opinions"),
+    "activities.special.religious_or_philosophical_beliefs": Text("religion eller livssyn",
+                                                                 "religious or philosophical beliefs"),
+    "activities.special.trade_union_membership": Text("fagforeningsmedlemskap", "trade union membership"),
+    "activities.special.genetic": Text("genetiske opplysninger", "genetic data"),
+    "activities.special.biometric": Text("biometriske opplysninger", "biometric data"),
+    "activities.special.health": Text("helseopplysninger", "health data"),
+    "activities.special.sex_life_or_orientation": Text("seksuelle forhold eller legning",
+                                                       "sex life or sexual orientation"),
+    "activities.data_subjects": Text("Kategorier registrerte (én per linje)", "Categories of data subjects (one a line)"),
+    "activities.data_categories": Text("Kategorier personopplysninger (én per linje)",
+                                       "Categories of personal data (one a line)"),
+    "activities.recipients": Text("Mottakere (én per linje)", "Recipients (one a line)"),
+    "activities.security_measures": Text("Sikkerhetstiltak (ett per linje)", "Security measures (one a line)"),
+    "activities.children": Text("Gjelder barn", "Concerns children"),
+    "activities.processors": Text("Databehandlere", "Processors"),
+    "activities.systems": Text("Systemer", "Systems"),
+    "activities.retention_months": Text("Lagringstid (måneder, 0 = ikke fastsatt)",
+                                        "Retention (months, 0 = not set)"),
+    "activities.retention_help": Text("Regnes i kalendermåneder; finnes ikke datoen, siste dag i måneden.",
+                                      "Counted in calendar months; where the date does not exist, the month's "
+                                      "last day."),
+    "activities.retention_from": Text("Regnet fra", "Counted from"),
+    "activities.from.last_activity": Text("siste aktivitet", "last activity"),
+    "activities.from.purpose_ended": Text("formålet opphørte", "the end of the purpose"),
+    "activities.record_categories": Text("Postkategorier i lageroversikten (skill med ;)",
+                                         "Record categories in the inventories (separate with ;)"),
+    "activities.statistics_exempt": Text("Pseudonymiserte poster kan beholdes som statistikk",
+                                         "Pseudonymised records may be kept as statistics"),
+    "activities.dpia_criteria": Text("WP248-kriterier", "WP248 criteria"),
+    "activities.criterion.evaluation_scoring": Text("evaluering eller poengsetting", "evaluation or scoring"),
+    "activities.criterion.automated_decision_legal_effect": Text(
+        "automatiserte avgjørelser med rettsvirkning", "automated decisions with legal effect"),
+    "activities.criterion.systematic_monitoring": Text("systematisk overvåking", "systematic monitoring"),
+    "activities.criterion.sensitive_data": Text("sensitive eller svært personlige opplysninger",
+                                                "sensitive or highly personal data"),
+    "activities.criterion.large_scale": Text("stor skala", "large scale"),
+    "activities.criterion.matching_datasets": Text("sammenstilling av datasett", "matching or combining datasets"),
+    "activities.criterion.vulnerable_subjects": Text("sårbare registrerte", "vulnerable data subjects"),
+    "activities.criterion.innovative_technology": Text("ny teknologi", "innovative technology"),
+    "activities.criterion.prevents_rights_exercise": Text("hindrer utøvelse av rettigheter",
+                                                          "prevents exercising rights"),
+    "activities.save": Text("Lagre aktiviteten", "Save the activity"),
+    "activities.saved": Text("«{name}» er lagret.", "“{name}” saved."),
+    "activities.remove": Text("Fjern «{name}» fra protokollen", "Remove “{name}” from the record"),
+    "activities.files": Text("Import og eksport", "Import and export"),
+    "activities.download_csv": Text("Last ned protokollen (CSV)", "Download the record (CSV)"),
+    "activities.download_json": Text("Last ned protokollen (JSON)", "Download the record (JSON)"),
+    "activities.upload": Text("Erstatt protokollen med en fil (CSV eller JSON)",
+                              "Replace the record with a file (CSV or JSON)"),
+    "activities.replace": Text("Erstatt protokollen", "Replace the record"),
+    "activities.imported": Text("{n} aktiviteter importert.", "{n} activities imported."),
     # retention (issue 7)
+    "retention.title": Text("Lagringstid og sletting", "Retention and deletion"),
+    "retention.explain": Text(
+        "Postene hvert system har, fra siste oversikt (eksport), målt mot lagringstiden i "
+        "behandlingsaktivitetene. En post er over tiden dagen etter fristen.",
+        "The records each system holds, from its last inventory (an export), judged against the "
+        "retention periods of the processing activities. A record is overdue the day after its due date."),
+    "retention.empty": Text(
+        "Ingen oversikt over lagrede poster ennå: `vern import inventory FIL --system NAVN`, eller "
+        "legg filen i data/inbox/retention/<systemnavn>/.",
+        "No inventory of stored records yet: `vern import inventory FILE --system NAME`, or drop the "
+        "file into data/inbox/retention/<system name>/."),
+    "retention.records": Text("Poster", "Records"),
+    "retention.overdue": Text("Over lagringstiden", "Past retention"),
+    "retention.no_rule": Text("Kategorier uten lagringstid", "Categories without a rule"),
+    "retention.per_system": Text("Poster over lagringstiden per system", "Records past retention per system"),
+    "retention.system": Text("System", "System"),
+    "retention.category": Text("Kategori", "Category"),
+    "retention.oldest": Text("Eldste frist", "Oldest due"),
+    "retention.exempt": Text("Unntatt (statistikk)", "Exempt (statistics)"),
+    "retention.rule": Text("Lagringsregel", "Retention rule"),
+    "retention.rule_none": Text("ingen lagringstid", "no retention rule"),
+    "retention.rule_text": Text("{months} mnd fra {start} ({activity})", "{months} months from {start} ({activity})"),
+    "retention.from.last_activity": Text("siste aktivitet", "last activity"),
+    "retention.from.purpose_ended": Text("formålet opphørte", "the purpose ended"),
+    "retention.delete": Text("Registrer sletting", "Record a deletion"),
+    "retention.delete_explain": Text(
+        "Neste oversikt fra systemet bekrefter slettingen: ingen poster i kategorien som var over "
+        "lagringstiden på slettedagen, skal være igjen.",
+        "The system's next inventory confirms the deletion: no record of the category that was past "
+        "its retention on the day of deletion may remain."),
+    "retention.deleted_on": Text("Slettet dato", "Deleted on"),
+    "retention.count": Text("Antall poster", "Number of records"),
+    "retention.evidence": Text("Dokumentasjon (logg, sak, skjermbilde)", "Evidence (log, ticket, screenshot)"),
+    "retention.save": Text("Registrer slettingen", "Record the deletion"),
+    "retention.saved": Text("Sletting {id} registrert. Neste oversikt fra {system} bekrefter den.",
+                            "Deletion {id} recorded. The next inventory of {system} confirms it."),
+    "retention.deletions": Text("Registrerte slettinger", "Recorded deletions"),
+    "retention.no_deletions": Text("Ingen slettinger registrert.", "No deletions recorded."),
+    "retention.status.confirmed": Text("bekreftet", "confirmed"),
+    "retention.status.not_confirmed": Text("ikke bekreftet ({n} gjenstår)", "not confirmed ({n} remain)"),
+    "retention.status.awaiting": Text("venter på neste oversikt", "awaiting the next inventory"),
+    "retention.recorded_by": Text("Registrert av", "Recorded by"),
+    "retention.inventories": Text("Oversikter", "Inventories"),
+    "retention.file": Text("Fil", "File"),
+    "retention.imported_at": Text("Importert", "Imported"),
     # consent (issue 7)
+    "consent.title": Text("Samtykke og reservasjon", "Consent and opt-out"),
+    "consent.explain": Text(
+        "Hver markedsføringsutsendelse vurdert mot samtykkeregisteret i det øyeblikket den ble sendt. "
+        "Tjenesteposter (som påmeldingsbekreftelser) er ikke markedsføring. Bare tall: ingen personer vises.",
+        "Every marketing send judged against the consent register at the instant it was sent. Service "
+        "mail (such as booking confirmations) is not marketing. Counts only: no person is shown."),
+    "consent.empty": Text(
+        "Ingen samtykker eller utsendelser ennå. Importer med `vern import consents FIL` og "
+        "`vern import campaigns FIL`, eller legg filene i data/inbox/consent/consents/ og "
+        "data/inbox/consent/campaigns/.",
+        "No consents or sends yet. Import with `vern import consents FILE` and "
+        "`vern import campaigns FILE`, or drop the files into data/inbox/consent/consents/ and "
+        "data/inbox/consent/campaigns/."),
+    "consent.marketing_sends": Text("Markedsføringsutsendelser", "Marketing sends"),
+    "consent.without_consent": Text("Uten gyldig samtykke", "Without a valid consent"),
+    "consent.after_opt_out": Text("Etter reservasjon", "After opt-out"),
+    "consent.by_purpose": Text("Samtykker per formål (i dag)", "Consents by purpose (today)"),
+    "consent.purpose": Text("Formål", "Purpose"),
+    "consent.valid": Text("Gyldig samtykke", "Valid consent"),
+    "consent.withdrawn": Text("Trukket", "Withdrawn"),
+    "consent.people_axis": Text("Personer", "People"),
+    "consent.campaigns": Text("Utsendelser per kampanje", "Sends by campaign"),
+    "consent.campaign": Text("Kampanje", "Campaign"),
+    "consent.kind": Text("Type", "Kind"),
+    "consent.kind.marketing": Text("markedsføring", "marketing"),
+    "consent.kind.service": Text("tjenestepost", "service mail"),
+    "consent.sends": Text("Utsendelser", "Sends"),
+    "consent.people": Text("Personer", "People"),
+    "consent.first": Text("Første (Oslo)", "First (Oslo)"),
+    "consent.last": Text("Siste (Oslo)", "Last (Oslo)"),
+    "consent.violations": Text("Utsendelser i strid med samtykke, per kampanje",
+                               "Sends against consent, by campaign"),
+    "consent.no_violations": Text("Alle markedsføringsutsendelser hadde gyldig samtykke.",
+                                  "Every marketing send had a valid consent."),
 }
 
 

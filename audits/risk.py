@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audits.findings import UNHANDLED
+from audits.i18n import Text
 from audits.store import Store
 from audits.transfer_law import EEA
 
@@ -32,15 +33,23 @@ def level(likelihood: int, severity: int) -> str:
 class Risk:
     likelihood: int
     severity: int
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Text] = field(default_factory=list)
 
     @property
     def level(self) -> str:
         return level(self.likelihood, self.severity)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, lang: str = "en") -> dict[str, Any]:
         return {"likelihood": LEVELS[self.likelihood - 1], "severity": LEVELS[self.severity - 1],
-                "score": self.likelihood * self.severity, "level": self.level, "reasons": self.reasons}
+                "score": self.likelihood * self.severity, "level": self.level,
+                "reasons": [reason(lang) for reason in self.reasons]}
+
+
+def _said(nb: str, en: str, **values) -> Text:
+    return Text(nb.format(**values), en.format(**values))
+
+
+NB_LEVELS = dict(zip(LEVELS, ("ubetydelig", "begrenset", "betydelig", "maksimal"), strict=True))
 
 
 def computed(activity: dict[str, Any], outside_eea: list[str]) -> Risk:
@@ -48,30 +57,38 @@ def computed(activity: dict[str, Any], outside_eea: list[str]) -> Risk:
     reasons = []
     classification = activity["classification"]
     severity = CLASSIFIED_SEVERITY.get(classification, UNCLASSIFIED_SEVERITY)
-    reasons.append(f"severity {LEVELS[severity - 1]}: classified {classification}" if classification
-                   else f"severity {LEVELS[severity - 1]}: not classified (counted as confidential)")
+    named = {"level_nb": NB_LEVELS[LEVELS[severity - 1]], "level_en": LEVELS[severity - 1]}
+    reasons.append(_said("alvorlighet {level_nb}: klassifisert {c}", "severity {level_en}: classified {c}",
+                         c=classification, **named) if classification else
+                   _said("alvorlighet {level_nb}: ikke klassifisert (regnes som fortrolig)",
+                         "severity {level_en}: not classified (counted as confidential)", **named))
     criteria = set(activity["dpia_criteria"])
     sensitive = activity["special_categories"] or "sensitive_data" in criteria
     vulnerable = activity["children"] or "vulnerable_subjects" in criteria
     if (sensitive or vulnerable) and severity < 3:
         severity = 3
-        reasons.append("severity at least significant: special categories or vulnerable people")
+        reasons.append(Text("alvorlighet minst betydelig: særlige kategorier eller sårbare personer",
+                            "severity at least significant: special categories or vulnerable people"))
     if sensitive and vulnerable and severity < 4:
         severity = 4
-        reasons.append("severity maximum: special categories of vulnerable people")
+        reasons.append(Text("alvorlighet maksimal: særlige kategorier om sårbare personer",
+                            "severity maximum: special categories of vulnerable people"))
     if "large_scale" in criteria and severity < 4:
         severity += 1
-        reasons.append("severity one step up: large scale")
+        reasons.append(Text("alvorlighet ett trinn opp: stor skala", "severity one step up: large scale"))
     likelihood = 1
     if outside_eea:
         likelihood += 1
-        reasons.append(f"likelihood one step up: transfers outside the EEA ({', '.join(outside_eea)})")
+        reasons.append(_said("sannsynlighet ett trinn opp: overføring ut av EØS ({c})",
+                             "likelihood one step up: transfers outside the EEA ({c})", c=", ".join(outside_eea)))
     if criteria & set(PROFILING):
         likelihood += 1
-        reasons.append("likelihood one step up: profiling or monitoring")
+        reasons.append(Text("sannsynlighet ett trinn opp: profilering eller overvåking",
+                            "likelihood one step up: profiling or monitoring"))
     if criteria & set(NOVEL):
         likelihood += 1
-        reasons.append("likelihood one step up: matching datasets or new technology")
+        reasons.append(Text("sannsynlighet ett trinn opp: sammenstilling eller ny teknologi",
+                            "likelihood one step up: matching datasets or new technology"))
     return Risk(likelihood, severity, reasons)
 
 
@@ -93,12 +110,17 @@ TOUCHING = """
 def residual(inherent: Risk, touching: dict[str, Any] | None) -> Risk:
     """One step more likely with open findings, two when one of them is high or critical."""
     if not touching:
-        return Risk(inherent.likelihood, inherent.severity, ["no open findings touch it"])
+        return Risk(inherent.likelihood, inherent.severity,
+                    [Text("ingen åpne funn berører den", "no open findings touch it")])
     steps = 1 + bool(touching["grave"])
     likelihood = min(4, inherent.likelihood + steps)
+    values = {"steps": steps, "n": touching["open"], "checks": ", ".join(touching["checks"])}
     return Risk(likelihood, inherent.severity, [
-        f"likelihood {steps} step(s) up: {touching['open']} open finding(s) from {', '.join(touching['checks'])}"
-        + (", at least one high" if touching["grave"] else "")])
+        _said("sannsynlighet {steps} trinn opp: {n} åpne funn fra {checks}, minst ett høyt",
+              "likelihood {steps} steps up: {n} open findings from {checks}, at least one high", **values)
+        if touching["grave"] else
+        _said("sannsynlighet ett trinn opp: {n} åpne funn fra {checks}",
+              "likelihood one step up: {n} open findings from {checks}", **values)])
 
 
 def assess(store: Store, activities: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -114,7 +136,7 @@ def assess(store: Store, activities: list[dict[str, Any]]) -> dict[int, dict[str
         adjustment = activity["risk_adjustment"]
         inherent = base if adjustment is None else Risk(
             LEVELS.index(adjustment["likelihood"]) + 1, LEVELS.index(adjustment["severity"]) + 1,
-            [f"adjusted by the adviser: {adjustment['reason']}"])
+            [_said("justert av personvernrådgiveren: {r}", "adjusted by the adviser: {r}", r=adjustment["reason"])])
         result[activity["id"]] = {"computed": base, "inherent": inherent, "outside_eea": outside,
                                   "residual": residual(inherent, touching.get(activity["id"]))}
     return result

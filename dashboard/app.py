@@ -12,7 +12,8 @@ from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
     "overview": "dashboard", "breaches": "crisis_alert", "report": "report_problem", "mine": "inbox",
-    "home": "home", "findings": "report", "access": "key", "training": "school", "processors": "handshake",
+    "home": "home", "findings": "report", "access": "key", "training": "school", "activities": "grid_view",
+    "retention": "auto_delete", "processors": "handshake",
     "checks": "schedule", "pseudonyms": "badge", "trail": "history", "users": "manage_accounts",
 }
 
