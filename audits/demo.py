@@ -9,7 +9,17 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import breaches, clock, demo_access, demo_activities, demo_training, processors, trail, users
+from audits import (
+    breaches,
+    clock,
+    demo_access,
+    demo_activities,
+    demo_retention,
+    demo_training,
+    processors,
+    trail,
+    users,
+)
 from audits.config import Config
 from audits.errors import VernError
 from audits.store import Store
@@ -140,6 +150,7 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
         access = demo_access.load(store, Path(folder), actor)
         access |= demo_training.load(store, Path(folder), config.check("training"), actor)
         access |= demo_activities.load(store, Path(folder), actor, clock.today())
+        access |= demo_retention.load(store, Path(folder), actor, clock.today())
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})

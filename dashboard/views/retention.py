@@ -1,0 +1,100 @@
+"""Retention and deletion (GDPR Art. 5(1)(e)): records past their retention per system and
+category; for the adviser also the rules, recording a deletion, whether the next inventory
+confirmed it, and the inventories. The board sees counts per system only."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits import clock, retention
+from audits.errors import VernError
+from dashboard import auth
+from dashboard.ui import plain, tr, vern, when
+
+user = auth.require("retention")
+store = vern().store
+st.title(tr("retention.title"))
+st.caption(tr("retention.explain"))
+
+summary = retention.summary(store, clock.today())
+if not summary:
+    st.info(tr("retention.empty"))
+    st.stop()
+
+frame = pd.DataFrame(summary)
+records, overdue, no_rule = st.columns(3)
+records.metric(tr("retention.records"), int(frame["records"].sum()))
+overdue.metric(tr("retention.overdue"), int(frame["overdue"].sum()))
+no_rule.metric(tr("retention.no_rule"), int((~frame["has_rule"]).sum()))
+
+adviser = "adviser" in user["roles"]
+# The board sees overdue records per system; the adviser also by category.
+by = ["system", "category"] if adviser else ["system"]
+chart = frame.groupby(by, as_index=False)["overdue"].sum()
+chart = chart[chart["overdue"] > 0]
+if not chart.empty:
+    st.plotly_chart(px.bar(chart, x="overdue", y="system", orientation="h", title=tr("retention.per_system"),
+                           color="category" if adviser else None,
+                           labels={"system": "", "overdue": "", "category": tr("retention.category")}),
+                    width="stretch")
+
+if not adviser:
+    per_system = frame.groupby("system", as_index=False)[["records", "overdue"]].sum()
+    st.dataframe(pd.DataFrame({tr("retention.system"): per_system["system"],
+                               tr("retention.records"): per_system["records"],
+                               tr("retention.overdue"): per_system["overdue"]}), hide_index=True, width="stretch")
+    st.stop()
+
+
+def rule_text(rules: list[dict]) -> str:
+    if not rules:
+        return tr("retention.rule_none")
+    return "; ".join(tr("retention.rule_text", months=r["months"], start=tr(f"retention.from.{r['from']}"),
+                        activity=r["activity"]) for r in rules)
+
+
+st.dataframe(pd.DataFrame([{
+    tr("retention.system"): r["system"], tr("retention.category"): r["category"],
+    tr("retention.records"): r["records"], tr("retention.overdue"): r["overdue"],
+    tr("retention.oldest"): r["oldest"], tr("retention.exempt"): r["exempt"],
+    tr("retention.rule"): rule_text(r["rules"]),
+} for r in summary]), hide_index=True, width="stretch")
+
+st.subheader(tr("retention.delete"))
+st.caption(tr("retention.delete_explain"))
+categories: dict[str, list[str]] = {}
+for r in summary:
+    categories.setdefault(r["system"], []).append(r["category"])
+system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system")
+with st.form("deletion"):  # kept on a refusal: nothing typed is lost
+    category = st.selectbox(tr("retention.category"), categories[system])
+    deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today())
+    count = st.number_input(tr("retention.count"), min_value=1, step=1, value=1)
+    evidence = st.text_area(tr("retention.evidence"))
+    if st.form_submit_button(tr("retention.save")):
+        try:
+            saved = retention.record_deletion(store, user["name"], system, category, deleted_on, int(count),
+                                              evidence)
+        except VernError as error:
+            st.error(plain(error))
+        else:
+            st.success(tr("retention.saved", id=saved, system=system))
+
+st.subheader(tr("retention.deletions"))
+deletions = retention.deletions(store)
+if not deletions:
+    st.caption(tr("retention.no_deletions"))
+else:
+    st.dataframe(pd.DataFrame([{
+        tr("retention.system"): d["system"], tr("retention.category"): d["category"],
+        tr("retention.deleted_on"): d["deleted_on"], tr("retention.count"): d["count"],
+        tr("retention.evidence"): d["evidence"],
+        tr("col.status"): tr(f"retention.status.{d['status']}", n=d["remaining"]),
+        tr("retention.recorded_by"): d["recorded_by"], tr("col.when"): when(d["recorded_at"]),
+    } for d in deletions]), hide_index=True, width="stretch")
+
+st.subheader(tr("retention.inventories"))
+st.dataframe(pd.DataFrame([{
+    tr("retention.system"): i["system"], tr("retention.file"): i["file"],
+    tr("retention.records"): i["records"], tr("retention.imported_at"): when(i["imported_at"]),
+} for i in retention.inventories(store)]), hide_index=True, width="stretch")
