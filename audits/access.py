@@ -17,6 +17,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "training": frozenset({"adviser", "board"}),  # the board sees shares, never names
     "activities": frozenset({"adviser", "board"}),  # the board sees the risk map only
     "retention": frozenset({"adviser", "board"}),  # the board sees counts only
+    "consent": frozenset({"adviser", "board"}),  # aggregates only
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),
     "pseudonyms": frozenset({"adviser"}),

@@ -14,7 +14,10 @@ import click
 from audits import (
     access_formats,
     access_logs,
+    cli_activities,
     cli_admin,
+    cli_consent,
+    cli_retention,
     clock,
     demo,
     directory,
@@ -256,6 +259,9 @@ def findings_set_status(ctx, fingerprint, status, reason, review_on):
 
 
 cli_admin.register(cli)
+cli_activities.register(cli)
+cli_retention.register(cli)
+cli_consent.register(cli)
 
 
 def main() -> None:

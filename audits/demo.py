@@ -14,6 +14,7 @@ from audits import (
     clock,
     demo_access,
     demo_activities,
+    demo_consent,
     demo_retention,
     demo_training,
     processors,
@@ -151,6 +152,7 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
         access |= demo_training.load(store, Path(folder), config.check("training"), actor)
         access |= demo_activities.load(store, Path(folder), actor, clock.today())
         access |= demo_retention.load(store, Path(folder), actor, clock.today())
+        access |= demo_consent.load(store, Path(folder), actor, clock.today())
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})

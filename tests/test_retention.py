@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audits import demo, demo_retention, directory, retention, runner, trail
+from audits import demo, demo_retention, directory, retention, runner, runtime, trail
 from audits.errors import InputError, VernError
 from checks.retention import RetentionCheck
 from conftest import VERN
@@ -440,7 +440,8 @@ def test_adviser_sees_overdue_by_category_records_a_deletion_and_its_status(rete
     at.text_area[0].set_value("Skjemasvar slettet i Google Drive")
     at.button[0].click().run()
     assert not at.error, at.error[0].value if at.error else ""
-    assert "Deletion 3 recorded." in at.success[0].value
+    newest = max(d["id"] for d in retention.deletions(runtime.current().store))
+    assert f"Deletion {newest} recorded." in at.success[0].value
     assert list(at.dataframe[1].value["Status"])[0] == "awaiting the next inventory"
 
 

@@ -1,0 +1,75 @@
+"""Consent and opt-out, for the adviser and the board: consents by purpose, sends by
+campaign (marketing or service mail) and the sends against consent per campaign —
+aggregates only, never an address or a pseudonym."""
+
+import html
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits import clock, consent
+from checks.consent import ConsentCheck
+from dashboard import auth
+from dashboard.ui import lang, tr, vern, when
+
+auth.require("consent")
+store = vern().store
+service = vern().config.check(ConsentCheck.id)["service_purposes"]
+st.title(tr("consent.title"))
+st.caption(tr("consent.explain"))
+
+found = consent.summary(store, service, clock.now())
+if not found["consents"] and not found["campaigns"]:
+    st.info(tr("consent.empty"))
+    st.stop()
+
+
+def label(text: str) -> str:
+    return html.escape(text)  # plotly reads tags in labels; names from files are shown as typed
+
+
+campaigns = pd.DataFrame(found["campaigns"], columns=[
+    "campaign", "purpose", "kind", "sends", "people", "first", "last",
+    "marketing_without_consent", "marketing_after_opt_out"])
+marketing = campaigns[campaigns["kind"] == "marketing"]
+sent, without, after = st.columns(3)
+sent.metric(tr("consent.marketing_sends"), int(marketing["sends"].sum()))
+without.metric(tr("consent.without_consent"), int(marketing["marketing_without_consent"].sum()))
+after.metric(tr("consent.after_opt_out"), int(marketing["marketing_after_opt_out"].sum()))
+
+st.subheader(tr("consent.by_purpose"))
+purposes = pd.DataFrame(found["consents"], columns=["purpose", "valid", "withdrawn"])
+if not purposes.empty:
+    chart = purposes.assign(purpose=purposes["purpose"].map(label)).melt(
+        id_vars="purpose", value_vars=["valid", "withdrawn"], var_name="state", value_name="people")
+    chart["state"] = chart["state"].map({"valid": tr("consent.valid"), "withdrawn": tr("consent.withdrawn")})
+    st.plotly_chart(px.bar(chart, x="purpose", y="people", color="state", barmode="group",
+                           labels={"purpose": "", "people": tr("consent.people_axis"), "state": ""}),
+                    width="stretch")
+    st.dataframe(purposes.rename(columns={"purpose": tr("consent.purpose"), "valid": tr("consent.valid"),
+                                          "withdrawn": tr("consent.withdrawn")}), hide_index=True)
+
+st.subheader(tr("consent.campaigns"))
+rules = {rule.id: rule.title(lang()) for rule in ConsentCheck.rules}
+if not campaigns.empty:
+    st.dataframe(pd.DataFrame([{
+        tr("consent.campaign"): row["campaign"], tr("consent.purpose"): row["purpose"],
+        tr("consent.kind"): tr(f"consent.kind.{row['kind']}"), tr("consent.sends"): row["sends"],
+        tr("consent.people"): row["people"], tr("consent.first"): when(row["first"]),
+        tr("consent.last"): when(row["last"]),
+        rules["marketing_without_consent"]: row["marketing_without_consent"],
+        rules["marketing_after_opt_out"]: row["marketing_after_opt_out"],
+    } for row in found["campaigns"]]), hide_index=True, width="stretch")
+
+    names = [label(f"{c} ({p})") for c, p in zip(marketing["campaign"], marketing["purpose"], strict=True)]
+    against = marketing[list(rules)].assign(name=names).melt(
+        id_vars="name", var_name="rule", value_name="n")
+    against = against[against["n"] > 0]
+    if against.empty:
+        st.success(tr("consent.no_violations"))
+    else:
+        against["rule"] = against["rule"].map(rules)
+        st.plotly_chart(px.bar(against, x="name", y="n", color="rule", title=tr("consent.violations"),
+                               labels={"name": "", "n": tr("consent.sends"), "rule": ""}),
+                        width="stretch")
