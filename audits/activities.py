@@ -88,6 +88,8 @@ def _list(choices: tuple[str, ...] | None = None):
             raise ValueError("must be a list")
         items = [_text(item, field, 500) for item in value]
         items = list(dict.fromkeys(item for item in items if item))
+        if any(";" in item for item in items):
+            raise ValueError("an item contains ';', which separates items in the CSV form: use ',' instead")
         if choices is not None:
             items = [item.lower() for item in items]
             unknown = [item for item in items if item not in choices]
@@ -207,6 +209,8 @@ def _records_from_json(path: Path) -> list[tuple[str, Any]]:
         raise InputError(str(path), [f"cannot read the file: {error}"]) from None
     except json.JSONDecodeError as error:
         raise InputError(str(path), [f"line {error.lineno}: not JSON ({error.msg})"]) from None
+    except RecursionError:
+        raise InputError(str(path), ["nested too deeply: not a list of activities"]) from None
     if not isinstance(data, list):
         raise InputError(str(path), ["must be a JSON array of activities"])
     return [(f"record {number}", item) for number, item in enumerate(data, 1)]
@@ -225,7 +229,7 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
     for key, column in (("children", "children"), ("statistics_exempt", "retention_statistics_exempt")):
         value = row.get(column, "").lower()
         data[key] = yes_no.get(value, value)  # anything else is refused by parse
-    if row.get("retention_months") or row.get("retention_from"):
+    if any(row.get(column) for column in ("retention_months", "retention_from", "retention_categories")):
         months = row.get("retention_months", "")
         data["retention"] = {"months": int(months) if months.isdigit() else months,
                              "from": row.get("retention_from") or None,
@@ -240,7 +244,12 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _records_from_csv(path: Path) -> list[tuple[str, Any]]:
-    return [(f"line {line}", _from_row(row)) for line, row in csvfile.read_rows(path, ("name",))]
+    rows = csvfile.read_rows(path, ("name",))
+    unknown = [column for column in rows[0][1] if column not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(str(path), [f"line 1: unknown column(s) {', '.join(unknown)} "
+                                     f"(known: {', '.join(CSV_COLUMNS)})"])
+    return [(f"line {line}", _from_row(row)) for line, row in rows]
 
 
 def read_file(path: Path) -> list[dict[str, Any]]:
@@ -256,7 +265,7 @@ def read_file(path: Path) -> list[dict[str, Any]]:
         except Problems as error:
             problems += [f"{where}, {problem}" for problem in error.problems]
             continue
-        key = record["name"].casefold()
+        key = record["name"].lower()  # as SQL lower() compares them when ids are kept
         if key in first:
             problems.append(f"{where}, field name: {record['name']!r} already appears at {first[key]}")
         first.setdefault(key, where)
@@ -316,12 +325,13 @@ def import_file(store: Store, path: Path, actor: str) -> int:
     with store.transaction() as tx:
         kept = dict(tx.execute("SELECT lower(name), id FROM activities").fetchall())
         tx.execute("DELETE FROM activities")
-        tx.executemany(INSERT, [[kept.get(r["name"].casefold()), *_row(r), now, actor] for r in records])
+        tx.executemany(INSERT, [[kept.get(r["name"].lower()), *_row(r), now, actor] for r in records])
         trail.append(tx, actor, "activities.import", path.name, {"activities": len(records)})
     return len(records)
 
 
-def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None = None) -> int:
+def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None = None,
+         action: str = "activities.save") -> int:
     """Add an activity, or replace activity `activity_id` with `data` (its JSON form)."""
     try:
         record = parse(data)
@@ -338,7 +348,10 @@ def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None
             tx.execute("DELETE FROM activities WHERE id = ?", [activity_id])
         activity_id = tx.execute(INSERT + " RETURNING id", [activity_id, *_row(record), clock.now(), actor]
                                  ).fetchone()[0]
-        trail.append(tx, actor, "activities.save", record["name"], {"id": activity_id})
+        adjustment = record["risk_adjustment"] or {}
+        trail.append(tx, actor, action, record["name"],
+                     {"id": activity_id, **{k: adjustment[k] for k in ("likelihood", "severity") if k in adjustment}}
+                     if action == "activities.adjust" else {"id": activity_id})
     return activity_id
 
 
@@ -399,4 +412,4 @@ def adjust(store: Store, activity_id: int, likelihood: str | None, severity: str
     record = get(store, activity_id)
     record["risk_adjustment"] = None if likelihood is None and severity is None else {
         "likelihood": likelihood, "severity": severity, "reason": reason}
-    save(store, {k: v for k, v in record.items() if k in FIELDS}, actor, activity_id)
+    save(store, {k: v for k, v in record.items() if k in FIELDS}, actor, activity_id, "activities.adjust")

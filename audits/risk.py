@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audits.findings import UNHANDLED
-from audits.i18n import Text
+from audits.i18n import Text, t
 from audits.store import Store
 from audits.transfer_law import EEA
 
@@ -58,8 +58,9 @@ def computed(activity: dict[str, Any], outside_eea: list[str]) -> Risk:
     classification = activity["classification"]
     severity = CLASSIFIED_SEVERITY.get(classification, UNCLASSIFIED_SEVERITY)
     named = {"level_nb": NB_LEVELS[LEVELS[severity - 1]], "level_en": LEVELS[severity - 1]}
-    reasons.append(_said("alvorlighet {level_nb}: klassifisert {c}", "severity {level_en}: classified {c}",
-                         c=classification, **named) if classification else
+    reasons.append(_said("alvorlighet {level_nb}: klassifisert {c_nb}", "severity {level_en}: classified {c_en}",
+                         c_nb=t(f"classification.{classification}", "nb"),
+                         c_en=t(f"classification.{classification}", "en"), **named) if classification else
                    _said("alvorlighet {level_nb}: ikke klassifisert (regnes som fortrolig)",
                          "severity {level_en}: not classified (counted as confidential)", **named))
     criteria = set(activity["dpia_criteria"])

@@ -92,8 +92,9 @@ if records:
     } for r in records]), hide_index=True, width="stretch")
 
 by_id = {r["id"]: r for r in records}
-selected = st.selectbox(tr("activities.pick"), [None, *by_id], format_func=lambda i: tr("activities.new")
-                        if i is None else by_id[i]["name"])
+new_label = tr("activities.new")
+selected = st.selectbox(tr("activities.pick"), [None, *by_id],
+                        format_func=lambda i: new_label if i is None else by_id[i]["name"])
 current = by_id.get(selected)
 
 if current:
@@ -143,6 +144,7 @@ def _optional(choices: tuple[str, ...], value):
 processor_names = sorted({row["name"] for row in processors.register(store)} | set(base.get("processors", [])))
 system_names = sorted({row["name"] for row in directory.systems(store)} | set(base.get("systems", [])))
 retention = base.get("retention") or {}
+classified = labels("classification")
 with st.form(f"activity_{selected}"):
     name = st.text_input(tr("col.name"), value=base.get("name") or "")
     f_left, f_right = st.columns(2)
@@ -179,7 +181,7 @@ with st.form(f"activity_{selected}"):
     options, index = _optional(directory.CLASSIFICATIONS, base.get("classification"))
     c_left, c_right = st.columns(2)
     classification = c_left.selectbox(tr("activities.classification"), options, index=index,
-                                      format_func=lambda v: "—" if v is None else tr(f"classification.{v}"))
+                                      format_func=lambda v: "—" if v is None else classified(v))
     dpia_status = c_right.selectbox(tr("activities.dpia"), activities.DPIA_STATUSES,
                                     index=activities.DPIA_STATUSES.index(base["dpia_status"]),
                                     format_func=labels("activities.dpia_status"))
