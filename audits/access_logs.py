@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from audits import access_formats, clock, trail
+from audits import access_formats, clock, pseudonyms, trail
 from audits.access_formats import FIELDS, FORMATS, NAMES
 from audits.errors import InputError, VernError
 from audits.store import Store
@@ -146,14 +146,9 @@ def _problems(tx, table: str, fmt: str) -> list[tuple]:
 def _actor_map(tx, store: Store) -> None:
     """Register `actor_map` (identity → pseudonym); remember new identities, encrypted."""
     identities = [r[0] for r in tx.execute("SELECT DISTINCT identity FROM staged").fetchall()]
-    mapping = pd.DataFrame({"identity": identities,
-                            "actor": [store.keys.pseudonym(i) for i in identities]}, dtype="string")
-    tx.register("actor_map", mapping)
-    new = tx.execute("SELECT actor, identity FROM actor_map ANTI JOIN identities "
-                     "ON identities.pseudonym = actor_map.actor").fetchall()
-    if new:
-        tx.executemany("INSERT INTO identities VALUES (?, ?)",
-                       [[actor, store.keys.encrypt(identity, "identities.identity")] for actor, identity in new])
+    mapping = pseudonyms.remember_many(tx, store, identities)
+    tx.register("actor_map", pd.DataFrame({"identity": list(mapping), "actor": list(mapping.values())},
+                                          dtype="string"))
 
 
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Imported:

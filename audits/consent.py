@@ -70,15 +70,8 @@ def _iso(instant: datetime | None) -> str | None:
 
 
 def _persons(tx, store: Store, addresses: set[str]) -> dict[str, str]:
-    """address → pseudonym; each new address remembered once (encrypted, for re-identification)."""
-    ordered = sorted(addresses)
-    mapping = {address: store.keys.pseudonym(address) for address in ordered}
-    known = {r[0] for r in tx.execute("SELECT pseudonym FROM identities WHERE list_contains(?, pseudonym)",
-                                      [list(mapping.values())]).fetchall()}
-    for address in ordered:
-        if mapping[address] not in known:
-            mapping[address] = pseudonyms.remember(tx, store, address)
-    return mapping
+    """address → pseudonym; new addresses remembered (encrypted, for re-identification)."""
+    return pseudonyms.remember_many(tx, store, sorted(addresses))
 
 
 def import_consents(store: Store, path: Path, actor: str) -> int:

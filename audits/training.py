@@ -141,7 +141,7 @@ def _identity(statement: dict, account_domain: str) -> str:
             return _address(name, "actor.account.name")
         if account_domain:
             return _address(f"{name}@{account_domain}", "actor.account.name")
-        return f"{home or ''}|{name}"  # no address: an unknown person until the directory says otherwise
+        return f"{home or ''}|{name}".lower()  # no address: an unknown person until the directory says otherwise
     raise ValueError("field actor: neither mbox (mailto:) nor account.name")
 
 
@@ -213,7 +213,7 @@ def import_files(store: Store, paths: list[Path], fmt: str, settings: dict, acto
             skipped += not_counted
     now = clock.now()
     with store.transaction() as tx:
-        persons = {identity: pseudonyms.remember(tx, store, identity) for identity in {c.identity for _, c in read}}
+        persons = pseudonyms.remember_many(tx, store, {c.identity for _, c in read})
         stored = {r[0] for r in tx.execute(
             "SELECT record_id FROM training_completions WHERE source = ? AND list_contains(?, record_id)",
             [fmt, [c.record_id for _, c in read]]).fetchall()}
