@@ -17,6 +17,7 @@ from audits import (
     cli_activities,
     cli_admin,
     cli_consent,
+    cli_report,
     cli_retention,
     clock,
     demo,
@@ -262,6 +263,7 @@ cli_admin.register(cli)
 cli_activities.register(cli)
 cli_retention.register(cli)
 cli_consent.register(cli)
+cli_report.register(cli)
 
 
 def main() -> None:

@@ -679,6 +679,9 @@ CATALOGUE: dict[str, Text] = {
                                "Sends against consent, by campaign"),
     "consent.no_violations": Text("Alle markedsføringsutsendelser hadde gyldig samtykke.",
                                   "Every marketing send had a valid consent."),
+    # review (issue 8)
+    # board (issue 8)
+    # audit (issue 8)
 }
 
 
