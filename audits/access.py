@@ -12,6 +12,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "breaches": frozenset({"adviser"}),
     "report": frozenset(ROLES),  # anyone may log a breach, at any hour
     "mine": frozenset(ROLES),    # and follow the ones they logged
+    "review": frozenset({"adviser"}),
     "findings": frozenset({"adviser"}),
     "access": frozenset({"adviser"}),
     "training": frozenset({"adviser", "board"}),  # the board sees shares, never names

@@ -19,6 +19,7 @@ from audits import (
     cli_consent,
     cli_report,
     cli_retention,
+    cli_review,
     clock,
     demo,
     directory,
@@ -264,6 +265,7 @@ cli_activities.register(cli)
 cli_retention.register(cli)
 cli_consent.register(cli)
 cli_report.register(cli)
+cli_review.register(cli)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "keys": {"path": ""},
     "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
     "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
+    "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
     "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "",
              "advisers": []},
     "auth": {
@@ -49,6 +50,7 @@ class Config:
     role_map: dict[str, list[str]] = field(default_factory=dict)
     organisation: dict[str, str] = field(default_factory=dict)
     breaches: dict[str, Any] = field(default_factory=dict)
+    review: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["review"]))
     mail: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -159,6 +161,13 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     for key in ("processor_notice_hours", "reminder_minutes"):
         if top["breaches"][key] < 1:
             raise VernError(f"configuration key breaches.{key}: must be at least 1")
+    if top["review"]["agreement_days"] < 1:
+        raise VernError("configuration key review.agreement_days: must be at least 1")
+    try:
+        cron_trigger(top["review"]["digest_schedule"])
+    except ValueError as error:
+        raise VernError(f"configuration key review.digest_schedule: {top['review']['digest_schedule']!r} "
+                        f"is not a crontab line ({error})") from None
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
         raise VernError("configuration key mail.security: must be none, starttls or ssl")
     if top["auth"]["idle_minutes"] < 1:
@@ -178,6 +187,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         role_map=top["auth"]["roles"],
         organisation=top["organisation"],
         breaches=top["breaches"],
+        review=top["review"],
         mail=top["mail"],
         checks=check_settings,
     )

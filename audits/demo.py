@@ -54,7 +54,7 @@ def _processor_rows(today: date) -> list[dict[str, str]]:
         ("Freshworks Inc.", "Kundestøtte", "US;IN", "none", "no",
          ago(400), ahead(330), ago(30)),  # no mechanism for India
         ("Vipps MobilePay AS", "Betaling av kontingent", "NO;DK;FI", "none", "",
-         ago(800), "", ago(150)),
+         ago(800), ahead(45), ago(150)),  # expires within 60 days: the review queue asks
         ("Tripletex AS", "Regnskap", "NO", "none", "", ago(1200), "", ago(20)),
     ]
     return [dict(zip(processors.COLUMNS, row, strict=True)) for row in rows]

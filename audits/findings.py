@@ -85,34 +85,42 @@ def _merge(tx, check_id: str, run_id: int, now: datetime) -> None:
 def set_status(store: Store, key: str, status: str, actor: str, reason: str = "",
                review_on: date | None = None) -> dict[str, Any]:
     """Record a person's decision on a finding (any unambiguous fingerprint prefix)."""
+    with store.transaction() as tx:
+        found = decide(tx, store, key, status, actor, reason, review_on)
+    return get(store, found)
+
+
+def decide(tx, store: Store, key: str, status: str, actor: str, reason: str = "",
+           review_on: date | None = None) -> str:
+    """`set_status` inside the caller's transaction (the review queue decides many at once);
+    returns the fingerprint."""
     if status not in DECISIONS:
         raise VernError(f"status: must be one of {', '.join(DECISIONS)}")
     reason = text.clean(reason, "reason")
     if status == "risk_accepted" and not reason:
         raise VernError("reason: accepting a risk needs a written reason")
     key = text.clean(key, "finding", 64)
-    with store.transaction() as tx:
-        matches = tx.execute(
-            "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]
-        ).fetchall()
-        if len(matches) != 1:
-            raise VernError(f"finding {key!r}: " + ("not found" if not matches else "ambiguous"))
-        found, old = matches[0]
-        if old == "closed":
-            raise VernError(f"finding {found}: closed by Vern because its check no longer sees it")
-        now = clock.now()
-        sealed = store.keys.encrypt(reason or None, "findings.status_reason")
-        tx.execute(
-            "UPDATE findings SET status = ?, status_reason = ?, status_by = ?, status_at = ?, "
-            "review_on = ? WHERE fingerprint = ?",
-            [status, sealed, actor, now, review_on, found])
-        tx.execute(
-            "INSERT INTO finding_events (fingerprint, happened_at, actor, from_status, to_status, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [found, now, actor, old, status, store.keys.encrypt(reason or None, "finding_events.reason")])
-        trail.append(tx, actor, "finding.status", found,
-                     {"from": old, "to": status, "review_on": review_on.isoformat() if review_on else None})
-    return get(store, found)
+    matches = tx.execute(
+        "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]
+    ).fetchall()
+    if len(matches) != 1:
+        raise VernError(f"finding {key!r}: " + ("not found" if not matches else "ambiguous"))
+    found, old = matches[0]
+    if old == "closed":
+        raise VernError(f"finding {found}: closed by Vern because its check no longer sees it")
+    now = clock.now()
+    sealed = store.keys.encrypt(reason or None, "findings.status_reason")
+    tx.execute(
+        "UPDATE findings SET status = ?, status_reason = ?, status_by = ?, status_at = ?, "
+        "review_on = ? WHERE fingerprint = ?",
+        [status, sealed, actor, now, review_on, found])
+    tx.execute(
+        "INSERT INTO finding_events (fingerprint, happened_at, actor, from_status, to_status, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [found, now, actor, old, status, store.keys.encrypt(reason or None, "finding_events.reason")])
+    trail.append(tx, actor, "finding.status", found,
+                 {"from": old, "to": status, "review_on": review_on.isoformat() if review_on else None})
+    return found
 
 
 _SELECT = (

@@ -10,12 +10,13 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from audits import clock, mail, reminders, runner
+from audits import clock, digest, mail, reminders, runner
 from audits.checks import Check
 from audits.config import cron_trigger
 from audits.runtime import Vern
 
 REMINDER_JOB = "breach-reminders"
+DIGEST_JOB = "review-digest"
 
 
 def job_id(check_id: str) -> str:
@@ -59,6 +60,8 @@ def start(vern: Vern) -> BackgroundScheduler:
             args=(vern,), id=REMINDER_JOB, name="breach reminders", replace_existing=True,
             next_run_time=now,
         )
+        scheduler.add_job(digest.scheduled, cron_trigger(vern.config.review["digest_schedule"]), args=(vern,),
+                          id=DIGEST_JOB, name="weekly digest", replace_existing=True)
     scheduler.start()
     vern.scheduler = scheduler
     return scheduler

@@ -12,7 +12,7 @@ from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
     "overview": "dashboard", "breaches": "crisis_alert", "report": "report_problem", "mine": "inbox",
-    "home": "home", "findings": "report", "access": "key", "training": "school", "activities": "grid_view",
+    "home": "home", "review": "checklist", "findings": "report", "access": "key", "training": "school", "activities": "grid_view",
     "retention": "auto_delete", "consent": "mark_email_read", "processors": "handshake",
     "checks": "schedule", "pseudonyms": "badge", "trail": "history", "users": "manage_accounts",
 }

@@ -1,0 +1,102 @@
+"""The adviser's weekly review: the queue of everything that wants a decision, most urgent
+first, filterable by area and kind, with decisions on one item or many of one kind; and
+"this week": what changed and what was decided since the last review."""
+
+import pandas as pd
+import streamlit as st
+
+from audits import clock, digest, review, users
+from audits.errors import VernError
+from audits.registry import installed
+from dashboard import auth
+from dashboard.ui import labels, lang, plain, tr, vern, when
+
+user = auth.require("review")
+store, config = vern().store, vern().config
+st.title(tr("review.title"))
+st.caption(tr("review.explain"))
+if "review_flash" in st.session_state:
+    st.success(st.session_state.pop("review_flash"))
+
+queue_tab, week_tab = st.tabs([tr("review.tab.queue"), tr("review.tab.week")])
+area_name, kind_name, action_name = labels("area"), labels("review.kind"), labels("review.action")
+with queue_tab:
+    areas = sorted({check.area for check in installed().values()} | {"breaches"})
+    pick_area, pick_kind = st.columns(2)
+    area = pick_area.selectbox(tr("review.area"), [None, *areas], format_func=lambda a: tr("review.all")
+                               if a is None else area_name(a))
+    kind = pick_kind.selectbox(tr("review.kind"), [None, *review.KINDS], format_func=lambda k: tr("review.all")
+                               if k is None else kind_name(k))
+    found = review.queue(store, config, area, kind)
+    counts = pd.DataFrame(found["counts"], columns=["area", "kind", "urgency", "n"])
+    total, critical, high = st.columns(3)
+    total.metric(tr("review.total"), found["total"])
+    critical.metric(tr("severity.critical"), int(counts.loc[counts["urgency"] == "critical", "n"].sum()))
+    high.metric(tr("severity.high"), int(counts.loc[counts["urgency"] == "high", "n"].sum()))
+    items = found["items"]
+    if not items:
+        st.success(tr("review.empty"))
+    else:
+        described = {row["item"]: digest.item_text(row, lang()) for row in items}
+        st.dataframe(pd.DataFrame([{
+            tr("col.severity"): tr(f"severity.{row['urgency']}"), tr("review.area"): area_name(row["area"]),
+            tr("review.kind"): kind_name(row["kind"]), tr("review.item"): described[row["item"]],
+            tr("col.status"): tr(f"review.status.{row['status']}") + (" ↺" if row["reopened"] else ""),
+            tr("review.assignee"): row["assignee"] or "",
+            tr("review.due"): row["assigned_due"].isoformat() if row["assigned_due"] else "",
+        } for row in items]), hide_index=True, width="stretch")
+        if found["total"] > len(items):
+            st.caption(tr("review.more", shown=len(items), total=found["total"]))
+
+        st.subheader(tr("review.decide"))
+        every = kind is not None and st.checkbox(tr("review.all_shown", n=len(items), kind=kind_name(kind)))
+        chosen = [row["item"] for row in items] if every else st.multiselect(
+            tr("review.choose"), list(described), format_func=lambda i: described[i][:120])
+        people = [u["username"] for u in users.listing(store) if not u["disabled"]]
+        with st.form("decide"):
+            action = st.radio(tr("review.action"), review.ACTIONS, format_func=action_name, horizontal=True)
+            note = st.text_area(tr("review.note"), help=tr("review.note_help"))
+            left, middle, right = st.columns(3)
+            assignee = left.selectbox(tr("review.assignee"), people, index=None)
+            due_on = middle.date_input(tr("review.due"), value=None, format="YYYY-MM-DD")
+            review_on = right.date_input(tr("review.review_on"), value=None, format="YYYY-MM-DD")
+            if st.form_submit_button(tr("review.apply")):
+                try:
+                    n = review.decide(store, user["name"], chosen, action, note, assignee, due_on, review_on)
+                except VernError as error:
+                    st.error(plain(error))
+                else:
+                    st.session_state["review_flash"] = tr("review.decided", n=n, action=action_name(action))
+                    st.rerun()
+
+with week_tab:
+    week = review.this_week(store)
+    last = review.last_review(store)
+    st.caption(tr("review.since", since=when(week["since"])) if last else tr("review.since_week"))
+    new, reopened, closed, logged = st.columns(4)
+    new.metric(tr("review.change.new"), week["counts"].get("new", 0))
+    reopened.metric(tr("review.change.reopened"), week["counts"].get("reopened", 0))
+    closed.metric(tr("review.change.closed"), week["counts"].get("closed", 0))
+    logged.metric(tr("review.breaches_logged"), week["breaches_logged"])
+    if week["changes"]:
+        st.dataframe(pd.DataFrame([{
+            tr("review.when"): when(row["happened_at"]), tr("review.change"): tr(f"review.change.{row['change']}"),
+            tr("col.severity"): tr(f"severity.{row['severity']}"),
+            tr("col.message"): row["message_nb"] if lang() == "nb" else row["message_en"],
+        } for row in week["changes"]]), hide_index=True, width="stretch")
+    st.subheader(tr("review.decisions"))
+    if week["decisions"]:
+        st.dataframe(pd.DataFrame([{
+            tr("review.when"): when(row["decided_at"]), tr("review.by"): row["actor"],
+            tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): row["item"],
+            tr("review.note"): row["note"] or "", tr("review.assignee"): row["assignee"] or "",
+        } for row in week["decisions"]]), hide_index=True, width="stretch")
+    else:
+        st.caption(tr("review.no_decisions"))
+    done, download = st.columns(2)
+    if done.button(tr("review.hold")):
+        review.hold(store, user["name"])
+        st.session_state["review_flash"] = tr("review.held")
+        st.rerun()
+    download.download_button(tr("review.digest_download"), digest.markdown(vern(), lang()).encode(),
+                             file_name=f"vern-digest-{clock.today().isoformat()}.md", mime="text/markdown")
