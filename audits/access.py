@@ -9,6 +9,7 @@ from audits.users import ROLES
 
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": frozenset({"adviser", "board", "admin"}),
+    "board": frozenset({"board", "adviser"}),  # aggregates only
     "breaches": frozenset({"adviser"}),
     "report": frozenset(ROLES),  # anyone may log a breach, at any hour
     "mine": frozenset(ROLES),    # and follow the ones they logged
@@ -23,6 +24,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "checks": frozenset({"adviser", "admin"}),
     "pseudonyms": frozenset({"adviser"}),
     "trail": frozenset({"adviser", "admin"}),
+    "audit": frozenset({"adviser", "admin"}),
     "users": frozenset({"admin"}),
     "home": frozenset(ROLES),
 }
