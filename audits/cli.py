@@ -16,6 +16,8 @@ from audits import (
     access_logs,
     cli_activities,
     cli_admin,
+    cli_audit,
+    cli_board,
     cli_consent,
     cli_report,
     cli_retention,
@@ -265,6 +267,8 @@ cli_activities.register(cli)
 cli_retention.register(cli)
 cli_consent.register(cli)
 cli_report.register(cli)
+cli_board.register(cli)
+cli_audit.register(cli)
 cli_review.register(cli)
 
 

@@ -1,0 +1,78 @@
+"""The board's compliance summary (issue 8): scores per area with how they are computed,
+their trend, breaches per quarter, notification within 72 hours, training coverage,
+agreements and retention — aggregates only — and the same as a PDF."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits import board, board_pdf, clock, trail
+from dashboard import auth
+from dashboard.ui import lang, tr, vern
+
+user = auth.require("board")
+store = vern().store
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=32)
+def _summary(db: str, version: int, minute: str) -> dict:
+    """Cached per database, per change (the trail's head moves with every write) and per minute."""
+    return board.summary(vern(), clock.parse_instant(minute))
+
+
+head = trail.head(store)
+minute = clock.now().replace(second=0, microsecond=0)
+data = _summary(str(store.path), head["seq"] if head else 0, minute.isoformat())
+code = lang()
+
+st.title(tr("board.title"))
+st.caption(f"{tr('board.as_of', at=clock.show(minute))} · {tr('board.explain')}")
+st.markdown("  \n".join(board.narrative(data, code)))
+
+st.subheader(tr("board.scores"))
+for column, area in zip(st.columns(len(data["areas"])), data["areas"], strict=True):
+    column.metric(board.area_label(area["area"], code), area["score"])
+failed = sum(a["failed_last_run"] for a in data["areas"])
+if failed:
+    st.warning(tr("board.failed_runs", n=failed))
+with st.expander(tr("board.method_title"), expanded=True):
+    st.markdown(tr("board.method"))
+
+trend = pd.DataFrame([{"month": point["month"], "area": board.area_label(area, code), "score": value}
+                      for point in data["trend"] for area, value in point["scores"].items()])
+st.plotly_chart(px.line(trend, x="month", y="score", color="area", markers=True, title=tr("board.trend"),
+                        range_y=[0, 105], labels={"month": "", "score": tr("board.col.score"), "area": ""}),
+                width="stretch")
+st.caption(tr("board.trend_explain"))
+
+st.subheader(tr("board.breaches"))
+counts, within = data["breaches"], data["notified_within_72h"]
+this, still_open, overdue, in_time = st.columns(4)
+this.metric(tr("board.this_quarter"), counts["this_quarter"]["total"])
+still_open.metric(tr("board.open"), counts["open"])
+overdue.metric(tr("board.overdue"), counts["overdue"])
+in_time.metric(tr("board.within_72h"), board.percent(within["share"], code))
+quarters = pd.DataFrame([{"quarter": board.quarter_label(q["quarter"], code),
+                          "level": board_pdf.level_label(level, code), "n": q[level]}
+                         for q in counts["quarters"] for level in board.LEVELS])
+colours = {board_pdf.level_label(level, code): colour for level, colour in board_pdf.LEVEL_COLOURS.items()}
+st.plotly_chart(px.bar(quarters, x="quarter", y="n", color="level", color_discrete_map=colours,
+                       title=tr("board.per_quarter"), labels={"quarter": "", "n": "", "level": ""}),
+                width="stretch")
+
+st.subheader(tr("board.key_figures"))
+training, agreements = data["training"], data["agreements"]
+covered, in_order, overruns = st.columns(3)
+covered.metric(tr("board.training"), board.percent(training["share"], code))
+in_order.metric(tr("board.agreements"), f"{agreements['in_order']}/{agreements['total']}")
+overruns.metric(tr("board.retention"), data["retention"]["overdue"])
+points = [p for p in training["trend"] if p["share"] is not None]
+if points:
+    history = pd.DataFrame([{"month": p["month"], "share": p["share"] * 100} for p in points])
+    st.plotly_chart(px.line(history, x="month", y="share", markers=True, title=tr("board.training_trend"),
+                            range_y=[0, 100], labels={"month": "", "share": "%"}), width="stretch")
+
+st.download_button(
+    tr("board.download"), data=lambda: board_pdf.pdf_bytes(data, code),
+    file_name=f"vern-{tr('board.file_name')}-{data['today']}.pdf", mime="application/pdf",
+    on_click=lambda: trail.record(store, user["name"], "export", "board-summary.pdf", {"lang": code}))

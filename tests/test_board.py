@@ -1,0 +1,258 @@
+"""The board's compliance summary (issue 8): the numbers on the demo and on small
+histories with a fixed clock, the page for the board and the adviser, the PDF read back
+in both languages, `vern report board`, and a planted personal-data marker that must
+reach neither the page nor the PDF."""
+
+import io
+import json
+import subprocess
+
+import pypdf
+import pytest
+
+from audits import board, board_pdf, breaches, clock, findings, runner, trail
+from conftest import VERN
+
+MARKER = "PERSONAL-DATA-MARKER-7731"
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "breaches"]
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def page_text(at) -> str:
+    """Every element the page sent, as its protobuf text: labels, values, chart specs."""
+    found = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(found)
+
+
+# -- the numbers ----------------------------------------------------------------------
+def test_the_score_is_100_minus_the_weights_never_below_zero():
+    assert board.score({"high": 5, "medium": 1}, board.WEIGHTS) == 46
+    assert board.score({"critical": 3, "high": 3}, board.WEIGHTS) == 0
+    assert board.score({}, board.WEIGHTS) == 100
+    assert board.score({"overdue": 1, "awaiting": 2, "open": 1}, board.BREACH_WEIGHTS) == 66
+
+
+def test_the_demo_summary(demo_vern):
+    data = board.summary(demo_vern)
+    assert data["as_of"] == "2026-11-24T11:00:00Z" and data["today"] == "2026-11-24"
+    scores = {a["area"]: a["score"] for a in data["areas"]}
+    # processors: 5 high, 1 medium; access: 4 high, 3 medium, 1 low; training: 5 high, 3 medium,
+    # 1 low; retention: 2 high, 1 medium; activities: 6 high, 2 medium, 1 low; consent: 2 high;
+    # breaches: one past its deadline, two awaiting notification, one notified and still open.
+    assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
+                      "consent": 80, "breaches": 66}
+    assert list(scores) == AREAS
+    assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
+    assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
+    assert data["trend"][-1]["scores"] == scores
+    # Every check first ran today; the closed breach (noticed 2026-09-25, decided today) was
+    # past its deadline with no decision at the end of September and October.
+    assert all(s == 100 for p in data["trend"][:-1] for a, s in p["scores"].items() if a != "breaches")
+    assert [p["scores"]["breaches"] for p in data["trend"][-4:]] == [100, 75, 75, 66]
+    assert data["breaches"]["quarters"] == [
+        {"quarter": "2026-Q3", "total": 1, "very_high": 0, "high": 0, "medium": 0, "low": 1, "unassessed": 0},
+        {"quarter": "2026-Q4", "total": 4, "very_high": 1, "high": 0, "medium": 1, "low": 0, "unassessed": 2}]
+    assert {k: data["breaches"][k] for k in ("open", "overdue", "awaiting", "notified_late")} == {
+        "open": 4, "overdue": 1, "awaiting": 2, "notified_late": 0}
+    assert {k: data["notified_within_72h"][k] for k in ("notified", "within", "share")} == {
+        "notified": 1, "within": 1, "share": 1.0}
+    assert {k: data["training"][k] for k in ("required", "covered", "share")} == {
+        "required": 8, "covered": 4, "share": 0.5}
+    assert data["agreements"] == {"total": 11, "in_order": 8, "share": 0.7273, "review_months": 12,
+                                  "missing": 1, "expired": 1, "review_overdue": 1}
+    assert data["retention"] == {"records": 212, "overdue": 17, "systems_overdue": 2, "categories_without_rule": 1}
+
+
+def _finding(tx, key: str, check: str, severity: str, status: str, events: list[tuple[str, str]]) -> None:
+    tx.execute("INSERT INTO findings (fingerprint, check_id, rule, subject, severity, message_en, message_nb, "
+               "status, first_seen, last_seen) VALUES (?, ?, 'r', ?, ?, '', '', ?, ?, ?)",
+               [key, check, key, severity, status, events[0][0], events[-1][0]])
+    for at, to_status in events:
+        tx.execute("INSERT INTO finding_events (fingerprint, happened_at, actor, to_status) VALUES (?, ?, 'vern', ?)",
+                   [key, at, to_status])
+
+
+def test_the_trend_is_the_state_of_the_findings_at_each_month_end(vern):
+    with vern.store.transaction() as tx:
+        _finding(tx, "a", "processors", "high", "closed",
+                 [("2026-06-10T08:00:00+02:00", "open"), ("2026-08-05T08:00:00+02:00", "closed")])
+        _finding(tx, "b", "training", "medium", "resolved",
+                 [("2026-07-01T08:00:00+02:00", "open"), ("2026-07-02T08:00:00+02:00", "acknowledged"),
+                  ("2026-10-03T08:00:00+02:00", "resolved")])
+        _finding(tx, "c", "access_logs", "critical", "open", [("2026-10-15T08:00:00+02:00", "open")])
+        # Opened in the last hour of July, Oslo time (still July 31 UTC+2): counts for July.
+        _finding(tx, "d", "consent", "low", "risk_accepted",
+                 [("2026-07-31T23:30:00+02:00", "open"), ("2026-08-01T00:30:00+02:00", "risk_accepted")])
+    trend = {p["month"]: p["scores"] for p in board.summary(vern)["trend"]}
+    wanted = {"2026-05": {}, "2026-06": {"processors": 90}, "2026-07": {"processors": 90, "training": 96, "consent": 99},
+              "2026-08": {"training": 96}, "2026-09": {"training": 96}, "2026-10": {"access": 75},
+              "2026-11": {"access": 75}}
+    for month, changed in wanted.items():
+        assert trend[month] == {area: changed.get(area, 100) for area in AREAS}, month
+
+
+def _add(vern, aware_at: str, **facts) -> int:
+    return breaches.add(vern.store, vern.config, "adviser", {"title": "t", "aware_at": aware_at, **facts})
+
+
+HIGH = {"dpc": 3, "ei": 1, "cb": {"confidentiality": 0, "integrity": 0, "availability": 0}}  # SE = 3
+
+
+def test_breaches_per_quarter_within_72_hours_and_their_weight_over_time(vern):
+    late = _add(vern, "2026-03-02T10:00:00+01:00")  # due 2026-03-05 10:00, notified a day after
+    breaches.assess(vern.store, "adviser", late, HIGH)
+    breaches.notify(vern.store, "adviser", late, "authority", clock.parse_instant("2026-03-06T10:00+01:00"),
+                    "Altinn 1", delay_reason="waited for the supplier's report")
+    in_time = _add(vern, "2026-05-01T10:00:00+02:00")
+    breaches.notify(vern.store, "adviser", in_time, "authority",
+                    clock.parse_instant("2026-05-04T10:00+02:00"), "Altinn 2")  # exactly 72 h: in time
+    data = board.summary(vern)
+    assert [(q["quarter"], q["total"], q["high"], q["unassessed"]) for q in data["breaches"]["quarters"]] == [
+        ("2026-Q1", 1, 1, 0), ("2026-Q2", 1, 0, 1), ("2026-Q3", 0, 0, 0), ("2026-Q4", 0, 0, 0)]
+    assert {k: data["notified_within_72h"][k] for k in ("notified", "within", "share")} == {
+        "notified": 2, "within": 1, "share": 0.5}
+    weight = {p["month"]: p["scores"]["breaches"] for p in data["trend"]}
+    # February: none yet; from March the late one weighs 10; from May the other, notified and open, 1.
+    assert [weight[m] for m in ("2026-02", "2026-03", "2026-04", "2026-05", "2026-11")] == [100, 90, 90, 89, 89]
+
+
+def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
+    data = board.summary(demo_vern)
+    nb, en = board.narrative(data, "nb"), board.narrative(data, "en")
+    assert nb[0] == "Svakeste område er Behandlingsaktiviteter og risiko, med 31 av 100 poeng."
+    assert en[0] == "The weakest area is Processing activities and risk, at 31 of 100 points."
+    assert "Breaches logged this quarter: 4, of which 1 of high or very high severity." in en
+    assert "Notified to Datatilsynet within 72 hours in the last 12 months: 100% (of 1)." in en
+    assert "Opplæringsdekning: 50 % (4 av 8 som trenger opplæring)." in nb
+    assert "Processor agreements in order (signed, current and reviewed): 8 of 11." in en
+
+
+# -- the PDF and the command line -----------------------------------------------------
+@pytest.mark.parametrize("lang, title, method, area", [
+    ("nb", "Styrerapport: personvern", "Slik regnes poengene", "Behandlingsaktiviteter og risiko"),
+    ("en", "Board summary: privacy", "How the score is computed", "Processing activities and risk"),
+])
+def test_the_pdf_reads_back_with_title_areas_narrative_and_charts(demo_vern, lang, title, method, area):
+    data = board.summary(demo_vern)
+    content = board_pdf.pdf_bytes(data, lang)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert title in text and method in text
+    for name in AREAS:
+        assert board.area_label(name, lang) in text
+    for sentence in board.narrative(data, lang):
+        assert " ".join(sentence.split()) in text
+    assert board.quarter_label("2026-Q4", lang) in text  # the quarterly chart's axis
+    assert "2025-12" in text and "2026-11" in text  # the trend chart's axis
+
+
+def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_path):
+    demo_vern.close()  # the command opens the database itself
+    out = tmp_path / "board.pdf"
+    done = subprocess.run([VERN, "report", "board", "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Styrerapport: personvern" in pdf_text(out.read_bytes())  # the configured language: bokmål
+    english = subprocess.run([VERN, "report", "board", "--out", str(tmp_path / "en.pdf"), "--lang", "en"],
+                             capture_output=True, text=True)
+    assert english.returncode == 0 and "Board summary: privacy" in pdf_text((tmp_path / "en.pdf").read_bytes())
+    printed = subprocess.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
+    data = json.loads(printed.stdout)
+    assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
+                         "training", "agreements", "retention"}
+    assert [a["area"] for a in data["areas"]] == AREAS
+    assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run"}
+    assert set(data["trend"][0]) == {"month", "at", "scores"} and len(data["trend"]) == 12
+    assert set(data["breaches"]) == {"quarters", "this_quarter", "open", "overdue", "awaiting", "notified_late"}
+    assert set(data["notified_within_72h"]) == {"notified", "within", "share", "since"}
+    assert set(data["training"]) == {"required", "covered", "share", "at", "trend"}
+    assert data["agreements"]["in_order"] == 8 and data["retention"]["overdue"] == 17
+    usage = subprocess.run([VERN, "report", "board"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "--out" in usage.stderr
+
+
+# -- the page -------------------------------------------------------------------------
+@pytest.mark.parametrize("roles", [("board",), ("adviser",)])
+def test_the_page_shows_scores_method_charts_and_the_download(demo_vern, dashboard, roles):
+    at = dashboard("board", lang="en", roles=roles)
+    assert not at.exception
+    assert at.title[0].value == "Board summary: privacy"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Processing activities and risk"] == "31" and metrics["Breaches"] == "66"
+    assert metrics["Consent"] == "80"
+    assert metrics["Notified within 72 hours (12 months)"] == "100%"
+    assert metrics["Training coverage"] == "50%" and metrics["Processor agreements in order"] == "8/11"
+    assert metrics["Records past their retention"] == "17"
+    assert "The weakest area is Processing activities and risk" in at.markdown[0].value
+    shown = page_text(at)
+    assert "Each area starts at 100 points" in shown
+    assert "Q4 2026" in shown and "2025-12" in shown  # inside the charts' specs: they are searched too
+    assert len(at.get("plotly_chart")) == 3  # the trend, breaches per quarter, training coverage
+    assert "Download the board summary (PDF)" in page_text(at)
+
+
+def test_the_page_is_refused_to_staff(demo_vern, dashboard):
+    at = dashboard("board", lang="en", roles=("staff",))
+    assert at.error[0].value == "You do not have access to this page. The attempt has been recorded."
+    assert not at.metric
+
+
+def test_the_pdf_download_is_recorded_in_the_trail(demo_vern, dashboard):
+    at = dashboard("board", lang="nb", roles=("board",))
+    at.get("download_button")[0].click().run()
+    entry = trail.listing(demo_vern.store, action="export")[0]
+    assert (entry["object"], entry["details"]) == ("board-summary.pdf", {"lang": "nb"})
+
+
+# -- no personal data -----------------------------------------------------------------
+def _plant(vern) -> None:
+    """The marker wherever a person's data or free text can sit: a breach's words, a
+    chapter's name, a decision's reason and a notification's reference; a person in the
+    directory; a finding's risk-acceptance reason; a failed run's error."""
+    breach = breaches.add(vern.store, vern.config, "adviser", {
+        "title": MARKER, "description": MARKER, "reported_by": MARKER, "consequences": MARKER,
+        "measures": MARKER, "aware_at": "2026-11-24T09:00:00+01:00", "acting_as": "processor",
+        "controller_name": f"{MARKER} krets"})
+    breaches.assess(vern.store, "adviser", breach, HIGH)
+    breaches.decide(vern.store, "adviser", breach, True, False, reason=MARKER)
+    breaches.notify(vern.store, "adviser", breach, "controller", clock.now(), MARKER)
+    with vern.store.transaction() as tx:
+        tx.execute("INSERT INTO people VALUES (?, ?, ?, 'employee', true, DATE '2020-01-01', NULL, ?)",
+                   [f"p-{MARKER}", vern.store.keys.encrypt(MARKER, "people.name"),
+                    vern.store.keys.encrypt(f"{MARKER}@x.no", "people.email"), MARKER])
+    runner.run(vern.store, vern.config, vern.checks["training"], "cli")  # the snapshot has its district
+    first = findings.listing(vern.store, status="open")[0]
+    findings.set_status(vern.store, first["fingerprint"], "risk_accepted", "adviser", f"Kari Nordmann ({MARKER})")
+    inbox = vern.config.inbox / "processors"
+    inbox.mkdir(parents=True, exist_ok=True)
+    header = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
+    (inbox / "register.csv").write_text(f"{header}\nAcme,CRM,NO,{MARKER},,,,\n")
+    assert runner.run(vern.store, vern.config, vern.checks["processors"], "cli").status == "failed"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_planted_marker_reaches_neither_the_page_nor_the_pdf(demo_vern, dashboard, lang):
+    _plant(demo_vern)
+    data = board.summary(demo_vern)
+    assert MARKER not in json.dumps(data)
+    assert sum(a["failed_last_run"] for a in data["areas"]) == 1
+    text = pdf_text(board_pdf.pdf_bytes(data, lang))
+    assert MARKER not in text and "Kari Nordmann" not in text
+    for roles in (("board",), ("adviser",)):
+        at = dashboard("board", lang=lang, roles=roles)
+        assert not at.exception
+        shown = page_text(at)
+        assert MARKER not in shown and "Kari Nordmann" not in shown
+        assert at.warning  # the failed run is counted, its error is not shown
