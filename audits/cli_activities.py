@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from audits import activities
-from audits.cli_support import actor, open_from, print_json
-from audits.errors import VernError
+from audits.cli_support import actor, open_from, print_json, write_file
 from audits.risk import LEVELS
 
 
@@ -79,10 +78,7 @@ def export_activities(ctx, fmt, out):
     if out is None:
         sys.stdout.buffer.write(data)
         return
-    try:
-        out.write_bytes(data)
-    except OSError as error:
-        raise VernError(f"{out}: cannot write: {error.strerror}") from None
+    write_file(out, data)
     click.echo(f"{out}: {len(records)} activities", err=True)
 
 

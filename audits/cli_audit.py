@@ -12,14 +12,14 @@ from pathlib import Path
 import click
 
 from audits import audit_report, clock, trail
-from audits.cli_support import actor, open_from, print_json
+from audits.cli_support import actor, open_from, print_json, write_file
 from audits.errors import VernError
 from audits.i18n import LANGUAGES
 
 
 def _write(store, report_id: int, out: Path, who: str) -> None:
     """Hand out the stored PDF, recorded as an export."""
-    out.write_bytes(bytes(audit_report.get(store, report_id)["pdf"]))
+    write_file(out, bytes(audit_report.get(store, report_id)["pdf"]))
     trail.record(store, who, "export", f"audit-{report_id}.pdf", {"audit": report_id})
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from audits import board, board_pdf, trail
-from audits.cli_support import actor, open_from, print_json
+from audits.cli_support import actor, open_from, print_json, write_file
 from audits.i18n import LANGUAGES
 
 
@@ -24,7 +24,7 @@ def board_command(ctx, out, lang, as_json):
     data = board.summary(vern)
     if out is not None:
         lang = lang or vern.config.language
-        out.write_bytes(board_pdf.pdf_bytes(data, lang))
+        write_file(out, board_pdf.pdf_bytes(data, lang))
         trail.record(vern.store, actor(), "export", "board-summary.pdf", {"lang": lang})
         if not as_json:
             click.echo(f"{out}: board summary ({lang}) as of {data['today']}")

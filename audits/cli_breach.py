@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from audits import breaches, clock
-from audits.cli_support import actor, open_from, print_json
+from audits.cli_support import actor, open_from, print_json, write_file
 from audits.errors import VernError
 
 
@@ -131,15 +131,6 @@ def _format(fmt: str | None, out: str, allowed: tuple[str, ...]) -> str:
     return suffix if suffix in allowed else allowed[0]
 
 
-def _write(out: str, content: bytes) -> Path:
-    path = Path(out)
-    try:
-        path.write_bytes(content)
-    except OSError as error:
-        raise VernError(f"cannot write {out}: {error.strerror or error}") from None
-    return path
-
-
 @breach_group.command("draft")
 @click.argument("breach_id", type=int)
 @click.option("--lang", type=click.Choice(["nb", "en"]), help="Language (default from configuration).")
@@ -165,7 +156,7 @@ def breach_draft(ctx, breach_id, lang, fmt, out, recipient):
     else:
         text = breach_documents.notification_markdown(record, vern.config.organisation, lang)
     title = text.splitlines()[0].lstrip("# ")
-    path = _write(out, pdf.pdf_bytes(text, title) if fmt == "pdf" else text.encode("utf-8"))
+    path = write_file(out, pdf.pdf_bytes(text, title) if fmt == "pdf" else text.encode("utf-8"))
     trail.record(vern.store, actor(), "export", str(breach_id),
                  {"document": "subject_letter" if recipient == "subjects" else "notification",
                   "to": recipient, "format": fmt, "lang": lang})
@@ -190,7 +181,7 @@ def breach_record(ctx, fmt, out, lang):
     else:
         text = breach_documents.record_markdown(records, lang, trail.head(vern.store))
         content = pdf.pdf_bytes(text, text.splitlines()[0].lstrip("# ")) if fmt == "pdf" else text.encode("utf-8")
-    path = _write(out, content)
+    path = write_file(out, content)
     trail.record(vern.store, actor(), "export", "breach-record",
                  {"document": "breach_record", "format": fmt, "lang": lang, "breaches": len(records)})
     click.echo(str(path))

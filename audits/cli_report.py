@@ -5,8 +5,7 @@ from pathlib import Path
 import click
 
 from audits import digest
-from audits.cli_support import open_from
-from audits.errors import VernError
+from audits.cli_support import open_from, write_file
 from audits.i18n import LANGUAGES
 
 
@@ -25,10 +24,7 @@ def report_digest(ctx, out, lang):
     text = digest.markdown(vern, lang or vern.config.language)
     if out is None:
         return click.echo(text, nl=False)
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise VernError(f"{out}: cannot write: {error.strerror}") from None
+    write_file(out, text.encode())
     click.echo(f"{out}: weekly digest written", err=True)
 
 

@@ -57,7 +57,7 @@ def review_decide(ctx, items, action, note, assignee, due, review_on):
     """Decide on ITEM... (all of one kind), as `vern review list` names them."""
     vern = open_from(ctx)
     due_on: date | None = _day(due)
-    n = review.decide(vern.store, actor(), list(items), action, note, assignee, due_on, _day(review_on))
+    n = review.decide(vern.store, vern.config, actor(), list(items), action, note, assignee, due_on, _day(review_on))
     click.echo(f"{n} item(s): {action}")
 
 

@@ -3,6 +3,7 @@
 import getpass
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -33,6 +34,16 @@ def open_from(ctx) -> Vern:
         vern = root.obj["vern"] = open_vern(root.obj["db"], root.obj["config"])
         root.call_on_close(vern.close)
     return vern
+
+
+def write_file(out, content: bytes) -> Path:
+    """Write what a command produced; a path that cannot be written is a message, not a traceback."""
+    path = Path(out)
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise VernError(f"cannot write {out}: {error.strerror or error}") from None
+    return path
 
 
 def actor() -> str:

@@ -30,7 +30,9 @@ DUE = """
                CAST(CASE a.retention_from WHEN 'purpose_ended' THEN i.purpose_ended_on
                                           ELSE i.last_activity_on END
                     + to_months(a.retention_months) AS DATE) AS due
-        FROM inventory i LEFT JOIN activities a ON list_contains(a.record_categories, i.category))
+        FROM inventory i LEFT JOIN (  -- one row per governed category: a hash join, not a loop
+            SELECT unnest(record_categories) AS category, retention_months, retention_from, statistics_exempt
+            FROM activities) a ON a.category = i.category)
     SELECT system, record_ref, category, last_activity_on, purpose_ended_on, pseudonymised,
            count(months) AS rules,
            pseudonymised AND coalesce(bool_or(statistics), false) AS exempt,

@@ -68,7 +68,8 @@ _AGREEMENTS = """
 # Items with their state. A non-finding item resolved, or accepted until a review date not
 # yet come, leaves the queue.
 ITEMS = f"""
-    SELECT i.*, coalesce(l.decided, i.state) AS status, l.assignee, l.assigned_due
+    SELECT i.*, CASE WHEN i.kind = 'finding' THEN i.state ELSE coalesce(l.decided, i.state) END AS status,
+           l.assignee, l.assigned_due
     FROM ({_FINDINGS} UNION ALL {_BREACHES} UNION ALL {_AGREEMENTS}) i LEFT JOIN ({_LATEST}) l USING (item)
     WHERE i.kind = 'finding' OR l.decided IS NULL OR l.decided IN ('acknowledged', 'open')
        OR (l.decided = 'risk_accepted' AND l.decided_review_on <= $today)"""
@@ -100,11 +101,14 @@ def queue(store: Store, config: Config, area: str | None = None, kind: str | Non
     rows = store.rows(f"SELECT * FROM ({ITEMS}) {condition} {ORDER} LIMIT $limit",
                       {**params, **filters, "limit": limit})
     counts = store.rows(f"SELECT area, kind, urgency, count(*) AS n FROM ({ITEMS}) GROUP BY ALL", params)
+    shown = [int(row["ref"]) for row in rows if row["kind"] == "breach"]
+    titles = {r["id"]: r["title"] for r in store.rows(  # encrypted: opened for the shown rows only
+        "SELECT id, title FROM breaches WHERE list_contains($ids, id)", {"ids": shown})} if shown else {}
     for row in rows:
-        if row["kind"] == "breach":  # the title is encrypted: opened for the shown rows only
-            title = store.value("SELECT title FROM breaches WHERE id = ?", [int(row["ref"])])
-            row["subject"] = f"#{row['ref']} {store.keys.decrypt(title, 'breaches.title')}"
-    return {"items": rows, "counts": counts, "total": sum(c["n"] for c in counts)}
+        if row["kind"] == "breach":
+            row["subject"] = f"#{row['ref']} {store.keys.decrypt(titles[int(row['ref'])], 'breaches.title')}"
+    matching = sum(c["n"] for c in counts if (not area or c["area"] == area) and (not kind or c["kind"] == kind))
+    return {"items": rows, "counts": counts, "total": sum(c["n"] for c in counts), "matching": matching}
 
 
 def _split(item: str) -> tuple[str, str]:
@@ -114,7 +118,7 @@ def _split(item: str) -> tuple[str, str]:
     return kind, key
 
 
-def decide(store: Store, actor: str, items: list[str], action: str, note: str = "",
+def decide(store: Store, config: Config, actor: str, items: list[str], action: str, note: str = "",
            assignee: str | None = None, due_on: date | None = None, review_on: date | None = None) -> int:
     """One decision on one or more items of the same kind, in one transaction: acknowledged,
     assigned (to a user, with a due date), resolved (what was done) or risk_accepted (a
@@ -137,9 +141,15 @@ def decide(store: Store, actor: str, items: list[str], action: str, note: str = 
             raise VernError("assignee and due date: an assignment needs both")
         if not store.value("SELECT count(*) FROM users WHERE username = ? AND NOT disabled", [assignee]):
             raise VernError(f"assignee: {assignee!r} is not an active user")
-    now = clock.now()
+    now, items = clock.now(), list(dict.fromkeys(items))
+    waiting = {row["item"] for row in store.rows(
+        f"SELECT item FROM ({ITEMS}) WHERE list_contains($items, item)",
+        {**_params(config, now, clock.today()), "items": items})}
+    unknown = [item for item in items if item not in waiting]
+    if unknown:
+        raise VernError(f"item {unknown[0]!r}: not in the review queue (see vern review list)")
     with store.transaction() as tx:
-        for item in dict.fromkeys(items):
+        for item in items:
             kind, key = _split(item)
             if kind == "finding" and action != "assigned":
                 findings.decide(tx, store, key, action, actor, note, review_on)
@@ -153,7 +163,7 @@ def decide(store: Store, actor: str, items: list[str], action: str, note: str = 
                 trail.append(tx, actor, f"review.{action}", item,
                              {"assignee": assignee, "due_on": due_on.isoformat() if due_on else None,
                               "review_on": review_on.isoformat() if review_on else None})
-    return len(dict.fromkeys(items))
+    return len(items)
 
 
 # -- the weekly review ----------------------------------------------------------------

@@ -47,7 +47,8 @@ def start(vern: Vern) -> BackgroundScheduler:
         settings = vern.config.check(check.id)
         if not settings["enabled"]:
             continue
-        extra = {"next_run_time": now} if missed(vern, check, now) else {}
+        # Missed is judged on Vern's clock (runs are stamped with it); the job starts on the real one.
+        extra = {"next_run_time": now} if missed(vern, check, clock.now()) else {}
         scheduler.add_job(
             runner.run, cron_trigger(settings["schedule"]),
             args=(vern.store, vern.config, check, "schedule"),

@@ -63,6 +63,40 @@ TRAINING_PLANTED = sorted([
 # The demo's training completions as stored: two LMS rows and five xAPI statements that count
 # (a failed and a mere attempt do not) — Ola's other course and the outsider's included.
 TRAINING_COMPLETIONS = 7
+# What the demo's record of processing activities plants (audits/demo_activities.py), as (rule,
+# subject): the prospects' record incomplete, the marketing profile's DPIA unfinished and its
+# risk review late, health data without an Art. 9(2) condition, four activities using a
+# processor without a valid agreement (Already On has none, SuperOffice's expired), and the
+# district chapters' register unclassified.
+ACTIVITIES_PLANTED = {
+    ("ropa_incomplete", "Kontaktpersoner hos prospekter"),
+    ("dpia_required", "Markedsføring med interesseprofil"),
+    ("risk_review_overdue", "Markedsføring med interesseprofil"),
+    ("special_category_without_condition", "Tilrettelegging for deltakere"),
+    ("activity_processor_without_dpa", "Medlemsadministrasjon"),
+    ("activity_processor_without_dpa", "Medlemsregister for kretsene"),
+    ("activity_processor_without_dpa", "Barn og unge med foreldresamtykke"),
+    ("activity_processor_without_dpa", "Kontaktpersoner hos prospekter"),
+    ("classification_missing", "Medlemsregister for kretsene"),
+}
+ACTIVITIES = 9  # the activities in the demo's record, one evidence row each
+# What the demo's inventories plant (audits/demo_retention.py): prospects in the CRM and
+# accessibility needs on the events drive kept past their rule, and volunteer applications
+# that no activity's retention rule governs.
+RETENTION_PLANTED = {
+    ("retention_overdue", "SuperOffice CRM – prospect"),
+    ("retention_overdue", "Arrangementer (Google Drive) – accessibility_need"),
+    ("retention_rule_missing", "Medlemsregister (SharePoint) – volunteer_application"),
+}
+RETENTION_ROWS = 212  # the inventoried records of the systems' latest inventories
+# What the demo's consents and campaign sends plant (audits/demo_consent.py): the Christmas
+# campaign to people who never consented to fundraising, the November newsletter to three who
+# had withdrawn.
+CONSENT_PLANTED = {
+    ("marketing_without_consent", "Julekampanje (fundraising)"),
+    ("marketing_after_opt_out", "Nyhetsbrev november (newsletter)"),
+}
+CONSENT_ROWS = 128  # the marketing sends judged (booking confirmations are service mail, not judged)
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -171,16 +205,23 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
     assert {tuple(line.split()) for line in lines[2:]} == set(DEMO_ACCOUNTS.items())
     assert ok(vern(db, "checks", "run")).stdout == (
         f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows\n"
+        f"activities: succeeded: 9 findings from {ACTIVITIES} evidence rows\n"
+        f"consent: succeeded: 2 findings from {CONSENT_ROWS} evidence rows\n"
         "processors: succeeded: 6 findings from 11 evidence rows\n"
+        f"retention: succeeded: 3 findings from {RETENTION_ROWS} evidence rows\n"
         f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
-    assert len(rows) == 23  # 6 processor findings, 8 access findings and 9 training findings
+    assert len(rows) == 37  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 2 consent
     assert {(r["rule"], r["subject"]) for r in rows if r["check"] == "processors"} == PLANTED
     assert access_planted(rows) == ACCESS_PLANTED
     assert training_planted(rows) == TRAINING_PLANTED
+    for check, planted in (("activities", ACTIVITIES_PLANTED), ("retention", RETENTION_PLANTED),
+                           ("consent", CONSENT_PLANTED)):
+        found = [(r["rule"], r["subject"]) for r in rows if r["check"] == check]
+        assert sorted(found) == sorted(planted), check
     for row in rows:
         assert set(row) >= FINDING_FIELDS
-        assert row["check"] in ("processors", "access_logs", "training")
+        assert row["check"] in ("processors", "access_logs", "training", "activities", "retention", "consent")
         assert (row["status"], row["first_seen"], row["last_seen"]) == \
             ("open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
         assert len(row["fingerprint"]) == 16
@@ -193,7 +234,13 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
                           "access_without_grant": "medium", "access_bulk_export": "high",
                           "access_failed_signins": "medium", "access_out_of_hours": "low",
                           "training_missing": "medium", "training_expired": "medium",
-                          "training_due_soon": "low", "access_untrained": "high"}
+                          "training_due_soon": "low", "access_untrained": "high",
+                          "ropa_incomplete": "medium", "dpia_required": "high",
+                          "special_category_without_condition": "high",
+                          "activity_processor_without_dpa": "high", "classification_missing": "low",
+                          "risk_review_overdue": "medium",
+                          "retention_overdue": "high", "retention_rule_missing": "medium",
+                          "marketing_without_consent": "high", "marketing_after_opt_out": "high"}
     ranks = [SEVERITY_RANK[r["severity"]] for r in rows]
     assert ranks == sorted(ranks) and rows[-1]["severity"] == "low"  # most severe first
 
@@ -216,7 +263,7 @@ def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
 def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
     result = ok(vern(demo_db, "findings", "list"))
     lines = result.stdout.splitlines()
-    assert len(lines) == 23  # 6 processor findings, 8 access findings and 9 training findings
+    assert len(lines) == 37  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 2 consent
     assert [line.split()[0] for line in lines] == [r["fingerprint"] for r in listed(demo_db)]
 
 
@@ -306,16 +353,20 @@ def test_set_status_on_an_unknown_fingerprint_is_refused(demo_db):
 # -- checks list / run ----------------------------------------------------------------
 def test_checks_list_json_before_any_run(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json")).stdout)
-    # At noon in Oslo (CEST): access_logs next at 12:30 today, processors at 06:15 tomorrow,
-    # training at 06:45 tomorrow.
+    # At noon in Oslo (CEST): access_logs next at 12:30 today, the others tomorrow morning —
+    # activities at 06:00, processors 06:15, training 06:45, retention 07:00, consent 07:30.
     assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
         [("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z", None),
+         ("activities", "0 6 * * *", "2026-06-16T04:00:00Z", None),
+         ("consent", "30 7 * * *", "2026-06-16T05:30:00Z", None),
          ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
+         ("retention", "0 7 * * *", "2026-06-16T05:00:00Z", None),
          ("training", "45 6 * * *", "2026-06-16T04:45:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, item, trained = json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
+    access, activity, consent, item, retention, trained = \
+        json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
     last = item["last_run"]
@@ -334,15 +385,27 @@ def test_checks_list_json_after_a_run(demo_db):
     assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
             last["evidence_rows"], last["findings"], last["error"]) == \
         ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", TRAINING_COMPLETIONS, 9, None)
+    for listed_check, check_id, schedule, next_run, evidence_rows, found in (
+            (activity, "activities", "0 6 * * *", "2026-06-16T04:00:00Z", ACTIVITIES, 9),
+            (consent, "consent", "30 7 * * *", "2026-06-16T05:30:00Z", CONSENT_ROWS, 2),
+            (retention, "retention", "0 7 * * *", "2026-06-16T05:00:00Z", RETENTION_ROWS, 3)):
+        assert (listed_check["id"], listed_check["schedule"], listed_check["next_run"]) == \
+            (check_id, schedule, next_run)
+        last = listed_check["last_run"]
+        assert (last["status"], last["trigger"], last["started_at"], last["finished_at"],
+                last["evidence_rows"], last["findings"], last["error"]) == \
+            ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", evidence_rows, found, None)
 
 
 def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
                                now="2026-01-15T07:00:00+01:00")).stdout)
-    # 06:15 and 06:45 tomorrow and 12:30 today in Oslo (CET, UTC+1).
+    # 06:00, 06:15 and 06:45 tomorrow; 07:00 (this very minute: a run now still counts),
+    # 07:30 and 12:30 today in Oslo (CET, UTC+1).
     assert {i["id"]: i["next_run"] for i in items} == \
         {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z",
-         "training": "2026-01-16T05:45:00Z"}
+         "training": "2026-01-16T05:45:00Z", "activities": "2026-01-16T05:00:00Z",
+         "retention": "2026-01-15T06:00:00Z", "consent": "2026-01-15T06:30:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -392,14 +455,19 @@ def test_import_processors_good_file(tmp_path):
     assert ok(vern(db, "import", "processors", str(path))).stdout == f"{path}: imported 1 processors\n"
     assert ok(vern(db, "checks", "run")).stdout == (
         "access_logs: succeeded: 0 findings from 0 evidence rows\n"  # no access logs imported
+        "activities: succeeded: 0 findings from 0 evidence rows\n"  # no record of activities
+        "consent: succeeded: 0 findings from 0 evidence rows\n"  # no campaign sends
         "processors: succeeded: 1 findings from 1 evidence rows\n"
+        "retention: succeeded: 0 findings from 0 evidence rows\n"  # no inventories
         "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
     # The import and every check run are in the audit trail under the command line's actor.
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
-        (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "training")]
+        (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "consent"),
+        (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "retention"),
+        (CLI_ACTOR, "check.run", "training")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):

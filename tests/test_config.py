@@ -7,12 +7,10 @@ from pathlib import Path
 import pytest
 
 from audits import config as configuration
+from audits import registry
 from audits.errors import VernError
-from checks.access_logs import AccessLogsCheck
-from checks.processors import ProcessorsCheck
-from checks.training import TrainingCheck
 
-CHECKS = {"processors": ProcessorsCheck, "access_logs": AccessLogsCheck, "training": TrainingCheck}
+CHECKS = registry.installed()  # every check the entry points register, as Vern loads them
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
 NO_ROLES = {"staff": [], "adviser": [], "board": [], "admin": []}
 
@@ -194,6 +192,7 @@ def test_example_configuration_shows_every_key_with_its_default():
         "keys": {"path": ""},
         "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
         "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
+        "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
         "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "", "advisers": []},
         "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
         "checks": {
@@ -206,10 +205,15 @@ def test_example_configuration_shows_every_key_with_its_default():
                          "courses": {kind: ["Personvern grunnkurs"]
                                      for kind in ("employee", "volunteer", "board", "contractor")},
                          "xapi_courses": {}},
+            "activities": {"enabled": True, "schedule": "0 6 * * *"},
+            "retention": {"enabled": True, "schedule": "0 7 * * *"},
+            "consent": {"enabled": True, "schedule": "30 7 * * *", "service_purposes": ["service"]},
         },
     }
-    assert {**CHECKS["access_logs"].settings, "enabled": True, "schedule": CHECKS["access_logs"].schedule} \
-        == expected["checks"]["access_logs"]
+    # Every installed check has its section, with its own settings and schedule as defaults.
+    assert set(expected["checks"]) == set(CHECKS)
+    for check_id, check in CHECKS.items():
+        assert {**check.settings, "enabled": True, "schedule": check.schedule} == expected["checks"][check_id]
     # Every top-level key the code knows is listed here, so a new one cannot be forgotten.
     assert set(expected) == set(configuration.DEFAULTS) | {"checks"}
     assert {k: v for k, v in expected.items() if k != "checks"} == configuration.DEFAULTS

@@ -26,21 +26,25 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     # without a grant and the two bursts of failed sign-ins; low for the Saturday night.
     # 9 training findings: high for the five who used personal data untrained, medium for
     # the two never trained and the one expired, low for the one due soon.
-    assert metric(at, "Åpne funn") == "23"
+    # 9 activity findings: high for the DPIA, the health data without an Art. 9(2) condition
+    # and the four activities using a processor without a valid agreement; medium for the
+    # incomplete record and the late risk review; low for the unclassified activity.
+    # 3 retention findings: high for the two kept too long, medium for the category without a
+    # rule. 2 consent findings, both high: marketing without consent and after an opt-out.
+    assert metric(at, "Åpne funn") == "37"
     assert metric(at, "kritisk") == "0"
-    assert metric(at, "høy") == "14"
-    assert metric(at, "middels") == "7"
-    assert metric(at, "lav") == "2"
+    assert metric(at, "høy") == "24"
+    assert metric(at, "middels") == "10"
+    assert metric(at, "lav") == "3"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
-    assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Databehandleravtaler og overføringer",
-                                        "Personvernopplæring"]
-    assert checks.iloc[0]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
-    assert checks.iloc[0]["Neste kjøring"] == "2026-11-24 12:30"  # 30 */6 * * *, Oslo time
-    assert checks.iloc[1]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
-    assert checks.iloc[1]["Neste kjøring"] == "2026-11-25 06:15"
-    assert checks.iloc[2]["Siste kjøring"].startswith("fullført 2026-11-24 12:00")
-    assert checks.iloc[2]["Neste kjøring"] == "2026-11-25 06:45"  # 45 6 * * *, Oslo time
+    assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
+                                        "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
+                                        "Lagringstid og sletting", "Personvernopplæring"]
+    assert all(last.startswith("fullført 2026-11-24 12:00") for last in checks["Siste kjøring"])
+    # In Oslo time: access_logs 30 */6 * * * later today; the others tomorrow morning.
+    assert list(checks["Neste kjøring"]) == ["2026-11-24 12:30", "2026-11-25 06:00", "2026-11-25 07:30",
+                                             "2026-11-25 06:15", "2026-11-25 07:00", "2026-11-25 06:45"]
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -61,11 +65,13 @@ def test_empty_database_overview_says_so(app, vern):
 
 def test_findings_page_lists_and_filters(app, demo_vern):
     at = app("findings", "en")
-    assert len(at.dataframe[0].value) == 23  # 6 processor, 8 access and 9 training findings
+    # 6 processor, 8 access, 9 training, 9 activity, 3 retention and 2 consent findings
+    assert len(at.dataframe[0].value) == 37
     at.multiselect[1].set_value(["medium"]).run()
     table = at.dataframe[0].value
     assert sorted(table["Rule"]) == ["access_failed_signins", "access_failed_signins", "access_without_grant",
-                                     "dpa_review_overdue", "training_expired", "training_missing",
+                                     "dpa_review_overdue", "retention_rule_missing", "risk_review_overdue",
+                                     "ropa_incomplete", "training_expired", "training_missing",
                                      "training_missing"]
     at.multiselect[2].set_value(["processors"]).run()
     table = at.dataframe[0].value
@@ -110,8 +116,11 @@ def test_processor_page_explains_an_empty_register(app, vern):
 
 def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
-    assert "`access_logs`" in at.caption[0].value and "30 */6 * * *" in at.caption[0].value
-    assert "`processors`" in at.caption[1].value and "15 6 * * *" in at.caption[1].value
+    # One caption per check, named by its id (the page has other captions, e.g. the clock).
+    captions = {c.value.split(" · ")[0]: c.value for c in at.caption if c.value.startswith("`")}
+    assert list(captions) == ["`access_logs`", "`activities`", "`consent`", "`processors`", "`retention`",
+                              "`training`"]
+    assert "30 */6 * * *" in captions["`access_logs`"] and "15 6 * * *" in captions["`processors`"]
     at.button(key="run-processors").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["processors: succeeded, 6 findings"]

@@ -156,6 +156,20 @@ def test_cli_changes_append_with_the_cli_actor(db):
         # ...and its training records (audits/demo_training.py): the LMS export, then the xAPI statements.
         ("cli:tester", "training.import", "csv"),
         ("cli:tester", "training.import", "xapi"),
+        # ...its record of processing activities (audits/demo_activities.py)...
+        ("cli:tester", "activities.import", "behandlingsprotokoll.json"),
+        # ...its inventories (audits/demo_retention.py): the events drive before and after a
+        # recorded deletion, the other systems, then a deletion the next CRM inventory will confirm...
+        ("cli:tester", "inventory.import", "Arrangementer (Google Drive)"),
+        ("cli:tester", "retention.deletion", "Arrangementer (Google Drive)"),
+        ("cli:tester", "inventory.import", "Arrangementer (Google Drive)"),
+        ("cli:tester", "inventory.import", "SuperOffice CRM"),
+        ("cli:tester", "inventory.import", "Medlemsregister (SharePoint)"),
+        ("cli:tester", "inventory.import", "Medlemsdata (AWS S3)"),
+        ("cli:tester", "retention.deletion", "SuperOffice CRM"),
+        # ...and its consent register and campaign sends (audits/demo_consent.py).
+        ("cli:tester", "consents.import", "samtykkeregister.csv"),
+        ("cli:tester", "campaigns.import", "utsendelseslogg.csv"),
         ("cli:tester", "demo.load", ""),
         ("cli:tester", "users.add", "adviser"),
         ("cli:tester", "users.add", "staff"),
@@ -170,10 +184,22 @@ def test_cli_changes_append_with_the_cli_actor(db):
     assert [e[4] for e in entries(db)[1:4]] == [{"rows": 12}, {"rows": 6}, {"rows": 18}]
     assert [e[4] for e in entries(db)[8:10]] == [{"files": 1, "completions": 2, "added": 2},
                                                  {"files": 1, "completions": 5, "added": 5}]
-    assert entries(db)[10][4] == {"processors": 11}
+    assert [e[4] for e in entries(db)[10:20]] == [
+        {"activities": 9},
+        {"file": "arrangementer-forrige.csv", "records": 55},
+        {"category": "event_participant", "count": 20, "deleted_on": "2026-11-03", "id": 1},  # 3 weeks ago
+        {"file": "arrangementer.csv", "records": 35},
+        {"file": "superoffice-kontakter.csv", "records": 105},
+        {"file": "medlemsregister.csv", "records": 42},
+        {"file": "medlemsdata.csv", "records": 30},
+        {"category": "prospect", "count": 12, "deleted_on": "2026-11-23", "id": 2},  # yesterday
+        {"rows": 68},
+        {"added": 138, "rows": 138},  # 128 marketing sends and 10 booking confirmations
+    ]
+    assert entries(db)[20][4] == {"processors": 11}
     result = vern_cli(db, "trail", "verify")
     assert result.returncode == 0
-    count = 19 + len(DEMO_BREACH_STEPS)
+    count = 29 + len(DEMO_BREACH_STEPS)
     assert len(got) == count
     assert result.stdout == f"{count} entries intact; head {hashes(db)[count]}\n"
 

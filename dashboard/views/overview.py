@@ -43,12 +43,11 @@ else:
 st.subheader(tr("overview.breaches"))
 BREACH_METRICS = {"open": "breaches_open", "clock_running": "breaches_clock", "overdue": "breaches_overdue",
                   "notified_in_time": "breaches_in_time", "notified_late": "breaches_late"}
-records = breaches.listing(vern().store)
-breach_counts = breaches.summary(records)
+breach_counts = breaches.summary(vern().store)
 for column, (key, label) in zip(st.columns(len(BREACH_METRICS)), BREACH_METRICS.items(), strict=True):
     column.metric(tr(f"overview.{label}"), breach_counts[key])
 if access.allowed(user["roles"], "breaches"):  # titles may name people: the adviser's eyes only
-    running = [r for r in records if r["clock_running"]]
+    running = [r for r in breaches.listing(vern().store, open_only=True) if r["clock_running"]]
     if running:
         countdown_table(running, with_titles=True)
 

@@ -45,8 +45,8 @@ with queue_tab:
             tr("review.assignee"): row["assignee"] or "",
             tr("review.due"): row["assigned_due"].isoformat() if row["assigned_due"] else "",
         } for row in items]), hide_index=True, width="stretch")
-        if found["total"] > len(items):
-            st.caption(tr("review.more", shown=len(items), total=found["total"]))
+        if found["matching"] > len(items):
+            st.caption(tr("review.more", shown=len(items), total=found["matching"]))
 
         st.subheader(tr("review.decide"))
         every = kind is not None and st.checkbox(tr("review.all_shown", n=len(items), kind=kind_name(kind)))
@@ -62,7 +62,7 @@ with queue_tab:
             review_on = right.date_input(tr("review.review_on"), value=None, format="YYYY-MM-DD")
             if st.form_submit_button(tr("review.apply")):
                 try:
-                    n = review.decide(store, user["name"], chosen, action, note, assignee, due_on, review_on)
+                    n = review.decide(store, config, user["name"], chosen, action, note, assignee, due_on, review_on)
                 except VernError as error:
                     st.error(plain(error))
                 else:
@@ -98,5 +98,6 @@ with week_tab:
         review.hold(store, user["name"])
         st.session_state["review_flash"] = tr("review.held")
         st.rerun()
-    download.download_button(tr("review.digest_download"), digest.markdown(vern(), lang()).encode(),
+    chosen_lang = lang()
+    download.download_button(tr("review.digest_download"), lambda: digest.markdown(vern(), chosen_lang).encode(),
                              file_name=f"vern-digest-{clock.today().isoformat()}.md", mime="text/markdown")
