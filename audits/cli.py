@@ -20,6 +20,7 @@ from audits import (
     cli_board,
     cli_consent,
     cli_report,
+    cli_requests,
     cli_retention,
     cli_review,
     clock,
@@ -270,6 +271,7 @@ cli_report.register(cli)
 cli_board.register(cli)
 cli_audit.register(cli)
 cli_review.register(cli)
+cli_requests.register(cli)
 
 
 def main() -> None:

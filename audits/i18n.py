@@ -75,6 +75,7 @@ CATALOGUE: dict[str, Text] = {
     "area.activities": Text("Behandlingsaktiviteter og risiko", "Processing activities and risk"),
     "area.retention": Text("Lagringstid", "Retention"),
     "area.consent": Text("Samtykke", "Consent"),
+    "area.requests": Text("Henvendelser fra de registrerte", "Data-subject requests"),
     # roles and the home page
     "role.staff": Text("Ansatt/frivillig", "Staff"),
     "role.adviser": Text("Personvernrådgiver", "Privacy adviser"),

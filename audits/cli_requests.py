@@ -1,0 +1,106 @@
+"""`vern dsr ...`: data-subject requests and their legal clock (GDPR Art. 12(3))."""
+
+from pathlib import Path
+
+import click
+
+from audits import clock, requests
+from audits.cli_support import actor, open_from, print_json
+
+
+@click.group("dsr")
+def dsr_group():
+    """Data-subject requests: log, verify, extend, answer or refuse, each on time."""
+
+
+def _public(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("requester", "verified_how", "extension_reason",
+                                                         "refusal_ground")}
+
+
+@dsr_group.command("add")
+@click.option("--file", "path", required=True, type=click.Path(path_type=Path),
+              help="JSON: received_at (ISO 8601 with offset), kind, channel, requester.")
+@click.pass_context
+def dsr_add(ctx, path):
+    """Log a request; prints its id and due date."""
+    vern = open_from(ctx)
+    record = requests.read_file(path)
+    request_id = requests.add(vern.store, actor(), {**record, "received_at": record["received_at"].isoformat()},
+                              str(path))
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("verify")
+@click.argument("request_id", type=int)
+@click.option("--how", required=True, help="How the identity was verified.")
+@click.pass_context
+def dsr_verify(ctx, request_id, how):
+    """Record that the requester's identity was verified (Art. 12(6))."""
+    vern = open_from(ctx)
+    requests.verify(vern.store, actor(), request_id, how)
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("extend")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why two further months are needed.")
+@click.option("--told-on", type=click.DateTime(["%Y-%m-%d"]), help="When the person was told of it.")
+@click.pass_context
+def dsr_extend(ctx, request_id, reason, told_on):
+    """Extend by two further months (the person must be told within the first month)."""
+    vern = open_from(ctx)
+    requests.extend(vern.store, actor(), request_id, reason, told_on.date() if told_on else None)
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("answer")
+@click.argument("request_id", type=int)
+@click.option("--at", "at", required=True, help="When it was answered (ISO 8601 with offset).")
+@click.pass_context
+def dsr_answer(ctx, request_id, at):
+    """Record the answer."""
+    vern = open_from(ctx)
+    requests.answer(vern.store, actor(), request_id, clock.parse_instant(at, "at"))
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("refuse")
+@click.argument("request_id", type=int)
+@click.option("--ground", required=True, help="The legal ground for refusing.")
+@click.pass_context
+def dsr_refuse(ctx, request_id, ground):
+    """Refuse the request, with its legal ground."""
+    vern = open_from(ctx)
+    requests.refuse(vern.store, actor(), request_id, ground)
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("list")
+@click.option("--open", "open_only", is_flag=True, help="Only requests still open.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def dsr_list(ctx, open_only, as_json):
+    """Requests by receipt, with due dates and days left (no requester)."""
+    vern = open_from(ctx)
+    rows = [_public(r) for r in requests.listing(vern.store, open_only)]
+    if as_json:
+        return print_json(rows)
+    for row in rows:
+        due = row["extended_due_on"] or row["due_on"]
+        left = "" if row["days_left"] is None else f"{row['days_left']} days left"
+        click.echo(f"{row['id']:>4}  {row['kind']:<20} {row['status']:<12} due {due}  {left}")
+
+
+@dsr_group.command("show")
+@click.argument("request_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def dsr_show(ctx, request_id, as_json):
+    """One request, the requester included (the adviser's view)."""
+    vern = open_from(ctx)
+    print_json(requests.get(vern.store, request_id))
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(dsr_group)

@@ -1,0 +1,74 @@
+"""Data-subject requests answered on time (GDPR Art. 12(3)): within a month of receipt, or
+within the extension of two further months the person was told of in the first month, and
+only to someone whose identity was verified (Art. 12(6))."""
+
+from collections.abc import Iterable
+
+from audits import requests
+from audits.checks import Check, CheckContext, Finding, Rule, Severity
+from audits.i18n import Text
+
+DUE_SOON_DAYS = 7
+
+RULES = (
+    Rule(
+        "dsr_overdue", Severity.high, "Art. 12(3)",
+        Text("Henvendelse over fristen", "Request overdue"),
+        Text("Henvendelse {subject} ({kind}), mottatt {received}, skulle vært besvart {due}.",
+             "Request {subject} ({kind}), received {received}, was due on {due}."),
+        Text("Svar nå, og si hvorfor det tok tid.", "Answer now, and say why it took longer."),
+    ),
+    Rule(
+        "dsr_due_soon", Severity.medium, "Art. 12(3)",
+        Text("Henvendelse med frist snart", "Request due soon"),
+        Text("Henvendelse {subject} ({kind}) skal besvares innen {due} ({days} dager).",
+             "Request {subject} ({kind}) is due on {due} ({days} days)."),
+        Text("Svar i tide, eller forleng med begrunnelse og si fra til personen.",
+             "Answer in time, or extend with a reason and tell the person."),
+    ),
+    Rule(
+        "dsr_extension_not_notified", Severity.medium, "Art. 12(3)",
+        Text("Forlengelse ikke meldt", "Extension not told"),
+        Text("Henvendelse {subject} ({kind}) ble forlenget, men personen ble ikke varslet innen {due}.",
+             "Request {subject} ({kind}) was extended, but the person was not told by {due}."),
+        Text("Varsle personen om forlengelsen og grunnen.", "Tell the person of the extension and why."),
+    ),
+    Rule(
+        "dsr_identity_unverified", Severity.medium, "Art. 12(6)",
+        Text("Besvart uten bekreftet identitet", "Answered without verified identity"),
+        Text("Henvendelse {subject} ({kind}) ble besvart uten registrert identitetskontroll.",
+             "Request {subject} ({kind}) was answered without a recorded identity check."),
+        Text("Registrer hvordan identiteten ble bekreftet, eller vurder om svaret gikk til rett person.",
+             "Record how the identity was verified, or judge whether the answer reached the right person."),
+    ),
+)
+
+
+class RequestsCheck(Check):
+    id = "requests"
+    title = Text("Henvendelser fra de registrerte", "Data-subject requests")
+    area = "requests"
+    schedule = "0 7 * * *"
+    rules = RULES
+
+    def collect(self, ctx: CheckContext) -> int:
+        return ctx.store.value("SELECT count(*) FROM requests")
+
+    def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
+        for row in ctx.store.rows("SELECT id, kind, status, received_at, extended_at, told_on, verified_at "
+                                  "FROM requests ORDER BY id"):
+            due, extended_due = requests.due_dates(row["received_at"], row["extended_at"] is not None)
+            due_now = extended_due or due
+            subject = f"#{row['id']}"
+            values = {"kind": row["kind"], "received": requests.received_on(row["received_at"]).isoformat(),
+                      "due": due_now.isoformat()}
+            if row["status"] in requests.OPEN:
+                days = (due_now - ctx.today).days
+                if days < 0:
+                    yield Finding("dsr_overdue", subject, values)
+                elif days <= DUE_SOON_DAYS:
+                    yield Finding("dsr_due_soon", subject, {**values, "days": days})
+            if row["extended_at"] is not None and (row["told_on"] is None or row["told_on"] > due):
+                yield Finding("dsr_extension_not_notified", subject, {**values, "due": due.isoformat()})
+            if row["status"] == "answered" and row["verified_at"] is None:
+                yield Finding("dsr_identity_unverified", subject, values)
