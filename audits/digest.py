@@ -18,7 +18,8 @@ def item_text(row: dict, lang: str) -> str:
         return row["text_nb"] if lang == "nb" else row["text_en"]
     if row["kind"] == "breach":
         return t("review.item.breach", lang, subject=row["subject"], due=clock.show(row["due"]))
-    return t("review.item.agreement", lang, subject=row["subject"], due=clock.local(row["due"]).date().isoformat())
+    key = "review.item.agreement" if row["kind"] == "agreement" else "review.item.request"
+    return t(key, lang, subject=row["subject"], due=clock.local(row["due"]).date().isoformat())
 
 
 def markdown(vern: Vern, lang: str) -> str:

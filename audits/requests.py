@@ -24,9 +24,9 @@ def received_on(received_at: datetime) -> date:
     return clock.local(received_at).date()
 
 
-def due_dates(received_at: datetime, extended: bool) -> tuple[date, date | None]:
-    day = received_on(received_at)
-    return (legal_dates.due_on(day), legal_dates.due_on(day, legal_dates.EXTENDED_MONTHS) if extended else None)
+def due_on(received_at: datetime, months: int = legal_dates.ANSWER_MONTHS) -> date:
+    """Fixed when the request is logged (and extended), so queries can compare dates."""
+    return legal_dates.due_on(received_on(received_at), months)
 
 
 def _parse(data: Any, source: str) -> dict[str, Any]:
@@ -76,10 +76,11 @@ def add(store: Store, actor: str, data: dict[str, Any], source: str = "request")
     now = clock.now()
     with store.transaction() as tx:
         request_id = tx.execute(
-            "INSERT INTO requests (received_at, channel, kind, requester, status, logged_by, logged_at) "
-            "VALUES (?, ?, ?, ?, 'received', ?, ?) RETURNING id",
+            "INSERT INTO requests (received_at, channel, kind, requester, status, due_on, logged_by, logged_at) "
+            "VALUES (?, ?, ?, ?, 'received', ?, ?, ?) RETURNING id",
             [record["received_at"], record["channel"], record["kind"],
-             store.keys.encrypt(record["requester"], SECRET["requester"]), actor, now]).fetchone()[0]
+             store.keys.encrypt(record["requester"], SECRET["requester"]), due_on(record["received_at"]),
+             actor, now]).fetchone()[0]
         trail.append(tx, actor, "request.add", str(request_id), {"kind": record["kind"]})
     return request_id
 
@@ -112,8 +113,11 @@ def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | N
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
     """Extend by two further months (Art. 12(3)); `told_on` is when the person was told."""
     reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
-    _change(store, actor, request_id, "extend", "extended_at = ?, extension_reason = ?, told_on = ?",
-            [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on])
+    received_at = store.value("SELECT received_at FROM requests WHERE id = ?", [request_id])
+    extended = due_on(received_at, legal_dates.EXTENDED_MONTHS) if received_at else None
+    _change(store, actor, request_id, "extend",
+            "extended_at = ?, extension_reason = ?, told_on = ?, extended_due_on = ?",
+            [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on, extended])
 
 
 def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
@@ -129,7 +133,7 @@ def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime 
 
 
 def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]:
-    due, extended_due = due_dates(row["received_at"], row["extended_at"] is not None)
+    due, extended_due = row["due_on"], row["extended_due_on"]
     due_now = extended_due or due
     return {
         "id": row["id"], "kind": row["kind"], "status": row["status"], "channel": row["channel"],

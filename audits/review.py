@@ -19,7 +19,8 @@ from audits.registry import installed
 from audits.store import Store
 
 ACTIONS = ("acknowledged", "assigned", "resolved", "risk_accepted")
-KINDS = ("finding", "breach", "agreement")
+KINDS = ("finding", "breach", "agreement", "request")
+REQUEST_SOON_DAYS = 7
 URGENCY = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 BREACH_NEAR_HOURS = 24
 LIMIT = 200  # rows the page shows; the counts cover every item
@@ -65,12 +66,22 @@ _AGREEMENTS = """
            p.imported_at AS since, false AS reopened, p.name AS ref
     FROM processors p
     WHERE p.dpa_signed_on IS NOT NULL AND p.dpa_expires_on BETWEEN $today AND $today + $agreement_days"""
+# An open data-subject request due within a week, or overdue (Art. 12(3)).
+_REQUESTS = """
+    SELECT 'request:' || r.id AS item, 'request' AS kind, 'requests' AS area,
+           CASE WHEN coalesce(r.extended_due_on, r.due_on) < $today THEN 'critical' ELSE 'high' END AS urgency,
+           'open' AS state, 'request_due' AS rule, '#' || r.id || ' (' || r.kind || ')' AS subject,
+           NULL AS text_nb, NULL AS text_en, CAST(coalesce(r.extended_due_on, r.due_on) AS TIMESTAMPTZ) AS due,
+           r.logged_at AS since, false AS reopened, CAST(r.id AS VARCHAR) AS ref
+    FROM requests r
+    WHERE r.status IN ('received', 'in_progress')
+      AND coalesce(r.extended_due_on, r.due_on) <= $today + $request_days"""
 # Items with their state. A non-finding item resolved, or accepted until a review date not
 # yet come, leaves the queue.
 ITEMS = f"""
     SELECT i.*, CASE WHEN i.kind = 'finding' THEN i.state ELSE coalesce(l.decided, i.state) END AS status,
            l.assignee, l.assigned_due
-    FROM ({_FINDINGS} UNION ALL {_BREACHES} UNION ALL {_AGREEMENTS}) i LEFT JOIN ({_LATEST}) l USING (item)
+    FROM ({_FINDINGS} UNION ALL {_BREACHES} UNION ALL {_AGREEMENTS} UNION ALL {_REQUESTS}) i LEFT JOIN ({_LATEST}) l USING (item)
     WHERE i.kind = 'finding' OR l.decided IS NULL OR l.decided IN ('acknowledged', 'open')
        OR (l.decided = 'risk_accepted' AND l.decided_review_on <= $today)"""
 ORDER = """
@@ -81,7 +92,8 @@ ORDER = """
 def _params(config: Config, now: datetime, today: date) -> dict[str, Any]:
     checks = installed()
     return {"checks": list(checks), "areas": [c.area for c in checks.values()], "now": now, "today": today,
-            "near": BREACH_NEAR_HOURS, "agreement_days": config.review["agreement_days"]}
+            "near": BREACH_NEAR_HOURS, "agreement_days": config.review["agreement_days"],
+            "request_days": REQUEST_SOON_DAYS}
 
 
 def queue(store: Store, config: Config, area: str | None = None, kind: str | None = None,
@@ -114,7 +126,7 @@ def queue(store: Store, config: Config, area: str | None = None, kind: str | Non
 def _split(item: str) -> tuple[str, str]:
     kind, _, key = item.partition(":")
     if kind not in KINDS or not key:
-        raise VernError(f"item {item!r}: not a review item (finding:…, breach:… or agreement:…)")
+        raise VernError(f"item {item!r}: not a review item (finding:…, breach:…, agreement:… or request:…)")
     return kind, key
 
 

@@ -55,10 +55,10 @@ class RequestsCheck(Check):
         return ctx.store.value("SELECT count(*) FROM requests")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
-        for row in ctx.store.rows("SELECT id, kind, status, received_at, extended_at, told_on, verified_at "
-                                  "FROM requests ORDER BY id"):
-            due, extended_due = requests.due_dates(row["received_at"], row["extended_at"] is not None)
-            due_now = extended_due or due
+        for row in ctx.store.rows("SELECT id, kind, status, received_at, due_on, extended_due_on, extended_at, "
+                                  "told_on, verified_at FROM requests ORDER BY id"):
+            due = row["due_on"]
+            due_now = row["extended_due_on"] or due
             subject = f"#{row['id']}"
             values = {"kind": row["kind"], "received": requests.received_on(row["received_at"]).isoformat(),
                       "due": due_now.isoformat()}

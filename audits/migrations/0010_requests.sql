@@ -8,6 +8,8 @@ CREATE TABLE requests (
     kind             VARCHAR NOT NULL,           -- access | rectification | erasure | …
     requester        VARCHAR NOT NULL,           -- encrypted
     status           VARCHAR NOT NULL,           -- received | in_progress | answered | refused
+    due_on           DATE NOT NULL,              -- one month from the Oslo day of receipt (Reg. 1182/71)
+    extended_due_on  DATE,                       -- three months from it, once extended
     verified_at      TIMESTAMPTZ,                -- identity verified (when, how)
     verified_how     VARCHAR,                    -- encrypted
     extended_at      TIMESTAMPTZ,                -- extended by two further months (why, when told)
