@@ -115,6 +115,8 @@ def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date
     reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
     received_at = store.value("SELECT received_at FROM requests WHERE id = ?", [request_id])
     extended = due_on(received_at, legal_dates.EXTENDED_MONTHS) if received_at else None
+    if told_on is not None and received_at is not None and not received_on(received_at) <= told_on <= clock.today():
+        raise VernError("told_on: must lie between the day of receipt and today")
     _change(store, actor, request_id, "extend",
             "extended_at = ?, extension_reason = ?, told_on = ?, extended_due_on = ?",
             [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on, extended])
@@ -123,6 +125,9 @@ def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date
 def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
     if at > clock.now():
         raise VernError("at: lies in the future")
+    received_at = store.value("SELECT received_at FROM requests WHERE id = ?", [request_id])
+    if received_at is not None and at < received_at:
+        raise VernError("at: before the request was received")
     _change(store, actor, request_id, "answer", "status = 'answered', answered_at = ?", [at])
 
 
