@@ -14,7 +14,7 @@ from audits import board, board_pdf, breaches, clock, findings, runner, trail
 from conftest import VERN
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
-AREAS = ["processors", "access", "training", "retention", "activities", "consent", "breaches"]
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "breaches"]
 
 
 def pdf_text(data: bytes) -> str:
@@ -51,9 +51,10 @@ def test_the_demo_summary(demo_vern):
     scores = {a["area"]: a["score"] for a in data["areas"]}
     # processors: 5 high, 1 medium; access: 4 high, 3 medium, 1 low; training: 5 high, 3 medium,
     # 1 low; retention: 2 high, 1 medium; activities: 6 high, 2 medium, 1 low; consent: 2 high;
+    # requests: none (the demo has no data-subject requests);
     # breaches: one past its deadline, two awaiting notification, one notified and still open.
     assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
-                      "consent": 80, "breaches": 66}
+                      "consent": 80, "requests": 100, "breaches": 66}
     assert list(scores) == AREAS
     assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
     assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]

@@ -208,6 +208,7 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
         f"activities: succeeded: 9 findings from {ACTIVITIES} evidence rows\n"
         f"consent: succeeded: 2 findings from {CONSENT_ROWS} evidence rows\n"
         "processors: succeeded: 6 findings from 11 evidence rows\n"
+        "requests: succeeded: 0 findings from 0 evidence rows\n"  # the demo has no requests
         f"retention: succeeded: 3 findings from {RETENTION_ROWS} evidence rows\n"
         f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
@@ -354,18 +355,20 @@ def test_set_status_on_an_unknown_fingerprint_is_refused(demo_db):
 def test_checks_list_json_before_any_run(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json")).stdout)
     # At noon in Oslo (CEST): access_logs next at 12:30 today, the others tomorrow morning —
-    # activities at 06:00, processors 06:15, training 06:45, retention 07:00, consent 07:30.
+    # activities at 06:00, processors 06:15, training 06:45, requests and retention 07:00,
+    # consent 07:30.
     assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
         [("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z", None),
          ("activities", "0 6 * * *", "2026-06-16T04:00:00Z", None),
          ("consent", "30 7 * * *", "2026-06-16T05:30:00Z", None),
          ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
+         ("requests", "0 7 * * *", "2026-06-16T05:00:00Z", None),
          ("retention", "0 7 * * *", "2026-06-16T05:00:00Z", None),
          ("training", "45 6 * * *", "2026-06-16T04:45:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, activity, consent, item, retention, trained = \
+    access, activity, consent, item, requests, retention, trained = \
         json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
@@ -388,6 +391,7 @@ def test_checks_list_json_after_a_run(demo_db):
     for listed_check, check_id, schedule, next_run, evidence_rows, found in (
             (activity, "activities", "0 6 * * *", "2026-06-16T04:00:00Z", ACTIVITIES, 9),
             (consent, "consent", "30 7 * * *", "2026-06-16T05:30:00Z", CONSENT_ROWS, 2),
+            (requests, "requests", "0 7 * * *", "2026-06-16T05:00:00Z", 0, 0),  # the demo has none
             (retention, "retention", "0 7 * * *", "2026-06-16T05:00:00Z", RETENTION_ROWS, 3)):
         assert (listed_check["id"], listed_check["schedule"], listed_check["next_run"]) == \
             (check_id, schedule, next_run)
@@ -400,12 +404,13 @@ def test_checks_list_json_after_a_run(demo_db):
 def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
     items = json.loads(ok(vern(tmp_path / "vern.duckdb", "checks", "list", "--json",
                                now="2026-01-15T07:00:00+01:00")).stdout)
-    # 06:00, 06:15 and 06:45 tomorrow; 07:00 (this very minute: a run now still counts),
+    # 06:00, 06:15 and 06:45 tomorrow; 07:00 twice (this very minute: a run now still counts),
     # 07:30 and 12:30 today in Oslo (CET, UTC+1).
     assert {i["id"]: i["next_run"] for i in items} == \
         {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z",
          "training": "2026-01-16T05:45:00Z", "activities": "2026-01-16T05:00:00Z",
-         "retention": "2026-01-15T06:00:00Z", "consent": "2026-01-15T06:30:00Z"}
+         "retention": "2026-01-15T06:00:00Z", "requests": "2026-01-15T06:00:00Z",
+         "consent": "2026-01-15T06:30:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -458,6 +463,7 @@ def test_import_processors_good_file(tmp_path):
         "activities: succeeded: 0 findings from 0 evidence rows\n"  # no record of activities
         "consent: succeeded: 0 findings from 0 evidence rows\n"  # no campaign sends
         "processors: succeeded: 1 findings from 1 evidence rows\n"
+        "requests: succeeded: 0 findings from 0 evidence rows\n"  # no data-subject requests
         "retention: succeeded: 0 findings from 0 evidence rows\n"  # no inventories
         "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
@@ -466,8 +472,8 @@ def test_import_processors_good_file(tmp_path):
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
         (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "consent"),
-        (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "retention"),
-        (CLI_ACTOR, "check.run", "training")]
+        (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "requests"),
+        (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "training")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):

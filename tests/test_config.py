@@ -208,6 +208,7 @@ def test_example_configuration_shows_every_key_with_its_default():
             "activities": {"enabled": True, "schedule": "0 6 * * *"},
             "retention": {"enabled": True, "schedule": "0 7 * * *"},
             "consent": {"enabled": True, "schedule": "30 7 * * *", "service_purposes": ["service"]},
+            "requests": {"enabled": True, "schedule": "0 7 * * *"},
         },
     }
     # Every installed check has its section, with its own settings and schedule as defaults.

@@ -40,11 +40,13 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
-                                        "Lagringstid og sletting", "Personvernopplæring"]
+                                        "Henvendelser fra de registrerte", "Lagringstid og sletting",
+                                        "Personvernopplæring"]
     assert all(last.startswith("fullført 2026-11-24 12:00") for last in checks["Siste kjøring"])
     # In Oslo time: access_logs 30 */6 * * * later today; the others tomorrow morning.
     assert list(checks["Neste kjøring"]) == ["2026-11-24 12:30", "2026-11-25 06:00", "2026-11-25 07:30",
-                                             "2026-11-25 06:15", "2026-11-25 07:00", "2026-11-25 06:45"]
+                                             "2026-11-25 06:15", "2026-11-25 07:00", "2026-11-25 07:00",
+                                             "2026-11-25 06:45"]
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -118,8 +120,8 @@ def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
     # One caption per check, named by its id (the page has other captions, e.g. the clock).
     captions = {c.value.split(" · ")[0]: c.value for c in at.caption if c.value.startswith("`")}
-    assert list(captions) == ["`access_logs`", "`activities`", "`consent`", "`processors`", "`retention`",
-                              "`training`"]
+    assert list(captions) == ["`access_logs`", "`activities`", "`consent`", "`processors`", "`requests`",
+                              "`retention`", "`training`"]
     assert "30 */6 * * *" in captions["`access_logs`"] and "15 6 * * *" in captions["`processors`"]
     at.button(key="run-processors").click().run()
     assert not at.exception

@@ -338,7 +338,7 @@ def test_bulk_with_one_unknown_finding_decides_nothing(demo_vern):
 
 @pytest.mark.parametrize("chosen, message", [
     (["breach:1", "finding:x"], "items: decide on items of one kind at a time (breach, finding)"),
-    (["incident:1"], "item 'incident:1': not a review item (finding:…, breach:… or agreement:…)"),
+    (["incident:1"], "item 'incident:1': not a review item (finding:…, breach:…, agreement:… or request:…)"),
     ([], "items: choose at least one item"),
 ])
 def test_items_of_mixed_or_unknown_kinds_are_refused(demo_vern, chosen, message):
