@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audits import clock, csvfile, trail
+from audits import clock, csvfile, jsonfile, trail
 from audits.directory import CLASSIFICATIONS
 from audits.errors import InputError, VernError
 from audits.export import csv_bytes
@@ -203,14 +203,7 @@ def parse(data: Any) -> dict[str, Any]:
 
 # -- files in and out -----------------------------------------------------------------
 def _records_from_json(path: Path) -> list[tuple[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), [f"cannot read the file: {error}"]) from None
-    except json.JSONDecodeError as error:
-        raise InputError(str(path), [f"line {error.lineno}: not JSON ({error.msg})"]) from None
-    except RecursionError:
-        raise InputError(str(path), ["nested too deeply: not a list of activities"]) from None
+    data = jsonfile.read(path, "a list of activities")
     if not isinstance(data, list):
         raise InputError(str(path), ["must be a JSON array of activities"])
     return [(f"record {number}", item) for number, item in enumerate(data, 1)]

@@ -25,9 +25,7 @@ def _public(record: dict) -> dict:
 def dsr_add(ctx, path):
     """Log a request; prints its id and due date."""
     vern = open_from(ctx)
-    record = requests.read_file(path)
-    request_id = requests.add(vern.store, actor(), {**record, "received_at": record["received_at"].isoformat()},
-                              str(path))
+    request_id = requests.add_file(vern.store, actor(), path)
     print_json(_public(requests.get(vern.store, request_id)))
 
 

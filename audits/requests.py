@@ -3,12 +3,12 @@
 Due dates follow audits.legal_dates (Reg. 1182/71, Norwegian public holidays). The
 requester and every free text are encrypted; each change lands in the audit trail."""
 
-import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from audits import clock, legal_dates, text, trail
+from audits import clock, jsonfile, legal_dates, text, trail
 from audits.errors import InputError, VernError
 from audits.store import Store
 
@@ -61,17 +61,12 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
     return record
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), [f"cannot read the file: {error}"]) from None
-    except json.JSONDecodeError as error:
-        raise InputError(str(path), [f"line {error.lineno}: not JSON ({error.msg})"]) from None
-    return _parse(data, str(path))
+def add_file(store: Store, actor: str, path: Path) -> int:
+    """Log the request in a JSON file (received_at, kind, channel, requester)."""
+    return add(store, actor, jsonfile.read(path, "a request"), str(path))
 
 
-def add(store: Store, actor: str, data: dict[str, Any], source: str = "request") -> int:
+def add(store: Store, actor: str, data: Any, source: str = "request") -> int:
     record = _parse(data, source)
     now = clock.now()
     with store.transaction() as tx:
@@ -85,15 +80,16 @@ def add(store: Store, actor: str, data: dict[str, Any], source: str = "request")
     return request_id
 
 
-def _change(store: Store, actor: str, request_id: int, action: str, sql: str, params: list,
-            open_only: bool = True) -> None:
+def _change(store: Store, actor: str, request_id: int, action: str, sql: str,
+            params: Callable[[datetime], list]) -> None:
+    """Change an open request; `params` gets its receipt instant and gives the values of `sql`."""
     with store.transaction() as tx:
-        row = tx.execute("SELECT status FROM requests WHERE id = ?", [request_id]).fetchone()
+        row = tx.execute("SELECT status, received_at FROM requests WHERE id = ?", [request_id]).fetchone()
         if row is None:
             raise VernError(f"no request {request_id}")
-        if open_only and row[0] not in OPEN:
+        if row[0] not in OPEN:
             raise VernError(f"request {request_id} is {row[0]}: it is no longer open")
-        tx.execute(f"UPDATE requests SET {sql} WHERE id = ?", [*params, request_id])
+        tx.execute(f"UPDATE requests SET {sql} WHERE id = ?", [*params(row[1]), request_id])
         trail.append(tx, actor, f"request.{action}", str(request_id))
 
 
@@ -107,34 +103,39 @@ def _required(value: str, field: str, why: str) -> str:
 def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | None = None) -> None:
     how = _required(how, "how", "say how the identity was verified")
     _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'",
-            [at or clock.now(), store.keys.encrypt(how, SECRET["verified_how"])])
+            lambda _: [at or clock.now(), store.keys.encrypt(how, SECRET["verified_how"])])
 
 
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
     """Extend by two further months (Art. 12(3)); `told_on` is when the person was told."""
     reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
-    received_at = store.value("SELECT received_at FROM requests WHERE id = ?", [request_id])
-    extended = due_on(received_at, legal_dates.EXTENDED_MONTHS) if received_at else None
-    if told_on is not None and received_at is not None and not received_on(received_at) <= told_on <= clock.today():
-        raise VernError("told_on: must lie between the day of receipt and today")
+
+    def params(received_at: datetime) -> list:
+        if told_on is not None and not received_on(received_at) <= told_on <= clock.today():
+            raise VernError("told_on: must lie between the day of receipt and today")
+        return [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on,
+                due_on(received_at, legal_dates.EXTENDED_MONTHS)]
+
     _change(store, actor, request_id, "extend",
-            "extended_at = ?, extension_reason = ?, told_on = ?, extended_due_on = ?",
-            [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on, extended])
+            "extended_at = ?, extension_reason = ?, told_on = ?, extended_due_on = ?", params)
 
 
 def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
     if at > clock.now():
         raise VernError("at: lies in the future")
-    received_at = store.value("SELECT received_at FROM requests WHERE id = ?", [request_id])
-    if received_at is not None and at < received_at:
-        raise VernError("at: before the request was received")
-    _change(store, actor, request_id, "answer", "status = 'answered', answered_at = ?", [at])
+
+    def params(received_at: datetime) -> list:
+        if at < received_at:
+            raise VernError("at: before the request was received")
+        return [at]
+
+    _change(store, actor, request_id, "answer", "status = 'answered', answered_at = ?", params)
 
 
 def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime | None = None) -> None:
     ground = _required(ground, "ground", "a refusal needs its legal ground (Art. 12(4))")
     _change(store, actor, request_id, "refuse", "status = 'refused', answered_at = ?, refusal_ground = ?",
-            [at or clock.now(), store.keys.encrypt(ground, SECRET["refusal_ground"])])
+            lambda _: [at or clock.now(), store.keys.encrypt(ground, SECRET["refusal_ground"])])
 
 
 def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]:
