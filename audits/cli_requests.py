@@ -14,13 +14,16 @@ def dsr_group():
 
 
 def _public(record: dict) -> dict:
-    return {k: v for k, v in record.items() if k not in ("requester", "verified_how", "extension_reason",
-                                                         "refusal_ground")}
+    """Without the requester and the free texts, which may name people."""
+    hidden = ("requester", "verified_how", "extension_reason", "refusal_ground")
+    return {**{k: v for k, v in record.items() if k not in hidden},
+            "erasure_tasks": [{k: v for k, v in task.items() if k != "note"} for task in record["erasure_tasks"]]}
 
 
 @dsr_group.command("add")
 @click.option("--file", "path", required=True, type=click.Path(path_type=Path),
-              help="JSON: received_at (ISO 8601 with offset), kind, channel, requester.")
+              help="JSON: received_at (ISO 8601 with offset), kind, channel, requester, and email "
+                   "(required for marketing_opt_out).")
 @click.pass_context
 def dsr_add(ctx, path):
     """Log a request; prints its id and due date."""
@@ -71,6 +74,30 @@ def dsr_refuse(ctx, request_id, ground):
     """Refuse the request, with its legal ground."""
     vern = open_from(ctx)
     requests.refuse(vern.store, actor(), request_id, ground)
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("search")
+@click.argument("request_id", type=int)
+@click.option("--system", "systems", required=True, multiple=True, help="A system searched (repeat for more).")
+@click.pass_context
+def dsr_search(ctx, request_id, systems):
+    """Record the systems searched for the person."""
+    vern = open_from(ctx)
+    requests.search(vern.store, actor(), request_id, list(systems))
+    print_json(_public(requests.get(vern.store, request_id)))
+
+
+@dsr_group.command("erase")
+@click.argument("request_id", type=int)
+@click.option("--system", required=True, help="The system of the erasure task.")
+@click.option("--outcome", required=True, type=click.Choice(requests.OUTCOMES))
+@click.option("--note", default="", help="The legal ground for keeping (required with kept), or how it was done.")
+@click.pass_context
+def dsr_erase(ctx, request_id, system, outcome, note):
+    """Record one system's erasure task of an erasure request."""
+    vern = open_from(ctx)
+    requests.erase(vern.store, actor(), request_id, system, outcome, note)
     print_json(_public(requests.get(vern.store, request_id)))
 
 

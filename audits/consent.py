@@ -128,6 +128,11 @@ def import_campaigns(store: Store, path: Path, actor: str) -> SendsImported:
 # -- judging ------------------------------------------------------------------------------
 # Purposes compare without case or surrounding blanks.
 _SAME_PURPOSE = "c.person = s.person AND lower(trim(c.purpose)) = lower(trim(s.purpose))"
+# A withdrawal from a data-subject request (origin 'request', purpose '*') covers every
+# marketing purpose: it ends each consent the person gave before it, whatever the mailing
+# tool's next export says; only a consent given after it counts again.
+_ENDED_BY_REQUEST = """EXISTS (SELECT 1 FROM consents r WHERE r.origin = 'request' AND r.person = c.person
+                                AND r.withdrawn_at >= c.given_at AND r.withdrawn_at <= {at})"""
 # Every send with its verdict. A consent is valid at the send's instant when it was given
 # at or before it and not withdrawn by then (Art. 7(1)); a withdrawal at or before the
 # instant is an opt-out (Art. 7(3), 21(3)). Service mail (`$service`, lower case) is no
@@ -136,8 +141,10 @@ JUDGED = f"""
     SELECT s.person, s.campaign, s.purpose, lower(trim(s.purpose)) AS purpose_key, s.sent_at,
            CASE WHEN list_contains($service, lower(trim(s.purpose))) THEN 'service'
                 WHEN EXISTS (SELECT 1 FROM consents c WHERE {_SAME_PURPOSE} AND c.given_at <= s.sent_at
-                             AND (c.withdrawn_at IS NULL OR c.withdrawn_at > s.sent_at)) THEN 'consented'
-                WHEN EXISTS (SELECT 1 FROM consents c WHERE {_SAME_PURPOSE} AND c.withdrawn_at <= s.sent_at)
+                             AND (c.withdrawn_at IS NULL OR c.withdrawn_at > s.sent_at)
+                             AND NOT {_ENDED_BY_REQUEST.format(at="s.sent_at")}) THEN 'consented'
+                WHEN EXISTS (SELECT 1 FROM consents c WHERE c.person = s.person AND c.withdrawn_at <= s.sent_at
+                             AND (c.origin = 'request' OR lower(trim(c.purpose)) = lower(trim(s.purpose))))
                     THEN 'marketing_after_opt_out'
                 ELSE 'marketing_without_consent' END AS verdict
     FROM campaign_sends s"""
@@ -152,13 +159,15 @@ CAMPAIGNS = f"""
            count(*) FILTER (WHERE verdict = 'marketing_without_consent') AS marketing_without_consent,
            count(*) FILTER (WHERE verdict = 'marketing_after_opt_out') AS marketing_after_opt_out
     FROM ({JUDGED}) GROUP BY campaign, purpose_key ORDER BY min(sent_at), campaign, purpose_key"""
-# Per purpose, now: people holding a valid consent, and people who withdrew and hold none.
-CONSENTS = """
+# Per purpose, now: people holding a valid consent, and people who withdrew and hold none
+# (a request's withdrawal counts for each purpose the person had consented to).
+CONSENTS = f"""
     WITH per_person AS (
         SELECT person, lower(trim(purpose)) AS purpose_key, min(purpose) AS purpose,
-               bool_or(given_at <= $now AND (withdrawn_at IS NULL OR withdrawn_at > $now)) AS valid,
-               bool_or(withdrawn_at <= $now) AS withdrawn
-        FROM consents GROUP BY person, purpose_key)
+               bool_or(given_at <= $now AND (withdrawn_at IS NULL OR withdrawn_at > $now)
+                       AND NOT {_ENDED_BY_REQUEST.format(at="$now")}) AS valid,
+               bool_or(withdrawn_at <= $now OR {_ENDED_BY_REQUEST.format(at="$now")}) AS withdrawn
+        FROM consents c WHERE origin = 'import' GROUP BY person, purpose_key)
     SELECT min(purpose) AS purpose, count(*) FILTER (WHERE valid) AS valid,
            count(*) FILTER (WHERE withdrawn AND NOT valid) AS withdrawn
     FROM per_person GROUP BY purpose_key ORDER BY purpose_key"""

@@ -15,6 +15,7 @@ from audits import (
     demo_access,
     demo_activities,
     demo_consent,
+    demo_requests,
     demo_retention,
     demo_training,
     processors,
@@ -157,4 +158,5 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})
     _users(store, actor)
-    return {"processors": loaded, **access, "users": len(USERS), "breaches": _breaches(store, config, actor)}
+    return {"processors": loaded, **access, **demo_requests.load(store, actor), "users": len(USERS),
+            "breaches": _breaches(store, config, actor)}

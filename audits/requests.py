@@ -1,22 +1,41 @@
 """Data-subject requests (GDPR Art. 12-22), each answered on time: one month from receipt
 (Art. 12(3)), extendable by two further months with the person told within the first month.
 Due dates follow audits.legal_dates (Reg. 1182/71, Norwegian public holidays). The
-requester and every free text are encrypted; each change lands in the audit trail."""
+requester and every free text are encrypted; each change lands in the audit trail.
+
+A marketing opt-out, or an objection given with the address the marketing goes to, writes a
+withdrawal into the consent register (origin 'request'), so the consent check judges every
+later send against it. An erasure gets a task per system that holds personal data, fixed
+when it is logged; it can be answered only when each task has its outcome."""
 
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from audits import clock, jsonfile, legal_dates, text, trail
+from audits import clock, jsonfile, legal_dates, pseudonyms, text, trail
+from audits.directory import email_address
 from audits.errors import InputError, VernError
 from audits.store import Store
 
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
          "marketing_opt_out", "automated_decision")
 OPEN = ("received", "in_progress")
+WITHDRAWS = ("marketing_opt_out", "objection")  # withdraw consent to marketing (Art. 7(3), 21(2)-(3))
+OUTCOMES = ("erased", "kept", "nothing_found")  # of an erasure task; kept needs its ground (Art. 17(3))
+FIELDS = ("received_at", "kind", "channel", "requester", "email")
 SECRET = {"requester": "requests.requester", "verified_how": "requests.verified_how",
-          "extension_reason": "requests.extension_reason", "refusal_ground": "requests.refusal_ground"}
+          "extension_reason": "requests.extension_reason", "refusal_ground": "requests.refusal_ground",
+          "note": "erasure_tasks.note"}
+# Every system in the system list or named by an activity.
+KNOWN_SYSTEMS = "SELECT name FROM systems UNION SELECT DISTINCT unnest(systems) FROM activities"
+# An erasure's tasks: each system that holds personal data or is named by an activity,
+# with the activities naming it.
+ERASURE_TASKS = """
+    WITH named AS (SELECT unnest(systems) AS system, name FROM activities)
+    SELECT s.system, coalesce(list(n.name ORDER BY n.name) FILTER (WHERE n.name IS NOT NULL), [])
+    FROM (SELECT name AS system FROM systems WHERE holds_personal_data UNION SELECT system FROM named) s
+    LEFT JOIN named n USING (system) GROUP BY s.system ORDER BY s.system"""
 
 
 def received_on(received_at: datetime) -> date:
@@ -33,8 +52,7 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(source, ["must be a JSON object with received_at, kind, channel, requester"])
     problems, record = [], {}
-    unknown = [key for key in data if key not in ("received_at", "kind", "channel", "requester")]
-    problems += [f"field {key}: unknown (known: received_at, kind, channel, requester)" for key in unknown]
+    problems += [f"field {key}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
     try:
         if not isinstance(data.get("received_at"), str):
             raise VernError("received_at: required, ISO 8601 with an offset (e.g. 2026-11-24T09:30:00+01:00)")
@@ -56,6 +74,15 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
             continue
         if not record[field]:
             problems.append(f"field {field}: required")
+    record["email"] = None
+    email = data.get("email")
+    if email not in (None, ""):
+        try:
+            record["email"] = email_address(text.clean(email if isinstance(email, str) else "", "email", 254))
+        except (ValueError, VernError):
+            problems.append("field email: not an email address")  # the value is personal data: not echoed
+    elif kind == "marketing_opt_out":
+        problems.append("field email: required for a marketing opt-out (the address the marketing goes to)")
     if problems:
         raise InputError(source, problems)
     return record
@@ -70,27 +97,46 @@ def add(store: Store, actor: str, data: Any, source: str = "request") -> int:
     record = _parse(data, source)
     now = clock.now()
     with store.transaction() as tx:
+        person = pseudonyms.remember(tx, store, record["email"]) if record["email"] else None
         request_id = tx.execute(
-            "INSERT INTO requests (received_at, channel, kind, requester, status, due_on, logged_by, logged_at) "
-            "VALUES (?, ?, ?, ?, 'received', ?, ?, ?) RETURNING id",
+            "INSERT INTO requests (received_at, channel, kind, requester, status, due_on, logged_by, logged_at, "
+            "person) VALUES (?, ?, ?, ?, 'received', ?, ?, ?, ?) RETURNING id",
             [record["received_at"], record["channel"], record["kind"],
              store.keys.encrypt(record["requester"], SECRET["requester"]), due_on(record["received_at"]),
-             actor, now]).fetchone()[0]
-        trail.append(tx, actor, "request.add", str(request_id), {"kind": record["kind"]})
+             actor, now, person]).fetchone()[0]
+        details = {"kind": record["kind"]}
+        if person and record["kind"] in WITHDRAWS:
+            tx.execute("INSERT INTO consents VALUES (?, '*', NULL, ?, ?, 'request')",
+                       [person, record["received_at"], f"request #{request_id}"])
+            details["consent_withdrawn"] = True
+        if record["kind"] == "erasure":
+            tasks = tx.execute(ERASURE_TASKS).fetchall()
+            if tasks:
+                tx.executemany("INSERT INTO erasure_tasks (request_id, system, activities) VALUES (?, ?, ?)",
+                               [[request_id, system, activities] for system, activities in tasks])
+            details["erasure_tasks"] = len(tasks)
+        trail.append(tx, actor, "request.add", str(request_id), details)
     return request_id
 
 
+def _open(tx, request_id: int) -> dict[str, Any]:
+    """The request's kind and receipt, read in the change's own transaction; only while open."""
+    row = tx.execute("SELECT status, kind, received_at FROM requests WHERE id = ?", [request_id]).fetchone()
+    if row is None:
+        raise VernError(f"no request {request_id}")
+    if row[0] not in OPEN:
+        raise VernError(f"request {request_id} is {row[0]}: it is no longer open")
+    return {"kind": row[1], "received_at": row[2]}
+
+
 def _change(store: Store, actor: str, request_id: int, action: str, sql: str,
-            params: Callable[[datetime], list]) -> None:
-    """Change an open request; `params` gets its receipt instant and gives the values of `sql`."""
+            params: Callable[[Any, dict[str, Any]], list], details: dict | None = None) -> None:
+    """Change an open request; `params` gets the transaction and the request (kind, receipt)
+    and gives the values of `sql`."""
     with store.transaction() as tx:
-        row = tx.execute("SELECT status, received_at FROM requests WHERE id = ?", [request_id]).fetchone()
-        if row is None:
-            raise VernError(f"no request {request_id}")
-        if row[0] not in OPEN:
-            raise VernError(f"request {request_id} is {row[0]}: it is no longer open")
-        tx.execute(f"UPDATE requests SET {sql} WHERE id = ?", [*params(row[1]), request_id])
-        trail.append(tx, actor, f"request.{action}", str(request_id))
+        request = _open(tx, request_id)
+        tx.execute(f"UPDATE requests SET {sql} WHERE id = ?", [*params(tx, request), request_id])
+        trail.append(tx, actor, f"request.{action}", str(request_id), details)
 
 
 def _required(value: str, field: str, why: str) -> str:
@@ -102,15 +148,22 @@ def _required(value: str, field: str, why: str) -> str:
 
 def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | None = None) -> None:
     how = _required(how, "how", "say how the identity was verified")
-    _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'",
-            lambda _: [at or clock.now(), store.keys.encrypt(how, SECRET["verified_how"])])
+    at = at or clock.now()
+
+    def params(_, request: dict[str, Any]) -> list:
+        if not request["received_at"] <= at <= clock.now():
+            raise VernError("at: must lie between the receipt and now")
+        return [at, store.keys.encrypt(how, SECRET["verified_how"])]
+
+    _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'", params)
 
 
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
     """Extend by two further months (Art. 12(3)); `told_on` is when the person was told."""
     reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
 
-    def params(received_at: datetime) -> list:
+    def params(_, request: dict[str, Any]) -> list:
+        received_at = request["received_at"]
         if told_on is not None and not received_on(received_at) <= told_on <= clock.today():
             raise VernError("told_on: must lie between the day of receipt and today")
         return [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on,
@@ -124,9 +177,15 @@ def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
     if at > clock.now():
         raise VernError("at: lies in the future")
 
-    def params(received_at: datetime) -> list:
-        if at < received_at:
+    def params(tx, request: dict[str, Any]) -> list:
+        if at < request["received_at"]:
             raise VernError("at: before the request was received")
+        if request["kind"] == "erasure":
+            left = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
+                                                  "AND outcome IS NULL ORDER BY system", [request_id]).fetchall()]
+            if left:
+                raise VernError(f"erasure tasks still open: {', '.join(left)} (record each system's outcome "
+                                "first, or refuse the request with its ground)")
         return [at]
 
     _change(store, actor, request_id, "answer", "status = 'answered', answered_at = ?", params)
@@ -135,7 +194,60 @@ def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
 def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime | None = None) -> None:
     ground = _required(ground, "ground", "a refusal needs its legal ground (Art. 12(4))")
     _change(store, actor, request_id, "refuse", "status = 'refused', answered_at = ?, refusal_ground = ?",
-            lambda _: [at or clock.now(), store.keys.encrypt(ground, SECRET["refusal_ground"])])
+            lambda *_: [at or clock.now(), store.keys.encrypt(ground, SECRET["refusal_ground"])])
+
+
+def _known_system(tx, system: str) -> str:
+    system = text.clean(system, "system", 200)
+    known = [row[0] for row in tx.execute(f"SELECT name FROM ({KNOWN_SYSTEMS}) ORDER BY name").fetchall()]
+    if system not in known:
+        raise VernError(f"system: {system!r} is not in the system list or the activities "
+                        f"(known: {', '.join(known) or 'none'})")
+    return system
+
+
+def search(store: Store, actor: str, request_id: int, systems: list[str]) -> None:
+    """Record the systems searched for the person (any kind of request)."""
+    if not systems:
+        raise VernError("system: name at least one system searched")
+    now = clock.now()
+    with store.transaction() as tx:
+        _open(tx, request_id)
+        names = sorted({_known_system(tx, system) for system in systems})
+        tx.executemany("INSERT INTO request_systems VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                       [[request_id, name, now, actor] for name in names])
+        tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])
+        trail.append(tx, actor, "request.search", str(request_id), {"systems": names})
+
+
+def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, note: str = "") -> None:
+    """Record one system's erasure task: erased, kept (with its ground, Art. 17(3)) or
+    nothing found. The system counts as searched too."""
+    if outcome not in OUTCOMES:
+        raise VernError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    note = text.clean(note, "note")
+    if outcome == "kept" and not note:
+        raise VernError("note: keeping the data needs its legal ground (Art. 17(3))")
+    now = clock.now()
+    with store.transaction() as tx:
+        if _open(tx, request_id)["kind"] != "erasure":
+            raise VernError(f"request {request_id} is no erasure request")
+        found = tx.execute("UPDATE erasure_tasks SET outcome = ?, note = ?, done_at = ?, done_by = ? "
+                           "WHERE request_id = ? AND system = ? RETURNING system",
+                           [outcome, store.keys.encrypt(note, SECRET["note"]) if note else None, now, actor,
+                            request_id, system]).fetchone()
+        if found is None:
+            tasks = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
+                                                   "ORDER BY system", [request_id]).fetchall()]
+            raise VernError(f"system: {system!r} has no erasure task (tasks: {', '.join(tasks) or 'none'})")
+        tx.execute("INSERT INTO request_systems VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                   [request_id, system, now, actor])
+        tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])
+        trail.append(tx, actor, "request.erase", str(request_id), {"system": system, "outcome": outcome})
+
+
+def known_systems(store: Store) -> list[str]:
+    return [row["name"] for row in store.rows(f"SELECT name FROM ({KNOWN_SYSTEMS}) ORDER BY name")]
 
 
 def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]:
@@ -154,20 +266,34 @@ def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]
         "told_on": row["told_on"].isoformat() if row["told_on"] else None,
         "answered_at": clock.iso_utc(row["answered_at"]),
         "refusal_ground": store.keys.decrypt(row["refusal_ground"], SECRET["refusal_ground"]),
-        "logged_by": row["logged_by"],
+        "logged_by": row["logged_by"], "person": row["person"],
+        "systems_searched": row["systems_searched"],
+        "erasure_tasks": [{**task, "done_at": clock.iso_utc(task["done_at"]),
+                           "note": store.keys.decrypt(task["note"], SECRET["note"])}
+                          for task in row["erasure_tasks"]],
     }
+
+
+# Each request with the systems searched and its erasure tasks.
+WHOLE = """
+    SELECT r.*,
+           (SELECT coalesce(list(s.system ORDER BY s.system), []) FROM request_systems s
+            WHERE s.request_id = r.id) AS systems_searched,
+           (SELECT coalesce(list({'system': t.system, 'activities': t.activities, 'outcome': t.outcome,
+                                  'note': t.note, 'done_at': t.done_at, 'done_by': t.done_by} ORDER BY t.system), [])
+            FROM erasure_tasks t WHERE t.request_id = r.id) AS erasure_tasks
+    FROM requests r"""
 
 
 def listing(store: Store, open_only: bool = False) -> list[dict[str, Any]]:
     where = "WHERE list_contains($open, status)" if open_only else ""
-    rows = store.rows(f"SELECT * FROM requests {where} ORDER BY received_at, id", {"open": list(OPEN)}
-                      if open_only else {})
+    rows = store.rows(f"{WHOLE} {where} ORDER BY received_at, id", {"open": list(OPEN)} if open_only else {})
     today = clock.today()
     return [_described(store, row, today) for row in rows]
 
 
 def get(store: Store, request_id: int) -> dict[str, Any]:
-    rows = store.rows("SELECT * FROM requests WHERE id = ?", [request_id])
+    rows = store.rows(f"{WHOLE} WHERE id = ?", [request_id])
     if not rows:
         raise VernError(f"no request {request_id}")
     return _described(store, rows[0], clock.today())

@@ -77,7 +77,7 @@ def test_add_prints_the_request_with_its_due_date(db):
         "id": 1, "kind": "access", "status": "received", "channel": "e-post",
         "received_at": "2026-10-15T08:00:00Z", "due_on": "2026-11-16", "extended_due_on": None,
         "days_left": -8, "verified_at": None, "extended_at": None, "told_on": None, "answered_at": None,
-        "logged_by": "cli:tester"}
+        "logged_by": "cli:tester", "person": None, "systems_searched": [], "erasure_tasks": []}
 
 
 def test_the_clock_counts_from_the_oslo_day_of_receipt(db):
@@ -143,7 +143,9 @@ GOOD = {"received_at": OCT_15, "kind": "access", "channel": "e-post", "requester
     ({k: v for k, v in GOOD.items() if k != "requester"}, "field requester: required"),
     ({**GOOD, "requester": "   "}, "field requester: required"),
     ({**GOOD, "received_at": "2026-11-24T12:00:01+01:00"}, "field received_at: lies in the future"),
-    ({**GOOD, "email": KARI}, "field email: unknown"),
+    ({**GOOD, "e_mail": KARI}, "field e_mail: unknown"),
+    ({**GOOD, "email": "kari.example"}, "field email: not an email address"),
+    ({**GOOD, "kind": "marketing_opt_out"}, "field email: required for a marketing opt-out"),
     ('{"received_at": "2026-10-15T10:00:00+02:00",', "line 1: not JSON"),
     ([GOOD], "must be a JSON object"),
 ])
