@@ -989,6 +989,8 @@ CATALOGUE: dict[str, Text] = {
         "siden Revisjon.",
         "The snapshot (JSON) and this PDF are stored immutably in Vern. The SHA-256 of this PDF file is in the "
         "audit trail (audit.run, audit {id}); check a copy with “vern audit verify FILE” or on the Audit page."),
+    # requests page (issue 9)
+    # board requests (issue 9)
 }
 
 

@@ -24,6 +24,17 @@ CREATE TABLE erasure_tasks (
     PRIMARY KEY (request_id, system)
 );
 
+-- Reminder mails sent to the advisers as a request's due date nears, once per threshold
+-- (days before the due date in force; negative = overdue) and per due date (an extension
+-- starts the thresholds anew).
+CREATE TABLE request_reminders (
+    request_id INTEGER NOT NULL,
+    due_on     DATE NOT NULL,
+    days       INTEGER NOT NULL,
+    sent_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (request_id, due_on, days)
+);
+
 -- A withdrawal from a request covers every marketing purpose (purpose '*') and has no
 -- consent of its own: it ends each consent the person gave before it.
 ALTER TABLE consents ALTER COLUMN given_at DROP NOT NULL;
