@@ -133,7 +133,9 @@ def _registers(s: dict[str, Any], lang: str) -> list[str]:
         "- " + t("audit.doc.people", lang, **r["people"]),
         "- " + coverage,
         "- " + t("audit.doc.retention", lang, **{**r["retention"], "oldest_due": r["retention"]["oldest_due"] or "—"}),
-        "- " + t("audit.doc.consent", lang, **r["consent"]), "",
+        "- " + t("audit.doc.consent", lang, **r["consent"]),
+        # Snapshots stored before issue 9 have no requests: they still render as they did.
+        *(["- " + t("audit.doc.requests", lang, **r["requests"])] if "requests" in r else []), "",
     ]
 
 

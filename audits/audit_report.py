@@ -23,6 +23,7 @@ from typing import Any
 from audits import (
     activities,
     audit_document,
+    board,
     breaches,
     clock,
     consent,
@@ -40,6 +41,7 @@ from audits.store import Store
 FORMAT = 1
 PERIOD_MONTHS = 12
 OPEN = ("open", "acknowledged", "risk_accepted")  # findings an inspector would ask about
+REQUEST_STATUSES = ("received", "in_progress", "answered", "refused")  # migrations/0010_requests.sql
 LISTED = ("id", "created_at", "actor", "language", "period_from", "period_to", "trail_head_seq",
           "trail_head_hash", "trail_seq", "snapshot_sha256", "report_sha256")
 
@@ -149,9 +151,14 @@ def _breach(record: dict, now: datetime, start: datetime) -> dict[str, Any]:
     }
 
 
+def _start(period_from: date) -> datetime:
+    """The period's first instant: midnight in Oslo."""
+    return datetime.combine(period_from, time(), clock.OSLO).astimezone(clock.UTC)
+
+
 def _breaches(store: Store, period_from: date, now: datetime) -> dict[str, Any]:
     """Breaches noticed in the period, and any older one still open."""
-    start = datetime.combine(period_from, time(), clock.OSLO).astimezone(clock.UTC)
+    start = _start(period_from)
     items = [_breach(r, now, start) for r in breaches.listing(store)
              if r["status"] != "closed" or clock.parse_instant(r["aware_at"]) >= start]
     items.sort(key=lambda b: b["id"])
@@ -175,7 +182,18 @@ def _training(store: Store) -> dict[str, Any]:
             "percent": percent}
 
 
-def _registers(vern: Vern, today: date, now: datetime) -> dict[str, Any]:
+def _requests(store: Store, start: datetime, now: datetime) -> dict[str, Any]:
+    """Data-subject requests by status; of those answered (or refused: an answer too,
+    Art. 12(4)) in the period, how many on time (Art. 12(3)); open now, and past due."""
+    by_status = dict.fromkeys(REQUEST_STATUSES, 0)
+    for row in store.rows("SELECT status, count(*) AS n FROM requests GROUP BY status"):
+        by_status[row["status"]] = _int(row["n"])
+    timely = board.requests_answered(store, now, start)
+    return {"total": sum(by_status.values()), **by_status, "answered_in_period": timely["answered"],
+            **{key: timely[key] for key in ("on_time", "late", "open", "overdue")}}
+
+
+def _registers(vern: Vern, today: date, now: datetime, start: datetime) -> dict[str, Any]:
     store = vern.store
     register = processors.register(store)
     problems = [processors.agreement_problem(r, today) for r in register]
@@ -211,6 +229,7 @@ def _registers(vern: Vern, today: date, now: datetime) -> dict[str, Any]:
                     "marketing_sends": sum(_int(c["sends"]) for c in marketing),
                     "without_consent": sum(_int(c["marketing_without_consent"]) for c in marketing),
                     "after_opt_out": sum(_int(c["marketing_after_opt_out"]) for c in marketing)},
+        "requests": _requests(store, start, now),
     }
 
 
@@ -229,7 +248,7 @@ def snapshot(vern: Vern, lang: str, period_from: date, now: datetime) -> dict[st
         "checks": _checks(vern, lang),
         "findings": _findings(vern, lang),
         "breaches": _breaches(vern.store, period_from, now),
-        "registers": _registers(vern, today, now),
+        "registers": _registers(vern, today, now, _start(period_from)),
     }
 
 

@@ -1,9 +1,15 @@
 """The board's compliance summary (issue 8): a score per area, its trend over twelve
 months, breaches per quarter by severity, the share notified to Datatilsynet within 72
-hours, training coverage, processor agreements in order and retention overruns.
+hours, training coverage, processor agreements in order, retention overruns and
+data-subject requests answered on time.
 
 Aggregates only: every number is a DuckDB aggregate over the register. No title,
 description, name, address, reason or error text is read, so none can reach the board.
+
+Data-subject requests (issue 9, Art. 12(3)-(4)): over the last twelve months, those
+answered (a refusal is an answer too) and of them those answered on time — on or before
+the due date in force (the extended one once extended), by the Oslo date of the answer —
+and, now, those still open and those open past their due date.
 
 The score of an area (stated on the page and in the PDF, `board.method`): 100 minus the
 weight of everything in it that still wants work, never below 0. A finding that is open
@@ -28,8 +34,9 @@ WEIGHTS = {"critical": 25, "high": 10, "medium": 4, "low": 1}
 BREACH_WEIGHTS = {"overdue": 25, "late": 10, "awaiting": 4, "open": 1}
 MONTHS = 12
 QUARTERS = 8
+YEAR = timedelta(days=365)  # "the last 12 months" of the shares: notified within 72 h, requests on time
 LEVELS = ("very_high", "high", "medium", "low", "unassessed")
-AREA_ORDER = ("processors", "access", "training", "retention", "activities", "consent")
+AREA_ORDER = ("processors", "access", "training", "retention", "activities", "consent", "requests")
 BREACHES = "breaches"
 
 POINTS = "(SELECT unnest($months::VARCHAR[]) AS month, unnest($ats::TIMESTAMPTZ[]) AS as_of)"
@@ -109,6 +116,28 @@ AGREEMENTS = """
            coalesce(last_reviewed_on, dpa_signed_on) + to_months($months) < $today AS review_overdue
     FROM processors"""
 
+# Data-subject requests in one pass: per Oslo quarter of the answer, and once over all
+# (the grand total of the grouping sets), answered and answered on time, in the last
+# twelve months and ever; open and open past due now. The due date in force is the
+# extended one once extended (Art. 12(3)); answered_at is set for a refusal too (Art. 12(4)).
+# Nothing but counts leaves the query.
+REQUESTS = """
+    WITH r AS (
+        SELECT coalesce(answered_at <= $now, false) AS answered,
+               coalesce(answered_at >= $since AND answered_at <= $now, false) AS in_year,
+               CAST(date_trunc('quarter', timezone('Europe/Oslo', answered_at)) AS DATE) AS quarter,
+               coalesce(extended_due_on, due_on) AS due,
+               CAST(timezone('Europe/Oslo', answered_at) AS DATE) <= due AS on_time
+        FROM requests WHERE received_at <= $now)
+    SELECT grouping(quarter) = 1 AS whole, quarter,
+           count(*) FILTER (WHERE in_year) AS answered_in_year,
+           count(*) FILTER (WHERE in_year AND on_time) AS on_time_in_year,
+           count(*) FILTER (WHERE answered) AS answered,
+           count(*) FILTER (WHERE answered AND on_time) AS on_time,
+           count(*) FILTER (WHERE NOT answered) AS open,
+           count(*) FILTER (WHERE NOT answered AND due < $today) AS overdue
+    FROM r GROUP BY GROUPING SETS ((quarter), ())"""
+
 LAST_RUNS = """
     SELECT check_id, status FROM check_runs WHERE status <> 'running'
     QUALIFY row_number() OVER (PARTITION BY check_id ORDER BY id DESC) = 1"""
@@ -154,6 +183,14 @@ def _quarter_start(day: date) -> date:
 def _quarter_before(day: date, back: int) -> date:
     index = day.year * 4 + (day.month - 1) // 3 - back
     return date(index // 4, index % 4 * 3 + 1, 1)
+
+
+def recent_quarters(today: date, first: date | None = None) -> list[date]:
+    """The starts of the last QUARTERS Oslo quarters, this one last; given `first` (the first
+    quarter that holds anything), only from it on, so no chart opens with empty quarters."""
+    this = _quarter_start(today)
+    starts = [_quarter_before(this, back) for back in range(QUARTERS - 1, -1, -1)]
+    return [start for start in starts if first is None or start >= first]
 
 
 def quarter_key(day: date) -> str:
@@ -218,16 +255,11 @@ def _areas(store, checks: dict, points, breach_states) -> tuple[list[dict], list
 
 def _quarters(store, now: datetime, states: dict[str, int]) -> dict[str, Any]:
     today = clock.local(now).date()
-    this = _quarter_start(today)
-    since = _quarter_before(this, QUARTERS - 1)
+    since = recent_quarters(today)[0]
     start = datetime(since.year, since.month, 1, tzinfo=clock.OSLO).astimezone(clock.UTC)
     rows = store.rows(QUARTERLY, {"since": start, "now": now})
-    first = min((r["quarter"] for r in rows), default=this)
     quarters = []
-    for back in range(QUARTERS - 1, -1, -1):
-        start = _quarter_before(this, back)
-        if start < first:
-            continue
+    for start in recent_quarters(today, min((r["quarter"] for r in rows), default=_quarter_start(today))):
         levels = dict.fromkeys(LEVELS, 0)
         for row in rows:
             if row["quarter"] == start:
@@ -240,10 +272,30 @@ def _quarters(store, now: datetime, states: dict[str, int]) -> dict[str, Any]:
 
 
 def _within_72h(store, now: datetime) -> dict[str, Any]:
-    since = now - timedelta(days=365)
+    since = now - YEAR
     row = store.rows(WITHIN_72H, {"hours": breaches.AUTHORITY_HOURS, "since": since, "now": now})[0]
     return {"notified": row["notified"], "within": row["within"],
             "share": _share(row["within"], row["notified"]), "since": clock.iso_utc(since)}
+
+
+def requests_answered(store, now: datetime, since: datetime) -> dict[str, Any]:
+    """Data-subject requests answered from `since` up to `now` and of them on time, those
+    open at `now` and of them past due, and per Oslo quarter (the last QUARTERS, from the
+    first with an answer) answered and on time — one query, counts only."""
+    today = clock.local(now).date()
+    rows = store.rows(REQUESTS, {"now": now, "since": since, "today": today})
+    whole = next(r for r in rows if r["whole"])
+    by_quarter = {r["quarter"]: r for r in rows if not r["whole"] and r["quarter"] is not None}
+    shown = recent_quarters(today)
+    first = min((q for q, r in by_quarter.items() if q >= shown[0] and r["answered"]), default=shown[-1])
+    quarters = [(start, by_quarter.get(start, {})) for start in recent_quarters(today, first)]
+    answered, on_time = int(whole["answered_in_year"]), int(whole["on_time_in_year"])
+    return {
+        "answered": answered, "on_time": on_time, "late": answered - on_time, "share": _share(on_time, answered),
+        "since": clock.iso_utc(since), "open": int(whole["open"]), "overdue": int(whole["overdue"]),
+        "quarters": [{"quarter": quarter_key(start), "answered": int(row.get("answered", 0)),
+                      "on_time": int(row.get("on_time", 0))} for start, row in quarters],
+    }
 
 
 def _training(store, now: datetime, points) -> dict[str, Any]:
@@ -306,6 +358,7 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
         "training": _training(store, now, points),
         "agreements": _agreements(store, today, review_months),
         "retention": _retention(store, today),
+        "requests": requests_answered(store, now, now - YEAR),
     }
 
 
@@ -333,7 +386,8 @@ def weakest(data: dict[str, Any]) -> dict[str, Any]:
 
 def narrative(data: dict[str, Any], lang: str) -> list[str]:
     """A few sentences for the board: the weakest area, breaches this quarter, notification
-    within 72 hours, training, agreements and retention. Numbers only, no names."""
+    within 72 hours, training, agreements, retention and data-subject requests. Numbers
+    only, no names."""
     low = weakest(data)
     sentences = [t("board.say.all_full", lang) if low["score"] == 100 else
                  t("board.say.weakest", lang, area=area_label(low["area"], lang), score=low["score"])]
@@ -355,4 +409,20 @@ def narrative(data: dict[str, Any], lang: str) -> list[str]:
     overdue = data["retention"]["overdue"]
     sentences.append(t("board.say.retention", lang, n=overdue, systems=data["retention"]["systems_overdue"])
                      if overdue else t("board.say.retention_none", lang))
-    return sentences
+    return sentences + requests_sentences(data["requests"], lang)
+
+
+def requests_by_quarter(figures: dict[str, Any], lang: str) -> str:
+    """'Q3 2026: 2 of 2 on time; Q4 2026: 3 of 4 on time'."""
+    return "; ".join(t("board.requests_quarter", lang, quarter=quarter_label(q["quarter"], lang),
+                       on_time=q["on_time"], n=q["answered"]) for q in figures["quarters"])
+
+
+def requests_sentences(figures: dict[str, Any], lang: str) -> list[str]:
+    """Data-subject requests in words: answered on time in the last 12 months, open now."""
+    said = [t("board.say.requests", lang, on_time=figures["on_time"], n=figures["answered"],
+              share=percent(figures["share"], lang))
+            if figures["answered"] else t("board.say.requests_none", lang)]
+    if figures["open"]:
+        said.append(t("board.say.requests_open", lang, n=figures["open"], overdue=figures["overdue"]))
+    return said

@@ -1,5 +1,6 @@
 """The board summary as a PDF: title, date, the narrative, the scores with their method,
-and the charts — drawn by reportlab.graphics, so it needs no browser and no network.
+the charts, the key figures and data-subject requests answered on time — drawn by
+reportlab.graphics, so it needs no browser and no network.
 
 Everything in it comes from `board.summary()`: aggregates only. Text is set in the fonts
 Vern's other PDFs use (audits/pdf.py), so æøå render and read back.
@@ -85,6 +86,11 @@ def _figures_table(data: dict[str, Any], lang: str, styles) -> Table:
         (t("board.agreements", lang), f"{agreements['in_order']}/{agreements['total']}"),
         (t("board.retention", lang), str(data["retention"]["overdue"])),
     ]
+    return _pairs_table(rows, styles)
+
+
+def _pairs_table(rows: list[tuple[str, str]], styles) -> Table:
+    """Label and figure, one pair a row."""
     table = Table([[_p(label, styles["cell"]), value] for label, value in rows],
                   colWidths=[WIDTH * 0.6, WIDTH * 0.4])
     table.setStyle(TableStyle([
@@ -93,6 +99,24 @@ def _figures_table(data: dict[str, Any], lang: str, styles) -> Table:
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
     ]))
     return table
+
+
+def requests_part(data: dict[str, Any], lang: str, styles) -> list:
+    """Data-subject requests: answered on time in the last 12 months, open now, per quarter."""
+    figures = data["requests"]
+    rows = [
+        (t("board.requests_on_time", lang),
+         f"{board.percent(figures['share'], lang)} ({figures['on_time']}/{figures['answered']})"),
+        (t("board.requests_late", lang), str(figures["late"])),
+        (t("board.requests_open", lang), str(figures["open"])),
+        (t("board.requests_overdue", lang), str(figures["overdue"])),
+    ]
+    part = [_p(board.area_label("requests", lang), styles["h2"]), _p(t("board.requests_explain", lang), styles["small"]),
+            _pairs_table(rows, styles)]
+    if any(q["answered"] for q in figures["quarters"]):
+        part += [Spacer(1, 4), _p(f"{t('board.requests_per_quarter', lang)}: {board.requests_by_quarter(figures, lang)}",
+                                  styles["small"])]
+    return part
 
 
 def _legend(pairs: list[tuple[str, str]], x: float, y: float) -> Legend:
@@ -202,6 +226,7 @@ def _story(data: dict[str, Any], lang: str) -> list:
         _p(t("board.breaches", lang), styles["h2"]),
         quarter_chart(data, lang),
         KeepTogether([_p(t("board.key_figures", lang), styles["h2"]), _figures_table(data, lang, styles)]),
+        KeepTogether(requests_part(data, lang, styles)),
     ]
     if any(p["share"] is not None for p in data["training"]["trend"]):
         story += [Spacer(1, 10), training_chart(data, lang)]

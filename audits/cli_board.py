@@ -17,7 +17,8 @@ from audits.i18n import LANGUAGES
 @click.pass_context
 def board_command(ctx, out, lang, as_json):
     """The board's summary: scores per area with their trend, breaches per quarter, notified
-    within 72 hours, training coverage, agreements in order, retention overruns. Aggregates only."""
+    within 72 hours, training coverage, agreements in order, retention overruns, data-subject
+    requests answered on time. Aggregates only."""
     if out is None and not as_json:
         raise click.UsageError("give --out FILE.pdf, --json, or both")
     vern = open_from(ctx)

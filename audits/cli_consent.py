@@ -57,6 +57,7 @@ def consent_summary(ctx, as_json):
                    f"{row['people']} people, {clock.show(row['first'])}–{clock.show(row['last'])}; "
                    f"without consent {row['marketing_without_consent']}, "
                    f"after opt-out {row['marketing_after_opt_out']}")
+    click.echo(f"opt-outs from data-subject requests: {found['request_withdrawals']} people")
 
 
 def register(cli: click.Group) -> None:

@@ -200,6 +200,8 @@ def summary(store: Store, service_purposes: list[str], now: datetime) -> dict:
     """Aggregates only, for the page and `vern consent summary`: no person is named."""
     return {
         "consents": consents_by_purpose(store, now),
+        "request_withdrawals": store.value("SELECT count(DISTINCT person) FROM consents WHERE origin = 'request' "
+                                           "AND withdrawn_at <= ?", [now]),
         "campaigns": [{**{k: v for k, v in row.items() if k != "service"},
                        "kind": "service" if row["service"] else "marketing"}
                       for row in campaigns(store, service_purposes)],

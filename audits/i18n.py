@@ -97,6 +97,13 @@ CATALOGUE: dict[str, Text] = {
         "Sent personal data to the wrong person, lost a laptop, or seen something wrong? Tell "
         "the privacy adviser at once – the 72-hour clock for notifying Datatilsynet starts when "
         "we become aware."),
+    "home.request": Text(
+        "Har noen bedt om innsyn i, retting eller sletting av opplysningene sine, reservert seg mot "
+        "markedsføring eller protestert? Registrer henvendelsen under «Henvendelser» samme dag – "
+        "svarfristen (én måned) går fra den kom inn.",
+        "Has someone asked to see, correct or erase their data, opted out of marketing or objected? "
+        "Log the request under “Requests” the same day – the one-month answer deadline runs from "
+        "when it arrived."),
     # pseudonyms
     "pseudonyms.title": Text("Reidentifisering", "Re-identification"),
     "pseudonyms.explain": Text(
@@ -313,6 +320,10 @@ CATALOGUE: dict[str, Text] = {
     "overview.breaches_overdue": Text("Over fristen", "Past the deadline"),
     "overview.breaches_in_time": Text("Varslet innen fristen", "Notified in time"),
     "overview.breaches_late": Text("Varslet for sent", "Notified late"),
+    "overview.requests": Text("Henvendelser fra de registrerte", "Data-subject requests"),
+    "overview.requests_open": Text("Åpne", "Open"),
+    "overview.requests_due_soon": Text("Frist innen 7 dager", "Due within 7 days"),
+    "overview.requests_overdue": Text("Over fristen", "Overdue"),
     # overview
     "overview.title": Text("Oversikt", "Overview"),
     "overview.open_findings": Text("Åpne funn", "Open findings"),
@@ -662,6 +673,10 @@ CATALOGUE: dict[str, Text] = {
     "consent.marketing_sends": Text("Markedsføringsutsendelser", "Marketing sends"),
     "consent.without_consent": Text("Uten gyldig samtykke", "Without a valid consent"),
     "consent.after_opt_out": Text("Etter reservasjon", "After opt-out"),
+    "consent.request_withdrawals": Text("Reservasjoner fra henvendelser", "Opt-outs from requests"),
+    "consent.request_withdrawals_help": Text(
+        "Personer som har reservert seg eller protestert i en henvendelse: samtykker gitt før det gjelder ikke.",
+        "People who opted out or objected in a data-subject request: consents given before it no longer count."),
     "consent.by_purpose": Text("Samtykker per formål (i dag)", "Consents by purpose (today)"),
     "consent.purpose": Text("Formål", "Purpose"),
     "consent.valid": Text("Gyldig samtykke", "Valid consent"),
@@ -990,7 +1005,189 @@ CATALOGUE: dict[str, Text] = {
         "The snapshot (JSON) and this PDF are stored immutably in Vern. The SHA-256 of this PDF file is in the "
         "audit trail (audit.run, audit {id}); check a copy with “vern audit verify FILE” or on the Audit page."),
     # requests page (issue 9)
+    "nav.requests": Text("Henvendelser", "Requests"),
+    "requests.intro": Text(
+        "Ber noen om å få se, rette eller slette opplysningene vi har om dem, protesterer de mot bruken, eller vil "
+        "de ikke ha markedsføring lenger? Da er det en henvendelse fra en registrert – på e-post, brev, telefon "
+        "eller muntlig, også når ordet «personvern» ikke brukes. Vi har én måned på å svare, og fristen begynte "
+        "å løpe da henvendelsen kom inn. Registrer den nå, med tidspunktet den kom; du trenger ikke å svare selv.",
+        "Does someone ask to see, correct or delete what we hold about them, object to how we use it, or want no "
+        "more marketing? Then it is a data-subject request – by email, letter, phone or in person, even when the "
+        "word “privacy” is never used. We have one month to answer, and the clock started when the request came "
+        "in. Log it now, with the time it arrived; you need not answer it yourself."),
+    "requests.log": Text("Registrer en henvendelse", "Log a request"),
+    "requests.received_day": Text("Mottatt dato", "Received on"),
+    "requests.received_time": Text("Mottatt klokken (Oslo)", "Received at (Oslo time)"),
+    "requests.kind": Text("Hva ber personen om?", "What does the person ask for?"),
+    "requests.kind.access": Text("Innsyn (art. 15)", "Access (Art. 15)"),
+    "requests.kind.rectification": Text("Retting (art. 16)", "Rectification (Art. 16)"),
+    "requests.kind.erasure": Text("Sletting (art. 17)", "Erasure (Art. 17)"),
+    "requests.kind.restriction": Text("Begrensning (art. 18)", "Restriction (Art. 18)"),
+    "requests.kind.objection": Text("Protest mot bruken (art. 21)", "Objection (Art. 21)"),
+    "requests.kind.portability": Text("Dataportabilitet (art. 20)", "Data portability (Art. 20)"),
+    "requests.kind.marketing_opt_out": Text("Reservasjon mot markedsføring (art. 21(3))",
+                                            "Marketing opt-out (Art. 21(3))"),
+    "requests.kind.automated_decision": Text("Automatiserte avgjørelser (art. 22)", "Automated decision (Art. 22)"),
+    "requests.channel": Text("Hvordan kom den inn?", "How did it arrive?"),
+    "requests.channel.e-post": Text("E-post", "Email"),
+    "requests.channel.brev": Text("Brev", "Letter"),
+    "requests.channel.telefon": Text("Telefon", "Phone"),
+    "requests.channel.skjema": Text("Skjema", "Form"),
+    "requests.channel.muntlig": Text("Muntlig", "In person"),
+    "requests.requester": Text("Hvem er det, og hvordan når vi dem?", "Who is it, and how do we reach them?"),
+    "requests.requester_help": Text(
+        "Navn og adresse, e-post eller telefonnummer. Lagres kryptert; bare personvernrådgiveren ser det.",
+        "Name and address, email or phone number. Stored encrypted; only the privacy adviser sees it."),
+    "requests.email": Text("E-postadresse (valgfritt)", "Email address (optional)"),
+    "requests.email_help": Text(
+        "Påkrevd ved reservasjon mot markedsføring: adressen markedsføringen går til. Ved reservasjon eller "
+        "protest føres tilbaketrekkingen inn i samtykkeregisteret, så ingen markedsføring går dit etterpå.",
+        "Required for a marketing opt-out: the address the marketing goes to. With an opt-out or an objection "
+        "the withdrawal goes into the consent register, so no marketing goes there afterwards."),
+    "requests.save": Text("Registrer henvendelsen", "Log the request"),
+    "requests.saved": Text("Henvendelsen er registrert som nr. {id}.", "The request is logged as no. {id}."),
+    "requests.due": Text("Frist: {day} ({left})", "Due: {day} ({left})"),
+    "requests.next": Text("Personvernrådgiveren tar den videre og sørger for at personen får svar innen fristen.",
+                          "The privacy adviser will handle it and see that the person is answered by the due date."),
+    "requests.fix": Text("Ikke registrert ennå – rett dette og send på nytt:",
+                         "Not logged yet – fix this and send again:"),
+    "requests.date": Text("{weekday} {day}. {month} {year}", "{weekday} {day} {month} {year}"),
+    "requests.weekday.0": Text("mandag", "Monday"),
+    "requests.weekday.1": Text("tirsdag", "Tuesday"),
+    "requests.weekday.2": Text("onsdag", "Wednesday"),
+    "requests.weekday.3": Text("torsdag", "Thursday"),
+    "requests.weekday.4": Text("fredag", "Friday"),
+    "requests.weekday.5": Text("lørdag", "Saturday"),
+    "requests.weekday.6": Text("søndag", "Sunday"),
+    "requests.month.1": Text("januar", "January"),
+    "requests.month.2": Text("februar", "February"),
+    "requests.month.3": Text("mars", "March"),
+    "requests.month.4": Text("april", "April"),
+    "requests.month.5": Text("mai", "May"),
+    "requests.month.6": Text("juni", "June"),
+    "requests.month.7": Text("juli", "July"),
+    "requests.month.8": Text("august", "August"),
+    "requests.month.9": Text("september", "September"),
+    "requests.month.10": Text("oktober", "October"),
+    "requests.month.11": Text("november", "November"),
+    "requests.month.12": Text("desember", "December"),
+    "requests.left.days": Text("{n} dager igjen", "{n} days left"),
+    "requests.left.day": Text("1 dag igjen", "1 day left"),
+    "requests.left.today": Text("fristen er i dag", "due today"),
+    "requests.left.overdue": Text("{n} dager over fristen", "{n} days overdue"),
+    "requests.mine": Text("Henvendelser du har registrert", "Requests you logged"),
+    "requests.mine_none": Text("Du har ikke registrert noen henvendelser.", "You have logged no requests."),
+    "requests.status.received": Text("mottatt", "received"),
+    "requests.status.in_progress": Text("under arbeid", "in progress"),
+    "requests.status.answered": Text("besvart", "answered"),
+    "requests.status.refused": Text("avslått", "refused"),
+    "requests.received": Text("Mottatt", "Received"),
+    "requests.days_left": Text("Dager igjen", "Days left"),
+    "requests.channel_col": Text("Kanal", "Channel"),
+    "requests.register": Text("Registeret", "The register"),
+    "requests.only_open": Text("Bare åpne", "Only open"),
+    "requests.none": Text("Ingen henvendelser er registrert.", "No requests are logged."),
+    "requests.none_open": Text("Ingen åpne henvendelser.", "No open requests."),
+    "requests.pick": Text("Velg henvendelse", "Choose a request"),
+    "requests.pick_line": Text("#{id} · {kind} · frist {due}", "#{id} · {kind} · due {due}"),
+    "requests.who": Text("Den registrerte (navn og kontakt)", "The data subject (name and contact)"),
+    "requests.logged_by": Text("Registrert av", "Logged by"),
+    "requests.due_on": Text("Frist (én måned)", "Due (one month)"),
+    "requests.verified": Text("Identitet bekreftet", "Identity verified"),
+    "requests.not_yet": Text("ikke ennå", "not yet"),
+    "requests.extended": Text("Forlenget", "Extended"),
+    "requests.extended_due_on": Text("Forlenget frist", "Extended due date"),
+    "requests.told_on": Text("Personen varslet om forlengelsen", "Person told of the extension"),
+    "requests.searched": Text("Systemer søkt", "Systems searched"),
+    "requests.person": Text("Pseudonym (samtykkeregisteret)", "Pseudonym (consent register)"),
+    "requests.closed.answered": Text("Besvart", "Answered"),
+    "requests.closed.refused": Text("Avslått", "Refused"),
+    "requests.ground": Text("Grunnlag for avslaget", "Ground for the refusal"),
+    "requests.closed_note": Text("Henvendelsen er avsluttet.", "The request is closed."),
+    "requests.tasks": Text("Slettingsoppgaver: hvert system med personopplysninger",
+                           "Erasure tasks: each system holding personal data"),
+    "requests.system": Text("System", "System"),
+    "requests.activities": Text("Behandlinger", "Activities"),
+    "requests.outcome": Text("Utfall", "Outcome"),
+    "requests.outcome.erased": Text("slettet", "erased"),
+    "requests.outcome.kept": Text("beholdt (med hjemmel)", "kept (with its ground)"),
+    "requests.outcome.nothing_found": Text("ingenting funnet", "nothing found"),
+    "requests.outcome.open": Text("åpen", "open"),
+    "requests.note": Text("Merknad", "Note"),
+    "requests.note_help": Text("Beholdes opplysningene, skriv hjemmelen (art. 17(3)), f.eks. bokføringsloven.",
+                               "If the data is kept, give the legal ground (Art. 17(3)), e.g. bookkeeping law."),
+    "requests.tab.verify": Text("Identitet", "Identity"),
+    "requests.tab.search": Text("Systemer søkt", "Systems searched"),
+    "requests.tab.erase": Text("Sletting", "Erasure"),
+    "requests.tab.extend": Text("Forleng", "Extend"),
+    "requests.tab.answer": Text("Svar", "Answer"),
+    "requests.tab.refuse": Text("Avslå", "Refuse"),
+    "requests.verify_how": Text("Hvordan ble identiteten bekreftet?", "How was the identity verified?"),
+    "requests.verify_help": Text("F.eks. BankID, eller svar fra adressen i medlemsregisteret (art. 12(6)).",
+                                 "E.g. BankID, or a reply from the address in the member register (Art. 12(6))."),
+    "requests.verify_day": Text("Bekreftet dato", "Verified on"),
+    "requests.verify_time": Text("Bekreftet klokken (Oslo)", "Verified at (Oslo time)"),
+    "requests.verify_save": Text("Lagre bekreftelsen", "Save the verification"),
+    "requests.systems": Text("Systemer søkt etter personen", "Systems searched for the person"),
+    "requests.systems_help": Text("Fra systemlisten og behandlingsprotokollen.",
+                                  "From the system list and the record of processing activities."),
+    "requests.search_save": Text("Lagre søkte systemer", "Save the systems searched"),
+    "requests.erase_save": Text("Lagre utfallet", "Save the outcome"),
+    "requests.no_tasks": Text("Ingen systemer med personopplysninger var registrert da henvendelsen kom.",
+                              "No system holding personal data was registered when the request came in."),
+    "requests.tasks_done": Text("Hvert system har sitt utfall: henvendelsen kan besvares.",
+                                "Every system has its outcome: the request can be answered."),
+    "requests.extend_reason": Text("Hvorfor trengs to måneder til?", "Why are two further months needed?"),
+    "requests.extend_help": Text(
+        "Bare når det er nødvendig, f.eks. fordi henvendelsen er sammensatt (art. 12(3)). Personen skal få vite "
+        "om forlengelsen og hvorfor innen den første måneden.",
+        "Only where necessary, e.g. because the request is complex (Art. 12(3)). The person must be told of the "
+        "extension and why within the first month."),
+    "requests.told_on_help": Text("Dagen personen fikk beskjed; la stå tom om det ikke er gjort ennå.",
+                                  "The day the person was told; leave empty if not yet done."),
+    "requests.extend_save": Text("Forleng med to måneder", "Extend by two months"),
+    "requests.answer_day": Text("Besvart dato", "Answered on"),
+    "requests.answer_time": Text("Besvart klokken (Oslo)", "Answered at (Oslo time)"),
+    "requests.answer_blocked": Text("Slettingsoppgaver er fortsatt åpne: registrer utfallet for hvert system først.",
+                                    "Erasure tasks are still open: record each system's outcome first."),
+    "requests.answer_save": Text("Registrer svaret", "Record the answer"),
+    "requests.refuse_help": Text(
+        "Det rettslige grunnlaget, f.eks. åpenbart grunnløs eller overdreven (art. 12(5)). Personen skal få vite "
+        "hvorfor, og at de kan klage til Datatilsynet (art. 12(4)).",
+        "The legal ground, e.g. manifestly unfounded or excessive (Art. 12(5)). The person must be told why, and "
+        "that they may complain to Datatilsynet (Art. 12(4))."),
+    "requests.refuse_save": Text("Avslå henvendelsen", "Refuse the request"),
+    "requests.recorded": Text("Lagret for henvendelse #{id}.", "Saved for request #{id}."),
     # board requests (issue 9)
+    "board.requests_explain": Text(
+        "Personer som ber om innsyn, retting, sletting eller lignende skal få svar innen en måned, eller innen "
+        "tre måneder når fristen er forlenget (art. 12 nr. 3). Et avslag er også et svar.",
+        "People who ask for access, rectification, erasure and the like must be answered within a month, or "
+        "within three months when the deadline is extended (Art. 12(3)). A refusal is an answer too."),
+    "board.requests_on_time": Text("Besvart i tide (12 mnd.)", "Answered on time (12 months)"),
+    "board.requests_answered": Text("Besvart (12 mnd.)", "Answered (12 months)"),
+    "board.requests_late": Text("Besvart for sent (12 mnd.)", "Answered late (12 months)"),
+    "board.requests_open": Text("Åpne henvendelser", "Open requests"),
+    "board.requests_overdue": Text("Åpne over fristen", "Open past the deadline"),
+    "board.requests_quarter": Text("{quarter}: {on_time} av {n} i tide", "{quarter}: {on_time} of {n} on time"),
+    "board.requests_per_quarter": Text("Per kvartal", "Per quarter"),
+    "board.col.quarter": Text("Kvartal", "Quarter"),
+    "board.col.answered": Text("Besvart", "Answered"),
+    "board.col.on_time": Text("I tide", "On time"),
+    "board.say.requests": Text(
+        "Henvendelser fra de registrerte besvart innen fristen de siste 12 månedene: {on_time} av {n} ({share}).",
+        "Data-subject requests answered on time in the last 12 months: {on_time} of {n} ({share})."),
+    "board.say.requests_none": Text("Ingen henvendelser fra de registrerte er besvart de siste 12 månedene.",
+                                    "No data-subject request was answered in the last 12 months."),
+    "board.say.requests_open": Text("Åpne henvendelser nå: {n}, herav {overdue} over fristen.",
+                                    "Requests open now: {n}, of which {overdue} past the deadline."),
+    "audit.doc.requests": Text(
+        "Henvendelser fra de registrerte: {total} ({received} mottatt, {in_progress} under arbeid, {answered} "
+        "besvart, {refused} avslått); besvart i perioden {answered_in_period}, av dem {on_time} innen fristen og "
+        "{late} for sent; {open} åpne, av dem {overdue} over fristen",
+        "Data-subject requests: {total} ({received} received, {in_progress} in progress, {answered} answered, "
+        "{refused} refused); answered in the period {answered_in_period}, of them {on_time} on time and {late} "
+        "late; {open} open, of them {overdue} past the deadline"),
 }
 
 

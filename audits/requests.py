@@ -21,6 +21,7 @@ from audits.store import Store
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
          "marketing_opt_out", "automated_decision")
 OPEN = ("received", "in_progress")
+DUE_SOON_DAYS = 7  # due within a week: the review queue, the check's dsr_due_soon, the overview
 WITHDRAWS = ("marketing_opt_out", "objection")  # withdraw consent to marketing (Art. 7(3), 21(2)-(3))
 OUTCOMES = ("erased", "kept", "nothing_found")  # of an erasure task; kept needs its ground (Art. 17(3))
 FIELDS = ("received_at", "kind", "channel", "requester", "email")
@@ -130,13 +131,13 @@ def _open(tx, request_id: int) -> dict[str, Any]:
 
 
 def _change(store: Store, actor: str, request_id: int, action: str, sql: str,
-            params: Callable[[Any, dict[str, Any]], list], details: dict | None = None) -> None:
+            params: Callable[[Any, dict[str, Any]], list]) -> None:
     """Change an open request; `params` gets the transaction and the request (kind, receipt)
     and gives the values of `sql`."""
     with store.transaction() as tx:
         request = _open(tx, request_id)
         tx.execute(f"UPDATE requests SET {sql} WHERE id = ?", [*params(tx, request), request_id])
-        trail.append(tx, actor, f"request.{action}", str(request_id), details)
+        trail.append(tx, actor, f"request.{action}", str(request_id))
 
 
 def _required(value: str, field: str, why: str) -> str:
@@ -146,16 +147,19 @@ def _required(value: str, field: str, why: str) -> str:
     return value
 
 
+def _when(at: datetime, request: dict[str, Any]) -> datetime:
+    """An instant of handling lies between the receipt and now."""
+    if at > clock.now():
+        raise VernError("at: lies in the future")
+    if at < request["received_at"]:
+        raise VernError("at: before the request was received")
+    return at
+
+
 def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | None = None) -> None:
     how = _required(how, "how", "say how the identity was verified")
-    at = at or clock.now()
-
-    def params(_, request: dict[str, Any]) -> list:
-        if not request["received_at"] <= at <= clock.now():
-            raise VernError("at: must lie between the receipt and now")
-        return [at, store.keys.encrypt(how, SECRET["verified_how"])]
-
-    _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'", params)
+    _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'",
+            lambda _, request: [_when(at or clock.now(), request), store.keys.encrypt(how, SECRET["verified_how"])])
 
 
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
@@ -174,12 +178,8 @@ def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date
 
 
 def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
-    if at > clock.now():
-        raise VernError("at: lies in the future")
-
     def params(tx, request: dict[str, Any]) -> list:
-        if at < request["received_at"]:
-            raise VernError("at: before the request was received")
+        _when(at, request)
         if request["kind"] == "erasure":
             left = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
                                                   "AND outcome IS NULL ORDER BY system", [request_id]).fetchall()]
@@ -194,7 +194,8 @@ def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
 def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime | None = None) -> None:
     ground = _required(ground, "ground", "a refusal needs its legal ground (Art. 12(4))")
     _change(store, actor, request_id, "refuse", "status = 'refused', answered_at = ?, refusal_ground = ?",
-            lambda *_: [at or clock.now(), store.keys.encrypt(ground, SECRET["refusal_ground"])])
+            lambda _, request: [_when(at or clock.now(), request),
+                                store.keys.encrypt(ground, SECRET["refusal_ground"])])
 
 
 def _known_system(tx, system: str) -> str:
@@ -244,6 +245,16 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
                    [request_id, system, now, actor])
         tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])
         trail.append(tx, actor, "request.erase", str(request_id), {"system": system, "outcome": outcome})
+
+
+def summary(store: Store) -> dict[str, int]:
+    """Counts for the overview, in one query: no requester, no text."""
+    return store.rows("""
+        SELECT count(*) FILTER (WHERE open) AS open,
+               count(*) FILTER (WHERE open AND due BETWEEN $today AND $today + $soon) AS due_soon,
+               count(*) FILTER (WHERE open AND due < $today) AS overdue
+        FROM (SELECT list_contains($open, status) AS open, coalesce(extended_due_on, due_on) AS due FROM requests)
+    """, {"open": list(OPEN), "today": clock.today(), "soon": DUE_SOON_DAYS})[0]
 
 
 def known_systems(store: Store) -> list[str]:

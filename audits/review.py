@@ -12,7 +12,7 @@ item, are kept in `review_decisions`. Every decision lands in the audit trail.
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from audits import clock, findings, text, trail
+from audits import clock, findings, requests, text, trail
 from audits.config import Config
 from audits.errors import VernError
 from audits.registry import installed
@@ -20,7 +20,6 @@ from audits.store import Store
 
 ACTIONS = ("acknowledged", "assigned", "resolved", "risk_accepted")
 KINDS = ("finding", "breach", "agreement", "request")
-REQUEST_SOON_DAYS = 7
 URGENCY = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 BREACH_NEAR_HOURS = 24
 LIMIT = 200  # rows the page shows; the counts cover every item
@@ -93,7 +92,7 @@ def _params(config: Config, now: datetime, today: date) -> dict[str, Any]:
     checks = installed()
     return {"checks": list(checks), "areas": [c.area for c in checks.values()], "now": now, "today": today,
             "near": BREACH_NEAR_HOURS, "agreement_days": config.review["agreement_days"],
-            "request_days": REQUEST_SOON_DAYS}
+            "request_days": requests.DUE_SOON_DAYS}
 
 
 def queue(store: Store, config: Config, area: str | None = None, kind: str | None = None,

@@ -8,8 +8,6 @@ from audits import requests
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.i18n import Text
 
-DUE_SOON_DAYS = 7
-
 RULES = (
     Rule(
         "dsr_overdue", Severity.high, "Art. 12(3)",
@@ -66,7 +64,7 @@ class RequestsCheck(Check):
                 days = (due_now - ctx.today).days
                 if days < 0:
                     yield Finding("dsr_overdue", subject, values)
-                elif days <= DUE_SOON_DAYS:
+                elif days <= requests.DUE_SOON_DAYS:
                     yield Finding("dsr_due_soon", subject, {**values, "days": days})
             if row["extended_at"] is not None and (row["told_on"] is None or row["told_on"] > due):
                 yield Finding("dsr_extension_not_notified", subject, {**values, "due": due.isoformat()})

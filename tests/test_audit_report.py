@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from audits import audit_document, audit_report, breaches, findings, trail
+from audits import audit_document, audit_report, breaches, findings, requests, trail
 from audits.errors import VernError
 from conftest import ROOT, VERN
 
@@ -84,6 +84,8 @@ def test_the_report_in_english(demo_vern):
         assert section in text
     assert f"SHA-256 of the snapshot: {made['snapshot_sha256']}" in text
     assert "Training: 4 of 8 covered (50%)" in text
+    assert ("Data-subject requests: 8 (2 received, 2 in progress, 4 answered, 0 refused); answered in the period 4, "
+            "of them 3 on time and 1 late; 4 open, of them 1 past the deadline") in text
 
 
 def test_the_same_snapshot_gives_the_same_bytes(demo_vern):
@@ -121,9 +123,38 @@ def test_the_snapshot_is_canonical_json_with_no_floats_and_no_free_text(demo_ver
         "notify", "notified_at", "notices", "timeliness", "delay_reason_given", "subjects_notified_at"}
     assert snapshot["findings"]["total"] == sum(open_counts(demo_vern).values())
     assert set(snapshot["registers"]) == {"processors", "activities", "systems", "people", "training", "retention",
-                                          "consent"}
+                                          "consent", "requests"}
     assert snapshot["registers"]["people"] == {"count": 12}
     assert snapshot["trail"]["intact"] is True
+
+
+def test_data_subject_requests_by_status_and_answered_on_time(demo_vern):
+    """By hand from `vern dsr list --json` on the demo: #1, #2, #3 and #8 answered (#2 late:
+    2026-11-14 after its due date 2026-11-05); #4 and #5 in progress, #4 past its due date
+    2026-11-20; #6 and #7 received. The objection #7 refused today is an answer on time."""
+    requests.refuse(demo_vern.store, "kari", 7, "manifestly unfounded")
+    made = audit_report.run(demo_vern, "kari")
+    stored = audit_report.get(demo_vern.store, made["id"])
+    assert stored["snapshot"]["registers"]["requests"] == {
+        "total": 8, "received": 1, "in_progress": 2, "answered": 4, "refused": 1,
+        "answered_in_period": 5, "on_time": 4, "late": 1, "open": 3, "overdue": 1}
+    assert ("Henvendelser fra de registrerte: 8 (1 mottatt, 2 under arbeid, 4 besvart, 1 avslått); besvart i "
+            "perioden 5, av dem 4 innen fristen og 1 for sent; 3 åpne, av dem 1 over fristen") in pdf_text(
+        bytes(stored["pdf"]))
+    # From 2026-11-05: #3 (answered 2026-10-10) and #1 (2026-11-04) fall before the period.
+    since = audit_report.run(demo_vern, "kari", since=date(2026, 11, 5))
+    counted = audit_report.get(demo_vern.store, since["id"])["snapshot"]["registers"]["requests"]
+    assert {k: counted[k] for k in ("answered_in_period", "on_time", "late")} == {
+        "answered_in_period": 3, "on_time": 2, "late": 1}
+
+
+def test_a_snapshot_from_before_requests_still_renders_as_it_did(demo_vern):
+    made = audit_report.run(demo_vern, "kari")
+    snapshot = audit_report.get(demo_vern.store, made["id"])["snapshot"]
+    del snapshot["registers"]["requests"]
+    text = audit_document.markdown(snapshot, made["snapshot_sha256"])
+    registers = text.split("## Registre")[1].split("## Integritet")[0]
+    assert registers.strip().splitlines()[-1].startswith("- Samtykke: ") and "avslått" not in registers
 
 
 def test_breaches_of_the_period_and_older_ones_still_open(demo_vern):

@@ -1,16 +1,18 @@
 """The board's compliance summary (issue 8): the numbers on the demo and on small
-histories with a fixed clock, the page for the board and the adviser, the PDF read back
-in both languages, `vern report board`, and a planted personal-data marker that must
-reach neither the page nor the PDF."""
+histories with a fixed clock, data-subject requests answered on time (issue 9) at their
+edges, the page for the board and the adviser, the PDF read back in both languages,
+`vern report board`, and a planted personal-data marker that must reach neither the page
+nor the PDF."""
 
 import io
 import json
 import subprocess
+from datetime import date
 
 import pypdf
 import pytest
 
-from audits import board, board_pdf, breaches, clock, findings, runner, trail
+from audits import board, board_pdf, breaches, clock, findings, requests, runner, trail
 from conftest import VERN
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
@@ -50,11 +52,13 @@ def test_the_demo_summary(demo_vern):
     assert data["as_of"] == "2026-11-24T11:00:00Z" and data["today"] == "2026-11-24"
     scores = {a["area"]: a["score"] for a in data["areas"]}
     # processors: 5 high, 1 medium; access: 4 high, 3 medium, 1 low; training: 5 high, 3 medium,
-    # 1 low; retention: 2 high, 1 medium; activities: 6 high, 2 medium, 1 low; consent: 2 high;
-    # requests: none (the demo has no data-subject requests);
+    # 1 low; retention: 2 high, 1 medium; activities: 6 high, 2 medium, 1 low; consent: 3 high
+    # (the Christmas campaign also reached the person who opted out by request); requests:
+    # 1 high (#4 overdue), 3 medium (#2 answered unverified, #5 due in 6 days, #6 extension not
+    # told) — as `vern findings list --json` shows after `vern demo` and `vern checks run`;
     # breaches: one past its deadline, two awaiting notification, one notified and still open.
     assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
-                      "consent": 80, "requests": 100, "breaches": 66}
+                      "consent": 70, "requests": 78, "breaches": 66}
     assert list(scores) == AREAS
     assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
     assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
@@ -75,6 +79,14 @@ def test_the_demo_summary(demo_vern):
     assert data["agreements"] == {"total": 11, "in_order": 8, "share": 0.7273, "review_months": 12,
                                   "missing": 1, "expired": 1, "review_overdue": 1}
     assert data["retention"] == {"records": 212, "overdue": 17, "systems_overdue": 2, "categories_without_rule": 1}
+    # By hand from `vern dsr list --json` (answered_at's Oslo date against the due date in force):
+    # answered #1 2026-11-04 ≤ due 2026-11-16 (on time), #2 2026-11-14 > due 2026-11-05 (late),
+    # #3 2026-10-10 ≤ extended due 2026-11-16 (on time), #8 2026-11-11 ≤ due 2026-12-10 (on time),
+    # all in the fourth quarter of 2026; open #4 (due 2026-11-20: past due), #5 (due 2026-11-30),
+    # #6 (extended to 2027-02-04), #7 (due 2026-12-21).
+    assert data["requests"] == {"answered": 4, "on_time": 3, "late": 1, "share": 0.75,
+                                "since": "2025-11-24T11:00:00Z", "open": 4, "overdue": 1,
+                                "quarters": [{"quarter": "2026-Q4", "answered": 4, "on_time": 3}]}
 
 
 def _finding(tx, key: str, check: str, severity: str, status: str, events: list[tuple[str, str]]) -> None:
@@ -139,6 +151,79 @@ def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
     assert "Notified to Datatilsynet within 72 hours in the last 12 months: 100% (of 1)." in en
     assert "Opplæringsdekning: 50 % (4 av 8 som trenger opplæring)." in nb
     assert "Processor agreements in order (signed, current and reviewed): 8 of 11." in en
+    assert en[-2:] == ["Data-subject requests answered on time in the last 12 months: 3 of 4 (75%).",
+                       "Requests open now: 4, of which 1 past the deadline."]
+    assert nb[-2:] == ["Henvendelser fra de registrerte besvart innen fristen de siste 12 månedene: 3 av 4 (75 %).",
+                       "Åpne henvendelser nå: 4, herav 1 over fristen."]
+
+
+# -- data-subject requests (Art. 12(3)-(4)) ------------------------------------------
+def _request(vern, received_at: str, kind: str = "access") -> int:
+    return requests.add(vern.store, "adviser", {"received_at": received_at, "kind": kind, "channel": "e-post",
+                                                "requester": MARKER})
+
+
+def _answered(vern, received_at: str, answered_at: str) -> int:
+    request = _request(vern, received_at)
+    requests.answer(vern.store, "adviser", request, clock.parse_instant(answered_at))
+    return request
+
+
+def test_requests_answered_on_time_at_the_edges(vern):
+    """Today is 2026-11-24 (Oslo); the last 12 months begin 2025-11-24 12:00 Oslo time."""
+    assert board.summary(vern)["requests"] == {
+        "answered": 0, "on_time": 0, "late": 0, "share": None, "since": "2025-11-24T11:00:00Z", "open": 0,
+        "overdue": 0, "quarters": [{"quarter": "2026-Q4", "answered": 0, "on_time": 0}]}
+    # Received 2026-09-01, due 2026-10-01: answered late on the due date (Oslo) is on time;
+    # half an hour after midnight Oslo time is the next day, and late, though still 1 October in UTC.
+    on_the_day = _answered(vern, "2026-09-01T10:00:00+02:00", "2026-10-01T23:30:00+02:00")
+    _answered(vern, "2026-09-01T10:00:00+02:00", "2026-10-02T00:30:00+02:00")
+    assert requests.get(vern.store, on_the_day)["due_on"] == "2026-10-01"
+    # Due 2026-08-03 (1 August is a Saturday), extended to 2026-10-01 and told in time:
+    # answered 2026-09-15, on time within the extension.
+    extended = _request(vern, "2026-07-01T10:00:00+02:00")
+    requests.extend(vern.store, "adviser", extended, "three systems to search", date(2026, 7, 20))
+    requests.answer(vern.store, "adviser", extended, clock.parse_instant("2026-09-15T10:00:00+02:00"))
+    assert requests.get(vern.store, extended)["extended_due_on"] == "2026-10-01"
+    # A refusal is an answer (Art. 12(4)): due 2026-09-03, refused a week late.
+    refused = _request(vern, "2026-08-03T10:00:00+02:00")
+    requests.refuse(vern.store, "adviser", refused, "manifestly unfounded",
+                    clock.parse_instant("2026-09-10T10:00:00+02:00"))
+    # Answered 13 months ago: outside the 12 months; a day inside them: in.
+    _answered(vern, "2025-10-01T10:00:00+02:00", "2025-10-24T12:00:00+02:00")
+    _answered(vern, "2025-11-03T10:00:00+01:00", "2025-11-25T10:00:00+01:00")
+    # Open: due 2026-11-02 (past due); due today (not yet past); due 2026-10-12, extended to 2026-12-10.
+    past_due = _request(vern, "2026-10-01T10:00:00+02:00")
+    due_today = _request(vern, "2026-10-24T10:00:00+02:00")
+    still_extended = _request(vern, "2026-09-10T10:00:00+02:00")
+    requests.extend(vern.store, "adviser", still_extended, "a large archive", date(2026, 9, 20))
+    assert [requests.get(vern.store, r)["days_left"] for r in (past_due, due_today, still_extended)] == [-22, 0, 16]
+
+    figures = board.summary(vern)["requests"]
+    assert {k: figures[k] for k in ("answered", "on_time", "late", "share", "open", "overdue")} == {
+        "answered": 5, "on_time": 3, "late": 2, "share": 0.6, "open": 3, "overdue": 1}
+    # Per Oslo quarter of the answer, whole quarters (the one 13 months ago too), from the first with one.
+    assert figures["quarters"] == [
+        {"quarter": "2025-Q4", "answered": 2, "on_time": 2}, {"quarter": "2026-Q1", "answered": 0, "on_time": 0},
+        {"quarter": "2026-Q2", "answered": 0, "on_time": 0}, {"quarter": "2026-Q3", "answered": 2, "on_time": 1},
+        {"quarter": "2026-Q4", "answered": 2, "on_time": 1}]
+    assert MARKER not in json.dumps(board.summary(vern))  # the requester is never read: counts only
+    text = pdf_text(board_pdf.pdf_bytes(board.summary(vern), "en"))
+    assert "Answered on time (12 months) 60% (3/5)" in text
+    assert "Open past the deadline 1" in text
+    assert "Per quarter: Q4 2025: 2 of 2 on time; Q1 2026: 0 of 0 on time" in text
+    assert "Data-subject requests answered on time in the last 12 months: 3 of 5 (60%)." in text
+
+
+def test_requests_as_of_an_earlier_instant(vern):
+    """The summary as of another instant counts only what had happened by then."""
+    _answered(vern, "2026-10-01T10:00:00+02:00", "2026-11-20T10:00:00+01:00")  # due 2026-11-02
+    _request(vern, "2026-11-23T10:00:00+01:00")
+    before = board.summary(vern, clock.parse_instant("2026-11-10T12:00:00+01:00"))["requests"]
+    assert {k: before[k] for k in ("answered", "open", "overdue")} == {"answered": 0, "open": 1, "overdue": 1}
+    after = board.summary(vern)["requests"]
+    assert {k: after[k] for k in ("answered", "late", "open", "overdue")} == {
+        "answered": 1, "late": 1, "open": 1, "overdue": 0}
 
 
 # -- the PDF and the command line -----------------------------------------------------
@@ -158,6 +243,9 @@ def test_the_pdf_reads_back_with_title_areas_narrative_and_charts(demo_vern, lan
         assert " ".join(sentence.split()) in text
     assert board.quarter_label("2026-Q4", lang) in text  # the quarterly chart's axis
     assert "2025-12" in text and "2026-11" in text  # the trend chart's axis
+    requests_line = {"nb": "Besvart i tide (12 mnd.) 75 % (3/4)", "en": "Answered on time (12 months) 75% (3/4)"}
+    assert requests_line[lang] in text
+    assert board_pdf.pdf_bytes(data, lang) == content  # the same numbers, the same bytes
 
 
 def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_path):
@@ -172,7 +260,7 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     printed = subprocess.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
     data = json.loads(printed.stdout)
     assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
-                         "training", "agreements", "retention"}
+                         "training", "agreements", "retention", "requests"}
     assert [a["area"] for a in data["areas"]] == AREAS
     assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run"}
     assert set(data["trend"][0]) == {"month", "at", "scores"} and len(data["trend"]) == 12
@@ -180,6 +268,8 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     assert set(data["notified_within_72h"]) == {"notified", "within", "share", "since"}
     assert set(data["training"]) == {"required", "covered", "share", "at", "trend"}
     assert data["agreements"]["in_order"] == 8 and data["retention"]["overdue"] == 17
+    assert set(data["requests"]) == {"answered", "on_time", "late", "share", "since", "open", "overdue", "quarters"}
+    assert (data["requests"]["on_time"], data["requests"]["answered"], data["requests"]["overdue"]) == (3, 4, 1)
     usage = subprocess.run([VERN, "report", "board"], capture_output=True, text=True)
     assert usage.returncode == 2 and "--out" in usage.stderr
 
@@ -192,10 +282,13 @@ def test_the_page_shows_scores_method_charts_and_the_download(demo_vern, dashboa
     assert at.title[0].value == "Board summary: privacy"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Processing activities and risk"] == "31" and metrics["Breaches"] == "66"
-    assert metrics["Consent"] == "80"
+    assert metrics["Consent"] == "70" and metrics["Data-subject requests"] == "78"
     assert metrics["Notified within 72 hours (12 months)"] == "100%"
     assert metrics["Training coverage"] == "50%" and metrics["Processor agreements in order"] == "8/11"
     assert metrics["Records past their retention"] == "17"
+    assert (metrics["Answered on time (12 months)"], metrics["Answered late (12 months)"], metrics["Open requests"],
+            metrics["Open past the deadline"]) == ("75%", "1", "4", "1")
+    assert any("Per quarter: Q4 2026: 3 of 4 on time." in c.value for c in at.caption)
     assert "The weakest area is Processing activities and risk" in at.markdown[0].value
     shown = page_text(at)
     assert "Each area starts at 100 points" in shown

@@ -1,6 +1,7 @@
 """The board's compliance summary (issue 8): scores per area with how they are computed,
 their trend, breaches per quarter, notification within 72 hours, training coverage,
-agreements and retention — aggregates only — and the same as a PDF."""
+agreements, retention and data-subject requests answered on time — aggregates only — and
+the same as a PDF."""
 
 import pandas as pd
 import plotly.express as px
@@ -71,6 +72,16 @@ if points:
     history = pd.DataFrame([{"month": p["month"], "share": p["share"] * 100} for p in points])
     st.plotly_chart(px.line(history, x="month", y="share", markers=True, title=tr("board.training_trend"),
                             range_y=[0, 100], labels={"month": "", "share": "%"}), width="stretch")
+
+st.subheader(board.area_label("requests", code))
+asked = data["requests"]
+on_time, late, waiting, past_due = st.columns(4)
+on_time.metric(tr("board.requests_on_time"), board.percent(asked["share"], code))
+late.metric(tr("board.requests_late"), asked["late"])
+waiting.metric(tr("board.requests_open"), asked["open"])
+past_due.metric(tr("board.requests_overdue"), asked["overdue"])
+st.caption(tr("board.requests_explain") + (f" {tr('board.requests_per_quarter')}: {board.requests_by_quarter(asked, code)}."
+                                           if any(q["answered"] for q in asked["quarters"]) else ""))
 
 st.download_button(
     tr("board.download"), data=lambda: board_pdf.pdf_bytes(data, code),

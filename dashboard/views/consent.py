@@ -33,10 +33,12 @@ campaigns = pd.DataFrame(found["campaigns"], columns=[
     "campaign", "purpose", "kind", "sends", "people", "first", "last",
     "marketing_without_consent", "marketing_after_opt_out"])
 marketing = campaigns[campaigns["kind"] == "marketing"]
-sent, without, after = st.columns(3)
+sent, without, after, opted_out = st.columns(4)
 sent.metric(tr("consent.marketing_sends"), int(marketing["sends"].sum()))
 without.metric(tr("consent.without_consent"), int(marketing["marketing_without_consent"].sum()))
 after.metric(tr("consent.after_opt_out"), int(marketing["marketing_after_opt_out"].sum()))
+opted_out.metric(tr("consent.request_withdrawals"), found["request_withdrawals"],
+                 help=tr("consent.request_withdrawals_help"))
 
 st.subheader(tr("consent.by_purpose"))
 purposes = pd.DataFrame(found["consents"], columns=["purpose", "valid", "withdrawn"])

@@ -10,3 +10,4 @@ st.title(plain(tr("home.title", name=user["name"])))
 for role in user["roles"]:
     st.markdown(f"**{tr('role.' + role)}** — {tr('home.' + role)}")
 st.info(tr("home.breach"))
+st.info(tr("home.request"))

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import access, breaches, overview
+from audits import access, breaches, overview, requests
 from audits.checks import Severity
 from dashboard import auth
 from dashboard.breach_ui import countdown_table
@@ -50,6 +50,11 @@ if access.allowed(user["roles"], "breaches"):  # titles may name people: the adv
     running = [r for r in breaches.listing(vern().store, open_only=True) if r["clock_running"]]
     if running:
         countdown_table(running, with_titles=True)
+
+st.subheader(tr("overview.requests"))
+request_counts = requests.summary(vern().store)
+for column, key in zip(st.columns(3), ("open", "due_soon", "overdue"), strict=True):
+    column.metric(tr(f"overview.requests_{key}"), request_counts[key])
 
 st.subheader(tr("nav.checks"))
 st.dataframe(
