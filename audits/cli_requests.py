@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from audits import clock, requests
+from audits import clock, request_reminders, requests
 from audits.cli_support import actor, open_from, print_json
 
 
@@ -125,6 +125,27 @@ def dsr_show(ctx, request_id, as_json):
     """One request, the requester included (the adviser's view)."""
     vern = open_from(ctx)
     print_json(requests.get(vern.store, request_id))
+
+
+@dsr_group.command("remind")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def dsr_remind(ctx, as_json):
+    """Mail the advisers the reminders due now (7 and 1 days before the due date, on the due
+    day, the day after); each is sent once, whether by this command or the scheduler."""
+    vern = open_from(ctx)
+    request_reminders.require_mail(vern.config)
+    if as_json:
+        sent = request_reminders.send_due(vern.store, vern.config, actor())
+        return print_json([{"request_id": s.request_id, "due_on": s.due_on.isoformat(), "days": s.days}
+                           for s in sent])
+    sent = 0
+    for s in request_reminders.sending(vern.store, vern.config, actor()):  # each line once it is sent
+        click.echo(f"request {s.request_id}: {request_reminders.threshold_words(s.days)} reminder sent "
+                   f"(due {s.due_on.isoformat()})")
+        sent += 1
+    if not sent:
+        click.echo("no reminders due")
 
 
 def register(cli: click.Group) -> None:

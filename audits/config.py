@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
     "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
     "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
+    "requests": {"reminder_schedule": "0 7 * * *"},
     "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "",
              "advisers": []},
     "auth": {
@@ -51,6 +52,7 @@ class Config:
     organisation: dict[str, str] = field(default_factory=dict)
     breaches: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["review"]))
+    requests: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["requests"]))
     mail: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -90,6 +92,15 @@ def cron_trigger(expression: str) -> CronTrigger:
         raise ValueError(str(error)) from None
     return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
                        timezone=clock.OSLO)
+
+
+def _crontab(key: str, value: str, path: Path | None) -> None:
+    """A schedule outside a check's section: refused naming its key and the file it came from."""
+    try:
+        cron_trigger(value)
+    except ValueError as error:
+        where = f", in {path}" if path is not None else ""
+        raise VernError(f"configuration key {key}: {value!r} is not a crontab line ({error}){where}") from None
 
 
 KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a table",
@@ -163,11 +174,8 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             raise VernError(f"configuration key breaches.{key}: must be at least 1")
     if top["review"]["agreement_days"] < 1:
         raise VernError("configuration key review.agreement_days: must be at least 1")
-    try:
-        cron_trigger(top["review"]["digest_schedule"])
-    except ValueError as error:
-        raise VernError(f"configuration key review.digest_schedule: {top['review']['digest_schedule']!r} "
-                        f"is not a crontab line ({error})") from None
+    for section, key in (("review", "digest_schedule"), ("requests", "reminder_schedule")):
+        _crontab(f"{section}.{key}", top[section][key], path)
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
         raise VernError("configuration key mail.security: must be none, starttls or ssl")
     if top["auth"]["idle_minutes"] < 1:
@@ -188,6 +196,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         organisation=top["organisation"],
         breaches=top["breaches"],
         review=top["review"],
+        requests=top["requests"],
         mail=top["mail"],
         checks=check_settings,
     )

@@ -10,13 +10,14 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from audits import clock, digest, mail, reminders, runner
+from audits import clock, digest, mail, reminders, request_reminders, runner
 from audits.checks import Check
 from audits.config import cron_trigger
 from audits.runtime import Vern
 
 REMINDER_JOB = "breach-reminders"
 DIGEST_JOB = "review-digest"
+REQUEST_REMINDER_JOB = "request-reminders"
 
 
 def job_id(check_id: str) -> str:
@@ -63,6 +64,13 @@ def start(vern: Vern) -> BackgroundScheduler:
         )
         scheduler.add_job(digest.scheduled, cron_trigger(vern.config.review["digest_schedule"]), args=(vern,),
                           id=DIGEST_JOB, name="weekly digest", replace_existing=True)
+        # Also at start: a due-day reminder must not wait for tomorrow because the server was
+        # down at the scheduled hour, and each reminder is recorded, so a run too many sends nothing.
+        scheduler.add_job(
+            request_reminders.scheduled, cron_trigger(vern.config.requests["reminder_schedule"]),
+            args=(vern,), id=REQUEST_REMINDER_JOB, name="request reminders", replace_existing=True,
+            next_run_time=now,
+        )
     scheduler.start()
     vern.scheduler = scheduler
     return scheduler

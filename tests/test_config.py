@@ -193,6 +193,7 @@ def test_example_configuration_shows_every_key_with_its_default():
         "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
         "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
         "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
+        "requests": {"reminder_schedule": "0 7 * * *"},
         "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "", "advisers": []},
         "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
         "checks": {
