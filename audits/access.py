@@ -13,6 +13,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "breaches": frozenset({"adviser"}),
     "report": frozenset(ROLES),  # anyone may log a breach, at any hour
     "mine": frozenset(ROLES),    # and follow the ones they logged
+    "requests": frozenset(ROLES),  # anyone logs a request; the adviser handles them
     "review": frozenset({"adviser"}),
     "findings": frozenset({"adviser"}),
     "access": frozenset({"adviser"}),

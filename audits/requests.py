@@ -121,13 +121,14 @@ def add(store: Store, actor: str, data: Any, source: str = "request") -> int:
 
 
 def _open(tx, request_id: int) -> dict[str, Any]:
-    """The request's kind and receipt, read in the change's own transaction; only while open."""
-    row = tx.execute("SELECT status, kind, received_at FROM requests WHERE id = ?", [request_id]).fetchone()
+    """The request's kind, receipt and first due date, read in the change's own transaction;
+    only while open."""
+    row = tx.execute("SELECT status, kind, received_at, due_on FROM requests WHERE id = ?", [request_id]).fetchone()
     if row is None:
         raise VernError(f"no request {request_id}")
     if row[0] not in OPEN:
         raise VernError(f"request {request_id} is {row[0]}: it is no longer open")
-    return {"kind": row[1], "received_at": row[2]}
+    return {"kind": row[1], "received_at": row[2], "due_on": row[3]}
 
 
 def _change(store: Store, actor: str, request_id: int, action: str, sql: str,
@@ -163,13 +164,19 @@ def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | N
 
 
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
-    """Extend by two further months (Art. 12(3)); `told_on` is when the person was told."""
+    """Extend by two further months (Art. 12(3)); `told_on` is when the person was told.
+    Extending again records a later `told_on`."""
     reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
 
     def params(_, request: dict[str, Any]) -> list:
         received_at = request["received_at"]
         if told_on is not None and not received_on(received_at) <= told_on <= clock.today():
             raise VernError("told_on: must lie between the day of receipt and today")
+        # Once the first month is over, only an extension the person was told of in it stands.
+        if clock.today() > request["due_on"] and (told_on is None or told_on > request["due_on"]):
+            raise VernError(f"the first month ended on {request['due_on'].isoformat()}: an extension stands only "
+                            "if the person was told of it by then (Art. 12(3)); give the day they were told, "
+                            "or answer now")
         return [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on,
                 due_on(received_at, legal_dates.EXTENDED_MONTHS)]
 

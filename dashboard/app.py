@@ -12,10 +12,10 @@ from dashboard.ui import language_switch, plain, tr
 
 ICONS = {
     "overview": "dashboard", "board": "summarize", "breaches": "crisis_alert", "report": "report_problem",
-    "mine": "inbox", "home": "home", "review": "checklist", "findings": "report", "access": "key",
-    "training": "school", "activities": "grid_view", "retention": "auto_delete", "consent": "mark_email_read",
-    "processors": "handshake", "checks": "schedule", "pseudonyms": "badge", "trail": "history",
-    "audit": "verified", "users": "manage_accounts",
+    "mine": "inbox", "requests": "contact_mail", "home": "home", "review": "checklist", "findings": "report",
+    "access": "key", "training": "school", "activities": "grid_view", "retention": "auto_delete",
+    "consent": "mark_email_read", "processors": "handshake", "checks": "schedule", "pseudonyms": "badge",
+    "trail": "history", "audit": "verified", "users": "manage_accounts",
 }
 
 st.set_page_config(page_title="Vern", page_icon=":material/shield:", layout="wide")

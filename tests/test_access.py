@@ -44,13 +44,14 @@ def test_each_role_against_each_page(dashboard, demo_vern, role, page):
 
 
 @pytest.mark.parametrize("roles, links", [
-    (("staff",), ["report", "mine", "home"]),
+    (("staff",), ["report", "mine", "requests", "home"]),
     # "" is the start page: the overview.
-    (("board",), ["", "board", "report", "mine", "training", "activities", "retention", "consent", "home"]),
-    (("admin",), ["", "report", "mine", "checks", "trail", "audit", "users", "home"]),
-    (("adviser", "admin"), ["", "board", "breaches", "report", "mine", "review", "findings", "access", "training",
-                            "activities", "retention", "consent", "processors", "checks", "pseudonyms", "trail",
-                            "audit", "users", "home"]),
+    (("board",), ["", "board", "report", "mine", "requests", "training", "activities", "retention", "consent",
+                  "home"]),
+    (("admin",), ["", "report", "mine", "requests", "checks", "trail", "audit", "users", "home"]),
+    (("adviser", "admin"), ["", "board", "breaches", "report", "mine", "requests", "review", "findings", "access",
+                            "training", "activities", "retention", "consent", "processors", "checks", "pseudonyms",
+                            "trail", "audit", "users", "home"]),
 ])
 def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
     at = dashboard(roles=roles)
