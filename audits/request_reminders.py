@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from audits import clock, mail, requests, trail
 from audits.config import Config
 from audits.errors import VernError
-from audits.i18n import Text
+from audits.i18n import t
 from audits.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,19 +35,6 @@ ACTOR = "scheduler"
 PAGE = "/requests"  # the dashboard page of the requests
 _running = threading.Lock()  # one sender at a time in this process
 
-KIND_WORDS = {
-    "access": Text("innsynsbegjæring", "access request"),
-    "rectification": Text("retting", "rectification"),
-    "erasure": Text("sletting", "erasure"),
-    "restriction": Text("begrensning av behandlingen", "restriction of processing"),
-    "objection": Text("protest", "objection"),
-    "portability": Text("dataportabilitet", "data portability"),
-    "marketing_opt_out": Text("reservasjon mot markedsføring", "marketing opt-out"),
-    "automated_decision": Text("automatiserte avgjørelser", "automated decision-making"),
-}
-WEEKDAYS = (Text("mandag", "Monday"), Text("tirsdag", "Tuesday"), Text("onsdag", "Wednesday"),
-            Text("torsdag", "Thursday"), Text("fredag", "Friday"), Text("lørdag", "Saturday"),
-            Text("søndag", "Sunday"))
 # The open requests, without the requester or any free text: the mail needs none of it.
 OPEN_REQUESTS = """
     SELECT id, kind, received_at, due_on, extended_due_on, coalesce(extended_due_on, due_on) AS due_now
@@ -115,8 +102,12 @@ def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, s
     number, due_now = record["id"], record["due_now"]
     days_left = (due_now - today).days
     extended = record["extended_due_on"] is not None
-    kind = KIND_WORDS.get(record["kind"], Text(record["kind"], record["kind"]))
-    weekday = WEEKDAYS[due_now.weekday()]
+    def kind(lang: str) -> str:
+        return t(f"requests.kind.{record['kind']}", lang)
+
+    def weekday(lang: str) -> str:
+        return t(f"requests.weekday.{due_now.weekday()}", lang)
+
     received = requests.received_on(record["received_at"]).isoformat()
     left_nb, left_en = _left(days_left)
     days_nb, days_en = _days(days_left)
@@ -124,7 +115,7 @@ def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, s
     url = link(config)
     subject = f"Vern: henvendelse nr. {number} – {left_nb} / request no. {number} – {left_en}"
     body = [
-        f"Henvendelse nr. {number} ({kind('nb')}) er ennå ikke besvart.",
+        f"Henvendelse nr. {number}, {kind('nb')}, er ennå ikke besvart.",
         f"Mottatt: {received}",
         f"Svarfrist: {weekday('nb')} {due_now.isoformat()}",
         days_nb,
@@ -133,7 +124,7 @@ def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, s
         todo_nb,
         f"Henvendelsen i Vern: {url}" if url else "Se henvendelsen i Vern.",
         "",
-        f"Request no. {number} ({kind('en')}) has not been answered yet.",
+        f"Request no. {number}, {kind('en')}, has not been answered yet.",
         f"Received: {received}",
         f"Due: {weekday('en')} {due_now.isoformat()}",
         days_en,
