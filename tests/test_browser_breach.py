@@ -23,6 +23,7 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
     confirmation = page.get_by_text(re.compile(r"Takk! Avviket er registrert som nr\. \d+\."))
     expect(confirmation).to_be_visible()
     number = re.search(r"nr\. (\d+)", confirmation.inner_text()).group(1)
+    expect(page.get_by_label("Hva skjedde? (kort)")).to_have_value("")  # a fresh form for the next one
 
     page.context.clear_cookies()
     sign_in(page, demo_server, "adviser", "vern-demo-adviser")

@@ -19,23 +19,36 @@ if saved is not None:
     st.info(tr("report.next"))
 st.caption(tr("report.intro"))
 
-now = clock.now().astimezone(clock.OSLO)
+
+def fresh_form() -> None:
+    """The form's start values, set through session state so the browser shows them too
+    (deleting the keys would leave the last report's words on screen)."""
+    now = clock.now().astimezone(clock.OSLO)
+    day, at = now.date(), now.time().replace(second=0, microsecond=0)
+    st.session_state.update(
+        report_title="", report_description="", report_noticed_day=day, report_noticed_time=at,
+        report_happened_known=False, report_happened_day=day, report_happened_time=at, report_categories=[],
+        report_people=None, report_seen=False, report_changed=False, report_lost=False, report_processor="",
+        report_for_chapter=False, report_chapter="", report_measures="")
+
+
+if saved is not None or "report_title" not in st.session_state:
+    fresh_form()  # a first visit, or a fresh form for the next report (before the widgets are drawn)
+today = clock.today()
 names = [p["name"] for p in processors.register(vern().store)]
 with st.form("report"):
     title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), key="report_title")
     description = st.text_area(tr("report.how"), key="report_description")
     left, right = st.columns(2)
-    noticed_day = left.date_input(tr("report.noticed"), value=now.date(), max_value=now.date(), key="report_noticed_day")
-    noticed_time = right.time_input(tr("report.noticed_time"), value=now.time().replace(second=0, microsecond=0),
-                                   key="report_noticed_time")
+    noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day")
+    noticed_time = right.time_input(tr("report.noticed_time"), key="report_noticed_time")
     happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
     left, right = st.columns(2)
-    happened_day = left.date_input(tr("report.happened"), value=now.date(), max_value=now.date(), key="report_happened_day")
-    happened_time = right.time_input(tr("report.happened_time"), value=now.time().replace(second=0, microsecond=0),
-                                     key="report_happened_time")
+    happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day")
+    happened_time = right.time_input(tr("report.happened_time"), key="report_happened_time")
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
                                 key="report_categories")
-    subjects = st.number_input(tr("report.people"), min_value=0, value=None, step=1, key="report_people")
+    subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
     st.markdown(tr("report.what_kind"))
     seen = st.checkbox(tr("report.seen"), key="report_seen")
     changed = st.checkbox(tr("report.changed"), key="report_changed")
@@ -66,7 +79,5 @@ if sent:
     except VernError as error:
         st.error(plain(tr("report.fix", problem=error)))  # the form above still holds every word
     else:
-        for key in [k for k in st.session_state if str(k).startswith("report_")]:
-            del st.session_state[key]  # a fresh form for the next one
         st.session_state["report_saved"] = breach_id
         st.rerun()
