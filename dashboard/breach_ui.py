@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from audits import breaches, clock
-from dashboard.ui import tr, vern
+from dashboard.ui import plain, tr, vern
 
 
 def time_left(record: dict) -> str:
@@ -64,7 +64,8 @@ def facts(record: dict) -> None:
         (tr("breach.types"), ", ".join(tr(f"breach.type.{t}") for t in record["breach_types"]) or "—"),
         (tr("breach.processor"), record["processor"] or "—"),
     ]
-    st.table(pd.DataFrame([(k, str(v)) for k, v in lines], columns=["", " "]).set_index(""))
+    # st.table renders Markdown in cells: names from people are escaped to show as typed.
+    st.table(pd.DataFrame([(k, plain(v)) for k, v in lines], columns=["", " "]).set_index(""))
     for key in ("description", "consequences", "measures"):
         if record[key]:
             st.caption(tr(f"breach.{key}"))

@@ -35,6 +35,8 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
     page.get_by_label("Velg avvik").click()
     page.get_by_role("option", name=re.compile(f"#{number} ")).click()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()  # the chosen breach is drawn
+    facts = page.locator("table").filter(has_text="340").inner_text()  # escaped for Markdown, shown as typed
+    assert "2026-11-24" in facts and "\\" not in facts
     page.get_by_role("tab", name="Vurdering").click()
     expect(page.get_by_role("button", name="Lagre vurdering")).to_have_count(1)  # no stale copy left
     page.get_by_role("button", name="Lagre vurdering").click()
