@@ -90,13 +90,26 @@ RETENTION_PLANTED = {
 }
 RETENTION_ROWS = 212  # the inventoried records of the systems' latest inventories
 # What the demo's consents and campaign sends plant (audits/demo_consent.py): the Christmas
-# campaign to people who never consented to fundraising, the November newsletter to three who
-# had withdrawn.
+# campaign to people who never consented to fundraising, and to Ingrid Fjellstad, whose marketing
+# opt-out (audits/demo_requests.py) came two days before it; the November newsletter to three
+# who had withdrawn.
 CONSENT_PLANTED = {
     ("marketing_without_consent", "Julekampanje (fundraising)"),
+    ("marketing_after_opt_out", "Julekampanje (fundraising)"),
     ("marketing_after_opt_out", "Nyhetsbrev november (newsletter)"),
 }
 CONSENT_ROWS = 128  # the marketing sends judged (booking confirmations are service mail, not judged)
+# What the demo's data-subject requests plant (audits/demo_requests.py), as (rule, subject): the
+# access request received 35 days ago, past its month; the erasure received 26 days ago, due within
+# a week; the restriction extended without telling the person; the rectification answered without
+# an identity check.
+REQUESTS_PLANTED = {
+    ("dsr_overdue", "#4"),
+    ("dsr_due_soon", "#5"),
+    ("dsr_extension_not_notified", "#6"),
+    ("dsr_identity_unverified", "#2"),
+}
+REQUESTS_ROWS = 8  # the demo's requests, one evidence row each
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -206,23 +219,24 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
     assert ok(vern(db, "checks", "run")).stdout == (
         f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows\n"
         f"activities: succeeded: 9 findings from {ACTIVITIES} evidence rows\n"
-        f"consent: succeeded: 2 findings from {CONSENT_ROWS} evidence rows\n"
+        f"consent: succeeded: 3 findings from {CONSENT_ROWS} evidence rows\n"
         "processors: succeeded: 6 findings from 11 evidence rows\n"
-        "requests: succeeded: 0 findings from 0 evidence rows\n"  # the demo has no requests
+        f"requests: succeeded: 4 findings from {REQUESTS_ROWS} evidence rows\n"
         f"retention: succeeded: 3 findings from {RETENTION_ROWS} evidence rows\n"
         f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
-    assert len(rows) == 37  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 2 consent
+    assert len(rows) == 42  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 3 consent, 4 requests
     assert {(r["rule"], r["subject"]) for r in rows if r["check"] == "processors"} == PLANTED
     assert access_planted(rows) == ACCESS_PLANTED
     assert training_planted(rows) == TRAINING_PLANTED
     for check, planted in (("activities", ACTIVITIES_PLANTED), ("retention", RETENTION_PLANTED),
-                           ("consent", CONSENT_PLANTED)):
+                           ("consent", CONSENT_PLANTED), ("requests", REQUESTS_PLANTED)):
         found = [(r["rule"], r["subject"]) for r in rows if r["check"] == check]
         assert sorted(found) == sorted(planted), check
     for row in rows:
         assert set(row) >= FINDING_FIELDS
-        assert row["check"] in ("processors", "access_logs", "training", "activities", "retention", "consent")
+        assert row["check"] in ("processors", "access_logs", "training", "activities", "retention", "consent",
+                                "requests")
         assert (row["status"], row["first_seen"], row["last_seen"]) == \
             ("open", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z")
         assert len(row["fingerprint"]) == 16
@@ -241,7 +255,9 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
                           "activity_processor_without_dpa": "high", "classification_missing": "low",
                           "risk_review_overdue": "medium",
                           "retention_overdue": "high", "retention_rule_missing": "medium",
-                          "marketing_without_consent": "high", "marketing_after_opt_out": "high"}
+                          "marketing_without_consent": "high", "marketing_after_opt_out": "high",
+                          "dsr_overdue": "high", "dsr_due_soon": "medium", "dsr_extension_not_notified": "medium",
+                          "dsr_identity_unverified": "medium"}
     ranks = [SEVERITY_RANK[r["severity"]] for r in rows]
     assert ranks == sorted(ranks) and rows[-1]["severity"] == "low"  # most severe first
 
@@ -264,7 +280,7 @@ def test_finding_messages_follow_the_configured_language(demo_db, tmp_path):
 def test_findings_list_without_json_prints_one_line_per_finding(demo_db):
     result = ok(vern(demo_db, "findings", "list"))
     lines = result.stdout.splitlines()
-    assert len(lines) == 37  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 2 consent
+    assert len(lines) == 42  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 3 consent, 4 requests
     assert [line.split()[0] for line in lines] == [r["fingerprint"] for r in listed(demo_db)]
 
 
@@ -390,8 +406,8 @@ def test_checks_list_json_after_a_run(demo_db):
         ("succeeded", "cli", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00Z", TRAINING_COMPLETIONS, 9, None)
     for listed_check, check_id, schedule, next_run, evidence_rows, found in (
             (activity, "activities", "0 6 * * *", "2026-06-16T04:00:00Z", ACTIVITIES, 9),
-            (consent, "consent", "30 7 * * *", "2026-06-16T05:30:00Z", CONSENT_ROWS, 2),
-            (requests, "requests", "0 7 * * *", "2026-06-16T05:00:00Z", 0, 0),  # the demo has none
+            (consent, "consent", "30 7 * * *", "2026-06-16T05:30:00Z", CONSENT_ROWS, 3),
+            (requests, "requests", "0 7 * * *", "2026-06-16T05:00:00Z", REQUESTS_ROWS, 4),
             (retention, "retention", "0 7 * * *", "2026-06-16T05:00:00Z", RETENTION_ROWS, 3)):
         assert (listed_check["id"], listed_check["schedule"], listed_check["next_run"]) == \
             (check_id, schedule, next_run)

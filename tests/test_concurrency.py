@@ -43,6 +43,7 @@ def test_check_runs_and_dashboard_writes_at_the_same_moment_both_succeed(demo_ve
     assert len(findings.listing(store, check="processors")) == 6  # still one finding per fingerprint
     # ...and the other checks' findings beside them, untouched.
     assert Counter(row["check"] for row in findings.listing(store)) == \
-        {"processors": 6, "access_logs": 8, "training": 9, "activities": 9, "retention": 3, "consent": 2}
+        {"processors": 6, "access_logs": 8, "training": 9, "activities": 9, "retention": 3, "consent": 3,
+         "requests": 4}
     decisions = store.value("SELECT count(*) FROM finding_events WHERE actor = 'adviser'")
     assert decisions == 60

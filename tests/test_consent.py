@@ -498,6 +498,7 @@ def test_cli_imports_register_and_sends_and_summarises(db, tmp_path):
     assert summary.returncode == 0, summary.stderr
     assert json.loads(summary.stdout) == {
         "consents": [{"purpose": "newsletter", "valid": 1, "withdrawn": 1}],
+        "request_withdrawals": 0,  # no data-subject request withdrew a consent
         "campaigns": [
             {"campaign": "Bekreftelse", "purpose": "service", "sends": 1, "people": 1,
              "first": "2026-11-02T09:00:00Z", "last": "2026-11-02T09:00:00Z",
@@ -545,7 +546,8 @@ def test_page_shows_aggregates_without_addresses_or_pseudonyms(with_demo, dashbo
     assert not at.exception
     assert at.title[0].value == "Consent and opt-out"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Marketing sends": "128", "Without a valid consent": "6", "After opt-out": "3"}
+    assert metrics == {"Marketing sends": "128", "Without a valid consent": "6", "After opt-out": "3",
+                       "Opt-outs from requests": "0"}  # the consent demo alone: no requests
     purposes, campaigns = (frame.value for frame in at.dataframe)
     assert purposes.to_dict("records") == [
         {"Purpose": "fundraising", "Valid consent": 19, "Withdrawn": 1},
@@ -560,6 +562,22 @@ def test_page_shows_aggregates_without_addresses_or_pseudonyms(with_demo, dashbo
     assert "@" not in shown and "example.org" not in shown
     assert not re.search(r"p-[0-9a-f]{16}", shown)
     assert not any(name in shown.lower() for name in ("fjellstad", "bergvik", "nesheim", "dalsrud"))
+
+
+def test_page_on_the_whole_demo_counts_the_withdrawals_from_requests(demo_vern, dashboard):
+    """The demo's requests (audits/demo_requests.py) withdraw every marketing consent of two
+    people: Marte Nesheim's objection (she had withdrawn the newsletter already) and Ingrid
+    Fjellstad's opt-out, two days before the Christmas campaign still reached her."""
+    at = dashboard("consent", lang="en")
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Marketing sends": "128", "Without a valid consent": "6", "After opt-out": "4",
+                       "Opt-outs from requests": "2"}
+    purposes = at.dataframe[0].value
+    assert purposes.to_dict("records") == [  # Ingrid held all three: each has one more withdrawn
+        {"Purpose": "fundraising", "Valid consent": 18, "Withdrawn": 2},
+        {"Purpose": "interest_profile", "Valid consent": 10, "Withdrawn": 2},
+        {"Purpose": "newsletter", "Valid consent": 32, "Withdrawn": 4}]
 
 
 def test_page_in_bokmal_and_before_any_import(vern, dashboard):

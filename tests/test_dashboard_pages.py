@@ -30,13 +30,21 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     # and the four activities using a processor without a valid agreement; medium for the
     # incomplete record and the late risk review; low for the unclassified activity.
     # 3 retention findings: high for the two kept too long, medium for the category without a
-    # rule. 2 consent findings, both high: marketing without consent and after an opt-out.
-    assert metric(at, "Åpne funn") == "37"
+    # rule. 3 consent findings, all high: the Christmas campaign without consent and after
+    # Ingrid's opt-out (a demo request), the November newsletter after three opt-outs.
+    # 4 request findings: high for the overdue access request; medium for the erasure due
+    # within a week, the extension the person was not told of and the answer without an
+    # identity check.
+    assert metric(at, "Åpne funn") == "42"
     assert metric(at, "kritisk") == "0"
-    assert metric(at, "høy") == "24"
-    assert metric(at, "middels") == "10"
+    assert metric(at, "høy") == "26"
+    assert metric(at, "middels") == "13"
     assert metric(at, "lav") == "3"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
+    # The data-subject requests (audits/demo_requests.py), the page's last three metrics: #4-#7
+    # open, #5 due 2026-11-30 (within a week), #4 due 2026-11-20 (overdue).
+    assert [(m.label, m.value) for m in at.metric][-3:] == [
+        ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over fristen", "1")]
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
@@ -67,12 +75,13 @@ def test_empty_database_overview_says_so(app, vern):
 
 def test_findings_page_lists_and_filters(app, demo_vern):
     at = app("findings", "en")
-    # 6 processor, 8 access, 9 training, 9 activity, 3 retention and 2 consent findings
-    assert len(at.dataframe[0].value) == 37
+    # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 3 consent and 4 request findings
+    assert len(at.dataframe[0].value) == 42
     at.multiselect[1].set_value(["medium"]).run()
     table = at.dataframe[0].value
     assert sorted(table["Rule"]) == ["access_failed_signins", "access_failed_signins", "access_without_grant",
-                                     "dpa_review_overdue", "retention_rule_missing", "risk_review_overdue",
+                                     "dpa_review_overdue", "dsr_due_soon", "dsr_extension_not_notified",
+                                     "dsr_identity_unverified", "retention_rule_missing", "risk_review_overdue",
                                      "ropa_incomplete", "training_expired", "training_missing",
                                      "training_missing"]
     at.multiselect[2].set_value(["processors"]).run()

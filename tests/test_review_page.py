@@ -53,18 +53,23 @@ def test_the_adviser_sees_the_queue_most_urgent_first(demo_vern, dashboard):
     assert at.title[0].value == "Weekly review"
     assert [t.label for t in at.tabs] == ["The queue", "This week"]
     metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["Items in the queue"], metrics["critical"], metrics["high"]) == ("41", "1", "26")
+    # 42 findings, 3 breaches, Vipps' agreement and the 2 requests due within a week or overdue
+    # (#4 overdue: critical; #5 due 2026-11-30: high)
+    assert (metrics["Items in the queue"], metrics["critical"], metrics["high"]) == ("48", "2", "29")
     table = queue_table(at)
     assert list(table.columns) == ["Severity", "Area", "Kind", "Item", "Status", "Assigned to", "Due"]
-    assert list(table["Severity"]) == ["critical"] + ["high"] * 26 + ["medium"] * 11 + ["low"] * 3
-    assert list(table["Item"][:3]) == [
+    assert list(table["Severity"]) == ["critical"] * 2 + ["high"] * 29 + ["medium"] * 14 + ["low"] * 3
+    assert list(table["Item"][:5]) == [
+        "Data-subject request #4 (access): answer due 2026-11-20",
         "Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00",
         "Breach #1 Medlemsliste sendt til feil e-postadresse: notification due 2026-11-24 16:00",
-        "Breach #5 Kretsens medlemsregister delt med feil lenke: notification due 2026-11-25 07:00"]
-    assert list(table["Area"][:3]) == ["Breaches"] * 3
-    assert table.iloc[27]["Kind"] == "agreement"  # the first medium item: it has a date
+        "Breach #5 Kretsens medlemsregister delt med feil lenke: notification due 2026-11-25 07:00",
+        "Data-subject request #5 (erasure): answer due 2026-11-30"]
+    assert list(table["Area"][:5]) == ["Data-subject requests"] + ["Breaches"] * 3 + ["Data-subject requests"]
+    assert list(table["Kind"][:5]) == ["request"] + ["breach"] * 3 + ["request"]
+    assert table.iloc[31]["Kind"] == "agreement"  # the first medium item: it has a date
     assert set(table["Status"]) == {"new"}
-    assert len(at.multiselect[0].options) == 41
+    assert len(at.multiselect[0].options) == 48
 
 
 def test_the_page_in_bokmal(demo_vern, dashboard):
@@ -72,15 +77,19 @@ def test_the_page_in_bokmal(demo_vern, dashboard):
     assert not at.exception, at.exception
     assert at.title[0].value == "Ukentlig gjennomgang"
     table = next(d.value for d in at.dataframe if "Type" in d.value.columns)
-    assert table.iloc[0][["Alvorlighet", "Område", "Type", "Status"]].tolist() == ["kritisk", "Avvik", "avvik", "ny"]
-    assert table.iloc[0]["Sak"].startswith("Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er")
+    assert table.iloc[0][["Alvorlighet", "Område", "Type", "Status"]].tolist() == [
+        "kritisk", "Henvendelser fra de registrerte", "henvendelse", "ny"]
+    assert table.iloc[0]["Sak"] == "Henvendelse #4 (access) fra en registrert: svarfrist 2026-11-20"
+    assert table.iloc[1][["Alvorlighet", "Område", "Type", "Status"]].tolist() == ["kritisk", "Avvik", "avvik", "ny"]
+    assert table.iloc[1]["Sak"].startswith("Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er")
 
 
 @pytest.mark.parametrize("area, kind, kinds", [
     ("processors", None, ["agreement"] + ["finding"] * 6),  # the agreement (medium) after 5 high findings
     ("breaches", None, ["breach"] * 3),
     (None, "agreement", ["agreement"]),
-    ("consent", "finding", ["finding"] * 2),
+    ("consent", "finding", ["finding"] * 3),
+    ("requests", None, ["request"] * 2 + ["finding"] * 4),  # #4 and #5, and the check's 4 findings
 ])
 def test_filter_by_area_and_kind(demo_vern, dashboard, area, kind, kinds):
     at = dashboard("review", lang="en")
@@ -92,7 +101,7 @@ def test_filter_by_area_and_kind(demo_vern, dashboard, area, kind, kinds):
     table = queue_table(at)
     assert sorted(table["Kind"]) == sorted(kinds)
     assert len(at.multiselect[0].options) == len(kinds)
-    assert at.metric[0].value == "41"  # the count covers the whole queue
+    assert at.metric[0].value == "48"  # the count covers the whole queue
 
 
 def test_acknowledge_one_item(demo_vern, dashboard):
@@ -103,7 +112,7 @@ def test_acknowledge_one_item(demo_vern, dashboard):
     table = queue_table(at)
     row = table[table["Item"].str.startswith("Breach #1 ")].iloc[0]
     assert row["Status"] == "acknowledged"
-    assert table["Item"].tolist().index(row["Item"]) == 26  # behind the new high items
+    assert table["Item"].tolist().index(row["Item"]) == 30  # behind the new high items
     assert trail.listing(demo_vern.store, action="review.acknowledged")[0]["actor"] == "adviser"
 
 
@@ -115,7 +124,7 @@ def test_resolve_without_a_note_is_refused_and_nothing_saved(demo_vern, dashboar
     assert not at.success
     assert decided(demo_vern) == []
     assert demo_vern.store.value("SELECT status FROM findings WHERE fingerprint = ?", [item[8:]]) == "open"
-    assert at.metric[0].value == "41"
+    assert at.metric[0].value == "48"
 
 
 def test_assign_to_the_adviser_with_a_due_date(demo_vern, dashboard):
@@ -123,7 +132,7 @@ def test_assign_to_the_adviser_with_a_due_date(demo_vern, dashboard):
     at = choose(dashboard("review", lang="en"), item)
     decide(at, "assigned", assignee="adviser", due=date(2026, 12, 1))
     assert at.success[0].value == "1 items: assign."
-    row = queue_table(at).iloc[3]  # the first finding, still where it was
+    row = queue_table(at).iloc[5]  # the first finding (after 3 breaches, 2 requests), still where it was
     assert (row["Status"], row["Assigned to"], row["Due"]) == ("new", "adviser", "2026-12-01")
     [entry] = trail.listing(demo_vern.store, action="review.assigned")
     assert (entry["object"], entry["details"]["assignee"]) == (item, "adviser")
@@ -144,7 +153,7 @@ def test_all_shown_agreements_resolved_at_once(demo_vern, dashboard):
     decide(at, "resolved", note="Avtalen er fornyet til 2029")
     assert at.success[0].value == "1 items: resolve."
     assert decided(demo_vern) == [(VIPPS, "resolved")]
-    assert at.metric[0].value == "40"
+    assert at.metric[0].value == "47"
     assert at.success[-1].value == "Nothing waits for a decision."  # no agreement left in the filter
 
 
@@ -152,13 +161,13 @@ def test_all_shown_findings_of_an_area_resolved_at_once(demo_vern, dashboard):
     at = pick(pick(dashboard("review", lang="en"), "Area", "consent"), "Kind", "finding")
     chosen = list(at.multiselect[0].options)
     at.checkbox[0].check().run()
-    assert at.checkbox[0].label == "All 2 shown (finding)"
+    assert at.checkbox[0].label == "All 3 shown (finding)"
     decide(at, "resolved", note="Samtykkene er hentet inn på nytt")
-    assert at.success[0].value == "2 items: resolve."
+    assert at.success[0].value == "3 items: resolve."
     rows = demo_vern.store.rows("SELECT status FROM findings WHERE check_id = 'consent'")
-    assert [r["status"] for r in rows] == ["resolved", "resolved"]
-    assert len(decided(demo_vern)) == 2 == len(chosen)
-    assert at.metric[0].value == "39"
+    assert [r["status"] for r in rows] == ["resolved", "resolved", "resolved"]
+    assert len(decided(demo_vern)) == 3 == len(chosen)
+    assert at.metric[0].value == "45"
 
 
 def test_this_week_shows_the_decisions_and_the_review_is_held(demo_vern, dashboard):
@@ -167,7 +176,7 @@ def test_this_week_shows_the_decisions_and_the_review_is_held(demo_vern, dashboa
     assert "No decisions in the period." in [c.value for c in at.caption]
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["New findings"], metrics["Reopened"], metrics["Closed by Vern"], metrics["Breaches logged"]) == (
-        "37", "0", "0", "5")
+        "42", "0", "0", "5")
     decide(choose(at, "breach:2"), "assigned", assignee="adviser", due=date(2026, 11, 24))
     table = decisions_table(at)
     assert table[["When", "By", "Decision", "Item", "Assigned to"]].values.tolist() == [

@@ -131,6 +131,13 @@ def test_every_change_appends_an_entry(db):
     assert result.stdout == f"13 entries intact; head {hashes(db)[13]}\n"
 
 
+# What `vern demo` does to its eight data-subject requests, in order (audits/demo_requests.py):
+# answered on time; answered late, unverified; extended and answered; overdue; an erasure with two
+# of its systems done; a restriction extended; an objection just in; a marketing opt-out answered.
+DEMO_REQUEST_STEPS = [(1, "add"), (1, "verify"), (1, "search"), (1, "answer"), (2, "add"), (2, "answer"),
+                      (3, "add"), (3, "verify"), (3, "extend"), (3, "answer"), (4, "add"), (4, "verify"),
+                      (5, "add"), (5, "verify"), (5, "erase"), (5, "erase"), (6, "add"), (6, "extend"),
+                      (7, "add"), (8, "add"), (8, "verify"), (8, "answer")]
 # What `vern demo` does to its five breaches, in order (audits/demo.py).
 DEMO_BREACH_STEPS = [(1, "add"), (2, "add"), (2, "assess"), (2, "decide"), (3, "add"), (3, "assess"),
                      (3, "decide"), (3, "notify"), (4, "add"), (4, "assess"), (4, "decide"), (4, "close"),
@@ -175,6 +182,7 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "users.add", "staff"),
         ("cli:tester", "users.add", "board"),
         ("cli:tester", "users.add", "admin"),
+        *[("cli:tester", f"request.{action}", str(request)) for request, action in DEMO_REQUEST_STEPS],
         *[("cli:tester", f"breach.{action}", str(breach)) for breach, action in DEMO_BREACH_STEPS],
         ("cli:tester", "users.add", "ola"),
         ("cli:tester", "users.set_password", "ola"),
@@ -197,9 +205,16 @@ def test_cli_changes_append_with_the_cli_actor(db):
         {"added": 138, "rows": 138},  # 128 marketing sends and 10 booking confirmations
     ]
     assert entries(db)[20][4] == {"processors": 11}
+    # A request is named by its number and kind only; the objection and the opt-out, given with
+    # an address, withdraw the person's consents; the erasure gets a task per system holding
+    # personal data (5 of the demo's 6 systems: not the public website).
+    assert [e[4] for e in entries(db) if e[2] == "request.add"] == [
+        {"kind": "access"}, {"kind": "rectification"}, {"kind": "portability"}, {"kind": "access"},
+        {"kind": "erasure", "erasure_tasks": 5}, {"kind": "restriction"},
+        {"kind": "objection", "consent_withdrawn": True}, {"kind": "marketing_opt_out", "consent_withdrawn": True}]
     result = vern_cli(db, "trail", "verify")
     assert result.returncode == 0
-    count = 29 + len(DEMO_BREACH_STEPS)
+    count = 29 + len(DEMO_REQUEST_STEPS) + len(DEMO_BREACH_STEPS)
     assert len(got) == count
     assert result.stdout == f"{count} entries intact; head {hashes(db)[count]}\n"
 
