@@ -4,7 +4,7 @@ configured schedule and written by `vern report digest`."""
 
 import logging
 
-from audits import clock, mail, review, trail
+from audits import clock, mail, requests, review, trail
 from audits.i18n import t
 from audits.runtime import Vern
 
@@ -18,8 +18,11 @@ def item_text(row: dict, lang: str) -> str:
         return row["text_nb"] if lang == "nb" else row["text_en"]
     if row["kind"] == "breach":
         return t("review.item.breach", lang, subject=row["subject"], due=clock.show(row["due"]))
-    key = "review.item.agreement" if row["kind"] == "agreement" else "review.item.request"
-    return t(key, lang, subject=row["subject"], due=clock.local(row["due"]).date().isoformat())
+    due = clock.local(row["due"]).date().isoformat()
+    if row["kind"] == "request":
+        return t("review.item.request", lang, subject=row["subject"], due=due,
+                 kind=requests.kind_words(row["request_kind"], lang))
+    return t("review.item.agreement", lang, subject=row["subject"], due=due)
 
 
 def markdown(vern: Vern, lang: str) -> str:

@@ -103,7 +103,7 @@ def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, s
     days_left = (due_now - today).days
     extended = record["extended_due_on"] is not None
     def kind(lang: str) -> str:
-        return t(f"requests.kind.{record['kind']}", lang)
+        return requests.kind_words(record["kind"], lang)
 
     def weekday(lang: str) -> str:
         return t(f"requests.weekday.{due_now.weekday()}", lang)

@@ -16,6 +16,7 @@ from typing import Any
 from audits import clock, jsonfile, legal_dates, pseudonyms, text, trail
 from audits.directory import email_address
 from audits.errors import InputError, VernError
+from audits.i18n import t
 from audits.store import Store
 
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
@@ -37,6 +38,12 @@ ERASURE_TASKS = """
     SELECT s.system, coalesce(list(n.name ORDER BY n.name) FILTER (WHERE n.name IS NOT NULL), [])
     FROM (SELECT name AS system FROM systems WHERE holds_personal_data UNION SELECT system FROM named) s
     LEFT JOIN named n USING (system) GROUP BY s.system ORDER BY s.system"""
+
+
+def kind_words(kind: str, lang: str) -> str:
+    """The kind as words inside a sentence: 'innsyn (art. 15)', 'access (Art. 15)'."""
+    label = t(f"requests.kind.{kind}", lang)
+    return label[:1].lower() + label[1:]
 
 
 def received_on(received_at: datetime) -> date:

@@ -69,7 +69,7 @@ _AGREEMENTS = """
 _REQUESTS = """
     SELECT 'request:' || r.id AS item, 'request' AS kind, 'requests' AS area,
            CASE WHEN coalesce(r.extended_due_on, r.due_on) < $today THEN 'critical' ELSE 'high' END AS urgency,
-           'open' AS state, 'request_due' AS rule, '#' || r.id || ' (' || r.kind || ')' AS subject,
+           'open' AS state, 'request_due' AS rule, '#' || r.id AS subject,
            NULL AS text_nb, NULL AS text_en, CAST(coalesce(r.extended_due_on, r.due_on) AS TIMESTAMPTZ) AS due,
            r.logged_at AS since, false AS reopened, CAST(r.id AS VARCHAR) AS ref
     FROM requests r
@@ -115,9 +115,14 @@ def queue(store: Store, config: Config, area: str | None = None, kind: str | Non
     shown = [int(row["ref"]) for row in rows if row["kind"] == "breach"]
     titles = {r["id"]: r["title"] for r in store.rows(  # encrypted: opened for the shown rows only
         "SELECT id, title FROM breaches WHERE list_contains($ids, id)", {"ids": shown})} if shown else {}
+    asked = [int(row["ref"]) for row in rows if row["kind"] == "request"]
+    kinds = {r["id"]: r["kind"] for r in store.rows(
+        "SELECT id, kind FROM requests WHERE list_contains($ids, id)", {"ids": asked})} if asked else {}
     for row in rows:
         if row["kind"] == "breach":
             row["subject"] = f"#{row['ref']} {store.keys.decrypt(titles[int(row['ref'])], 'breaches.title')}"
+        if row["kind"] == "request":
+            row["request_kind"] = kinds[int(row["ref"])]  # named in the reader's language (digest.item_text)
     matching = sum(c["n"] for c in counts if (not area or c["area"] == area) and (not kind or c["kind"] == kind))
     return {"items": rows, "counts": counts, "total": sum(c["n"] for c in counts), "matching": matching}
 

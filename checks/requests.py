@@ -12,30 +12,30 @@ RULES = (
     Rule(
         "dsr_overdue", Severity.high, "Art. 12(3)",
         Text("Henvendelse over fristen", "Request overdue"),
-        Text("Henvendelse {subject} ({kind}), mottatt {received}, skulle vært besvart {due}.",
-             "Request {subject} ({kind}), received {received}, was due on {due}."),
+        Text("Henvendelse {subject}, {kind_nb}, mottatt {received}, skulle vært besvart {due}.",
+             "Request {subject}, {kind_en}, received {received}, was due on {due}."),
         Text("Svar nå, og si hvorfor det tok tid.", "Answer now, and say why it took longer."),
     ),
     Rule(
         "dsr_due_soon", Severity.medium, "Art. 12(3)",
         Text("Henvendelse med frist snart", "Request due soon"),
-        Text("Henvendelse {subject} ({kind}) skal besvares innen {due} ({days} dager).",
-             "Request {subject} ({kind}) is due on {due} ({days} days)."),
+        Text("Henvendelse {subject}, {kind_nb}, skal besvares innen {due} ({days} dager).",
+             "Request {subject}, {kind_en}, is due on {due} ({days} days)."),
         Text("Svar i tide, eller forleng med begrunnelse og si fra til personen.",
              "Answer in time, or extend with a reason and tell the person."),
     ),
     Rule(
         "dsr_extension_not_notified", Severity.medium, "Art. 12(3)",
         Text("Forlengelse ikke meldt", "Extension not told"),
-        Text("Henvendelse {subject} ({kind}) ble forlenget, men personen ble ikke varslet innen {due}.",
-             "Request {subject} ({kind}) was extended, but the person was not told by {due}."),
+        Text("Henvendelse {subject}, {kind_nb}, ble forlenget, men personen ble ikke varslet innen {due}.",
+             "Request {subject}, {kind_en}, was extended, but the person was not told by {due}."),
         Text("Varsle personen om forlengelsen og grunnen.", "Tell the person of the extension and why."),
     ),
     Rule(
         "dsr_identity_unverified", Severity.medium, "Art. 12(6)",
         Text("Besvart uten bekreftet identitet", "Answered without verified identity"),
-        Text("Henvendelse {subject} ({kind}) ble besvart uten registrert identitetskontroll.",
-             "Request {subject} ({kind}) was answered without a recorded identity check."),
+        Text("Henvendelse {subject}, {kind_nb}, ble besvart uten registrert identitetskontroll.",
+             "Request {subject}, {kind_en}, was answered without a recorded identity check."),
         Text("Registrer hvordan identiteten ble bekreftet, eller vurder om svaret gikk til rett person.",
              "Record how the identity was verified, or judge whether the answer reached the right person."),
     ),
@@ -58,8 +58,9 @@ class RequestsCheck(Check):
             due = row["due_on"]
             due_now = row["extended_due_on"] or due
             subject = f"#{row['id']}"
-            values = {"kind": row["kind"], "received": requests.received_on(row["received_at"]).isoformat(),
-                      "due": due_now.isoformat()}
+            values = {"kind": row["kind"], "kind_nb": requests.kind_words(row["kind"], "nb"),
+                      "kind_en": requests.kind_words(row["kind"], "en"),
+                      "received": requests.received_on(row["received_at"]).isoformat(), "due": due_now.isoformat()}
             if row["status"] in requests.OPEN:
                 days = (due_now - ctx.today).days
                 if days < 0:

@@ -10,7 +10,7 @@ from conftest import sign_in
 
 # Received Friday 30 October; one month on is Monday 30 November (Art. 12(3), Reg. 1182/71).
 DUE = "Frist: mandag 30. november 2026 (6 dager igjen)"
-QUEUED = "Data-subject request #9 (access): answer due 2026-11-30"  # the demo holds eight
+QUEUED = "Data-subject request #9, access (Art. 15): answer due 2026-11-30"  # the demo holds eight
 
 
 def test_staff_log_a_request_and_the_adviser_finds_it_in_the_review(demo_server, page):

@@ -44,7 +44,7 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     # The data-subject requests (audits/demo_requests.py), the page's last three metrics: #4-#7
     # open, #5 due 2026-11-30 (within a week), #4 due 2026-11-20 (overdue).
     assert [(m.label, m.value) for m in at.metric][-3:] == [
-        ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over fristen", "1")]
+        ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over svarfristen", "1")]
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",

@@ -268,7 +268,7 @@ def test_the_mail_names_no_requester_or_free_text(vern, smtp, monkeypatch):
         assert b"e-post" not in raw and b"BankID" not in raw
     body = smtp.messages()[0].get_content()
     assert body.splitlines()[:7] == [
-        f"Henvendelse nr. {number}, Innsyn (art. 15), er ennå ikke besvart.",
+        f"Henvendelse nr. {number}, innsyn (art. 15), er ennå ikke besvart.",
         "Mottatt: 2026-10-15",
         "Svarfrist: mandag 2026-11-16",
         "Dager igjen: 7",
@@ -277,12 +277,12 @@ def test_the_mail_names_no_requester_or_free_text(vern, smtp, monkeypatch):
         "personen innen den første måneden (personvernforordningen art. 12 nr. 3).",
         "Henvendelsen i Vern: https://vern.example/requests",
     ]
-    assert "Request no. 1, Access (Art. 15), has not been answered yet." in body
+    assert "Request no. 1, access (Art. 15), has not been answered yet." in body
     assert "Due: Monday 2026-11-16" in body and "Days left: 7" in body and "Extended: no" in body
     assert "tell the person within the first month (GDPR Art. 12(3))" in body
     assert "The request in Vern: https://vern.example/requests" in body
     erasure_body = smtp.messages()[1].get_content()
-    assert f"nr. {erasure}, Sletting (art. 17)," in erasure_body and "Erasure (Art. 17)" in erasure_body
+    assert f"nr. {erasure}, sletting (art. 17)," in erasure_body and "erasure (Art. 17)" in erasure_body
     overdue = smtp.messages()[-1].get_content()
     assert "svarfristen gikk ut for 1 dag siden" in overdue and "passed 1 day ago" in overdue
     assert "Answer now, and say why it took longer" in overdue and "extend it" not in overdue

@@ -121,7 +121,7 @@ def test_the_demo_queue_most_urgent_first(demo_db):
         ("breach:1", "high", "2026-11-24T15:00:00Z"),
         ("breach:5", "high", "2026-11-25T06:00:00Z"),
         ("request:5", "high", "2026-11-30T00:00:00Z")]
-    assert rows[0]["text"] == "Data-subject request #4 (access): answer due 2026-11-20"
+    assert rows[0]["text"] == "Data-subject request #4, access (Art. 15): answer due 2026-11-20"
     assert rows[1]["text"] == "Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00"
     # Then the 26 high findings (24 before the requests, the Christmas campaign sent after an
     # opt-out and the overdue request), then the medium items: the agreement first, as the one
@@ -506,7 +506,7 @@ def test_the_digest_in_english_on_the_fixed_clock(demo_db):
     top = lines[17:27]
     # Breach #1, acknowledged, now comes after the new items of its urgency.
     assert top[:3] == [
-        "1. **critical** — Data-subject request #4 (access): answer due 2026-11-20",
+        "1. **critical** — Data-subject request #4, access (Art. 15): answer due 2026-11-20",
         "2. **critical** — Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00",
         "3. **high** — Breach #5 Kretsens medlemsregister delt med feil lenke: notification due 2026-11-25 07:00"]
     assert top[3:] == [f"{n}. **high** — {row['text']}" for n, row in enumerate(queue[4:11], 4)]
@@ -527,7 +527,7 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
     for line in ("- Avvik: kritisk 1, høy 2", "- Databehandlere og overføringer: høy 5, middels 2",
                  "## De 10 mest hastende",
                  "- Henvendelser fra de registrerte: kritisk 1, høy 2, middels 3",
-                 "1. **kritisk** — Henvendelse #4 (access) fra en registrert: svarfrist 2026-11-20",
+                 "1. **kritisk** — Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 2026-11-20",
                  "2. **kritisk** — Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
                  "2026-11-24 04:00 (tildelt adviser)",
                  "## Denne uken", "42 nye funn, 0 gjenåpnet, 0 lukket av Vern, 5 avvik meldt.",
@@ -584,7 +584,7 @@ def test_the_digest_mailed_to_the_advisers_and_recorded_without_its_content(demo
     body = message.get_content().replace("\r\n", "\n")
     assert body == digest.markdown(demo_vern, "en")
     for line in ("## The queue: 48 items", "- Breaches: critical 1, high 2",
-                 "1. **critical** — Data-subject request #4 (access): answer due 2026-11-20",
+                 "1. **critical** — Data-subject request #4, access (Art. 15): answer due 2026-11-20",
                  "2. **critical** — Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00"):
         assert line in body.splitlines()
     [entry] = trail.listing(demo_vern.store, action="review.digest")

@@ -60,11 +60,11 @@ def test_the_adviser_sees_the_queue_most_urgent_first(demo_vern, dashboard):
     assert list(table.columns) == ["Severity", "Area", "Kind", "Item", "Status", "Assigned to", "Due"]
     assert list(table["Severity"]) == ["critical"] * 2 + ["high"] * 29 + ["medium"] * 14 + ["low"] * 3
     assert list(table["Item"][:5]) == [
-        "Data-subject request #4 (access): answer due 2026-11-20",
+        "Data-subject request #4, access (Art. 15): answer due 2026-11-20",
         "Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00",
         "Breach #1 Medlemsliste sendt til feil e-postadresse: notification due 2026-11-24 16:00",
         "Breach #5 Kretsens medlemsregister delt med feil lenke: notification due 2026-11-25 07:00",
-        "Data-subject request #5 (erasure): answer due 2026-11-30"]
+        "Data-subject request #5, erasure (Art. 17): answer due 2026-11-30"]
     assert list(table["Area"][:5]) == ["Data-subject requests"] + ["Breaches"] * 3 + ["Data-subject requests"]
     assert list(table["Kind"][:5]) == ["request"] + ["breach"] * 3 + ["request"]
     assert table.iloc[31]["Kind"] == "agreement"  # the first medium item: it has a date
@@ -79,7 +79,7 @@ def test_the_page_in_bokmal(demo_vern, dashboard):
     table = next(d.value for d in at.dataframe if "Type" in d.value.columns)
     assert table.iloc[0][["Alvorlighet", "Område", "Type", "Status"]].tolist() == [
         "kritisk", "Henvendelser fra de registrerte", "henvendelse", "ny"]
-    assert table.iloc[0]["Sak"] == "Henvendelse #4 (access) fra en registrert: svarfrist 2026-11-20"
+    assert table.iloc[0]["Sak"] == "Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 2026-11-20"
     assert table.iloc[1][["Alvorlighet", "Område", "Type", "Status"]].tolist() == ["kritisk", "Avvik", "avvik", "ny"]
     assert table.iloc[1]["Sak"].startswith("Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er")
 
