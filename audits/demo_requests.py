@@ -12,7 +12,7 @@ from audits.demo_activities import CRM, MEMBERS
 from audits.demo_consent import PEOPLE
 from audits.store import Store
 
-TABLES = ("request_systems", "erasure_tasks", "requests")
+TABLES = ("request_reminders", "request_systems", "erasure_tasks", "requests")
 
 
 def _request(store: Store, actor: str, received: datetime, kind: str, channel: str, requester: str,

@@ -84,6 +84,7 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
             problems.append(f"field {field}: required")
     record["email"] = None
     email = data.get("email")
+    email = email.strip() if isinstance(email, str) else email
     if email not in (None, ""):
         try:
             record["email"] = email_address(text.clean(email if isinstance(email, str) else "", "email", 254))
@@ -107,8 +108,10 @@ def add(store: Store, actor: str, data: Any, source: str = "request") -> int:
     with store.transaction() as tx:
         person = pseudonyms.remember(tx, store, record["email"]) if record["email"] else None
         request_id = tx.execute(
-            "INSERT INTO requests (received_at, channel, kind, requester, status, due_on, logged_by, logged_at, "
-            "person) VALUES (?, ?, ?, ?, 'received', ?, ?, ?, ?) RETURNING id",
+            # The next number after the highest (one writer at a time): a reloaded demo keeps its numbers.
+            "INSERT INTO requests (id, received_at, channel, kind, requester, status, due_on, logged_by, logged_at, "
+            "person) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM requests), ?, ?, ?, ?, 'received', ?, ?, ?, ?) "
+            "RETURNING id",
             [record["received_at"], record["channel"], record["kind"],
              store.keys.encrypt(record["requester"], SECRET["requester"]), due_on(record["received_at"]),
              actor, now, person]).fetchone()[0]
@@ -240,6 +243,7 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
     nothing found. The system counts as searched too."""
     if outcome not in OUTCOMES:
         raise VernError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    system = text.clean(system, "system", 200)
     note = text.clean(note, "note")
     if outcome == "kept" and not note:
         raise VernError("note: keeping the data needs its legal ground (Art. 17(3))")

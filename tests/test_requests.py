@@ -367,13 +367,14 @@ def test_email_is_optional_and_stored_only_as_a_pseudonym(db):
     """Same address in any case, same person; another address, another person; the
     address itself never lands in the file, not even as the identity kept for re-identification."""
     assert add(db, OCT_15)["person"] is None
+    assert add(db, OCT_15, email="   ")["person"] is None  # blanks are no address
     first = add(db, OCT_15, email=OPT_OUT)["person"]
     again = add(db, OCT_26, "erasure", email=" Ola.OptOut@Example.ORG ")["person"]
     other = add(db, OCT_26, email=OTHER)["person"]
     assert first.startswith("p-") and first == again and other not in (None, first)
     assert stored(db, "SELECT id, person FROM requests ORDER BY id") == [
-        (1, None), (2, first), (3, first), (4, other)]
-    assert [r["person"] for r in ok(db, "dsr", "list", "--json")] == [None, first, first, other]
+        (1, None), (2, None), (3, first), (4, first), (5, other)]
+    assert [r["person"] for r in ok(db, "dsr", "list", "--json")] == [None, None, first, first, other]
     raw = file_bytes(db).lower()
     for address in (OPT_OUT, OTHER):
         assert address.encode() not in raw
@@ -383,6 +384,7 @@ def test_email_is_optional_and_stored_only_as_a_pseudonym(db):
 @pytest.mark.parametrize(("kind", "email", "problem"), [
     ("marketing_opt_out", None, "field email: required for a marketing opt-out (the address the marketing goes to)"),
     ("marketing_opt_out", "", "field email: required for a marketing opt-out"),
+    ("marketing_opt_out", "   ", "field email: required for a marketing opt-out"),  # blanks are no address
     ("marketing_opt_out", "ola.optout@example", "field email: not an email address"),
     ("access", "ola.optout@@example.org", "field email: not an email address"),
     ("access", "o" * 243 + "@example.org", "field email: not an email address"),   # 255 characters
@@ -601,8 +603,8 @@ def test_erase_records_the_outcome_and_the_system_counts_as_searched(db):
     done = erased["erasure_tasks"][3]
     assert (done["done_at"], done["done_by"]) == ("2026-11-24T11:00:00Z", "cli:tester")
     ok(db, "dsr", "search", "1", "--system", "Regneark")  # already searched: still once
-    assert ok(db, "dsr", "erase", "1", "--system", "Postkasse", "--outcome", "nothing_found")[
-        "systems_searched"] == ["Postkasse", "Regneark"]
+    assert ok(db, "dsr", "erase", "1", "--system", " Postkasse ", "--outcome", "nothing_found")[
+        "systems_searched"] == ["Postkasse", "Regneark"]  # the name trimmed, as search trims it
     entries = ok(db, "trail", "list", "--json", "--action", "request.erase")
     assert [e["details"] for e in reversed(entries)] == [{"system": "Regneark", "outcome": "erased"},
                                                          {"system": "Postkasse", "outcome": "nothing_found"}]
@@ -749,7 +751,8 @@ def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_c
     result = cli(db, "demo")  # loaded again: replaced, not doubled
     assert result.returncode == 0, result.stderr
     listed = ok(db, "dsr", "list", "--json")
-    assert [r["kind"] for r in listed] == ["portability", "rectification", "access", "access", "erasure",
-                                           "restriction", "marketing_opt_out", "objection"]
+    assert [(r["id"], r["kind"]) for r in listed] == [  # the same numbers: the findings stay on the same requests
+        (3, "portability"), (2, "rectification"), (1, "access"), (4, "access"), (5, "erasure"),
+        (6, "restriction"), (8, "marketing_opt_out"), (7, "objection")]
     assert stored(db, "SELECT count(*), count(DISTINCT person) FROM consents WHERE origin = 'request'") == [(2, 2)]
     assert {row[0] for row in stored(db, withdrawals)} == {opt_out["person"], listed[-1]["person"]}
