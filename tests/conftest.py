@@ -1,6 +1,9 @@
 """Shared fixtures: a real DuckDB file per test, a fixed clock, the demo, the dashboard."""
 
 import contextlib
+import email
+import email.message
+import email.policy
 import socket
 import subprocess
 import sys
@@ -9,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from audits import demo, runner, runtime
 from audits.runtime import open_vern
@@ -92,6 +96,40 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class Inbox:
+    """The handler of a real SMTP server on loopback (aiosmtpd): keeps what it received;
+    `refuse` makes it answer 554."""
+
+    def __init__(self):
+        self.received: list[dict] = []
+        self.refuse = False
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.refuse:
+            return "554 5.6.0 rejected for the test"
+        self.received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                              "raw": envelope.original_content or envelope.content})
+        return "250 OK"
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(m["raw"], policy=email.policy.default) for m in self.received]
+
+    def subjects(self) -> list[str]:
+        return [m["Subject"] for m in self.messages()]
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback; the inbox, with its port."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
 
 
 @contextlib.contextmanager

@@ -1,8 +1,6 @@
 """Reminder mails at 48, 24, 6 and 0 hours before a breach's deadline, through a real SMTP
 server on loopback (aiosmtpd), each sent exactly once across runs and restarts."""
 
-import email
-import email.policy
 import time
 from datetime import timedelta
 
@@ -14,39 +12,11 @@ from audits import breaches, clock, reminders, scheduler, trail
 from audits.config import load
 from audits.errors import VernError
 from audits.runtime import open_vern
-from conftest import free_port
+from conftest import Inbox, free_port
 
 MARKER = "MARKER-Kari-Nordmann-12345678901"
 NOW = clock.parse_instant("2026-11-24T12:00+01:00")  # conftest's frozen clock
 DEADLINE = NOW + timedelta(hours=72)  # for a breach noticed at NOW
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it received; `refuse` makes it answer 554."""
-
-    def __init__(self):
-        self.received = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "554 5.6.0 rejected for the test"
-        self.received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "raw": envelope.original_content or envelope.content})
-        return "250 OK"
-
-    def messages(self):
-        return [email.message_from_bytes(m["raw"], policy=email.policy.default) for m in self.received]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 def configure(vern, port, extra="", advisers='["personvern@vern.example", "dpo@vern.example"]'):

@@ -7,8 +7,6 @@ extended, Friday 2027-01-15. Oslo is on winter time (UTC+01:00) in November and 
 so an Oslo day begins at 23:00 UTC the day before.
 """
 
-import email
-import email.policy
 import json
 import os
 import subprocess
@@ -16,7 +14,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from audits import clock, request_reminders, requests, scheduler, trail
 from audits.config import load
@@ -29,37 +26,6 @@ MARKER = "MARKER-Ola-Nordmann-98765432109"  # in every free text a request can h
 RECEIVED = "2026-10-15T10:00:00+02:00"
 DUE = date(2026, 11, 16)  # a Monday
 EXTENDED_DUE = date(2027, 1, 15)  # a Friday
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it received; `refuse` makes it answer 554."""
-
-    def __init__(self):
-        self.received = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "554 5.6.0 rejected for the test"
-        self.received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "raw": envelope.original_content or envelope.content})
-        return "250 OK"
-
-    def messages(self):
-        return [email.message_from_bytes(m["raw"], policy=email.policy.default) for m in self.received]
-
-    def subjects(self):
-        return [m["Subject"] for m in self.messages()]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 def mail_toml(port, extra=""):

@@ -9,17 +9,14 @@ received 2026-10-20 and due 2026-11-20, and #5, received 2026-10-29 and due Mond
 2026-11-30, since 2026-11-29 is a Sunday).
 """
 
-import email
 import json
 import os
 import shutil
 import subprocess
 from collections import Counter
 from datetime import date, datetime, timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from audits import breaches, clock, digest, findings, review, runner, scheduler, trail, users
 from audits import config as configuration
@@ -543,25 +540,6 @@ def test_the_digest_says_when_nothing_was_decided(demo_db):
 
 
 # -- the digest by mail and on schedule ---------------------------------------------------
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
-
-
 def configure(vern, toml: str):
     path = vern.store.path.parent / "vern.toml"
     path.write_text(toml, encoding="utf-8")
@@ -577,8 +555,8 @@ def mail_toml(port: int, extra: str = "") -> str:
 def test_the_digest_mailed_to_the_advisers_and_recorded_without_its_content(demo_vern, smtp):
     configure(demo_vern, mail_toml(smtp.port))
     digest.send(demo_vern)
-    [(recipients, message)] = smtp.messages
-    assert recipients == ADVISERS
+    [received], [message] = smtp.received, smtp.messages()
+    assert received["to"] == ADVISERS
     assert message["Subject"] == "Vern – weekly digest"
     assert message["From"] == "vern@vern.example" and message["To"] == ", ".join(ADVISERS)
     body = message.get_content().replace("\r\n", "\n")

@@ -1,14 +1,9 @@
 """The training page on the demo data: the board sees shares only; the adviser sees who
 needs a reminder, can export the list safely, and can mail the reminders."""
 
-import email
-from email import policy
 
-import pytest
-from aiosmtpd.controller import Controller
 
 from audits import trail
-from conftest import free_port
 
 NAMES = ("Lise Dahl", "Jonas Lie", "Ingrid Berg", "Ola Hansen", "Henrik Vik")
 
@@ -35,36 +30,18 @@ def test_adviser_sees_who_to_remind_and_why(demo_vern, dashboard):
     assert "Per Johansen" not in by_name  # left: not nagged
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
 def test_adviser_mails_one_reminder_to_each_person(demo_vern, dashboard, smtp, tmp_path):
-    controller, inbox = smtp
-    demo_vern.config.mail.update(host="127.0.0.1", port=controller.port, security="none",
+    demo_vern.config.mail.update(host="127.0.0.1", port=smtp.port, security="none",
                                  sender="personvern@forening.no")
     at = dashboard("training", lang="en")
     next(b for b in at.button if b.label.startswith("Send a reminder to 5 people")).click().run()
     assert not at.error, at.error[0].value if at.error else ""
     assert "Reminder sent to 5 people." in at.success[0].value
-    recipients = sorted(r for tos, _ in inbox.messages for r in tos)
+    sent = [(received["to"], message) for received, message in zip(smtp.received, smtp.messages(), strict=True)]
+    recipients = sorted(r for tos, _ in sent for r in tos)
     assert recipients == sorted(["lise.dahl@forening.no", "jonas.lie@forening.no", "ingrid.berg@forening.no",
                                  "ola.hansen@forening.no", "henrik.vik@forening.no"])
-    lise = next(m for tos, m in inbox.messages if tos == ["lise.dahl@forening.no"])
+    lise = next(m for tos, m in sent if tos == ["lise.dahl@forening.no"])
     assert "Personvern grunnkurs" in lise.get_content()
     entry = trail.listing(demo_vern.store, action="training.reminders")[0]
     assert entry["details"] == {"people": 5}
