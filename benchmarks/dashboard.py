@@ -9,8 +9,8 @@ overview, the review queue and the board summary render, and the board PDF is ma
    exist; written through Store.transaction). At --scale 1: 200,000 findings of every
    installed rule with their status history (finding_events), daily check runs over five
    years, 10,000 breaches with assessments, decisions, notifications and timelines (free
-   text encrypted as Vern encrypts it), 10 million access events (13 months, the default
-   retention), 3,000 people, 200 processors, 100 activities, 100,000 inventory records,
+   text encrypted as Vern encrypts it), 10,000 data-subject requests, 10 million access
+   events (13 months, the default retention), 3,000 people, 200 processors, 100 activities, 100,000 inventory records,
    training coverage snapshots and review decisions. Fixed seeds and hash expressions: the
    same scale gives the same records (only the fresh keys, so pseudonyms and ciphertexts,
    differ). Kept and reused with --workdir DIR --reuse.
@@ -59,13 +59,13 @@ START = datetime(2021, 11, 24, 11, 0, tzinfo=UTC)  # five years back
 SPAN = int((NOW - START).total_seconds())
 LOG_DAYS = 395  # raw access events kept (~13 months); older ones only as daily counts
 SEED = 20261124
-LAYOUT = 1  # bump when the generated data change, so --reuse rebuilds
+LAYOUT = 2  # bump when the generated data change, so --reuse rebuilds
 ROOT = HERE.parent
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE_TARGET, PDF_TARGET = 1.0, 10.0
 
 FULL = {"people": 3000, "processors": 200, "activities": 100, "inventory": 100_000, "findings": 200_000,
-        "breaches": 10_000, "events": 10_000_000}
+        "breaches": 10_000, "requests": 10_000, "events": 10_000_000}
 CATEGORIES = ("member", "event_participant", "invoice", "newsletter", "volunteer", "donor", "applicant",
               "employee", "course", "complaint", "prospect", "legacy")  # 'legacy': no rule governs it
 KINDS = ("employee", "volunteer", "board", "contractor")
@@ -384,6 +384,30 @@ def _breaches(tx, store, n: int) -> None:
         _advance(tx, SEQUENCES[table], table)
 
 
+def _requests(tx, store, n: int) -> None:
+    """Data-subject requests over the five years, most answered (some late, some refused,
+    some extended), the latest still open. Due dates one month on, without the holiday rule:
+    the benchmark measures queries, not the law."""
+    from audits.requests import KINDS as kinds
+    requester = store.keys.encrypt("Person i benchmark", "requests.requester")
+    tx.execute(f"""
+        INSERT INTO requests (id, received_at, channel, kind, requester, status, due_on, extended_due_on,
+                              verified_at, extended_at, told_on, answered_at, logged_by, logged_at)
+        SELECT i + 1, received_at, 'e-post', $kinds[1 + (hash(i, 1) % len($kinds))::BIGINT], $requester,
+               CASE WHEN open THEN 'in_progress' WHEN u(i, 2) < 0.05 THEN 'refused' ELSE 'answered' END,
+               CAST(timezone('Europe/Oslo', received_at) AS DATE) + INTERVAL 1 MONTH,
+               CASE WHEN extended THEN CAST(timezone('Europe/Oslo', received_at) AS DATE) + INTERVAL 3 MONTH END,
+               CASE WHEN u(i, 3) < 0.9 THEN received_at + INTERVAL 2 DAY END,
+               CASE WHEN extended THEN received_at + INTERVAL 20 DAY END,
+               CASE WHEN extended AND u(i, 4) < 0.8 THEN CAST(received_at + INTERVAL 21 DAY AS DATE) END,
+               CASE WHEN NOT open THEN received_at + to_days(CAST(u(i, 5) * CASE WHEN extended THEN 80 ELSE 35 END
+                                                                  AS INTEGER)) END,
+               'benchmark', received_at
+        FROM (SELECT i, {_ts(START)} + to_seconds(CAST(i * {SPAN // n} AS BIGINT)) AS received_at,
+                     i >= {n} - 40 AS open, u(i, 6) < 0.1 AS extended FROM range({n}) t(i))""",
+               {"kinds": list(kinds), "requester": requester})
+
+
 def _access_events(tx, n: int) -> None:
     """Like benchmarks/access_logs.py builds its stored events: hash expressions over range(n),
     joined to the people and to a small table of resources, in one INSERT ... SELECT."""
@@ -462,6 +486,7 @@ def phase_fill(db: str, scale: float) -> dict:
         ("check runs", lambda tx: _check_runs(tx, store, vern.checks)),
         ("findings + events + review", lambda tx: _findings(tx, store, vern.checks, sizes["findings"])),
         ("breaches", lambda tx: _breaches(tx, store, sizes["breaches"])),
+        ("requests", lambda tx: _requests(tx, store, sizes["requests"])),
         ("access events", lambda tx: _access_events(tx, sizes["events"])),
     ]
     timings = {}
@@ -480,7 +505,7 @@ def phase_fill(db: str, scale: float) -> dict:
     timings["checkpoint"] = time.perf_counter() - begun
     tables = ("people", "grants", "processors", "activities", "inventory", "training_coverage", "check_runs",
               "findings", "finding_events", "review_decisions", "breaches", "breach_assessments",
-              "breach_decisions", "breach_notifications", "breach_events", "access_events", "access_daily")
+              "breach_decisions", "breach_notifications", "breach_events", "requests", "access_events", "access_daily")
     counts = {t: store.value(f"SELECT count(*) FROM {t}") for t in tables}
     statuses = {r["status"]: r["n"] for r in
                 store.rows("SELECT status, count(*) AS n FROM findings GROUP BY ALL ORDER BY n DESC")}
@@ -580,7 +605,7 @@ def _duckdb_profile(store, sql: str, params, target: Path) -> dict:
 
 def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
     """The functions behind the three pages, and the PDF."""
-    from audits import board, board_pdf, breaches, overview, review, runtime
+    from audits import board, board_pdf, breaches, overview, requests, review, runtime
     vern = runtime.open_vern(db)
     runtime.install(vern)
     store, config = vern.store, vern.config
@@ -590,6 +615,7 @@ def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
         "overview.checks_status": lambda: overview.checks_status(vern),
         "breaches.summary (overview)": lambda: breaches.summary(store),
         "breaches.listing open (overview, adviser)": lambda: breaches.listing(store, open_only=True),
+        "requests.summary (overview)": lambda: requests.summary(store),
         "review.queue": lambda: review.queue(store, config),
         "review.this_week": lambda: review.this_week(store),
         "board.summary": lambda: board.summary(vern),
@@ -872,6 +898,7 @@ def _summary(args, fill: dict, functions: dict, pages: dict) -> None:
     print("=" * 112)
     print(f"Summary — {os.cpu_count()} CPUs, DuckDB {duckdb.__version__}, scale {args.scale:g}: "
           f"{fill['counts']['findings']:,} findings, {fill['counts']['breaches']:,} breaches, "
+          f"{fill['counts']['requests']:,} requests, "
           f"{fill['counts']['access_events']:,} access events; fill {fill['seconds']:.0f} s, "
           f"database {fill['db_mb']:,.0f} MB")
     print(f"load average {_load()}; cold: the first run in a fresh process; median and worst of {args.runs} warm "
