@@ -20,6 +20,7 @@ from audits.store import Store
 
 ACTIONS = ("acknowledged", "assigned", "resolved", "risk_accepted")
 KINDS = ("finding", "breach", "agreement", "request")
+CLOCK_RULES = ("dsr_overdue", "dsr_due_soon")  # a request's own queue item stands for these findings
 URGENCY = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 BREACH_NEAR_HOURS = 24
 LIMIT = 200  # rows the page shows; the counts cover every item
@@ -39,7 +40,8 @@ _FINDINGS = """
            f.reopened_count > 0 AND f.status = 'open' AS reopened, f.fingerprint AS ref
     FROM findings f LEFT JOIN (SELECT unnest($checks::VARCHAR[]) AS check_id, unnest($areas::VARCHAR[]) AS area) a
          USING (check_id)
-    WHERE f.status IN ('open', 'acknowledged') OR (f.status = 'risk_accepted' AND f.review_on <= $today)"""
+    WHERE (f.status IN ('open', 'acknowledged') OR (f.status = 'risk_accepted' AND f.review_on <= $today))
+      AND NOT list_contains($clock_rules, f.rule)"""
 # A breach whose clock runs: not closed, its first notice not given, and no decision that
 # no notice is owed (as audits.breaches judges it).
 _BREACHES = """
@@ -65,7 +67,9 @@ _AGREEMENTS = """
            p.imported_at AS since, false AS reopened, p.name AS ref
     FROM processors p
     WHERE p.dpa_signed_on IS NOT NULL AND p.dpa_expires_on BETWEEN $today AND $today + $agreement_days"""
-# An open data-subject request due within a week, or overdue (Art. 12(3)).
+# An open data-subject request due within a week, or overdue (Art. 12(3)). It stands in the
+# queue for the requests check's findings on its clock (CLOCK_RULES), which stay out: one
+# item per request, live, and gone once the request is answered.
 _REQUESTS = """
     SELECT 'request:' || r.id AS item, 'request' AS kind, 'requests' AS area,
            CASE WHEN coalesce(r.extended_due_on, r.due_on) < $today THEN 'critical' ELSE 'high' END AS urgency,
@@ -92,7 +96,7 @@ def _params(config: Config, now: datetime, today: date) -> dict[str, Any]:
     checks = installed()
     return {"checks": list(checks), "areas": [c.area for c in checks.values()], "now": now, "today": today,
             "near": BREACH_NEAR_HOURS, "agreement_days": config.review["agreement_days"],
-            "request_days": requests.DUE_SOON_DAYS}
+            "request_days": requests.DUE_SOON_DAYS, "clock_rules": list(CLOCK_RULES)}
 
 
 def queue(store: Store, config: Config, area: str | None = None, kind: str | None = None,

@@ -2,11 +2,12 @@
 "this week", the weekly digest and its mail, all on a real DuckDB file and a fixed clock.
 
 Today is Tuesday 2026-11-24, 12:00 in Oslo (11:00 UTC). The demo with every check run
-holds 48 items: 42 open findings, the 3 breaches whose clock runs (#2 past its deadline,
-#1 and #5 due within 24 hours), Vipps MobilePay's agreement, which expires in 45 days, and
-the 2 data-subject requests due within a week or overdue (audits/demo_requests.py: #4,
-received 2026-10-20 and due 2026-11-20, and #5, received 2026-10-29 and due Monday
-2026-11-30, since 2026-11-29 is a Sunday).
+holds 46 items: 40 of the 42 open findings, the 3 breaches whose clock runs (#2 past its
+deadline, #1 and #5 due within 24 hours), Vipps MobilePay's agreement, which expires in 45
+days, and the 2 data-subject requests due within a week or overdue (audits/demo_requests.py:
+#4, received 2026-10-20 and due 2026-11-20, and #5, received 2026-10-29 and due Monday
+2026-11-30, since 2026-11-29 is a Sunday). Those two requests stand for the requests check's
+findings on their clocks (dsr_overdue #4, dsr_due_soon #5), which stay out of the queue.
 """
 
 import json
@@ -108,8 +109,8 @@ def at(monkeypatch, instant: str) -> None:
 def test_the_demo_queue_most_urgent_first(demo_db):
     found = cli_json(demo_db, "review", "list")
     rows = found["items"]
-    assert found["total"] == len(rows) == 48
-    assert Counter(r["kind"] for r in rows) == {"finding": 42, "breach": 3, "agreement": 1, "request": 2}
+    assert found["total"] == len(rows) == 46
+    assert Counter(r["kind"] for r in rows) == {"finding": 40, "breach": 3, "agreement": 1, "request": 2}
     # The request past its answer date and the breach past its deadline, the older first; then
     # the two breaches due within 24 hours and the request due within a week, nearest first.
     assert [(r["item"], r["urgency"], r["due"]) for r in rows[:5]] == [
@@ -120,12 +121,11 @@ def test_the_demo_queue_most_urgent_first(demo_db):
         ("request:5", "high", "2026-11-30T00:00:00Z")]
     assert rows[0]["text"] == "Data-subject request #4, access (Art. 15): answer due 2026-11-20"
     assert rows[1]["text"] == "Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00"
-    # Then the 26 high findings (24 before the requests, the Christmas campaign sent after an
-    # opt-out and the overdue request), then the medium items: the agreement first, as the one
-    # with a date.
-    assert [r["urgency"] for r in rows] == ["critical"] * 2 + ["high"] * 29 + ["medium"] * 14 + ["low"] * 3
-    assert {r["kind"] for r in rows[5:31]} == {"finding"}
-    agreement = rows[31]
+    # Then the 25 high findings (24 before the requests and the Christmas campaign sent after
+    # an opt-out), then the medium items: the agreement first, as the one with a date.
+    assert [r["urgency"] for r in rows] == ["critical"] * 2 + ["high"] * 28 + ["medium"] * 13 + ["low"] * 3
+    assert {r["kind"] for r in rows[5:30]} == {"finding"}
+    agreement = rows[30]
     assert (agreement["item"], agreement["kind"], agreement["area"], agreement["due"]) == (
         VIPPS, "agreement", "processors", "2027-01-08T00:00:00Z")
     assert agreement["text"] == ("The processor agreement with Vipps MobilePay AS – Betaling av kontingent "
@@ -137,21 +137,32 @@ def test_the_demo_queue_most_urgent_first(demo_db):
 def test_the_demo_queue_counted_by_area_kind_and_urgency(demo_db):
     counts = cli_json(demo_db, "review", "list", "--kind", "breach")["counts"]  # counts cover every item
     by = lambda key: {k: sum(c["n"] for c in counts if c[key] == k) for k in {c[key] for c in counts}}  # noqa: E731
-    assert by("urgency") == {"critical": 2, "high": 29, "medium": 14, "low": 3}
-    assert by("kind") == {"finding": 42, "breach": 3, "agreement": 1, "request": 2}
-    # requests: the check's 4 findings and the 2 requests due within a week or overdue
+    assert by("urgency") == {"critical": 2, "high": 28, "medium": 13, "low": 3}
+    assert by("kind") == {"finding": 40, "breach": 3, "agreement": 1, "request": 2}
+    # requests: the 2 requests due within a week or overdue, and the check's 2 findings not on
+    # a clock (#6 extension not told, #2 answered unverified)
     assert by("area") == {"access": 8, "activities": 9, "breaches": 3, "consent": 3, "processors": 7,
-                          "requests": 6, "retention": 3, "training": 9}
+                          "requests": 4, "retention": 3, "training": 9}
+
+
+def test_a_request_in_the_queue_stands_for_the_findings_on_its_clock(demo_db):
+    queued = {r["item"] for r in cli_json(demo_db, "review", "list")["items"]}
+    found = {r["rule"]: f"finding:{r['fingerprint']}" for r in cli_json(demo_db, "findings", "list", "--check",
+                                                                       "requests") if r["status"] == "open"}
+    assert set(found) == {"dsr_overdue", "dsr_due_soon", "dsr_extension_not_notified", "dsr_identity_unverified"}
+    assert {"request:4", "request:5"} <= queued  # overdue, due within a week: the requests themselves
+    assert found["dsr_overdue"] not in queued and found["dsr_due_soon"] not in queued
+    assert found["dsr_extension_not_notified"] in queued and found["dsr_identity_unverified"] in queued
 
 
 @pytest.mark.parametrize("filters, expected", [
     (["--area", "processors"], {"agreement": 1, "finding": 6}),
     (["--area", "breaches"], {"breach": 3}),
     (["--area", "consent"], {"finding": 3}),
-    (["--area", "requests"], {"finding": 4, "request": 2}),
+    (["--area", "requests"], {"finding": 2, "request": 2}),
     (["--kind", "agreement"], {"agreement": 1}),
     (["--kind", "request"], {"request": 2}),
-    (["--kind", "finding"], {"finding": 42}),
+    (["--kind", "finding"], {"finding": 40}),
     (["--area", "processors", "--kind", "finding"], {"finding": 6}),
     (["--area", "breaches", "--kind", "finding"], {}),
 ])
@@ -162,7 +173,7 @@ def test_the_demo_queue_filtered_by_area_and_kind(demo_db, filters, expected):
     if "--area" in filters:
         assert {r["area"] for r in rows} <= {filters[filters.index("--area") + 1]}
     assert urgency_order(rows) == sorted(urgency_order(rows))
-    assert found["total"] == 48
+    assert found["total"] == 46
 
 
 def test_the_plain_listing_says_how_many_it_shows(demo_db):
@@ -170,7 +181,7 @@ def test_the_plain_listing_says_how_many_it_shows(demo_db):
     assert result.returncode == 0, result.stderr
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
         ["critical", "open", "request:4"], ["critical", "open", "breach:2"], ["high", "open", "breach:1"]]
-    assert result.stderr.strip() == "3 of 48 items"
+    assert result.stderr.strip() == "3 of 46 items"
 
 
 # -- edges ------------------------------------------------------------------------------
@@ -249,8 +260,8 @@ def test_acknowledged_changes_the_finding_and_keeps_it_in_the_queue_behind_new_o
     row = next(r for r in rows if r["item"] == item)
     assert row["status"] == "acknowledged"
     # the last high item: after request #4 and breach #2 (critical), breach #1, #5, request #5
-    # and 25 new high findings
-    assert rows.index(row) == 30
+    # and 24 new high findings
+    assert rows.index(row) == 29
     assert urgency_order(rows) == sorted(urgency_order(rows))
     entry = trail.listing(demo_vern.store, action="finding.status")[0]
     assert (entry["actor"], entry["object"], entry["details"]["to"]) == ("adviser", item[8:], "acknowledged")
@@ -304,7 +315,7 @@ def test_resolved_needs_a_note_and_takes_the_item_out_of_the_queue(demo_vern):
     review.decide(demo_vern.store, demo_vern.config, "adviser", [VIPPS], "resolved", "Avtalen er fornyet til 2029")
     assert status_of(demo_vern, finding) == "resolved"
     assert finding not in by_item(demo_vern) and VIPPS not in by_item(demo_vern)
-    assert review.queue(demo_vern.store, demo_vern.config)["total"] == 46
+    assert review.queue(demo_vern.store, demo_vern.config)["total"] == 44
     entry = trail.listing(demo_vern.store, action="review.resolved")[0]
     assert (entry["actor"], entry["object"]) == ("adviser", VIPPS)
 
@@ -388,7 +399,7 @@ def test_every_action_from_the_command_line(demo_db):
         "open", "adviser", "2026-12-01")
     assert third not in rows and VIPPS not in rows
     assert (rows["breach:1"]["status"], rows["breach:5"]["status"]) == ("acknowledged", "acknowledged")
-    assert len(rows) == 46
+    assert len(rows) == 44
     actions = [(e["action"], e["actor"], e["object"]) for e in
                reversed(cli_json(demo_db, "trail", "list", "--since", FIXED_NOW))]
     assert [a for a in actions if a[0].startswith(("review.", "finding.status"))] == [
@@ -415,7 +426,7 @@ def test_refusals_from_the_command_line_decide_nothing(demo_db):
             "item 'finding:ffffffffffffffff': not in the review queue (see vern review list)")
     assert decide(first, "--action", "dismissed").returncode == 2  # not an action: usage
     rows = cli_json(demo_db, "review", "list")["items"]
-    assert len(rows) == 48 and all(r["status"] == "open" for r in rows)
+    assert len(rows) == 46 and all(r["status"] == "open" for r in rows)
     assert cli_json(demo_db, "review", "week")["decisions"] == []
 
 
@@ -489,14 +500,14 @@ def test_the_digest_in_english_on_the_fixed_clock(demo_db):
     assert lines[:17] == [
         "# Vern – weekly digest", "",
         "Made 2026-11-24 12:00 (Oslo). Changes since 2026-11-17 12:00.", "",
-        "## The queue: 48 items", "",
+        "## The queue: 46 items", "",
         "- Access: high 4, medium 3, low 1",
         "- Processing activities and risk: high 6, medium 2, low 1",
         "- Breaches: critical 1, high 2",
         "- Consent: high 3",
         "- Processors and transfers: high 5, medium 2",
-        # critical: request #4, overdue; high: request #5 and the dsr_overdue finding; medium: 3 findings
-        "- Data-subject requests: critical 1, high 2, medium 3",
+        # critical: request #4, overdue; high: request #5; medium: the 2 findings not on a clock
+        "- Data-subject requests: critical 1, high 1, medium 2",
         "- Retention: high 2, medium 1",
         "- Training: high 5, medium 3, low 1", "",
         "## The 10 most urgent", ""]
@@ -520,10 +531,10 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
     assert cli(demo_db, "report", "digest", "--out", str(out), "--lang", "nb").returncode == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Vern – ukesammendrag\n\nLaget 2026-11-24 12:00 (Oslo). Endringer siden "
-                           "2026-11-17 12:00.\n\n## Køen: 48 saker\n\n- Tilgang: høy 4, middels 3, lav 1\n")
+                           "2026-11-17 12:00.\n\n## Køen: 46 saker\n\n- Tilgang: høy 4, middels 3, lav 1\n")
     for line in ("- Avvik: kritisk 1, høy 2", "- Databehandlere og overføringer: høy 5, middels 2",
                  "## De 10 mest hastende",
-                 "- Henvendelser fra de registrerte: kritisk 1, høy 2, middels 3",
+                 "- Henvendelser fra de registrerte: kritisk 1, høy 1, middels 2",
                  "1. **kritisk** — Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 2026-11-20",
                  "2. **kritisk** — Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
                  "2026-11-24 04:00 (tildelt adviser)",
@@ -561,7 +572,7 @@ def test_the_digest_mailed_to_the_advisers_and_recorded_without_its_content(demo
     assert message["From"] == "vern@vern.example" and message["To"] == ", ".join(ADVISERS)
     body = message.get_content().replace("\r\n", "\n")
     assert body == digest.markdown(demo_vern, "en")
-    for line in ("## The queue: 48 items", "- Breaches: critical 1, high 2",
+    for line in ("## The queue: 46 items", "- Breaches: critical 1, high 2",
                  "1. **critical** — Data-subject request #4, access (Art. 15): answer due 2026-11-20",
                  "2. **critical** — Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00"):
         assert line in body.splitlines()
