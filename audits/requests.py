@@ -215,13 +215,15 @@ def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime 
                                 store.keys.encrypt(ground, SECRET["refusal_ground"])])
 
 
-def _known_system(tx, system: str) -> str:
-    system = text.clean(system, "system", 200)
+def _known(tx, systems: list[str]) -> list[str]:
+    """The named systems, trimmed and sorted, each in the system list or named by an activity."""
     known = [row[0] for row in tx.execute(f"SELECT name FROM ({KNOWN_SYSTEMS}) ORDER BY name").fetchall()]
-    if system not in known:
-        raise VernError(f"system: {system!r} is not in the system list or the activities "
-                        f"(known: {', '.join(known) or 'none'})")
-    return system
+    names = [text.clean(system, "system", 200) for system in systems]
+    for name in names:
+        if name not in known:
+            raise VernError(f"system: {name!r} is not in the system list or the activities "
+                            f"(known: {', '.join(known) or 'none'})")
+    return sorted(set(names))
 
 
 def search(store: Store, actor: str, request_id: int, systems: list[str]) -> None:
@@ -231,7 +233,7 @@ def search(store: Store, actor: str, request_id: int, systems: list[str]) -> Non
     now = clock.now()
     with store.transaction() as tx:
         _open(tx, request_id)
-        names = sorted({_known_system(tx, system) for system in systems})
+        names = _known(tx, systems)
         tx.executemany("INSERT INTO request_systems VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        [[request_id, name, now, actor] for name in names])
         tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])
@@ -314,9 +316,11 @@ WHOLE = """
     FROM requests r"""
 
 
-def listing(store: Store, open_only: bool = False) -> list[dict[str, Any]]:
-    where = "WHERE list_contains($open, status)" if open_only else ""
-    rows = store.rows(f"{WHOLE} {where} ORDER BY received_at, id", {"open": list(OPEN)} if open_only else {})
+def listing(store: Store, open_only: bool = False, logged_by: str | None = None) -> list[dict[str, Any]]:
+    """Requests by receipt; only the open ones, or only those `logged_by` logged, if asked."""
+    rows = store.rows(f"""{WHOLE} WHERE (NOT $open_only OR list_contains($open, status))
+                          AND ($logged_by IS NULL OR logged_by = $logged_by) ORDER BY received_at, id""",
+                      {"open_only": open_only, "open": list(OPEN), "logged_by": logged_by})
     today = clock.today()
     return [_described(store, row, today) for row in rows]
 

@@ -112,7 +112,7 @@ def confirmation(request_id: int) -> None:
 
 def my_requests() -> None:
     st.subheader(tr("requests.mine"))
-    mine = [r for r in requests.listing(store) if r["logged_by"] == user["name"]]
+    mine = requests.listing(store, logged_by=user["name"])
     if mine:
         table(mine, full=False)
     else:
