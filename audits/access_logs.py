@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from audits import access_formats, clock, pseudonyms, trail
+from audits import access_formats, clock, labels, pseudonyms, trail
 from audits.access_formats import FIELDS, FORMATS, NAMES
 from audits.errors import InputError, VernError
 from audits.store import Store
@@ -151,6 +151,14 @@ def _actor_map(tx, store: Store) -> None:
                                           dtype="string"))
 
 
+def _object_map(tx, store: Store) -> None:
+    """Register `object_map` (object name → label): object names are kept encrypted."""
+    objects = [r[0] for r in tx.execute("SELECT DISTINCT object FROM staged WHERE object <> ''").fetchall()]
+    mapping = labels.remember_many(tx, store.keys, "object", objects)
+    tx.register("object_map", pd.DataFrame({"object": list(mapping), "ref": list(mapping.values())},
+                                           dtype="string"))
+
+
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Imported:
     """Import access logs of one format, all or nothing."""
     if fmt not in FORMATS:
@@ -163,6 +171,7 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
         _stage(tx, files, fmt)
         _check_staged(tx, fmt)
         _actor_map(tx, store)
+        _object_map(tx, store)
         read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
         purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
         # The same event twice in one import is rare: only then pay for keeping the first.
@@ -173,9 +182,9 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
                    service, action, operation, resource, object, source_ip, records, file, imported_at
             FROM (
                 SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
-                       m.actor, s.service, s.action, s.operation, s.resource, s.object,
+                       m.actor, s.service, s.action, s.operation, s.resource, coalesce(o.ref, s.object) AS object,
                        s.source_ip, s.records, parse_filename(s.file) AS file, ? AS imported_at
-                FROM staged s JOIN actor_map m USING (identity)
+                FROM staged s JOIN actor_map m USING (identity) LEFT JOIN object_map o ON o.object = s.object
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
                                   WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
                 {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
@@ -192,6 +201,7 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
                      {"files": len(files), "events": read, "added": added})
         tx.execute("DROP TABLE staged")
         tx.unregister("actor_map")
+        tx.unregister("object_map")
     return Imported(len(files), read, added, unknown)
 
 

@@ -24,7 +24,7 @@ FIELDS = {
     "controller_name", "data_categories", "special_categories", "subjects_count",
     "records_count", "breach_types", "processor", "consequences", "measures", "finding",
 }
-SECRET = ("title", "description", "reported_by", "consequences", "measures", "summary")
+SECRET = ("title", "description", "reported_by", "consequences", "measures", "summary", "controller_name")
 
 
 # -- reading input ------------------------------------------------------------------
@@ -137,7 +137,7 @@ def add(store: Store, config: Config, actor: str, data: dict, reporter: str | No
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
             [sealed["title"], sealed["description"], breach["aware_at"], breach["occurred_at"],
              deadline(breach["aware_at"], breach["acting_as"], config), sealed["reported_by"], reporter or actor,
-             breach["acting_as"], breach["controller_name"], breach["data_categories"],
+             breach["acting_as"], sealed["controller_name"], breach["data_categories"],
              breach["special_categories"], breach["subjects_count"], breach["records_count"],
              breach["breach_types"], breach["processor"], sealed["consequences"], sealed["measures"],
              breach["finding"], now]).fetchone()[0]

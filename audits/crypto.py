@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from audits.encrypted_columns import ENCRYPTED
 from audits.errors import VernError
 
 PREFIX = "enc1"
@@ -54,7 +55,9 @@ class KeyRing:
         return self._ciphers[key_id]
 
     def encrypt(self, text: str | None, context: str) -> str | None:
-        """`context` (e.g. "findings.status_reason") binds a value to its field."""
+        """`context` (e.g. "findings.status_reason") binds a value to its column, which must be
+        declared in audits/encrypted_columns.py, so that key rotation knows it."""
+        _declared(context)
         return None if text is None else self.encrypt_with(self.primary, text, context)
 
     def encrypt_with(self, key_id: str, text: str, context: str) -> str:
@@ -63,6 +66,7 @@ class KeyRing:
         return f"{PREFIX}:{key_id}:{_b64(nonce + sealed)}"
 
     def decrypt(self, token: str | None, context: str) -> str | None:
+        _declared(context)
         if token is None:
             return None
         prefix, key_id, body = token.split(":", 2)
@@ -83,6 +87,11 @@ class KeyRing:
         digest = hmac.new(self.pseudonym_key, normal.encode(), hashlib.sha256).hexdigest()
         return f"p-{digest[:16]}"
 
+    def label_ref(self, kind: str, text: str) -> str:
+        """The same text of a kind gets the same reference (see audits/labels.py)."""
+        digest = hmac.new(self.pseudonym_key, f"label\n{kind}\n{text}".encode(), hashlib.sha256).hexdigest()
+        return f"l-{digest[:24]}"
+
     # -- the key file ----------------------------------------------------------
     def to_json(self) -> str:
         return json.dumps({
@@ -100,6 +109,11 @@ class KeyRing:
     def without(self, key_ids: set[str]) -> "KeyRing":
         keys = {k: v for k, v in self.keys.items() if k not in key_ids}
         return KeyRing(self.primary, keys, self.pseudonym_key, self.source, self.path)
+
+
+def _declared(context: str) -> None:
+    if context not in ENCRYPTED and context != "canary":
+        raise ValueError(f"{context} is not declared in audits/encrypted_columns.py")  # a bug, not a user's mistake
 
 
 def new_ring(path: Path) -> KeyRing:

@@ -9,7 +9,7 @@ never repeat a person's name or address.
 import re
 from pathlib import Path
 
-from audits import access_logs, csvfile, pseudonyms, trail
+from audits import access_logs, csvfile, labels, pseudonyms, trail
 from audits.errors import InputError
 from audits.store import Store
 
@@ -100,11 +100,13 @@ def import_people(store: Store, path: Path, actor: str) -> int:
     keys = store.keys
     with store.transaction() as tx:
         tx.execute("DELETE FROM people")
+        districts = labels.remember_many(tx, keys, "district", {r["district"] for _, r in rows if r["district"]})
         for _, r in rows:
             person = pseudonyms.remember(tx, store, r["email"])
             tx.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [person, keys.encrypt(r["name"], "people.name"), keys.encrypt(r["email"], "people.email"),
-                        r["kind"], r["handles_personal_data"], r["started_on"], r["left_on"], r["district"] or None])
+                        r["kind"], r["handles_personal_data"], r["started_on"], r["left_on"],
+                        districts.get(r["district"])])
         trail.append(tx, actor, "people.import", path.name, {"rows": len(rows)})
     return len(rows)
 

@@ -2,30 +2,11 @@
 
 from pathlib import Path
 
-from audits import crypto, trail
+from audits import crypto, encrypted_columns, trail
 from audits.crypto import CANARY, KeyProblem, KeyRing
+from audits.encrypted_columns import ENCRYPTED
 from audits.errors import VernError
 from audits.store import Store
-
-# Every encrypted column: (table, key column, column). Rotation re-encrypts them all.
-ENCRYPTED_FIELDS = (
-    ("findings", "fingerprint", "status_reason"),
-    ("finding_events", "id", "reason"),
-    ("check_runs", "id", "error"),
-    ("identities", "pseudonym", "identity"),
-    ("reidentifications", "trail_seq", "reason"),
-    ("breaches", "id", "title"),
-    ("breaches", "id", "description"),
-    ("breaches", "id", "reported_by"),
-    ("breaches", "id", "consequences"),
-    ("breaches", "id", "measures"),
-    ("breaches", "id", "summary"),
-    ("breach_decisions", "id", "reason"),
-    ("breach_notifications", "id", "delay_reason"),
-    ("breach_events", "id", "detail"),
-    ("people", "person", "name"),
-    ("people", "person", "email"),
-)
 
 
 def _checks(store: Store) -> dict[str, str]:
@@ -62,6 +43,7 @@ def open_store(path: Path, key_file: Path) -> Store:
     store = Store(path)
     try:
         bind(store, key_file)
+        encrypted_columns.seal(store)
     except BaseException:
         store.close()
         raise
@@ -69,18 +51,18 @@ def open_store(path: Path, key_file: Path) -> Store:
 
 
 def rotate(store: Store, actor: str) -> str:
-    """A new primary key; every encrypted value re-encrypted under it in one transaction."""
+    """A new primary key; every value of every declared column re-encrypted under it, in one
+    transaction."""
     old = store.keys
     new = old.with_new_key()
     crypto.write(new)  # first: a crash after this leaves an unused key, never lost data
     count = 0
     with store.transaction() as tx:
-        for table, key, column in ENCRYPTED_FIELDS:
-            context = f"{table}.{column}"
-            rows = tx.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
-            for ident, token in rows:
-                tx.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
-                           [new.encrypt(old.decrypt(token, context), context), ident])
+        for column in sorted(ENCRYPTED):
+            table, name = encrypted_columns.split(column)
+            rows = tx.execute(f"SELECT rowid, {name} FROM {table} WHERE {name} IS NOT NULL").fetchall()
+            encrypted_columns.update_rows(tx, table, name, [
+                (rid, new.encrypt(old.decrypt(token, column), column)) for rid, token in rows])
             count += len(rows)
         tx.execute("INSERT INTO settings VALUES (?, ?)",
                    [f"key_check:{new.primary}", new.encrypt(CANARY, "canary")])
@@ -89,26 +71,48 @@ def rotate(store: Store, actor: str) -> str:
     return f"key {new.primary} is now primary; {count} values re-encrypted"
 
 
+def still_used(store: Store, key_ids: set[str]) -> dict[str, dict[str, int]]:
+    """key id → {table.column: values still encrypted under it}, over every text column of
+    every table — declared or not, so a forgotten column shows up here too."""
+    columns = store.rows("SELECT table_name, column_name FROM information_schema.columns c "
+                         "JOIN information_schema.tables USING (table_schema, table_name) "
+                         "WHERE table_type = 'BASE TABLE' AND data_type IN ('VARCHAR', 'JSON', 'VARCHAR[]') "
+                         "ORDER BY table_name, column_name")
+    found: dict[str, dict[str, int]] = {}
+    for key_id in sorted(key_ids):
+        marker = f"enc1:{key_id}:"
+        for c in columns:
+            table, name = c["table_name"], c["column_name"]
+            # A key's check value in settings goes with the key.
+            skip = " AND NOT starts_with(key, 'key_check:')" if table == "settings" else ""
+            count = store.value(f'SELECT count(*) FROM "{table}" WHERE contains(CAST("{name}" AS VARCHAR), ?){skip}',
+                                [marker])
+            if count:
+                found.setdefault(key_id, {})[f"{table}.{name}"] = count
+    return found
+
+
 def prune(store: Store, actor: str) -> list[str]:
-    """Remove keys no value in the database uses any more (after a rotation)."""
+    """Remove the keys older than the primary, after a rotation; refused, naming where, while
+    any value anywhere is still encrypted under one of them."""
     ring = store.keys
     if ring.path is None:
         raise VernError("the keys come from VERN_KEYS; change them there, not through Vern")
-    used = {ring.primary}
-    for table, _, column in ENCRYPTED_FIELDS:
-        for row in store.rows(f"SELECT DISTINCT split_part({column}, ':', 2) AS k FROM {table} "
-                              f"WHERE {column} IS NOT NULL"):
-            used.add(row["k"])
-    unused = sorted(set(ring.keys) - used)
-    if unused:
-        pruned = ring.without(set(unused))
+    old = set(ring.keys) - {ring.primary}
+    used = still_used(store, old)
+    if used:
+        where = "; ".join(f"key {key_id} in " + ", ".join(f"{column} ({count})" for column, count in columns.items())
+                          for key_id, columns in used.items())
+        raise VernError(f"nothing was removed: values are still encrypted under an old key ({where}). "
+                        "Run `vern keys rotate` first; if that does not move them, report it as a bug.")
+    if old:
         with store.transaction() as tx:
-            for key_id in unused:
+            for key_id in sorted(old):
                 tx.execute("DELETE FROM settings WHERE key = ?", [f"key_check:{key_id}"])
-            trail.append(tx, actor, "keys.prune", ",".join(unused), {"removed": len(unused)})
-        crypto.write(pruned)  # after the commit: until then the old keys must stay readable
-        store.keys = pruned
-    return unused
+            trail.append(tx, actor, "keys.prune", ",".join(sorted(old)), {"removed": len(old)})
+        crypto.write(ring.without(old))  # after the commit: until then the old keys must stay readable
+        store.keys = ring.without(old)
+    return sorted(old)
 
 
 def describe(store: Store) -> dict:

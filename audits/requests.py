@@ -26,7 +26,7 @@ DUE_SOON_DAYS = 7  # due within a week: the review queue, the check's dsr_due_so
 WITHDRAWS = ("marketing_opt_out", "objection")  # withdraw consent to marketing (Art. 7(3), 21(2)-(3))
 OUTCOMES = ("erased", "kept", "nothing_found")  # of an erasure task; kept needs its ground (Art. 17(3))
 FIELDS = ("received_at", "kind", "channel", "requester", "email")
-SECRET = {"requester": "requests.requester", "verified_how": "requests.verified_how",
+SECRET = {"requester": "requests.requester", "channel": "requests.channel", "verified_how": "requests.verified_how",
           "extension_reason": "requests.extension_reason", "refusal_ground": "requests.refusal_ground",
           "note": "erasure_tasks.note"}
 # Every system in the system list or named by an activity.
@@ -112,7 +112,7 @@ def add(store: Store, actor: str, data: Any, source: str = "request") -> int:
             "INSERT INTO requests (id, received_at, channel, kind, requester, status, due_on, logged_by, logged_at, "
             "person) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM requests), ?, ?, ?, ?, 'received', ?, ?, ?, ?) "
             "RETURNING id",
-            [record["received_at"], record["channel"], record["kind"],
+            [record["received_at"], store.keys.encrypt(record["channel"], SECRET["channel"]), record["kind"],
              store.keys.encrypt(record["requester"], SECRET["requester"]), due_on(record["received_at"]),
              actor, now, person]).fetchone()[0]
         details = {"kind": record["kind"]}
@@ -285,7 +285,8 @@ def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]
     due, extended_due = row["due_on"], row["extended_due_on"]
     due_now = extended_due or due
     return {
-        "id": row["id"], "kind": row["kind"], "status": row["status"], "channel": row["channel"],
+        "id": row["id"], "kind": row["kind"], "status": row["status"],
+        "channel": store.keys.decrypt(row["channel"], SECRET["channel"]),
         "received_at": clock.iso_utc(row["received_at"]), "due_on": due.isoformat(),
         "extended_due_on": extended_due.isoformat() if extended_due else None,
         "days_left": (due_now - today).days if row["status"] in OPEN else None,

@@ -189,7 +189,8 @@ def record_deletion(store: Store, actor: str, system: str, category: str, delete
         deletion = tx.execute(
             "INSERT INTO deletions (system, category, deleted_on, count, evidence, recorded_by, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [system, category, deleted_on, count, evidence, actor, clock.now()]).fetchone()[0]
+            [system, category, deleted_on, count, store.keys.encrypt(evidence, "deletions.evidence"), actor,
+             clock.now()]).fetchone()[0]
         trail.append(tx, actor, "retention.deletion", system,
                      {"id": deletion, "category": category, "deleted_on": deleted_on.isoformat(), "count": count})
     return deletion
@@ -207,4 +208,5 @@ def deletions(store: Store) -> list[dict]:
     rows = store.rows("SELECT * FROM deletions ORDER BY recorded_at DESC, id DESC")
     for row in rows:
         row["status"] = deletion_status(row)
+        row["evidence"] = store.keys.decrypt(row["evidence"], "deletions.evidence")
     return rows

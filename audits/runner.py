@@ -88,6 +88,22 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str, actor: 
         return RunResult(check.id, "failed", run_id, error=message)
 
 
+INTERRUPTED = "Interrupted: Vern stopped before the run finished; the next run starts afresh"
+
+
+def fail_interrupted(store: Store) -> int:
+    """Mark as failed the runs a stopped process left 'running'. Only one process opens the
+    database for writing, and it has started no run yet, so every such run is dead."""
+    with store.transaction() as tx:
+        stale = [row[0] for row in tx.execute("SELECT id FROM check_runs WHERE status = 'running'").fetchall()]
+        if stale:
+            tx.execute("UPDATE check_runs SET status = 'failed', finished_at = ?, error = ? "
+                       "WHERE list_contains(?, id)",
+                       [clock.now(), store.keys.encrypt(INTERRUPTED, "check_runs.error"), stale])
+            trail.append(tx, "vern", "check.interrupted", "", {"runs": stale})
+    return len(stale)
+
+
 def run_many(store: Store, config: Config, checks: list[type[Check]], trigger: str) -> list[RunResult]:
     return [run(store, config, check, trigger) for check in checks]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from audits import config as configuration
-from audits import keys, registry
+from audits import keys, registry, runner
 from audits.checks import Check
 from audits.config import Config
 from audits.store import Store
@@ -41,7 +41,9 @@ def open_vern(db: str | None = None, config_path: str | None = None) -> Vern:
     checks = registry.installed()
     found = configuration.locate(config_path, os.environ.get("VERN_CONFIG"), path)
     config = configuration.load(found, path, checks)
-    return Vern(keys.open_store(path, config.key_file), config, checks)
+    store = keys.open_store(path, config.key_file)
+    runner.fail_interrupted(store)
+    return Vern(store, config, checks)
 
 
 _current: Vern | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from audits import clock, csvfile, mail, pseudonyms, text, trail
+from audits import clock, csvfile, labels, mail, pseudonyms, text, trail
 from audits.access_logs import files_under
 from audits.directory import email_address
 from audits.errors import InputError, VernError
@@ -240,10 +240,12 @@ def reminder_rows(store: Store, status: list[dict]) -> list[dict]:
         "SELECT person, name, email FROM people WHERE list_contains(?, person)",
         [sorted({row["person"] for row in wanted})])}
     keys = store.keys
+    districts = labels.texts(store, (row["district"] for row in wanted))
     return [{
         "name": keys.decrypt(people[row["person"]]["name"], "people.name"),
         "email": keys.decrypt(people[row["person"]]["email"], "people.email"),
-        "kind": row["kind"], "district": row["district"], "course": row["course"], "status": row["status"],
+        "kind": row["kind"], "district": districts.get(row["district"], ""), "course": row["course"],
+        "status": row["status"],
         "by": (row["due"] if row["status"] in ("missing", "new") else row["valid_until"]).isoformat(),
     } for row in sorted(wanted, key=lambda r: (r["status"], r["person"], r["course"]))]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from audits import access_logs, inbox
+from audits import access_logs, inbox, labels
 from audits.access_formats import FORMATS
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.errors import VernError
@@ -255,10 +255,12 @@ def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> 
             return []
         where.append("happened_at BETWEEN $first AND $last")
         params.update(first=burst[0]["first"], last=burst[0]["last"])
-    return store.rows(
+    events = store.rows(
         "SELECT happened_at, source, system, action, operation, object, source_ip, records "
         f"FROM ({judged(night=True)}) e WHERE {' AND '.join(where)} ORDER BY happened_at DESC LIMIT $limit",
         {**params, "limit": limit})
+    objects = labels.texts(store, (e["object"] for e in events))  # file names often name people
+    return [{**e, "object": objects.get(e["object"])} for e in events]
 
 
 # As clock.show (Oslo) and clock.iso_utc (UTC) write them.

@@ -7,6 +7,7 @@ import streamlit as st
 
 from audits import clock, export, trail, training
 from audits.errors import VernError
+from audits.labels import texts as label_texts
 from checks import training as training_check
 from dashboard import auth
 from dashboard.ui import labels, plain, tr, vern
@@ -39,7 +40,8 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
     if key == "kind":
         frame["kind"] = frame["kind"].map(labels("kind"))
     else:
-        frame["district"] = frame["district"].replace("", tr("training.no_district"))
+        names = {"": tr("training.no_district"), **label_texts(store, frame["district"])}
+        frame["district"] = frame["district"].map(names)
     column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
                                labels={key: "", "share": "%"}), width="stretch")
 
