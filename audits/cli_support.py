@@ -6,19 +6,25 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from audits.errors import VernError
 from audits.runtime import Vern, open_vern
 
 
 class VernGroup(click.Group):
-    """Turns a VernError anywhere below into a message and exit 1."""
+    """Turns a VernError anywhere below into a message and exit 1, and so a database the
+    store cannot read (changed outside Vern): never a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except VernError as error:
             click.echo(f"vern: {error}", err=True)
+            sys.exit(1)
+        except duckdb.Error as error:  # its text may quote stored values: only its kind is shown
+            click.echo(f"vern: the database could not do this ({type(error).__name__}); if it was changed "
+                       "outside Vern, restore it, with its key file, from a backup", err=True)
             sys.exit(1)
 
 

@@ -170,8 +170,10 @@ def import_grants(store: Store, path: Path, actor: str) -> int:
 
 def people(store: Store) -> list[dict]:
     """The directory by pseudonym: no names (re-identification is a recorded act)."""
-    return store.rows("SELECT person, kind, handles_personal_data, started_on, left_on, district "
+    rows = store.rows("SELECT person, kind, handles_personal_data, started_on, left_on, district "
                       "FROM people ORDER BY person")
+    districts = labels.texts(store, (row["district"] for row in rows))
+    return [{**row, "district": districts.get(row["district"])} for row in rows]
 
 
 def systems(store: Store) -> list[dict]:

@@ -29,6 +29,7 @@ def serve(vern: Vern, port: int, address: str) -> None:
         "server_fileWatcherType": "none",
         "browser_gatherUsageStats": False,
         "client_toolbarMode": "viewer",
+        "client_showErrorDetails": "none",  # never a traceback (or an error's text) in the browser
         "server_maxUploadSize": 50,  # MB, as for imports (audits.csvfile.MAX_BYTES)
     }
     streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/

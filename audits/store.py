@@ -56,7 +56,9 @@ class Store:
         self._write_lock = threading.RLock()
         self.keys = None  # audits.crypto.KeyRing, bound by audits.keys.bind()
         try:
-            self._migrate()
+            known = migrations()
+            self._migrate(known)
+            self._require_tables(known)
         except BaseException:
             self._con.close()
             raise
@@ -103,12 +105,23 @@ class Store:
     def schema_version(self) -> int:
         return self.value("SELECT coalesce(max(version), 0) FROM schema_version") or 0
 
-    def _migrate(self) -> None:
+    def _require_tables(self, known: list[tuple[int, str]]) -> None:
+        """Stop with a message, not a traceback later, when a table was dropped outside Vern."""
+        expected = {name for _, sql in known
+                    for name in re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql, re.IGNORECASE)}
+        present = {row["table_name"] for row in self.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")}
+        missing = sorted(expected - present)
+        if missing:
+            raise VernError(
+                f"The database {self.path} is damaged: the table(s) {', '.join(missing)} are missing. "
+                "It was changed outside Vern; restore it, with its key file, from a backup.")
+
+    def _migrate(self, known: list[tuple[int, str]]) -> None:
         self._con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
         )
-        known = migrations()
         current = self.schema_version()
         newest = known[-1][0] if known else 0
         if current > newest:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, directory, runner, trail
+from audits import access_logs, directory, labels, runner, trail
 from audits import config as configuration
 from audits.errors import InputError
 from checks.access_logs import AccessLogsCheck
@@ -75,7 +75,8 @@ def stored(store, source: str | None = None) -> dict[str, dict]:
     where = "WHERE source = ?" if source else ""
     rows = store.rows(f"SELECT * EXCLUDE (file, imported_at) FROM access_events {where}",
                       [source] if source else [])
-    return {row.pop("event_id"): row for row in rows}
+    objects = labels.texts(store, (row["object"] for row in rows))  # stored as encrypted labels
+    return {row.pop("event_id"): {**row, "object": objects.get(row["object"], row["object"])} for row in rows}
 
 
 def count(store) -> int:
