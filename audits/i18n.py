@@ -41,13 +41,15 @@ CATALOGUE: dict[str, Text] = {
     "auth.sign_out": Text("Logg ut", "Sign out"),
     "auth.oidc": Text("Logg inn med organisasjonskonto", "Sign in with your organisation account"),
     "auth.signed_in_as": Text("Innlogget som {name} ({roles})", "Signed in as {name} ({roles})"),
-    "auth.refused.wrong": Text("Feil brukernavn eller passord.", "Wrong username or password."),
-    "auth.refused.locked": Text(
-        "Kontoen er sperret i 15 minutter etter fem mislykkede forsøk.",
-        "The account is locked for 15 minutes after five failed attempts."),
-    "auth.refused.disabled": Text("Kontoen er deaktivert.", "The account is disabled."),
-    "auth.idle": Text("Du ble logget ut etter 30 minutter uten aktivitet.",
-                      "You were signed out after 30 minutes without activity."),
+    "auth.refused": Text(
+        "Innloggingen mislyktes: feil brukernavn eller passord, eller kontoen er sperret. Prøv igjen. "
+        "Etter fem mislykkede forsøk på rad er kontoen sperret i 15 minutter; administratoren kan hjelpe.",
+        "Sign-in failed: wrong username or password, or the account is blocked. Try again. "
+        "After five failed attempts in a row the account is locked for 15 minutes; the administrator can help."),
+    "auth.idle": Text("Du ble logget ut etter {minutes} minutter uten aktivitet. Logg inn igjen.",
+                      "You were signed out after {minutes} minutes without activity. Sign in again."),
+    "auth.ended": Text("Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen.",
+                       "Your session ended because your account was changed. Sign in again."),
     "auth.no_role": Text("Kontoen din har ingen rolle i Vern. Spør administratoren.",
                          "Your account has no role in Vern. Ask the administrator."),
     "auth.no_users": Text(
@@ -135,7 +137,12 @@ CATALOGUE: dict[str, Text] = {
     "users.added": Text("Bruker {name} lagt til.", "User {name} added."),
     "users.change": Text("Endre bruker", "Change user"),
     "users.new_password": Text("Nytt passord (tomt: uendret)", "New password (empty: unchanged)"),
-    "users.password_rule": Text("Minst 12 tegn.", "At least 12 characters."),
+    "users.password_rule": Text(
+        "Minst 12 tegn, mellomrom før og etter teller ikke. Ikke et av de vanligste passordene, og ikke "
+        "brukernavnet eller foreningens navn. Noen ord som ikke hører sammen, er et godt passord.",
+        "At least 12 characters; spaces before and after do not count. Not one of the most common "
+        "passwords, and not containing the username or the association's name. A few words that do not "
+        "belong together make a good password."),
     "keys.title": Text("Nøkler", "Keys"),
     "keys.state": Text("Aktiv nøkkel: `{primary}` · alle: {keys} · fra: `{source}`",
                        "Primary key: `{primary}` · all: {keys} · from: `{source}`"),
