@@ -7,8 +7,8 @@ formula (starting with =, +, -, @, tab or carriage return) gets an apostrophe in
 (OWASP, CSV injection).
 
 XLSX (openpyxl), which Excel opens alike in every locale: text is stored as text with its
-exact value, never as a formula; numbers as numbers, dates as dates, instants in Oslo wall
-time (Excel knows no time zones).
+exact value, never as a formula (line breaks as Excel's LF); numbers as numbers, dates as
+dates, instants in Oslo wall time (Excel knows no time zones).
 """
 
 import io
@@ -57,8 +57,10 @@ def _xlsx_cell(sheet, value: Any) -> Any:
         return clock.local(value).replace(tzinfo=None)
     if not isinstance(value, str):
         return value  # None, numbers, booleans and dates as they are
-    # Control characters an .xlsx cannot hold become U+FFFD; the rest is kept exactly.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    # Control characters an .xlsx cannot hold become U+FFFD, and a line break is Excel's LF
+    # (XML would read CR as LF anyway); the rest is kept exactly.
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl would store "=…" as a formula
     return cell
 
