@@ -129,3 +129,17 @@ def test_the_command_line_writes_xlsx(db, tmp_path):
     assert [r[0].value for r in rows] == [a["name"] for a in activities]
     trail = json.loads(run(db, "trail", "list", "--json", "--action", "export").stdout)
     assert {(e["object"], e["details"].get("format")) for e in trail} >= {("breach-record", "xlsx")}
+
+
+def test_every_list_offered_as_csv_is_offered_as_excel(dashboard, demo_vern):
+    pairs = {
+        "findings": ("Download as CSV", "Download as Excel (.xlsx)"),
+        "training": ("Download the reminder list (CSV)", "Download the reminder list (Excel)"),
+        "breaches": ("Download the record (CSV)", "Download the record (Excel)"),
+        "activities": ("Download the record (CSV)", "Download the record (Excel)"),
+    }
+    for page, wanted in pairs.items():
+        at = dashboard(page, "en")
+        assert not at.exception, page
+        labels = [button.label for button in at.get("download_button")]
+        assert set(wanted) <= set(labels), (page, labels)
