@@ -15,7 +15,7 @@ from typing import Any
 from audits import clock, csvfile, jsonfile, trail
 from audits.directory import CLASSIFICATIONS
 from audits.errors import InputError, VernError
-from audits.export import csv_bytes
+from audits.export import csv_bytes, xlsx_bytes
 from audits.risk import LEVELS, assess
 from audits.store import Store
 from audits.text import clean
@@ -271,7 +271,17 @@ def read_file(path: Path) -> list[dict[str, Any]]:
 
 
 def to_csv(records: list[dict[str, Any]]) -> bytes:
-    """The register as a spreadsheet: lists joined by `;`, as the import reads them."""
+    """The register as CSV, as the import reads it back."""
+    return csv_bytes(export_rows(records), CSV_COLUMNS)
+
+
+def to_xlsx(records: list[dict[str, Any]]) -> bytes:
+    """The same rows as an Excel workbook."""
+    return xlsx_bytes(export_rows(records), CSV_COLUMNS)
+
+
+def export_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The register as spreadsheet rows: lists joined by `;`, as the import reads them."""
     rows = []
     for record in records:
         retention = record["retention"] or {}
@@ -285,7 +295,7 @@ def to_csv(records: list[dict[str, Any]]) -> bytes:
                    adjusted_likelihood=adjustment.get("likelihood", ""),
                    adjusted_severity=adjustment.get("severity", ""), adjust_reason=adjustment.get("reason", ""))
         rows.append({column: "" if row[column] is None else row[column] for column in CSV_COLUMNS})
-    return csv_bytes(rows)
+    return rows
 
 
 def to_json(records: list[dict[str, Any]]) -> str:

@@ -7,8 +7,6 @@ shown in Oslo time with their UTC offset. Text typed by people is escaped so it 
 never turn into Markdown structure (audits.pdf undoes the escapes when it sets a PDF).
 """
 
-import csv
-import io
 import re
 from typing import Any
 
@@ -221,14 +219,19 @@ def record_rows(records: list[dict], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def record_columns(lang: str) -> list[str]:
+    """The record's columns, named in the language asked for."""
+    return [column(lang) for column in COLUMNS.values()]
+
+
 def record_csv(records: list[dict], lang: str) -> bytes:
     """The record as CSV with formula-safe cells; the header row even when there is no breach."""
-    rows = record_rows(records, lang)
-    if rows:
-        return export.csv_bytes(rows)
-    out = io.StringIO()
-    csv.writer(out).writerow([column(lang) for column in COLUMNS.values()])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return export.csv_bytes(record_rows(records, lang), record_columns(lang))
+
+
+def record_xlsx(records: list[dict], lang: str) -> bytes:
+    """The record as an Excel workbook, text never taken for a formula."""
+    return export.xlsx_bytes(record_rows(records, lang), record_columns(lang))
 
 
 def record_markdown(records: list[dict], lang: str, trail_head: dict | None = None) -> str:

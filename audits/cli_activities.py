@@ -67,14 +67,18 @@ def show_activity(ctx, activity_id, as_json):
 
 
 @activities_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(("json", "csv")), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("json", "csv", "xlsx")), default="json", show_default=True,
+              help="json or csv (both read back by `vern import activities`), or xlsx for Excel.")
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file (default: stdout).")
 @click.pass_context
 def export_activities(ctx, fmt, out):
-    """The register in the form `vern import activities` reads back."""
+    """The register in the form `vern import activities` reads back (json, csv), or for Excel (xlsx)."""
     vern = open_from(ctx)
     records = activities.listing(vern.store)
-    data = activities.to_json(records).encode() if fmt == "json" else activities.to_csv(records)
+    if fmt == "json":
+        data = activities.to_json(records).encode()
+    else:
+        data = activities.to_csv(records) if fmt == "csv" else activities.to_xlsx(records)
     if out is None:
         sys.stdout.buffer.write(data)
         return

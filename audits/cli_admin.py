@@ -30,10 +30,11 @@ def users_group():
 @click.option("--oidc-only", is_flag=True, help="No password: signs in through OpenID Connect only.")
 @click.pass_context
 def users_add(ctx, name, roles, password_stdin, oidc_only):
-    """Create an account."""
+    """Create an account. A password has at least 12 characters and is not a commonly used
+    one, nor contains the username or the association's name; a few unrelated words do well."""
     vern = open_from(ctx)
     password = None if oidc_only else _password(password_stdin)
-    row = users.add(vern.store, actor(), name, roles, password)
+    row = users.add(vern.store, actor(), name, roles, password, vern.config.organisation["name"])
     click.echo(f"user {row['username']} created with role(s) {', '.join(row['roles'])}")
 
 
@@ -78,7 +79,8 @@ def users_enable(ctx, name):
 @click.pass_context
 def users_set_password(ctx, name, password_stdin):
     """Set a new password (also lifts a lock)."""
-    users.set_password(open_from(ctx).store, actor(), name, _password(password_stdin))
+    vern = open_from(ctx)
+    users.set_password(vern.store, actor(), name, _password(password_stdin), vern.config.organisation["name"])
     click.echo(f"password of {name} changed")
 
 

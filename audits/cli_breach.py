@@ -164,7 +164,7 @@ def breach_draft(ctx, breach_id, lang, fmt, out, recipient):
 
 
 @breach_group.command("record")
-@click.option("--format", "fmt", type=click.Choice(["csv", "pdf", "md"]),
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf", "md"]),
               help="Default: from --out's suffix, else csv.")
 @click.option("--out", required=True, metavar="FILE", help="Where to write the record.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), help="Language (default from configuration).")
@@ -174,10 +174,12 @@ def breach_record(ctx, fmt, out, lang):
     from audits import breach_documents, pdf, trail
 
     vern = open_from(ctx)
-    lang, fmt = lang or vern.config.language, _format(fmt, out, ("csv", "pdf", "md"))
+    lang, fmt = lang or vern.config.language, _format(fmt, out, ("csv", "xlsx", "pdf", "md"))
     records = breaches.listing(vern.store)
     if fmt == "csv":
         content = breach_documents.record_csv(records, lang)
+    elif fmt == "xlsx":
+        content = breach_documents.record_xlsx(records, lang)
     else:
         text = breach_documents.record_markdown(records, lang, trail.head(vern.store))
         content = pdf.pdf_bytes(text, text.splitlines()[0].lstrip("# ")) if fmt == "pdf" else text.encode("utf-8")

@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
              "advisers": []},
     "auth": {
         "oidc_provider": "",
-        "idle_minutes": 30,
+        "idle_minutes": 30.0,  # a number: 0.5 is half a minute
         "roles": {"staff": [], "adviser": [], "board": [], "admin": []},
     },
 }
@@ -47,7 +47,7 @@ class Config:
     inbox: Path
     key_file: Path
     oidc_provider: str = ""
-    idle_minutes: int = 30
+    idle_minutes: float = 30.0
     role_map: dict[str, list[str]] = field(default_factory=dict)
     organisation: dict[str, str] = field(default_factory=dict)
     breaches: dict[str, Any] = field(default_factory=dict)
@@ -103,12 +103,14 @@ def _crontab(key: str, value: str, path: Path | None) -> None:
         raise VernError(f"configuration key {key}: {value!r} is not a crontab line ({error}){where}") from None
 
 
-KINDS = {bool: "true or false", int: "a whole number", str: "a string", dict: "a table",
+KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", dict: "a table",
          list: "a list of strings"}
 
 
 def _checked(key: str, value: Any, default: Any) -> Any:
     expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # TOML's 30 where a number is asked for
     wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
     wrong_list = expected is list and isinstance(value, list) and not all(isinstance(i, str) for i in value)
     if wrong_int or wrong_list or not isinstance(value, expected):
@@ -178,8 +180,8 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         _crontab(f"{section}.{key}", top[section][key], path)
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
         raise VernError("configuration key mail.security: must be none, starttls or ssl")
-    if top["auth"]["idle_minutes"] < 1:
-        raise VernError("configuration key auth.idle_minutes: must be at least 1")
+    if not 0 < top["auth"]["idle_minutes"] <= 24 * 60:  # also refuses TOML's nan and inf
+        raise VernError("configuration key auth.idle_minutes: must be more than 0 and at most 1440 (a day)")
     inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
     key_file = Path(top["keys"]["path"]) if top["keys"]["path"] else database.with_suffix(".key")
     return Config(

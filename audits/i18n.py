@@ -41,13 +41,15 @@ CATALOGUE: dict[str, Text] = {
     "auth.sign_out": Text("Logg ut", "Sign out"),
     "auth.oidc": Text("Logg inn med organisasjonskonto", "Sign in with your organisation account"),
     "auth.signed_in_as": Text("Innlogget som {name} ({roles})", "Signed in as {name} ({roles})"),
-    "auth.refused.wrong": Text("Feil brukernavn eller passord.", "Wrong username or password."),
-    "auth.refused.locked": Text(
-        "Kontoen er sperret i 15 minutter etter fem mislykkede forsøk.",
-        "The account is locked for 15 minutes after five failed attempts."),
-    "auth.refused.disabled": Text("Kontoen er deaktivert.", "The account is disabled."),
-    "auth.idle": Text("Du ble logget ut etter 30 minutter uten aktivitet.",
-                      "You were signed out after 30 minutes without activity."),
+    "auth.refused": Text(
+        "Innloggingen mislyktes: feil brukernavn eller passord, eller kontoen er sperret. Prøv igjen. "
+        "Etter fem mislykkede forsøk på rad er kontoen sperret i 15 minutter; administratoren kan hjelpe.",
+        "Sign-in failed: wrong username or password, or the account is blocked. Try again. "
+        "After five failed attempts in a row the account is locked for 15 minutes; the administrator can help."),
+    "auth.idle": Text("Du ble logget ut etter {minutes} minutter uten aktivitet. Logg inn igjen.",
+                      "You were signed out after {minutes} minutes without activity. Sign in again."),
+    "auth.ended": Text("Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen.",
+                       "Your session ended because your account was changed. Sign in again."),
     "auth.no_role": Text("Kontoen din har ingen rolle i Vern. Spør administratoren.",
                          "Your account has no role in Vern. Ask the administrator."),
     "auth.no_users": Text(
@@ -135,7 +137,12 @@ CATALOGUE: dict[str, Text] = {
     "users.added": Text("Bruker {name} lagt til.", "User {name} added."),
     "users.change": Text("Endre bruker", "Change user"),
     "users.new_password": Text("Nytt passord (tomt: uendret)", "New password (empty: unchanged)"),
-    "users.password_rule": Text("Minst 12 tegn.", "At least 12 characters."),
+    "users.password_rule": Text(
+        "Minst 12 tegn, mellomrom før og etter teller ikke. Ikke et av de vanligste passordene, og ikke "
+        "brukernavnet eller foreningens navn. Noen ord som ikke hører sammen, er et godt passord.",
+        "At least 12 characters; spaces before and after do not count. Not one of the most common "
+        "passwords, and not containing the username or the association's name. A few words that do not "
+        "belong together make a good password."),
     "keys.title": Text("Nøkler", "Keys"),
     "keys.state": Text("Aktiv nøkkel: `{primary}` · alle: {keys} · fra: `{source}`",
                        "Primary key: `{primary}` · all: {keys} · from: `{source}`"),
@@ -313,6 +320,7 @@ CATALOGUE: dict[str, Text] = {
     "documents.preview": Text("Forhåndsvis", "Preview"),
     "documents.record": Text("Avviksprotokoll (art. 33 nr. 5)", "Breach record (Art. 33(5))"),
     "documents.record_csv": Text("Last ned protokollen (CSV)", "Download the record (CSV)"),
+    "documents.record_xlsx": Text("Last ned protokollen (Excel)", "Download the record (Excel)"),
     "documents.record_pdf": Text("Last ned protokollen (PDF)", "Download the record (PDF)"),
     "overview.breaches": Text("Avvik", "Breaches"),
     "overview.breaches_open": Text("Åpne avvik", "Open breaches"),
@@ -355,6 +363,7 @@ CATALOGUE: dict[str, Text] = {
     "findings.save": Text("Lagre", "Save"),
     "findings.saved": Text("Status lagret.", "Status saved."),
     "findings.export": Text("Last ned som CSV", "Download as CSV"),
+    "findings.export_xlsx": Text("Last ned som Excel (.xlsx)", "Download as Excel (.xlsx)"),
     "findings.to_breach": Text("Opprett avvik fra dette funnet", "Create a breach from this finding"),
     "history.first_seen": Text("først sett", "first seen"),
     "history.seen_again": Text("sett igjen", "seen again"),
@@ -438,6 +447,7 @@ CATALOGUE: dict[str, Text] = {
     "training.status.due_soon": Text("utløper snart", "expires soon"),
     "training.status.new": Text("nyansatt, innen fristen", "new, within the grace period"),
     "training.export": Text("Last ned påminnelseslisten (CSV)", "Download the reminder list (CSV)"),
+    "training.export_xlsx": Text("Last ned påminnelseslisten (Excel)", "Download the reminder list (Excel)"),
     "training.send": Text("Send påminnelse til {n} personer", "Send a reminder to {n} people"),
     "training.sent": Text("Påminnelse sendt til {n} personer.", "Reminder sent to {n} people."),
     "training.no_mail": Text("E-post er ikke satt opp ([mail] i konfigurasjonen): last ned listen i stedet.",
@@ -605,6 +615,7 @@ CATALOGUE: dict[str, Text] = {
     "activities.remove": Text("Fjern «{name}» fra protokollen", "Remove “{name}” from the record"),
     "activities.files": Text("Import og eksport", "Import and export"),
     "activities.download_csv": Text("Last ned protokollen (CSV)", "Download the record (CSV)"),
+    "activities.download_xlsx": Text("Last ned protokollen (Excel)", "Download the record (Excel)"),
     "activities.download_json": Text("Last ned protokollen (JSON)", "Download the record (JSON)"),
     "activities.upload": Text("Erstatt protokollen med en fil (CSV eller JSON)",
                               "Replace the record with a file (CSV or JSON)"),

@@ -1,24 +1,28 @@
 """Local accounts and roles.
 
-Passwords are Argon2id hashes (argon2-cffi), at least 12 characters. Five failed
-attempts in a row lock an account for 15 minutes. Roles decide what a person may see;
-signing in (locally or through OpenID Connect) only says who they are.
+Passwords are Argon2id hashes (argon2-cffi) of the normalised password; what a new
+password must be is audits/passwords.py. Five failed attempts in a row lock an account
+for 15 minutes. Every refusal looks and costs the same (OWASP ASVS 4 V2.2, V3.2): one
+answer, one Argon2 verification whether the account exists or not, is locked or disabled;
+only the audit trail keeps the true reason. Roles decide what a person may see; signing
+in (locally or through OpenID Connect) only says who they are.
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from audits import clock, text, trail
+from audits import clock, passwords, trail
 from audits.errors import VernError
 from audits.store import Store
 
 ROLES = ("staff", "adviser", "board", "admin")
-MIN_PASSWORD = 12
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
@@ -30,7 +34,7 @@ class SignIn:
     ok: bool
     username: str | None = None
     roles: tuple[str, ...] = ()
-    reason: str = ""  # wrong | locked | disabled
+    reason: str = ""  # "wrong" for every refusal: the one answer a person gets
 
 
 def _normal(name: str) -> str:
@@ -53,16 +57,18 @@ def _roles(roles) -> list[str]:
     return roles
 
 
-def _password_hash(password: str) -> str:
-    if len(password or "") < MIN_PASSWORD:
-        raise VernError(f"password: at least {MIN_PASSWORD} characters")
-    text.clean(password, "password", 1000)  # NUL, or not text at all
-    return _hasher.hash(password)
+def _password_hash(password: str, name: str, association: str, demo: bool = False) -> str:
+    if demo:  # the demo's passwords are printed for everyone to read: no rule makes them secret
+        return _hasher.hash(passwords.normal(password))
+    return _hasher.hash(passwords.acceptable(password, name, association))
 
 
-def add(store: Store, actor: str, name: str, roles, password: str | None) -> dict[str, Any]:
+def add(store: Store, actor: str, name: str, roles, password: str | None, association: str = "",
+        demo: bool = False) -> dict[str, Any]:
+    """A new account; `password` None for one that signs in through OpenID Connect only.
+    `association` is the association's name (`[organisation] name`), which no password may hold."""
     name, roles = _username(name), _roles(roles)
-    hashed = _password_hash(password) if password is not None else None
+    hashed = _password_hash(password, name, association, demo) if password is not None else None
     with store.transaction() as tx:
         if tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
             raise VernError(f"username: {name!r} exists already")
@@ -72,8 +78,10 @@ def add(store: Store, actor: str, name: str, roles, password: str | None) -> dic
     return get(store, name)
 
 
-def set_password(store: Store, actor: str, name: str, password: str) -> None:
-    name, hashed = _normal(name), _password_hash(password)
+def set_password(store: Store, actor: str, name: str, password: str, association: str = "",
+                 demo: bool = False) -> None:
+    name = _normal(name)
+    hashed = _password_hash(password, name, association, demo)
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL "
@@ -103,11 +111,16 @@ def _require(tx, name: str) -> None:
 
 
 def get(store: Store, name: str) -> dict[str, Any]:
+    account = find(store, name)
+    if account is None:
+        raise VernError(f"username: no user {name!r}")
+    return account
+
+
+def find(store: Store, name: str) -> dict[str, Any] | None:
     rows = store.rows("SELECT username, roles, disabled, locked_until, created_at, last_sign_in "
                       "FROM users WHERE username = ?", [name])
-    if not rows:
-        raise VernError(f"username: no user {name!r}")
-    return rows[0]
+    return rows[0] if rows else None
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
@@ -120,44 +133,68 @@ def count(store: Store) -> int:
 
 
 def authenticate(store: Store, name: str, password: str) -> SignIn:
-    """Check a password; every attempt, good or bad, lands in the audit trail."""
+    """Check a password. The answer is the same for an unknown user, a wrong password, a
+    locked and a disabled account, and so is the work: one Argon2 verification, against a
+    dummy hash when there is no account or no password. "Locked" is never said, since saying
+    it after a correct password would tell a guesser the password during the lock. Every
+    attempt lands in the audit trail with its true reason."""
     name = _normal(name)
     now = clock.now()
     with store.transaction() as tx:
-        row = None if not USERNAME.fullmatch(name) else tx.execute("SELECT password_hash, roles, disabled, failed_attempts, locked_until "
-                         "FROM users WHERE username = ?", [name]).fetchone()
+        row = None if not USERNAME.fullmatch(name) else tx.execute(
+            "SELECT password_hash, roles, disabled, failed_attempts, locked_until FROM users WHERE username = ?",
+            [name]).fetchone()
+        hashed = row[0] if row is not None and row[0] is not None else None
+        correct = _verify(hashed or _dummy_hash(), password) and hashed is not None
         if row is None:
             # Who typed what is not recorded: a mistyped password may be in the name field.
             trail.append(tx, "anonymous", "sign_in.failed", "", {"reason": "unknown user"})
-            return SignIn(False, reason="wrong")
-        hashed, roles, disabled, failures, locked_until = row
+            return REFUSED
+        _, roles, disabled, failures, locked_until = row
         if disabled:
             trail.append(tx, name, "sign_in.failed", name, {"reason": "disabled"})
-            return SignIn(False, reason="disabled")
+            return REFUSED
         if locked_until is not None and locked_until > now:
             trail.append(tx, name, "sign_in.failed", name, {"reason": "locked"})
-            return SignIn(False, reason="locked")
-        if not _verify(hashed, password):
+            return REFUSED
+        if not correct:
             failures += 1
             lock = now + LOCK_FOR if failures >= MAX_FAILURES else None
             tx.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?",
                        [0 if lock else failures, lock, name])
             trail.append(tx, name, "sign_in.failed", name,
                          {"reason": "wrong password", "locked": lock is not None})
-            return SignIn(False, reason="locked" if lock else "wrong")
+            return REFUSED
         tx.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ? "
                    "WHERE username = ?", [now, name])
         trail.append(tx, name, "sign_in", name, {"method": "password"})
         return SignIn(True, name, tuple(roles))
 
 
-def _verify(hashed: str | None, password: str) -> bool:
-    if hashed is None:
-        return False
+REFUSED = SignIn(False, reason="wrong")
+
+
+def _verify(hashed: str, password: str) -> bool:
+    """The normalised password; and, for a password set before Vern normalised (with spaces
+    around it, or in another Unicode form), the password as typed. Both are always tried, so
+    the work depends only on what was typed, never on the account or the answer."""
+    typed = password or ""
+    candidates = dict.fromkeys((passwords.normal(typed), typed))
+    return any([_matches(hashed, candidate) for candidate in candidates])  # a list: no short cut
+
+
+def _matches(hashed: str, candidate: str) -> bool:
     try:
-        return _hasher.verify(hashed, password or "")
+        return _hasher.verify(hashed, candidate)
     except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash no one knows the password of, made like the real ones, so verifying against
+    it costs what verifying a real account costs."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> tuple[str, ...]:

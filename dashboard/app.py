@@ -28,7 +28,7 @@ pages = {
 }
 # Every page is registered even before sign-in, so a link to one survives signing in.
 chosen = st.navigation(list(pages.values()), position="hidden")
-user = auth.current_user()
+user = auth.current_user()  # the session guard: idle, signed out, account changed
 if user is None:
     auth.sign_in_page()
     st.stop()

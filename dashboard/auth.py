@@ -1,11 +1,21 @@
-"""Sign-in, idle timeout and the role check every page makes before it draws anything."""
+"""Sign-in, the session guard and the role check every page makes before it draws anything.
 
+Every rerun passes `current_user` before anything is drawn: the whole script (app.py) and
+every fragment (`fragment` below). A session ends when it has been idle for
+`[auth] idle_minutes` (reached at exactly that time), on sign-out, and when a local
+account is disabled, removed or given other roles meanwhile. Changed roles end the
+session rather than take effect in it: a fragment rerun does not pass the page's own role
+check again, so a page drawn under the old roles could keep refreshing; signing in anew
+is the one way roles start. A fragment's run is a refresh, not the person's activity.
+"""
+
+import functools
 from datetime import timedelta
 
 import streamlit as st
 
 from audits import access, clock, trail, users
-from dashboard.ui import tr, vern
+from dashboard.ui import lang, tr, vern
 
 
 def _oidc_user() -> dict | None:
@@ -18,31 +28,61 @@ def _oidc_user() -> dict | None:
         return None
 
 
-def current_user() -> dict | None:
-    """The signed-in user {name, roles, method}, or None; ends idle sessions."""
+def current_user(activity: bool = True) -> dict | None:
+    """The signed-in user {name, roles, method}, or None after ending a session that may not
+    go on. `activity`: this rerun is the person's doing (a click, a page), which keeps the
+    session alive; a fragment's refresh passes False."""
     now = clock.now()
     user = st.session_state.get("user")
-    if user is not None:
-        idle = timedelta(minutes=vern().config.idle_minutes)
-        if now - st.session_state["last_activity"] > idle:
-            trail.record(vern().store, user["name"], "sign_out", user["name"], {"reason": "idle"})
-            sign_out(quiet=True)
-            st.session_state["notice"] = "auth.idle"
-            return None
-        if user["method"] == "password" and not _still_active(user["name"]):
-            sign_out(quiet=True)
-            return None
+    if user is None:
+        claims = _oidc_user() if activity else None
+        return _start_oidc_session(claims, now) if claims is not None else None
+    ended = _ended(user, now)
+    if ended:
+        trail.record(vern().store, user["name"], "sign_out", user["name"], {"reason": ended})
+        sign_out(quiet=True)
+        st.session_state["notice"] = "auth.idle" if ended == "idle" else "auth.ended"
+        return None
+    if activity:
         st.session_state["last_activity"] = now
-        return user
-    claims = _oidc_user()
-    if claims is not None:
-        return _start_oidc_session(claims, now)
+    return user
+
+
+def idle_expired(last_activity, now, minutes: float) -> bool:
+    """The idle limit is reached at exactly `minutes` without activity (30:00 of 30)."""
+    return now - last_activity >= timedelta(minutes=minutes)
+
+
+def _ended(user: dict, now) -> str | None:
+    """Why this session may not go on, or None."""
+    if idle_expired(st.session_state["last_activity"], now, vern().config.idle_minutes):
+        return "idle"
+    if user["method"] != "password":
+        return None  # OpenID Connect: the provider and the configuration answer for the account
+    account = users.find(vern().store, user["name"])
+    if account is None:
+        return "removed"
+    if account["disabled"]:
+        return "disabled"
+    if set(account["roles"]) != set(user["roles"]):
+        return "roles changed"
     return None
 
 
-def _still_active(name: str) -> bool:
-    rows = [u for u in users.listing(vern().store) if u["username"] == name]
-    return bool(rows) and not rows[0]["disabled"]
+def fragment(run_every: timedelta):
+    """st.fragment for a part of a page that refreshes itself. Each run passes the session
+    guard first (a fragment rerun does not pass through app.py) without counting as
+    activity; a session that has ended reruns the whole app, which then shows the sign-in
+    page and nothing else."""
+    def decorate(draw):
+        @st.fragment(run_every=run_every)
+        @functools.wraps(draw)
+        def guarded(*args, **kwargs):
+            if current_user(activity=False) is None:
+                st.rerun(scope="app")
+            return draw(*args, **kwargs)
+        return guarded
+    return decorate
 
 
 def _start_oidc_session(claims: dict, now) -> dict | None:
@@ -71,12 +111,17 @@ def sign_out(quiet: bool = False) -> None:
         st.logout()
 
 
+def _minutes(minutes: float) -> str:
+    shown = f"{minutes:g}"
+    return shown.replace(".", ",") if lang() == "nb" else shown
+
+
 def sign_in_page() -> None:
     """The form; or, on a database without accounts, how to create the first admin."""
     st.title(tr("auth.title"))
     notice = st.session_state.pop("notice", None)
     if notice:
-        st.warning(tr(notice))
+        st.warning(tr(notice, minutes=_minutes(vern().config.idle_minutes)))
     provider = vern().config.oidc_provider
     if users.count(vern().store) == 0 and not provider:
         st.info(tr("auth.no_users"))
@@ -92,7 +137,7 @@ def sign_in_page() -> None:
             if result.ok:
                 _start(result.username, result.roles, "password", clock.now())
                 st.rerun()
-            st.error(tr(f"auth.refused.{result.reason}"))
+            st.error(tr("auth.refused"))  # one answer, whatever the reason (the trail has it)
 
 
 def require(page: str) -> dict:

@@ -5,20 +5,11 @@ view costs no PDF, and the audit trail gets its "export" entry at that moment, i
 same form as `vern breach draft` and `vern breach record` write it.
 """
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from audits import breach_documents, pdf, trail
+from dashboard.downloads import recorded, spreadsheet_buttons
 from dashboard.ui import tr, vern
-
-
-def _exported(make: Callable[[], bytes], actor: str, obj: str, details: dict) -> Callable[[], bytes]:
-    def made() -> bytes:
-        content = make()
-        trail.record(vern().store, actor, "export", obj, details)
-        return content
-    return made
 
 
 def downloads(record: dict, actor: str, lang: str) -> None:
@@ -35,11 +26,11 @@ def downloads(record: dict, actor: str, lang: str) -> None:
         details = {"document": document, "to": recipient, "lang": lang}
         left.download_button(
             tr("documents.markdown"),
-            _exported(markdown.encode, actor, str(record["id"]), {**details, "format": "md"}),
+            recorded(markdown.encode, actor, str(record["id"]), {**details, "format": "md"}),
             f"{name}.md", "text/markdown", on_click="ignore", key=f"{name}-md")
         right.download_button(
             tr("documents.pdf"),
-            _exported(lambda text=markdown: pdf.pdf_bytes(text, record["title"]), actor, str(record["id"]),
+            recorded(lambda text=markdown: pdf.pdf_bytes(text, record["title"]), actor, str(record["id"]),
                       {**details, "format": "pdf"}),
             f"{name}.pdf", "application/pdf", on_click="ignore", key=f"{name}-pdf")
         with st.expander(tr("documents.preview")):
@@ -55,12 +46,10 @@ def record_downloads(records: list[dict], actor: str, lang: str) -> None:
         head = trail.head(vern().store)
         return pdf.pdf_bytes(breach_documents.record_markdown(records, lang, head), title)
 
-    left, right = st.columns(2)
-    left.download_button(
-        tr("documents.record_csv"),
-        _exported(lambda: breach_documents.record_csv(records, lang), actor, "breach-record",
-                  {**details, "format": "csv"}),
-        f"vern-breach-record-{lang}.csv", "text/csv", on_click="ignore")
+    left, middle, right = st.columns(3)
+    spreadsheet_buttons((left, middle), {fmt: tr(f"documents.record_{fmt}") for fmt in ("csv", "xlsx")},
+                        lambda: breach_documents.record_rows(records, lang), f"vern-breach-record-{lang}", actor,
+                        "breach-record", details, breach_documents.record_columns(lang))
     right.download_button(
-        tr("documents.record_pdf"), _exported(as_pdf, actor, "breach-record", {**details, "format": "pdf"}),
+        tr("documents.record_pdf"), recorded(as_pdf, actor, "breach-record", {**details, "format": "pdf"}),
         f"vern-breach-record-{lang}.pdf", "application/pdf", on_click="ignore")

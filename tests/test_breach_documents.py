@@ -233,7 +233,7 @@ def test_record_csv_is_formula_safe_and_lists_every_breach(vern, three_breaches)
     closed, notified, unnotified = three_breaches
     raw = documents.record_csv(breaches.listing(vern.store), "en")
     assert raw.startswith("\ufeff".encode())
-    rows = {int(row["No."]): row for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))}
+    rows = {int(row["No."]): row for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")}
     assert sorted(rows) == [closed, notified, unnotified]
     assert rows[unnotified]["Title"] == "'=HYPERLINK(\"http://x\")"
     assert rows[unnotified]["Status"] == "open" and rows[unnotified]["Notifications"] == ""
@@ -253,7 +253,7 @@ def test_record_csv_is_formula_safe_and_lists_every_breach(vern, three_breaches)
 
 def test_record_csv_has_a_header_without_breaches(vern):
     raw = documents.record_csv([], "nb").decode("utf-8-sig")
-    assert raw.startswith("Nr.,Tittel,Status,Oppdaget,Frist")
+    assert raw.startswith("Nr.;Tittel;Status;Oppdaget;Frist")
 
 
 def test_record_markdown_has_every_timeline(vern, three_breaches):
@@ -327,7 +327,7 @@ def test_cli_draft_writes_markdown_and_pdf_and_records_the_export(cli_db, tmp_pa
 
 
 def test_cli_record_in_every_format(cli_db, tmp_path):
-    for fmt, check in (("csv", lambda b: b.decode("utf-8-sig").startswith("No.,Title")),
+    for fmt, check in (("csv", lambda b: b.decode("utf-8-sig").startswith("No.;Title")),
                        ("md", lambda b: "### Timeline" in b.decode()),
                        ("pdf", lambda b: "Breach record (GDPR Art. 33(5))" in pdf_text(b))):
         out = tmp_path / f"record.{fmt}"

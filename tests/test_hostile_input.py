@@ -318,9 +318,9 @@ def test_csv_bytes_neutralises_and_starts_with_bom():
         {"name": "=HYPERLINK(\"http://x\")", "n": 3, "note": "plain"},
         {"name": "\rx", "n": -1, "note": "Bjørn"},
     ])
-    assert data == (b"\xef\xbb\xbf" + "name,n,note\r\n"
-                    "\"'=HYPERLINK(\"\"http://x\"\")\",3,plain\r\n"
-                    "\"'\rx\",-1,Bjørn\r\n".encode())
+    assert data == (b"\xef\xbb\xbf" + "name;n;note\r\n"
+                    "\"'=HYPERLINK(\"\"http://x\"\")\";3;plain\r\n"
+                    "\"'\rx\";-1;Bjørn\r\n".encode())
     assert export.csv_bytes([]) == b"\xef\xbb\xbf"
 
 
@@ -328,7 +328,7 @@ def test_findings_export_neutralises_a_hostile_reason(vern, finding):
     findings.set_status(vern.store, finding, "risk_accepted", "adviser", "=cmd|' /C calc'!A0")
     data = export.csv_bytes(findings.export_rows(findings.listing(vern.store), "en"))
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0]["status_reason"] == "'=cmd|' /C calc'!A0"
     assert rows[0]["fingerprint"] == finding
 

@@ -1,4 +1,6 @@
-"""Local accounts: Argon2id, 12-character passwords, lock after five failures, disabled
+"""Local accounts: Argon2id, passwords as NIST SP 800-63B asks (12 characters after NFKC and
+trimming, no common password, no username or association name, no repeats and runs), one
+answer and one Argon2 verification for every refusal, lock after five failures, disabled
 accounts, roles; the `vern users` commands; OpenID Connect role mapping."""
 
 import json
@@ -9,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from argon2 import PasswordHasher
 
-from audits import trail, users
+from audits import passwords, trail, users
 from audits.errors import VernError
 from audits.runtime import open_vern
 from audits.users import SignIn
@@ -55,17 +58,111 @@ def test_add_stores_argon2id_hash_and_roles(store):
     assert last_entry(store) == ("admin", "users.add", "ola", {"roles": ["adviser", "board"]})
 
 
-@pytest.mark.parametrize("password", ["", "short", "elevenchars"])
+SHORT = ("password: at least 12 characters (spaces before and after do not count): choose a longer "
+         "one, for instance a few words that do not belong together")
+
+
+# -- what a password must be (NIST SP 800-63B 3.1.1.2, OWASP ASVS 4 V2.1) ---------------------
+@pytest.mark.parametrize("password", ["", "short", "elevenchars", " " * 12, "   elevenchars   ",
+                                      "\u3000" * 4 + "elevenchars"])  # ideographic spaces: NFKC makes them spaces
 def test_short_passwords_refused(store, password):
     with pytest.raises(VernError) as caught:
         users.add(store, "admin", "ola", ["staff"], password)
-    assert str(caught.value) == "password: at least 12 characters"
+    assert str(caught.value) == SHORT
     assert users.count(store) == 0
 
 
 def test_twelve_characters_is_enough(store):
     users.add(store, "admin", "ola", ["staff"], "twelve-chars")
     assert users.authenticate(store, "ola", "twelve-chars").ok
+
+
+def test_the_password_is_normalised_when_set_and_at_sign_in(store):
+    """NFKC and the spaces around it: the same words typed another way still verify."""
+    users.add(store, "admin", "ola", ["staff"], "  Fjellet om vinteren  ")
+    for typed in ("Fjellet om vinteren", " Fjellet om vinteren\t", "Ｆｊｅｌｌｅｔ om vinteren"):
+        assert users.authenticate(store, "ola", typed).ok, typed
+    assert users.authenticate(store, "ola", "fjellet om vinteren") == SignIn(False, reason="wrong")
+    users.set_password(store, "admin", "ola", "\ufb01skestang på fjellet")  # the ligature ﬁ
+    assert users.authenticate(store, "ola", "fiskestang på fjellet").ok
+    hashed = store.value("SELECT password_hash FROM users WHERE username = 'ola'")
+    assert PasswordHasher().verify(hashed, "fiskestang på fjellet")  # what is hashed is the normal form
+
+
+@pytest.mark.parametrize("password", ["password1234", "PassWord1234", "q1w2e3r4t5y6", "1qaz2wsx3edc",
+                                      "qwertyuiop[]", "  international  ", "ｐａｓｓｗｏｒｄ１２３４"])
+def test_common_passwords_refused(store, password):
+    """Entries of the shipped list (Django's, by Royce Williams), in any case or Unicode form."""
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", ["staff"], password)
+    assert str(caught.value) == "password: one of the most commonly used passwords, and guessed first: choose another"
+    assert users.count(store) == 0
+
+
+def test_the_common_password_list_is_shipped_whole():
+    common = passwords._common()
+    assert len(common) >= 10_000  # 19,640 distinct in Django's list
+    assert {"123456", "password", "qwerty", "iloveyou", "password1234"} <= common
+    assert all(entry == entry.lower() for entry in common)  # compared in lower case
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "zzzzzzzzzzzzzzz", "123456789012", "1234abcd5678",
+                                      "ABCDEFGHIJKLMN", "9876543210zyx", "abcabcabcabc", "121212121212",
+                                      "  mmmmnnnnoooo  "])
+def test_repeats_and_runs_refused(store, password):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", ["staff"], password)
+    assert str(caught.value) == "password: only repeats and runs (like aaaa, 1234 or abcd): choose one that is harder to guess"
+
+
+@pytest.mark.parametrize(("name", "password"), [
+    ("kari.nordmann", "kari.nordmann"),      # equal to the username
+    ("kari.nordmann", "Kari.Nordmann!2026"),  # containing it, in another case
+    ("kari@lag.no", "kari sitt hemmelige ord"),  # the part before @ of an address
+    ("ola", "Hei, jeg heter O L A og liker ski"),  # spaces ignored
+])
+def test_a_password_holding_the_username_is_refused(store, name, password):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", name, ["staff"], password)
+    assert str(caught.value) == "password: contains the username: choose one that does not"
+    users.add(store, "admin", name, ["staff"], PASSWORD)
+    with pytest.raises(VernError, match="contains the username"):
+        users.set_password(store, "admin", name, password)
+
+
+@pytest.mark.parametrize("password", ["norsk turlag 2026!", "NorskTurlag-medlem", "Vi i Norsk  Turlag går"])
+def test_a_password_holding_the_association_name_is_refused(store, password):
+    with pytest.raises(VernError) as caught:
+        users.add(store, "admin", "ola", ["staff"], password, "Norsk Turlag")
+    assert str(caught.value) == "password: contains the association's name: choose one that does not"
+    users.add(store, "admin", "ola", ["staff"], password)  # no association named: no such rule
+    with pytest.raises(VernError, match="association's name"):
+        users.set_password(store, "admin", "ola", password, "Norsk Turlag")
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "ab12cd34ef56gh", "Tromsø-hytta-2026",
+                                      "iloveyou1234", "Kaffe på Ulriken i regnvær"])
+def test_good_passwords_accepted_without_composition_rules(store, password):
+    users.add(store, "admin", "ola", ["staff"], password, "Norsk Turlag")
+    assert users.authenticate(store, "ola", password).ok
+
+
+def test_existing_accounts_keep_signing_in(store):
+    """A hash made before these rules, of a weak password with spaces around it: still verifies."""
+    users.add(store, "admin", "ola", ["staff"], None)
+    with store.transaction() as tx:
+        tx.execute("UPDATE users SET password_hash = ? WHERE username = 'ola'",
+                   [PasswordHasher().hash("  aaaaaaaaaaaa")])
+    assert users.authenticate(store, "ola", "  aaaaaaaaaaaa").ok
+    assert users.authenticate(store, "ola", "aaaaaaaaaaaa") == SignIn(False, reason="wrong")
+
+
+def test_password_messages_in_both_languages():
+    with pytest.raises(passwords.Refused) as caught:
+        passwords.acceptable("kort", "ola")
+    assert caught.value.says("nb") == ("Passordet må ha minst 12 tegn (mellomrom før og etter teller ikke). "
+                                       "Velg et lengre, gjerne noen ord som ikke hører sammen.")
+    assert caught.value.says("en") == SHORT.removeprefix("password: ")
 
 
 @pytest.mark.parametrize("name", ["", "a", "-ola", ".ola", "ola nordmann", "ola/kari", "olå",
@@ -134,19 +231,75 @@ def test_five_failures_lock_for_fifteen_minutes(store, monkeypatch):
     users.add(store, "admin", "ola", ["staff"], PASSWORD)
     for attempt in range(4):
         assert users.authenticate(store, "ola", f"wrong password {attempt}") == SignIn(False, reason="wrong")
-    assert users.authenticate(store, "ola", "wrong password 5") == SignIn(False, reason="locked")
+    assert users.authenticate(store, "ola", "wrong password 5") == SignIn(False, reason="wrong")
     assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "wrong password", "locked": True})
     assert users.get(store, "ola")["locked_until"] == NOW_UTC + timedelta(minutes=15)
 
-    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="locked")  # even the right one
+    # Even the right password gets the one answer: "locked" is never said, so a guesser
+    # learns nothing during the lock. The trail has the true reason.
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="wrong")
     assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "locked"})
     at(monkeypatch, NOW_UTC + timedelta(minutes=14, seconds=59))
-    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="locked")
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="wrong")
     at(monkeypatch, NOW_UTC + timedelta(minutes=15))
     assert users.authenticate(store, "ola", PASSWORD) == SignIn(True, "ola", ("staff",), "")
     assert users.get(store, "ola")["locked_until"] is None
     # a fresh count after the lock: one mistake does not lock again
     assert users.authenticate(store, "ola", "wrong again!!") == SignIn(False, reason="wrong")
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """Every Argon2 verification sign-in makes: (hash parameters, candidate typed)."""
+    made = []
+    real = PasswordHasher.verify
+
+    def counted(hasher, hashed, candidate):
+        made.append((hashed.rsplit("$", 2)[0], candidate))
+        return real(hasher, hashed, candidate)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return made
+
+
+def test_every_refusal_is_one_answer_after_one_verification(store, monkeypatch, verifications):
+    """OWASP ASVS 4 V2.2.1/V3: an unknown user, a wrong password, a locked, a disabled and a
+    password-less account get the same answer, after the same Argon2 work: one verification
+    against a hash with the same parameters (a dummy where there is no hash)."""
+    users.add(store, "admin", "ola", ["staff"], PASSWORD)
+    real_parameters = store.value("SELECT password_hash FROM users").rsplit("$", 2)[0]
+    assert real_parameters.startswith("$argon2id$")
+    users.add(store, "admin", "disabled", ["staff"], PASSWORD)
+    users.set_disabled(store, "admin", "disabled", True)
+    users.add(store, "admin", "locked", ["staff"], PASSWORD)
+    for _ in range(5):
+        users.authenticate(store, "locked", "wrong password!")
+    users.add(store, "admin", "oidc-only", ["staff"], None)
+    cases = {  # the true reason each one must leave in the trail
+        ("nobody", PASSWORD): ("anonymous", {"reason": "unknown user"}),
+        ("ola", "not the password"): ("ola", {"reason": "wrong password", "locked": False}),
+        ("locked", PASSWORD): ("locked", {"reason": "locked"}),
+        ("locked", "not the password"): ("locked", {"reason": "locked"}),
+        ("disabled", PASSWORD): ("disabled", {"reason": "disabled"}),
+        ("disabled", "not the password"): ("disabled", {"reason": "disabled"}),
+        ("oidc-only", PASSWORD): ("oidc-only", {"reason": "wrong password", "locked": False}),
+    }
+    for (name, typed), (actor, details) in cases.items():
+        verifications.clear()
+        assert users.authenticate(store, name, typed) == SignIn(False, reason="wrong"), name
+        assert verifications == [(real_parameters, typed)], name
+        entry = trail.listing(store, limit=1)[0]
+        assert (entry["actor"], entry["action"], entry["details"]) == (actor, "sign_in.failed", details), name
+    # Typed with spaces around it: the normal form and, for a password set before Vern
+    # normalised, the text as typed; two verifications, whatever the account.
+    for name, typed in (("nobody", PASSWORD), ("ola", "not the password"), ("locked", PASSWORD),
+                        ("disabled", PASSWORD)):
+        verifications.clear()
+        assert users.authenticate(store, name, f" {typed} ") == SignIn(False, reason="wrong"), name
+        assert verifications == [(real_parameters, typed), (real_parameters, f" {typed} ")], name
+    verifications.clear()
+    assert users.authenticate(store, "ola", f" {PASSWORD} ").ok
+    assert len(verifications) == 2
 
 
 def test_success_resets_the_failure_count(store):
@@ -171,7 +324,7 @@ def test_set_password_lifts_a_lock(store):
 def test_disabled_account_refused(store):
     users.add(store, "admin", "ola", ["staff"], PASSWORD)
     users.set_disabled(store, "admin", "ola", True)
-    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="disabled")
+    assert users.authenticate(store, "ola", PASSWORD) == SignIn(False, reason="wrong")
     assert last_entry(store) == ("ola", "sign_in.failed", "ola", {"reason": "disabled"})
     users.set_disabled(store, "admin", "ola", False)
     assert last_entry(store) == ("admin", "users.enable", "ola", {})
@@ -238,7 +391,10 @@ def test_cli_users_add_list_disable_set_password(db, env):
 
 def test_cli_refusals(db, env):
     result = vern_cli(db, "users", "add", "ola", "--role", "staff", "--password-stdin", input="too short\n")
-    assert (result.returncode, result.stderr) == (1, "vern: password: at least 12 characters\n")
+    assert (result.returncode, result.stderr) == (1, f"vern: {SHORT}\n")
+    result = vern_cli(db, "users", "add", "ola", "--role", "staff", "--password-stdin", input="aaaaaaaaaaaa\n")
+    assert (result.returncode, result.stderr) == (
+        1, "vern: password: only repeats and runs (like aaaa, 1234 or abcd): choose one that is harder to guess\n")
     result = vern_cli(db, "users", "add", "ola", "--role", "staff", input=PASSWORD + "\n")
     assert (result.returncode, result.stderr) == (
         1, "vern: password: give it on standard input with --password-stdin\n")

@@ -9,10 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from audits import activities, clock, directory, processors, trail
+from audits import activities, clock, directory, processors
 from audits.errors import VernError
 from audits.risk import LEVELS, RISK_LEVELS, level
-from dashboard import auth
+from dashboard import auth, downloads
 from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, tr, vern
 
 user = auth.require("activities")
@@ -215,12 +215,14 @@ if current and st.button(tr("activities.remove", name=current["name"])):
 # -- import and export ----------------------------------------------------------------
 st.subheader(tr("activities.files"))
 listing = activities.listing(store)
-d_left, d_right = st.columns(2)
-for column, fmt, data in ((d_left, "csv", lambda: activities.to_csv(listing)),
-                          (d_right, "json", lambda: activities.to_json(listing).encode())):
-    column.download_button(tr(f"activities.download_{fmt}"), data(), file_name=f"behandlingsprotokoll.{fmt}",
-                           on_click=lambda fmt=fmt: trail.record(store, user["name"], "export",
-                                                                 f"activities.{fmt}", {"rows": len(listing)}))
+d_left, d_middle, d_right = st.columns(3)
+downloads.spreadsheet_buttons((d_left, d_middle), {fmt: tr(f"activities.download_{fmt}") for fmt in ("csv", "xlsx")},
+                              lambda: activities.export_rows(listing), "behandlingsprotokoll", user["name"],
+                              "activities.{fmt}", {"rows": len(listing)}, activities.CSV_COLUMNS)
+d_right.download_button(tr("activities.download_json"),
+                        downloads.recorded(lambda: activities.to_json(listing).encode(), user["name"],
+                                           "activities.json", {"rows": len(listing), "format": "json"}),
+                        "behandlingsprotokoll.json", "application/json", on_click="ignore")
 upload = st.file_uploader(tr("activities.upload"), type=["csv", "json"])
 if upload is not None and st.button(tr("activities.replace")):
     with tempfile.TemporaryDirectory() as folder:

@@ -17,7 +17,7 @@ store = vern().store
 st.title(tr("breaches.title"))
 
 
-@st.fragment(run_every=timedelta(seconds=30))
+@auth.fragment(run_every=timedelta(seconds=30))
 def clocks() -> None:
     still_open = breaches.listing(store, open_only=True)
     if still_open:

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from audits import export, findings, trail
+from audits import findings
 from audits.checks import Severity
 from audits.errors import VernError
-from dashboard import auth, breach_ui
+from dashboard import auth, breach_ui, downloads
 from dashboard.ui import labels, lang, plain, tr, vern, when
 
 user = auth.require("findings")
@@ -34,10 +34,10 @@ if order != "severity":
 
 st.caption(tr("findings.count", n=len(rows)))
 if rows:
-    st.download_button(
-        tr("findings.export"), export.csv_bytes(findings.export_rows(rows, lang())),
-        file_name="vern-findings.csv", mime="text/csv",
-        on_click=lambda: trail.record(vern().store, user["name"], "export", "findings.csv", {"rows": len(rows)}))
+    language = lang()
+    downloads.spreadsheets({"csv": tr("findings.export"), "xlsx": tr("findings.export_xlsx")},
+                           lambda: findings.export_rows(rows, language), "vern-findings", user["name"],
+                           "findings.{fmt}", {"rows": len(rows)})
 if not rows:
     st.info(tr("findings.none"))
     st.stop()

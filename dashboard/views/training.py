@@ -5,11 +5,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import clock, export, trail, training
+from audits import clock, training
 from audits.errors import VernError
 from audits.labels import texts as label_texts
 from checks import training as training_check
-from dashboard import auth
+from dashboard import auth, downloads
 from dashboard.ui import labels, plain, tr, vern
 
 user = auth.require("training")
@@ -65,10 +65,8 @@ st.dataframe(pd.DataFrame([{
     tr("training.district"): r["district"], tr("training.course"): r["course"],
     tr("col.status"): tr(f"training.status.{r['status']}"), tr("training.by"): r["by"],
 } for r in reminders]), hide_index=True, width="stretch")
-st.download_button(
-    tr("training.export"), export.csv_bytes(reminders), file_name="vern-training-reminders.csv",
-    mime="text/csv",
-    on_click=lambda: trail.record(store, user["name"], "export", "training-reminders.csv", {"rows": len(reminders)}))
+downloads.spreadsheets({"csv": tr("training.export"), "xlsx": tr("training.export_xlsx")}, lambda: reminders,
+                       "vern-training-reminders", user["name"], "training-reminders.{fmt}", {"rows": len(reminders)})
 if config.mail.get("host"):
     if st.button(tr("training.send", n=len({r["email"] for r in reminders}))):
         try:

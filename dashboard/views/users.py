@@ -3,13 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from audits import clock, keys, users
+from audits import clock, keys, passwords, users
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, plain, tr, vern, when
+from dashboard.ui import labels, lang, plain, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
+association = vern().config.organisation["name"]  # no password may hold it
+
+
+def refused(error: VernError, password_slot) -> None:
+    """A refused password is answered under its field, in the reader's language."""
+    if isinstance(error, passwords.Refused):
+        password_slot.error(error.says(lang()))
+    else:
+        st.error(plain(error))
+
+
 st.title(tr("users.title"))
 
 accounts = users.listing(store)
@@ -25,11 +36,12 @@ with st.form("add-user", clear_on_submit=True):
     name = st.text_input(tr("auth.username"))
     roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"))
     password = st.text_input(tr("auth.password"), type="password", help=tr("users.password_rule"))
+    password_slot = st.empty()
     if st.form_submit_button(tr("users.add")):
         try:
-            users.add(store, user["name"], name, roles, password)
+            users.add(store, user["name"], name, roles, password, association)
         except VernError as error:
-            st.error(plain(error))
+            refused(error, password_slot)
         else:
             st.success(plain(tr("users.added", name=name.strip().lower())))
 
@@ -42,16 +54,19 @@ if names:
         roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"),
                                default=next(list(a["roles"]) for a in accounts if a["username"] == chosen))
         password = st.text_input(tr("users.new_password"), type="password", help=tr("users.password_rule"))
+        password_slot = st.empty()
         active = st.checkbox(tr("users.active"), value=not disabled)
         if st.form_submit_button(tr("findings.save")):
             try:
+                if password:  # refused before anything changes
+                    passwords.acceptable(password, chosen, association)
                 users.set_roles(store, user["name"], chosen, roles)
                 if password:
-                    users.set_password(store, user["name"], chosen, password)
+                    users.set_password(store, user["name"], chosen, password, association)
                 if active == disabled:
                     users.set_disabled(store, user["name"], chosen, not active)
             except VernError as error:
-                st.error(plain(error))
+                refused(error, password_slot)
             else:
                 st.success(tr("findings.saved"))
                 st.rerun()
