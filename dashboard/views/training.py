@@ -9,7 +9,7 @@ from audits import clock, export, trail, training
 from audits.errors import VernError
 from checks import training as training_check
 from dashboard import auth
-from dashboard.ui import labels, plain, tr, vern
+from dashboard.ui import chart_label, labels, plain, tr, vern
 
 user = auth.require("training")
 store, config = vern().store, vern().config
@@ -39,7 +39,7 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
     if key == "kind":
         frame["kind"] = frame["kind"].map(labels("kind"))
     else:
-        frame["district"] = frame["district"].replace("", tr("training.no_district"))
+        frame["district"] = frame["district"].map(chart_label).replace("", tr("training.no_district"))
     column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
                                labels={key: "", "share": "%"}), width="stretch")
 
