@@ -57,7 +57,7 @@ def rule_text(rules: list[dict]) -> str:
 st.dataframe(pd.DataFrame([{
     tr("retention.system"): r["system"], tr("retention.category"): r["category"],
     tr("retention.records"): r["records"], tr("retention.overdue"): r["overdue"],
-    tr("retention.oldest"): r["oldest"], tr("retention.exempt"): r["exempt"],
+    tr("retention.oldest"): r["oldest"].isoformat() if r["oldest"] else "—", tr("retention.exempt"): r["exempt"],
     tr("retention.rule"): rule_text(r["rules"]),
 } for r in summary]), hide_index=True, width="stretch")
 
