@@ -55,18 +55,18 @@ def labels(prefix: str):
 #   for a sentence of the catalogue with people's words in it.
 # - Plotly (axis ticks, legends, hover texts): chart_label().
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: all may open Markdown
-# Autolinks (https://…, www.…, a@b.c) and Streamlit's directives (:material/…:, :red[…], :smile:)
-# are found in the text after Markdown's escapes are resolved, so escaping cannot stop them:
-# an invisible word joiner breaks each pattern instead (after ':' and '@', inside 'www.').
+# Autolinks (https://…, www.…, a@b.c) are found in the text after Markdown's escapes are
+# resolved, so escaping cannot stop them: an invisible word joiner breaks each pattern
+# instead (in '://', after '@', inside 'www.'). Copied, the text reads the same.
 _WORD_JOINER = "\u2060"
-_TRIGGERS = re.compile(r"(?<=[:@])(?=\S)|(?<=www)(?=\.)", re.IGNORECASE)
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=@)(?=\S)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def plain(text) -> str:
     """Text from people or evidence for an element that renders Markdown: shown as typed
     (on one line), never as a link, emphasis, heading, icon, colour, formula or HTML."""
     one_line = " ".join(str(text).split())  # a blank line or an indent would start a block
-    return _PUNCTUATION.sub(r"\\\1", _TRIGGERS.sub(_WORD_JOINER, one_line))
+    return _PUNCTUATION.sub(r"\\\1", _AUTOLINKS.sub(_WORD_JOINER, one_line))
 
 
 def say(key: str, **values) -> str:
