@@ -37,7 +37,7 @@ TEMPLATES = (
     "# {m} Se https://2130706433:8621/phish?u={m}",
     "**{m}** på https://{m}.example.org/x og www.{m}.example.org",
     "[{m}](https://2130706433:8621/) eller {m}@example.org",
-    "<img src=x alt={m}> <b>{m}</b> <a href=https://2130706433:8621/>{m}</a>",
+    "<img src=x alt={m}> <b>{m}</b> <a href=\"https://2130706433:8621/\">{m}</a>",
     ":material/warning: {m} :red[{m}] :smile: :material/{m}:",
     "$x_{m}$ ~~{m}~~ `{m}` _{m}_ 1. {m}",
 )
