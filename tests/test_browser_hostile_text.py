@@ -294,6 +294,14 @@ def look_at(page, role: str, shown: Page) -> list[str]:
             tab.click()
             open_expanders(page)
             scan()
+        if look.charts:  # Plotly draws a hover text only under the pointer
+            for bar in page.locator(".js-plotly-plot .bars path").all():
+                box = bar.bounding_box()
+                if box and box["width"] > 1 and box["height"] > 1:  # a bar drawn, not a zero
+                    bar.scroll_into_view_if_needed()
+                    box = bar.bounding_box()
+                    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                    scan()
     page_text = "\n".join(text)
     missing = [f"{field} not shown as typed: {PLANTED[field]!r}"
                for look in shown.looks for field in look.text if PLANTED[field] not in page_text]
