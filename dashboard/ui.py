@@ -57,7 +57,7 @@ def labels(prefix: str):
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: all may open Markdown
 # Autolinks (https://…, www.…, a@b.c) are found in the text after Markdown's escapes are
 # resolved, so escaping cannot stop them: an invisible word joiner breaks each pattern
-# instead (in '://', after '@', inside 'www.'). Copied, the text reads the same.
+# instead (in '://', after '@', inside 'www.'). Copied, the text reads the same (joiner included).
 _WORD_JOINER = "\u2060"
 _AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=@)(?=\S)|(?<=www)(?=\.)", re.IGNORECASE)
 
