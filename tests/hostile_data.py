@@ -60,7 +60,7 @@ CHOSEN = {"breach_title": 0, "activity_name": 1, "system_name": 3, "person_distr
           "consent_purpose": 3, "campaign": 4}
 PLANTED = {field: TEMPLATES[CHOSEN.get(field, n % len(TEMPLATES))].format(m=f"qz{n:02d}")
            for n, field in enumerate(FIELDS)}
-# A file name holds no '/'; the rest of its template stays.
+# A file name holds no '/': emphasis, a link, autolinks, an emoji and a formula instead.
 PLANTED["failed_file"] = "qz90 **qz90** [qz90](x) www.qz90.example.org :smile: $qz90$.csv"
 # Entities, which Plotly decodes (';' is refused in lists of activities): in a chart's labels.
 PLANTED["campaign"] += " &amp; &lt;i&gt;{m}&lt;/i&gt;".format(m=f"qz{FIELDS.index('campaign'):02d}")
@@ -105,18 +105,24 @@ def build(db_path: Path) -> dict[str, int]:
         vern.close()
 
 
+def _as_imported(processor: dict) -> list[str]:
+    """A processor of the register as its import file has it."""
+    def day(value) -> str:
+        return value.isoformat() if value else ""
+    return [processor["name"], processor["service"], ";".join(processor["countries"]),
+            processor["transfer_mechanism"], {True: "yes", False: "no", None: ""}[processor["dpf_certified"]],
+            day(processor["dpa_signed_on"]), day(processor["dpa_expires_on"]), day(processor["last_reviewed_on"])]
+
+
 def _registers(vern, folder: Path) -> None:
+    """The registers are replaced whole by their imports: the demo's rows and a hostile one."""
     store, today = vern.store, clock.today()
-    old = [[r[c] if not hasattr(r[c], "isoformat") else r[c].isoformat() for c in processors.COLUMNS]
-           for r in processors.register(store)]
-    for row in old:
-        row[2] = ";".join(row[2])
-        row[4] = {True: "yes", False: "no", None: ""}[row[4]]
-        row[5:] = [value or "" for value in row[5:]]
-    processors.import_register(store, _csv(folder / "processors.csv", list(processors.COLUMNS), old + [
+    processors.import_register(store, _csv(folder / "processors.csv", list(processors.COLUMNS), [
+        *map(_as_imported, processors.register(store)),
         [PLANTED["processor_name"], PLANTED["processor_service"], "US;IN", "none", "no", "", "", ""]]), "test")
-    directory.import_systems(store, _csv(folder / "systems.csv", ["name", "holds_personal_data", "classification", "match"], [
-        [name, pd, cls, match] for name, pd, cls, match, _ in demo_access.SYSTEMS] + [
+    directory.import_systems(store, _csv(folder / "systems.csv", ["name", "holds_personal_data", "classification",
+                                                                  "match"], [
+        *([name, pd, cls, match] for name, pd, cls, match, _ in demo_access.SYSTEMS),
         [PLANTED["system_name"], "yes", "confidential", ""]]), "test")
     started = (today - timedelta(days=2000)).isoformat()
     directory.import_people(store, _csv(
@@ -144,10 +150,10 @@ def _evidence(vern, folder: Path) -> None:
     store, today = vern.store, clock.today()
     # The person, untrained and without a grant, at work in the hostile system.
     day = today - timedelta(days=3)
-    access_logs.import_files(store, [_csv(
-        folder / "crm.csv", ["timestamp", "actor", "system", "action", "object", "source_ip", "records"],
-        [[datetime.combine(day, time(h), clock.OSLO).isoformat(), PERSON, PLANTED["system_name"], "read", PLANTED["access_object"], "192.0.2.7", 1] for h in (10, 23)])],
-        "csv", "test")
+    events = [[datetime.combine(day, time(hour), clock.OSLO).isoformat(), PERSON, PLANTED["system_name"], "read",
+               PLANTED["access_object"], "192.0.2.7", 1] for hour in (10, 23)]
+    access_logs.import_files(store, [_csv(folder / "crm.csv", ["timestamp", "actor", "system", "action", "object",
+                                                               "source_ip", "records"], events)], "csv", "test")
     ago = (today - timedelta(days=800)).isoformat()
     retention.import_inventory(store, _csv(folder / "inventory.csv", ["record_ref", "category", "last_activity_on"], [
         ["r1", PLANTED["retention_category"], ago], ["r2", PLANTED["retention_category"], ago],
@@ -210,13 +216,13 @@ def _requests(vern) -> dict[str, int]:
 
 
 def _decisions(vern) -> None:
-    store = vern.store
-    processor = PLANTED["processor_name"]
-    mine = [f for f in findings.listing(store) if f["check"] == "processors" and processor in f["subject"]]
-    findings.set_status(store, mine[0]["fingerprint"], "acknowledged", USERS["adviser"], PLANTED["finding_reason"])
-    review.decide(store, vern.config, USERS["adviser"], [f"finding:{mine[1]['fingerprint']}"], "assigned",
-                  PLANTED["review_note"],
-                  USERS["adviser"], clock.today() + timedelta(days=7))
+    """A reason on the hostile processor's missing agreement, a review note on its transfer."""
+    store, adviser = vern.store, USERS["adviser"]
+    mine = {f["rule"]: f["fingerprint"] for f in findings.listing(store, check="processors")
+            if PLANTED["processor_name"] in f["subject"]}
+    findings.set_status(store, mine["dpa_missing"], "acknowledged", adviser, PLANTED["finding_reason"])
+    review.decide(store, vern.config, adviser, [f"finding:{mine['transfer_no_mechanism']}"], "assigned",
+                  PLANTED["review_note"], adviser, clock.today() + timedelta(days=7))
 
 
 def _failed_import(vern) -> None:
