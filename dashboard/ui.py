@@ -71,7 +71,7 @@ def plain(text) -> str:
 
 def say(key: str, **values) -> str:
     """A sentence of the catalogue (which may keep its Markdown) with people's words in it,
-    for an element that renders Markdown."""
+    for an element that renders Markdown (not in a code span, which would show the escapes)."""
     return tr(key, **{name: plain(value) for name, value in values.items()})
 
 
