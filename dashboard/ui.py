@@ -1,5 +1,6 @@
 """What every page shares: the open Vern, the chosen language, and formatting."""
 
+import html
 import re
 
 import streamlit as st
@@ -46,9 +47,35 @@ def labels(prefix: str):
     return lambda value: t(f"{prefix}.{value}", code)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# People's words (and evidence, which quotes them) are text, never markup. Where they go:
+# - st.text, st.dataframe, st.data_editor, selectbox and multiselect options show them as
+#   typed: pass them as they are (long text: st.text).
+# - every element that renders Markdown (headings, captions, alerts, st.table cells, the
+#   labels of buttons, expanders, tabs, radios, checkboxes, metrics): plain(), or say()
+#   for a sentence of the catalogue with people's words in it.
+# - Plotly (axis ticks, legends, hover texts): chart_label().
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: all may open Markdown
+# Autolinks (https://…, www.…, a@b.c) are found in the text after Markdown's escapes are
+# resolved, so escaping cannot stop them: an invisible word joiner breaks each pattern
+# instead (in '://', after '@', inside 'www.'). Copied, the text reads the same (joiner included).
+_WORD_JOINER = "\u2060"
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=@)(?=\S)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
-def plain(text: str) -> str:
-    """Text from people or evidence, escaped so Markdown-rendering elements show it as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+def plain(text) -> str:
+    """Text from people or evidence for an element that renders Markdown: shown as typed
+    (on one line), never as a link, emphasis, heading, icon, colour, formula or HTML."""
+    one_line = " ".join(str(text).split())  # a blank line or an indent would start a block
+    return _PUNCTUATION.sub(r"\\\1", _AUTOLINKS.sub(_WORD_JOINER, one_line))
+
+
+def say(key: str, **values) -> str:
+    """A sentence of the catalogue (which may keep its Markdown) with people's words in it,
+    for an element that renders Markdown (not in a code span, which would show the escapes)."""
+    return tr(key, **{name: plain(value) for name, value in values.items()})
+
+
+def chart_label(text) -> str:
+    """Text from people or evidence for Plotly, which reads tags (<a href>, <b>, <br>) and
+    entities in labels and hover texts: shown as typed."""
+    return html.escape(str(text), quote=False)

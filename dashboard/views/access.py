@@ -13,7 +13,7 @@ from audits.errors import VernError
 from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 from dashboard import auth, breach_ui, reidentify
-from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, tr, vern, when
+from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, plain, tr, vern, when
 
 user = auth.require("access")
 store = vern().store
@@ -40,7 +40,7 @@ else:
     frame = pd.DataFrame([{
         "rule": rules[r["rule"]].title(lang()), "severity": tr(f"severity.{r['severity']}"),
         "day": clock.local(datetime.fromisoformat(r["details"]["last_at"])).date(),
-        "systems": r["details"].get("system_list") or [tr("access.signin")],
+        "systems": [chart_label(s) for s in r["details"].get("system_list") or []] or [tr("access.signin")],
     } for r in rows])
     colours = {tr(f"severity.{s}"): c for s, c in SEVERITY_COLOURS.items()}
     over_time, per_system, per_rule = st.columns(3)

@@ -13,7 +13,7 @@ from audits import activities, clock, directory, processors
 from audits.errors import VernError
 from audits.risk import LEVELS, RISK_LEVELS, level
 from dashboard import auth, downloads
-from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, tr, vern
+from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, say, tr, vern
 
 user = auth.require("activities")
 adviser = "adviser" in user["roles"]
@@ -207,8 +207,8 @@ with st.form(f"activity_{selected}"):
         except VernError as error:
             st.error(plain(error))
         else:
-            st.success(tr("activities.saved", name=name))
-if current and st.button(tr("activities.remove", name=current["name"])):
+            st.success(say("activities.saved", name=name))
+if current and st.button(say("activities.remove", name=current["name"])):
     activities.remove(store, current["id"], user["name"])
     st.rerun()
 

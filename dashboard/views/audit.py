@@ -9,7 +9,7 @@ from audits import audit_report, clock, trail
 from audits.errors import VernError
 from audits.i18n import CATALOGUE
 from dashboard import auth
-from dashboard.ui import lang, plain, tr, vern, when
+from dashboard.ui import lang, plain, say, tr, vern, when
 
 
 def findings_table(items: list[dict]) -> None:
@@ -100,7 +100,7 @@ else:
     } for r in rows]), hide_index=True, width="stretch")
     for report_id, problems in checked["reports"].items():
         if problems:
-            st.error(tr("audit.problems", id=report_id, problems=plain("; ".join(problems))))
+            st.error(say("audit.problems", id=report_id, problems="; ".join(problems)))
 
     # -- one audit: its PDF and what changed ------------------------------------------------
     by_id = {r["id"]: r for r in rows}
@@ -129,7 +129,7 @@ if uploaded is not None:
         report = found["report"]
         problems = found["problems"] + ([found["trail"]["problem"]] if found["trail"]["problem"] else [])
         if problems:
-            st.error(tr("audit.verify_problems", id=report["id"], problems=plain("; ".join(problems))))
+            st.error(say("audit.verify_problems", id=report["id"], problems="; ".join(problems)))
         else:
-            st.success(tr("audit.verify_ok", id=report["id"], when=when(report["created_at"]),
-                          actor=plain(report["actor"]), seq=report["trail_head_seq"], hash=report["trail_head_hash"]))
+            st.success(say("audit.verify_ok", id=report["id"], when=when(report["created_at"]),
+                           actor=report["actor"], seq=report["trail_head_seq"], hash=report["trail_head_hash"]))

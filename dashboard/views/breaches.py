@@ -10,7 +10,7 @@ from audits.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
-from dashboard.ui import labels, lang, plain, tr, vern
+from dashboard.ui import labels, lang, plain, say, tr, vern
 
 user = auth.require("breaches")
 store = vern().store
@@ -56,7 +56,7 @@ facts_tab, assess_tab, decide_tab, notify_tab, documents_tab, close_tab = st.tab
      tr("breaches.tab.notify"), tr("breaches.tab.documents"), tr("breaches.tab.close")])
 
 with facts_tab:
-    st.subheader(plain(record["title"]))
+    st.subheader(plain(record["title"]), anchor=False)  # no link named after it
     facts(record)
     timeline(record)
 
@@ -98,15 +98,15 @@ with decide_tab:
         st.info(tr("breaches.assess_first"))
     else:
         recipient = tr("breaches.recipient.authority") if record["acting_as"] == "controller" else record["notify_to"]
-        st.markdown(plain(tr("breaches.proposal", recipient=recipient,
-                             authority=tr(f"yes_no.{proposed['notify_authority']}"),
-                             subjects=tr(f"yes_no.{proposed['notify_subjects']}"))))
+        st.markdown(say("breaches.proposal", recipient=recipient,
+                        authority=tr(f"yes_no.{proposed['notify_authority']}"),
+                        subjects=tr(f"yes_no.{proposed['notify_subjects']}")))
         if record["decision"]:
             d = record["decision"]
-            st.caption(plain(tr("breaches.decided", by=d["by"], authority=tr(f"yes_no.{d['notify_authority']}"),
-                                subjects=tr(f"yes_no.{d['notify_subjects']}"))))
+            st.caption(say("breaches.decided", by=d["by"], authority=tr(f"yes_no.{d['notify_authority']}"),
+                           subjects=tr(f"yes_no.{d['notify_subjects']}")))
         with st.form("decide"):
-            authority = st.radio(plain(tr("breaches.notify_recipient", recipient=recipient)), [True, False],
+            authority = st.radio(say("breaches.notify_recipient", recipient=recipient), [True, False],
                                  index=0 if proposed["notify_authority"] else 1, format_func=labels("yes_no"),
                                  horizontal=True)
             subjects = st.radio(tr("breaches.notify_subjects"), [True, False],

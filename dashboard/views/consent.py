@@ -2,8 +2,6 @@
 campaign (marketing or service mail) and the sends against consent per campaign —
 aggregates only, never an address or a pseudonym."""
 
-import html
-
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -11,7 +9,7 @@ import streamlit as st
 from audits import clock, consent
 from checks.consent import ConsentCheck
 from dashboard import auth
-from dashboard.ui import lang, tr, vern, when
+from dashboard.ui import chart_label, lang, tr, vern, when
 
 auth.require("consent")
 store = vern().store
@@ -23,10 +21,6 @@ found = consent.summary(store, service, clock.now())
 if not found["consents"] and not found["campaigns"]:
     st.info(tr("consent.empty"))
     st.stop()
-
-
-def label(text: str) -> str:
-    return html.escape(text)  # plotly reads tags in labels; names from files are shown as typed
 
 
 campaigns = pd.DataFrame(found["campaigns"], columns=[
@@ -43,7 +37,7 @@ opted_out.metric(tr("consent.request_withdrawals"), found["request_withdrawals"]
 st.subheader(tr("consent.by_purpose"))
 purposes = pd.DataFrame(found["consents"], columns=["purpose", "valid", "withdrawn"])
 if not purposes.empty:
-    chart = purposes.assign(purpose=purposes["purpose"].map(label)).melt(
+    chart = purposes.assign(purpose=purposes["purpose"].map(chart_label)).melt(
         id_vars="purpose", value_vars=["valid", "withdrawn"], var_name="state", value_name="people")
     chart["state"] = chart["state"].map({"valid": tr("consent.valid"), "withdrawn": tr("consent.withdrawn")})
     st.plotly_chart(px.bar(chart, x="purpose", y="people", color="state", barmode="group",
@@ -64,7 +58,7 @@ if not campaigns.empty:
         rules["marketing_after_opt_out"]: row["marketing_after_opt_out"],
     } for row in found["campaigns"]]), hide_index=True, width="stretch")
 
-    names = [label(f"{c} ({p})") for c, p in zip(marketing["campaign"], marketing["purpose"], strict=True)]
+    names = [chart_label(f"{c} ({p})") for c, p in zip(marketing["campaign"], marketing["purpose"], strict=True)]
     against = marketing[list(rules)].assign(name=names).melt(
         id_vars="name", var_name="rule", value_name="n")
     against = against[against["n"] > 0]

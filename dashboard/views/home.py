@@ -3,10 +3,10 @@
 import streamlit as st
 
 from dashboard import auth
-from dashboard.ui import plain, tr
+from dashboard.ui import say, tr
 
 user = auth.require("home")
-st.title(plain(tr("home.title", name=user["name"])))
+st.title(say("home.title", name=user["name"]), anchor=False)  # no link named after it
 for role in user["roles"]:
     st.markdown(f"**{tr('role.' + role)}** — {tr('home.' + role)}")
 st.info(tr("home.breach"))

@@ -9,7 +9,7 @@ from audits import breaches, clock, enisa, processors
 from audits.errors import VernError
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, plain, tr, vern
+from dashboard.ui import labels, say, tr, vern
 
 user = auth.require("report")
 st.title(tr("report.title"))
@@ -77,7 +77,7 @@ if sent:
     try:
         breach_id = breaches.add(vern().store, vern().config, user["name"], data)
     except VernError as error:
-        st.error(plain(tr("report.fix", problem=error)))  # the form above still holds every word
+        st.error(say("report.fix", problem=error))  # the form above still holds every word
     else:
         st.session_state["report_saved"] = breach_id
         st.rerun()

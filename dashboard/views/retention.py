@@ -9,7 +9,7 @@ import streamlit as st
 from audits import clock, retention
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import plain, tr, vern, when
+from dashboard.ui import chart_label, plain, say, tr, vern, when
 
 user = auth.require("retention")
 store = vern().store
@@ -32,6 +32,7 @@ adviser = "adviser" in user["roles"]
 by = ["system", "category"] if adviser else ["system"]
 chart = frame.groupby(by, as_index=False)["overdue"].sum()
 chart = chart[chart["overdue"] > 0]
+chart[by] = chart[by].map(chart_label)  # names from the inventories
 if not chart.empty:
     st.plotly_chart(px.bar(chart, x="overdue", y="system", orientation="h", title=tr("retention.per_system"),
                            color="category" if adviser else None,
@@ -56,7 +57,7 @@ def rule_text(rules: list[dict]) -> str:
 st.dataframe(pd.DataFrame([{
     tr("retention.system"): r["system"], tr("retention.category"): r["category"],
     tr("retention.records"): r["records"], tr("retention.overdue"): r["overdue"],
-    tr("retention.oldest"): r["oldest"], tr("retention.exempt"): r["exempt"],
+    tr("retention.oldest"): r["oldest"].isoformat() if r["oldest"] else "—", tr("retention.exempt"): r["exempt"],
     tr("retention.rule"): rule_text(r["rules"]),
 } for r in summary]), hide_index=True, width="stretch")
 
@@ -78,7 +79,7 @@ with st.form("deletion"):  # kept on a refusal: nothing typed is lost
         except VernError as error:
             st.error(plain(error))
         else:
-            st.success(tr("retention.saved", id=saved, system=system))
+            st.success(say("retention.saved", id=saved, system=system))
 
 st.subheader(tr("retention.deletions"))
 deletions = retention.deletions(store)

@@ -10,7 +10,7 @@ from audits.errors import VernError
 from audits.labels import texts as label_texts
 from checks import training as training_check
 from dashboard import auth, downloads
-from dashboard.ui import labels, plain, tr, vern
+from dashboard.ui import chart_label, labels, plain, tr, vern
 
 user = auth.require("training")
 store, config = vern().store, vern().config
@@ -40,8 +40,8 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
     if key == "kind":
         frame["kind"] = frame["kind"].map(labels("kind"))
     else:
-        names = {"": tr("training.no_district"), **label_texts(store, frame["district"])}
-        frame["district"] = frame["district"].map(names)
+        names = {ref: chart_label(name) for ref, name in label_texts(store, frame["district"]).items()}
+        frame["district"] = frame["district"].map({"": tr("training.no_district"), **names})
     column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
                                labels={key: "", "share": "%"}), width="stretch")
 

@@ -6,7 +6,7 @@ import streamlit as st
 from audits import clock, keys, passwords, users
 from audits.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, lang, plain, tr, vern, when
+from dashboard.ui import labels, lang, plain, say, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
@@ -43,7 +43,7 @@ with st.form("add-user", clear_on_submit=True):
         except VernError as error:
             refused(error, password_slot)
         else:
-            st.success(plain(tr("users.added", name=name.strip().lower())))
+            st.success(say("users.added", name=name.strip().lower()))
 
 names = [a["username"] for a in accounts]
 if names:
