@@ -277,28 +277,25 @@ def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
 
 
 def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
-    """Import what was dropped; a refused file goes to failed/ and the others still land."""
-    if not folder.is_dir():
-        return []
-    waiting = sorted(p for p in folder.iterdir() if not p.name.startswith(".")
-                     and p.name not in ("imported", "failed"))
-    if not waiting:
-        return []
+    """Import what was dropped; a refused file goes to failed/ and the others still land.
+    Links and special files go to failed/ unread."""
     stamp = inbox.stamp()
-    try:
-        access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
-        done, refused = waiting, []
-    except VernError:
-        done, refused = [], []
-        for path in waiting:  # one at a time, to find the bad ones
-            try:
-                access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
-                done.append(path)
-            except VernError as error:
-                refused.append((path, str(error).splitlines()[-1].strip()))
+    refused = inbox.refused(folder)
+    waiting = inbox.files(folder)
+    done = []
+    if waiting:
+        try:
+            access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
+            done = waiting
+        except VernError:
+            for path in waiting:  # one at a time, to find the bad ones
+                try:
+                    access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
+                    done.append(path)
+                except VernError as error:
+                    refused.append((path, str(error).splitlines()[-1].strip()))
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
         inbox.move(path, folder / "failed", stamp)
     return [f"{fmt}/{path.name}: {why}" for path, why in refused]
-

@@ -475,7 +475,7 @@ def test_json_without_a_records_array_is_refused(store, tmp_path):
 CSV_HEADER = "timestamp,actor,system,action,object,source_ip,records"
 
 
-def test_csv_naive_timestamp_is_refused_naming_record_and_field(store, tmp_path):
+def test_csv_naive_timestamp_is_refused_naming_line_and_field(store, tmp_path):
     text = CSV_HEADER + "\n" + "\n".join([
         "2026-11-02T09:00:00+01:00,kari@example.org,CRM,read,,,",
         "2026-11-02T09:05:00,kari@example.org,CRM,read,,,",
@@ -483,36 +483,36 @@ def test_csv_naive_timestamp_is_refused_naming_record_and_field(store, tmp_path)
     bad = write(tmp_path, "naive.csv", text)
     error = refused(store, CSV, bad, fmt="csv")  # the good file first
     assert error.source == str(bad)
-    assert error.problems == ["record 2: field timestamp: missing, or not a time with its UTC offset"]
+    assert error.problems == ["line 3, field timestamp: missing, or not a time with its UTC offset"]
 
 
-def test_csv_unknown_action_is_refused_naming_record_and_field(store, tmp_path):
+def test_csv_unknown_action_is_refused_naming_line_and_field(store, tmp_path):
     bad = write(tmp_path, "action.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,peek,,,\n")
     error = refused(store, bad, fmt="csv")
     assert len(error.problems) == 1
-    assert error.problems[0].startswith("record 1: field action: not one of signin, signin_failed, read")
+    assert error.problems[0].startswith("line 2, field action: not one of signin, signin_failed, read")
 
 
 def test_csv_negative_records_are_refused(store, tmp_path):
     bad = write(tmp_path, "records.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,export,,,-5\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems[0].startswith("record 1: field records")
+    assert error.problems == ["line 2, field records: not a whole number of records"]
 
 
 def test_csv_missing_column_is_refused(store, tmp_path):
     bad = write(tmp_path, "columns.csv", "timestamp,actor,action\n2026-11-02T09:00:00+01:00,kari@example.org,read\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems == ["record 0 (header): missing column(s) system: not an access-log CSV"]
+    assert error.problems == ["line 1: missing column(s) system: not an access-log CSV"]
 
 
-def test_m365_audit_data_that_is_not_json_is_refused_naming_record_and_field(store, tmp_path):
+def test_m365_audit_data_that_is_not_json_is_refused_naming_line_and_field(store, tmp_path):
     lines = M365_NEW.read_text(encoding="utf-8-sig").splitlines()
-    lines[3] = lines[3].replace('"{""CreationTime""', '"{""CreationTime""::', 1)  # record 3
+    lines[3] = lines[3].replace('"{""CreationTime""', '"{""CreationTime""::', 1)  # record 3, line 4
     bad = write(tmp_path, "broken.csv", "\n".join(lines) + "\n")
     error = refused(store, M365_OLD, bad, fmt="m365")  # the good file first
     assert error.source == str(bad)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith("record 3: field AuditData")
+    assert error.problems == ["line 4, field AuditData.Id: missing"]
 
 
 def gws_page(fixture: Path) -> dict:
