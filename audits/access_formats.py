@@ -14,15 +14,13 @@ is Python per event: a million events stream through DuckDB without passing thro
 
 from dataclasses import dataclass
 
-from audits.access_input import MAX_FIELD, MAX_RECORD_BYTES
+from audits import access_input
+from audits.access_input import MAX_OBJECT_BYTES
 
 FORMATS = ("cloudtrail", "m365", "gworkspace", "csv")
 NAMES = {"cloudtrail": "an AWS CloudTrail log file", "m365": "a Microsoft 365 audit-log export",
          "gworkspace": "a Google Workspace activity report", "csv": "an access-log CSV"}
 ACTIONS = ("signin", "signin_failed", "read", "download", "export", "write", "delete", "denied", "other")
-# One CloudTrail file or Reports API page, uncompressed (CloudTrail's are a few MB). DuckDB
-# reserves buffers of twice this per thread, so it is also what an import costs in memory.
-MAX_OBJECT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,12 +56,12 @@ def checked(fmt: str, query: str) -> str:
     """The format's query with every kept value at most MAX_FIELD characters and without
     control characters: one that is not becomes NULL (a bomb's megabytes are not staged)
     and `flaw` names its field, which refuses the import."""
-    names = FIELDS[fmt]
-    arms = [f"WHEN length({c}) > {MAX_FIELD} THEN 'field {getattr(names, c)}: longer than {MAX_FIELD:,} characters'"
+    names, most = FIELDS[fmt], access_input.MAX_FIELD
+    arms = [f"WHEN length({c}) > {most} THEN 'field {getattr(names, c)}: longer than {most:,} characters'"
             for c in KEPT]
     arms += [f"WHEN regexp_matches({c}, {_CONTROL_IN_TEXT if c == 'object' else _CONTROL}) "
              f"THEN 'field {getattr(names, c)}: contains a control character'" for c in KEPT]
-    nulled = ", ".join(f"CASE WHEN length({c}) <= {MAX_FIELD} THEN {c} END AS {c}" for c in KEPT)
+    nulled = ", ".join(f"CASE WHEN length({c}) <= {most} THEN {c} END AS {c}" for c in KEPT)
     return f"SELECT * REPLACE ({nulled}), CASE {' '.join(arms)} END AS flaw FROM ({query})"
 
 
@@ -156,7 +154,7 @@ def _read_csv(groups: int, numbered: bool) -> str:
     record = "row_number() OVER ()" if numbered else "NULL::BIGINT"
     reads = " UNION ALL BY NAME ".join(
         f"SELECT * FROM read_csv($files{k}, columns=$columns{k}, header=true, auto_detect=false, "
-        f"delim=',', quote='\"', escape='\"', max_line_size={MAX_RECORD_BYTES}, filename=true)"
+        f"delim=',', quote='\"', escape='\"', max_line_size={access_input.MAX_RECORD_BYTES}, filename=true)"
         for k in range(groups))
     return f"SELECT filename AS file, {record} AS record, * EXCLUDE (filename) FROM ({reads})"
 

@@ -20,6 +20,7 @@ import re
 import stat
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,11 +31,14 @@ from audits.errors import InputError
 MB = 1024 * 1024
 MAX_FILES = 10_000  # in one import: a month of CloudTrail from one region is 8,640 files
 MAX_FILE_BYTES = 512 * MB  # one file, uncompressed
-MAX_IMPORT_BYTES = 2048 * MB  # all files of one import together, uncompressed
+MAX_IMPORT_BYTES = 1024 * MB  # all files of one import together, uncompressed (a million events)
 MAX_EVENTS = 1_000_000  # in one import (counted by DuckDB as it reads)
 MAX_COLUMNS = 100  # of a CSV export: Purview's has 4 or 8, the csv format 3 to 7
 MAX_FIELD = 4096  # characters in a value Vern keeps: an address, an object name, an IP
 MAX_RECORD_BYTES = MB  # one CSV record, AuditData's JSON included
+# One CloudTrail file or Reports API page, uncompressed (CloudTrail's are a few MB). DuckDB
+# reserves buffers of twice this per thread, so it is also what reading JSON costs in memory.
+MAX_OBJECT_BYTES = 16 * MB
 CHUNK = MB
 HEAD = 8192  # enough to tell the format
 
@@ -46,6 +50,11 @@ CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text m
 # The csv module's own ceiling is 128 kB a field; a record may be larger, and is bounded by
 # _Lines below. Raising the ceiling only widens what other readers accept up to the same size.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+
+
+def amount(size: int) -> str:
+    """A limit in words: '512 MB', or bytes below a megabyte."""
+    return f"{size // MB:,} MB" if size % MB == 0 else f"{size:,} bytes"
 
 
 @dataclass(frozen=True)
@@ -60,32 +69,48 @@ def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: t
            ) -> list[Screened]:
     """Every file within the limits, or InputError naming the first that is not. For a CSV
     format, `known` are the column names messages may show, `free_text` those that may
-    hold tab and line breaks (see csv_problem)."""
+    hold tab and line breaks (see csv_problem). Files are screened two at a time (zlib
+    works outside the GIL); past the import's limit, the ones not started are dropped."""
     screened, total = [], 0
-    for path in files:
-        one = _screen(path, known, free_text, total)
-        screened.append(one)
-        total += one.size
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [pool.submit(_screen, path, known, free_text) for path in files]
+        try:
+            for future in pending:
+                one = future.result()
+                total += one.size
+                if total > MAX_IMPORT_BYTES:
+                    raise InputError(str(one.path), [f"the files up to this one come to more than "
+                                                     f"{amount(MAX_IMPORT_BYTES)} uncompressed: "
+                                                     "import fewer files at a time"])
+                screened.append(one)
+        finally:
+            for future in pending:
+                future.cancel()
     return screened
 
 
-def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...], before: int) -> Screened:
-    size, start = 0, b""
+def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...]) -> Screened:
     with _open(path) as raw:
-        for chunk in _chunks(path, raw):
+        gzipped = _gzipped(path, raw)
+        if not gzipped and known is None:  # a plain JSON file: its size is known unread
+            size = os.fstat(raw.fileno()).st_size
+            _within(path, size)
+            return Screened(path, size, raw.read(HEAD))
+        size, start = 0, b""
+        for chunk in _chunks(path, raw, gzipped):
             size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                raise InputError(str(path), [f"larger than {MAX_FILE_BYTES // MB:,} MB uncompressed: split it"])
-            if before + size > MAX_IMPORT_BYTES:
-                raise InputError(str(path), [f"the files up to this one come to more than "
-                                             f"{MAX_IMPORT_BYTES // MB:,} MB uncompressed: "
-                                             "import fewer files at a time"])
+            _within(path, size)
             if len(start) < MAX_RECORD_BYTES:
                 start += chunk[:MAX_RECORD_BYTES - len(start)]
             if known is not None and chunk.translate(None, _NOT_CONTROL):
                 raise InputError(str(path), [csv_problem(path, known, free_text) or "contains a control character"])
     header = _header(path, start) if known is not None else ()
     return Screened(path, size, start[:HEAD], header)
+
+
+def _within(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(str(path), [f"larger than {amount(MAX_FILE_BYTES)} uncompressed: split it"])
 
 
 def _open(path: Path) -> BinaryIO:
@@ -102,9 +127,9 @@ def _open(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def _chunks(path: Path, raw: BinaryIO) -> Iterator[bytes]:
-    """The file's bytes, gunzipped when it is gzip, a chunk at a time. DuckDB decompresses by
-    the name (.gz, .zst), so the name must say what the bytes are."""
+def _gzipped(path: Path, raw: BinaryIO) -> bool:
+    """Whether the file is gzip. DuckDB decompresses by the name (.gz, .zst), so the name
+    must say what the bytes are."""
     name = path.name.lower()
     if name.endswith((".zst", ".zstd")):
         raise InputError(str(path), ["zstd-compressed: decompress it, or compress it with gzip"])
@@ -113,6 +138,11 @@ def _chunks(path: Path, raw: BinaryIO) -> Iterator[bytes]:
     if gzipped != name.endswith(".gz"):
         raise InputError(str(path), ["gzip-compressed, but the name does not end in .gz" if gzipped
                                      else "named .gz, but not gzip-compressed"])
+    return gzipped
+
+
+def _chunks(path: Path, raw: BinaryIO, gzipped: bool) -> Iterator[bytes]:
+    """The file's bytes, gunzipped when it is gzip, a chunk at a time."""
     if not gzipped:
         yield from iter(lambda: raw.read(CHUNK), b"")
         return
@@ -126,7 +156,7 @@ def _chunks(path: Path, raw: BinaryIO) -> Iterator[bytes]:
 def _header(path: Path, start: bytes) -> tuple[str, ...]:
     line, newline, _ = start.partition(b"\n")
     if not newline and len(start) >= MAX_RECORD_BYTES:
-        raise InputError(str(path), [f"line 1: longer than {MAX_RECORD_BYTES // MB} MB: not a CSV header"])
+        raise InputError(str(path), [f"line 1: longer than {amount(MAX_RECORD_BYTES)}: not a CSV header"])
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -165,7 +195,7 @@ class _Lines:
             raise StopIteration
         self.record += len(line)
         if self.record > MAX_RECORD_BYTES:
-            raise _Problem(f"a record longer than {MAX_RECORD_BYTES // MB} MB")
+            raise _Problem(f"a record longer than {amount(MAX_RECORD_BYTES)}")
         return line
 
 

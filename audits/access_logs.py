@@ -19,8 +19,8 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from audits import access_formats, access_input, clock, inbox, pseudonyms, trail
-from audits.access_formats import CSV_COLUMNS, FIELDS, FORMATS, FREE_TEXT, MAX_OBJECT_BYTES, NAMES
-from audits.access_input import MAX_EVENTS, MAX_FILES, MB, Screened
+from audits.access_formats import CSV_COLUMNS, FIELDS, FORMATS, FREE_TEXT, NAMES
+from audits.access_input import Screened
 from audits.errors import InputError, VernError
 from audits.store import Store
 
@@ -28,7 +28,7 @@ PURGED_BEFORE = "access_logs.purged_before"  # settings key: events before this 
 # DuckDB keeps what a transaction stages and inserts in memory until the commit, up to 80 %
 # of the machine by default. While an import runs it may hold this much, and spills to disk
 # beyond it (see benchmarks/hostile_input.py).
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "384MB"
 ACTOR_CHUNK = 50_000  # identities pseudonymised at a time
 
 
@@ -50,9 +50,9 @@ def files_under(paths: list[Path], fmt: str) -> list[Path]:
         if not path.exists() and not path.is_symlink():
             raise VernError(f"{path}: no such file or directory")
         _refuse_unreadable(path)
-        found += _tree(path, MAX_FILES - len(found)) if path.is_dir() else [path]
-        if len(found) > MAX_FILES:
-            raise VernError(f"more than {MAX_FILES:,} files in one import: import fewer at a time")
+        found += _tree(path, access_input.MAX_FILES - len(found)) if path.is_dir() else [path]
+        if len(found) > access_input.MAX_FILES:
+            raise VernError(f"more than {access_input.MAX_FILES:,} files in one import: import fewer at a time")
     if not found:
         raise VernError(f"no {fmt} files under {', '.join(map(str, paths))}")
     return list(dict.fromkeys(found))
@@ -126,14 +126,14 @@ def _stage(tx, table: str, screened: list[Screened], fmt: str, numbered: bool = 
     reading there), or refuse naming the file."""
     query, params = _read(fmt, screened, numbered)
     try:
-        tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {query} LIMIT {MAX_EVENTS + 1}", params)
+        tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {query} LIMIT {access_input.MAX_EVENTS + 1}", params)
     except duckdb.OutOfMemoryException:
         raise VernError(f"not enough memory to read {len(screened)} file(s) of {NAMES[fmt]} at once: "
                         "import fewer files per command") from None
     except duckdb.Error as error:
         raise _unreadable(str(error), screened, fmt) from None
-    if tx.execute(f"SELECT count(*) > {MAX_EVENTS} FROM {table}").fetchone()[0]:
-        raise VernError(f"more than {MAX_EVENTS:,} events in one import: import fewer files at a time")
+    if tx.execute(f"SELECT count(*) > {access_input.MAX_EVENTS} FROM {table}").fetchone()[0]:
+        raise VernError(f"more than {access_input.MAX_EVENTS:,} events in one import: import fewer files at a time")
 
 
 def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
@@ -146,7 +146,7 @@ def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
                 return InputError(str(one.path), [problem])
     where = str(named[0].path) if len(named) == 1 else ", ".join(str(s.path) for s in named[:3])
     if "maximum_object_size" in message:
-        return InputError(where, [f"a JSON object larger than {MAX_OBJECT_BYTES // MB} MB uncompressed: "
+        return InputError(where, [f"a JSON object larger than {access_input.amount(access_input.MAX_OBJECT_BYTES)} uncompressed: "
                                   f"not {NAMES[fmt]}"])
     at = re.search(r"at byte (\d+)", message)
     if "Malformed JSON" in message:
@@ -191,13 +191,16 @@ def _problems(tx, table: str, fmt: str) -> list[tuple]:
 def _actor_map(tx, store: Store) -> None:
     """Fill `actor_map` (identity → pseudonym), remembering new identities encrypted; a chunk
     at a time, so that a file of a million accounts is not a million objects in Python."""
-    identities = [r[0] for r in tx.execute("SELECT DISTINCT identity FROM staged").fetchall()]
-    tx.execute("CREATE OR REPLACE TEMP TABLE actor_map (identity VARCHAR, actor VARCHAR)")
-    for start in range(0, len(identities), ACTOR_CHUNK):
-        mapping = pseudonyms.remember_many(tx, store, identities[start:start + ACTOR_CHUNK])
+    tx.execute("CREATE OR REPLACE TEMP TABLE actor_map AS "
+               "SELECT identity, NULL::VARCHAR AS actor, row_number() OVER () AS n "
+               "FROM (SELECT DISTINCT identity FROM staged)")
+    for start in range(0, tx.execute("SELECT count(*) FROM actor_map").fetchone()[0], ACTOR_CHUNK):
+        chunk = [r[0] for r in tx.execute("SELECT identity FROM actor_map WHERE n > ? AND n <= ?",
+                                          [start, start + ACTOR_CHUNK]).fetchall()]
+        mapping = pseudonyms.remember_many(tx, store, chunk)
         tx.register("chunk", pd.DataFrame({"identity": list(mapping), "actor": list(mapping.values())},
                                           dtype="string"))
-        tx.execute("INSERT INTO actor_map SELECT identity, actor FROM chunk")
+        tx.execute("UPDATE actor_map m SET actor = c.actor FROM chunk c WHERE m.identity = c.identity")
         tx.unregister("chunk")
 
 

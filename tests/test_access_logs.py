@@ -821,3 +821,71 @@ def test_a_mislabelled_inbox_file_goes_to_failed_saying_what_it_is(vern):
     assert names(folder / "failed") == [STAMP + GWS.name]
     [run] = runner.history(vern.store, "access_logs")
     assert "import it with --format gworkspace" in run["error"]
+
+
+# -- symbolic links: never followed -------------------------------------------------------
+LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
+
+
+def test_links_in_the_inbox_go_to_failed_unread_and_the_files_still_land(vern, tmp_path):
+    """A link to a valid CloudTrail file outside the inbox: were it followed, its four
+    events would be stored."""
+    folder = inbox(vern)
+    delivered(TRAIL_25, folder)
+    (folder / "trail.json").symlink_to(TRAIL_26)
+    (folder / "AWSLogs").symlink_to(delivery_tree(tmp_path), target_is_directory=True)
+    result = run_check(vern)
+    assert result.status == "failed"
+    assert count(vern.store) == 5  # TRAIL_25's events only
+    assert names(folder / "imported") == [STAMP + TRAIL_25.name + ".gz"]
+    assert names(folder / "failed") == [STAMP + "AWSLogs", STAMP + "trail.json"]
+    assert (folder / "failed" / (STAMP + "trail.json")).is_symlink()
+    [run] = runner.history(vern.store, "access_logs")
+    assert f"cloudtrail/trail.json: {LINK}" in run["error"]
+    assert f"cloudtrail/AWSLogs: {LINK}" in run["error"]
+
+
+def test_a_linked_file_inside_a_tree_refuses_the_import(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    link = tree / "111122223333" / "CloudTrail" / "passwd.json"
+    link.symlink_to("/etc/passwd")
+    error = refused(store, tree, fmt="cloudtrail")
+    assert (error.source, error.problems) == (str(link), [LINK])
+
+
+def test_a_linked_folder_inside_a_tree_refuses_the_import(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    delivered(TRAIL_26, elsewhere)
+    link = tree / "111122223333" / "CloudTrail" / "more"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    error = refused(store, tree, fmt="cloudtrail")
+    assert (error.source, error.problems) == (str(link), [LINK])
+
+
+def test_a_tree_dropped_in_the_inbox_with_a_link_inside_goes_to_failed(vern, tmp_path):
+    folder = inbox(vern)
+    tree = delivery_tree(tmp_path)
+    (tree / "111122223333" / "passwd.json").symlink_to("/etc/passwd")
+    shutil.move(str(tree), str(folder / "AWSLogs"))
+    assert run_check(vern).status == "failed"
+    assert count(vern.store) == 0
+    assert names(folder / "failed") == [STAMP + "AWSLogs"]
+    [run] = runner.history(vern.store, "access_logs")
+    assert f"cloudtrail/AWSLogs: {LINK}" in run["error"]
+
+
+def test_cli_refuses_a_named_link(db, tmp_path):
+    link = tmp_path / "trail.json"
+    link.symlink_to(TRAIL_26)
+    result = cli(db, "import", "access-logs", str(link), "--format", "cloudtrail")
+    assert result.returncode == 1
+    assert result.stderr == f"vern: {link}: nothing was imported.\n  {LINK}\n"
+    assert stored_count(db) == 0
+
+
+def test_hidden_files_and_folders_and_the_digest_folder_are_skipped(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    delivered(TRAIL_26, tree / ".cache")
+    (tree / ".partial.json").write_text("{not json")
+    assert imported(store, tree, fmt="cloudtrail") == access_logs.Imported(files=2, events=9, added=9)
