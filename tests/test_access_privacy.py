@@ -104,9 +104,15 @@ def drop_everything(inbox: Path) -> dict[str, Path]:
         for fixture in M365.values():
             csv_files(folders["m365"], fixture, text, tag)
         csv_files(folders["csv"], CSV, text, tag)
-    # A CSV without its header: the first record stands where the column names should be.
-    (folders["csv"] / "no-header.csv").write_text(csv_text([[
-        "2026-11-02T09:00:00+01:00", PLANTED, "CRM", "read", PLANTED, "192.0.2.60", "1"]]))
+    # Files DuckDB itself refuses, with messages that quote the line: a CSV without its header
+    # (the first record where the column names should be), a record with a field too many,
+    # a quote that never closes, and JSON cut short.
+    record = ["2026-11-02T09:00:00+01:00", PLANTED, "CRM", "read", PLANTED, "192.0.2.60", "1"]
+    header = CSV.read_text(encoding="utf-8").splitlines()[0]
+    (folders["csv"] / "no-header.csv").write_text(csv_text([record]))
+    (folders["csv"] / "extra-field.csv").write_text(header + "\n" + csv_text([record + [PLANTED]]))
+    (folders["csv"] / "open-quote.csv").write_text(header + "\n" + ",".join(record[:4]) + f',"{PLANTED},x,1\n')
+    (folders["cloudtrail"] / "cut.json").write_text('{"Records": [{"eventID": "' + PLANTED)
     return folders
 
 
