@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from audits import runner
+from audits import access_logs, runner
+from audits.errors import VernError
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN
 
@@ -151,6 +152,11 @@ def test_no_import_message_log_line_or_admin_page_shows_a_planted_value(vern, dr
     assert len(failed) > 100  # the NUL and the length fail every field Vern reads, and more
     assert all(f"/{name[len('20261124T110000Z-'):]}: " in result.error for name in failed)
     assert betrayed(result.error) == []
+    for fmt, folder in dropped.items():  # the whole message of each, not the line the run keeps
+        for path in (folder / "failed").iterdir():
+            with pytest.raises(VernError) as error:
+                access_logs.import_files(vern.store, [path], fmt, "tester")
+            assert betrayed(str(error.value)) == [], str(error.value)
     assert betrayed(runner.history(vern.store, "access_logs")[0]["error"]) == []
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "check access_logs run 1 failed" in logged  # the log was captured
@@ -169,8 +175,12 @@ def test_no_import_message_log_line_or_admin_page_shows_a_planted_value(vern, dr
 def test_cli_refusals_quote_no_planted_value(db, tmp_path):
     folders = drop_everything(tmp_path / "inbox")
     for fmt, folder in folders.items():
-        for tag in VARIANTS:
-            paths = [str(p) for p in sorted(folder.iterdir()) if f"-{tag}-" in p.name]
+        files = sorted(folder.iterdir())
+        for tag in (*VARIANTS, None):
+            paths = [str(p) for p in files if (f"-{tag}-" in p.name if tag else not any(
+                f"-{t}-" in p.name for t in VARIANTS))]
+            if not paths:
+                continue
             result = subprocess.run([VERN, "--db", str(db), "import", "access-logs", *paths, "--format", fmt],
                                     capture_output=True, text=True, timeout=120)
             assert result.returncode == 1, (fmt, tag)
