@@ -125,6 +125,7 @@ GRANTED = """g.person = e.actor AND g.system = e.system AND g.granted_on <= e.os
              AND (g.revoked_on IS NULL OR e.oslo_day <= g.revoked_on)"""
 _SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
+INBOX_BATCH = 1000  # entries imported together; a refused batch is retried one by one
 
 
 def _systems(names: list[str] | None) -> str:
@@ -277,18 +278,20 @@ def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
 
 
 def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
-    """Import what was dropped; a refused file goes to failed/ and the others still land.
-    Links and special files go to failed/ unread."""
+    """Import what was dropped, INBOX_BATCH entries at a time (an import takes at most
+    10,000 files); a refused file goes to failed/ and the others still land. Links and
+    special files go to failed/ unread."""
     stamp = inbox.stamp()
     refused = inbox.refused(folder)
     waiting = inbox.files(folder)
     done = []
-    if waiting:
+    for start in range(0, len(waiting), INBOX_BATCH):
+        batch = waiting[start:start + INBOX_BATCH]
         try:
-            access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
-            done = waiting
+            access_logs.import_files(ctx.store, batch, fmt, ctx.actor)
+            done += batch
         except VernError:
-            for path in waiting:  # one at a time, to find the bad ones
+            for path in batch:  # one at a time, to find the bad ones
                 try:
                     access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
                     done.append(path)

@@ -12,6 +12,7 @@ import pytest
 from audits import access_input, access_logs, csvfile, runner
 from audits.errors import InputError, VernError
 from audits.processors import import_register, register
+from checks import access_logs as checks_access_logs
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN
 
@@ -222,3 +223,17 @@ def test_cli_refuses_a_zip_bomb_with_exit_1_and_imports_nothing(db, tmp_path):
         assert events(opened.store) == 0
     finally:
         opened.close()
+
+
+def test_the_inbox_imports_many_files_in_batches_within_the_file_limit(vern, monkeypatch):
+    """Five files with room for two an import: batches of two, two and one, not one by one."""
+    monkeypatch.setattr(access_input, "MAX_FILES", 2)
+    monkeypatch.setattr(checks_access_logs, "INBOX_BATCH", 2)
+    folder = vern.config.inbox / "access-logs" / "csv"
+    folder.mkdir(parents=True)
+    for n in range(5):
+        (folder / f"events-{n}.csv").write_text(CSV_HEADER + CSV_ROW.format(object=f"member {n}"))
+    assert runner.run(vern.store, vern.config, AccessLogsCheck, "schedule").status == "succeeded"
+    assert events(vern.store) == 5
+    imports = vern.store.rows("SELECT details FROM trail WHERE action = 'access_logs.import' ORDER BY seq")
+    assert [json.loads(r["details"])["files"] for r in imports] == [2, 2, 1]
