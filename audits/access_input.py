@@ -45,8 +45,8 @@ HEAD = 8192  # enough to tell the format
 _GZIP = b"\x1f\x8b"
 # Bytes that are not control characters; a CSV export may hold tab and line breaks.
 _NOT_CONTROL = bytes(b for b in range(256) if b in b"\t\n\r" or 32 <= b < 127 or b > 127)
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text may break lines
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text may break lines
 # The csv module's own ceiling is 128 kB a field; a record may be larger, and is bounded by
 # _Lines below. Raising the ceiling only widens what other readers accept up to the same size.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
@@ -232,13 +232,15 @@ def csv_problem(path: Path, known: tuple[str, ...], free_text: tuple[str, ...] =
     try:
         records = _records(path)
         _, header = next(records, (1, []))
-        names = [name.strip().lstrip("\ufeff") for name in header]
+        if any(_CONTROL.search(name) for name in header):
+            return "line 1: a column name contains a control character"
+        names = [name.strip() for name in header]
         names = [name if name in known else f"column {i + 1}" for i, name in enumerate(names)]
         for line, row in records:
             if len(row) != len(names):
                 return f"line {line}: {len(row)} fields, but the header has {len(names)}"
             for name, value in zip(names, row, strict=True):
-                control = CONTROL_IN_TEXT if name in free_text else CONTROL
+                control = _CONTROL_IN_TEXT if name in free_text else _CONTROL
                 if control.search(value):
                     return f"line {line}, field {name}: contains a control character"
                 if any("\udc80" <= c <= "\udcff" for c in value):

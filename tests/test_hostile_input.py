@@ -523,3 +523,9 @@ def test_cli_access_csv_with_nul_exits_cleanly(vern, tmp_path):
     assert result.returncode == 1
     assert result.stderr == f"vern: {path}: nothing was imported.\n  line 3, field actor: contains a control character\n"
     vern.store = open_vern(str(vern.store.path)).store
+
+
+def test_access_csv_nul_in_the_header_names_line_1(vern, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(CSV_HEADER.replace("object", "obj\x00ect") + GOOD)
+    assert access_refused(vern, path, "csv").problems == ["line 1: a column name contains a control character"]
