@@ -7,21 +7,20 @@ normalised by one SQL query into the same columns:
 `record` counts from 1 within a file (0 marks a file without the format's envelope);
 CSV exports and Reports API pages are read without it (NULL) and numbered only to name
 a bad record, since numbering needs each file read in order;
-`happened_at` is NULL where the time is missing or has no UTC offset. Nothing here is
-Python per event: a million events stream through DuckDB without passing through pandas.
+`happened_at` is NULL where the time is missing or has no UTC offset; `checked` adds
+`flaw`, naming a kept value that is too long or holds a control character. Nothing here
+is Python per event: a million events stream through DuckDB without passing through pandas.
 """
 
-import gzip
 from dataclasses import dataclass
-from pathlib import Path
+
+from audits import access_input
+from audits.access_input import MAX_OBJECT_BYTES
 
 FORMATS = ("cloudtrail", "m365", "gworkspace", "csv")
 NAMES = {"cloudtrail": "an AWS CloudTrail log file", "m365": "a Microsoft 365 audit-log export",
          "gworkspace": "a Google Workspace activity report", "csv": "an access-log CSV"}
 ACTIONS = ("signin", "signin_failed", "read", "download", "export", "write", "delete", "denied", "other")
-# One CloudTrail file or Reports API page, uncompressed (CloudTrail's are a few MB). DuckDB
-# reserves buffers of twice this per thread, so it is also what an import costs in memory.
-MAX_OBJECT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,40 @@ class Fields:
     event_id: str
     time: str
     identity: str
+    operation: str
+    resource: str
+    object: str
+    source_ip: str
     action: str = "-"
     records: str = "-"
 
 
 FIELDS = {
-    "cloudtrail": Fields("eventID", "eventTime", "userIdentity"),
-    "m365": Fields("AuditData.Id", "AuditData.CreationTime", "AuditData.UserId"),
-    "gworkspace": Fields("id.uniqueQualifier", "id.time", "actor.email"),
-    "csv": Fields("-", "timestamp", "actor", "action", "records"),
+    "cloudtrail": Fields("eventID", "eventTime", "userIdentity", "eventName", "requestParameters.bucketName",
+                         "requestParameters.key", "sourceIPAddress"),
+    "m365": Fields("AuditData.Id", "AuditData.CreationTime", "AuditData.UserId", "AuditData.Operation",
+                   "AuditData.SiteUrl", "AuditData.ObjectId", "AuditData.ClientIP"),
+    "gworkspace": Fields("id.uniqueQualifier", "id.time", "actor.email", "events.name",
+                         "events.parameters.owner", "events.parameters.doc_title", "ipAddress"),
+    "csv": Fields("-", "timestamp", "actor", "action", "system", "object", "source_ip", "action", "records"),
 }
+# The values Vern keeps; the object's name is free text, which may hold tab and line breaks.
+KEPT = ("event_id", "identity", "operation", "resource", "source_ip", "object")
+_CONTROL = "'[\\x00-\\x1F\\x7F]'"
+_CONTROL_IN_TEXT = "'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'"
+
+
+def checked(fmt: str, query: str) -> str:
+    """The format's query with every kept value at most MAX_FIELD characters and without
+    control characters: one that is not becomes NULL (a bomb's megabytes are not staged)
+    and `flaw` names its field, which refuses the import."""
+    names, most = FIELDS[fmt], access_input.MAX_FIELD
+    arms = [f"WHEN length({c}) > {most} THEN 'field {getattr(names, c)}: longer than {most:,} characters'"
+            for c in KEPT]
+    arms += [f"WHEN regexp_matches({c}, {_CONTROL_IN_TEXT if c == 'object' else _CONTROL}) "
+             f"THEN 'field {getattr(names, c)}: contains a control character'" for c in KEPT]
+    nulled = ", ".join(f"CASE WHEN length({c}) <= {most} THEN {c} END AS {c}" for c in KEPT)
+    return f"SELECT * REPLACE ({nulled}), CASE {' '.join(arms)} END AS flaw FROM ({query})"
 
 
 _OFFSET = "regexp_matches({}, '(Z|z|[+-]\\d\\d:?\\d\\d)$')"
@@ -123,13 +146,17 @@ def _operation_case(column: str, table: dict[str, tuple[str, ...]], otherwise: s
     return f"CASE {arms} ELSE {otherwise} END"
 
 
-def _read_csv(numbered: bool) -> str:
-    """All files in one read (in parallel); record numbers, which need one file read in
-    order, only when a problem has to be located."""
+def _read_csv(groups: int, numbered: bool) -> str:
+    """The files of each header ($files0 with $columns0, ...) in one read, in parallel, with
+    the columns declared: DuckDB's own sniffing could skip rows or take a record for the
+    header. Record numbers, which need one file read in order, only when a problem has to be
+    located."""
     record = "row_number() OVER ()" if numbered else "NULL::BIGINT"
-    return (f"SELECT filename AS file, {record} AS record, * EXCLUDE (filename) "
-            "FROM read_csv($files, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-            "union_by_name=true, filename=true)")
+    reads = " UNION ALL BY NAME ".join(
+        f"SELECT * FROM read_csv($files{k}, columns=$columns{k}, header=true, auto_detect=false, "
+        f"delim=',', quote='\"', escape='\"', max_line_size={access_input.MAX_RECORD_BYTES}, filename=true)"
+        for k in range(groups))
+    return f"SELECT filename AS file, {record} AS record, * EXCLUDE (filename) FROM ({reads})"
 
 
 def _either(columns: set[str], *names: str) -> str:
@@ -137,7 +164,7 @@ def _either(columns: set[str], *names: str) -> str:
     return f"coalesce({', '.join(present)})" if len(present) > 1 else present[0]
 
 
-def m365(columns: set[str], numbered: bool = False) -> str:
+def m365(columns: set[str], groups: int, numbered: bool = False) -> str:
     operation = _either(columns, "Operation", "Operations")
     user = _either(columns, "UserId", "UserIds")
     paths = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
@@ -148,7 +175,7 @@ def m365(columns: set[str], numbered: bool = False) -> str:
 WITH raw AS (
     SELECT file, record, CreationDate, {operation} AS operation_column, {user} AS user_id,
            CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{paths}]) END AS a
-    FROM ({_read_csv(numbered)}))
+    FROM ({_read_csv(groups, numbered)}))
 SELECT file, record,
        CASE WHEN a IS NOT NULL THEN {a['Id']} END AS event_id,
        -- CreationTime is documented as UTC and written without an offset.
@@ -231,16 +258,22 @@ FROM pages WHERE kind IS DISTINCT FROM 'admin#reports#activities'
 
 CSV_REQUIRED = ("timestamp", "actor", "system", "action")
 CSV_OPTIONAL = ("object", "source_ip", "records")
+# The columns of the CSV formats that messages may name (any other by its number: a file
+# without a header has values there), and those holding free text (tab, line breaks).
+CSV_COLUMNS = {"m365": ("RecordId", "CreationDate", "RecordType", "Operation", "Operations", "UserId",
+                        "UserIds", "AuditData", "AssociatedAdminUnits", "AssociatedAdminUnitsNames"),
+               "csv": CSV_REQUIRED + CSV_OPTIONAL}
+FREE_TEXT = {"m365": ("AuditData",), "csv": ("object",)}
 
 
-def csv(columns: set[str], numbered: bool = False) -> str:
+def csv(columns: set[str], groups: int, numbered: bool = False) -> str:
     def optional(name: str) -> str:
         return f"nullif(trim({name}), '')" if name in columns else "NULL"
 
     # Named, and absent the same as empty, so a row hashes alike whatever columns its file has.
     fields = ", ".join(f"'{c}=' || nullif({c}, '')" for c in (*CSV_REQUIRED, *CSV_OPTIONAL) if c in columns)
     return f"""
-WITH raw AS ({_read_csv(numbered)})
+WITH raw AS ({_read_csv(groups, numbered)})
 SELECT file, record,
        sha256(concat_ws(chr(31), {fields})) AS event_id,
        {_instant('trim(timestamp)')} AS happened_at,
@@ -258,16 +291,9 @@ FROM raw
 """
 
 
-def sniff(path: Path) -> str | None:
-    """Which format the file's first bytes look like, or None."""
-    try:
-        with path.open("rb") as raw:
-            magic = raw.read(2)
-        opener = gzip.open if magic == b"\x1f\x8b" else open
-        with opener(path, "rb") as handle:
-            head = handle.read(8192).decode("utf-8-sig", errors="replace")
-    except (OSError, EOFError):
-        return None
+def sniff(first: bytes) -> str | None:
+    """Which format a file's first bytes (uncompressed) look like, or None."""
+    head = first.decode("utf-8-sig", errors="replace")
     start = head.lstrip()[:1]
     if start in ("{", "["):
         if '"Records"' in head:

@@ -1,11 +1,23 @@
 """Files dropped into a check's inbox (data/inbox/<kind>/): once handled, each is moved to
 imported/ or failed/ beside it, its name prefixed with the UTC time, so nothing is read
-twice and nothing is lost."""
+twice and nothing is lost.
+
+Vern never reads through a symbolic link, in the inbox or in a folder it imports: a link
+could point anywhere on the server (/etc/passwd, another check's keys). `files` leaves
+links out; `refused` lists them, with special files (pipes, devices), so that a check can
+move them to failed/ unread and say why.
+"""
 
 import shutil
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from audits import clock
+
+LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
+SPECIAL = "not a regular file or folder"
+HANDLED = ("imported", "failed")
 
 
 def stamp() -> str:
@@ -13,5 +25,35 @@ def stamp() -> str:
 
 
 def move(path: Path, folder: Path, when: str) -> None:
+    """Within the inbox, so a rename: a link moves as the link, never as what it points to."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.move(str(path), str(folder / f"{when}-{path.name}"))
+
+
+def files(folder: Path, *patterns: str) -> list[Path]:
+    """The regular files and folders waiting in `folder` that match any of `patterns`
+    (default: all), by name; hidden ones, imported/ and failed/, and links left out."""
+    return [path for path, why in _waiting(folder, patterns or ("*",)) if why is None]
+
+
+def refused(folder: Path, *patterns: str) -> list[tuple[Path, str]]:
+    """(entry, why) for the links and special files waiting in `folder`: never to be read."""
+    return [(path, why) for path, why in _waiting(folder, patterns or ("*",)) if why is not None]
+
+
+def _waiting(folder: Path, patterns: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in HANDLED or not any(path.match(p) for p in patterns):
+            continue
+        yield path, kind(path)
+
+
+def kind(path: Path) -> str | None:
+    """None for a regular file or folder; otherwise why it is not read (lstat: a link is
+    seen as the link)."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return LINK
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else SPECIAL

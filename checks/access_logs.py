@@ -125,6 +125,7 @@ GRANTED = """g.person = e.actor AND g.system = e.system AND g.granted_on <= e.os
              AND (g.revoked_on IS NULL OR e.oslo_day <= g.revoked_on)"""
 _SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
+INBOX_BATCH = 1000  # entries imported together; a refused batch is retried one by one
 
 
 def _systems(names: list[str] | None) -> str:
@@ -279,28 +280,27 @@ def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
 
 
 def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
-    """Import what was dropped; a refused file goes to failed/ and the others still land."""
-    if not folder.is_dir():
-        return []
-    waiting = sorted(p for p in folder.iterdir() if not p.name.startswith(".")
-                     and p.name not in ("imported", "failed"))
-    if not waiting:
-        return []
+    """Import what was dropped, INBOX_BATCH entries at a time (an import takes at most
+    10,000 files); a refused file goes to failed/ and the others still land. Links and
+    special files go to failed/ unread."""
     stamp = inbox.stamp()
-    try:
-        access_logs.import_files(ctx.store, waiting, fmt, ctx.actor)
-        done, refused = waiting, []
-    except VernError:
-        done, refused = [], []
-        for path in waiting:  # one at a time, to find the bad ones
-            try:
-                access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
-                done.append(path)
-            except VernError as error:
-                refused.append((path, str(error).splitlines()[-1].strip()))
+    refused = inbox.refused(folder)
+    waiting = inbox.files(folder)
+    done = []
+    for start in range(0, len(waiting), INBOX_BATCH):
+        batch = waiting[start:start + INBOX_BATCH]
+        try:
+            access_logs.import_files(ctx.store, batch, fmt, ctx.actor)
+            done += batch
+        except VernError:
+            for path in batch:  # one at a time, to find the bad ones
+                try:
+                    access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
+                    done.append(path)
+                except VernError as error:
+                    refused.append((path, str(error).splitlines()[-1].strip()))
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
         inbox.move(path, folder / "failed", stamp)
     return [f"{fmt}/{path.name}: {why}" for path, why in refused]
-

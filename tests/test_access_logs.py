@@ -476,7 +476,7 @@ def test_json_without_a_records_array_is_refused(store, tmp_path):
 CSV_HEADER = "timestamp,actor,system,action,object,source_ip,records"
 
 
-def test_csv_naive_timestamp_is_refused_naming_record_and_field(store, tmp_path):
+def test_csv_naive_timestamp_is_refused_naming_line_and_field(store, tmp_path):
     text = CSV_HEADER + "\n" + "\n".join([
         "2026-11-02T09:00:00+01:00,kari@example.org,CRM,read,,,",
         "2026-11-02T09:05:00,kari@example.org,CRM,read,,,",
@@ -484,36 +484,36 @@ def test_csv_naive_timestamp_is_refused_naming_record_and_field(store, tmp_path)
     bad = write(tmp_path, "naive.csv", text)
     error = refused(store, CSV, bad, fmt="csv")  # the good file first
     assert error.source == str(bad)
-    assert error.problems == ["record 2: field timestamp: missing, or not a time with its UTC offset"]
+    assert error.problems == ["line 3, field timestamp: missing, or not a time with its UTC offset"]
 
 
-def test_csv_unknown_action_is_refused_naming_record_and_field(store, tmp_path):
+def test_csv_unknown_action_is_refused_naming_line_and_field(store, tmp_path):
     bad = write(tmp_path, "action.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,peek,,,\n")
     error = refused(store, bad, fmt="csv")
     assert len(error.problems) == 1
-    assert error.problems[0].startswith("record 1: field action: not one of signin, signin_failed, read")
+    assert error.problems[0].startswith("line 2, field action: not one of signin, signin_failed, read")
 
 
 def test_csv_negative_records_are_refused(store, tmp_path):
     bad = write(tmp_path, "records.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,export,,,-5\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems[0].startswith("record 1: field records")
+    assert error.problems == ["line 2, field records: not a whole number of records"]
 
 
 def test_csv_missing_column_is_refused(store, tmp_path):
     bad = write(tmp_path, "columns.csv", "timestamp,actor,action\n2026-11-02T09:00:00+01:00,kari@example.org,read\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems == ["record 0 (header): missing column(s) system: not an access-log CSV"]
+    assert error.problems == ["line 1: missing column(s) system: not an access-log CSV"]
 
 
-def test_m365_audit_data_that_is_not_json_is_refused_naming_record_and_field(store, tmp_path):
+def test_m365_audit_data_that_is_not_json_is_refused_naming_line_and_field(store, tmp_path):
     lines = M365_NEW.read_text(encoding="utf-8-sig").splitlines()
-    lines[3] = lines[3].replace('"{""CreationTime""', '"{""CreationTime""::', 1)  # record 3
+    lines[3] = lines[3].replace('"{""CreationTime""', '"{""CreationTime""::', 1)  # record 3, line 4
     bad = write(tmp_path, "broken.csv", "\n".join(lines) + "\n")
     error = refused(store, M365_OLD, bad, fmt="m365")  # the good file first
     assert error.source == str(bad)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith("record 3: field AuditData")
+    assert error.problems == ["line 4, field AuditData.Id: missing"]
 
 
 def gws_page(fixture: Path) -> dict:
@@ -822,3 +822,71 @@ def test_a_mislabelled_inbox_file_goes_to_failed_saying_what_it_is(vern):
     assert names(folder / "failed") == [STAMP + GWS.name]
     [run] = runner.history(vern.store, "access_logs")
     assert "import it with --format gworkspace" in run["error"]
+
+
+# -- symbolic links: never followed -------------------------------------------------------
+LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
+
+
+def test_links_in_the_inbox_go_to_failed_unread_and_the_files_still_land(vern, tmp_path):
+    """A link to a valid CloudTrail file outside the inbox: were it followed, its four
+    events would be stored."""
+    folder = inbox(vern)
+    delivered(TRAIL_25, folder)
+    (folder / "trail.json").symlink_to(TRAIL_26)
+    (folder / "AWSLogs").symlink_to(delivery_tree(tmp_path), target_is_directory=True)
+    result = run_check(vern)
+    assert result.status == "failed"
+    assert count(vern.store) == 5  # TRAIL_25's events only
+    assert names(folder / "imported") == [STAMP + TRAIL_25.name + ".gz"]
+    assert names(folder / "failed") == [STAMP + "AWSLogs", STAMP + "trail.json"]
+    assert (folder / "failed" / (STAMP + "trail.json")).is_symlink()
+    [run] = runner.history(vern.store, "access_logs")
+    assert f"cloudtrail/trail.json: {LINK}" in run["error"]
+    assert f"cloudtrail/AWSLogs: {LINK}" in run["error"]
+
+
+def test_a_linked_file_inside_a_tree_refuses_the_import(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    link = tree / "111122223333" / "CloudTrail" / "passwd.json"
+    link.symlink_to("/etc/passwd")
+    error = refused(store, tree, fmt="cloudtrail")
+    assert (error.source, error.problems) == (str(link), [LINK])
+
+
+def test_a_linked_folder_inside_a_tree_refuses_the_import(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    delivered(TRAIL_26, elsewhere)
+    link = tree / "111122223333" / "CloudTrail" / "more"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    error = refused(store, tree, fmt="cloudtrail")
+    assert (error.source, error.problems) == (str(link), [LINK])
+
+
+def test_a_tree_dropped_in_the_inbox_with_a_link_inside_goes_to_failed(vern, tmp_path):
+    folder = inbox(vern)
+    tree = delivery_tree(tmp_path)
+    (tree / "111122223333" / "passwd.json").symlink_to("/etc/passwd")
+    shutil.move(str(tree), str(folder / "AWSLogs"))
+    assert run_check(vern).status == "failed"
+    assert count(vern.store) == 0
+    assert names(folder / "failed") == [STAMP + "AWSLogs"]
+    [run] = runner.history(vern.store, "access_logs")
+    assert f"cloudtrail/AWSLogs: {LINK}" in run["error"]
+
+
+def test_cli_refuses_a_named_link(db, tmp_path):
+    link = tmp_path / "trail.json"
+    link.symlink_to(TRAIL_26)
+    result = cli(db, "import", "access-logs", str(link), "--format", "cloudtrail")
+    assert result.returncode == 1
+    assert result.stderr == f"vern: {link}: nothing was imported.\n  {LINK}\n"
+    assert stored_count(db) == 0
+
+
+def test_hidden_files_and_folders_and_the_digest_folder_are_skipped(store, tmp_path):
+    tree = delivery_tree(tmp_path)
+    delivered(TRAIL_26, tree / ".cache")
+    (tree / ".partial.json").write_text("{not json")
+    assert imported(store, tree, fmt="cloudtrail") == access_logs.Imported(files=2, events=9, added=9)

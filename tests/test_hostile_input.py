@@ -3,14 +3,17 @@ stored and read back verbatim, never executed and never a crash. Spreadsheet exp
 that cannot run formulas."""
 
 import csv
+import gzip
 import io
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from audits import export, findings, processors, pseudonyms, runner, trail, users
+from audits import access_logs, export, findings, processors, pseudonyms, runner, trail, users
 from audits.errors import InputError, VernError
 from audits.runtime import open_vern
 from audits.users import SignIn
@@ -347,3 +350,182 @@ def test_cli_non_utf8_arguments_exit_cleanly(tmp_path, env):
         assert "Traceback" not in stderr, args
         assert result.returncode == 1, args
         assert stderr.startswith(start), args
+
+
+# -- access logs -----------------------------------------------------------------------------
+# A control character is refused wherever it is, naming the line where the record starts
+# and the field; tab and line breaks are allowed in free text (a csv event's object, the
+# JSON in M365's AuditData) only.
+ACCESS = Path(__file__).resolve().parent / "fixtures" / "access"
+CSV_HEADER = "timestamp,actor,system,action,object,source_ip,records\n"
+GOOD = "2026-11-02T09:00:00+01:00,kari@example.org,CRM,read,member 1042,192.0.2.60,1\n"
+CONTROL = "field {field}: contains a control character"
+
+
+def access_refused(vern, path: Path, fmt: str) -> InputError:
+    with pytest.raises(InputError) as caught:
+        access_logs.import_files(vern.store, [path], fmt, "tester")
+    assert vern.store.value("SELECT count(*) FROM access_events") == 0
+    assert str(caught.value).startswith(f"{path}: nothing was imported.\n  ")
+    return caught.value
+
+
+def access_csv(tmp_path: Path, *rows: str, name: str = "events.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes((CSV_HEADER + "".join(rows)).encode("utf-8", errors="surrogateescape"))
+    return path
+
+
+def csv_row(**values: str) -> str:
+    fields = {"timestamp": "2026-11-02T09:00:00+01:00", "actor": "kari@example.org", "system": "CRM",
+              "action": "read", "object": "member 1042", "source_ip": "192.0.2.60", "records": "1", **values}
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerow(fields.values())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f"], ids=["nul", "soh", "esc", "del"])
+@pytest.mark.parametrize("field", ["actor", "system", "object", "source_ip"])
+def test_access_csv_control_character_refused_naming_line_and_field(vern, tmp_path, char, field):
+    path = access_csv(tmp_path, GOOD, csv_row(**{field: f"before{char}after"}), GOOD)
+    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field=field)}"]
+
+
+def test_access_csv_tab_and_line_breaks_in_the_object_are_kept(vern, tmp_path):
+    text = "first line\r\nsecond\tcolumn\nthird"
+    path = access_csv(tmp_path, csv_row(object=text))
+    access_logs.import_files(vern.store, [path], "csv", "tester")
+    assert vern.store.value("SELECT object FROM access_events") == text
+
+
+@pytest.mark.parametrize("char", ["\t", "\n"], ids=["tab", "newline"])
+@pytest.mark.parametrize("field", ["actor", "system", "source_ip"])
+def test_access_csv_tab_or_line_break_outside_free_text_refused(vern, tmp_path, char, field):
+    path = access_csv(tmp_path, GOOD, csv_row(**{field: f"a{char}b"}))
+    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field=field)}"]
+
+
+def test_access_csv_error_in_a_multi_line_record_names_the_line_where_it_starts(vern, tmp_path):
+    """Record 2 spans lines 3 to 5; the NUL is on line 5."""
+    path = access_csv(tmp_path, GOOD, csv_row(object="one\ntwo\nthree\x00"), GOOD)
+    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field='object')}"]
+
+
+def test_access_csv_bad_value_after_a_multi_line_record_names_its_own_line(vern, tmp_path):
+    """Record 2 spans lines 3 to 5, so record 3 starts on line 6 (DuckDB alone would say 4)."""
+    path = access_csv(tmp_path, GOOD, csv_row(object="one\ntwo\nthree"), csv_row(timestamp="2026-11-02T09:00:00"))
+    assert access_refused(vern, path, "csv").problems == [
+        "line 6, field timestamp: missing, or not a time with its UTC offset"]
+
+
+def test_access_csv_unclosed_quote_names_the_line_where_it_opens(vern, tmp_path):
+    path = access_csv(tmp_path, GOOD, GOOD, GOOD.replace("member 1042", '"member 1042'), GOOD, GOOD)
+    assert access_refused(vern, path, "csv").problems == ["line 4: a quoted field is not closed"]
+
+
+def test_access_csv_record_with_more_fields_than_the_header_is_refused(vern, tmp_path):
+    path = access_csv(tmp_path, GOOD, GOOD.rstrip("\n") + ",extra,more\n")
+    assert access_refused(vern, path, "csv").problems == ["line 3: 9 fields, but the header has 7"]
+
+
+def test_access_csv_bytes_that_are_not_utf8_name_line_and_field(vern, tmp_path):
+    path = access_csv(tmp_path, GOOD, GOOD, csv_row(object=HOSTILE["surrogate"]))
+    assert access_refused(vern, path, "csv").problems == [
+        "line 4, field object: not UTF-8 text (save the file as CSV UTF-8)"]
+
+
+def test_m365_control_character_in_audit_data_names_line_and_field(vern, tmp_path):
+    lines = (ACCESS / "m365" / "purview-new.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace('""Operation"":""FileDownloaded""', '""Operation"":""File\x00Downloaded""', 1)
+    path = tmp_path / "purview.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert access_refused(vern, path, "m365").problems == [f"line 3, {CONTROL.format(field='AuditData')}"]
+
+
+def test_m365_escaped_control_character_in_a_kept_value_is_refused(vern, tmp_path):
+    lines = (ACCESS / "m365" / "purview-new.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace('""ClientIP"":""192.0.2.12""', '""ClientIP"":""192.0.2.12\\u0000""', 1)
+    path = tmp_path / "purview.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert access_refused(vern, path, "m365").problems == [f"line 3, {CONTROL.format(field='AuditData.ClientIP')}"]
+
+
+def trail_with(tmp_path: Path, record: int, *keys_and_value) -> Path:
+    data = json.loads(next(ACCESS.rglob("*_20261025T0035Z_*.json")).read_text())
+    target = data["Records"][record - 1]
+    *keys, last, value = keys_and_value
+    for key in keys:
+        target = target[key]
+    target[last] = value
+    path = tmp_path / "trail.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize(("keys", "field"), [
+    (("userIdentity", "principalId"), "userIdentity"),
+    (("eventID",), "eventID"),
+    (("eventName",), "eventName"),
+    (("sourceIPAddress",), "sourceIPAddress"),
+    (("requestParameters", "key"), "requestParameters.key"),
+])
+def test_cloudtrail_escaped_nul_refused_naming_record_and_field(vern, tmp_path, keys, field):
+    path = trail_with(tmp_path, 2, *keys, "AROAEXAMPLEID:kari\u0000@example.org")
+    assert access_refused(vern, path, "cloudtrail").problems == [f"record 2: {CONTROL.format(field=field)}"]
+
+
+def test_cloudtrail_raw_control_character_is_not_json(vern, tmp_path):
+    path = tmp_path / "trail.json"
+    path.write_bytes(b'{"Records": [{"eventID": "a\x01b"}]}')  # \x01 is the 28th byte
+    assert access_refused(vern, path, "cloudtrail").problems == ["not valid JSON (at byte 28 uncompressed)"]
+
+
+def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
+    page = json.loads((ACCESS / "gworkspace" / "drive-activities.json").read_text())
+    for parameter in page["items"][0]["events"][0]["parameters"]:
+        if parameter["name"] == "doc_title":
+            parameter["value"] = "Participants\tautumn camp"
+    path = tmp_path / "drive.json"
+    path.write_text(json.dumps(page))
+    access_logs.import_files(vern.store, [path], "gworkspace", "tester")
+    assert vern.store.value("SELECT count(*) FROM access_events WHERE object = ?", ["Participants\tautumn camp"]) == 1
+    for parameter in page["items"][0]["events"][0]["parameters"]:
+        if parameter["name"] == "doc_title":
+            parameter["value"] = "Participants\u0007"
+    path.write_text(json.dumps(page))
+    with pytest.raises(InputError) as caught:
+        access_logs.import_files(vern.store, [path], "gworkspace", "tester")
+    assert caught.value.problems == [f"record 1: {CONTROL.format(field='events.parameters.doc_title')}"]
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("trail.json", gzip.compress(b'{"Records": []}'), "gzip-compressed, but the name does not end in .gz"),
+    ("trail.json.gz", b'{"Records": []}', "named .gz, but not gzip-compressed"),
+    ("trail.json.zst", b"(\xb5/\xfd", "zstd-compressed: decompress it, or compress it with gzip"),
+])
+def test_access_log_compression_must_match_the_name(vern, tmp_path, name, data, why):
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert access_refused(vern, path, "cloudtrail").problems == [why]
+
+
+def test_access_log_named_pipe_is_refused_without_waiting_for_a_writer(vern, tmp_path):
+    path = tmp_path / "trail.json"
+    os.mkfifo(path)
+    assert access_refused(vern, path, "cloudtrail").problems == ["not a regular file or folder"]
+
+
+def test_cli_access_csv_with_nul_exits_cleanly(vern, tmp_path):
+    vern.close()
+    path = access_csv(tmp_path, GOOD, csv_row(actor="kari\x00@example.org"))
+    result = subprocess.run([VERN, "--db", str(vern.store.path), "import", "access-logs", str(path), "--format", "csv"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == f"vern: {path}: nothing was imported.\n  line 3, field actor: contains a control character\n"
+    vern.store = open_vern(str(vern.store.path)).store
+
+
+def test_access_csv_nul_in_the_header_names_line_1(vern, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(CSV_HEADER.replace("object", "obj\x00ect") + GOOD)
+    assert access_refused(vern, path, "csv").problems == ["line 1: a column name contains a control character"]

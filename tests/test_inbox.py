@@ -1,6 +1,8 @@
 """Files dropped into the inbox are imported by the next run of their check."""
 
-from audits import processors, runner
+import os
+
+from audits import inbox, processors, runner
 
 GOOD = (
     "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on\n"
@@ -31,3 +33,40 @@ def test_a_bad_dropped_file_fails_the_run_and_changes_nothing(vern):
     assert [r["countries"] for r in processors.register(vern.store)] == [["NO"]]
     assert [p.name for p in (inbox / "failed").iterdir()] == ["20261124T110000Z-next.csv"]
     assert runner.history(vern.store, "processors")[0]["error"] == result.error
+
+
+# -- the shared listing: never a symbolic link ----------------------------------------------
+def test_files_lists_regular_files_and_folders_by_name_and_leaves_out_the_rest(tmp_path):
+    folder = tmp_path / "inbox"
+    (folder / "AWSLogs").mkdir(parents=True)
+    for name in ("b.csv", "a.csv", ".hidden.csv", "notes.txt"):
+        (folder / name).write_text("x")
+    (folder / "imported").mkdir()
+    (folder / "failed").mkdir()
+    (folder / "passwd.csv").symlink_to("/etc/passwd")
+    (folder / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "pipe.csv")
+    assert [p.name for p in inbox.files(folder)] == ["AWSLogs", "a.csv", "b.csv", "notes.txt"]
+    assert [p.name for p in inbox.files(folder, "*.csv")] == ["a.csv", "b.csv"]
+    assert [p.name for p in inbox.files(folder, "*.csv", "*.txt")] == ["a.csv", "b.csv", "notes.txt"]
+    link = "a symbolic link: Vern does not follow links (put the file itself there)"
+    assert [(p.name, why) for p, why in inbox.refused(folder)] == [
+        ("elsewhere", link), ("passwd.csv", link), ("pipe.csv", "not a regular file or folder")]
+    assert [p.name for p, _ in inbox.refused(folder, "*.csv")] == ["passwd.csv", "pipe.csv"]
+
+
+def test_files_of_a_missing_folder_is_empty(tmp_path):
+    assert inbox.files(tmp_path / "absent") == []
+    assert inbox.refused(tmp_path / "absent") == []
+
+
+def test_a_moved_link_stays_a_link_and_its_target_is_untouched(tmp_path):
+    target = tmp_path / "secret.txt"
+    target.write_text("not for Vern")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "drop.csv").symlink_to(target)
+    inbox.move(folder / "drop.csv", folder / "failed", "20261124T110000Z")
+    moved = folder / "failed" / "20261124T110000Z-drop.csv"
+    assert moved.is_symlink()
+    assert target.read_text() == "not for Vern"
