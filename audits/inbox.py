@@ -10,10 +10,11 @@ move them to failed/ unread and say why.
 
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audits import clock
+from audits.errors import VernError
 
 LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
 SPECIAL = "not a regular file or folder"
@@ -28,6 +29,26 @@ def move(path: Path, folder: Path, when: str) -> None:
     """Within the inbox, so a rename: a link moves as the link, never as what it points to."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.move(str(path), str(folder / f"{when}-{path.name}"))
+
+
+def import_each(folder: Path, load: Callable[[Path], object], *patterns: str, order=None) -> list[str]:
+    """Import each file waiting in `folder` on its own with `load(path)`: moved to imported/,
+    or to failed/ when refused, while the others still land; links and special files go to
+    failed/ unread. Returns "name: why" for every refused one."""
+    refusals = []
+    for path, why in refused(folder, *patterns):
+        move(path, folder / "failed", stamp())
+        refusals.append(f"{path.name}: {why}")
+    for path in sorted(files(folder, *patterns), key=order):
+        when = stamp()
+        try:
+            load(path)
+        except VernError as error:
+            move(path, folder / "failed", when)
+            refusals.append(f"{path.name}: {str(error).splitlines()[-1].strip()}")
+        else:
+            move(path, folder / "imported", when)
+    return refusals
 
 
 def files(folder: Path, *patterns: str) -> list[Path]:

@@ -8,7 +8,6 @@ rows) and data/inbox/consent/campaigns/ (send logs, added) are imported before j
 """
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from audits import clock, consent, inbox
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
@@ -64,7 +63,8 @@ class ConsentCheck(Check):
         """Import what was dropped (the register first); return the marketing sends judged."""
         failed = []
         for kind, load in FOLDERS:
-            failed += _import_dropped(ctx, ctx.inbox / kind, load)
+            failed += [f"{kind}/{refusal}" for refusal in inbox.import_each(
+                ctx.inbox / kind, lambda path, load=load: load(ctx.store, path, ctx.actor), "*.csv")]
         if failed:
             raise VernError("consent files refused, moved to failed/: " + "; ".join(failed))
         return consent.marketing_sends(ctx.store, ctx.settings["service_purposes"])
@@ -75,20 +75,3 @@ class ConsentCheck(Check):
                 "campaign": row["campaign"], "purpose": row["purpose"], "count": int(row["sends"]),
                 "people": int(row["people"]), "first": clock.show(row["first"]), "last": clock.show(row["last"]),
                 "first_at": clock.iso_utc(row["first"]), "last_at": clock.iso_utc(row["last"])})
-
-
-def _import_dropped(ctx: CheckContext, folder: Path, load) -> list[str]:
-    """Each file on its own, by name: a refused one goes to failed/ and the others still land."""
-    if not folder.is_dir():
-        return []
-    refused = []
-    for path in sorted(folder.glob("*.csv")):
-        stamp = inbox.stamp()
-        try:
-            load(ctx.store, path, ctx.actor)
-        except VernError as error:
-            inbox.move(path, folder / "failed", stamp)
-            refused.append(f"{folder.name}/{path.name}: {str(error).splitlines()[-1].strip()}")
-        else:
-            inbox.move(path, folder / "imported", stamp)
-    return refused

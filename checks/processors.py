@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from audits import inbox
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
+from audits.errors import VernError
 from audits.i18n import Text
 from audits.processors import agreement_problem, import_register, register, subject
 from audits.transfer_law import EEA, INVALID, US_DPF_ONLY, adequate
@@ -88,14 +89,10 @@ class ProcessorsCheck(Check):
 
     def collect(self, ctx: CheckContext) -> int:
         """Import registers dropped into the inbox, oldest first; the newest wins."""
-        for path in sorted(ctx.inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
-            stamp = inbox.stamp()
-            try:
-                import_register(ctx.store, path, ctx.actor)
-            except Exception:
-                inbox.move(path, ctx.inbox / "failed", stamp)
-                raise
-            inbox.move(path, ctx.inbox / "imported", stamp)
+        failed = inbox.import_each(ctx.inbox, lambda path: import_register(ctx.store, path, ctx.actor), "*.csv",
+                                   order=lambda path: path.stat().st_mtime)
+        if failed:
+            raise VernError("registers refused, moved to failed/: " + "; ".join(failed))
         return ctx.store.value("SELECT count(*) FROM processors")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -2,7 +2,6 @@
 its inventory, judged against the retention rules of the processing activities."""
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from audits import inbox, retention
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
@@ -38,11 +37,14 @@ class RetentionCheck(Check):
     def collect(self, ctx: CheckContext) -> int:
         """Inventories dropped into data/inbox/retention/<system name>/*.csv, each imported
         as the system's new snapshot; a refused file goes to failed/, the others still land."""
-        failed = []
-        if ctx.inbox.is_dir():
-            for folder in sorted(p for p in ctx.inbox.iterdir() if p.is_dir() and not p.name.startswith(".")):
-                for path in sorted(folder.glob("*.csv")):
-                    failed += _import_dropped(ctx, folder.name, path)
+        refused = inbox.refused(ctx.inbox)  # a linked system folder is never read
+        for path, _ in refused:
+            inbox.move(path, ctx.inbox / "failed", inbox.stamp())
+        failed = [f"{path.name}: {why}" for path, why in refused]
+        for folder in (p for p in inbox.files(ctx.inbox) if p.is_dir()):
+            failed += [f"{folder.name}/{refusal}" for refusal in inbox.import_each(
+                folder, lambda path, system=folder.name: retention.import_inventory(ctx.store, path, system, ctx.actor),
+                "*.csv")]
         if failed:
             raise VernError("inventories refused, moved to failed/: " + "; ".join(failed))
         return ctx.store.value("SELECT count(*) FROM inventory")
@@ -56,14 +58,3 @@ class RetentionCheck(Check):
             elif row["overdue"]:
                 yield Finding("retention_overdue", subject,
                               {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat()})
-
-
-def _import_dropped(ctx: CheckContext, system: str, path: Path) -> list[str]:
-    stamp = inbox.stamp()
-    try:
-        retention.import_inventory(ctx.store, path, system, ctx.actor)
-    except VernError as error:
-        inbox.move(path, path.parent / "failed", stamp)
-        return [f"{system}/{path.name}: {str(error).splitlines()[-1].strip()}"]
-    inbox.move(path, path.parent / "imported", stamp)
-    return []

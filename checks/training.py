@@ -5,7 +5,6 @@ someone without a valid completion on that day."""
 
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 
 from audits import clock, inbox, training
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
@@ -112,10 +111,10 @@ class TrainingCheck(Check):
 
     def collect(self, ctx: CheckContext) -> int:
         failed = []
-        if ctx.inbox.is_dir():
-            for fmt, patterns in (("csv", ("*.csv",)), ("xapi", ("*.json", "*.jsonl", "*.ndjson"))):
-                for path in sorted(p for pattern in patterns for p in ctx.inbox.glob(pattern)):
-                    failed += _import_dropped(ctx, path, fmt)
+        for fmt, patterns in (("csv", ("*.csv",)), ("xapi", ("*.json", "*.jsonl", "*.ndjson"))):
+            failed += inbox.import_each(
+                ctx.inbox, lambda path, fmt=fmt: training.import_files(ctx.store, [path], fmt, ctx.settings, ctx.actor),
+                *patterns)
         with ctx.store.transaction() as tx:
             tx.execute(COVERAGE, {**_params(ctx.settings, ctx.today), "now": ctx.now})
         if failed:
@@ -164,15 +163,3 @@ COVERAGE = f"""
     FROM (SELECT person, kind, district, bool_and(status IN ('valid', 'due_soon')) AS covered
           FROM ({STATUS}) GROUP BY person, kind, district)
     GROUP BY kind, district"""
-
-
-def _import_dropped(ctx: CheckContext, path: Path, fmt: str) -> list[str]:
-    stamp = inbox.stamp()
-    try:
-        training.import_files(ctx.store, [path], fmt, ctx.settings, ctx.actor)
-    except VernError as error:
-        inbox.move(path, ctx.inbox / "failed", stamp)
-        return [f"{path.name}: {str(error).splitlines()[-1].strip()}"]
-    inbox.move(path, ctx.inbox / "imported", stamp)
-    return []
-

@@ -70,3 +70,44 @@ def test_a_moved_link_stays_a_link_and_its_target_is_untouched(tmp_path):
     moved = folder / "failed" / "20261124T110000Z-drop.csv"
     assert moved.is_symlink()
     assert target.read_text() == "not for Vern"
+
+
+# -- every check's inbox: a link is moved to failed/ unread ----------------------------------
+LINKED = {  # check, where in its inbox, a file it would import if it followed the link, its table
+    "processors": ("register.csv", GOOD, "processors"),
+    "consent": ("consents/samtykker.csv",
+                "email,purpose,given_at,withdrawn_at\nkari@example.no,newsletter,2026-01-01T10:00:00+01:00,\n",
+                "consents"),
+    "training": ("lms.csv", "email,course,completed_on\nkari@example.no,Personvern,2026-01-01\n",
+                 "training_completions"),
+}
+
+
+def test_a_link_in_any_inbox_is_never_read(vern, tmp_path):
+    for check, (where, content, table) in LINKED.items():
+        target = tmp_path / f"{check}-outside.csv"
+        target.write_text(content)
+        link = vern.config.inbox / check / where
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(target)
+        result = runner.run(vern.store, vern.config, vern.checks[check], "schedule")
+        assert result.status == "failed", check
+        assert f"{link.name}: a symbolic link: Vern does not follow links" in result.error, check
+        assert vern.store.value(f"SELECT count(*) FROM {table}") == 0, check
+        [moved] = (link.parent / "failed").iterdir()
+        assert moved.is_symlink() and moved.name.endswith(link.name), check
+
+
+def test_a_linked_system_folder_in_the_retention_inbox_is_never_read(vern, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "inventory.csv").write_text("record_ref,category,last_activity_on\nr1,member,2020-01-01\n")
+    folder = vern.config.inbox / "retention"
+    folder.mkdir(parents=True)
+    (folder / "CRM").symlink_to(outside, target_is_directory=True)
+    result = runner.run(vern.store, vern.config, vern.checks["retention"], "schedule")
+    assert result.status == "failed"
+    assert "CRM: a symbolic link: Vern does not follow links" in result.error
+    assert vern.store.value("SELECT count(*) FROM inventory") == 0
+    assert [p.name for p in (folder / "failed").iterdir()] == ["20261124T110000Z-CRM"]
+    assert (outside / "inventory.csv").exists()  # the target is left alone
