@@ -4,6 +4,7 @@ import contextlib
 import email
 import email.message
 import email.policy
+import re
 import socket
 import subprocess
 import sys
@@ -90,6 +91,21 @@ def dashboard(vern):
         return at
 
     return open_page
+
+
+def as_read(markdown: str) -> str:
+    """Words escaped for Markdown (dashboard.ui.plain) as the reader sees them: the escapes
+    and the word joiners that break autolinks are not seen."""
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
+
+
+def stored_objects(store) -> list[str]:
+    """The object names of the stored access events, as read: they are kept as encrypted labels."""
+    from audits import labels
+
+    refs = [row["object"] for row in store.rows("SELECT object FROM access_events ORDER BY happened_at")]
+    names = labels.texts(store, refs)
+    return [names.get(ref, ref) for ref in refs]
 
 
 def free_port() -> int:

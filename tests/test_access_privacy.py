@@ -17,7 +17,7 @@ import pytest
 from audits import access_logs, runner
 from audits.errors import VernError
 from checks.access_logs import AccessLogsCheck
-from conftest import VERN
+from conftest import VERN, as_read
 
 PLANTED = "Kari Nordmann 01017012345 kari@example.no"
 # What would betray it, in any case: the name, the national identity number, the address.
@@ -131,7 +131,7 @@ def page_text(at) -> str:
             parts.append(str(getattr(element, "value", "")) + " " + str(getattr(element, "label", "")))
     for frame in list(at.dataframe) + list(at.table):
         parts.append(frame.value.to_csv())
-    return "\n".join(parts)
+    return as_read("\n".join(parts))
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The activities page on the demo data: the board sees the risk map and no register; the
 adviser picks a cell, reads the reasons, adjusts a risk with a reason and edits the record."""
 
-import re
 
 from audits import activities, trail
+from conftest import as_read
 
 MARKETING = "Markedsføring med interesseprofil"
 OWNERS = ("Kommunikasjonssjef", "Leder medlemsservice", "Arrangementsansvarlig", "Økonomisjef",
@@ -48,14 +48,10 @@ def register_row(at, name: str) -> dict:
     return table[table[table.columns[1]] == name].iloc[0].to_dict()  # ID, then the name
 
 
-def read(markdown: str) -> str:
-    """Words escaped for Markdown (dashboard.ui.plain) as the reader sees them."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
-
 
 def reasons(at) -> list[str]:
     """The captions as the reader sees them."""
-    return [read(c.value) for c in at.caption]
+    return [as_read(c.value) for c in at.caption]
 
 
 def test_board_sees_counts_by_level_but_no_register_editor_or_owners(demo_vern, dashboard):
@@ -139,7 +135,7 @@ def test_an_adjustment_without_a_reason_is_refused_and_nothing_saved(demo_vern, 
     next(s for s in at.selectbox if s.label == "Sannsynlighet").select("limited")
     at.button(key="FormSubmitter:adjust-Lagre justeringen").click().run()
     assert not at.exception, at.exception
-    assert "reason: an adjusted risk needs a written reason" in read(at.error[0].value)
+    assert "reason: an adjusted risk needs a written reason" in as_read(at.error[0].value)
     assert activities.get(demo_vern.store, number)["risk_adjustment"] is None
     assert not trail.listing(demo_vern.store, action="activities.adjust")
     assert register_row(at, MARKETING)["Iboende"] == "høy"
@@ -178,5 +174,5 @@ def test_an_activity_without_a_name_is_refused(demo_vern, dashboard):
     next(t for t in at.text_input if t.label == "Navn").input("")
     at.button(key=f"FormSubmitter:activity_{number}-Lagre aktiviteten").click().run()
     assert not at.exception, at.exception
-    assert read(at.error[0].value) == "field name: must not be empty"
+    assert as_read(at.error[0].value) == "field name: must not be empty"
     assert activities.listing(demo_vern.store) == before

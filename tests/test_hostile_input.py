@@ -17,6 +17,7 @@ from audits import access_logs, export, findings, processors, pseudonyms, runner
 from audits.errors import InputError, VernError
 from audits.runtime import open_vern
 from audits.users import SignIn
+from conftest import stored_objects
 
 VERN = str(Path(sys.executable).parent / "vern")
 NOW = "2026-11-24T12:00:00+01:00"
@@ -395,7 +396,7 @@ def test_access_csv_tab_and_line_breaks_in_the_object_are_kept(vern, tmp_path):
     text = "first line\r\nsecond\tcolumn\nthird"
     path = access_csv(tmp_path, csv_row(object=text))
     access_logs.import_files(vern.store, [path], "csv", "tester")
-    assert vern.store.value("SELECT object FROM access_events") == text
+    assert stored_objects(vern.store) == [text]
 
 
 @pytest.mark.parametrize("char", ["\t", "\n"], ids=["tab", "newline"])
@@ -488,7 +489,7 @@ def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
     path = tmp_path / "drive.json"
     path.write_text(json.dumps(page))
     access_logs.import_files(vern.store, [path], "gworkspace", "tester")
-    assert vern.store.value("SELECT count(*) FROM access_events WHERE object = ?", ["Participants\tautumn camp"]) == 1
+    assert stored_objects(vern.store).count("Participants\tautumn camp") == 1
     for parameter in page["items"][0]["events"][0]["parameters"]:
         if parameter["name"] == "doc_title":
             parameter["value"] = "Participants\u0007"

@@ -3,12 +3,12 @@ in Oslo): anyone logs a request and reads its due date (Art. 12(3), counted by R
 staff and the board see only what they logged, never the requester; the adviser works the
 register, each step checked in the database and the audit trail."""
 
-import re
 from datetime import date, time
 
 import pytest
 
 from audits import directory, requests, trail
+from conftest import as_read
 
 KARI = "Kari Nordmann, Storgata 1, 0155 Oslo, 912 34 567"
 
@@ -42,10 +42,6 @@ def shown(at) -> str:
     texts += [d.value.to_string() for d in at.dataframe] + [str(t.proto) for t in at.get("table")]
     return "\n".join(texts)
 
-
-def read(markdown: str) -> str:
-    """Words escaped for Markdown (dashboard.ui.plain) as the reader sees them."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def press(at, label: str):
@@ -91,7 +87,7 @@ def test_the_due_date_in_words(dashboard, vern, day, at_time, due):
 
 def test_bad_input_shows_each_problem_and_writes_nothing(dashboard, vern):
     at = log(dashboard("requests", "en", roles=("staff",)), requester="  ", kind="marketing_opt_out")
-    error = read(at.error[0].value)
+    error = as_read(at.error[0].value)
     assert error.startswith("Not logged yet – fix this and send again:")
     assert "field requester: required" in error
     assert "field email: required for a marketing opt-out" in error
@@ -100,7 +96,7 @@ def test_bad_input_shows_each_problem_and_writes_nothing(dashboard, vern):
     assert vern.store.value("SELECT count(*) FROM consents") == 0
 
     log(at, at_time=time(23, 0))  # later today: not yet come
-    assert "field received_at: lies in the future" in read(at.error[0].value)
+    assert "field received_at: lies in the future" in as_read(at.error[0].value)
     assert at.text_area(key="dsr_requester").value == KARI  # a refused form keeps every word
     assert count(vern) == 0
 
@@ -206,7 +202,7 @@ def test_the_adviser_verifies_searches_extends_and_answers(dashboard, vern):
 def test_a_refused_step_shows_why_and_changes_nothing(dashboard, demo_vern):
     at = dashboard("requests", "en")
     press(at, "Save the verification")  # no "how"
-    assert read(at.error[0].value) == "- how: say how the identity was verified"
+    assert as_read(at.error[0].value) == "- how: say how the identity was verified"
     assert requests.get(demo_vern.store, 4)["verified_how"] == "Ringt tilbake på nummeret i medlemsregisteret"
 
 
@@ -217,7 +213,7 @@ def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, d
     open_tasks = ["Arrangementer (Google Drive)", "Medlemsdata (AWS S3)", "Personvernpostkasse"]
     assert "Erasure tasks are still open: record each system's outcome first." in [c.value for c in at.caption]
     press(at, "Record the answer")
-    assert "erasure tasks still open: Arrangementer (Google Drive)" in read(at.error[0].value)
+    assert "erasure tasks still open: Arrangementer (Google Drive)" in as_read(at.error[0].value)
     assert requests.get(demo_vern.store, 5)["status"] == "in_progress"
 
     form = "dsr-5-erase-Arrangementer (Google Drive)"
@@ -272,6 +268,6 @@ def test_a_closed_request_shows_its_details_without_actions(dashboard, demo_vern
     assert not at.tabs and [b.label for b in at.button] == ["Log the request", "Sign out"]  # no step left
     assert "The request is closed." in [c.value for c in at.caption]
     assert "Ingrid Nesheim" in [t.value for t in at.text]
-    facts = {k: read(v) for k, v in at.table[0].value[" "].items()}  # escaped: st.table renders Markdown
+    facts = {k: as_read(v) for k, v in at.table[0].value[" "].items()}  # escaped: st.table renders Markdown
     assert (facts["Identity verified"], facts["Extended due date"], facts["Person told of the extension"],
             facts["Answered"]) == ("2026-08-18 13:00: BankID", "2026-11-16", "2026-09-05", "2026-10-10 13:00")
