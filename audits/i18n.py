@@ -122,7 +122,7 @@ CATALOGUE: dict[str, Text] = {
     "trail.head_none": Text("Revisjonssporet har ingen oppføringer.", "The audit trail has no entries."),
     "trail.verify": Text("Kontroller kjeden", "Verify the chain"),
     "trail.intact": Text("{count} oppføringer er intakte.", "{count} entries intact."),
-    "trail.break": Text("Kjeden er brutt {where}: {kind}.", "The chain is broken {where}: {kind}."),
+    "trail.break": Text("Revisjonssporet er brutt {where}: {kind}.", "The audit trail is broken {where}: {kind}."),
     "trail.where.after": Text("etter oppføring {after}", "after entry {after}"),
     "trail.where.start": Text("fra første oppføring", "from its first entry"),
     "trail.resumed": Text("Vern fører sporet videre i et nytt segment fra oppføring {seq}.",
