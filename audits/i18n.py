@@ -121,6 +121,8 @@ CATALOGUE: dict[str, Text] = {
                             "Audit-trail head: entry {seq}, chain value {hash}, signature {signature}"),
     "trail.head_none": Text("Revisjonssporet har ingen oppføringer.", "The audit trail has no entries."),
     "trail.verify": Text("Kontroller kjeden", "Verify the chain"),
+    "trail.broken": Text("Kjeden er brutt etter {count} intakte oppføringer: {problem}",
+                         "The chain is broken after {count} intact entries: {problem}"),
     "trail.intact": Text("{count} oppføringer er intakte.", "{count} entries intact."),
     "trail.break": Text("Revisjonssporet er brutt {where}: {kind}.", "The audit trail is broken {where}: {kind}."),
     "trail.where.after": Text("etter oppføring {after}", "after entry {after}"),
