@@ -96,9 +96,11 @@ class Verdict:
 
 
 # -- the chain ----------------------------------------------------------------------------------------
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: verifying calls it per entry
+
+
 def _canonical(seq: int, at_utc: str, actor: str, action: str, obj: str, details: str) -> str:
-    return json.dumps([seq, at_utc, actor, action, obj, details], ensure_ascii=False,
-                      separators=(",", ":"))
+    return _encode([seq, at_utc, actor, action, obj, details])
 
 
 def _sha256(prev_hash: str, canonical: str) -> str:
@@ -107,8 +109,13 @@ def _sha256(prev_hash: str, canonical: str) -> str:
 
 
 def _signer(key: bytes) -> Callable[[str, str], str]:
-    return lambda prev_hash, canonical: hmac.new(key, f"{prev_hash}\n{canonical}".encode(),
-                                                 hashlib.sha256).hexdigest()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key schedule once; copied per entry
+
+    def sign(prev_hash: str, canonical: str) -> str:
+        mac = keyed.copy()
+        mac.update(f"{prev_hash}\n{canonical}".encode())
+        return mac.hexdigest()
+    return sign
 
 
 def _digest(sign: Callable[[str, str], str], row: dict, seq: int) -> str:
@@ -144,6 +151,7 @@ class _Chain:
     heads: Path
     recorded: trail_heads.Head | None = None  # the newest head in the head file, as last read or written
     damaged: Problem | None = None  # the head file's last line was not Vern's when it was read
+    pending: trail_heads.Head | None = None  # the entry last inserted, unsigned: its head once committed
 
 
 _chains: dict[str, _Chain] = {}  # by the database file's real path
@@ -177,6 +185,7 @@ def _insert(tx, chain: _Chain, seq: int, prev_hash: str, actor: str, action: str
     value = _signer(chain.key)(prev_hash, _canonical(seq, at_utc, actor, action, obj, body))
     tx.execute(f"INSERT INTO trail ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                [seq, at_utc, actor, action, obj, body, prev_hash, value])
+    chain.pending = trail_heads.Head(seq, value, at_utc, "")
     return value
 
 
@@ -218,7 +227,7 @@ def _resume(tx, chain: _Chain, verdict: Verdict) -> dict | None:
     log.warning("audit trail broken after entry %s (%s): recording on in a new segment from entry %s",
                 segment.last, problem.kind, seq)
     verdict.segments.append(Segment(seq, 1, seq, value))
-    chain.damaged = None  # recorded now; the head of the new segment may be written
+    chain.damaged = None  # recorded now: the new segment's head may be written
     return {"seq": seq, "hash": value}
 
 
@@ -230,6 +239,7 @@ def append(tx, actor: str, action: str, obj: str = "", details: dict | None = No
     last = _last(reader)
     if not _tail_holds(reader, chain, last):
         last = _resume(tx, chain, _examine(reader, chain)) or last
+        chain.damaged = None  # recorded as a break now, or the head file was put right
     seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
     _insert(tx, chain, seq, prev_hash, actor, action, obj, details)
     return seq
@@ -248,17 +258,17 @@ def _table_exists(reader: Reader) -> bool:
 
 
 def _rows(reader: Reader) -> Iterator[dict[str, Any]]:
-    """Every entry in order, a page at a time; two entries someone numbered alike come in the
-    order they were written (rowid)."""
-    select = f"SELECT {COLUMNS}, rowid AS row_id FROM trail"
-    rows = reader(f"{select} ORDER BY seq, rowid LIMIT {PAGE}", [])
-    while rows:
-        yield from rows
-        if len(rows) < PAGE:
-            return
-        end = rows[-1]
-        rows = reader(f"{select} WHERE (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT {PAGE}",
-                      [end["seq"], end["row_id"]])
+    """Every entry in order, PAGE numbers at a time (a range of seq lets DuckDB skip the rest
+    of the table); entries someone numbered alike come in the order they were written."""
+    select = f"SELECT {COLUMNS}, rowid AS row_id FROM trail WHERE seq >= ? AND seq < ? AND (seq, rowid) > (?, ?)"
+    low = reader("SELECT min(seq) AS seq FROM trail", [])[0]["seq"]
+    while low is not None:
+        after = [low - 1, -1]
+        while after:
+            rows = reader(f"{select} ORDER BY seq, rowid LIMIT {2 * PAGE}", [low, low + PAGE, *after])
+            yield from rows
+            after = [rows[-1]["seq"], rows[-1]["row_id"]] if len(rows) == 2 * PAGE else None
+        low = reader("SELECT min(seq) AS seq FROM trail WHERE seq >= ?", [low + PAGE])[0]["seq"]
 
 
 def _resumes(row: dict, sign) -> dict | None:
@@ -401,15 +411,12 @@ def head_line(signed: dict[str, Any] | None, lang: str) -> str:
 
 
 def _record_head(store: Store, chain: _Chain) -> None:
-    """After a commit: the new head, signed, into the head file — only when it extends the
-    head recorded before. A failure to write is logged; the next commit writes the head again."""
-    newest, recorded = _last(store.rows), chain.recorded
-    if chain.damaged or newest is None or recorded and (recorded.seq, recorded.hash) == (newest["seq"], newest["hash"]):
-        return
-    if recorded and not (_present(store.rows, recorded.seq, recorded.hash)
-                         or _before_newest_segment(store.rows, _signer(chain.key), recorded)):
-        return  # the recorded head is gone: a break, which the next entry or check records first
-    signed = trail_heads.sign(chain.key, newest["seq"], newest["hash"], newest["at_utc"])
+    """After a commit that added entries: the new head, signed, into the head file. A
+    failure to write is logged; the next commit writes its head again."""
+    pending, chain.pending = chain.pending, None
+    if pending is None or chain.damaged or not _present(store.rows, pending.seq, pending.hash):
+        return  # nothing added, a head file to be recorded as broken first, or rolled back
+    signed = trail_heads.sign(chain.key, pending.seq, pending.hash, pending.at_utc)
     try:
         trail_heads.append(chain.heads, signed)
     except OSError as error:
