@@ -140,7 +140,8 @@ def test_without_mail_the_break_is_still_a_finding_and_a_refused_mail_is_tried_a
     assert (entry["object"], entry["details"]) == ("5", {"after": 0, "advisers": 1})
 
 
-def test_the_server_runs_the_trail_check_at_start_even_when_it_ran_a_minute_ago(vern):
+def test_the_server_runs_the_trail_check_at_start_even_when_it_ran_a_minute_ago(vern, monkeypatch):
+    monkeypatch.setenv("VERN_NOW", "2026-11-24T12:10:00+01:00")  # the trail's next hour is 13:00
     runner.run_many(vern.store, vern.config, list(vern.checks.values()), "cli")  # none is missed now
     started = scheduler.start(vern)
     try:
