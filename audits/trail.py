@@ -204,8 +204,9 @@ def _tail_holds(reader: Reader, chain: _Chain, last: dict | None) -> bool:
     if chain.damaged or last is None or _digest(sign, last, last["seq"]) != last["hash"]:
         return False
     recorded = chain.recorded
-    return recorded is None or _present(reader, recorded.seq, recorded.hash) or _before_newest_segment(
-        reader, sign, recorded)
+    if recorded is None or (recorded.seq, recorded.hash) == (last["seq"], last["hash"]):
+        return True  # the usual case: the last entry is the head recorded last
+    return _present(reader, recorded.seq, recorded.hash) or _before_newest_segment(reader, sign, recorded)
 
 
 def _before_newest_segment(reader: Reader, sign, recorded: trail_heads.Head) -> bool:
