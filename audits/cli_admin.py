@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from audits import clock, keys, pseudonyms, trail, users
+from audits import clock, keys, pseudonyms, trail, trail_chain, users
 from audits.cli_support import actor, open_from, print_json
 from audits.errors import VernError
 
@@ -123,7 +123,7 @@ def trail_verify(ctx, expected_head):
     store = open_from(ctx).store
     verdict = trail.examine(store, expected_head)
     if verdict.breaks:
-        raise VernError(trail.describe(verdict))
+        raise VernError(trail_chain.describe(verdict))
     head = trail.signed_head(store)
     click.echo(f"{verdict.intact} entries intact; head {head['hash']} "
                f"(entry {head['seq']}, signature {head['signature'][:16]})")

@@ -1,7 +1,7 @@
 """The audit trail: who did what, when — append-only, chained under a key outside the database.
 
-Each entry's chain value (the `hash` column) is HMAC-SHA256(trail key, the value before it
-and the entry's canonical content). Whoever can write the database file but not read the
+Each entry's chain value (the `hash` column) is HMAC-SHA256 under the trail key of the
+value before it and the entry's content (audits/trail_chain.py). Whoever can write the database file but not read the
 key file cannot change, remove, insert or recompute an entry: `examine()` finds the first
 that no longer verifies. The head is also recorded outside the database after every
 commit (audits/trail_heads.py) and printed, signed, in reports, so a trail cut short or
@@ -14,8 +14,6 @@ and that the segments after it are intact. Details never hold personal data in c
 people appear by username or pseudonym only.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -27,14 +25,27 @@ from typing import Any
 
 from audits import clock, trail_heads
 from audits.errors import VernError
-from audits.i18n import CATALOGUE, t
+from audits.i18n import t
 from audits.store import Store
+from audits.trail_chain import (
+    EMPTY,
+    GENESIS,
+    MISSING,
+    RESUMING,
+    Problem,
+    Segment,
+    Verdict,
+    canonical,
+    digest,
+    legacy_sign,
+    resumes,
+    signer,
+    walk,
+)
 
 log = logging.getLogger(__name__)
-GENESIS = "0" * 64
 ACTOR = "vern"
 COLUMNS = "seq, at_utc, actor, action, object, details, prev_hash, hash"
-RESUMING = ("trail.segment", "trail.upgrade")  # entries that may begin a segment after a break
 PAGE = 5000  # entries read at a time: verifying holds one page in memory, not the trail
 # The table as migrations 0002 and 0013 leave it; recreated when someone dropped it.
 TABLE = ("CREATE TABLE trail (seq BIGINT PRIMARY KEY, at_utc VARCHAR NOT NULL, actor VARCHAR NOT NULL, "
@@ -42,106 +53,6 @@ TABLE = ("CREATE TABLE trail (seq BIGINT PRIMARY KEY, at_utc VARCHAR NOT NULL, a
          "prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL, legacy_hash VARCHAR)")
 
 Reader = Callable[[str, list], list[dict[str, Any]]]  # Store.rows, or the same over a transaction
-
-
-# -- what can be wrong ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # changed, forged, removed, inserted, unlinked, truncated, empty, missing, head_file
-    text: str  # in English, for the command line and the trail.segment entry that records it
-
-
-EMPTY = Problem("empty", "the trail is empty (every database begins it when it is created)")
-MISSING = Problem("missing", "the trail table is missing from the database (dropped or renamed)")
-
-
-@dataclass
-class Segment:
-    """Entries chained one to the next, from a database's first entry or a `trail.segment`."""
-    first: int  # the entry it begins with (0: none survives)
-    intact: int = 0  # entries that verify, from its first to its break
-    last: int = 0  # the last of them
-    value: str = GENESIS  # that entry's chain value
-    problem: Problem | None = None  # what broke it, None while it holds
-
-
-@dataclass(frozen=True)
-class Break:
-    after: int  # the last intact entry before it (0: none)
-    intact: int  # intact entries in the segment it ended
-    problem: Problem
-    resumed_at: int | None  # the entry that began the next segment; None until Vern has
-
-
-@dataclass
-class Verdict:
-    segments: list[Segment]
-    head: dict[str, Any] | None  # the newest entry: seq, hash, at_utc
-    entries: int = 0  # entries read
-
-    @property
-    def breaks(self) -> list[Break]:
-        later = [s.first for s in self.segments[1:]] + [None]
-        return [Break(s.last, s.intact, s.problem, resumed)
-                for s, resumed in zip(self.segments, later, strict=True) if s.problem]
-
-    @property
-    def intact(self) -> int:
-        return sum(s.intact for s in self.segments)
-
-    @property
-    def open_problem(self) -> Problem | None:
-        """A break no segment follows yet: new entries must not be chained onto it."""
-        return self.segments[-1].problem
-
-
-# -- the chain ----------------------------------------------------------------------------------------
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: verifying calls it per entry
-
-
-def _canonical(seq: int, at_utc: str, actor: str, action: str, obj: str, details: str) -> str:
-    return _encode([seq, at_utc, actor, action, obj, details])
-
-
-def _sha256(prev_hash: str, canonical: str) -> str:
-    """The chain before migration 0013, kept to verify old trails while upgrading them."""
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
-
-
-def _signer(key: bytes) -> Callable[[str, str], str]:
-    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key schedule once; copied per entry
-
-    def sign(prev_hash: str, canonical: str) -> str:
-        mac = keyed.copy()
-        mac.update(f"{prev_hash}\n{canonical}".encode())
-        return mac.hexdigest()
-    return sign
-
-
-def _digest(sign: Callable[[str, str], str], row: dict, seq: int) -> str:
-    return sign(row["prev_hash"], _canonical(seq, row["at_utc"], row["actor"], row["action"],
-                                             row["object"], row["details"]))
-
-
-def _problem(row: dict, prev_seq: int, prev_hash: str, sign) -> Problem | None:
-    """What is wrong with this entry, named as an inspector would want it."""
-    seq = row["seq"]
-    if seq <= prev_seq:
-        return Problem("inserted", f"entry {seq} was inserted (two entries are numbered {seq})")
-    if _digest(sign, row, seq) != row["hash"]:
-        if _digest(sign, row, seq - 1) == row["hash"]:
-            return Problem("inserted", f"entry {seq - 1} was inserted (the entries after it were renumbered)")
-        if _digest(sign, row, seq + 1) == row["hash"]:
-            return Problem("removed", f"entry {seq} was removed (the entries after it were renumbered)")
-        if sign is not _sha256 and _digest(_sha256, row, seq) == row["hash"]:
-            return Problem("forged", f"entry {seq} was forged: its hash was computed without the trail key")
-        return Problem("changed", f"entry {seq} was changed (its content no longer matches its hash)")
-    if row["prev_hash"] == prev_hash and seq == prev_seq + 1:
-        return None
-    if seq > prev_seq + 1:
-        gap = f"{prev_seq + 1}" if seq == prev_seq + 2 else f"{prev_seq + 1} to {seq - 1}"
-        return Problem("removed", f"entry {gap} was removed (entry {seq} follows entry {prev_seq})")
-    return Problem("unlinked", f"entry {prev_seq} was changed or inserted (entry {seq} does not link to it)")
 
 
 # -- which key, which head file: found from the transaction ----------------------------------------
@@ -182,7 +93,7 @@ def _insert(tx, chain: _Chain, seq: int, prev_hash: str, actor: str, action: str
             details: dict | None) -> str:
     at_utc = clock.iso_utc(clock.now())
     body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    value = _signer(chain.key)(prev_hash, _canonical(seq, at_utc, actor, action, obj, body))
+    value = signer(chain.key)(prev_hash, canonical(seq, at_utc, actor, action, obj, body))
     tx.execute(f"INSERT INTO trail ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                [seq, at_utc, actor, action, obj, body, prev_hash, value])
     chain.pending = trail_heads.Head(seq, value, at_utc, "")
@@ -200,8 +111,8 @@ def _present(reader: Reader, seq: int, value: str) -> bool:
 
 def _tail_holds(reader: Reader, chain: _Chain, last: dict | None) -> bool:
     """The cheap test before every entry: the newest entry verifies, the recorded head is there."""
-    sign = _signer(chain.key)
-    if chain.damaged or last is None or _digest(sign, last, last["seq"]) != last["hash"]:
+    sign = signer(chain.key)
+    if chain.damaged or last is None or digest(sign, last, last["seq"]) != last["hash"]:
         return False
     recorded = chain.recorded
     if recorded is None or (recorded.seq, recorded.hash) == (last["seq"], last["hash"]):
@@ -212,7 +123,7 @@ def _tail_holds(reader: Reader, chain: _Chain, last: dict | None) -> bool:
 def _before_newest_segment(reader: Reader, sign, recorded: trail_heads.Head) -> bool:
     """A head recorded before the newest segment began: the break that began it accounts for it."""
     rows = reader(f"SELECT {COLUMNS} FROM trail WHERE action IN (?, ?) ORDER BY seq DESC LIMIT 1", list(RESUMING))
-    return bool(rows) and _resumes(rows[0], sign) is not None and recorded.seq < rows[0]["seq"]
+    return bool(rows) and resumes(rows[0], sign) is not None and recorded.seq < rows[0]["seq"]
 
 
 def _resume(tx, chain: _Chain, verdict: Verdict) -> dict | None:
@@ -272,41 +183,6 @@ def _rows(reader: Reader) -> Iterator[dict[str, Any]]:
         low = reader("SELECT min(seq) AS seq FROM trail WHERE seq >= ?", [low + PAGE])[0]["seq"]
 
 
-def _resumes(row: dict, sign) -> dict | None:
-    """The details of an entry by which Vern began a segment after a break, else None."""
-    if row["action"] not in RESUMING or _digest(sign, row, row["seq"]) != row["hash"]:
-        return None
-    details = json.loads(row["details"])  # signed by Vern: well formed
-    return details if "break" in details else None
-
-
-def _walk(rows, sign) -> tuple[list[Segment], dict | None, int]:
-    segments: list[Segment] = []
-    prev_seq, prev_hash, head, count = 0, GENESIS, None, 0
-    for row in rows:
-        count, head = count + 1, row
-        resumed = _resumes(row, sign)
-        if resumed is not None:
-            if not segments:
-                segments.append(Segment(0))  # nothing before it survives
-            before = segments[-1]
-            if before.problem is None or before.last == resumed["after"]:  # the break it recorded
-                before.problem = Problem(resumed["break"], resumed["detail"])
-            segments.append(Segment(row["seq"], 1, row["seq"], row["hash"]))
-            prev_seq, prev_hash = row["seq"], row["hash"]
-            continue
-        if not segments:
-            segments.append(Segment(row["seq"]))
-        current = segments[-1]
-        if current.problem:
-            continue  # unvouched until Vern began a new segment
-        current.problem = _problem(row, prev_seq, prev_hash, sign)
-        if current.problem is None:
-            current.intact, current.last, current.value = current.intact + 1, row["seq"], row["hash"]
-            prev_seq, prev_hash = row["seq"], row["hash"]
-    return segments, head, count
-
-
 def _head_problem(reader: Reader, chain: _Chain, newest: Segment, expected_head: str | None) -> Problem | None:
     """The head recorded outside the database (and one given by hand) must still be there."""
     try:
@@ -326,7 +202,7 @@ def _head_problem(reader: Reader, chain: _Chain, newest: Segment, expected_head:
 def _examine(reader: Reader, chain: _Chain, expected_head: str | None = None) -> Verdict:
     if not _table_exists(reader):
         return Verdict([Segment(0, problem=MISSING)], None)
-    segments, head, count = _walk(_rows(reader), _signer(chain.key))
+    segments, head, count = walk(_rows(reader), signer(chain.key))
     if not segments:
         return Verdict([Segment(0, problem=EMPTY)], None)
     if segments[-1].problem is None:
@@ -364,28 +240,6 @@ def keep_recording(store: Store) -> Verdict:
         verdict = _examine(_tx_reader(tx), chain)
         _resume(tx, chain, verdict)
     return verdict
-
-
-def words(found: Break, lang: str) -> str:
-    """A break as a person reads it, in bokmål or English."""
-    where = t("trail.where.after", lang, after=found.after) if found.after else t("trail.where.start", lang)
-    key = f"trail.kind.{found.problem.kind}"
-    return t("trail.break", lang, where=where, kind=t(key, lang) if key in CATALOGUE else found.problem.kind)
-
-
-def describe(verdict: Verdict) -> str:
-    """A broken trail for the command line: each break, where Vern resumed, how the newest segment stands."""
-    lines = []
-    for number, found in enumerate(verdict.breaks):
-        lead = "audit trail broken" if number == 0 else "  then broken"
-        lines.append(f"{lead} after {found.intact} intact entries: {found.problem.text}")
-        if found.resumed_at:
-            lines.append(f"  recording resumed in a new segment at entry {found.resumed_at}")
-    newest = verdict.segments[-1]
-    if newest.problem is None and verdict.head:
-        lines.append(f"  the segment from entry {newest.first} is intact: {newest.intact} entries; "
-                     f"head {verdict.head['hash']}")
-    return "\n".join(lines)
 
 
 # -- the head, outside the database and printed ---------------------------------------------------
@@ -451,7 +305,7 @@ def attach(store: Store, key: bytes, heads: Path, created: bool) -> None:
         last = _last(reader)
         if last is None and created:
             _insert(tx, chain, 1, GENESIS, ACTOR, "trail.start", "", {})
-        elif chain.recorded is None and (last is None or _digest(_signer(key), last, last["seq"]) != last["hash"]):
+        elif chain.recorded is None and (last is None or digest(signer(key), last, last["seq"]) != last["hash"]):
             _upgrade(tx, chain)  # never over a trail already under the key (a replayed mark)
 
 
@@ -461,13 +315,13 @@ def _upgrade(tx, chain: _Chain) -> None:
     `legacy_hash`); a trail.upgrade entry records how many there were, the old head, and
     the break when the old chain was already broken — sealed, never hidden."""
     reader = _tx_reader(tx)
-    segments, head, count = _walk(_rows(reader), _sha256)
+    segments, head, count = walk(_rows(reader), legacy_sign)
     old = segments[0] if segments else Segment(0)
-    sign, prev_hash, updates = _signer(chain.key), GENESIS, []
+    sign, prev_hash, updates = signer(chain.key), GENESIS, []
     for row in _rows(reader):
         if len(updates) == old.intact:
             break
-        value = sign(prev_hash, _canonical(row["seq"], row["at_utc"], row["actor"], row["action"],
+        value = sign(prev_hash, canonical(row["seq"], row["at_utc"], row["actor"], row["action"],
                                            row["object"], row["details"]))
         updates.append([prev_hash, value, row["seq"], row["hash"]])
         prev_hash = value

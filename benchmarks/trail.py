@@ -30,7 +30,7 @@ for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
 
 import pandas as pd  # noqa: E402
 
-from audits import keys, trail  # noqa: E402
+from audits import keys, trail, trail_chain  # noqa: E402
 from audits.runtime import open_vern  # noqa: E402
 
 
@@ -66,7 +66,7 @@ def baseline(store, count: int) -> float:
         with store.transaction() as tx:
             seq, prev = tx.execute("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1").fetchone()
             at, details = "2026-11-24T11:00:00Z", json.dumps({"rows": number}, separators=(",", ":"))
-            value = trail._sha256(prev, trail._canonical(seq + 1, at, "bench", "export", "x.csv", details))
+            value = trail_chain.legacy_sign(prev, trail_chain.canonical(seq + 1, at, "bench", "export", "x.csv", details))
             tx.execute(f"INSERT INTO trail ({trail.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [seq + 1, at, "bench", "export", "x.csv", details, prev, value])
     return (time.perf_counter() - started) / count
@@ -78,13 +78,13 @@ def bulk(folder: Path, count: int) -> Path:
     open_vern(str(db)).close()
     store = keys.open_store(db, db.with_suffix(".key"))
     try:
-        sign = trail._signer(store.keys.trail_key)
+        sign = trail_chain.signer(store.keys.trail_key)
         top = store.rows("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1")[0]
         prev, rows = top["hash"], []
         at = "2026-11-24T11:00:00Z"
         for seq in range(top["seq"] + 1, top["seq"] + count + 1):
             details = json.dumps({"rows": seq}, separators=(",", ":"))
-            value = sign(prev, trail._canonical(seq, at, "bench", "export", f"r{seq}.csv", details))
+            value = sign(prev, trail_chain.canonical(seq, at, "bench", "export", f"r{seq}.csv", details))
             rows.append((seq, at, "bench", "export", f"r{seq}.csv", details, prev, value))
             prev = value
         frame = pd.DataFrame(rows, columns=[c.strip() for c in trail.COLUMNS.split(",")])

@@ -10,7 +10,7 @@ entry (audits.trail.keep_recording), and the break stays on record for good.
 import logging
 from collections.abc import Iterable
 
-from audits import clock, mail, trail
+from audits import clock, mail, trail, trail_chain
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
 from audits.errors import VernError
 from audits.i18n import Text
@@ -33,23 +33,23 @@ RULES = (
 )
 
 
-def compose(found: trail.Break, now) -> tuple[str, str]:
+def compose(found: trail_chain.Break, now) -> tuple[str, str]:
     """(subject, body) in bokmål and English: entry numbers and instants only."""
     subject = "Vern: revisjonssporet er brutt / the audit trail is broken"
     body = [
-        trail.words(found, "nb"),
+        trail_chain.words(found, "nb"),
         f"Oppdaget {clock.show(now)}, norsk tid. Vern fører sporet videre i et nytt segment fra "
         f"oppføring {found.resumed_at}.",
         RULES[0].remedy("nb"),
         "",
-        trail.words(found, "en"),
+        trail_chain.words(found, "en"),
         f"Found {clock.show(now)}, Oslo time. Vern records on in a new segment from entry {found.resumed_at}.",
         RULES[0].remedy("en"),
     ]
     return subject, "\n".join(body) + "\n"
 
 
-def alert(ctx: CheckContext, breaks: list[trail.Break]) -> None:
+def alert(ctx: CheckContext, breaks: list[trail_chain.Break]) -> None:
     """One mail per break, recorded in the trail once the server took it; a failed send is
     tried again by the next run."""
     if not mail.configured(ctx.mail):
@@ -86,4 +86,4 @@ class TrailCheck(Check):
             resumed = found.resumed_at if found.resumed_at is not None else "—"
             yield Finding("trail_broken", f"#{resumed}", {
                 "after": found.after, "resumed": resumed, "break": found.problem.kind,
-                "words_nb": trail.words(found, "nb"), "words_en": trail.words(found, "en")})
+                "words_nb": trail_chain.words(found, "nb"), "words_en": trail_chain.words(found, "en")})

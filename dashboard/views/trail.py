@@ -4,7 +4,7 @@ it), and the entries, filtered."""
 import pandas as pd
 import streamlit as st
 
-from audits import clock, trail
+from audits import clock, trail, trail_chain
 from dashboard import auth
 from dashboard.ui import lang, tr, vern
 
@@ -16,7 +16,7 @@ st.caption(trail.head_line(trail.signed_head(store), lang()))
 if st.button(tr("trail.verify")):
     verdict = trail.examine(store)
     for found in verdict.breaks:
-        st.error(trail.words(found, lang()))
+        st.error(trail_chain.words(found, lang()))
         if found.resumed_at:
             st.info(tr("trail.resumed", seq=found.resumed_at))
     newest = verdict.segments[-1]
