@@ -291,8 +291,9 @@ def attach(store: Store, key: bytes, heads: Path, created: bool) -> None:
         chain.recorded = trail_heads.last(heads, key)
     except trail_heads.HeadFileProblem as error:
         chain.damaged = Problem("head_file", str(error))  # a break: nothing is written over it
-    _chains[os.path.realpath(store.path)] = chain
-    store.after_commit.append(lambda: _record_head(store, chain))
+    where = os.path.realpath(store.path)
+    _chains[where] = chain
+    store.after_commit.append(lambda: _record_head(store, _chain(where)))  # the one append() finds
     with store.transaction() as tx:
         reader = _tx_reader(tx)
         if not _table_exists(reader):
@@ -303,10 +304,12 @@ def attach(store: Store, key: bytes, heads: Path, created: bool) -> None:
             return
         tx.execute("DELETE FROM settings WHERE key = 'trail_upgrade'")
         last = _last(reader)
+        if chain.recorded is not None or chain.damaged:
+            return  # this key's trail began already: the mark was replayed over an emptied trail
         if last is None and created:
             _insert(tx, chain, 1, GENESIS, ACTOR, "trail.start", "", {})
-        elif chain.recorded is None and (last is None or digest(signer(key), last, last["seq"]) != last["hash"]):
-            _upgrade(tx, chain)  # never over a trail already under the key (a replayed mark)
+        elif last is None or digest(signer(key), last, last["seq"]) != last["hash"]:
+            _upgrade(tx, chain)  # never over a trail already under the key
 
 
 def _upgrade(tx, chain: _Chain) -> None:

@@ -272,3 +272,17 @@ def test_a_replayed_upgrade_mark_does_not_seal_a_forged_trail(seven_entries):
     assert query(db, "SELECT count(*) FROM trail WHERE action = 'trail.upgrade'") == [(0,)]
 
 
+
+
+def test_an_emptied_trail_dressed_up_as_a_new_database_is_not_begun_again(seven_entries):
+    """Someone empties the trail and removes what marks the database as keyed: the head file
+    beside the key says this key's trail began long ago."""
+    db = seven_entries
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM trail")
+    con.execute("DELETE FROM settings WHERE starts_with(key, 'key_check:')")
+    con.execute("INSERT INTO settings VALUES ('trail_upgrade', 'pending')")
+    con.close()
+    assert_refused(db, "audit trail broken after 0 intact entries: the trail is empty (every database begins "
+                       "it when it is created)")
+    assert query(db, "SELECT count(*) FROM trail") == [(0,)]
