@@ -9,6 +9,7 @@ entry (audits.trail.keep_recording), and the break stays on record for good.
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 
 from audits import clock, mail, trail, trail_chain
 from audits.checks import Check, CheckContext, Finding, Rule, Severity
@@ -33,7 +34,7 @@ RULES = (
 )
 
 
-def compose(found: trail_chain.Break, now) -> tuple[str, str]:
+def compose(found: trail_chain.Break, now: datetime) -> tuple[str, str]:
     """(subject, body) in bokmål and English: entry numbers and instants only."""
     subject = "Vern: revisjonssporet er brutt / the audit trail is broken"
     body = [
