@@ -9,6 +9,7 @@ escaped so they stay text.
 
 from typing import Any
 
+from audits import trail
 from audits.breach_documents import md, when
 from audits.i18n import CATALOGUE, t
 from audits.pdf import pdf_bytes
@@ -40,8 +41,8 @@ def _head(s: dict[str, Any], lang: str) -> list[str]:
         f"**{t('audit.doc.organisation', lang)}:** {md(s['organisation'] or t('audit.doc.not_set', lang))}",
         f"**{t('audit.doc.created', lang)}:** {when(audit['created_at'], lang)}, {md(audit['actor'])}",
         f"**{t('audit.doc.period', lang)}:** {period['from']} – {period['to']}",
-        f"**{t('audit.doc.trail_head', lang)}:** {t('audit.doc.entry', lang, n=chain['head_seq'])}, "
-        f"SHA-256 {chain['head_hash']}", intact, "",
+        trail.head_line({"seq": chain["head_seq"], "hash": chain["head_hash"],
+                         "signature": chain.get("head_signature") or "—"}, lang), intact, "",
     ]
 
 

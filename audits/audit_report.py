@@ -237,14 +237,14 @@ def snapshot(vern: Vern, lang: str, period_from: date, now: datetime) -> dict[st
     """The whole compliance state at `now`, as plain JSON values (the audit block is added
     when the report is stored)."""
     today = now.astimezone(clock.OSLO).date()
-    head = trail.head(vern.store) or {"seq": 0, "hash": trail.GENESIS}
+    head = trail.signed_head(vern.store) or {"seq": 0, "hash": trail.GENESIS, "signature": ""}
     intact, problem = trail.verify(vern.store)
     return {
         "format": FORMAT, "language": lang, "taken_at": clock.iso_utc(now),
         "organisation": vern.config.organisation.get("name") or None,
         "period": {"from": period_from.isoformat(), "to": today.isoformat()},
-        "trail": {"head_seq": head["seq"], "head_hash": head["hash"], "entries_verified": intact,
-                  "intact": problem is None, "problem": problem},
+        "trail": {"head_seq": head["seq"], "head_hash": head["hash"], "head_signature": head["signature"],
+                  "entries_verified": intact, "intact": problem is None, "problem": problem},
         "checks": _checks(vern, lang),
         "findings": _findings(vern, lang),
         "breaches": _breaches(vern.store, period_from, now),

@@ -25,7 +25,7 @@ same function at the end of each of the last twelve months, to the findings' his
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from audits import breaches, clock, processors, retention
+from audits import breaches, clock, processors, retention, trail
 from audits.findings import UNHANDLED
 from audits.i18n import CATALOGUE, t
 from audits.runtime import Vern
@@ -359,6 +359,7 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
         "agreements": _agreements(store, today, review_months),
         "retention": _retention(store, today),
         "requests": requests_answered(store, now, now - YEAR),
+        "trail": trail.signed_head(store),  # the audit trail's head, signed: printed in the PDF
     }
 
 

@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from audits import board, clock, pdf
+from audits import board, clock, pdf, trail
 from audits.i18n import t
 
 WIDTH = A4[0] - 40 * mm
@@ -230,6 +230,7 @@ def _story(data: dict[str, Any], lang: str) -> list:
     ]
     if any(p["share"] is not None for p in data["training"]["trend"]):
         story += [Spacer(1, 10), training_chart(data, lang)]
+    story += [Spacer(1, 10), _p(trail.head_line(data.get("trail"), lang), styles["small"])]
     return story
 
 

@@ -52,6 +52,7 @@ class CheckContext:
     today: date
     inbox: Path  # this check's drop folder: data/inbox/<check id>/
     actor: str  # who started the run, for the audit trail
+    mail: dict[str, Any] = field(default_factory=dict)  # [mail], for a check that must alert at once
 
 
 class Check:
@@ -59,6 +60,7 @@ class Check:
     title: ClassVar[Text]
     area: ClassVar[str]
     schedule: ClassVar[str]  # crontab line in Oslo time
+    run_at_start: ClassVar[bool] = False  # also whenever the server starts, missed or not
     settings: ClassVar[dict[str, Any]] = {}
     rules: ClassVar[tuple[Rule, ...]]
 

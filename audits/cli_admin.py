@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from audits import clock, keys, pseudonyms, trail, users
+from audits import clock, keys, pseudonyms, trail, trail_chain, users
 from audits.cli_support import actor, open_from, print_json
 from audits.errors import VernError
 
@@ -113,20 +113,22 @@ def keys_prune(ctx):
 
 @click.group("trail")
 def trail_group():
-    """The hash-chained audit trail."""
+    """The audit trail, chained under the trail key."""
 
 
 @trail_group.command("verify")
 @click.option("--head", "expected_head", help="A head hash recorded earlier (from a report): must still be there.")
 @click.pass_context
 def trail_verify(ctx, expected_head):
-    """Check every entry; exit 1 naming the first that was changed, removed or inserted."""
+    """Check every entry under the trail key, and the head recorded outside the database;
+    exit 1 naming each break, and where recording resumed after it."""
     store = open_from(ctx).store
-    count, problem = trail.verify(store, expected_head)
-    if problem:
-        raise VernError(f"audit trail broken after {count} intact entries: {problem}")
-    top = trail.head(store)
-    click.echo(f"{count} entries intact; head {top['hash'] if top else trail.GENESIS}")
+    verdict = trail.examine(store, expected_head)
+    if verdict.breaks:
+        raise VernError(trail_chain.describe(verdict))
+    head = trail.signed_head(store)
+    click.echo(f"{verdict.intact} entries intact; head {head['hash']} "
+               f"(entry {head['seq']}, signature {head['signature'][:16]})")
 
 
 @trail_group.command("list")

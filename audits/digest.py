@@ -54,6 +54,7 @@ def markdown(vern: Vern, lang: str) -> str:
             lines.append(f"- {clock.show(d['decided_at'])} {d['actor']}: {action} {d['item']}")
     else:
         lines.append(t("review.digest.no_decisions", lang))
+    lines += ["", trail.head_line(trail.signed_head(vern.store), lang)]
     return "\n".join(lines) + "\n"
 
 

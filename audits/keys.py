@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from audits import crypto, encrypted_columns, trail
+from audits import crypto, encrypted_columns, trail, trail_heads
 from audits.crypto import CANARY, KeyProblem, KeyRing
 from audits.encrypted_columns import ENCRYPTED
 from audits.errors import VernError
@@ -15,26 +15,33 @@ def _checks(store: Store) -> dict[str, str]:
 
 
 def bind(store: Store, path: Path) -> KeyRing:
-    """Load the keys this database needs and prove they are the right ones."""
+    """Load the keys this database needs and prove they are the right ones; then bind the
+    audit trail to its key and to the head file beside the key file."""
     known = _checks(store)
     ring = crypto.load(path, create=not known)
     for key_id, check in known.items():
-        if key_id.startswith("pseudonym"):
+        if key_id.startswith("pseudonym") or key_id == "trail":
             continue
         if ring.decrypt(check, "canary") != CANARY:
             raise KeyProblem(f"{ring.source}: key {key_id!r} is not the key this database was written with")
     pseudonym_check = ring.pseudonym(CANARY)
     if known.get("pseudonym", pseudonym_check) != pseudonym_check:
         raise KeyProblem(f"{ring.source}: the pseudonym key is not the one this database was written with")
+    if "trail" in known and (ring.trail_key is None or known["trail"] != ring.trail_check()):
+        raise KeyProblem(f"{ring.source}: the trail key is not the one this database's audit trail is chained with")
+    ring = crypto.ensure_trail_key(ring)  # only now: a key file proven to belong here
     missing = [k for k in ring.keys if k not in known]
-    if missing or "pseudonym" not in known:
+    if missing or "pseudonym" not in known or "trail" not in known:
         with store.transaction() as tx:
             for key_id in missing:
                 tx.execute("INSERT INTO settings VALUES (?, ?)",
                            [f"key_check:{key_id}", ring.encrypt_with(key_id, CANARY, "canary")])
             if "pseudonym" not in known:
                 tx.execute("INSERT INTO settings VALUES ('key_check:pseudonym', ?)", [pseudonym_check])
+            if "trail" not in known:
+                tx.execute("INSERT INTO settings VALUES ('key_check:trail', ?)", [ring.trail_check()])
     store.keys = ring
+    trail.attach(store, ring.trail_key, trail_heads.path_for(path), created=not known)
     return ring
 
 

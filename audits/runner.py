@@ -42,6 +42,7 @@ def context(store: Store, config: Config, check: type[Check], actor: str) -> Che
         today=now.astimezone(clock.OSLO).date(),
         inbox=config.inbox / check.id,
         actor=actor,
+        mail=config.mail,
     )
 
 

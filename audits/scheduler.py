@@ -49,7 +49,7 @@ def start(vern: Vern) -> BackgroundScheduler:
         if not settings["enabled"]:
             continue
         # Missed is judged on Vern's clock (runs are stamped with it); the job starts on the real one.
-        extra = {"next_run_time": now} if missed(vern, check, clock.now()) else {}
+        extra = {"next_run_time": now} if check.run_at_start or missed(vern, check, clock.now()) else {}
         scheduler.add_job(
             runner.run, cron_trigger(settings["schedule"]),
             args=(vern.store, vern.config, check, "schedule"),

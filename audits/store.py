@@ -9,7 +9,7 @@ fetched completely.
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -55,6 +55,8 @@ class Store:
         self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._write_lock = threading.RLock()
         self.keys = None  # audits.crypto.KeyRing, bound by audits.keys.bind()
+        # Run after each commit, still under the write lock (the trail's head file, audits/trail.py).
+        self.after_commit: list[Callable[[], None]] = []
         try:
             known = migrations()
             self._migrate(known)
@@ -95,6 +97,8 @@ class Store:
                 raise
             else:
                 cursor.execute("COMMIT")
+                for hook in self.after_commit:
+                    hook()
             finally:
                 cursor.close()
 

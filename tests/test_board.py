@@ -16,7 +16,7 @@ from audits import board, board_pdf, breaches, clock, findings, requests, runner
 from conftest import VERN
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
-AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "breaches"]
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "trail", "breaches"]
 
 
 def pdf_text(data: bytes) -> str:
@@ -58,7 +58,7 @@ def test_the_demo_summary(demo_vern):
     # told) — as `vern findings list --json` shows after `vern demo` and `vern checks run`;
     # breaches: one past its deadline, two awaiting notification, one notified and still open.
     assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
-                      "consent": 70, "requests": 78, "breaches": 66}
+                      "consent": 70, "requests": 78, "trail": 100, "breaches": 66}  # the audit trail holds
     assert list(scores) == AREAS
     assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
     assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
@@ -260,7 +260,7 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     printed = subprocess.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
     data = json.loads(printed.stdout)
     assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
-                         "training", "agreements", "retention", "requests"}
+                         "training", "agreements", "retention", "requests", "trail"}
     assert [a["area"] for a in data["areas"]] == AREAS
     assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run"}
     assert set(data["trend"][0]) == {"month", "at", "scores"} and len(data["trend"]) == 12

@@ -110,6 +110,9 @@ REQUESTS_PLANTED = {
     ("dsr_identity_unverified", "#2"),
 }
 REQUESTS_ROWS = 8  # the demo's requests, one evidence row each
+# The trail check reads every entry: the demo's 61 (tests/test_trail.py) and the runs of the six
+# checks before it in id order.
+TRAIL_ENTRIES = 61 + 6
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -223,6 +226,7 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
         "processors: succeeded: 6 findings from 11 evidence rows\n"
         f"requests: succeeded: 4 findings from {REQUESTS_ROWS} evidence rows\n"
         f"retention: succeeded: 3 findings from {RETENTION_ROWS} evidence rows\n"
+        f"trail: succeeded: 0 findings from {TRAIL_ENTRIES} evidence rows\n"
         f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
     assert len(rows) == 42  # 6 processor, 8 access, 9 training, 9 activity, 3 retention, 3 consent, 4 requests
@@ -380,11 +384,12 @@ def test_checks_list_json_before_any_run(tmp_path):
          ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
          ("requests", "0 7 * * *", "2026-06-16T05:00:00Z", None),
          ("retention", "0 7 * * *", "2026-06-16T05:00:00Z", None),
+         ("trail", "0 * * * *", "2026-06-15T10:00:00Z", None),  # every hour: this very minute
          ("training", "45 6 * * *", "2026-06-16T04:45:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, activity, consent, item, requests, retention, trained = \
+    access, activity, consent, item, requests, retention, _, trained = \
         json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
@@ -426,7 +431,7 @@ def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
         {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z",
          "training": "2026-01-16T05:45:00Z", "activities": "2026-01-16T05:00:00Z",
          "retention": "2026-01-15T06:00:00Z", "requests": "2026-01-15T06:00:00Z",
-         "consent": "2026-01-15T06:30:00Z"}
+         "consent": "2026-01-15T06:30:00Z", "trail": "2026-01-15T06:00:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -481,15 +486,18 @@ def test_import_processors_good_file(tmp_path):
         "processors: succeeded: 1 findings from 1 evidence rows\n"
         "requests: succeeded: 0 findings from 0 evidence rows\n"  # no data-subject requests
         "retention: succeeded: 0 findings from 0 evidence rows\n"  # no inventories
+        "trail: succeeded: 0 findings from 8 evidence rows\n"  # the first entry, the import, six runs
         "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
     # The import and every check run are in the audit trail under the command line's actor.
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
+        ("vern", "trail.start", ""),
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
         (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "consent"),
         (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "requests"),
-        (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "training")]
+        (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "trail"),
+        (CLI_ACTOR, "check.run", "training")]
 
 
 def test_import_processors_bad_file_names_file_line_and_field_and_imports_nothing(demo_db, tmp_path):

@@ -51,12 +51,13 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
                                         "Henvendelser fra de registrerte", "Lagringstid og sletting",
-                                        "Personvernopplæring"]
+                                        "Revisjonssporet", "Personvernopplæring"]
     assert all(last.startswith("fullført 2026-11-24 12:00") for last in checks["Siste kjøring"])
-    # In Oslo time: access_logs 30 */6 * * * later today; the others tomorrow morning.
+    # In Oslo time: access_logs 30 */6 * * * later today, the trail on the hour (the frozen clock
+    # stands at 12:00 sharp); the others tomorrow morning.
     assert list(checks["Neste kjøring"]) == ["2026-11-24 12:30", "2026-11-25 06:00", "2026-11-25 07:30",
                                              "2026-11-25 06:15", "2026-11-25 07:00", "2026-11-25 07:00",
-                                             "2026-11-25 06:45"]
+                                             "2026-11-24 12:00", "2026-11-25 06:45"]
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -132,7 +133,7 @@ def test_checks_page_runs_a_check_now(app, demo_vern):
     # One caption per check, named by its id (the page has other captions, e.g. the clock).
     captions = {c.value.split(" · ")[0]: c.value for c in at.caption if c.value.startswith("`")}
     assert list(captions) == ["`access_logs`", "`activities`", "`consent`", "`processors`", "`requests`",
-                              "`retention`", "`training`"]
+                              "`retention`", "`trail`", "`training`"]
     assert "30 */6 * * *" in captions["`access_logs`"] and "15 6 * * *" in captions["`processors`"]
     at.button(key="run-processors").click().run()
     assert not at.exception

@@ -192,8 +192,8 @@ def test_fresh_database_creates_key_file_with_mode_0600(db):
     path = key_file(db)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     content = json.loads(path.read_text())
-    assert sorted(content) == ["encryption", "primary", "pseudonym", "version"]
-    assert content["version"] == 1
+    assert sorted(content) == ["encryption", "primary", "pseudonym", "trail", "version"]
+    assert content["version"] == 2  # with the trail key (tests/test_trail_keys.py)
     assert content["primary"] == "k1"
     assert list(content["encryption"]) == ["k1"]
     assert len(crypto._unb64(content["encryption"]["k1"])) == 32
@@ -201,7 +201,7 @@ def test_fresh_database_creates_key_file_with_mode_0600(db):
     assert not path.with_name(path.name + ".new").exists()
     settings = dict(duckdb.connect(str(db), read_only=True).execute(
         "SELECT key, value FROM settings WHERE starts_with(key, 'key_check:')").fetchall())
-    assert sorted(settings) == ["key_check:k1", "key_check:pseudonym"]
+    assert sorted(settings) == ["key_check:k1", "key_check:pseudonym", "key_check:trail"]
     ring = crypto.load(path, create=False)
     assert ring.decrypt(settings["key_check:k1"], "canary") == CANARY
     assert settings["key_check:pseudonym"] == ring.pseudonym(CANARY)
@@ -303,7 +303,7 @@ def test_corrupt_key_file_stops_and_is_kept(db):
     key_file(db).write_text("not json at all")
     result = vern_cli(db, "findings", "list", "--json")
     assert result.returncode == 1
-    assert result.stderr == f"vern: {key_file(db)} is not a Vern key file\n"
+    assert result.stderr == f"vern: {key_file(db)} is not a Vern key file (not JSON)\n"
     assert key_file(db).read_text() == "not json at all"
 
 
@@ -453,7 +453,7 @@ def test_wrong_vern_keys_stops(db, monkeypatch, tmp_path):
     monkeypatch.setenv("VERN_KEYS", "{broken")
     result = vern_cli(db, "findings", "list", "--json")
     assert result.returncode == 1
-    assert result.stderr == "vern: VERN_KEYS is not a Vern key file\n"
+    assert result.stderr == "vern: VERN_KEYS is not a Vern key file (not JSON)\n"
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
 
