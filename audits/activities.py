@@ -143,32 +143,45 @@ def _object(value, field: str, keys: tuple[str, ...]) -> dict | None:
     return value
 
 
+def _part(key: str, check, value, field: str):
+    """A key inside an object, checked; its problem named "key: why"."""
+    try:
+        return check(value, field)
+    except ValueError as error:
+        raise ValueError(f"{key}: {error}") from None
+
+
+def _months(value, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1200:
+        raise ValueError("must be a whole number of months from 1 to 1200")
+    return value
+
+
+def _required(check):
+    def required(value, field: str):
+        result = check(value, field)
+        if result is None:
+            raise ValueError("must not be empty")
+        return result
+    return required
+
+
 def _retention(value, field: str) -> dict | None:
     value = _object(value, field, ("months", "from", "categories", "statistics_exempt"))
     if value is None:
         return None
-    months = value.get("months")
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 1200:
-        raise ValueError("months: must be a whole number of months from 1 to 1200")
-    start = _choice(RETENTION_FROM)(value.get("from"), field)
-    if start is None:
-        raise ValueError(f"from: must be one of {', '.join(RETENTION_FROM)}")
-    return {"months": months, "from": start, "categories": _list()(value.get("categories"), field),
-            "statistics_exempt": _bool(value.get("statistics_exempt"), field)}
+    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM)), "categories": _list(),
+              "statistics_exempt": _bool}
+    return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
 def _adjustment(value, field: str) -> dict | None:
     value = _object(value, field, ("likelihood", "severity", "reason"))
     if value is None:
         return None
-    likelihood = _choice(LEVELS)(value.get("likelihood"), field)
-    severity = _choice(LEVELS)(value.get("severity"), field)
-    reason = _text(value.get("reason"), field)
-    if likelihood is None or severity is None:
-        raise ValueError(f"likelihood and severity: each one of {', '.join(LEVELS)}")
-    if reason is None:
-        raise ValueError("reason: an adjusted risk needs a written reason")
-    return {"likelihood": likelihood, "severity": severity, "reason": reason}
+    checks = {"likelihood": _required(_choice(LEVELS)), "severity": _required(_choice(LEVELS)),
+              "reason": _required(_text)}
+    return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
 def _name(value, field: str) -> str:
@@ -262,6 +275,22 @@ def _records_from_csv(path: Path) -> list[tuple[str, Any]]:
     return [(f"line {line}", _from_row(row)) for line, row in rows]
 
 
+# A key inside `retention` or `risk_adjustment` is a column of its own in the CSV form.
+CSV_PARTS = {"retention: months": "retention_months", "retention: from": "retention_from",
+             "retention: categories": "retention_categories",
+             "retention: statistics_exempt": "retention_statistics_exempt",
+             "risk_adjustment: likelihood": "adjusted_likelihood", "risk_adjustment: severity": "adjusted_severity",
+             "risk_adjustment: reason": "adjust_reason"}
+
+
+def _in_csv_terms(problem: str) -> str:
+    """'field retention: months: why' as the CSV names it: 'field retention_months: why'."""
+    for part, column in CSV_PARTS.items():
+        if problem.startswith(f"field {part}: "):
+            return f"field {column}: {problem.removeprefix(f'field {part}: ')}"
+    return problem
+
+
 def read_file(path: Path) -> list[dict[str, Any]]:
     """Every activity in a .json or .csv file, checked; all problems reported together."""
     suffix = path.suffix.lower()
@@ -273,7 +302,8 @@ def read_file(path: Path) -> list[dict[str, Any]]:
         try:
             record = parse(item)
         except Problems as error:
-            problems += [f"{where}, {problem}" for problem in error.problems]
+            problems += [f"{where}, {_in_csv_terms(problem) if suffix == '.csv' else problem}"
+                         for problem in error.problems]
             continue
         key = record["name"].lower()  # as SQL lower() compares them when ids are kept
         if key in first:

@@ -76,8 +76,7 @@ def _rows(source: str, lines: _Lines, required: tuple[str, ...]) -> list[tuple[i
         raise InputError(source, ["the file is empty"])
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
-    header = [name.strip() for name in _record(source, reader, 1)]
-    _check_header(source, header, required)
+    header = _header(source, _record(source, reader, 1), required)
     rows = []
     while True:
         start = lines.number + 1
@@ -109,9 +108,11 @@ def _record(source: str, reader, start: int) -> list[str] | None:
         raise InputError(source, [f"line {start}: not valid CSV ({error})"]) from None
 
 
-def _check_header(source: str, header: list[str], required: tuple[str, ...]) -> None:
+def _header(source: str, header: list[str], required: tuple[str, ...]) -> list[str]:
+    """The column names, checked before any row is read."""
     if len(header) > MAX_COLUMNS:
         raise InputError(source, [f"line 1: {len(header):,} columns; at most {MAX_COLUMNS}"])
+    header = [name.strip() for name in header]
     problem = next(filter(None, (text.control_problem(name, text.CONTROLS) for name in header)), None)
     if problem:
         raise InputError(source, [f"line 1: a column name {problem}: not a CSV header"])
@@ -121,6 +122,7 @@ def _check_header(source: str, header: list[str], required: tuple[str, ...]) -> 
     missing = [name for name in required if name not in header]
     if missing:
         raise InputError(source, [f"line 1: missing column(s) {', '.join(missing)}"])
+    return header
 
 
 def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[int, dict]]:
