@@ -240,7 +240,7 @@ def _records_from_json(path: Path) -> list[tuple[str, Any]]:
 
 
 def _split(value: str) -> list[str]:
-    return [item.strip() for item in value.split(";") if item.strip()]
+    return [item for item in map(text.strip, value.split(";")) if item]
 
 
 def _from_row(row: dict[str, str]) -> dict[str, Any]:

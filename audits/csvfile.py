@@ -56,10 +56,9 @@ class _Lines:
 
 
 def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line where the record begins, row) pairs; refuses an unreadable, empty, oversized or
-    incomplete file whole. Accepts a UTF-8 byte-order mark and the semicolon that Norwegian
-    spreadsheets export. Control characters other than tab and line breaks are refused in
-    every field; each field's parser decides the rest."""
+    """(line where the record begins, row) pairs, values stripped of surrounding blanks;
+    refuses an unreadable, empty, oversized or incomplete file whole. Accepts a UTF-8
+    byte-order mark and the semicolon that Norwegian spreadsheets export."""
     source = str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -85,13 +84,9 @@ def _rows(source: str, lines: _Lines, required: tuple[str, ...]) -> list[tuple[i
             break
         if len(row) > len(header):
             raise InputError(source, [f"line {start}: more fields than columns"])
-        if not any(value.strip() for value in row):
+        values = dict(zip(header, map(text.strip, row), strict=False))
+        if not any(values.values()):
             continue
-        for name, value in zip(header, row, strict=False):
-            problem = text.control_problem(value)
-            if problem:
-                raise InputError(source, [f"line {start}, field {text.key(name)}: {problem}"])
-        values = dict(zip(header, (value.strip() for value in row), strict=False))
         rows.append((start, {name: values.get(name, "") for name in header}))
     if not rows:
         raise InputError(source, ["no rows below the header"])
@@ -127,14 +122,14 @@ def _header(source: str, header: list[str], required: tuple[str, ...]) -> list[s
 
 def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     """(line, record) for every row, each field through its parser (which raises ValueError
-    saying what is wrong, never quoting the value); all problems reported together, naming
-    line and field."""
+    saying what is wrong, never quoting the value) once control characters other than tab
+    and line breaks are refused; all problems reported together, naming line and field."""
     problems, records = [], []
     for line, row in read_rows(path, required):
         record = {}
         for field, parser in parsers.items():
             try:
-                record[field] = parser(row.get(field, ""))
+                record[field] = parser(_no_controls(row.get(field, "")))
             except ValueError as error:
                 problems.append(f"line {line}, field {field}: {error}")
         if len(record) == len(parsers):
@@ -145,6 +140,14 @@ def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[in
 
 
 # -- field parsers: each raises ValueError with a reason that never quotes the value --------
+def _no_controls(value: str) -> str:
+    """Every field, whatever its parser: no control characters but tab and line breaks."""
+    problem = text.control_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def needed(parser: Callable[[str], object], hint: str = "") -> Callable[[str], object]:
     """`parser` for a field that must not be empty; `hint` says what to write, e.g. (YYYY-MM-DD)."""
     def parse_needed(value: str):

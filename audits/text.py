@@ -19,6 +19,9 @@ MAX_NAME = 200
 CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 CONTROLS_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Blanks stripped from the ends of a value: Unicode's white space, less the control
+# characters among it (U+000B, U+001C-U+001F, U+0085 …), which are refused, not dropped.
+BLANKS = "\t\n\r" + "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not CONTROLS.match(c))
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,63}")
 
 
@@ -32,9 +35,14 @@ def control_problem(value: str, controls: re.Pattern = CONTROLS_BUT_LINE_BREAKS)
     return f"contains a control character (U+{ord(found.group()):04X})"
 
 
+def strip(value: str) -> str:
+    """`value` without surrounding blanks (a control character is no blank)."""
+    return value.strip(BLANKS)
+
+
 def _checked(value: str, max_length: int, controls: re.Pattern) -> str:
     """`value` stripped, or ValueError saying why it cannot be kept (without quoting it)."""
-    value = value.strip()
+    value = strip(value)
     if len(value) > max_length:
         raise ValueError(f"longer than {max_length} characters")
     problem = control_problem(value, controls)
