@@ -107,7 +107,7 @@ def _header(source: str, header: list[str], required: tuple[str, ...]) -> list[s
     """The column names, checked before any row is read."""
     if len(header) > MAX_COLUMNS:
         raise InputError(source, [f"line 1: {len(header):,} columns; at most {MAX_COLUMNS}"])
-    header = [name.strip() for name in header]
+    header = [text.strip(name) for name in header]
     problem = next(filter(None, (text.control_problem(name, text.CONTROLS) for name in header)), None)
     if problem:
         raise InputError(source, [f"line 1: a column name {problem}: not a CSV header"])
@@ -160,11 +160,6 @@ def needed(parser: Callable[[str], object], hint: str = "") -> Callable[[str], o
 def name(max_length: int = text.MAX_NAME) -> Callable[[str], str]:
     """A name or other one-line value (audits.text.name), possibly empty."""
     return lambda value: text.name(value, max_length)
-
-
-def free_text(max_length: int = text.MAX_TEXT) -> Callable[[str], str]:
-    """Free text: tabs and line breaks allowed (audits.text.free_text), possibly empty."""
-    return lambda value: text.free_text(value, max_length)
 
 
 required = needed(name())
