@@ -157,11 +157,11 @@ def _months(value, field: str) -> int:
     return value
 
 
-def _required(check):
+def _required(check, why: str):
     def required(value, field: str):
         result = check(value, field)
         if result is None:
-            raise ValueError("must not be empty")
+            raise ValueError(why)
         return result
     return required
 
@@ -170,7 +170,8 @@ def _retention(value, field: str) -> dict | None:
     value = _object(value, field, ("months", "from", "categories", "statistics_exempt"))
     if value is None:
         return None
-    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM)), "categories": _list(),
+    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM), f"must be one of {', '.join(RETENTION_FROM)}"),
+              "categories": _list(),
               "statistics_exempt": _bool}
     return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
@@ -179,8 +180,9 @@ def _adjustment(value, field: str) -> dict | None:
     value = _object(value, field, ("likelihood", "severity", "reason"))
     if value is None:
         return None
-    checks = {"likelihood": _required(_choice(LEVELS)), "severity": _required(_choice(LEVELS)),
-              "reason": _required(_text)}
+    level = _required(_choice(LEVELS), f"must be one of {', '.join(LEVELS)}")
+    checks = {"likelihood": level, "severity": level,
+              "reason": _required(_text, "an adjusted risk needs a written reason")}
     return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
