@@ -57,7 +57,8 @@ def loads(text: str, source: str, what: str, line: int = 0) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(source, [f"line {line or error.lineno}: not valid JSON ({error.msg})"]) from None
+        raise InputError(source, [f"line {line or error.lineno}, column {error.colno}: not valid JSON ({error.msg})"]) \
+            from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
         raise InputError(source, [f"{where}a number too long: not {what}"]) from None
     except RecursionError:  # the depth check should prevent it; never a traceback all the same

@@ -252,8 +252,8 @@ REFUSED = {
         "a.json", [GOOD, activity(name="Medlemsregister"), activity(name="MEDLEMSREGISTER")],
         "record 3, field name: the same name as at record 2"),
     "not an array": ("a.json", GOOD, "must be a JSON array of activities"),
-    "invalid JSON": ("a.json", '[\n  {"name": "A"},\n  {"name": }\n]', "line 3: not valid JSON"),
-    "empty JSON": ("a.json", "", "line 1: not valid JSON"),
+    "invalid JSON": ("a.json", '[\n  {"name": "A"},\n  {"name": }\n]', "line 3, column 12: not valid JSON"),
+    "empty JSON": ("a.json", "", "line 1, column 1: not valid JSON"),
     "empty array": ("a.json", [], "no activities in the file"),
     "text file": ("a.txt", "name\nA\n", "must be a .json or .csv file"),
     "CSV classification secret": (

@@ -155,7 +155,7 @@ GOOD = {"received_at": OCT_15, "kind": "access", "channel": "e-post", "requester
     ({**GOOD, "e_mail": KARI}, "field e_mail: unknown"),
     ({**GOOD, "email": "kari.example"}, "field email: not an email address"),
     ({**GOOD, "kind": "marketing_opt_out"}, "field email: required for a marketing opt-out"),
-    ('{"received_at": "2026-10-15T10:00:00+02:00",', "line 1: not valid JSON"),
+    ('{"received_at": "2026-10-15T10:00:00+02:00",', "line 1, column 45: not valid JSON"),
     ([GOOD], "must be a JSON object"),
 ])
 def test_add_refuses_a_bad_file_naming_file_and_field_and_writes_nothing(db, body, problem):
