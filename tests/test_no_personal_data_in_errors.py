@@ -21,6 +21,7 @@ import pytest
 
 from audits import activities, breaches, consent, directory, processors, requests, retention, runner, training
 from audits.errors import VernError
+from audits.runtime import open_vern
 from conftest import VERN
 
 PERSONAL = "Kari Nordmann f. 01017012345 kari.nordmann@example.no"
@@ -289,40 +290,55 @@ def loaded_db(loaded):
     return path
 
 
+def rows_in_file(db, table: str) -> int:
+    opened = open_vern(str(db))
+    try:
+        return opened.store.value(f"SELECT count(*) FROM {table}")
+    finally:
+        opened.close()
+
+
 @pytest.mark.parametrize("name", list(CSV_IMPORTS))
 def test_cli_import_of_a_file_planted_in_every_field(loaded_db, tmp_path, name):
-    good, values, command, _ = CSV_IMPORTS[name]
+    good, values, command, table = CSV_IMPORTS[name]
     path = tmp_path / f"{name}.csv"
     path.write_text(csv_text([{**good, field: value} for field, value in values.items()]), encoding="utf-8")
+    before = rows_in_file(loaded_db, table)
     result = run_vern(loaded_db, *command[:2], str(path), *command[2:])
     assert result.returncode == 1
+    assert rows_in_file(loaded_db, table) == before
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"vern: {path}: nothing was imported.\n")
     for line, field in enumerate(list(values)[:20], start=2):
-        assert f"  line {line}, field {field}: " in result.stderr
+        if (name, field) != ("grants", "system"):  # looked up only once every field reads well
+            assert f"  line {line}, field {field}: " in result.stderr
     assert_no_personal_data(result.stdout + result.stderr)
 
 
-@pytest.mark.parametrize(("command", "content", "expected"), [
+@pytest.mark.parametrize(("command", "content", "expected", "table"), [
     (["import", "training", "--format", "xapi"],
      "\n".join(json.dumps(planted(STATEMENT, where, value)) for where, value in XAPI.values()),
-     [f"  record {n}: field {field}: " for n, field in enumerate(XAPI, start=1)]),
+     [f"  record {n}: field {field}: " for n, field in enumerate(XAPI, start=1)], "training_completions"),
     (["import", "activities"],
      json.dumps([planted({**ACTIVITY, "name": f"A{n}"}, where, value)
                  for n, (where, value) in enumerate(ACTIVITY_JSON.values())]),
      [f"  record {n}, field {': '.join(where)}: "
-      for n, (where, _) in enumerate(list(ACTIVITY_JSON.values())[:20], start=1)]),
-    (["dsr", "add", "--file"], json.dumps(REQUEST_FIELDS), [f"  field {field}: " for field in REQUEST_FIELDS]),
-    (["breach", "add", "--file"], json.dumps(BREACH_FIELDS), ["vern: title: contains a control character (U+001B)"]),
+      for n, (where, _) in enumerate(list(ACTIVITY_JSON.values())[:20], start=1)], "activities"),
+    (["dsr", "add", "--file"], json.dumps(REQUEST_FIELDS), [f"  field {field}: " for field in REQUEST_FIELDS],
+     "requests"),
+    (["breach", "add", "--file"], json.dumps(BREACH_FIELDS), ["vern: title: contains a control character (U+001B)"],
+     "breaches"),
     (["breach", "assess", "1", "--file"], json.dumps({"dpc": P, "ei": P, "cb": P, "data_unintelligible": P}),
-     ["vern: dpc: must be a number"]),
+     ["vern: dpc: must be a number"], "breach_assessments"),
 ], ids=["xapi", "activities", "dsr", "breach", "assessment"])
-def test_cli_json_input_planted_in_every_field(loaded_db, tmp_path, command, content, expected):
+def test_cli_json_input_planted_in_every_field(loaded_db, tmp_path, command, content, expected, table):
     path = tmp_path / ("statements.jsonl" if "xapi" in command else "input.json")
     path.write_text(content, encoding="utf-8")
     args = [*command[:2], str(path), *command[2:]] if command[0] == "import" else [*command, str(path)]
+    before = rows_in_file(loaded_db, table)
     result = run_vern(loaded_db, *args)
     assert result.returncode == 1
+    assert rows_in_file(loaded_db, table) == before
     assert "Traceback" not in result.stderr
     for text in expected:
         assert text in result.stderr
