@@ -276,6 +276,27 @@ def test_assessment_never_quotes_the_value(loaded, caplog, field):
     assert message.startswith(f"{field}: ")
 
 
+@pytest.mark.parametrize("what", ["breach", "assessment", "request", "activity", "activities CSV"])
+def test_a_key_that_is_personal_data_is_not_named(loaded, tmp_path, caplog, what):
+    """A name where a field name belongs: the message says a field is unknown, not which."""
+    path = tmp_path / ("activities.csv" if what == "activities CSV" else "input.json")
+    path.write_text(f"name,{P}\nKurs,x\n" if what == "activities CSV" else
+                    json.dumps([{**ACTIVITY, P: 1}] if what == "activity" else {**REQUEST, P: 1}), encoding="utf-8")
+    load, table, problem = {
+        "breach": (lambda: breaches.add(loaded.store, loaded.config, "test", {**BREACH, P: 1}), "breaches",
+                   "(name not shown): unknown field"),
+        "assessment": (lambda: breaches.assess(loaded.store, "test", 1, {**ASSESSMENT, P: 1}), "breach_assessments",
+                       "(name not shown): unknown field"),
+        "request": (lambda: requests.add_file(loaded.store, "test", path), "requests",
+                    "field (name not shown): unknown (known: received_at, kind, channel, requester, email)"),
+        "activity": (lambda: activities.import_file(loaded.store, path, "test"), "activities",
+                     "record 1, field (name not shown): unknown (known: name, role,"),
+        "activities CSV": (lambda: activities.import_file(loaded.store, path, "test"), "activities",
+                           "line 1: unknown column(s) (name not shown) (known: name, role,"),
+    }[what]
+    assert problem in refused(loaded, caplog, table, load)
+
+
 # -- the real command: every field planted at once, one refusal per line or record ---------
 def run_vern(db, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, input=stdin,
