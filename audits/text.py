@@ -90,4 +90,4 @@ def key(value: object) -> str:
     anything else may be anything (personal data, terminal escapes) and is not shown."""
     if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
         return value
-    return "(a name that is not an identifier)"
+    return "(name not shown)"
