@@ -8,17 +8,18 @@ is what `parse` checks, what the CSV columns flatten, what the dashboard edits a
 """
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audits import clock, csvfile, jsonfile, trail
+from audits import clock, csvfile, jsonfile, text, trail
 from audits.directory import CLASSIFICATIONS
 from audits.errors import InputError, VernError
 from audits.export import csv_bytes, xlsx_bytes
 from audits.risk import LEVELS, assess
 from audits.store import Store
-from audits.text import clean
+from audits.text import MAX_NAME
 
 ROLES = ("controller", "processor")
 LEGAL_BASES = tuple("abcdef")  # Art. 6(1)
@@ -46,7 +47,9 @@ COLUMNS = ("name", "role", "controller_name", "purpose", "legal_basis", "special
            "retention_months", "retention_from", "record_categories", "statistics_exempt",
            "security_measures", "classification", "systems", "dpia_criteria", "dpia_status", "owner",
            "review_on", "likelihood_set", "severity_set", "adjust_reason")
-MAX_NAME = 200
+MAX_TEXT = 2000  # purpose, reasons
+MAX_ITEM = 500  # one item of a list
+MAX_ITEMS = 200
 
 
 class Problems(Exception):
@@ -58,24 +61,31 @@ class Problems(Exception):
 
 
 # -- checking one activity ------------------------------------------------------------
-def _text(value, field: str, max_length: int = 2000) -> str | None:
+def _text(value, field: str, max_length: int = MAX_TEXT) -> str | None:
+    """Free text (tabs and line breaks allowed), or None."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValueError("must be text")
-    try:
-        return clean(value, field, max_length) or None
-    except VernError as error:
-        raise ValueError(str(error).removeprefix(f"{field}: ")) from None
+    return text.free_text(value, max_length) or None
+
+
+def _line(value, field: str, max_length: int = MAX_NAME) -> str | None:
+    """A name or other one-line value, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return text.name(value, max_length) or None
 
 
 def _choice(choices: tuple[str, ...]):
     def check(value, field: str) -> str | None:
-        value = _text(value, field)
+        value = _line(value, field)
         if value is None:
             return None
         if value.lower() not in choices:
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+            raise ValueError(f"not one of {', '.join(choices)}")
         return value.lower()
     return check
 
@@ -86,15 +96,22 @@ def _list(choices: tuple[str, ...] | None = None):
             return []
         if not isinstance(value, list):
             raise ValueError("must be a list")
-        items = [_text(item, field, 500) for item in value]
+        if len(value) > MAX_ITEMS:
+            raise ValueError(f"more than {MAX_ITEMS} items")
+        items = []
+        for number, item in enumerate(value, start=1):
+            try:
+                items.append(_line(item, field, MAX_ITEM))
+            except ValueError as error:
+                raise ValueError(f"item {number}: {error}") from None
         items = list(dict.fromkeys(item for item in items if item))
         if any(";" in item for item in items):
             raise ValueError("an item contains ';', which separates items in the CSV form: use ',' instead")
         if choices is not None:
             items = [item.lower() for item in items]
-            unknown = [item for item in items if item not in choices]
+            unknown = [number for number, item in enumerate(items, start=1) if item not in choices]
             if unknown:
-                raise ValueError(f"{unknown[0]!r} is not one of {', '.join(choices)}")
+                raise ValueError(f"item {unknown[0]} is not one of {', '.join(choices)}")
         return items
     return check
 
@@ -122,40 +139,55 @@ def _object(value, field: str, keys: tuple[str, ...]) -> dict | None:
         raise ValueError(f"must be an object with {', '.join(keys)}")
     unknown = [key for key in value if key not in keys]
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(keys)})")
+        raise ValueError(f"unknown key {text.key(unknown[0])} (known: {', '.join(keys)})")
     return value
+
+
+def _part(key: str, check, value, field: str):
+    """A key inside an object, checked; its problem named "key: why"."""
+    try:
+        return check(value, field)
+    except ValueError as error:
+        raise ValueError(f"{key}: {error}") from None
+
+
+def _months(value, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1200:
+        raise ValueError("must be a whole number of months from 1 to 1200")
+    return value
+
+
+def _required(check, why: str):
+    def required(value, field: str):
+        result = check(value, field)
+        if result is None:
+            raise ValueError(why)
+        return result
+    return required
 
 
 def _retention(value, field: str) -> dict | None:
     value = _object(value, field, ("months", "from", "categories", "statistics_exempt"))
     if value is None:
         return None
-    months = value.get("months")
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 1200:
-        raise ValueError("months: must be a whole number of months from 1 to 1200")
-    start = _choice(RETENTION_FROM)(value.get("from"), field)
-    if start is None:
-        raise ValueError(f"from: must be one of {', '.join(RETENTION_FROM)}")
-    return {"months": months, "from": start, "categories": _list()(value.get("categories"), field),
-            "statistics_exempt": _bool(value.get("statistics_exempt"), field)}
+    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM), f"must be one of {', '.join(RETENTION_FROM)}"),
+              "categories": _list(),
+              "statistics_exempt": _bool}
+    return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
 def _adjustment(value, field: str) -> dict | None:
     value = _object(value, field, ("likelihood", "severity", "reason"))
     if value is None:
         return None
-    likelihood = _choice(LEVELS)(value.get("likelihood"), field)
-    severity = _choice(LEVELS)(value.get("severity"), field)
-    reason = _text(value.get("reason"), field)
-    if likelihood is None or severity is None:
-        raise ValueError(f"likelihood and severity: each one of {', '.join(LEVELS)}")
-    if reason is None:
-        raise ValueError("reason: an adjusted risk needs a written reason")
-    return {"likelihood": likelihood, "severity": severity, "reason": reason}
+    level = _required(_choice(LEVELS), f"must be one of {', '.join(LEVELS)}")
+    checks = {"likelihood": level, "severity": level,
+              "reason": _required(_text, "an adjusted risk needs a written reason")}
+    return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
 def _name(value, field: str) -> str:
-    value = _text(value, field, MAX_NAME)
+    value = _line(value, field)
     if value is None:
         raise ValueError("must not be empty")
     return value
@@ -170,12 +202,12 @@ def _dpia_status(value, field: str) -> str:
 
 
 CHECKS = {
-    "name": _name, "role": _role, "controller_name": _text, "purpose": _text,
+    "name": _name, "role": _role, "controller_name": _line, "purpose": _text,
     "legal_basis": _choice(LEGAL_BASES), "special_categories": _list(SPECIAL_CATEGORIES),
     "art9_condition": _choice(ART9_CONDITIONS), "data_subjects": _list(), "data_categories": _list(),
     "children": _bool, "recipients": _list(), "processors": _list(), "retention": _retention,
     "security_measures": _list(), "classification": _choice(CLASSIFICATIONS), "systems": _list(),
-    "dpia_criteria": _list(DPIA_CRITERIA), "dpia_status": _dpia_status, "owner": _text,
+    "dpia_criteria": _list(DPIA_CRITERIA), "dpia_status": _dpia_status, "owner": _line,
     "review_on": _date, "risk_adjustment": _adjustment,
 }
 
@@ -185,7 +217,7 @@ def parse(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Problems(["must be an object with the fields " + ", ".join(FIELDS)])
     # An exported register carries ids; an activity is known by its name, so they are ignored.
-    problems = [f"field {key}: unknown (known: {', '.join(FIELDS)})" for key in data
+    problems = [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data
                 if key not in CHECKS and key != "id"]
     record = {}
     for field, check in CHECKS.items():
@@ -210,7 +242,7 @@ def _records_from_json(path: Path) -> list[tuple[str, Any]]:
 
 
 def _split(value: str) -> list[str]:
-    return [item.strip() for item in value.split(";") if item.strip()]
+    return [item for item in map(text.strip, value.split(";")) if item]
 
 
 def _from_row(row: dict[str, str]) -> dict[str, Any]:
@@ -224,7 +256,7 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
         data[key] = yes_no.get(value, value)  # anything else is refused by parse
     if any(row.get(column) for column in ("retention_months", "retention_from", "retention_categories")):
         months = row.get("retention_months", "")
-        data["retention"] = {"months": int(months) if months.isdigit() else months,
+        data["retention"] = {"months": int(months) if re.fullmatch("[0-9]{1,9}", months) else months,
                              "from": row.get("retention_from") or None,
                              "categories": _split(row.get("retention_categories", "")),
                              "statistics_exempt": data["statistics_exempt"]}
@@ -240,9 +272,25 @@ def _records_from_csv(path: Path) -> list[tuple[str, Any]]:
     rows = csvfile.read_rows(path, ("name",))
     unknown = [column for column in rows[0][1] if column not in CSV_COLUMNS]
     if unknown:
-        raise InputError(str(path), [f"line 1: unknown column(s) {', '.join(unknown)} "
+        raise InputError(str(path), [f"line 1: unknown column(s) {', '.join(map(text.key, unknown))} "
                                      f"(known: {', '.join(CSV_COLUMNS)})"])
     return [(f"line {line}", _from_row(row)) for line, row in rows]
+
+
+# A key inside `retention` or `risk_adjustment` is a column of its own in the CSV form.
+CSV_PARTS = {"retention: months": "retention_months", "retention: from": "retention_from",
+             "retention: categories": "retention_categories",
+             "retention: statistics_exempt": "retention_statistics_exempt",
+             "risk_adjustment: likelihood": "adjusted_likelihood", "risk_adjustment: severity": "adjusted_severity",
+             "risk_adjustment: reason": "adjust_reason"}
+
+
+def _in_csv_terms(problem: str) -> str:
+    """'field retention: months: why' as the CSV names it: 'field retention_months: why'."""
+    for part, column in CSV_PARTS.items():
+        if problem.startswith(f"field {part}: "):
+            return f"field {column}: {problem.removeprefix(f'field {part}: ')}"
+    return problem
 
 
 def read_file(path: Path) -> list[dict[str, Any]]:
@@ -256,11 +304,12 @@ def read_file(path: Path) -> list[dict[str, Any]]:
         try:
             record = parse(item)
         except Problems as error:
-            problems += [f"{where}, {problem}" for problem in error.problems]
+            problems += [f"{where}, {_in_csv_terms(problem) if suffix == '.csv' else problem}"
+                         for problem in error.problems]
             continue
         key = record["name"].lower()  # as SQL lower() compares them when ids are kept
         if key in first:
-            problems.append(f"{where}, field name: {record['name']!r} already appears at {first[key]}")
+            problems.append(f"{where}, field name: the same name as at {first[key]}")
         first.setdefault(key, where)
         records.append(record)
     if problems:
@@ -344,7 +393,7 @@ def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None
         clash = tx.execute("SELECT id FROM activities WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
                            [record["name"], activity_id]).fetchone()
         if clash:
-            raise VernError(f"field name: activity {clash[0]} is already called {record['name']!r}")
+            raise VernError(f"field name: activity {clash[0]} already has this name")
         if activity_id is not None:
             if not tx.execute("SELECT 1 FROM activities WHERE id = ?", [activity_id]).fetchone():
                 raise VernError(f"no activity {activity_id}")

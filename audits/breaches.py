@@ -51,16 +51,24 @@ def _choices(value, allowed, field: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise VernError(f"{field}: must be a list")
-    unknown = [v for v in value if v not in allowed]
+    unknown = [number for number, v in enumerate(value, start=1) if v not in allowed]
     if unknown:
-        raise VernError(f"{field}: unknown value {unknown[0]!r}; one of {', '.join(allowed)}")
+        raise VernError(f"{field}: item {unknown[0]} is not one of {', '.join(allowed)}")
     return list(dict.fromkeys(value))
 
 
 def _text(value, field: str, limit: int = text.MAX_TEXT) -> str | None:
+    """Free text (line breaks allowed), or None."""
     if value is not None and not isinstance(value, str):
         raise VernError(f"{field}: must be text")
     return text.clean(value, field, limit) or None
+
+
+def _name(value, field: str, limit: int = 300) -> str | None:
+    """A name or other one-line value, or None."""
+    if value is not None and not isinstance(value, str):
+        raise VernError(f"{field}: must be text")
+    return text.clean_name(value, field, limit) or None
 
 
 def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
@@ -69,24 +77,24 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         raise VernError("breach: must be a JSON object")
     unknown = sorted(set(data) - FIELDS)
     if unknown:
-        raise VernError(f"{unknown[0]}: unknown field")
+        raise VernError(f"{text.key(unknown[0])}: unknown field")
     breach = {
-        "title": _text(data.get("title"), "title", 300),
+        "title": _name(data.get("title"), "title"),
         "description": _text(data.get("description"), "description"),
         "aware_at": _instant(data.get("aware_at"), "aware_at", required=True),
         "occurred_at": _instant(data.get("occurred_at"), "occurred_at"),
-        "reported_by": _text(data.get("reported_by"), "reported_by", 300),
+        "reported_by": _name(data.get("reported_by"), "reported_by"),
         "acting_as": data.get("acting_as") or "controller",
-        "controller_name": _text(data.get("controller_name"), "controller_name", 300),
+        "controller_name": _name(data.get("controller_name"), "controller_name"),
         "data_categories": _choices(data.get("data_categories"), tuple(enisa.DATA_CATEGORIES), "data_categories"),
         "special_categories": data.get("special_categories", False),
         "subjects_count": _count(data.get("subjects_count"), "subjects_count"),
         "records_count": _count(data.get("records_count"), "records_count"),
         "breach_types": _choices(data.get("breach_types"), BREACH_TYPES, "breach_types"),
-        "processor": _text(data.get("processor"), "processor", 300),
+        "processor": _name(data.get("processor"), "processor"),
         "consequences": _text(data.get("consequences"), "consequences"),
         "measures": _text(data.get("measures"), "measures"),
-        "finding": _text(data.get("finding"), "finding", 64),
+        "finding": _name(data.get("finding"), "finding", 64),
     }
     if not breach["title"]:
         raise VernError("title: required")
@@ -102,10 +110,10 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         raise VernError("special_categories: must be true or false")
     if breach["processor"] and not store.value(
             "SELECT count(*) FROM processors WHERE name = ?", [breach["processor"]]):
-        raise VernError(f"processor: {breach['processor']!r} is not in the processor register")
+        raise VernError("processor: not in the processor register")
     if breach["finding"] and not store.value(
             "SELECT count(*) FROM findings WHERE fingerprint = ?", [breach["finding"]]):
-        raise VernError(f"finding: {breach['finding']!r} is not a known finding")
+        raise VernError("finding: not a known finding")
     return breach
 
 

@@ -1,27 +1,12 @@
 """`vern breach …`: the breach register from the command line (issue: breach register)."""
 
-import json
-import sys
 from pathlib import Path
 
 import click
 
-from audits import breaches, clock
+from audits import breaches, clock, jsonfile
 from audits.cli_support import actor, open_from, print_json, write_file
 from audits.errors import VernError
-
-
-def _read_json(file: str) -> dict:
-    try:
-        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except OSError as error:
-        raise VernError(f"{file}: cannot read the file: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise VernError(f"{file}: not UTF-8 text") from None
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise VernError(f"{file}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})") from None
 
 
 def _yes(value: str) -> bool:
@@ -39,7 +24,7 @@ def breach_group():
 def breach_add(ctx, file):
     """Log a breach."""
     vern = open_from(ctx)
-    breach_id = breaches.add(vern.store, vern.config, actor(), _read_json(file))
+    breach_id = breaches.add(vern.store, vern.config, actor(), jsonfile.read(file, "a breach"))
     print_json(breaches.get(vern.store, None, breach_id))
 
 
@@ -50,7 +35,7 @@ def breach_add(ctx, file):
 def breach_assess(ctx, breach_id, file):
     """Score the breach by the ENISA method and propose who must be told."""
     vern = open_from(ctx)
-    print_json(breaches.assess(vern.store, actor(), breach_id, _read_json(file)))
+    print_json(breaches.assess(vern.store, actor(), breach_id, jsonfile.read(file, "an assessment")))
 
 
 @breach_group.command("decide")

@@ -15,17 +15,18 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def parse_instant(text: str, what: str = "instant") -> datetime:
-    """An ISO 8601 instant with an offset, as UTC. A naive time is refused: it names no instant."""
+    """An ISO 8601 instant with an offset, as UTC. A naive time is refused: it names no instant.
+    The messages do not quote the text: it may be personal data in the wrong field."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise VernError(f"{what}: {text!r} is not an ISO 8601 instant") from None
+        raise VernError(f"{what}: not an ISO 8601 instant") from None
     if value.tzinfo is None:
-        raise VernError(f"{what}: {text!r} has no UTC offset (write e.g. 2026-03-28T10:00+01:00)")
+        raise VernError(f"{what}: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)")
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise VernError(f"{what}: {text!r} is out of range") from None
+        raise VernError(f"{what}: out of range") from None
 
 
 def now() -> datetime:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from audits import clock, csvfile, pseudonyms, text, trail
+from audits import clock, csvfile, pseudonyms, trail
 from audits.directory import email_address
-from audits.errors import InputError, VernError
+from audits.errors import InputError
 from audits.store import Store
 
 CONSENT_COLUMNS = ("email", "purpose", "given_at", "withdrawn_at")  # and source, optional
@@ -29,39 +29,11 @@ class SendsImported:
     added: int  # new to the store
 
 
-def _instant(value: str) -> datetime:
-    if not value:
-        raise ValueError("must not be empty (ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)")
-    return _instant_or_none(value)
-
-
-def _instant_or_none(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        instant = clock.parse_instant(value)
-        instant.astimezone(clock.OSLO)  # shown in Oslo later: refuse what Oslo cannot show
-    except VernError as error:
-        raise ValueError(str(error).partition(": ")[2]) from None
-    except OverflowError:
-        raise ValueError(f"{value!r} is out of range") from None
-    return instant
-
-
-def _cleaned(max_length: int, required: bool = True):
-    def parse(value: str) -> str:
-        if required and not value:
-            raise ValueError("must not be empty")
-        try:
-            return text.clean(value, "value", max_length)
-        except VernError as error:
-            raise ValueError(str(error).partition(": ")[2]) from None
-    return parse
-
-
-CONSENT_FIELDS = {"email": email_address, "purpose": _cleaned(200), "given_at": _instant,
-                  "withdrawn_at": _instant_or_none, "source": _cleaned(500, required=False)}
-SEND_FIELDS = {"email": email_address, "campaign": _cleaned(500), "purpose": _cleaned(200), "sent_at": _instant}
+CONSENT_FIELDS = {"email": email_address, "purpose": csvfile.required,
+                  "given_at": csvfile.needed(csvfile.instant_or_none, csvfile.INSTANT_HINT),
+                  "withdrawn_at": csvfile.instant_or_none, "source": csvfile.name(500)}
+SEND_FIELDS = {"email": email_address, "campaign": csvfile.needed(csvfile.name(500)),
+               "purpose": csvfile.required, "sent_at": csvfile.needed(csvfile.instant_or_none, csvfile.INSTANT_HINT)}
 
 
 def _iso(instant: datetime | None) -> str | None:

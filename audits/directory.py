@@ -9,7 +9,7 @@ never repeat a person's name or address.
 import re
 from pathlib import Path
 
-from audits import access_logs, csvfile, labels, pseudonyms, trail
+from audits import access_logs, csvfile, labels, pseudonyms, text, trail
 from audits.errors import InputError
 from audits.store import Store
 
@@ -21,60 +21,33 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 def email_address(value: str) -> str:
     # The value itself is personal data: the messages do not echo it.
-    if len(value) > 254:  # RFC 5321's limit for a path
-        raise ValueError("longer than 254 characters: not an email address")
+    value = text.name(value, 254)  # RFC 5321's limit for a path
     if not EMAIL.fullmatch(value):
         raise ValueError("not an email address")
     return value.lower()
 
 
-def _personal(value: str) -> str:
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
-def _one_of(allowed: tuple[str, ...]):
-    def parse(value: str) -> str:
-        if value.lower() not in allowed:
-            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
-        return value.lower()
-    return parse
-
-
-def _yes_no_required(value: str) -> bool:
-    answer = csvfile.yes_no(value)
-    if answer is None:
-        raise ValueError("must be yes or no")
-    return answer
-
-
-def _date_required(value: str):
-    day = csvfile.date_or_none(value)
-    if day is None:
-        raise ValueError("must not be empty (YYYY-MM-DD)")
-    return day
-
-
 def _patterns(value: str) -> list[str]:
-    patterns = [p.strip() for p in value.split(";") if p.strip()]
-    for pattern in patterns:
+    patterns = [p.strip() for p in text.name(value, text.MAX_TEXT).split(";") if p.strip()]
+    for number, pattern in enumerate(patterns, start=1):
         kind, _, target = pattern.partition(":")
         if kind not in MATCH_KINDS or not target:
-            raise ValueError(f"{pattern!r} is not KIND:TARGET with KIND one of {', '.join(MATCH_KINDS)}")
+            raise ValueError(f"pattern {number} is not KIND:TARGET with KIND one of {', '.join(MATCH_KINDS)}")
     return patterns
 
 
+_DATE = csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)")
+_YES_NO = csvfile.needed(csvfile.yes_no, "(yes or no)")
 PEOPLE = {
-    "email": email_address, "name": _personal, "kind": _one_of(KINDS),
-    "handles_personal_data": _yes_no_required, "started_on": _date_required,
-    "left_on": csvfile.date_or_none, "district": str,
+    "email": email_address, "name": csvfile.required, "kind": csvfile.one_of(KINDS),
+    "handles_personal_data": _YES_NO, "started_on": _DATE,
+    "left_on": csvfile.date_or_none, "district": csvfile.name(),
 }
 SYSTEMS = {
-    "name": csvfile.required, "holds_personal_data": _yes_no_required,
-    "classification": _one_of(CLASSIFICATIONS), "match": _patterns,
+    "name": csvfile.required, "holds_personal_data": _YES_NO,
+    "classification": csvfile.one_of(CLASSIFICATIONS), "match": _patterns,
 }
-GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": _date_required,
+GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": _DATE,
           "revoked_on": csvfile.date_or_none}
 
 
@@ -153,7 +126,7 @@ def import_grants(store: Store, path: Path, actor: str) -> int:
     _ordered(rows, "granted_on", "revoked_on", path)
     systems = {r["name"] for r in store.rows("SELECT name FROM systems")}
     people = {r["person"] for r in store.rows("SELECT person FROM people")}
-    problems = [f"line {line}, field system: {r['system']!r} is not in the system list"
+    problems = [f"line {line}, field system: not in the system list"
                 for line, r in rows if r["system"] not in systems]
     problems += [f"line {line}, field email: not in the people directory"
                  for line, r in rows if store.keys.pseudonym(r["email"]) not in people]

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from audits import text
 from audits.errors import VernError
 
 DATA_TYPES = {"simple": 1, "behavioural": 2, "financial": 3, "sensitive": 4}
@@ -99,14 +100,14 @@ def parse(data: dict) -> Assessment:
         raise VernError("assessment: must be a JSON object")
     unknown = set(data) - {"dpc", "ei", "cb", "data_unintelligible"}
     if unknown:
-        raise VernError(f"{sorted(unknown)[0]}: unknown field")
+        raise VernError(f"{text.key(sorted(unknown, key=str)[0])}: unknown field")
     dpc_in, data_type, adjustment = data.get("dpc"), None, None
     if isinstance(dpc_in, dict):
         unknown = set(dpc_in) - {"data_type", "adjustment"}
         if unknown:
-            raise VernError(f"dpc.{sorted(unknown)[0]}: unknown field")
+            raise VernError(f"dpc.{text.key(sorted(unknown, key=str)[0])}: unknown field")
         data_type = dpc_in.get("data_type")
-        if data_type not in DATA_TYPES:
+        if not isinstance(data_type, str) or data_type not in DATA_TYPES:
             raise VernError(f"dpc.data_type: must be one of {', '.join(DATA_TYPES)}")
         adjustment = _number(dpc_in.get("adjustment", 0), "dpc.adjustment")
         # The method keeps the final DPC between 1 and 4 whatever the adjustments.
@@ -120,7 +121,7 @@ def parse(data: dict) -> Assessment:
         raise VernError("cb: must be an object with confidentiality, integrity, availability, malicious")
     unknown = set(cb) - {"confidentiality", "integrity", "availability", "malicious"}
     if unknown:
-        raise VernError(f"cb.{sorted(unknown)[0]}: unknown field")
+        raise VernError(f"cb.{text.key(sorted(unknown, key=str)[0])}: unknown field")
     malicious = cb.get("malicious", False)
     unintelligible = data.get("data_unintelligible", False)
     for value, field in ((malicious, "cb.malicious"), (unintelligible, "data_unintelligible")):

@@ -20,24 +20,17 @@ def _countries(value: str) -> list[str]:
     codes = [code.strip().upper() for code in value.split(";") if code.strip()]
     if not codes:
         raise ValueError("at least one country code is required (e.g. NO;IE)")
-    for code in codes:
+    for number, code in enumerate(codes, start=1):
         if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-            raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+            raise ValueError(f"code {number} is not an ISO 3166-1 alpha-2 country code (e.g. NO;IE)")
     return list(dict.fromkeys(codes))
-
-
-def _mechanism(value: str) -> str:
-    value = value.lower()
-    if value not in MECHANISMS:
-        raise ValueError(f"{value!r} is not one of {', '.join(MECHANISMS)}")
-    return value
 
 
 PARSERS = {
     "name": csvfile.required,
-    "service": str,
+    "service": csvfile.name(),
     "countries": _countries,
-    "transfer_mechanism": _mechanism,
+    "transfer_mechanism": csvfile.one_of(MECHANISMS),
     "dpf_certified": csvfile.yes_no,
     "dpa_signed_on": csvfile.date_or_none,
     "dpa_expires_on": csvfile.date_or_none,
@@ -51,8 +44,7 @@ def parse(path: Path) -> list[dict[str, Any]]:
     for line, record in csvfile.parse(path, PARSERS, COLUMNS):
         key = (record["name"], record["service"])
         if key in first_line:
-            problems.append(f"line {line}, field name: {record['name']!r} with service "
-                            f"{record['service']!r} already appears on line {first_line[key]}")
+            problems.append(f"line {line}, field name: the same name and service as on line {first_line[key]}")
         first_line.setdefault(key, line)
         records.append(record)
     if problems:

@@ -60,7 +60,7 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(source, ["must be a JSON object with received_at, kind, channel, requester"])
     problems, record = [], {}
-    problems += [f"field {key}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
+    problems += [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
     try:
         if not isinstance(data.get("received_at"), str):
             raise VernError("received_at: required, ISO 8601 with an offset (e.g. 2026-11-24T09:30:00+01:00)")
@@ -71,12 +71,12 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
         problems.append(f"field {error}")
     kind = data.get("kind")
     if kind not in KINDS:
-        problems.append(f"field kind: {kind!r} is not one of {', '.join(KINDS)}")
+        problems.append(f"field kind: not one of {', '.join(KINDS)}")
     record["kind"] = kind
-    for field, limit in (("channel", 200), ("requester", 500)):
+    for field, clean, limit in (("channel", text.clean_name, 200), ("requester", text.clean, 500)):
         value = data.get(field)
         try:
-            record[field] = text.clean(value if isinstance(value, str) else "", field, limit)
+            record[field] = clean(value if isinstance(value, str) else "", field, limit)
         except VernError as error:
             problems.append(f"field {error}")
             continue
@@ -87,9 +87,9 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
     email = email.strip() if isinstance(email, str) else email
     if email not in (None, ""):
         try:
-            record["email"] = email_address(text.clean(email if isinstance(email, str) else "", "email", 254))
-        except (ValueError, VernError):
-            problems.append("field email: not an email address")  # the value is personal data: not echoed
+            record["email"] = email_address(email if isinstance(email, str) else "")
+        except ValueError as error:
+            problems.append(f"field email: {error}")
     elif kind == "marketing_opt_out":
         problems.append("field email: required for a marketing opt-out (the address the marketing goes to)")
     if problems:
@@ -218,10 +218,10 @@ def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime 
 def _known(tx, systems: list[str]) -> list[str]:
     """The named systems, trimmed and sorted, each in the system list or named by an activity."""
     known = [row[0] for row in tx.execute(f"SELECT name FROM ({KNOWN_SYSTEMS}) ORDER BY name").fetchall()]
-    names = [text.clean(system, "system", 200) for system in systems]
+    names = [text.clean_name(system, "system") for system in systems]
     for name in names:
         if name not in known:
-            raise VernError(f"system: {name!r} is not in the system list or the activities "
+            raise VernError("system: not in the system list or the activities "
                             f"(known: {', '.join(known) or 'none'})")
     return sorted(set(names))
 
@@ -245,7 +245,7 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
     nothing found. The system counts as searched too."""
     if outcome not in OUTCOMES:
         raise VernError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
-    system = text.clean(system, "system", 200)
+    system = text.clean_name(system, "system")
     note = text.clean(note, "note")
     if outcome == "kept" and not note:
         raise VernError("note: keeping the data needs its legal ground (Art. 17(3))")
@@ -260,7 +260,7 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
         if found is None:
             tasks = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
                                                    "ORDER BY system", [request_id]).fetchall()]
-            raise VernError(f"system: {system!r} has no erasure task (tasks: {', '.join(tasks) or 'none'})")
+            raise VernError(f"system: has no erasure task (tasks: {', '.join(tasks) or 'none'})")
         tx.execute("INSERT INTO request_systems VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    [request_id, system, now, actor])
         tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])

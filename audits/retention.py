@@ -64,44 +64,22 @@ def subject(system: str, category: str) -> str:
 
 
 # -- the inventory -------------------------------------------------------------------
-def _record_ref(value: str) -> str:
-    # The reference may identify a person: the messages never repeat it.
-    if not value:
-        raise ValueError("must not be empty")
-    if len(value) > 500:
-        raise ValueError("longer than 500 characters")
-    return value
-
-
-def _category(value: str) -> str:
-    if not value:
-        raise ValueError("must not be empty")
-    if len(value) > 200:
-        raise ValueError("longer than 200 characters")
-    return value
-
-
-def _date_required(value: str) -> date:
-    day = csvfile.date_or_none(value)
-    if day is None:
-        raise ValueError("must not be empty (YYYY-MM-DD)")
-    return day
-
-
 def _no_by_default(value: str) -> bool:
     return bool(csvfile.yes_no(value))
 
 
-PARSERS = {"record_ref": _record_ref, "category": _category, "last_activity_on": _date_required,
+# The reference may identify a person (a member number): like every value, never repeated.
+PARSERS = {"record_ref": csvfile.needed(csvfile.name(500)), "category": csvfile.required,
+           "last_activity_on": csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)"),
            "purpose_ended_on": csvfile.date_or_none, "pseudonymised": _no_by_default}
 
 
 def known_system(store: Store, system: str) -> str:
-    system = text.clean(system, "system", 200)
+    system = text.clean_name(system, "system")
     names = [r["name"] for r in store.rows("SELECT name FROM systems ORDER BY name")]
     if system not in names:
         known = ", ".join(names) if names else "none (import the system list first)"
-        raise VernError(f"system: {system!r} is not in the system list; known systems: {known}")
+        raise VernError(f"system: not in the system list; known systems: {known}")
     return system
 
 
@@ -170,11 +148,11 @@ def record_deletion(store: Store, actor: str, system: str, category: str, delete
     """Record that `count` records of `category` were deleted from `system` on `deleted_on`;
     the system's next inventory confirms it (Art. 5(2): the deletion is shown, not asserted)."""
     system = known_system(store, system)
-    category = text.clean(category, "category", 200)
+    category = text.clean_name(category, "category")
     categories = [r["category"] for r in store.rows(
         "SELECT DISTINCT category FROM inventory WHERE system = ? ORDER BY category", [system])]
     if category not in categories:
-        raise VernError(f"category: {category!r} is not in the inventory of {system}; "
+        raise VernError(f"category: not in the inventory of {system}; "
                         f"its categories: {', '.join(categories) or 'none (import an inventory first)'}")
     if not isinstance(deleted_on, date):
         raise VernError("deleted_on: must be a date (YYYY-MM-DD)")

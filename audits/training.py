@@ -8,19 +8,21 @@ are kept and reported, never silently dropped.
 """
 
 import hashlib
-import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from audits import clock, csvfile, labels, mail, pseudonyms, text, trail
+from audits import clock, csvfile, jsonfile, labels, mail, pseudonyms, text, trail
 from audits.access_logs import files_under
 from audits.directory import email_address
 from audits.errors import InputError, VernError
 from audits.store import Store
 
 FORMATS = ("csv", "xapi")
+MAX_COURSE = 500
+MAX_IRI = 2000  # statement, verb and activity ids
 COUNTING_VERBS = ("http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed")
 
 
@@ -48,19 +50,16 @@ def _score(value: str) -> float | None:
     if not value:
         return None
     try:
-        return float(value.replace(",", "."))
+        score = float(value.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError("not a number") from None
+    if not math.isfinite(score):
+        raise ValueError("not a finite number")
+    return score
 
 
-def _required_date(value: str) -> date:
-    day = csvfile.date_or_none(value)
-    if day is None:
-        raise ValueError("must not be empty (YYYY-MM-DD)")
-    return day
-
-
-CSV_FIELDS = {"email": email_address, "course": csvfile.required, "completed_on": _required_date,
+CSV_FIELDS = {"email": email_address, "course": csvfile.needed(csvfile.name(MAX_COURSE)),
+              "completed_on": csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)"),
               "score": _score, "expires_on": csvfile.date_or_none}
 
 
@@ -80,40 +79,23 @@ def _hash(*parts: str) -> str:
 
 def _statements(path: Path) -> Iterator[tuple[int, object]]:
     """(record, statement): a JSON array, or one statement per line."""
-    try:
-        if path.stat().st_size > csvfile.MAX_BYTES:
-            raise InputError(str(path), [f"larger than {csvfile.MAX_BYTES // (1024 * 1024)} MB"])
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(str(path), [f"cannot read the file: {error.strerror}"]) from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), ["not UTF-8 text: not xAPI statements"]) from None
-    if text.lstrip().startswith("["):
-        try:
-            statements = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(str(path), [f"line {error.lineno}: not valid JSON ({error.msg})"]) from None
-        except RecursionError:
-            raise InputError(str(path), ["nested too deeply to be xAPI statements"]) from None
+    content = jsonfile.read_text(path)
+    if content.lstrip().startswith("["):
+        statements = jsonfile.loads(content, str(path), "xAPI statements")
         if not isinstance(statements, list):
             raise InputError(str(path), ["not a JSON array of statements"])
         yield from enumerate(statements, start=1)
         return
-    for line, raw in enumerate(text.splitlines(), start=1):
+    for line, raw in enumerate(content.splitlines(), start=1):
         if raw.strip():
-            try:
-                yield line, json.loads(raw)
-            except json.JSONDecodeError as error:
-                raise InputError(str(path), [f"line {line}: not valid JSON ({error.msg})"]) from None
-            except RecursionError:
-                raise InputError(str(path), [f"line {line}: nested too deeply to be a statement"]) from None
+            yield line, jsonfile.loads(raw, str(path), "an xAPI statement", line)
 
 
 def _text(value: str, field: str, max_length: int) -> str:
     try:
-        return text.clean(value, f"field {field}", max_length)
-    except VernError as error:
-        raise ValueError(str(error)) from None
+        return text.name(value, max_length)
+    except ValueError as error:
+        raise ValueError(f"field {field}: {error}") from None
 
 
 def _path(statement: object, *keys: str):
@@ -149,6 +131,7 @@ def _course(statement: dict, mapped: dict[str, str], known: set[str]) -> str:
     object_id = _path(statement, "object", "id")
     if not isinstance(object_id, str) or not object_id:
         raise ValueError("field object.id: missing")
+    object_id = _text(object_id, "object.id", MAX_IRI)
     if object_id in mapped:
         return mapped[object_id]
     names = _path(statement, "object", "definition", "name")
@@ -156,6 +139,30 @@ def _course(statement: dict, mapped: dict[str, str], known: set[str]) -> str:
     by_lower = {course.lower(): course for course in known}
     return next((by_lower[n.strip().lower()] for n in names if n.strip().lower() in by_lower),
                 names[0].strip() if names else object_id)
+
+
+def _completion(statement: dict, verb: str, settings: dict, known: set[str]) -> Completion:
+    stamp = statement.get("timestamp")
+    if not isinstance(stamp, str):
+        raise ValueError("field timestamp: missing")
+    try:
+        completed = csvfile.instant_or_none(_text(stamp, "timestamp", 100))
+    except ValueError:
+        raise ValueError("field timestamp: not an ISO 8601 instant with its offset") from None
+    if completed is None:
+        raise ValueError("field timestamp: missing")
+    identity = _identity(statement, settings["account_domain"])
+    course = _text(_course(statement, settings["xapi_courses"], known), "object (the course)", MAX_COURSE)
+    scaled = _path(statement, "result", "score", "scaled")
+    if scaled is not None and (isinstance(scaled, bool) or not isinstance(scaled, int | float)
+                               or not -1 <= scaled <= 1):
+        raise ValueError("field result.score.scaled: must be a number from -1 to 1")
+    record_id = statement.get("id")
+    if record_id is not None and not isinstance(record_id, str):
+        raise ValueError("field id: must be text (a UUID)")
+    record_id = _text(record_id, "id", MAX_IRI) if record_id else _hash(identity, course, stamp, verb)
+    return Completion(record_id, identity, course, completed.astimezone(clock.OSLO).date(), None,
+                      scaled * 100 if scaled is not None else None)
 
 
 def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Completion], int]:
@@ -167,25 +174,14 @@ def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Comple
             verb = _path(statement, "verb", "id")
             if not isinstance(verb, str) or not verb:
                 raise ValueError("field verb.id: missing")
-            if verb not in COUNTING_VERBS or _path(statement, "result", "success") is False:
+            verb = _text(verb, "verb.id", MAX_IRI)
+            success = _path(statement, "result", "success")
+            if success is not None and not isinstance(success, bool):
+                raise ValueError("field result.success: must be true or false")
+            if verb not in COUNTING_VERBS or success is False:
                 skipped += 1
                 continue
-            stamp = statement.get("timestamp")
-            if not isinstance(stamp, str):
-                raise ValueError("field timestamp: missing")
-            try:
-                completed = clock.parse_instant(stamp, "timestamp").astimezone(clock.OSLO).date()
-            except (VernError, OverflowError):
-                raise ValueError("field timestamp: not an ISO 8601 instant with its offset") from None
-            identity = _identity(statement, settings["account_domain"])
-            course = _text(_course(statement, settings["xapi_courses"], known), "object (the course)", 500)
-            scaled = _path(statement, "result", "score", "scaled")
-            if isinstance(scaled, int | float) and not -1 <= scaled <= 1:
-                raise ValueError("field result.score.scaled: outside -1 to 1")
-            score = scaled * 100 if isinstance(scaled, int | float) else None
-            record_id = statement.get("id") if isinstance(statement.get("id"), str) else \
-                _hash(identity, course, stamp, verb)
-            completions.append(Completion(record_id, identity, course, completed, None, score))
+            completions.append(_completion(statement, verb, settings, known))
         except ValueError as error:
             problems.append(f"record {record}: {error}")
     if problems:

@@ -189,13 +189,13 @@ def test_campaign_import_is_recorded_in_the_trail_with_file_name(vern):
 GOOD_CONSENT = f"kari@example.org,newsletter,{SEND},,web"
 CONSENT_REFUSED = [
     ("naive-given", "per@example.org,newsletter,2026-11-02T10:00:00,,web",
-     "line 3, field given_at: '2026-11-02T10:00:00' has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+     "line 3, field given_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
     ("naive-withdrawn", f"per@example.org,newsletter,{SEND},2026-11-03 10:00,web",
-     "line 3, field withdrawn_at: '2026-11-03 10:00' has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+     "line 3, field withdrawn_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
     ("a-date-only", "per@example.org,newsletter,2026-11-02,,web",
-     "line 3, field given_at: '2026-11-02' has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+     "line 3, field given_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
     ("not-an-instant", "per@example.org,newsletter,02.11.2026 10:00,,web",
-     "line 3, field given_at: '02.11.2026 10:00' is not an ISO 8601 instant"),
+     "line 3, field given_at: not an ISO 8601 instant"),
     ("no-given", "per@example.org,newsletter,,,web",
      "line 3, field given_at: must not be empty (ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"),
     ("bad-email", "per.hemmelig(at)example.org,newsletter,2026-11-02T10:00Z,,web",
@@ -204,7 +204,7 @@ CONSENT_REFUSED = [
     ("withdrawn-before-given", "per@example.org,newsletter,2026-11-02T10:00:00+01:00,2026-11-02T08:59:59Z,web",
      "line 3, field withdrawn_at: before given_at"),
     ("far-future", "per@example.org,newsletter,9999-12-31T23:30:00Z,,web",
-     "line 3, field given_at: '9999-12-31T23:30:00Z' is out of range"),
+     "line 3, field given_at: out of range"),
 ]
 
 
@@ -224,7 +224,7 @@ def test_a_bad_register_is_refused_whole_naming_file_line_and_field(vern, case, 
 GOOD_SEND = f"kari@example.org,Nyhetsbrev,newsletter,{SEND}"
 SEND_REFUSED = [
     ("naive-sent", "per@example.org,Nyhetsbrev,newsletter,2026-11-02T10:00:00",
-     "line 3, field sent_at: '2026-11-02T10:00:00' has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+     "line 3, field sent_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
     ("no-campaign", f"per@example.org,,newsletter,{SEND}", "line 3, field campaign: must not be empty"),
     ("no-purpose", f"per@example.org,Nyhetsbrev,,{SEND}", "line 3, field purpose: must not be empty"),
     ("bad-email", f"hemmelig,Nyhetsbrev,newsletter,{SEND}", "line 3, field email: not an email address"),
@@ -255,7 +255,7 @@ def test_every_bad_line_is_named_at_once(vern):
     assert caught.value.problems == [
         "line 2, field email: not an email address",
         "line 3, field campaign: must not be empty",
-        "line 4, field sent_at: '2026-11-02T10:00' has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"]
+        "line 4, field sent_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"]
 
 
 @pytest.mark.parametrize(("load", "header", "missing"), [

@@ -150,9 +150,9 @@ def test_text_from_evidence_is_shown_as_typed_never_as_markup(app, demo_vern):
     header = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
     inbox = demo_vern.config.inbox / "processors"
     inbox.mkdir(parents=True)
-    (inbox / "register.csv").write_text(f"{header}\nAcme,CRM,NO,![x](http://evil.example/t.png) **b**,,,,\n")
+    (inbox / "![x](t.png) **b**.csv").write_text(f"{header}\nAcme,CRM,NO,sccs,,,,\n")  # the name is shown
     runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
     at = app(lang="en")
     shown = at.error[0].value
-    assert "'![x](http://evil.example/t.png) **b**' is not one of" in as_read(shown)
-    assert "![x](" not in shown and "http://" not in shown  # neither an image nor an autolink
+    assert "![x](t.png) **b**.csv: nothing was imported" in as_read(shown)
+    assert "![x](" not in shown  # not an image

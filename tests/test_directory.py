@@ -387,7 +387,7 @@ def test_grants_reimport_replaces_the_grants(loaded, tmp_path):
 def test_grant_for_unknown_system_is_refused(loaded, tmp_path):
     text = GRANTS + "kari@x.no,Accounting,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
-    assert error.problems == ["line 5, field system: 'Accounting' is not in the system list"]
+    assert error.problems == ["line 5, field system: not in the system list"]
 
 
 def test_grant_for_person_not_in_directory_is_refused_without_echo(loaded, tmp_path):
@@ -401,7 +401,7 @@ def test_grant_problems_are_reported_together_in_line_order(loaded, tmp_path):
     text = GRANTS + f"{SECRET_EMAIL},CRM,2022-01-01,\nkari@x.no,Nowhere,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
     assert error.problems == ["line 5, field email: not in the people directory",
-                              "line 6, field system: 'Nowhere' is not in the system list"]
+                              "line 6, field system: not in the system list"]
     assert_private(error)
 
 

@@ -29,7 +29,7 @@ def test_a_bad_dropped_file_fails_the_run_and_changes_nothing(vern):
     (inbox / "next.csv").write_text(GOOD.replace(",NO,", ",XX,"))
     result = runner.run(vern.store, vern.config, vern.checks["processors"], "schedule")
     assert result.status == "failed"
-    assert "line 2, field countries: 'XX' is not an ISO 3166-1 alpha-2 country code" in result.error
+    assert "line 2, field countries: code 1 is not an ISO 3166-1 alpha-2 country code" in result.error
     assert [r["countries"] for r in processors.register(vern.store)] == [["NO"]]
     assert [p.name for p in (inbox / "failed").iterdir()] == ["20261124T110000Z-next.csv"]
     assert runner.history(vern.store, "processors")[0]["error"] == result.error

@@ -47,12 +47,13 @@ def make_finding(vern, name: str = "Acme AS") -> str:
     return rows[0]["fingerprint"]
 
 
-def fail_a_run(vern, bad_mechanism: str) -> runner.RunResult:
-    """A processors register in the inbox with an unknown mechanism: the run fails."""
+def fail_a_run(vern, marker: str) -> runner.RunResult:
+    """A processors register in the inbox, its file name holding `marker` (lower case), with an
+    unknown mechanism: the run fails, naming the file (never a value in it)."""
     inbox = vern.config.inbox / "processors"
     inbox.mkdir(parents=True, exist_ok=True)
-    (inbox / "register.csv").write_text(
-        f"{COLUMNS}\nBeta AS,CRM,NO,{bad_mechanism},,,,\n", encoding="utf-8")
+    (inbox / f"register-{marker.lower()}.csv").write_text(
+        f"{COLUMNS}\nBeta AS,CRM,NO,sccs,,,,\n", encoding="utf-8")
     result = runner.run(vern.store, vern.config, vern.checks["processors"], "cli", "tester")
     assert result.status == "failed"
     return result

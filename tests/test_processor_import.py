@@ -138,20 +138,21 @@ def test_missing_column_is_named(store, tmp_path, loaded):
 def test_bad_date_names_line_and_field(store, tmp_path, loaded, value):
     text = GOOD + f"Acme AS,Mail,NO,none,,{value},,\n"
     problem = only_problem(refused(store, write(tmp_path, text), loaded))
-    assert "line 5" in problem and "field dpa_signed_on" in problem and repr(value) in problem
+    assert problem == "line 5, field dpa_signed_on: not a date (YYYY-MM-DD)"  # the value is not quoted
 
 
 def test_unknown_mechanism_names_line_and_field(store, tmp_path, loaded):
     text = GOOD + "Acme AS,Mail,US,sccs,,2026-01-01,,\n"
     problem = only_problem(refused(store, write(tmp_path, text), loaded))
-    assert "line 5" in problem and "field transfer_mechanism" in problem and "'sccs'" in problem
+    assert problem == ("line 5, field transfer_mechanism: not one of none, adequacy, dpf, scc2021, bcr, "
+                       "derogation, privacy_shield, scc2010")
 
 
-@pytest.mark.parametrize("countries, bad", [("XX", "XX"), ("NO;UK", "UK"), ("NOR", "NOR"), ("N", "N")])
+@pytest.mark.parametrize("countries, bad", [("XX", 1), ("NO;UK", 2), ("NOR", 1), ("N", 1), ("SE;NO;I", 3)])
 def test_unknown_country_code_names_line_field_and_code(store, tmp_path, loaded, countries, bad):
     text = HEADER + f"\nAcme AS,Mail,NO,none,,2026-01-01,,\nBeta AS,Mail,{countries},none,,2026-01-01,,\n"
     problem = only_problem(refused(store, write(tmp_path, text), loaded))
-    assert "line 3" in problem and "field countries" in problem and repr(bad) in problem
+    assert problem == f"line 3, field countries: code {bad} is not an ISO 3166-1 alpha-2 country code (e.g. NO;IE)"
 
 
 def test_empty_countries_is_refused(store, tmp_path, loaded):
@@ -164,7 +165,7 @@ def test_empty_countries_is_refused(store, tmp_path, loaded):
 def test_bad_dpf_certified_names_line_and_field(store, tmp_path, loaded, value):
     text = HEADER + f"\nAcme AS,Mail,US,dpf,{value},2026-01-01,,\n"
     problem = only_problem(refused(store, write(tmp_path, text), loaded))
-    assert "line 2" in problem and "field dpf_certified" in problem and repr(value) in problem
+    assert problem == "line 2, field dpf_certified: must be yes, no or empty"
 
 
 def test_empty_name_names_line_and_field(store, tmp_path, loaded):
@@ -222,7 +223,7 @@ def test_non_utf8_file_is_refused(store, tmp_path, loaded):
 def test_dates_must_be_written_yyyy_mm_dd(store, tmp_path, loaded, value):
     path = write(tmp_path, HEADER + f"\nAcme AS,Mail,NO,none,,{value},,\n")
     problem = only_problem(refused(store, path, loaded))
-    assert problem == f"line 2, field dpa_signed_on: {value!r} is not a date (YYYY-MM-DD)"
+    assert problem == "line 2, field dpa_signed_on: not a date (YYYY-MM-DD)"
 
 
 def test_mechanism_is_read_without_regard_to_case(store, tmp_path):

@@ -147,15 +147,15 @@ GOOD = {"received_at": OCT_15, "kind": "access", "channel": "e-post", "requester
 
 
 @pytest.mark.parametrize(("body", "problem"), [
-    ({**GOOD, "received_at": "2026-10-15T10:00:00"}, "field received_at: '2026-10-15T10:00:00' has no UTC offset"),
-    ({**GOOD, "kind": "complaint"}, "field kind: 'complaint' is not one of access, rectification"),
+    ({**GOOD, "received_at": "2026-10-15T10:00:00"}, "field received_at: has no UTC offset"),
+    ({**GOOD, "kind": "complaint"}, "field kind: not one of access, rectification"),
     ({k: v for k, v in GOOD.items() if k != "requester"}, "field requester: required"),
     ({**GOOD, "requester": "   "}, "field requester: required"),
     ({**GOOD, "received_at": "2026-11-24T12:00:01+01:00"}, "field received_at: lies in the future"),
     ({**GOOD, "e_mail": KARI}, "field e_mail: unknown"),
     ({**GOOD, "email": "kari.example"}, "field email: not an email address"),
     ({**GOOD, "kind": "marketing_opt_out"}, "field email: required for a marketing opt-out"),
-    ('{"received_at": "2026-10-15T10:00:00+02:00",', "line 1: not JSON"),
+    ('{"received_at": "2026-10-15T10:00:00+02:00",', "line 1, column 45: not valid JSON"),
     ([GOOD], "must be a JSON object"),
 ])
 def test_add_refuses_a_bad_file_naming_file_and_field_and_writes_nothing(db, body, problem):
@@ -387,7 +387,7 @@ def test_email_is_optional_and_stored_only_as_a_pseudonym(db):
     ("marketing_opt_out", "   ", "field email: required for a marketing opt-out"),  # blanks are no address
     ("marketing_opt_out", "ola.optout@example", "field email: not an email address"),
     ("access", "ola.optout@@example.org", "field email: not an email address"),
-    ("access", "o" * 243 + "@example.org", "field email: not an email address"),   # 255 characters
+    ("access", "o" * 243 + "@example.org", "field email: longer than 254 characters"),   # 255 characters
     ("access", 42, "field email: not an email address"),
 ])
 def test_a_bad_or_missing_email_is_refused_without_echoing_it_and_nothing_is_written(db, kind, email, problem):
@@ -539,7 +539,7 @@ def test_search_refuses_an_unknown_system_listing_the_known_ones_and_records_not
     add(db, OCT_26)
     args = [arg for system in systems for arg in ("--system", system)]
     assert refused(db, "dsr", "search", "1", *args) == (
-        f"vern: system: 'Ukjent' is not in the system list or the activities (known: {KNOWN})\n")
+        f"vern: system: not in the system list or the activities (known: {KNOWN})\n")
     shown = ok(db, "dsr", "show", "1", "--json")
     assert (shown["status"], shown["systems_searched"]) == ("received", [])
     assert trail_actions(db) == [("request.add", "1")]
@@ -589,7 +589,7 @@ def test_the_tasks_are_fixed_when_the_erasure_is_logged(db):
 def test_an_erasure_with_no_system_known_has_no_tasks_and_can_be_answered(db):
     assert add(db, OCT_26, "erasure")["erasure_tasks"] == []
     assert refused(db, "dsr", "erase", "1", "--system", "Kantine", "--outcome", "erased") == (
-        "vern: system: 'Kantine' has no erasure task (tasks: none)\n")
+        "vern: system: has no erasure task (tasks: none)\n")
     assert ok(db, "dsr", "answer", "1", "--at", "2026-11-20T10:00:00+01:00")["status"] == "answered"
 
 
@@ -616,7 +616,7 @@ def test_erase_records_the_outcome_and_the_system_counts_as_searched(db):
     (("--system", "Kantine", "--outcome", "kept", "--note", "   "),
      "vern: note: keeping the data needs its legal ground (Art. 17(3))\n"),
     (("--system", "Kaffemaskin", "--outcome", "erased"),  # known, but holds no personal data and no activity names it
-     "vern: system: 'Kaffemaskin' has no erasure task (tasks: Kantine, Medlemsregister, Postkasse, Regneark)\n"),
+     "vern: system: has no erasure task (tasks: Kantine, Medlemsregister, Postkasse, Regneark)\n"),
 ])
 def test_erase_refuses_keeping_without_its_ground_and_a_system_without_a_task(db, args, problem):
     registry(db)

@@ -114,17 +114,17 @@ def test_only_the_required_columns_and_a_purpose_ended_before_the_last_activity(
 def test_unknown_system_is_refused_naming_the_known_ones(vern):
     systems(vern)
     before = snapshot(vern.store)
-    with pytest.raises(VernError, match=r"system: 'Mailchimp' is not in the system list; known systems: CRM, Drive"):
+    with pytest.raises(VernError, match=r"^system: not in the system list; known systems: CRM, Drive$"):
         inventory(vern, ("A-1", "member", "2026-01-01"), system="Mailchimp")
     assert snapshot(vern.store) == before
 
 
 @pytest.mark.parametrize(("content", "problem"), [
     ("record_ref,category\nA-1,member\n", "line 1: missing column(s) last_activity_on"),
-    (f"{HEADER}\nA-1,member,2026-13-01,,\n", "line 2, field last_activity_on: '2026-13-01' is not a date"),
+    (f"{HEADER}\nA-1,member,2026-13-01,,\n", "line 2, field last_activity_on: not a date"),
     (f"{HEADER}\nA-1,member,,,\n", "line 2, field last_activity_on: must not be empty"),
-    (f"{HEADER}\nA-1,member,2026-01-01,01.02.2026,\n", "line 2, field purpose_ended_on: '01.02.2026' is not a date"),
-    (f"{HEADER}\nA-1,member,2026-01-01,,maybe\n", "line 2, field pseudonymised: 'maybe' must be yes, no or empty"),
+    (f"{HEADER}\nA-1,member,2026-01-01,01.02.2026,\n", "line 2, field purpose_ended_on: not a date"),
+    (f"{HEADER}\nA-1,member,2026-01-01,,maybe\n", "line 2, field pseudonymised: must be yes, no or empty"),
     (f"{HEADER}\n,member,2026-01-01,,\n", "line 2, field record_ref: must not be empty"),
     (f"{HEADER}\nA-1,,2026-01-01,,\n", "line 2, field category: must not be empty"),
     (f"{HEADER}\nA-1,member,2026-01-01,,\nB-2,member,2026-01-01,,\na-1,prospect,2026-01-02,,\n",
@@ -306,9 +306,9 @@ def test_deletion_is_refused_with_the_field_named_and_nothing_stored(vern):
     _crm_with_prospects(vern)
     before = snapshot(vern.store)
     for args, problem in [
-        (("Nope", "prospect", date(2026, 11, 1), 1, "log"), "system: 'Nope' is not in the system list"),
+        (("Nope", "prospect", date(2026, 11, 1), 1, "log"), "system: not in the system list"),
         (("CRM", "invoice", date(2026, 11, 1), 1, "log"),
-         "category: 'invoice' is not in the inventory of CRM; its categories: member, prospect"),
+         "category: not in the inventory of CRM; its categories: member, prospect"),
         (("Drive", "prospect", date(2026, 11, 1), 1, "log"), "its categories: none"),
         (("CRM", "prospect", date(2026, 11, 25), 1, "log"), "deleted_on: 2026-11-25 is in the future"),
         (("CRM", "prospect", date(2026, 11, 1), 0, "log"), "count: must be a whole number of at least 1"),
@@ -334,7 +334,7 @@ def test_inbox_inventories_are_imported_per_system_folder_and_a_bad_file_does_no
     result = runner.run(vern.store, vern.config, RetentionCheck, "manual")
     assert result.status == "failed"
     assert "Drive/export.csv: line 3, field record_ref: the same record as on line 2" in result.error
-    assert "Mailchimp/export.csv: system: 'Mailchimp' is not in the system list" in result.error
+    assert "Mailchimp/export.csv: system: not in the system list" in result.error
     assert [p.name for p in (inbox / "CRM" / "imported").iterdir()] == ["20261124T110000Z-export.csv"]
     assert [p.name for p in (inbox / "Drive" / "failed").iterdir()] == ["20261124T110000Z-export.csv"]
     assert list((inbox / "Mailchimp" / "failed").iterdir())
@@ -364,7 +364,7 @@ def test_cli_imports_lists_and_records_deletions(db, tmp_path):
          "exempt": 0, "rules": []}]
     refused = vern_cli(db, "import", "inventory", str(tmp_path / "crm.csv"), "--system", "Mailchimp")
     assert refused.returncode == 1
-    assert refused.stderr == "vern: system: 'Mailchimp' is not in the system list; known systems: CRM, Drive\n"
+    assert refused.stderr == "vern: system: not in the system list; known systems: CRM, Drive\n"
     assert vern_cli(db, "import", "inventory", str(tmp_path / "crm.csv")).returncode == 2  # --system missing
     recorded = vern_cli(db, "retention", "delete", "--system", "CRM", "--category", "prospect", "--on",
                         "2026-11-20", "--count", "1", "--evidence", "SuperOffice job 42")

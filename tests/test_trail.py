@@ -595,8 +595,7 @@ def test_list_filters_by_actor_action_and_since(varied):
 def test_list_since_refuses_a_naive_time(varied):
     result = vern_cli(varied, "trail", "list", "--json", "--since", "2026-11-22T09:00")
     assert result.returncode == 1
-    assert result.stderr == ("vern: --since: '2026-11-22T09:00' has no UTC offset "
-                             "(write e.g. 2026-03-28T10:00+01:00)\n")
+    assert result.stderr == "vern: --since: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)\n"
 
 
 def test_list_since_compares_instants_not_text(db, monkeypatch):
