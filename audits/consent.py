@@ -7,6 +7,7 @@ the register replaces the rows that came from an import only: a withdrawal recor
 a data-subject request (origin 'request') outlives the next export of the mailing tool.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,20 @@ class SendsImported:
 CONSENT_FIELDS = {"email": email_address, "purpose": csvfile.required,
                   "given_at": csvfile.needed(csvfile.instant_or_none, csvfile.INSTANT_HINT),
                   "withdrawn_at": csvfile.instant_or_none, "source": csvfile.name(500)}
-SEND_FIELDS = {"email": email_address, "campaign": csvfile.needed(csvfile.name(500)),
+# A campaign's name stays in clear: findings, the digest, audit reports and the board's
+# consent page name the mailing by it. So it must name the mailing, never reach a person.
+_CONTACT = re.compile(r"\S@\S+\.\S|\d(?: ?\d){7,}")  # an address; 8+ digits: a phone or identity number
+
+
+def _campaign(value: str) -> str:
+    value = csvfile.name(200)(value)
+    if _CONTACT.search(value):
+        raise ValueError("holds an e-mail address, a phone number or an identity number: a campaign's name "
+                         "is shown to the board and in findings, so name the mailing, not a person")
+    return value
+
+
+SEND_FIELDS = {"email": email_address, "campaign": csvfile.needed(_campaign),
                "purpose": csvfile.required, "sent_at": csvfile.needed(csvfile.instant_or_none, csvfile.INSTANT_HINT)}
 
 

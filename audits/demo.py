@@ -61,13 +61,12 @@ def _processor_rows(today: date) -> list[dict[str, str]]:
     return [dict(zip(processors.COLUMNS, row, strict=True)) for row in rows]
 
 
-# One account per role. Printed by `vern demo` and the README, so the password rules
-# (which keep a password from being guessed) are moot here; a demo database only.
+# One account per role, printed by `vern demo` and the README: a demo database only.
 USERS = {
-    "adviser": (("adviser",), "vern-demo-adviser"),
-    "staff": (("staff",), "vern-demo-staff"),
-    "board": (("board",), "vern-demo-board"),
-    "admin": (("admin",), "vern-demo-admin"),
+    "adviser": (("adviser",), "vern-demo-personvern"),
+    "staff": (("staff",), "vern-demo-ansatt"),
+    "board": (("board",), "vern-demo-styret"),
+    "admin": (("admin",), "vern-demo-drift"),
 }
 
 
@@ -75,10 +74,10 @@ def _users(store: Store, actor: str) -> None:
     for name, (roles, password) in USERS.items():
         if store.value("SELECT count(*) FROM users WHERE username = ?", [name]):
             users.set_roles(store, actor, name, roles)
-            users.set_password(store, actor, name, password, demo=True)
+            users.set_password(store, actor, name, password)
             users.set_disabled(store, actor, name, False)
         else:
-            users.add(store, actor, name, roles, password, demo=True)
+            users.add(store, actor, name, roles, password)
 
 
 BREACH_TABLES = ("breaches", "breach_assessments", "breach_decisions", "breach_notifications",

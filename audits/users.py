@@ -57,18 +57,15 @@ def _roles(roles) -> list[str]:
     return roles
 
 
-def _password_hash(password: str, name: str, association: str, demo: bool = False) -> str:
-    if demo:  # the demo's passwords are printed for everyone to read: no rule makes them secret
-        return _hasher.hash(passwords.normal(password))
+def _password_hash(password: str, name: str, association: str) -> str:
     return _hasher.hash(passwords.acceptable(password, name, association))
 
 
-def add(store: Store, actor: str, name: str, roles, password: str | None, association: str = "",
-        demo: bool = False) -> dict[str, Any]:
+def add(store: Store, actor: str, name: str, roles, password: str | None, association: str = "") -> dict[str, Any]:
     """A new account; `password` None for one that signs in through OpenID Connect only.
     `association` is the association's name (`[organisation] name`), which no password may hold."""
     name, roles = _username(name), _roles(roles)
-    hashed = _password_hash(password, name, association, demo) if password is not None else None
+    hashed = _password_hash(password, name, association) if password is not None else None
     with store.transaction() as tx:
         if tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
             raise VernError(f"username: {name!r} exists already")
@@ -78,10 +75,9 @@ def add(store: Store, actor: str, name: str, roles, password: str | None, associ
     return get(store, name)
 
 
-def set_password(store: Store, actor: str, name: str, password: str, association: str = "",
-                 demo: bool = False) -> None:
+def set_password(store: Store, actor: str, name: str, password: str, association: str = "") -> None:
     name = _normal(name)
-    hashed = _password_hash(password, name, association, demo)
+    hashed = _password_hash(password, name, association)
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL "

@@ -76,7 +76,7 @@ def test_staff_land_on_the_breach_form(dashboard, vern):
 
 
 def test_sign_in_with_a_good_password(demo_vern):
-    at = submit(sign_in_form(), "adviser", "vern-demo-adviser")
+    at = submit(sign_in_form(), "adviser", "vern-demo-personvern")
     assert at.session_state["user"] == {"name": "adviser", "roles": ("adviser",), "method": "password"}
     assert at.title[0].value == "Oversikt"
     assert trail.listing(demo_vern.store, action="sign_in")[0]["actor"] == "adviser"

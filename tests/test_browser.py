@@ -33,7 +33,7 @@ def show_check(page, title: str) -> None:
 
 
 def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     # The scheduler runs every check (none ever ran): 6 processor findings, 8 access findings,
     # 9 training findings, 9 activity findings, 3 retention findings, 3 consent findings (one
@@ -92,14 +92,14 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
     subprocess.run([VERN, "checks", "run"], capture_output=True)  # fails, naming the file
 
     with serving(db_path) as url:
-        sign_in(page, url, "adviser", "vern-demo-adviser")  # the markers are there to be found
+        sign_in(page, url, "adviser", "vern-demo-personvern")  # the markers are there to be found
         # The failed run: its error names the file (never a value in it).
         expect(page.get_by_text(f"{MARKER}.csv: nothing was imported")).to_be_visible()
         page.get_by_role("link", name="Funn").click()
         expect(page.get_by_text(f"Kari Nordmann ({MARKER}) is handling it")).to_be_visible()
 
         page.context.clear_cookies()
-        sign_in(page, url, "board", "vern-demo-board")
+        sign_in(page, url, "board", "vern-demo-styret")
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         links = page.get_by_test_id("stSidebar").get_by_role("link")
         board_pages = ("Oversikt", "Styrerapport", "Meld avvik", "Mine avvik", "Henvendelser", "Opplæring",
@@ -115,13 +115,13 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
 
         for path in ("breaches", "review", "findings", "processors", "checks", "pseudonyms", "trail", "audit",
                      "users"):
-            sign_in(page, f"{url}/{path}", "board", "vern-demo-board")
+            sign_in(page, f"{url}/{path}", "board", "vern-demo-styret")
             expect(page.get_by_text("Du har ikke tilgang til denne siden. Forsøket er registrert.")).to_be_visible()
             assert MARKER.lower() not in page.content().lower()
 
 
 def test_adviser_follows_an_access_finding_to_its_events_and_the_person(demo_server, page):
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

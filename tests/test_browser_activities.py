@@ -16,7 +16,7 @@ def open_activities(page, url, name, password):
 
 
 def test_the_adviser_clicks_a_cell_of_the_heat_map(demo_server, page):
-    open_activities(page, demo_server, "adviser", "vern-demo-adviser")
+    open_activities(page, demo_server, "adviser", "vern-demo-personvern")
     cells = page.locator(".js-plotly-plot .scatterlayer path.point")
     expect(cells).to_have_count(16)
     # The cells run likelihood by likelihood, severity within: (significant, significant) is
@@ -29,7 +29,7 @@ def test_the_adviser_clicks_a_cell_of_the_heat_map(demo_server, page):
 
 
 def test_the_board_sees_the_map_and_no_register(demo_server, page):
-    open_activities(page, demo_server, "board", "vern-demo-board")
+    open_activities(page, demo_server, "board", "vern-demo-styret")
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     expect(page.get_by_role("heading", name="Risk register")).to_have_count(0)
     expect(page.get_by_text("Kommunikasjonssjef")).to_have_count(0)

@@ -12,7 +12,7 @@ from conftest import sign_in
 
 
 def test_the_adviser_creates_an_audit_and_its_pdf_verifies(demo_server, page, tmp_path):
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

@@ -9,7 +9,7 @@ from conftest import sign_in
 
 
 def test_the_board_downloads_the_summary_pdf(demo_server, page):
-    sign_in(page, demo_server, "board", "vern-demo-board")
+    sign_in(page, demo_server, "board", "vern-demo-styret")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

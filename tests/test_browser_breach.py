@@ -14,7 +14,7 @@ TITLE = "Medlemsliste for Bergen sendt til feil mottaker"
 
 
 def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp_path):
-    sign_in(page, demo_server, "staff", "vern-demo-staff")
+    sign_in(page, demo_server, "staff", "vern-demo-ansatt")
     expect(page.get_by_role("heading", name="Meld et avvik")).to_be_visible()
     page.get_by_label("Hva skjedde? (kort)").fill(TITLE)
     page.get_by_label("Omtrent hvor mange personer gjelder det?").fill("340")
@@ -26,7 +26,7 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
     expect(page.get_by_label("Hva skjedde? (kort)")).to_have_value("")  # a fresh form for the next one
 
     page.context.clear_cookies()
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     page.get_by_role("link", name="Avvik").first.click()
     expect(page.get_by_role("heading", name="Avvik (brudd på personopplysningssikkerheten)")).to_be_visible()
     expect(page.get_by_text(TITLE).first).to_be_attached()  # in the countdown grid
@@ -63,7 +63,7 @@ def test_a_breach_from_the_staff_form_to_the_notification(demo_server, page, tmp
     expect(page.get_by_text("authority Altinn 2026/9001")).to_be_attached()  # in the timeline grid
 
     page.context.clear_cookies()
-    sign_in(page, demo_server, "board", "vern-demo-board")
+    sign_in(page, demo_server, "board", "vern-demo-styret")
     in_time = page.get_by_test_id("stMetric").filter(has_text="Varslet innen fristen")
     expect(in_time).to_contain_text("2")  # the demo's notified breach, and this one
     assert TITLE not in page.content()

@@ -20,7 +20,7 @@ def download(page, button: str) -> bytes:
 
 
 def test_the_findings_as_csv_and_excel(demo_server, page):
-    sign_in(page, f"{demo_server}/findings", "adviser", "vern-demo-adviser")
+    sign_in(page, f"{demo_server}/findings", "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Funn")).to_be_visible()
 
     data = download(page, "Last ned som CSV")

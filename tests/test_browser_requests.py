@@ -14,7 +14,7 @@ QUEUED = "Data-subject request #9, access (Art. 15): answer due 2026-11-30"  # t
 
 
 def test_staff_log_a_request_and_the_adviser_finds_it_in_the_review(demo_server, page):
-    sign_in(page, demo_server, "staff", "vern-demo-staff")
+    sign_in(page, demo_server, "staff", "vern-demo-ansatt")
     expect(page.get_by_role("heading", name="Meld et avvik")).to_be_visible()  # staff start here
     page.get_by_role("link", name="Henvendelser").click()
     expect(page.get_by_role("heading", name="Henvendelser fra de registrerte")).to_be_visible()
@@ -41,7 +41,7 @@ def test_staff_log_a_request_and_the_adviser_finds_it_in_the_review(demo_server,
     assert "Kari Nordmann" not in page.content()  # staff never see the requester, not even their own
 
     page.context.clear_cookies()
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

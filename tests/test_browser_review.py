@@ -14,7 +14,7 @@ NEAR = "Breach #1 Medlemsliste sendt til feil e-postadresse: notification due 20
 
 
 def test_the_adviser_holds_the_weekly_review(demo_server, page):
-    sign_in(page, demo_server, "adviser", "vern-demo-adviser")
+    sign_in(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()

@@ -31,7 +31,7 @@ def live_demo(db_path, monkeypatch, request):
 
 
 def on_the_breach_register(page, url: str) -> None:
-    sign_in(page, f"{url}/breaches", "adviser", "vern-demo-adviser")
+    sign_in(page, f"{url}/breaches", "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Avvik (brudd på personopplysningssikkerheten)")).to_be_visible()
     expect(page.get_by_text(BREACH).first).to_be_attached()  # in the countdown grid
 
@@ -65,7 +65,7 @@ def test_an_idle_session_on_the_refreshing_register_ends_without_a_click(live_de
 def test_an_account_disabled_meanwhile_loses_the_register_at_the_next_refresh(live_demo, page):
     on_the_breach_register(page, live_demo)
     admin = page.context.browser.new_context().new_page()
-    sign_in(admin, f"{live_demo}/users", "admin", "vern-demo-admin")
+    sign_in(admin, f"{live_demo}/users", "admin", "vern-demo-drift")
     expect(admin.get_by_role("heading", name="Endre bruker")).to_be_visible()
     admin.get_by_test_id("stSelectbox").click()  # which account to change
     admin.get_by_role("option", name="adviser").click()

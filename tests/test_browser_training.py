@@ -17,7 +17,7 @@ def open_training(page, url, name, password):
 
 
 def test_the_adviser_finds_who_to_remind(demo_server, page):
-    open_training(page, demo_server, "adviser", "vern-demo-adviser")
+    open_training(page, demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_test_id("stMetric").filter(has_text="Coverage")).to_contain_text("50%")
     for _ in range(30):  # the trend appears once the scheduler has run the never-run check
         if page.locator(".js-plotly-plot").count() == 3:
@@ -32,7 +32,7 @@ def test_the_adviser_finds_who_to_remind(demo_server, page):
 
 
 def test_the_board_sees_shares_and_no_names(demo_server, page):
-    open_training(page, demo_server, "board", "vern-demo-board")
+    open_training(page, demo_server, "board", "vern-demo-styret")
     expect(page.get_by_test_id("stMetric").filter(has_text="Coverage")).to_contain_text("50%")
     expect(page.get_by_role("heading", name="Reminders")).to_have_count(0)
     expect(page.get_by_text("Lise Dahl")).to_have_count(0)

@@ -116,8 +116,8 @@ TRAIL_ENTRIES = 61 + 6
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
-DEMO_ACCOUNTS = {"adviser": "vern-demo-adviser", "staff": "vern-demo-staff",
-                 "board": "vern-demo-board", "admin": "vern-demo-admin"}
+DEMO_ACCOUNTS = {"adviser": "vern-demo-personvern", "staff": "vern-demo-ansatt",
+                 "board": "vern-demo-styret", "admin": "vern-demo-drift"}
 FINDING_FIELDS = {"fingerprint", "check", "rule", "subject", "severity", "status", "message",
                   "first_seen", "last_seen"}
 

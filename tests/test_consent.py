@@ -228,9 +228,22 @@ SEND_REFUSED = [
     ("no-campaign", f"per@example.org,,newsletter,{SEND}", "line 3, field campaign: must not be empty"),
     ("no-purpose", f"per@example.org,Nyhetsbrev,,{SEND}", "line 3, field purpose: must not be empty"),
     ("bad-email", f"hemmelig,Nyhetsbrev,newsletter,{SEND}", "line 3, field email: not an email address"),
-    ("too-long-campaign", f"per@example.org,{'x' * 501},newsletter,{SEND}",
-     "line 3, field campaign: longer than 500 characters"),
+    ("too-long-campaign", f"per@example.org,{'x' * 201},newsletter,{SEND}",
+     "line 3, field campaign: longer than 200 characters"),
 ]
+# A campaign's name stays in clear (findings and the board name it): it must not reach a person.
+CONTACT = ("line 3, field campaign: holds an e-mail address, a phone number or an identity number: a "
+           "campaign's name is shown to the board and in findings, so name the mailing, not a person")
+SEND_REFUSED += [
+    ("campaign-with-address", f"per@example.org,Til hemmelig@example.no,newsletter,{SEND}", CONTACT),
+    ("campaign-with-phone", f"per@example.org,Ring 22 33 44 55,newsletter,{SEND}", CONTACT),
+    ("campaign-with-identity-number", f"per@example.org,Brev 01017012345,newsletter,{SEND}", CONTACT),
+]
+
+
+def test_a_campaign_may_name_its_date_and_year(vern):
+    assert sends(vern, ("kari@example.org", "Nyhetsbrev 2026-12-01", "newsletter", SEND),
+                 ("kari@example.org", "Julekampanje 2026 (1234567)", "newsletter", SEND)).added == 2
 
 
 @pytest.mark.parametrize(("case", "line", "problem"), SEND_REFUSED, ids=[c[0] for c in SEND_REFUSED])

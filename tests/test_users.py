@@ -421,9 +421,11 @@ def test_demo_creates_one_user_per_role(db, env):
         ("admin", ["admin"]), ("adviser", ["adviser"]), ("board", ["board"]), ("staff", ["staff"])]
     vern = open_vern(str(db))
     try:
-        for name in ("admin", "adviser", "board", "staff"):
-            assert f"  {name:<8} vern-demo-{name}\n" in result.stdout
-            assert users.authenticate(vern.store, name, f"vern-demo-{name}") == SignIn(True, name, (name,), "")
+        demo_passwords = {"admin": "vern-demo-drift", "adviser": "vern-demo-personvern",
+                          "board": "vern-demo-styret", "staff": "vern-demo-ansatt"}
+        for name, password in demo_passwords.items():
+            assert f"  {name:<8} {password}\n" in result.stdout
+            assert users.authenticate(vern.store, name, password) == SignIn(True, name, (name,), "")
     finally:
         vern.close()
 
