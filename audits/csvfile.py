@@ -212,3 +212,12 @@ def instant_or_none(value: str) -> datetime | None:
 
 
 INSTANT_HINT = "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"
+
+
+def write(path: Path, header: list[str], rows: list[list]) -> Path:
+    """A CSV file as a person's export would be: what the demo and the tests import."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

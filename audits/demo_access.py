@@ -2,12 +2,11 @@
 with one planted case for every access rule. Written as real files and imported through
 the same code a real import uses."""
 
-import csv
 import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from audits import access_logs, clock, directory
+from audits import access_logs, clock, csvfile, directory
 from audits.store import Store
 from audits.vendor_logs import Event, write_cloudtrail, write_gworkspace, write_m365
 
@@ -48,14 +47,6 @@ UNKNOWN = "ekstern.konsulent@gmail.com"
 
 def email(name: str) -> str:
     return name.lower().replace(" ", ".").replace("ø", "o").replace("å", "a").replace("æ", "ae") + "@" + DOMAIN
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -145,14 +136,14 @@ def load(store: Store, folder: Path, actor: str) -> dict[str, int]:
     with store.transaction() as tx:
         for table in ("access_events", "access_resources", "access_daily"):
             tx.execute(f"DELETE FROM {table}")
-    people = _write_csv(folder / "people.csv",
+    people = csvfile.write(folder / "people.csv",
                         ["email", "name", "kind", "handles_personal_data", "started_on", "left_on", "district"],
                         [[email(n), n, kind, "yes" if pd else "no", (today - timedelta(days=s)).isoformat(),
                           (today - timedelta(days=left)).isoformat() if left is not None else "", district]
                          for n, kind, pd, s, left, district, _ in PEOPLE])
-    systems = _write_csv(folder / "systems.csv", ["name", "holds_personal_data", "classification", "match"],
+    systems = csvfile.write(folder / "systems.csv", ["name", "holds_personal_data", "classification", "match"],
                          [[name, pd, cls, match] for name, pd, cls, match, _ in SYSTEMS])
-    grants = _write_csv(folder / "grants.csv", ["email", "system", "granted_on", "revoked_on"],
+    grants = csvfile.write(folder / "grants.csv", ["email", "system", "granted_on", "revoked_on"],
                         [[email(n), SYSTEM_NAMES[key], (today - timedelta(days=s)).isoformat(),
                           (today - timedelta(days=left)).isoformat() if left is not None else ""]
                          for n, _, _, s, left, _, keys in PEOPLE for key in keys])
@@ -168,7 +159,7 @@ def load(store: Store, folder: Path, actor: str) -> dict[str, int]:
     write_gworkspace(logs / "gworkspace" / "drive-and-login.json",
                      sorted(events["events"] + events["signin_google"], key=lambda e: e.at), per_page=500)
     write_cloudtrail(logs / "cloudtrail", sorted(events["storage"] + events["signin_aws"], key=lambda e: e.at))
-    crm = _write_csv(logs / "superoffice.csv",
+    crm = csvfile.write(logs / "superoffice.csv",
                      ["timestamp", "actor", "system", "action", "object", "source_ip", "records"],
                      [[e.at.isoformat(), e.who, e.target, e.action, e.object, e.ip, e.records]
                       for e in sorted(events["crm"], key=lambda e: e.at)])

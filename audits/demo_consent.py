@@ -8,11 +8,10 @@ people without any consent (service mail: not flagged). The rest are clean.
 Written as real CSV files and imported as a real import is; dated relative to `today`.
 """
 
-import csv
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from audits import clock, consent
+from audits import clock, consent, csvfile
 from audits.store import Store
 
 FIRST = ("kari", "ola", "ingrid", "lars", "sigrid", "anders", "marte", "even", "silje", "henrik", "nora", "jonas")
@@ -42,14 +41,6 @@ def _at(today: date, days_ago: int, at: time, seconds: int = 0) -> str:
     return (datetime.combine(day, at, clock.OSLO) + timedelta(seconds=seconds)).isoformat()
 
 
-def _write(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def register_rows(today: date) -> list[list]:
     rows = []
     for purpose, (people, given, source, withdrawn) in CONSENTS.items():
@@ -70,9 +61,9 @@ def send_rows(today: date) -> list[list]:
 def load(store: Store, folder: Path, actor: str, today: date) -> dict[str, int]:
     with store.transaction() as tx:
         tx.execute("DELETE FROM campaign_sends")  # the demo's dates move with the clock
-    register = _write(folder / "samtykkeregister.csv", ["email", "purpose", "given_at", "withdrawn_at", "source"],
+    register = csvfile.write(folder / "samtykkeregister.csv", ["email", "purpose", "given_at", "withdrawn_at", "source"],
                       register_rows(today))
-    sends = _write(folder / "utsendelseslogg.csv", ["email", "campaign", "purpose", "sent_at"], send_rows(today))
+    sends = csvfile.write(folder / "utsendelseslogg.csv", ["email", "campaign", "purpose", "sent_at"], send_rows(today))
     consents = consent.import_consents(store, register, actor)
     added = consent.import_campaigns(store, sends, actor).added
     return {"consents": consents, "campaign_sends": added}

@@ -7,11 +7,10 @@ Written as real CSV files and imported as a real import is; dated relative to `t
 The retention rules come from the demo activities: load them first.
 """
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits import retention
+from audits import csvfile, retention
 from audits.store import Store
 
 CRM = "SuperOffice CRM"
@@ -55,22 +54,13 @@ def _rows(prefix: str, plan: list[tuple], today: date) -> list[list[str]]:
     return rows
 
 
-def _write(folder: Path, name: str, rows: list[list[str]]) -> Path:
-    path = folder / name
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(retention.COLUMNS)
-        writer.writerows(rows)
-    return path
-
-
 def load(store: Store, folder: Path, actor: str, today: date) -> dict:
     with store.transaction() as tx:
         for table in ("inventory", "inventory_imports", "deletions"):
             tx.execute(f"DELETE FROM {table}")
 
     def imported(system: str, name: str, prefix: str, plan: list[tuple]) -> int:
-        path = _write(folder, name, _rows(prefix, plan, today))
+        path = csvfile.write(folder / name, list(retention.COLUMNS), _rows(prefix, plan, today))
         return retention.import_inventory(store, path, system, actor).records
 
     # Old event registrations deleted three weeks ago; the inventory since shows them gone.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from audits import clock
-from audits.errors import VernError
+from audits.errors import InputError, VernError
 
 LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
 SPECIAL = "not a regular file or folder"
@@ -45,10 +45,19 @@ def import_each(folder: Path, load: Callable[[Path], object], *patterns: str, or
             load(path)
         except VernError as error:
             move(path, folder / "failed", when)
-            refusals.append(f"{path.name}: {str(error).splitlines()[-1].strip()}")
+            refusals.append(f"{path.name}: {_why(error)}")
         else:
             move(path, folder / "imported", when)
     return refusals
+
+
+def _why(error: VernError) -> str:
+    """What is wrong with a refused file, every problem of it, without its path (the run's
+    error names the inbox)."""
+    if isinstance(error, InputError):
+        more = f"; … and {len(error.problems) - 10} more" if len(error.problems) > 10 else ""
+        return "; ".join(error.problems[:10]) + more
+    return str(error).splitlines()[-1].strip()
 
 
 def files(folder: Path, *patterns: str) -> list[Path]:

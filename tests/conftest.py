@@ -99,6 +99,22 @@ def as_read(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
+def page_text(at) -> str:
+    """Every element an AppTest page sent (its protobuf text: labels, values, chart specs)
+    and every table's cells."""
+    found = [frame.value.to_csv() for frame in at.dataframe]
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(found)
+
+
 def stored_objects(store) -> list[str]:
     """The object names of the stored access events, as read: they are kept as encrypted labels."""
     from audits import labels

@@ -6,7 +6,6 @@ Everything goes in the way it does in real use: the imports, the library calls b
 CLI and the pages, the configuration file, a file dropped into an inbox.
 """
 
-import csv
 import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from audits import (
     breaches,
     clock,
     consent,
+    csvfile,
     demo,
     demo_access,
     demo_consent,
@@ -72,14 +72,6 @@ MARKERS = {f"qz{n:02d}" for n in range(len(FIELDS))} | {"qz90", "qz91", "qz92", 
 PERSON = "kari.qz@forening.no"
 
 
-def _csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def build(db_path: Path) -> dict[str, int]:
     """The hostile database at `db_path` (with its key file and vern.toml beside it); the
     numbers of the hostile breaches and requests."""
@@ -117,15 +109,15 @@ def _as_imported(processor: dict) -> list[str]:
 def _registers(vern, folder: Path) -> None:
     """The registers are replaced whole by their imports: the demo's rows and a hostile one."""
     store, today = vern.store, clock.today()
-    processors.import_register(store, _csv(folder / "processors.csv", list(processors.COLUMNS), [
+    processors.import_register(store, csvfile.write(folder / "processors.csv", list(processors.COLUMNS), [
         *map(_as_imported, processors.register(store)),
         [PLANTED["processor_name"], PLANTED["processor_service"], "US;IN", "none", "no", "", "", ""]]), "test")
-    directory.import_systems(store, _csv(folder / "systems.csv", ["name", "holds_personal_data", "classification",
+    directory.import_systems(store, csvfile.write(folder / "systems.csv", ["name", "holds_personal_data", "classification",
                                                                   "match"], [
         *([name, pd, cls, match] for name, pd, cls, match, _ in demo_access.SYSTEMS),
         [PLANTED["system_name"], "yes", "confidential", ""]]), "test")
     started = (today - timedelta(days=2000)).isoformat()
-    directory.import_people(store, _csv(
+    directory.import_people(store, csvfile.write(
         folder / "people.csv", ["email", "name", "kind", "handles_personal_data", "started_on", "left_on", "district"],
         [[demo_access.email(n), n, kind, "yes" if pd else "no", (today - timedelta(days=s)).isoformat(),
           (today - timedelta(days=left)).isoformat() if left is not None else "", district]
@@ -152,20 +144,20 @@ def _evidence(vern, folder: Path) -> None:
     day = today - timedelta(days=3)
     events = [[datetime.combine(day, time(hour), clock.OSLO).isoformat(), PERSON, PLANTED["system_name"], "read",
                PLANTED["access_object"], "192.0.2.7", 1] for hour in (10, 23)]
-    access_logs.import_files(store, [_csv(folder / "crm.csv", ["timestamp", "actor", "system", "action", "object",
+    access_logs.import_files(store, [csvfile.write(folder / "crm.csv", ["timestamp", "actor", "system", "action", "object",
                                                                "source_ip", "records"], events)], "csv", "test")
     ago = (today - timedelta(days=800)).isoformat()
-    retention.import_inventory(store, _csv(folder / "inventory.csv", ["record_ref", "category", "last_activity_on"], [
+    retention.import_inventory(store, csvfile.write(folder / "inventory.csv", ["record_ref", "category", "last_activity_on"], [
         ["r1", PLANTED["retention_category"], ago], ["r2", PLANTED["retention_category"], ago],
         ["r3", PLANTED["retention_category_without_rule"], ago]]), PLANTED["system_name"], "test")
     retention.record_deletion(store, USERS["adviser"], PLANTED["system_name"], PLANTED["retention_category"],
                               today - timedelta(days=1), 1, PLANTED["deletion_evidence"])
     given = clock.now() - timedelta(days=100)
-    consent.import_consents(store, _csv(
+    consent.import_consents(store, csvfile.write(
         folder / "consents.csv", ["email", "purpose", "given_at", "withdrawn_at", "source"],
         demo_consent.register_rows(today) + [["nina@example.net", PLANTED["consent_purpose"], given.isoformat(), "",
                                               "web"]]), "test")
-    consent.import_campaigns(store, _csv(folder / "sends.csv", ["email", "campaign", "purpose", "sent_at"], [
+    consent.import_campaigns(store, csvfile.write(folder / "sends.csv", ["email", "campaign", "purpose", "sent_at"], [
         [who, PLANTED["campaign"], PLANTED["consent_purpose"], (given + timedelta(days=50)).isoformat()]
         for who in ("nina@example.net", "ola@example.net")]), "test")
 

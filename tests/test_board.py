@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from audits import board, board_pdf, breaches, clock, findings, requests, runner, trail
-from conftest import VERN
+from conftest import VERN, page_text
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
 AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "trail", "breaches"]
@@ -22,21 +22,6 @@ AREAS = ["processors", "access", "training", "retention", "activities", "consent
 def pdf_text(data: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def page_text(at) -> str:
-    """Every element the page sent, as its protobuf text: labels, values, chart specs."""
-    found = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            found.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(found)
 
 
 # -- the numbers ----------------------------------------------------------------------

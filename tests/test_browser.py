@@ -94,7 +94,7 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
     with serving(db_path) as url:
         sign_in(page, url, "adviser", "vern-demo-personvern")  # the markers are there to be found
         # The failed run: its error names the file (never a value in it).
-        expect(page.get_by_text(f"{MARKER}.csv: nothing was imported")).to_be_visible()
+        expect(page.get_by_text(f"{MARKER}.csv: line 2, field transfer_mechanism")).to_be_visible()
         page.get_by_role("link", name="Funn").click()
         expect(page.get_by_text(f"Kari Nordmann ({MARKER}) is handling it")).to_be_visible()
 

@@ -457,8 +457,8 @@ def test_checks_run_reports_a_failed_check_with_exit_1(demo_db, tmp_path):
     (inbox / "broken.csv").write_text(HEADER + "\nAcme AS,,XX,none,,,,\n", encoding="utf-8")
     result = vern(demo_db, "checks", "run")
     message = domain_error(result)
-    assert "processors: failed: InputError" in result.stdout
-    assert "broken.csv" in result.stdout and "line 2, field countries" in result.stdout
+    assert "processors: failed: VernError: registers refused, moved to failed/" in result.stdout
+    assert "broken.csv: line 2, field countries" in result.stdout
     assert "vern: 1 check(s) did not succeed: processors" in message
     # The other check still ran, and succeeded.
     assert f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows" in result.stdout
@@ -467,7 +467,7 @@ def test_checks_run_reports_a_failed_check_with_exit_1(demo_db, tmp_path):
     assert items["access_logs"]["last_run"]["status"] == "succeeded"
     last = items["processors"]["last_run"]
     assert last["status"] == "failed"
-    assert last["error"].startswith("InputError") and "line 2, field countries" in last["error"]
+    assert last["error"].startswith("VernError") and "broken.csv: line 2, field countries" in last["error"]
     [(stored,)] = raw(demo_db, "SELECT error FROM check_runs WHERE check_id = 'processors' "
                       "ORDER BY id DESC LIMIT 1")
     assert stored.startswith("enc1:") and "countries" not in stored

@@ -154,5 +154,5 @@ def test_text_from_evidence_is_shown_as_typed_never_as_markup(app, demo_vern):
     runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
     at = app(lang="en")
     shown = at.error[0].value
-    assert "![x](t.png) **b**.csv: nothing was imported" in as_read(shown)
+    assert "moved to failed/: ![x](t.png) **b**.csv: line 2, field transfer_mechanism" in as_read(shown)
     assert "![x](" not in shown  # not an image

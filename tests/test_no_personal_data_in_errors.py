@@ -22,7 +22,7 @@ import pytest
 from audits import activities, breaches, consent, directory, processors, requests, retention, runner, training
 from audits.errors import VernError
 from audits.runtime import open_vern
-from conftest import VERN
+from conftest import VERN, page_text
 
 PERSONAL = "Kari Nordmann f. 01017012345 kari.nordmann@example.no"
 PARTS = ("Kari Nordmann", "01017012345", "kari.nordmann@example.no")
@@ -373,21 +373,6 @@ def test_cli_breach_from_standard_input_never_quotes_the_value(loaded_db):
 
 
 # -- the inbox: what the admin reads on the overview and checks pages -----------------------
-def page_text(at) -> str:
-    """Every element the page sent (its protobuf text) and every table's cells."""
-    found = [frame.value.to_csv() for frame in at.dataframe]
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            found.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(found)
-
-
 def test_refused_inbox_files_show_the_admin_no_personal_data(loaded, dashboard, caplog):
     """One file per planted field in each inbox (the processors check reads the whole file's
     problems); every check runs as the scheduler runs it; the admin opens both pages."""

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from audits import review, trail
+from conftest import as_read
 
 DENIED = "Du har ikke tilgang til denne siden. Forsøket er registrert."
 VIPPS = "agreement:Vipps MobilePay AS – Betaling av kontingent:2027-01-08"
@@ -121,7 +122,7 @@ def test_resolve_without_a_note_is_refused_and_nothing_saved(demo_vern, dashboar
     item = review.queue(demo_vern.store, demo_vern.config, kind="finding")["items"][0]["item"]
     at = choose(dashboard("review", lang="en"), item)
     decide(at, "resolved")
-    assert [e.value for e in at.error] == ["note: say what was done"]
+    assert [as_read(e.value) for e in at.error] == ["note: say what was done"]
     assert not at.success
     assert decided(demo_vern) == []
     assert demo_vern.store.value("SELECT status FROM findings WHERE fingerprint = ?", [item[8:]]) == "open"
@@ -142,7 +143,7 @@ def test_assign_to_the_adviser_with_a_due_date(demo_vern, dashboard):
 def test_assign_without_a_due_date_is_refused(demo_vern, dashboard):
     at = choose(dashboard("review", lang="en"), "breach:2")
     decide(at, "assigned", assignee="adviser")
-    assert [e.value for e in at.error] == ["assignee and due date: an assignment needs both"]
+    assert [as_read(e.value) for e in at.error] == ["assignee and due date: an assignment needs both"]
     assert decided(demo_vern) == []
 
 
@@ -196,7 +197,7 @@ def test_this_week_shows_the_decisions_and_the_review_is_held(demo_vern, dashboa
 def test_the_page_is_refused_to_the_board_and_staff(demo_vern, dashboard, role):
     at = dashboard("review", roles=(role,))
     assert not at.exception
-    assert [e.value for e in at.error] == [DENIED]
+    assert [as_read(e.value) for e in at.error] == [DENIED]
     assert len(at.main) == 1  # the refusal and nothing else
     refusals = [e for e in trail.listing(demo_vern.store, action="access.denied") if e["object"] == "review"]
     assert [(e["actor"], e["object"]) for e in refusals] == [(role, "review")]
