@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audits import config as configuration
-from audits import keys, registry, runner
-from audits.checks import Check
-from audits.config import Config
-from audits.store import Store
+from audits.checking import registry, runner
+from audits.checking.api import Check
+from audits.core import config as configuration
+from audits.core import keys
+from audits.core.config import Config
+from audits.core.store import Store
 
 DEFAULT_DB = "data/vern.duckdb"
 

@@ -10,10 +10,15 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from audits import clock, digest, mail, reminders, request_reminders, runner
-from audits.checks import Check
-from audits.config import cron_trigger
+from audits.breaches import reminders
+from audits.checking import runner
+from audits.checking.api import Check
+from audits.core import clock
+from audits.core.config import cron_trigger
+from audits.io import mail
+from audits.reporting import digest
 from audits.runtime import Vern
+from audits.subject_requests import reminders as request_reminders
 
 REMINDER_JOB = "breach-reminders"
 DIGEST_JOB = "review-digest"

@@ -30,7 +30,7 @@ def serve(vern: Vern, port: int, address: str) -> None:
         "browser_gatherUsageStats": False,
         "client_toolbarMode": "viewer",
         "client_showErrorDetails": "none",  # never a traceback (or an error's text) in the browser
-        "server_maxUploadSize": 50,  # MB, as for imports (audits.csvfile.MAX_BYTES)
+        "server_maxUploadSize": 50,  # MB, as for imports (audits.io.csvfile.MAX_BYTES)
     }
     streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/
     bootstrap.load_config_options(flag_options=flags)

@@ -7,10 +7,10 @@ files, rule evaluation against one full-scan aggregate, and peak memory.
 1. Generates CloudTrail (gzipped files of 1,000 records in the S3 delivery layout),
    Microsoft 365 (a few large Purview CSV exports) and Google Workspace (NDJSON pages of
    1,000 activities, one file a month) logs for --events events over ~13 months by ~2,000
-   people, with audits.vendor_logs. Not timed.
+   people, with audits.access.vendor_logs. Not timed.
 2. Raw read: DuckDB's own read_json / read_csv of the same files, touching one field of
    every record, on a fresh in-memory connection (second of two runs).
-3. Import: audits.access_logs.import_files per format into a fresh database that holds the
+3. Import: audits.access.logs.import_files per format into a fresh database that holds the
    people directory, the systems and the grants. Timed once; a per-statement breakdown
    comes from a thin timing wrapper around Store.transaction (the product is not changed).
 4. Builds a database of --stored events directly with SQL (people, systems with matches,
@@ -177,7 +177,7 @@ def write_directory(folder: Path, people: list[Person]) -> dict[str, Path]:
 
 # -- generated vendor files ---------------------------------------------------------
 def _local_time(rng: random.Random, first_day: int, last_day: int, night: bool) -> datetime:
-    from audits import clock
+    from audits.core import clock
     while True:
         day = START + timedelta(days=rng.randint(first_day, last_day))
         late = night and rng.random() < 0.02
@@ -220,7 +220,7 @@ _MIX = {  # action: share, by format
 
 
 def _events(fmt: str, n: int) -> list:
-    from audits.vendor_logs import Event
+    from audits.access.vendor_logs import Event
     rng = random.Random(f"{SEED}-{fmt}")
     people = population()
     strangers = unknown_accounts()
@@ -258,7 +258,7 @@ def _events(fmt: str, n: int) -> list:
 
 
 def generate_format(fmt: str, n: int, root: str) -> dict:
-    from audits.vendor_logs import write_cloudtrail, write_gworkspace, write_m365
+    from audits.access.vendor_logs import write_cloudtrail, write_gworkspace, write_m365
     started = time.perf_counter()
     folder = Path(root) / fmt
     shutil.rmtree(folder, ignore_errors=True)
@@ -291,8 +291,9 @@ def _rss_mb() -> float:
 def _open(db: Path):
     """A Vern store with its keys bound and the default configuration, as `vern` opens it
     (without a vern.toml or VERN_KEYS from the environment)."""
-    from audits import config as configuration
-    from audits import keys, registry
+    from audits.checking import registry
+    from audits.core import config as configuration
+    from audits.core import keys
     config = configuration.load(None, db, registry.installed())
     return keys.open_store(db, config.key_file), config
 
@@ -306,7 +307,7 @@ def _fresh(db: Path) -> None:
 
 
 def _load_directory(store, folder: Path) -> None:
-    from audits import directory
+    from audits.access import directory
     paths = write_directory(folder, population())
     directory.import_people(store, paths["people"], "benchmark")
     directory.import_systems(store, paths["systems"], "benchmark")
@@ -475,7 +476,7 @@ def phase_import(root: str, db: str, runs: int, profile: bool, memory_limit: str
     only: the timed runs have no profiler."""
     import duckdb
 
-    from audits import access_logs
+    from audits.access import logs as access_logs
     root_path, db_path = Path(root), Path(db)
     out = {"formats": {}, "rss_start_mb": _rss_mb(), "load_before": _load(), "errors": []}
     plan = [False] * runs + ([True] if profile else [])
@@ -569,7 +570,7 @@ def _planted(keys, people: list[Person], now: datetime):
     """One set of cases for every rule, as a DataFrame of events."""
     import pandas as pd
 
-    from audits import clock
+    from audits.core import clock
     rng = random.Random(f"{SEED}-planted")
     rows = []
 
@@ -606,7 +607,8 @@ def phase_build(root: str, db: str, stored: int) -> dict:
     """A database of `stored` events, inserted with SQL; not timed against any target."""
     import pandas as pd
 
-    from audits import access_logs, clock
+    from audits.access import logs as access_logs
+    from audits.core import clock
     started = time.perf_counter()
     db_path = Path(db)
     _fresh(db_path)
@@ -756,7 +758,7 @@ def _profile_summary(path: Path, top: int = 6) -> dict:
 
 
 def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) -> dict:
-    from audits import runner
+    from audits.checking import runner
     from checks.access_logs import AccessLogsCheck
     store, config = _open(Path(db))
     if memory_limit:
@@ -938,7 +940,7 @@ def main() -> None:
         print()
 
         # 3. Import
-        print(f"3. Import with audits.access_logs.import_files, {args.import_runs} run(s) into fresh databases "
+        print(f"3. Import with audits.access.logs.import_files, {args.import_runs} run(s) into fresh databases "
               "(fastest counts) ...", flush=True)
         imp = _in_child(phase_import, str(logs), str(work / "import.duckdb"), args.import_runs, args.profile,
                         args.memory_limit)

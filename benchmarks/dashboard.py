@@ -388,7 +388,7 @@ def _requests(tx, store, n: int) -> None:
     """Data-subject requests over the five years, most answered (some late, some refused,
     some extended), the latest still open. Due dates one month on, without the holiday rule:
     the benchmark measures queries, not the law."""
-    from audits.requests import KINDS as kinds
+    from audits.subject_requests.register import KINDS as kinds
     requester = store.keys.encrypt("Person i benchmark", "requests.requester")
     tx.execute(f"""
         INSERT INTO requests (id, received_at, channel, kind, requester, status, due_on, extended_due_on,
@@ -455,7 +455,7 @@ def _access_events(tx, n: int) -> None:
         ORDER BY x.happened_at""")
     tx.execute("INSERT OR IGNORE INTO access_resources "
                "SELECT DISTINCT resource, NULL FROM access_events WHERE resource IS NOT NULL")
-    from audits import access_logs
+    from audits.access import logs as access_logs
     access_logs.map_resources(tx)
     # Older months, purged to daily counts (no actor), as access_logs.purge leaves them.
     tx.execute(f"""
@@ -469,7 +469,8 @@ def _access_events(tx, n: int) -> None:
 
 def phase_fill(db: str, scale: float) -> dict:
     """The whole database, step by step, each step in its own transaction and timed."""
-    from audits import runtime, users
+    from audits import runtime
+    from audits.accounts import users
     db_path = Path(db)
     _fresh(db_path)
     started = time.perf_counter()
@@ -605,7 +606,10 @@ def _duckdb_profile(store, sql: str, params, target: Path) -> dict:
 
 def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
     """The functions behind the three pages, and the PDF."""
-    from audits import board, board_pdf, breaches, overview, requests, review, runtime
+    from audits import runtime
+    from audits.breaches import register as breaches
+    from audits.reporting import board, board_pdf, overview, review
+    from audits.subject_requests import register as subject_requests
     vern = runtime.open_vern(db)
     runtime.install(vern)
     store, config = vern.store, vern.config
@@ -615,7 +619,7 @@ def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
         "overview.checks_status": lambda: overview.checks_status(vern),
         "breaches.summary (overview)": lambda: breaches.summary(store),
         "breaches.listing open (overview, adviser)": lambda: breaches.listing(store, open_only=True),
-        "requests.summary (overview)": lambda: requests.summary(store),
+        "requests.summary (overview)": lambda: subject_requests.summary(store),
         "review.queue": lambda: review.queue(store, config),
         "review.this_week": lambda: review.this_week(store),
         "board.summary": lambda: board.summary(vern),
@@ -723,7 +727,8 @@ def phase_page(db: str, name: str, runs: int, uncached: bool, profile: bool) -> 
     from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
-    from audits import clock, runtime
+    from audits import runtime
+    from audits.core import clock
     page, roles = PAGES[name]
     vern = runtime.open_vern(db)
     runtime.install(vern)

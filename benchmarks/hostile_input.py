@@ -14,7 +14,7 @@ Cases:
   import may hold, each account pseudonymised.
 - normal-cloudtrail, normal-m365: --normal-events events of Vern's own vendor writers.
 
-Each import runs in a child process (audits.access_logs.import_files into a new database);
+Each import runs in a child process (audits.access.logs.import_files into a new database);
 its peak resident memory comes from wait4, and a watchdog stops it at --cap-mb. With
 --before, the same cases run on that revision's audits/ and checks/ (git archive) too.
 """
@@ -38,8 +38,8 @@ FIXED_NOW = "2026-11-24T12:00:00+01:00"
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from audits import access_logs
-from audits.errors import VernError
+from audits.access import logs as access_logs
+from audits.core.errors import VernError
 from audits.runtime import open_vern
 db, fmt, *paths = sys.argv[1:]
 vern = open_vern(db)
@@ -108,7 +108,7 @@ def accounts(folder: Path) -> None:
 
 def normal(folder: Path, fmt: str, n: int) -> None:
     sys.path.insert(0, str(REPO))
-    from audits.vendor_logs import Event, write_cloudtrail, write_m365
+    from audits.access.vendor_logs import Event, write_cloudtrail, write_m365
     start = datetime(2026, 10, 1, tzinfo=UTC)
     events = (Event(start + timedelta(seconds=7 * i), f"person{i % 2000}@forening.no",
                     ("read", "download", "write")[i % 3], "forening-medlemsdata" if fmt == "cloudtrail"

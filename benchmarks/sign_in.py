@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audits import users  # noqa: E402
+from audits.accounts import users  # noqa: E402
 from audits.runtime import open_vern  # noqa: E402
 
 PASSWORD = "correct horse battery"

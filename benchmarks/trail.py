@@ -30,7 +30,7 @@ for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
 
 import pandas as pd  # noqa: E402
 
-from audits import keys, trail, trail_chain  # noqa: E402
+from audits.core import keys, trail, trail_chain  # noqa: E402
 from audits.runtime import open_vern  # noqa: E402
 
 

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from audits import access_logs, inbox, labels
-from audits.access_formats import FORMATS
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
+from audits.access import logs as access_logs
+from audits.access.formats import FORMATS
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core import labels
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import inbox
 
 _WHO = "{actor}"
 RULES = (

@@ -5,10 +5,10 @@ where WP248 screening calls for one (Art. 35), agreements with the processors it
 
 from collections.abc import Iterable
 
-from audits import activities
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.i18n import Text
-from audits.processors import agreement_problem
+from audits.activities import register as activities
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core.i18n import Text
+from audits.processors.register import agreement_problem
 
 RULES = (
     Rule(

@@ -9,10 +9,12 @@ rows) and data/inbox/consent/campaigns/ (send logs, added) are imported before j
 
 from collections.abc import Iterable
 
-from audits import clock, consent, inbox
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.consent import register as consent
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import inbox
 
 RULES = (
     Rule(

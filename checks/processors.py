@@ -4,12 +4,12 @@ mechanism (Art. 44-49)."""
 
 from collections.abc import Iterable
 
-from audits import inbox
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
-from audits.processors import agreement_problem, import_register, register, subject
-from audits.transfer_law import EEA, INVALID, US_DPF_ONLY, adequate
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import inbox
+from audits.processors.register import agreement_problem, import_register, register, subject
+from audits.processors.transfer_law import EEA, INVALID, US_DPF_ONLY, adequate
 
 RULES = (
     Rule(

@@ -4,9 +4,9 @@ only to someone whose identity was verified (Art. 12(6))."""
 
 from collections.abc import Iterable
 
-from audits import requests
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.i18n import Text
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core.i18n import Text
+from audits.subject_requests import register as subject_requests
 
 RULES = (
     Rule(
@@ -58,14 +58,14 @@ class RequestsCheck(Check):
             due = row["due_on"]
             due_now = row["extended_due_on"] or due
             subject = f"#{row['id']}"
-            values = {"kind": row["kind"], "kind_nb": requests.kind_words(row["kind"], "nb"),
-                      "kind_en": requests.kind_words(row["kind"], "en"),
-                      "received": requests.received_on(row["received_at"]).isoformat(), "due": due_now.isoformat()}
-            if row["status"] in requests.OPEN:
+            values = {"kind": row["kind"], "kind_nb": subject_requests.kind_words(row["kind"], "nb"),
+                      "kind_en": subject_requests.kind_words(row["kind"], "en"),
+                      "received": subject_requests.received_on(row["received_at"]).isoformat(), "due": due_now.isoformat()}
+            if row["status"] in subject_requests.OPEN:
                 days = (due_now - ctx.today).days
                 if days < 0:
                     yield Finding("dsr_overdue", subject, values)
-                elif days <= requests.DUE_SOON_DAYS:
+                elif days <= subject_requests.DUE_SOON_DAYS:
                     yield Finding("dsr_due_soon", subject, {**values, "days": days})
             if row["extended_at"] is not None and (row["told_on"] is None or row["told_on"] > due):
                 yield Finding("dsr_extension_not_notified", subject, {**values, "due": due.isoformat()})

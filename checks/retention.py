@@ -3,10 +3,11 @@ its inventory, judged against the retention rules of the processing activities."
 
 from collections.abc import Iterable
 
-from audits import inbox, retention
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import inbox
+from audits.retention import register as retention
 
 RULES = (
     Rule(

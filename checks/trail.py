@@ -4,17 +4,18 @@ recorded outside the database.
 
 A break is a critical finding and one mail to the advisers (when `[mail]` is set). Vern
 does not go on chaining onto it: the trail begins a new segment after the last intact
-entry (audits.trail.keep_recording), and the break stays on record for good.
+entry (audits.core.trail.keep_recording), and the break stays on record for good.
 """
 
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from audits import clock, mail, trail, trail_chain
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core import clock, trail, trail_chain
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import mail
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,13 @@ someone without a valid completion on that day."""
 from collections.abc import Iterable
 from datetime import date
 
-from audits import clock, inbox, training
-from audits.checks import Check, CheckContext, Finding, Rule, Severity
-from audits.directory import KINDS
-from audits.errors import VernError
-from audits.i18n import Text
+from audits.access.directory import KINDS
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.io import inbox
+from audits.training import register as training
 from checks.access_logs import NOT_ACCESS, judged
 
 DEFAULT_COURSE = "Personvern grunnkurs"

@@ -6,7 +6,7 @@ refusal, recorded); the sidebar lists only the pages the user may open.
 
 import streamlit as st
 
-from audits import access
+from audits.accounts import page_roles
 from dashboard import auth
 from dashboard.ui import language_switch, plain, tr
 
@@ -33,7 +33,7 @@ if user is None:
     auth.sign_in_page()
     st.stop()
 
-mine = access.pages_for(user["roles"])
+mine = page_roles.pages_for(user["roles"])
 if chosen is pages["overview"] and "overview" not in mine:
     st.switch_page(pages[mine[0]])  # the start page of someone who has no overview
 with st.sidebar:

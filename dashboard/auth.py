@@ -14,7 +14,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from audits import access, clock, trail, users
+from audits.accounts import page_roles, users
+from audits.core import clock, trail
 from dashboard.ui import lang, tr, vern
 
 
@@ -143,7 +144,7 @@ def sign_in_page() -> None:
 def require(page: str) -> dict:
     """Stop here, recorded, unless the signed-in user's role may open `page`."""
     user = st.session_state.get("user")
-    if user is None or not access.allowed(user["roles"], page):
+    if user is None or not page_roles.allowed(user["roles"], page):
         who = user["name"] if user else "anonymous"
         trail.record(vern().store, who, "access.denied", page)
         st.error(tr("auth.denied"))

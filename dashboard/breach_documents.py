@@ -7,7 +7,9 @@ same form as `vern breach draft` and `vern breach record` write it.
 
 import streamlit as st
 
-from audits import breach_documents, pdf, trail
+from audits.breaches import documents as breach_documents
+from audits.core import trail
+from audits.io import pdf
 from dashboard.downloads import recorded, spreadsheet_buttons
 from dashboard.ui import tr, vern
 

@@ -5,7 +5,8 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from audits import breaches, clock
+from audits.breaches import register as breaches
+from audits.core import clock
 from dashboard.ui import plain, tr, vern
 
 

@@ -1,12 +1,13 @@
 """Download buttons whose file is made when the button is clicked (Streamlit's deferred
 `data`), so a page view costs no file, and the audit trail gets its "export" entry at that
-moment. Every list offered for a spreadsheet comes as CSV and as .xlsx (audits/export.py)."""
+moment. Every list offered for a spreadsheet comes as CSV and as .xlsx (audits/io/export.py)."""
 
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from audits import export, trail
+from audits.core import trail
+from audits.io import export
 from dashboard.ui import vern
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from audits import pseudonyms
-from audits.errors import VernError
+from audits.core import pseudonyms
+from audits.core.errors import VernError
 from dashboard.ui import plain, tr, vern
 
 

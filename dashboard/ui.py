@@ -5,8 +5,9 @@ import re
 
 import streamlit as st
 
-from audits import clock, runtime
-from audits.i18n import LANGUAGES, t
+from audits import runtime
+from audits.core import clock
+from audits.core.i18n import LANGUAGES, t
 from audits.runtime import Vern
 
 SEVERITY_COLOURS = {"low": "#8fbc8f", "medium": "#f0ad4e", "high": "#d9534f", "critical": "#7b1f1f"}

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from audits import demo, runner, runtime
+from audits import runtime
+from audits.checking import runner
+from audits.demo import loader as demo
 from audits.runtime import open_vern
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +76,8 @@ def dashboard(vern):
     """Open a page in Streamlit's AppTest as a signed-in user with the given roles."""
     from streamlit.testing.v1 import AppTest
 
-    from audits import clock, users
+    from audits.accounts import users
+    from audits.core import clock
 
     def open_page(page: str | None = None, lang: str = "nb", roles=("adviser",)) -> AppTest:
         name = "-".join(roles)
@@ -117,7 +120,7 @@ def page_text(at) -> str:
 
 def stored_objects(store) -> list[str]:
     """The object names of the stored access events, as read: they are kept as encrypted labels."""
-    from audits import labels
+    from audits.core import labels
 
     refs = [row["object"] for row in store.rows("SELECT object FROM access_events ORDER BY happened_at")]
     names = labels.texts(store, refs)

@@ -10,26 +10,23 @@ import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from audits import (
-    access_logs,
-    activities,
-    breaches,
-    clock,
-    consent,
-    csvfile,
-    demo,
-    demo_access,
-    demo_consent,
-    directory,
-    findings,
-    processors,
-    requests,
-    retention,
-    review,
-    runner,
-    users,
-)
+from audits.access import directory
+from audits.access import logs as access_logs
+from audits.accounts import users
+from audits.activities import register as activities
+from audits.breaches import register as breaches
+from audits.checking import findings, runner
+from audits.consent import register as consent
+from audits.core import clock
+from audits.demo import access as demo_access
+from audits.demo import consent as demo_consent
+from audits.demo import loader as demo
+from audits.io import csvfile
+from audits.processors import register as processors
+from audits.reporting import review
+from audits.retention import register as retention
 from audits.runtime import open_vern
+from audits.subject_requests import register as subject_requests
 
 # Markdown and Streamlit constructs, Plotly's tags and HTML: each one would turn text
 # into something else. "{m}" is the field's marker; a host without dots too.
@@ -193,17 +190,17 @@ def _breaches(vern) -> dict[str, int]:
 def _requests(vern) -> dict[str, int]:
     store, now = vern.store, clock.now()
     adviser, staff = USERS["adviser"], USERS["staff"]
-    erasure = requests.add(store, staff, {
+    erasure = subject_requests.add(store, staff, {
         "received_at": (now - timedelta(days=20)).isoformat(), "kind": "erasure",
         "channel": PLANTED["request_channel"], "requester": PLANTED["request_requester"]})
-    requests.verify(store, adviser, erasure, PLANTED["request_verified_how"])
-    requests.extend(store, adviser, erasure, PLANTED["request_extension_reason"], clock.today())
+    subject_requests.verify(store, adviser, erasure, PLANTED["request_verified_how"])
+    subject_requests.extend(store, adviser, erasure, PLANTED["request_extension_reason"], clock.today())
     # Done for another system, so the hostile system's task stays open, in its form.
-    requests.erase(store, adviser, erasure, "SuperOffice CRM", "kept", PLANTED["request_erasure_note"])
-    refused = requests.add(store, staff, {
+    subject_requests.erase(store, adviser, erasure, "SuperOffice CRM", "kept", PLANTED["request_erasure_note"])
+    refused = subject_requests.add(store, staff, {
         "received_at": (now - timedelta(days=3)).isoformat(), "kind": "access", "channel": "e-post",
         "requester": PLANTED["request2_requester"]})
-    requests.refuse(store, adviser, refused, PLANTED["request2_refusal_ground"])
+    subject_requests.refuse(store, adviser, refused, PLANTED["request2_refusal_ground"])
     return {"request": erasure, "request2": refused}
 
 

@@ -3,7 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from audits import runner, trail, users
+from audits.accounts import users
+from audits.checking import runner
+from audits.core import trail
 from conftest import APP
 
 DENIED = "Du har ikke tilgang til denne siden. Forsøket er registrert."
@@ -11,7 +13,7 @@ REFUSED = ("Sign-in failed: wrong username or password, or the account is blocke
            "failed attempts in a row the account is locked for 15 minutes; the administrator can help.")
 
 # Who may open which page: the README's table (Roles and sign-in), written out by hand so
-# that a wrong audits.access.PAGE_ROLES fails here. S = staff, A = adviser, B = board, D = admin.
+# that a wrong audits.accounts.page_roles.PAGE_ROLES fails here. S = staff, A = adviser, B = board, D = admin.
 POLICY = {
     "overview": "ABD", "board": "AB", "breaches": "A", "report": "SABD", "mine": "SABD",
     "requests": "SABD", "review": "A", "findings": "A", "access": "A", "training": "AB",
@@ -123,7 +125,7 @@ def test_the_board_sees_no_error_text_from_a_failed_check(dashboard, demo_vern, 
 @pytest.fixture
 def oidc(vern, tmp_path):
     """Sign-in through an OpenID Connect provider, roles mapped in the configuration."""
-    from audits.config import load
+    from audits.core.config import load
 
     path = tmp_path / "vern.toml"
     path.write_text('[auth]\noidc_provider = "microsoft"\n'

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, directory, labels, runner, trail
-from audits import config as configuration
-from audits.errors import InputError
+from audits.access import directory
+from audits.access import logs as access_logs
+from audits.checking import runner
+from audits.core import config as configuration
+from audits.core import labels, trail
+from audits.core.errors import InputError
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN
 

@@ -3,8 +3,10 @@ re-identification with a reason, a breach from a finding, and the system list ed
 
 import pytest
 
-from audits import directory, findings, trail
-from audits.errors import InputError
+from audits.access import directory
+from audits.checking import findings
+from audits.core import trail
+from audits.core.errors import InputError
 from checks import access_logs as access_checks
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, runner
-from audits.errors import VernError
+from audits.access import logs as access_logs
+from audits.checking import runner
+from audits.core.errors import VernError
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN, as_read
 

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, clock, directory, runner
-from audits import config as configuration
-from audits.errors import VernError
+from audits.access import directory
+from audits.access import logs as access_logs
+from audits.checking import runner
+from audits.core import clock
+from audits.core import config as configuration
+from audits.core.errors import VernError
 from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 

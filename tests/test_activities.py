@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from audits import activities, processors, runner, trail
-from audits.errors import InputError
-from audits.risk import Risk, computed, level, residual
+from audits.activities import register as activities
+from audits.activities.risk import Risk, computed, level, residual
+from audits.checking import runner
+from audits.core import trail
+from audits.core.errors import InputError
+from audits.processors import register as processors
 from audits.runtime import open_vern
 from checks.activities import ActivitiesCheck
 from conftest import VERN

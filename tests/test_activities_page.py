@@ -2,7 +2,8 @@
 adviser picks a cell, reads the reasons, adjusts a risk with a reason and edits the record."""
 
 
-from audits import activities, trail
+from audits.activities import register as activities
+from audits.core import trail
 from conftest import as_read
 
 MARKETING = "Markedsføring med interesseprofil"

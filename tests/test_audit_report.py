@@ -16,8 +16,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from audits import audit_document, audit_report, breaches, findings, requests, trail
-from audits.errors import VernError
+from audits.breaches import register as breaches
+from audits.checking import findings
+from audits.core import trail
+from audits.core.errors import VernError
+from audits.reporting import audit_document, audit_report
+from audits.subject_requests import register as subject_requests
 from conftest import ROOT, VERN
 
 OPEN = ("open", "acknowledged", "risk_accepted")
@@ -133,7 +137,7 @@ def test_data_subject_requests_by_status_and_answered_on_time(demo_vern):
     """By hand from `vern dsr list --json` on the demo: #1, #2, #3 and #8 answered (#2 late:
     2026-11-14 after its due date 2026-11-05); #4 and #5 in progress, #4 past its due date
     2026-11-20; #6 and #7 received. The objection #7 refused today is an answer on time."""
-    requests.refuse(demo_vern.store, "kari", 7, "manifestly unfounded")
+    subject_requests.refuse(demo_vern.store, "kari", 7, "manifestly unfounded")
     made = audit_report.run(demo_vern, "kari")
     stored = audit_report.get(demo_vern.store, made["id"])
     assert stored["snapshot"]["registers"]["requests"] == {

@@ -12,7 +12,11 @@ from datetime import date
 import pypdf
 import pytest
 
-from audits import board, board_pdf, breaches, clock, findings, requests, runner, trail
+from audits.breaches import register as breaches
+from audits.checking import findings, runner
+from audits.core import clock, trail
+from audits.reporting import board, board_pdf
+from audits.subject_requests import register as subject_requests
 from conftest import VERN, page_text
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
@@ -144,13 +148,13 @@ def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
 
 # -- data-subject requests (Art. 12(3)-(4)) ------------------------------------------
 def _request(vern, received_at: str, kind: str = "access") -> int:
-    return requests.add(vern.store, "adviser", {"received_at": received_at, "kind": kind, "channel": "e-post",
+    return subject_requests.add(vern.store, "adviser", {"received_at": received_at, "kind": kind, "channel": "e-post",
                                                 "requester": MARKER})
 
 
 def _answered(vern, received_at: str, answered_at: str) -> int:
     request = _request(vern, received_at)
-    requests.answer(vern.store, "adviser", request, clock.parse_instant(answered_at))
+    subject_requests.answer(vern.store, "adviser", request, clock.parse_instant(answered_at))
     return request
 
 
@@ -163,16 +167,16 @@ def test_requests_answered_on_time_at_the_edges(vern):
     # half an hour after midnight Oslo time is the next day, and late, though still 1 October in UTC.
     on_the_day = _answered(vern, "2026-09-01T10:00:00+02:00", "2026-10-01T23:30:00+02:00")
     _answered(vern, "2026-09-01T10:00:00+02:00", "2026-10-02T00:30:00+02:00")
-    assert requests.get(vern.store, on_the_day)["due_on"] == "2026-10-01"
+    assert subject_requests.get(vern.store, on_the_day)["due_on"] == "2026-10-01"
     # Due 2026-08-03 (1 August is a Saturday), extended to 2026-10-01 and told in time:
     # answered 2026-09-15, on time within the extension.
     extended = _request(vern, "2026-07-01T10:00:00+02:00")
-    requests.extend(vern.store, "adviser", extended, "three systems to search", date(2026, 7, 20))
-    requests.answer(vern.store, "adviser", extended, clock.parse_instant("2026-09-15T10:00:00+02:00"))
-    assert requests.get(vern.store, extended)["extended_due_on"] == "2026-10-01"
+    subject_requests.extend(vern.store, "adviser", extended, "three systems to search", date(2026, 7, 20))
+    subject_requests.answer(vern.store, "adviser", extended, clock.parse_instant("2026-09-15T10:00:00+02:00"))
+    assert subject_requests.get(vern.store, extended)["extended_due_on"] == "2026-10-01"
     # A refusal is an answer (Art. 12(4)): due 2026-09-03, refused a week late.
     refused = _request(vern, "2026-08-03T10:00:00+02:00")
-    requests.refuse(vern.store, "adviser", refused, "manifestly unfounded",
+    subject_requests.refuse(vern.store, "adviser", refused, "manifestly unfounded",
                     clock.parse_instant("2026-09-10T10:00:00+02:00"))
     # Answered 13 months ago: outside the 12 months; a day inside them: in.
     _answered(vern, "2025-10-01T10:00:00+02:00", "2025-10-24T12:00:00+02:00")
@@ -181,8 +185,8 @@ def test_requests_answered_on_time_at_the_edges(vern):
     past_due = _request(vern, "2026-10-01T10:00:00+02:00")
     due_today = _request(vern, "2026-10-24T10:00:00+02:00")
     still_extended = _request(vern, "2026-09-10T10:00:00+02:00")
-    requests.extend(vern.store, "adviser", still_extended, "a large archive", date(2026, 9, 20))
-    assert [requests.get(vern.store, r)["days_left"] for r in (past_due, due_today, still_extended)] == [-22, 0, 16]
+    subject_requests.extend(vern.store, "adviser", still_extended, "a large archive", date(2026, 9, 20))
+    assert [subject_requests.get(vern.store, r)["days_left"] for r in (past_due, due_today, still_extended)] == [-22, 0, 16]
 
     figures = board.summary(vern)["requests"]
     assert {k: figures[k] for k in ("answered", "on_time", "late", "share", "open", "overdue")} == {

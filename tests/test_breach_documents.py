@@ -13,9 +13,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from audits import breach_documents as documents
-from audits import breaches
-from audits.pdf import pdf_bytes
+from audits.breaches import documents
+from audits.breaches import register as breaches
+from audits.io.pdf import pdf_bytes
 
 VERN = Path(sys.executable).parent / "vern"
 ORG = {"name": "Foreningen Blåbær", "contact_name": "Åse Ødegård",
@@ -365,7 +365,7 @@ def test_cli_draft_of_a_processor_breach_goes_to_the_controller(db, tmp_path):
 
 
 def test_the_record_carries_the_audit_trail_head(vern, three_breaches):
-    from audits import trail
+    from audits.core import trail
 
     head = trail.head(vern.store)
     text = documents.record_markdown(breaches.listing(vern.store), "en", head)

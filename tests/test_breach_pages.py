@@ -2,7 +2,8 @@
 
 import pytest
 
-from audits import breaches, findings
+from audits.breaches import register as breaches
+from audits.checking import findings
 
 TITLE = "Medlemsliste sendt til feil e-postadresse"
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from audits import breaches, clock, trail
-from audits import config as configuration
-from audits.errors import VernError
-from audits.processors import import_register
+from audits.breaches import register as breaches
+from audits.core import clock, trail
+from audits.core import config as configuration
+from audits.core.errors import VernError
+from audits.processors.register import import_register
 
 REPORTER = "staff:kari"
 ADVISER = "adviser:ingrid"

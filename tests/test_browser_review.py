@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conftest import sign_in
 
-# Request #4 (audits/demo_requests.py) was due 2026-11-20: critical, and before breach #2 as the older date.
+# Request #4 (audits/demo/subject_requests.py) was due 2026-11-20: critical, and before breach #2 as the older date.
 LATE_REQUEST = "Data-subject request #4, access (Art. 15): answer due 2026-11-20"
 OVERDUE = "Breach #2 Bærbar PC med deltakerlister stjålet: notification due 2026-11-24 04:00"
 NEAR = "Breach #1 Medlemsliste sendt til feil e-postadresse: notification due 2026-11-24 16:00"

@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits.store import migrations
+from audits.core.store import migrations
 
 VERN = Path(sys.executable).parent / "vern"
 NOW = "2026-06-15T12:00:00+02:00"  # Monday, noon in Oslo
 HEADER = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
 
-# What `vern demo` plants (audits/demo.py), as (rule, subject).
+# What `vern demo` plants (audits/demo/loader.py), as (rule, subject).
 PLANTED = {
     ("dpa_review_overdue", "Google Cloud EMEA Ltd – Google Workspace (e-post og dokumenter)"),
     ("dpa_expired", "SuperOffice AS – CRM"),
@@ -31,7 +31,7 @@ PLANTED = {
     ("transfer_dpf_not_certified", "Zoom Communications Inc. – Videomøter"),
     ("transfer_no_mechanism", "Freshworks Inc. – Kundestøtte"),
 }
-# What the demo's access logs plant (audits/demo_access.py) for a clock at NOW, as (rule, what
+# What the demo's access logs plant (audits/demo/access.py) for a clock at NOW, as (rule, what
 # follows the pseudonymised actor in the subject): the day, the system, or nothing. One per rule,
 # with a second bulk export (Lise's CRM export besides Ola's downloads) and a second burst of
 # failed sign-ins (the AWS console besides Anne's account).
@@ -48,7 +48,7 @@ ACCESS_PLANTED = sorted([
 # The demo's access logs as stored: 3,377 events written, less one the generator wrote twice
 # (the same mailbox event by the same person in the same minute has the same id).
 ACCESS_EVENTS = 3376
-# What the demo's training records plant (audits/demo_training.py) for a clock at NOW, as (rule,
+# What the demo's training records plant (audits/demo/training.py) for a clock at NOW, as (rule,
 # what follows the pseudonymised person in the subject): Ingrid's course expired, Ola's due
 # soon, two never trained (Jonas, whose attempt failed, and Lise), and five who used personal-data
 # systems on days without a valid course (Per, Lise, Jonas, Ingrid since hers expired, and Henrik,
@@ -63,7 +63,7 @@ TRAINING_PLANTED = sorted([
 # The demo's training completions as stored: two LMS rows and five xAPI statements that count
 # (a failed and a mere attempt do not) — Ola's other course and the outsider's included.
 TRAINING_COMPLETIONS = 7
-# What the demo's record of processing activities plants (audits/demo_activities.py), as (rule,
+# What the demo's record of processing activities plants (audits/demo/activities.py), as (rule,
 # subject): the prospects' record incomplete, the marketing profile's DPIA unfinished and its
 # risk review late, health data without an Art. 9(2) condition, four activities using a
 # processor without a valid agreement (Already On has none, SuperOffice's expired), and the
@@ -80,7 +80,7 @@ ACTIVITIES_PLANTED = {
     ("classification_missing", "Medlemsregister for kretsene"),
 }
 ACTIVITIES = 9  # the activities in the demo's record, one evidence row each
-# What the demo's inventories plant (audits/demo_retention.py): prospects in the CRM and
+# What the demo's inventories plant (audits/demo/retention.py): prospects in the CRM and
 # accessibility needs on the events drive kept past their rule, and volunteer applications
 # that no activity's retention rule governs.
 RETENTION_PLANTED = {
@@ -89,9 +89,9 @@ RETENTION_PLANTED = {
     ("retention_rule_missing", "Medlemsregister (SharePoint) – volunteer_application"),
 }
 RETENTION_ROWS = 212  # the inventoried records of the systems' latest inventories
-# What the demo's consents and campaign sends plant (audits/demo_consent.py): the Christmas
+# What the demo's consents and campaign sends plant (audits/demo/consent.py): the Christmas
 # campaign to people who never consented to fundraising, and to Ingrid Fjellstad, whose marketing
-# opt-out (audits/demo_requests.py) came two days before it; the November newsletter to three
+# opt-out (audits/demo/subject_requests.py) came two days before it; the November newsletter to three
 # who had withdrawn.
 CONSENT_PLANTED = {
     ("marketing_without_consent", "Julekampanje (fundraising)"),
@@ -99,7 +99,7 @@ CONSENT_PLANTED = {
     ("marketing_after_opt_out", "Nyhetsbrev november (newsletter)"),
 }
 CONSENT_ROWS = 128  # the marketing sends judged (booking confirmations are service mail, not judged)
-# What the demo's data-subject requests plant (audits/demo_requests.py), as (rule, subject): the
+# What the demo's data-subject requests plant (audits/demo/subject_requests.py), as (rule, subject): the
 # access request received 35 days ago, past its month; the erasure received 26 days ago, due within
 # a week; the restriction extended without telling the person; the rectification answered without
 # an identity check.

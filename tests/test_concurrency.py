@@ -7,7 +7,7 @@ store's single writer path makes them queue instead.
 import threading
 from collections import Counter
 
-from audits import findings, runner
+from audits.checking import findings, runner
 
 
 def test_check_runs_and_dashboard_writes_at_the_same_moment_both_succeed(demo_vern):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from audits import config as configuration
-from audits import registry
-from audits.errors import VernError
+from audits.checking import registry
+from audits.core import config as configuration
+from audits.core.errors import VernError
 
 CHECKS = registry.installed()  # every check the entry points register, as Vern loads them
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
@@ -130,7 +130,7 @@ def test_config_is_found_beside_the_database(tmp_path):
     ('[auth.roles]\nadviser = "dpo@example.org"', "auth.roles.adviser"),
     ("[auth.roles]\nadviser = [1]", "auth.roles.adviser"),
     ('[auth.roles]\nadviser = ["dpo@example.org", 2]', "auth.roles.adviser"),
-    # Not iterable at all: a TypeError traceback at d929947 (audits/config.py _checked).
+    # Not iterable at all: a TypeError traceback at d929947 (audits/core/config.py _checked).
     ("[auth.roles]\nadviser = 5", "auth.roles.adviser"),
     ("[auth.roles]\nadviser = true", "auth.roles.adviser"),
     ("[auth.roles]\nadviser = 1.5", "auth.roles.adviser"),

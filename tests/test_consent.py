@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from audits import config as configuration
-from audits import consent, demo_consent, pseudonyms, runner, trail
-from audits.errors import InputError, VernError
+from audits.checking import runner
+from audits.consent import register as consent
+from audits.core import config as configuration
+from audits.core import pseudonyms, trail
+from audits.core.errors import InputError, VernError
+from audits.demo import consent as demo_consent
 from checks.consent import ConsentCheck
 from conftest import VERN
 
@@ -578,7 +581,7 @@ def test_page_shows_aggregates_without_addresses_or_pseudonyms(with_demo, dashbo
 
 
 def test_page_on_the_whole_demo_counts_the_withdrawals_from_requests(demo_vern, dashboard):
-    """The demo's requests (audits/demo_requests.py) withdraw every marketing consent of two
+    """The demo's requests (audits/demo/subject_requests.py) withdraw every marketing consent of two
     people: Marte Nesheim's objection (she had withdrawn the newsletter already) and Ingrid
     Fjellstad's opt-out, two days before the Christmas campaign still reached her."""
     at = dashboard("consent", lang="en")

@@ -3,7 +3,7 @@
 
 import pytest
 
-from audits import findings, runner
+from audits.checking import findings, runner
 from conftest import as_read
 
 
@@ -43,7 +43,7 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert metric(at, "middels") == "13"
     assert metric(at, "lav") == "3"
     assert metric(at, "Feilede kjøringer (siste)") == "0"
-    # The data-subject requests (audits/demo_requests.py), the page's last three metrics: #4-#7
+    # The data-subject requests (audits/demo/subject_requests.py), the page's last three metrics: #4-#7
     # open, #5 due 2026-11-30 (within a week), #4 due 2026-11-20 (overdue).
     assert [(m.label, m.value) for m in at.metric][-3:] == [
         ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over svarfristen", "1")]

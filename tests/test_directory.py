@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from audits import directory, keys, pseudonyms, trail
-from audits.errors import InputError, VernError
+from audits.access import directory
+from audits.core import keys, pseudonyms, trail
+from audits.core.errors import InputError, VernError
 from conftest import VERN
 
 PEOPLE_HEADER = "email,name,kind,handles_personal_data,started_on,left_on,district"

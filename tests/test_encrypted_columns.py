@@ -11,10 +11,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import breaches, clock, demo, findings, keys, pseudonyms, requests, review, runner
-from audits.crypto import KeyProblem
-from audits.errors import VernError
+from audits.breaches import register as breaches
+from audits.checking import findings, runner
+from audits.core import clock, keys, pseudonyms
+from audits.core.crypto import KeyProblem
+from audits.core.errors import VernError
+from audits.demo import loader as demo
+from audits.reporting import review
 from audits.runtime import open_vern
+from audits.subject_requests import register as subject_requests
 
 VERN = str(Path(sys.executable).parent / "vern")
 
@@ -53,11 +58,11 @@ def every_feature(vern) -> None:
     with vern.store.transaction() as tx:
         pseudonym = pseudonyms.remember(tx, vern.store, "ola@example.no")
     pseudonyms.reidentify(vern.store, pseudonym, "adviser", "Innsyn fra Ola")
-    erasure = next(r for r in requests.listing(vern.store, open_only=True) if r["kind"] == "erasure")
+    erasure = next(r for r in subject_requests.listing(vern.store, open_only=True) if r["kind"] == "erasure")
     open_task = next(t for t in erasure["erasure_tasks"] if t["outcome"] is None)
-    requests.erase(vern.store, "adviser", erasure["id"], open_task["system"], "kept", "Bokføringsloven § 13")
-    still_open = next(r for r in requests.listing(vern.store, open_only=True) if r["id"] != erasure["id"])
-    requests.refuse(vern.store, "adviser", still_open["id"], "Åpenbart grunnløs")
+    subject_requests.erase(vern.store, "adviser", erasure["id"], open_task["system"], "kept", "Bokføringsloven § 13")
+    still_open = next(r for r in subject_requests.listing(vern.store, open_only=True) if r["id"] != erasure["id"])
+    subject_requests.refuse(vern.store, "adviser", still_open["id"], "Åpenbart grunnløs")
     breach = breaches.add(vern.store, vern.config, "staff", {
         "title": "Liste sendt feil", "aware_at": "2026-11-18T09:00:00+01:00"})
     breaches.assess(vern.store, "adviser", breach, {"dpc": 1, "ei": 0.25, "cb": {}})
@@ -171,7 +176,7 @@ def test_prune_refuses_naming_where_an_old_key_is_still_used(db):
 
 
 def test_undeclared_column_cannot_be_encrypted(tmp_path):
-    from audits import crypto
+    from audits.core import crypto
 
     ring = crypto.new_ring(tmp_path / "k.key")
     with pytest.raises(ValueError, match="requests.kind is not declared"):
@@ -184,7 +189,7 @@ def test_a_database_from_before_is_sealed_when_opened(db):
     """Columns declared since a database was written are encrypted in place, once."""
     vern = open_vern(str(db))
     try:
-        request = requests.add(vern.store, "staff", {
+        request = subject_requests.add(vern.store, "staff", {
             "received_at": "2026-11-20T10:00:00+01:00", "kind": "access", "channel": "brev fra Kari",
             "requester": "Kari Nordmann"})
         with vern.store.transaction() as tx:  # as an older Vern left it: channel in clear
@@ -196,12 +201,12 @@ def test_a_database_from_before_is_sealed_when_opened(db):
         vern.close()
     vern = open_vern(str(db))
     try:
-        assert requests.get(vern.store, request)["channel"] == "brev fra Kari"
+        assert subject_requests.get(vern.store, request)["channel"] == "brev fra Kari"
         raw = vern.store.value("SELECT channel FROM requests WHERE id = ?", [request])
         assert raw.startswith("enc1:k1:")
         district = vern.store.value("SELECT district FROM people WHERE person = 'p-1'")
         assert REF.fullmatch(district)
-        from audits import labels
+        from audits.core import labels
         assert labels.texts(vern.store, [district]) == {district: "Agder krets"}
     finally:
         vern.close()
@@ -210,7 +215,7 @@ def test_a_database_from_before_is_sealed_when_opened(db):
 def test_wrong_key_still_stops_before_sealing(db, tmp_path, monkeypatch):
     vern = open_vern(str(db))
     vern.close()
-    from audits import crypto
+    from audits.core import crypto
 
     monkeypatch.setenv("VERN_KEYS", crypto.new_ring(tmp_path / "other.key").to_json())
     with pytest.raises(KeyProblem):

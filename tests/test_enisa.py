@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from audits import enisa
-from audits.errors import VernError
+from audits.breaches import enisa
+from audits.core.errors import VernError
 
 
 def assessment(dpc=1, ei=1, confidentiality=0, integrity=0, availability=0, malicious=False, **extra):

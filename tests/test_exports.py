@@ -12,7 +12,9 @@ from pathlib import Path
 
 import openpyxl
 
-from audits import breach_documents, breaches, export
+from audits.breaches import documents as breach_documents
+from audits.breaches import register as breaches
+from audits.io import export
 
 VERN = str(Path(sys.executable).parent / "vern")
 

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from audits import config as configuration
-from audits import findings, runner, trail
-from audits.checks import Check, Finding, Rule, Severity
-from audits.errors import VernError
-from audits.i18n import Text
-from audits.keys import open_store
-from audits.processors import COLUMNS, import_register
-from audits.store import Store
+from audits.checking import findings, runner
+from audits.checking.api import Check, Finding, Rule, Severity
+from audits.core import config as configuration
+from audits.core import trail
+from audits.core.errors import VernError
+from audits.core.i18n import Text
+from audits.core.keys import open_store
+from audits.core.store import Store
+from audits.processors.register import COLUMNS, import_register
 from checks.processors import ProcessorsCheck
 
 DAY1 = "2026-06-15T12:00:00+02:00"

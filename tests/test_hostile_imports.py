@@ -15,9 +15,16 @@ import tracemalloc
 
 import pytest
 
-from audits import activities, breaches, consent, csvfile, directory, jsonfile, processors, text, training
-from audits.errors import InputError, VernError
+from audits.access import directory
+from audits.activities import register as activities
+from audits.breaches import register as breaches
+from audits.consent import register as consent
+from audits.core import text
+from audits.core.errors import InputError, VernError
+from audits.io import csvfile, jsonfile
+from audits.processors import register as processors
 from audits.runtime import open_vern
+from audits.training import register as training
 from conftest import VERN
 
 PROCESSORS = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on\n"

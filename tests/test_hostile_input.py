@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, export, findings, processors, pseudonyms, runner, trail, users
-from audits.errors import InputError, VernError
+from audits.access import logs as access_logs
+from audits.accounts import users
+from audits.accounts.users import SignIn
+from audits.checking import findings, runner
+from audits.core import pseudonyms, trail
+from audits.core.errors import InputError, VernError
+from audits.io import export
+from audits.processors import register as processors
 from audits.runtime import open_vern
-from audits.users import SignIn
 from conftest import stored_objects
 
 VERN = str(Path(sys.executable).parent / "vern")

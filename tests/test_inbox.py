@@ -2,7 +2,9 @@
 
 import os
 
-from audits import inbox, processors, runner
+from audits.checking import runner
+from audits.io import inbox
+from audits.processors import register as processors
 
 GOOD = (
     "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on\n"

@@ -16,9 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import breaches, clock, crypto, directory, findings, keys, processors, pseudonyms, runner, trail
-from audits.crypto import CANARY, KeyProblem
-from audits.errors import VernError
+from audits.access import directory
+from audits.breaches import register as breaches
+from audits.checking import findings, runner
+from audits.core import clock, crypto, keys, pseudonyms, trail
+from audits.core.crypto import CANARY, KeyProblem
+from audits.core.errors import VernError
+from audits.processors import register as processors
 from audits.runtime import open_vern
 
 VERN = str(Path(sys.executable).parent / "vern")

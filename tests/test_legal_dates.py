@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from audits.legal_dates import EXTENDED_MONTHS, due_on, months_later, public_holiday, working_day
+from audits.core.legal_dates import EXTENDED_MONTHS, due_on, months_later, public_holiday, working_day
 
 
 @pytest.mark.parametrize(("received", "due"), [

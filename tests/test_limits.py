@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_input, access_logs, csvfile, runner
-from audits.errors import InputError, VernError
-from audits.processors import import_register, register
+from audits.access import limits as access_input
+from audits.access import logs as access_logs
+from audits.checking import runner
+from audits.core.errors import InputError, VernError
+from audits.io import csvfile
+from audits.processors.register import import_register, register
 from checks import access_logs as checks_access_logs
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN, stored_objects

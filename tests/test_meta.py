@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from audits import registry
-from audits.i18n import CATALOGUE
+from audits.checking import registry
+from audits.core.i18n import CATALOGUE
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -19,9 +19,17 @@ import subprocess
 
 import pytest
 
-from audits import activities, breaches, consent, directory, processors, requests, retention, runner, training
-from audits.errors import VernError
+from audits.access import directory
+from audits.activities import register as activities
+from audits.breaches import register as breaches
+from audits.checking import runner
+from audits.consent import register as consent
+from audits.core.errors import VernError
+from audits.processors import register as processors
+from audits.retention import register as retention
 from audits.runtime import open_vern
+from audits.subject_requests import register as subject_requests
+from audits.training import register as training
 from conftest import VERN, page_text
 
 PERSONAL = "Kari Nordmann f. 01017012345 kari.nordmann@example.no"
@@ -257,7 +265,7 @@ def test_activities_json_import_never_quotes_the_value(loaded, tmp_path, caplog,
 def test_request_file_never_quotes_the_value(loaded, tmp_path, caplog, field):
     path = tmp_path / "request.json"
     path.write_text(json.dumps({**REQUEST, field: REQUEST_FIELDS[field]}), encoding="utf-8")
-    message = refused(loaded, caplog, "requests", lambda: requests.add_file(loaded.store, "test", path))
+    message = refused(loaded, caplog, "requests", lambda: subject_requests.add_file(loaded.store, "test", path))
     assert f"{path}: nothing was imported.\n  field {field}: " in message
 
 
@@ -287,7 +295,7 @@ def test_a_key_that_is_personal_data_is_not_named(loaded, tmp_path, caplog, what
                    "(name not shown): unknown field"),
         "assessment": (lambda: breaches.assess(loaded.store, "test", 1, {**ASSESSMENT, P: 1}), "breach_assessments",
                        "(name not shown): unknown field"),
-        "request": (lambda: requests.add_file(loaded.store, "test", path), "requests",
+        "request": (lambda: subject_requests.add_file(loaded.store, "test", path), "requests",
                     "field (name not shown): unknown (known: received_at, kind, channel, requester, email)"),
         "activity": (lambda: activities.import_file(loaded.store, path, "test"), "activities",
                      "record 1, field (name not shown): unknown (known: name, role,"),

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from audits import trail
-from audits.errors import InputError
-from audits.keys import open_store
-from audits.processors import import_register, register
-from audits.store import Store
+from audits.core import trail
+from audits.core.errors import InputError
+from audits.core.keys import open_store
+from audits.core.store import Store
+from audits.processors.register import import_register, register
 
 HEADER = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
 GOOD = HEADER + """

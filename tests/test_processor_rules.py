@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from audits import config as configuration
-from audits import runner
-from audits.keys import open_store
-from audits.processors import COLUMNS, import_register
-from audits.store import Store
+from audits.checking import runner
+from audits.core import config as configuration
+from audits.core.keys import open_store
+from audits.core.store import Store
+from audits.processors.register import COLUMNS, import_register
 from checks.processors import ProcessorsCheck
 
 # Monday 15 June 2026, noon in Oslo (CEST, +02:00).

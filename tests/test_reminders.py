@@ -8,9 +8,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from audits import breaches, clock, reminders, scheduler, trail
-from audits.config import load
-from audits.errors import VernError
+from audits import scheduler
+from audits.breaches import register as breaches
+from audits.breaches import reminders
+from audits.core import clock, trail
+from audits.core.config import load
+from audits.core.errors import VernError
 from audits.runtime import open_vern
 from conftest import Inbox, free_port
 
@@ -238,7 +241,7 @@ def test_login_uses_the_password_from_the_environment(vern, monkeypatch):
 
 
 def test_clear_text_only_to_loopback_and_tls_failure_names_the_host(vern, smtp):
-    from audits import mail
+    from audits.io import mail
 
     settings = {**vern.config.mail, "host": "mail.vern.example", "port": 25, "security": "none",
                 "sender": "vern@vern.example"}

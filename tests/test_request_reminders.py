@@ -15,11 +15,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from audits import clock, request_reminders, requests, scheduler, trail
-from audits.config import load
-from audits.errors import VernError
-from audits.request_reminders import Sent
+from audits import scheduler
+from audits.core import clock, trail
+from audits.core.config import load
+from audits.core.errors import VernError
 from audits.runtime import open_vern
+from audits.subject_requests import register as subject_requests
+from audits.subject_requests import reminders as request_reminders
+from audits.subject_requests.reminders import Sent
 from conftest import FIXED_NOW, VERN, free_port
 
 MARKER = "MARKER-Ola-Nordmann-98765432109"  # in every free text a request can hold
@@ -53,7 +56,7 @@ def oslo_midnight(day: date) -> str:
 def add(vern, monkeypatch, received=RECEIVED, kind="access", logged=None):
     """Log a request as the adviser would have on the day (received_at may not lie in the future)."""
     at(monkeypatch, logged or received)
-    return requests.add(vern.store, "test", {
+    return subject_requests.add(vern.store, "test", {
         "received_at": received, "kind": kind, "channel": f"e-post {MARKER}",
         "requester": f"{MARKER} Storgata 1", "email": "ola.marker@example.org"})
 
@@ -151,7 +154,7 @@ def test_an_extension_starts_the_thresholds_anew(vern, smtp, monkeypatch):
     at(monkeypatch, "2026-11-09T08:00:00+01:00")
     assert send(vern) == [Sent(number, DUE, 7)]
     at(monkeypatch, "2026-11-10T08:00:00+01:00")
-    requests.extend(vern.store, "test", number, f"Mange systemer å søke i {MARKER}", date(2026, 11, 10))
+    subject_requests.extend(vern.store, "test", number, f"Mange systemer å søke i {MARKER}", date(2026, 11, 10))
     assert send(vern) == []
     for day in ("2026-11-15", "2026-11-16", "2026-11-17", "2027-01-07"):  # the old due date no longer counts
         at(monkeypatch, f"{day}T12:00:00+01:00")
@@ -171,9 +174,9 @@ def test_answered_and_refused_requests_get_nothing(vern, smtp, monkeypatch):
     configure(vern, smtp.port)
     received, in_progress, answered, refused = (add(vern, monkeypatch) for _ in range(4))
     at(monkeypatch, "2026-11-05T12:00:00+01:00")
-    requests.verify(vern.store, "test", in_progress, "BankID")
-    requests.answer(vern.store, "test", answered, clock.now())
-    requests.refuse(vern.store, "test", refused, "Åpenbart grunnløs (art. 12 nr. 5)")
+    subject_requests.verify(vern.store, "test", in_progress, "BankID")
+    subject_requests.answer(vern.store, "test", answered, clock.now())
+    subject_requests.refuse(vern.store, "test", refused, "Åpenbart grunnløs (art. 12 nr. 5)")
     for day in ("2026-11-09", "2026-11-15", "2026-11-16", "2026-11-17"):
         at(monkeypatch, f"{day}T12:00:00+01:00")
         assert sorted(sent.request_id for sent in send(vern)) == [received, in_progress]
@@ -221,9 +224,9 @@ def test_the_mail_names_no_requester_or_free_text(vern, smtp, monkeypatch):
     configure(vern, smtp.port)
     number = add(vern, monkeypatch)
     at(monkeypatch, "2026-10-20T12:00:00+02:00")
-    requests.verify(vern.store, "test", number, f"BankID {MARKER}")
+    subject_requests.verify(vern.store, "test", number, f"BankID {MARKER}")
     erasure = add(vern, monkeypatch, kind="erasure", logged="2026-10-20T12:00:00+02:00")
-    requests.refuse(vern.store, "test", add(vern, monkeypatch, logged="2026-10-20T12:00:00+02:00"),
+    subject_requests.refuse(vern.store, "test", add(vern, monkeypatch, logged="2026-10-20T12:00:00+02:00"),
                     f"Grunnløs {MARKER}")
     for day in ("2026-11-09", "2026-11-15", "2026-11-16", "2026-11-17"):
         at(monkeypatch, f"{day}T12:00:00+01:00")

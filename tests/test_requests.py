@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import requests
-from audits.errors import VernError
+from audits.core.errors import VernError
+from audits.subject_requests import register as subject_requests
 from conftest import FIXED_NOW, VERN
 
 KARI = "kari@example.org"
@@ -697,22 +697,22 @@ def test_the_note_is_encrypted_and_shown_only_by_show(db):
     ("2026-11-24T12:00:01+01:00", "at: lies in the future"),                # a second from now
 ])
 def test_verification_lies_between_receipt_and_now(vern, at, refusal):
-    request_id = requests.add(vern.store, "test", {**GOOD, "received_at": "2026-11-20T10:00:00+01:00"})
+    request_id = subject_requests.add(vern.store, "test", {**GOOD, "received_at": "2026-11-20T10:00:00+01:00"})
     if refusal is None:
-        requests.verify(vern.store, "test", request_id, "BankID", utc(at))
-        shown = requests.get(vern.store, request_id)
+        subject_requests.verify(vern.store, "test", request_id, "BankID", utc(at))
+        shown = subject_requests.get(vern.store, request_id)
         assert (shown["verified_at"], shown["verified_how"], shown["status"]) == (
             utc(at).strftime("%Y-%m-%dT%H:%M:%SZ"), "BankID", "in_progress")
     else:
         with pytest.raises(VernError, match=f"^{refusal}$"):
-            requests.verify(vern.store, "test", request_id, "BankID", utc(at))
-        shown = requests.get(vern.store, request_id)
+            subject_requests.verify(vern.store, "test", request_id, "BankID", utc(at))
+        shown = subject_requests.get(vern.store, request_id)
         assert (shown["verified_at"], shown["verified_how"], shown["status"]) == (None, None, "received")
 
 
 # -- the demo ----------------------------------------------------------------------------------
 def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_catches(db):
-    """Now 2026-11-24 12:00 in Oslo; audits/demo_requests.py dates each request `ago(days)`:
+    """Now 2026-11-24 12:00 in Oslo; audits/demo/subject_requests.py dates each request `ago(days)`:
     #1 access, 40 days ago, verified, answered: nothing.
     #2 rectification, 50 days ago (5 Oct), answered without verification: dsr_identity_unverified.
     #3 portability, 100 days ago, extended and told 80 days ago, within its first month, answered: nothing.
@@ -722,7 +722,7 @@ def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_c
     #7 objection, 3 days ago (21 Nov), due 21 Dec: nothing yet. It withdraws Marte Nesheim
        (PEOPLE[30]), but no campaign went out after 21 Nov (the last, Julekampanje, 12 days ago).
     #8 marketing opt-out of Ingrid Fjellstad (PEOPLE[2]) 14 days ago (10 Nov 12:00 = 11:00Z).
-    audits/demo_consent.py: she holds a fundraising consent (people 0-19, 360 days ago, never
+    audits/demo/consent.py: she holds a fundraising consent (people 0-19, 360 days ago, never
     withdrawn), and Julekampanje (fundraising) went 12 days ago at 18:00 to people 0-19 but 12,
     one second apart: she is the third, at 18:00:02 (17:00:02Z), after her opt-out. Without #8
     that send is consented: the demo register alone plants only Nyhetsbrev november (3 people

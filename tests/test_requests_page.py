@@ -7,7 +7,9 @@ from datetime import date, time
 
 import pytest
 
-from audits import directory, requests, trail
+from audits.access import directory
+from audits.core import trail
+from audits.subject_requests import register as subject_requests
 from conftest import as_read
 
 KARI = "Kari Nordmann, Storgata 1, 0155 Oslo, 912 34 567"
@@ -59,7 +61,7 @@ def test_staff_log_a_request_and_read_its_number_and_due_date(dashboard, vern):
     assert at.success[0].value == ("The request is logged as no. 1.  \n"
                                    "Due: Thursday 24 December 2026 (30 days left)")  # Christmas Eve is a working day
     assert "The privacy adviser will handle it" in at.info[0].value
-    record = requests.get(vern.store, 1)
+    record = subject_requests.get(vern.store, 1)
     assert (record["kind"], record["channel"], record["requester"], record["logged_by"]) == (
         "access", "e-post", KARI, "staff")
     assert (record["received_at"], record["due_on"], record["status"]) == ("2026-11-24T11:00:00Z", "2026-12-24",
@@ -106,12 +108,12 @@ def test_an_opt_out_with_its_address_withdraws_consent(dashboard, vern):
              email="per.hansen@example.org")
     assert at.success[0].value.startswith("The request is logged as no. 1.")
     assert vern.store.value("SELECT count(*) FROM consents WHERE origin = 'request'") == 1
-    assert requests.get(vern.store, 1)["person"].startswith("p-")
+    assert subject_requests.get(vern.store, 1)["person"].startswith("p-")
 
 
 def test_staff_see_only_their_own_requests_and_never_the_requester(dashboard, demo_vern):
     at = log(dashboard("requests", "en", roles=("staff",)), kind="erasure")
-    requests.add(demo_vern.store, "someone-else", {"received_at": "2026-11-24T08:00:00+01:00", "kind": "access",
+    subject_requests.add(demo_vern.store, "someone-else", {"received_at": "2026-11-24T08:00:00+01:00", "kind": "access",
                                                    "channel": "brev", "requester": "Ola Nordmann"})
     at.run()
     mine = at.dataframe[0].value
@@ -131,7 +133,7 @@ def test_the_board_logs_a_request_and_sees_no_register(dashboard, demo_vern):
     assert at.title[0].value == "Henvendelser fra de registrerte"
     assert "Du har ikke registrert noen henvendelser." in shown(at)
     log(at, kind="objection", channel="muntlig")
-    assert requests.get(demo_vern.store, 9)["logged_by"] == "board"
+    assert subject_requests.get(demo_vern.store, 9)["logged_by"] == "board"
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 1
     assert "Registeret" not in shown(at) and KARI not in shown(at)
 
@@ -157,7 +159,7 @@ def test_the_adviser_sees_the_open_requests_most_urgent_first(dashboard, demo_ve
 
 
 def test_the_adviser_verifies_searches_extends_and_answers(dashboard, vern):
-    requests.add(vern.store, "staff", {"received_at": "2026-11-10T09:00:00+01:00", "kind": "access",
+    subject_requests.add(vern.store, "staff", {"received_at": "2026-11-10T09:00:00+01:00", "kind": "access",
                                        "channel": "e-post", "requester": KARI})
     directory.edit_systems(vern.store, [{"name": name, "holds_personal_data": "yes", "classification": "internal"}
                                         for name in ("Medlemsregister", "Regnskap")], "test")
@@ -170,18 +172,18 @@ def test_the_adviser_verifies_searches_extends_and_answers(dashboard, vern):
     labelled(at.time_input, "Verified at (Oslo time)").set_value(time(10, 30))
     press(at, "Save the verification")
     assert at.success[0].value == "Saved for request #1."
-    record = requests.get(vern.store, 1)
+    record = subject_requests.get(vern.store, 1)
     assert (record["status"], record["verified_how"], record["verified_at"]) == (
         "in_progress", "BankID", "2026-11-11T09:30:00Z")
 
     labelled(at.multiselect, "Systems searched for the person").set_value(["Medlemsregister", "Regnskap"])
     press(at, "Save the systems searched")
-    assert requests.get(vern.store, 1)["systems_searched"] == ["Medlemsregister", "Regnskap"]
+    assert subject_requests.get(vern.store, 1)["systems_searched"] == ["Medlemsregister", "Regnskap"]
 
     labelled(at.text_area, "Why are two further months needed?").input("Data in several chapters")
     labelled(at.date_input, "Person told of the extension").set_value(date(2026, 11, 20))
     press(at, "Extend by two months")
-    record = requests.get(vern.store, 1)
+    record = subject_requests.get(vern.store, 1)
     # 10 November + three months = 10 February 2027, a Wednesday.
     assert (record["extended_due_on"], record["told_on"], record["extension_reason"]) == (
         "2027-02-10", "2026-11-20", "Data in several chapters")
@@ -190,7 +192,7 @@ def test_the_adviser_verifies_searches_extends_and_answers(dashboard, vern):
     labelled(at.date_input, "Answered on").set_value(date(2026, 11, 23))
     labelled(at.time_input, "Answered at (Oslo time)").set_value(time(15, 0))
     press(at, "Record the answer")
-    record = requests.get(vern.store, 1)
+    record = subject_requests.get(vern.store, 1)
     assert (record["status"], record["answered_at"]) == ("answered", "2026-11-23T14:00:00Z")
     assert [e["action"] for e in reversed(trail.listing(vern.store)) if e["action"].startswith("request.")] == [
         "request.add", "request.verify", "request.search", "request.extend", "request.answer"]
@@ -203,7 +205,7 @@ def test_a_refused_step_shows_why_and_changes_nothing(dashboard, demo_vern):
     at = dashboard("requests", "en")
     press(at, "Save the verification")  # no "how"
     assert as_read(at.error[0].value) == "- how: say how the identity was verified"
-    assert requests.get(demo_vern.store, 4)["verified_how"] == "Ringt tilbake på nummeret i medlemsregisteret"
+    assert subject_requests.get(demo_vern.store, 4)["verified_how"] == "Ringt tilbake på nummeret i medlemsregisteret"
 
 
 def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, demo_vern):
@@ -214,7 +216,7 @@ def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, d
     assert "Erasure tasks are still open: record each system's outcome first." in [c.value for c in at.caption]
     press(at, "Record the answer")
     assert "erasure tasks still open: Arrangementer (Google Drive)" in as_read(at.error[0].value)
-    assert requests.get(demo_vern.store, 5)["status"] == "in_progress"
+    assert subject_requests.get(demo_vern.store, 5)["status"] == "in_progress"
 
     form = "dsr-5-erase-Arrangementer (Google Drive)"
     at.selectbox(key=f"{form}-outcome").set_value("kept")
@@ -227,7 +229,7 @@ def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, d
         at.selectbox(key=f"{form}-outcome").set_value("erased" if "AWS" in system else "nothing_found")
         at.button(key=f"FormSubmitter:{form}-Save the outcome").click().run()
         assert not at.error, [e.value for e in at.error]
-    tasks = {t["system"]: (t["outcome"], t["note"], t["done_by"]) for t in requests.get(demo_vern.store, 5)[
+    tasks = {t["system"]: (t["outcome"], t["note"], t["done_by"]) for t in subject_requests.get(demo_vern.store, 5)[
         "erasure_tasks"]}
     assert tasks == {
         "Arrangementer (Google Drive)": ("kept", "Regnskapsbilag: bokføringsloven § 13", "adviser"),
@@ -242,7 +244,7 @@ def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, d
                                                "kept (with its ground)"]
 
     press(at, "Record the answer")
-    assert requests.get(demo_vern.store, 5)["status"] == "answered"
+    assert subject_requests.get(demo_vern.store, 5)["status"] == "answered"
     assert [e["details"]["outcome"] for e in trail.listing(demo_vern.store, action="request.erase")
             if e["actor"] == "adviser"] == ["nothing_found", "erased", "kept"]  # newest first
 
@@ -252,10 +254,10 @@ def test_the_adviser_refuses_with_its_ground(dashboard, demo_vern):
     labelled(at.selectbox, "Choose a request").set_value(7).run()
     press(at, "Refuse the request")
     assert "a refusal needs its legal ground" in at.error[0].value
-    assert requests.get(demo_vern.store, 7)["status"] == "received"
+    assert subject_requests.get(demo_vern.store, 7)["status"] == "received"
     labelled(at.text_area, "Ground for the refusal").input("Manifestly unfounded: the fifth identical request")
     press(at, "Refuse the request")
-    record = requests.get(demo_vern.store, 7)
+    record = subject_requests.get(demo_vern.store, 7)
     assert (record["status"], record["refusal_ground"], record["answered_at"]) == (
         "refused", "Manifestly unfounded: the fifth identical request", "2026-11-24T11:00:00Z")
     assert trail.listing(demo_vern.store, action="request.refuse")[0]["actor"] == "adviser"

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from audits import demo, demo_retention, directory, retention, runner, runtime, trail
-from audits.errors import InputError, VernError
+from audits import runtime
+from audits.access import directory
+from audits.checking import runner
+from audits.core import trail
+from audits.core.errors import InputError, VernError
+from audits.demo import loader as demo
+from audits.demo import retention as demo_retention
+from audits.retention import register as retention
 from checks.retention import RetentionCheck
 from conftest import VERN
 

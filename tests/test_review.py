@@ -4,7 +4,7 @@
 Today is Tuesday 2026-11-24, 12:00 in Oslo (11:00 UTC). The demo with every check run
 holds 46 items: 40 of the 42 open findings, the 3 breaches whose clock runs (#2 past its
 deadline, #1 and #5 due within 24 hours), Vipps MobilePay's agreement, which expires in 45
-days, and the 2 data-subject requests due within a week or overdue (audits/demo_requests.py:
+days, and the 2 data-subject requests due within a week or overdue (audits/demo/subject_requests.py:
 #4, received 2026-10-20 and due 2026-11-20, and #5, received 2026-10-29 and due Monday
 2026-11-30, since 2026-11-29 is a Sunday). Those two requests stand for the requests check's
 findings on their clocks (dsr_overdue #4, dsr_due_soon #5), which stay out of the queue.
@@ -19,9 +19,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from audits import breaches, clock, digest, findings, review, runner, scheduler, trail, users
-from audits import config as configuration
-from audits.errors import VernError
+from audits import scheduler
+from audits.accounts import users
+from audits.breaches import register as breaches
+from audits.checking import findings, runner
+from audits.core import clock, trail
+from audits.core import config as configuration
+from audits.core.errors import VernError
+from audits.reporting import digest, review
 from conftest import FIXED_NOW, VERN, free_port
 
 NOW = datetime.fromisoformat(FIXED_NOW)

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from audits import review, trail
+from audits.core import trail
+from audits.reporting import review
 from conftest import as_read
 
 DENIED = "Du har ikke tilgang til denne siden. Forsøket er registrert."

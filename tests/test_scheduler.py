@@ -2,8 +2,9 @@
 
 import time
 
-from audits import runner, scheduler
-from audits.config import load
+from audits import scheduler
+from audits.checking import runner
+from audits.core.config import load
 
 
 def wait_for_run(store, check_id, trigger, seconds=30):
@@ -17,7 +18,7 @@ def wait_for_run(store, check_id, trigger, seconds=30):
 
 
 def test_a_check_that_never_ran_runs_at_start_and_jobs_are_configured(vern):
-    from audits import demo
+    from audits.demo import loader as demo
 
     demo.load(vern.store, vern.config, "test")
     started = scheduler.start(vern)
@@ -71,8 +72,8 @@ def test_next_run_without_a_scheduler_follows_the_schedule_in_oslo_time(vern, tm
 def test_crontab_weekday_numbers_mean_what_they_mean_in_crontab():
     from datetime import datetime
 
-    from audits.clock import OSLO
-    from audits.config import cron_trigger
+    from audits.core.clock import OSLO
+    from audits.core.config import cron_trigger
 
     tuesday = datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)
     fire = lambda line: cron_trigger(line).get_next_fire_time(None, tuesday)  # noqa: E731

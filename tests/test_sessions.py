@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from audits import clock, trail, users
+from audits.accounts import users
+from audits.core import clock, trail
 
 SIGN_IN = "Logg inn i Vern"
 IDLE = "Du ble logget ut etter 30 minutter uten aktivitet. Logg inn igjen."

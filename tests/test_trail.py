@@ -15,7 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import findings, keys, processors, pseudonyms, runner, trail, users
+from audits.accounts import users
+from audits.checking import findings, runner
+from audits.core import keys, pseudonyms, trail
+from audits.processors import register as processors
 from audits.runtime import open_vern
 
 VERN = str(Path(sys.executable).parent / "vern")
@@ -184,14 +187,14 @@ def test_every_change_appends_an_entry(db):
     assert_intact(db, 14)
 
 
-# What `vern demo` does to its eight data-subject requests, in order (audits/demo_requests.py):
+# What `vern demo` does to its eight data-subject requests, in order (audits/demo/subject_requests.py):
 # answered on time; answered late, unverified; extended and answered; overdue; an erasure with two
 # of its systems done; a restriction extended; an objection just in; a marketing opt-out answered.
 DEMO_REQUEST_STEPS = [(1, "add"), (1, "verify"), (1, "search"), (1, "answer"), (2, "add"), (2, "answer"),
                       (3, "add"), (3, "verify"), (3, "extend"), (3, "answer"), (4, "add"), (4, "verify"),
                       (5, "add"), (5, "verify"), (5, "erase"), (5, "erase"), (6, "add"), (6, "extend"),
                       (7, "add"), (8, "add"), (8, "verify"), (8, "answer")]
-# What `vern demo` does to its five breaches, in order (audits/demo.py).
+# What `vern demo` does to its five breaches, in order (audits/demo/loader.py).
 DEMO_BREACH_STEPS = [(1, "add"), (2, "add"), (2, "assess"), (2, "decide"), (3, "add"), (3, "assess"),
                      (3, "decide"), (3, "notify"), (4, "add"), (4, "assess"), (4, "decide"), (4, "close"),
                      (5, "add")]
@@ -209,17 +212,17 @@ def test_cli_changes_append_with_the_cli_actor(db):
     assert got == [
         ("vern", "trail.start", ""),
         ("cli:tester", "processors.import", "processors.csv"),
-        # The demo's directory and access logs (audits/demo_access.py), imported the real way.
+        # The demo's directory and access logs (audits/demo/access.py), imported the real way.
         ("cli:tester", "people.import", "people.csv"),
         ("cli:tester", "systems.import", "systems.csv"),
         ("cli:tester", "grants.import", "grants.csv"),
         *[("cli:tester", "access_logs.import", fmt) for fmt in ("m365", "gworkspace", "cloudtrail", "csv")],
-        # ...and its training records (audits/demo_training.py): the LMS export, then the xAPI statements.
+        # ...and its training records (audits/demo/training.py): the LMS export, then the xAPI statements.
         ("cli:tester", "training.import", "csv"),
         ("cli:tester", "training.import", "xapi"),
-        # ...its record of processing activities (audits/demo_activities.py)...
+        # ...its record of processing activities (audits/demo/activities.py)...
         ("cli:tester", "activities.import", "behandlingsprotokoll.json"),
-        # ...its inventories (audits/demo_retention.py): the events drive before and after a
+        # ...its inventories (audits/demo/retention.py): the events drive before and after a
         # recorded deletion, the other systems, then a deletion the next CRM inventory will confirm...
         ("cli:tester", "inventory.import", "Arrangementer (Google Drive)"),
         ("cli:tester", "retention.deletion", "Arrangementer (Google Drive)"),
@@ -228,7 +231,7 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "inventory.import", "Medlemsregister (SharePoint)"),
         ("cli:tester", "inventory.import", "Medlemsdata (AWS S3)"),
         ("cli:tester", "retention.deletion", "SuperOffice CRM"),
-        # ...and its consent register and campaign sends (audits/demo_consent.py).
+        # ...and its consent register and campaign sends (audits/demo/consent.py).
         ("cli:tester", "consents.import", "samtykkeregister.csv"),
         ("cli:tester", "campaigns.import", "utsendelseslogg.csv"),
         ("cli:tester", "demo.load", ""),
@@ -463,7 +466,7 @@ def test_an_edited_head_file_is_caught(seven):
 
 def test_the_head_file_stays_small(db, monkeypatch):
     """Past its limit the file is rewritten, atomically, with its newest lines only."""
-    from audits import trail_heads
+    from audits.core import trail_heads
 
     monkeypatch.setattr(trail_heads, "MAX_BYTES", 2000)
     monkeypatch.setattr(trail_heads, "KEEP_BYTES", 600)
@@ -531,7 +534,7 @@ def test_require_intact_names_the_problem(seven, env):
     store = keys.open_store(seven, seven.with_suffix(".key"))
     try:
         assert trail.verify(store) == (2, "entry 3 was removed (entry 4 follows entry 2)")
-        from audits.errors import VernError
+        from audits.core.errors import VernError
         with pytest.raises(VernError) as caught:
             trail.require_intact(store)
         assert str(caught.value) == ("the audit trail is broken after 2 intact entries: "

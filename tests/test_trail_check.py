@@ -12,8 +12,11 @@ import time
 
 import pypdf
 
-from audits import audit_report, board, board_pdf, digest, findings, registry, runner, scheduler, trail
-from audits.config import load
+from audits import scheduler
+from audits.checking import findings, registry, runner
+from audits.core import trail
+from audits.core.config import load
+from audits.reporting import audit_report, board, board_pdf, digest
 
 NOW = "2026-11-24 12:00"
 REMEDY_NB = ("Noen har skrevet i databasefilen utenom Vern. Kjør vern trail verify, finn ut hvem som hadde "

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from audits import trail
+from audits.core import trail
 from audits.runtime import open_vern
 
 VERN = str(Path(sys.executable).parent / "vern")

@@ -17,9 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from audits import access_logs, directory, labels, runner, training
-from audits import config as configuration
-from audits.errors import InputError, VernError
+from audits.access import directory
+from audits.access import logs as access_logs
+from audits.checking import runner
+from audits.core import config as configuration
+from audits.core import labels
+from audits.core.errors import InputError, VernError
+from audits.training import register as training
 from checks import training as training_check
 from checks.training import TrainingCheck
 from conftest import FIXED_NOW, VERN

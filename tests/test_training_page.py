@@ -3,7 +3,7 @@ needs a reminder, can export the list safely, and can mail the reminders."""
 
 
 
-from audits import trail
+from audits.core import trail
 
 NAMES = ("Lise Dahl", "Jonas Lie", "Ingrid Berg", "Ola Hansen", "Henrik Vik")
 

@@ -13,10 +13,11 @@ import duckdb
 import pytest
 from argon2 import PasswordHasher
 
-from audits import passwords, trail, users
-from audits.errors import VernError
+from audits.accounts import passwords, users
+from audits.accounts.users import SignIn
+from audits.core import trail
+from audits.core.errors import VernError
 from audits.runtime import open_vern
-from audits.users import SignIn
 
 VERN = str(Path(sys.executable).parent / "vern")
 NOW = "2026-11-24T12:00:00+01:00"

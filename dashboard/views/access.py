@@ -7,9 +7,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import access_logs, clock, directory, findings
-from audits.directory import CLASSIFICATIONS
-from audits.errors import VernError
+from audits.access import directory
+from audits.access import logs as access_logs
+from audits.access.directory import CLASSIFICATIONS
+from audits.checking import findings
+from audits.core import clock
+from audits.core.errors import VernError
 from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 from dashboard import auth, breach_ui, reidentify

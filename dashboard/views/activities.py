@@ -9,9 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from audits import activities, clock, directory, processors
-from audits.errors import VernError
-from audits.risk import LEVELS, RISK_LEVELS, level
+from audits.access import directory
+from audits.activities import register as activities
+from audits.activities.risk import LEVELS, RISK_LEVELS, level
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.processors import register as processors
 from dashboard import auth, downloads
 from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, say, tr, vern
 

@@ -5,9 +5,10 @@ changed since the audit before."""
 import pandas as pd
 import streamlit as st
 
-from audits import audit_report, clock, trail
-from audits.errors import VernError
-from audits.i18n import CATALOGUE
+from audits.core import clock, trail
+from audits.core.errors import VernError
+from audits.core.i18n import CATALOGUE
+from audits.reporting import audit_report
 from dashboard import auth
 from dashboard.ui import lang, plain, say, tr, vern, when
 

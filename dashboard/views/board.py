@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import board, board_pdf, clock, trail
+from audits.core import clock, trail
+from audits.reporting import board, board_pdf
 from dashboard import auth
 from dashboard.ui import lang, tr, vern
 

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from audits import breaches, clock, enisa
-from audits.errors import VernError
+from audits.breaches import enisa
+from audits.breaches import register as breaches
+from audits.core import clock
+from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline

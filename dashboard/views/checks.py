@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from audits import overview, runner
+from audits.checking import runner
+from audits.reporting import overview
 from dashboard import auth
 from dashboard.ui import lang, plain, tr, vern, when
 

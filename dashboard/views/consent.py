@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import clock, consent
+from audits.consent import register as consent
+from audits.core import clock
 from checks.consent import ConsentCheck
 from dashboard import auth
 from dashboard.ui import chart_label, lang, tr, vern, when

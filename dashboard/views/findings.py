@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from audits import findings
-from audits.checks import Severity
-from audits.errors import VernError
+from audits.checking import findings
+from audits.checking.api import Severity
+from audits.core.errors import VernError
 from dashboard import auth, breach_ui, downloads
 from dashboard.ui import labels, lang, plain, tr, vern, when
 

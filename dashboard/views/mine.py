@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from audits import breaches
-from audits.errors import VernError
+from audits.breaches import register as breaches
+from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_ui import facts, status_line, timeline
 from dashboard.ui import plain, tr, vern

@@ -4,8 +4,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import access, breaches, overview, requests
-from audits.checks import Severity
+from audits.accounts import page_roles
+from audits.breaches import register as breaches
+from audits.checking.api import Severity
+from audits.reporting import overview
+from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import countdown_table
 from dashboard.ui import SEVERITY_COLOURS, lang, plain, tr, vern, when
@@ -46,13 +49,13 @@ BREACH_METRICS = {"open": "breaches_open", "clock_running": "breaches_clock", "o
 breach_counts = breaches.summary(vern().store)
 for column, (key, label) in zip(st.columns(len(BREACH_METRICS)), BREACH_METRICS.items(), strict=True):
     column.metric(tr(f"overview.{label}"), breach_counts[key])
-if access.allowed(user["roles"], "breaches"):  # titles may name people: the adviser's eyes only
+if page_roles.allowed(user["roles"], "breaches"):  # titles may name people: the adviser's eyes only
     running = [r for r in breaches.listing(vern().store, open_only=True) if r["clock_running"]]
     if running:
         countdown_table(running, with_titles=True)
 
 st.subheader(tr("overview.requests"))
-request_counts = requests.summary(vern().store)
+request_counts = subject_requests.summary(vern().store)
 for column, key in zip(st.columns(3), ("open", "due_soon", "overdue"), strict=True):
     column.metric(tr(f"overview.requests_{key}"), request_counts[key])
 
@@ -67,7 +70,7 @@ st.dataframe(
     hide_index=True, width="stretch")
 
 # An error may quote the evidence: only those who may read evidence see it.
-if failed and access.allowed(user["roles"], "checks"):
+if failed and page_roles.allowed(user["roles"], "checks"):
     st.subheader(tr("overview.failed_list"))
     for check in failed:
         st.error(plain(f"{check['title'](lang())}: {check['last_run']['error']}"))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from audits import processors
+from audits.processors import register as processors
 from dashboard import auth
 from dashboard.ui import tr, vern
 

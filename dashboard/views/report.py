@@ -5,8 +5,11 @@ Nothing typed is lost: the form keeps its values when something is missing.
 
 import streamlit as st
 
-from audits import breaches, clock, enisa, processors
-from audits.errors import VernError
+from audits.breaches import enisa
+from audits.breaches import register as breaches
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
 from dashboard.ui import labels, say, tr, vern

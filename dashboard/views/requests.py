@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from audits import clock, requests
-from audits.errors import InputError, VernError
+from audits.core import clock
+from audits.core.errors import InputError, VernError
+from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
 from dashboard.ui import labels, plain, tr, vern
@@ -76,7 +77,7 @@ def fresh_form() -> None:
     them too (deleting the keys would leave the last request's words on screen)."""
     now = clock.now().astimezone(clock.OSLO)
     st.session_state.update(dsr_day=now.date(), dsr_time=now.time().replace(second=0, microsecond=0),
-                            dsr_kind=requests.KINDS[0], dsr_channel=CHANNELS[0], dsr_requester="", dsr_email="")
+                            dsr_kind=subject_requests.KINDS[0], dsr_channel=CHANNELS[0], dsr_requester="", dsr_email="")
 
 
 def log_form() -> None:
@@ -85,7 +86,7 @@ def log_form() -> None:
         left, right = st.columns(2)
         day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day")
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
-        kind = st.selectbox(tr("requests.kind"), requests.KINDS, format_func=kind_name, key="dsr_kind")
+        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind")
         channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel")
         requester = st.text_area(tr("requests.requester"), help=tr("requests.requester_help"), key="dsr_requester")
         email = st.text_input(tr("requests.email"), help=tr("requests.email_help"), key="dsr_email")
@@ -95,7 +96,7 @@ def log_form() -> None:
     data = {"received_at": instant(day, at).isoformat(), "kind": kind, "channel": channel,
             "requester": requester, "email": email or None}
     try:
-        request_id = requests.add(store, user["name"], data, "form")
+        request_id = subject_requests.add(store, user["name"], data, "form")
     except VernError as error:
         st.error(f"{tr('requests.fix')}\n\n{problems(error)}")
         return
@@ -104,7 +105,7 @@ def log_form() -> None:
 
 
 def confirmation(request_id: int) -> None:
-    record = requests.get(store, request_id)
+    record = subject_requests.get(store, request_id)
     st.success(tr("requests.saved", id=request_id) + "  \n" +
                tr("requests.due", day=in_words(due_in_force(record)), left=days_left(record["days_left"])))
     st.info(tr("requests.next"))
@@ -112,7 +113,7 @@ def confirmation(request_id: int) -> None:
 
 def my_requests() -> None:
     st.subheader(tr("requests.mine"))
-    mine = requests.listing(store, logged_by=user["name"])
+    mine = subject_requests.listing(store, logged_by=user["name"])
     if mine:
         table(mine, full=False)
     else:
@@ -194,11 +195,11 @@ def erasure_forms(record: dict) -> None:
             st.markdown(f"**{plain(task['system'])}**")
             if task["activities"]:
                 st.caption(plain(", ".join(task["activities"])))
-            outcome = st.selectbox(tr("requests.outcome"), requests.OUTCOMES, format_func=outcome_name,
+            outcome = st.selectbox(tr("requests.outcome"), subject_requests.OUTCOMES, format_func=outcome_name,
                                    key=f"{form}-outcome")
             note = st.text_input(tr("requests.note"), help=tr("requests.note_help"), key=f"{form}-note")
             if st.form_submit_button(tr("requests.erase_save")):
-                attempt(requests.erase, record, task["system"], outcome, note)
+                attempt(subject_requests.erase, record, task["system"], outcome, note)
 
 
 def actions(record: dict) -> None:
@@ -209,32 +210,32 @@ def actions(record: dict) -> None:
         how = st.text_input(tr("requests.verify_how"), help=tr("requests.verify_help"))
         at = moment("verify", f"{key}-verify")
         if st.form_submit_button(tr("requests.verify_save")):
-            attempt(requests.verify, record, how, at)
+            attempt(subject_requests.verify, record, how, at)
     with tabs["search"], st.form(f"{key}-search"):
-        systems = st.multiselect(tr("requests.systems"), requests.known_systems(store),
+        systems = st.multiselect(tr("requests.systems"), subject_requests.known_systems(store),
                                  help=tr("requests.systems_help"))
         if st.form_submit_button(tr("requests.search_save")):
-            attempt(requests.search, record, systems)
+            attempt(subject_requests.search, record, systems)
     if "erase" in tabs:
         with tabs["erase"]:
             erasure_forms(record)
     with tabs["extend"], st.form(f"{key}-extend"):
         reason = st.text_area(tr("requests.extend_reason"), help=tr("requests.extend_help"))
-        received_on = requests.received_on(clock.parse_instant(record["received_at"]))
+        received_on = subject_requests.received_on(clock.parse_instant(record["received_at"]))
         told_on = st.date_input(tr("requests.told_on"), value=None, min_value=received_on,
                                 max_value=clock.today(), help=tr("requests.told_on_help"))
         if st.form_submit_button(tr("requests.extend_save")):
-            attempt(requests.extend, record, reason, told_on)
+            attempt(subject_requests.extend, record, reason, told_on)
     with tabs["answer"], st.form(f"{key}-answer"):
         if any(task["outcome"] is None for task in record["erasure_tasks"]):
             st.caption(tr("requests.answer_blocked"))
         at = moment("answer", f"{key}-answer")
         if st.form_submit_button(tr("requests.answer_save")):
-            attempt(requests.answer, record, at)
+            attempt(subject_requests.answer, record, at)
     with tabs["refuse"], st.form(f"{key}-refuse"):
         ground = st.text_area(tr("requests.ground"), help=tr("requests.refuse_help"))
         if st.form_submit_button(tr("requests.refuse_save")):
-            attempt(requests.refuse, record, ground)
+            attempt(subject_requests.refuse, record, ground)
 
 
 def register() -> None:
@@ -243,7 +244,7 @@ def register() -> None:
         st.success(st.session_state.pop("dsr_flash"))
     open_only = st.toggle(tr("requests.only_open"), value=True)
     # The most urgent first: by the due date in force.
-    records = sorted(requests.listing(store, open_only), key=lambda r: (due_in_force(r), r["id"]))
+    records = sorted(subject_requests.listing(store, open_only), key=lambda r: (due_in_force(r), r["id"]))
     if not records:
         st.info(tr("requests.none_open") if open_only else tr("requests.none"))
         return
@@ -256,7 +257,7 @@ def register() -> None:
     record = by_id[chosen]
     st.subheader(f"{lines[chosen]} · {status_name(record['status'])}")
     details(record)
-    if record["status"] in requests.OPEN:
+    if record["status"] in subject_requests.OPEN:
         actions(record)
     else:
         st.caption(tr("requests.closed_note"))

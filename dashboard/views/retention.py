@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import clock, retention
-from audits.errors import VernError
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.retention import register as retention
 from dashboard import auth
 from dashboard.ui import chart_label, plain, say, tr, vern, when
 

@@ -5,9 +5,11 @@ first, filterable by area and kind, with decisions on one item or many of one ki
 import pandas as pd
 import streamlit as st
 
-from audits import clock, digest, review, users
-from audits.errors import VernError
-from audits.registry import installed
+from audits.accounts import users
+from audits.checking.registry import installed
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.reporting import digest, review
 from dashboard import auth
 from dashboard.ui import labels, lang, plain, tr, vern, when
 

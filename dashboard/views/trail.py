@@ -4,7 +4,7 @@ it), and the entries, filtered."""
 import pandas as pd
 import streamlit as st
 
-from audits import clock, trail, trail_chain
+from audits.core import clock, trail, trail_chain
 from dashboard import auth
 from dashboard.ui import lang, tr, vern
 

@@ -5,9 +5,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from audits import clock, training
-from audits.errors import VernError
-from audits.labels import texts as label_texts
+from audits.core import clock
+from audits.core.errors import VernError
+from audits.core.labels import texts as label_texts
+from audits.training import register as training
 from checks import training as training_check
 from dashboard import auth, downloads
 from dashboard.ui import chart_label, labels, plain, tr, vern

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from audits import clock, keys, passwords, users
-from audits.errors import VernError
+from audits.accounts import passwords, users
+from audits.core import clock, keys
+from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.ui import labels, lang, plain, say, tr, vern, when
 

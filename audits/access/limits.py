@@ -1,0 +1,264 @@
+"""What an access-log import may cost, checked before DuckDB reads a byte of it.
+
+Files arrive through the server's inbox, and the process that imports them owns the
+database. So each file is streamed once, in chunks, decompressed as it goes, and the
+count stops at the limit: a zip bomb costs one chunk of memory and the seconds up to the
+limit, never the server. The same pass keeps the first bytes (to tell the format) and,
+for a CSV export, reads the header and refuses control characters.
+
+Problems in a CSV export are located by the line where the record starts, as an editor
+numbers lines, however many lines its quoted fields span. No message quotes a value: the
+files hold personal data.
+"""
+
+import csv
+import errno
+import gzip
+import io
+import os
+import re
+import stat
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from audits.core.errors import InputError
+from audits.io import inbox
+
+MB = 1024 * 1024
+MAX_FILES = 10_000  # in one import: a month of CloudTrail from one region is 8,640 files
+MAX_FILE_BYTES = 512 * MB  # one file, uncompressed
+MAX_IMPORT_BYTES = 1024 * MB  # all files of one import together, uncompressed (a million events)
+MAX_EVENTS = 1_000_000  # in one import (counted by DuckDB as it reads)
+MAX_COLUMNS = 100  # of a CSV export: Purview's has 4 or 8, the csv format 3 to 7
+MAX_FIELD = 4096  # characters in a value Vern keeps: an address, an object name, an IP
+MAX_RECORD_BYTES = MB  # one CSV record, AuditData's JSON included
+# One CloudTrail file or Reports API page, uncompressed (CloudTrail's are a few MB). DuckDB
+# reserves buffers of twice this per thread, so it is also what reading JSON costs in memory.
+MAX_OBJECT_BYTES = 16 * MB
+CHUNK = MB
+HEAD = 8192  # enough to tell the format
+
+_GZIP = b"\x1f\x8b"
+# Bytes that are not control characters; a CSV export may hold tab and line breaks.
+_NOT_CONTROL = bytes(b for b in range(256) if b in b"\t\n\r" or 32 <= b < 127 or b > 127)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text may break lines
+# The csv module's own ceiling is 128 kB a field; a record may be larger, and is bounded by
+# _Lines below. Raising the ceiling only widens what other readers accept up to the same size.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+
+
+def amount(size: int) -> str:
+    """A limit in words: '512 MB', or bytes below a megabyte."""
+    return f"{size // MB:,} MB" if size % MB == 0 else f"{size:,} bytes"
+
+
+@dataclass(frozen=True)
+class Screened:
+    path: Path
+    size: int  # bytes, uncompressed
+    head: bytes  # the first bytes, uncompressed
+    header: tuple[str, ...] = ()  # a CSV export's column names
+
+
+def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: tuple[str, ...] = ()
+           ) -> list[Screened]:
+    """Every file within the limits, or InputError naming the first that is not. For a CSV
+    format, `known` are the column names messages may show, `free_text` those that may
+    hold tab and line breaks (see csv_problem). Files are screened two at a time (zlib
+    works outside the GIL); past the import's limit, the ones not started are dropped."""
+    screened, total = [], 0
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [pool.submit(_screen, path, known, free_text) for path in files]
+        try:
+            for future in pending:
+                one = future.result()
+                total += one.size
+                if total > MAX_IMPORT_BYTES:
+                    raise InputError(str(one.path), [f"the files up to this one come to more than "
+                                                     f"{amount(MAX_IMPORT_BYTES)} uncompressed: "
+                                                     "import fewer files at a time"])
+                screened.append(one)
+        finally:
+            for future in pending:
+                future.cancel()
+    return screened
+
+
+def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...]) -> Screened:
+    with _open(path) as raw:
+        gzipped = _gzipped(path, raw)
+        if not gzipped and known is None:  # a plain JSON file: its size is known unread
+            size = os.fstat(raw.fileno()).st_size
+            _within(path, size)
+            return Screened(path, size, raw.read(HEAD))
+        size, start = 0, b""
+        for chunk in _chunks(path, raw, gzipped):
+            size += len(chunk)
+            _within(path, size)
+            if len(start) < MAX_RECORD_BYTES:
+                start += chunk[:MAX_RECORD_BYTES - len(start)]
+            if known is not None and chunk.translate(None, _NOT_CONTROL):
+                raise InputError(str(path), [csv_problem(path, known, free_text) or "contains a control character"])
+    header = _header(path, start) if known is not None else ()
+    return Screened(path, size, start[:HEAD], header)
+
+
+def _within(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(str(path), [f"larger than {amount(MAX_FILE_BYTES)} uncompressed: split it"])
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file, opened without following a link (even one put in its place after it was
+    listed), and only if it is a regular file: a pipe would block the import forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        why = inbox.LINK if error.errno == errno.ELOOP else f"cannot read the file: {error.strerror}"
+        raise InputError(str(path), [why]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(str(path), [inbox.SPECIAL])
+    return os.fdopen(fd, "rb")
+
+
+def _gzipped(path: Path, raw: BinaryIO) -> bool:
+    """Whether the file is gzip. DuckDB decompresses by the name (.gz, .zst), so the name
+    must say what the bytes are."""
+    name = path.name.lower()
+    if name.endswith((".zst", ".zstd")):
+        raise InputError(str(path), ["zstd-compressed: decompress it, or compress it with gzip"])
+    gzipped = raw.read(2) == _GZIP
+    raw.seek(0)
+    if gzipped != name.endswith(".gz"):
+        raise InputError(str(path), ["gzip-compressed, but the name does not end in .gz" if gzipped
+                                     else "named .gz, but not gzip-compressed"])
+    return gzipped
+
+
+def _chunks(path: Path, raw: BinaryIO, gzipped: bool) -> Iterator[bytes]:
+    """The file's bytes, gunzipped when it is gzip, a chunk at a time."""
+    if not gzipped:
+        yield from iter(lambda: raw.read(CHUNK), b"")
+        return
+    try:
+        with gzip.GzipFile(fileobj=raw) as unzipped:
+            yield from iter(lambda: unzipped.read(CHUNK), b"")
+    except (OSError, EOFError, zlib.error):
+        raise InputError(str(path), ["not a complete gzip file: damaged or cut short"]) from None
+
+
+def _header(path: Path, start: bytes) -> tuple[str, ...]:
+    line, newline, _ = start.partition(b"\n")
+    if not newline and len(start) >= MAX_RECORD_BYTES:
+        raise InputError(str(path), [f"line 1: longer than {amount(MAX_RECORD_BYTES)}: not a CSV header"])
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(str(path), ["line 1: not UTF-8 text (save the file as CSV UTF-8)"]) from None
+    try:
+        names = next(csv.reader([text.rstrip("\r")], strict=True), [])
+    except csv.Error:
+        raise InputError(str(path), ["line 1: not a CSV header (a quote that does not close)"]) from None
+    if len(names) > MAX_COLUMNS:
+        raise InputError(str(path), [f"line 1: {len(names):,} columns, more than {MAX_COLUMNS}: "
+                                     "not an access log"])
+    names = [name.strip() or f"column{i + 1}" for i, name in enumerate(names)]
+    if len({name.lower() for name in names}) < len(names):
+        raise InputError(str(path), ["line 1: two columns have the same name"])
+    return tuple(names)
+
+
+# -- locating a problem in a CSV export -------------------------------------------------
+class _Problem(Exception):
+    pass
+
+
+class _Lines:
+    """The text's lines for csv.reader, with the lines of one record together at most
+    MAX_RECORD_BYTES long: a quote that never closes cannot fill the memory."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text, self.record = text, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_RECORD_BYTES + 1 - self.record)
+        if not line:
+            raise StopIteration
+        self.record += len(line)
+        if self.record > MAX_RECORD_BYTES:
+            raise _Problem(f"a record longer than {amount(MAX_RECORD_BYTES)}")
+        return line
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, its fields) for each record, the header first; blank
+    lines skipped, as DuckDB skips them. Raises _Problem('line N: …')."""
+    line = 1
+    try:
+        with _open(path) as raw:
+            stream = gzip.GzipFile(fileobj=raw) if raw.read(2) == _GZIP else raw
+            raw.seek(0)
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            lines = _Lines(text)
+            reader = csv.reader(lines, strict=True)
+            for row in reader:
+                if row:
+                    yield line, row
+                line = reader.line_num + 1
+                lines.record = 0
+    except _Problem as problem:
+        raise _Problem(f"line {line}: {problem}") from None
+    except csv.Error as error:
+        why = ("a quoted field is not closed" if "end of data" in str(error)
+               else "a quote inside a field that is not doubled")
+        raise _Problem(f"line {line}: {why}") from None
+    except (OSError, EOFError, zlib.error):
+        raise _Problem(f"line {line}: the gzip file is damaged or cut short") from None
+
+
+def csv_problem(path: Path, known: tuple[str, ...], free_text: tuple[str, ...] = ()) -> str | None:
+    """The first problem in a CSV export as 'line N[, field F]: what', or None. A field is
+    named if Vern reads it (`known`), else numbered; `free_text` fields may hold tab and
+    line breaks."""
+    try:
+        records = _records(path)
+        _, header = next(records, (1, []))
+        if any(_CONTROL.search(name) for name in header):
+            return "line 1: a column name contains a control character"
+        names = [name.strip() for name in header]
+        names = [name if name in known else f"column {i + 1}" for i, name in enumerate(names)]
+        for line, row in records:
+            if len(row) != len(names):
+                return f"line {line}: {len(row)} fields, but the header has {len(names)}"
+            for name, value in zip(names, row, strict=True):
+                control = _CONTROL_IN_TEXT if name in free_text else _CONTROL
+                if control.search(value):
+                    return f"line {line}, field {name}: contains a control character"
+                if any("\udc80" <= c <= "\udcff" for c in value):
+                    return f"line {line}, field {name}: not UTF-8 text (save the file as CSV UTF-8)"
+    except _Problem as problem:
+        return str(problem)
+    return None
+
+
+def csv_lines(path: Path, records: set[int]) -> dict[int, int]:
+    """The line where each of `records` (data records, counted from 1 below the header) starts."""
+    lines: dict[int, int] = {}
+    try:
+        for n, (line, _) in enumerate(_records(path)):
+            if n in records:
+                lines[n] = line
+                if len(lines) == len(records):
+                    break
+    except _Problem:
+        pass
+    return lines

@@ -1,0 +1,323 @@
+"""Access events: import from the vendors' logs, map to systems, purge after retention.
+
+An import first screens its files (audits.access.limits: how many, how large once
+decompressed, the format, a CSV export's header and characters), then reads every file of
+one format in one DuckDB query into a staging table, refuses the whole import when any
+record is malformed (naming file, record or line, and field, never a value), pseudonymises
+the distinct actors in Python (a few thousand HMACs, not a million), and inserts the
+events not already stored: re-importing a file changes nothing.
+"""
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from audits.access import formats as access_formats
+from audits.access import limits as access_input
+from audits.access.formats import CSV_COLUMNS, FIELDS, FORMATS, FREE_TEXT, NAMES
+from audits.access.limits import Screened
+from audits.core import clock, labels, pseudonyms, trail
+from audits.core.errors import InputError, VernError
+from audits.core.store import Store
+from audits.io import inbox
+
+PURGED_BEFORE = "access_logs.purged_before"  # settings key: events before this day are gone
+# DuckDB keeps what a transaction stages and inserts in memory until the commit, up to 80 %
+# of the machine by default. While an import runs it may hold this much, and spills to disk
+# beyond it (see benchmarks/hostile_input.py).
+MEMORY_LIMIT = "384MB"
+MAP_CHUNK = 50_000  # identities pseudonymised, object names labelled, at a time
+
+
+@dataclass(frozen=True)
+class Imported:
+    files: int
+    events: int  # read from the files
+    added: int  # new to the store
+    unknown_systems: tuple[str, ...] = ()  # csv events naming a system not in the list
+
+
+def files_under(paths: list[Path], fmt: str) -> list[Path]:
+    """Files named, and files under directories named (CloudTrail delivers a tree), at most
+    MAX_FILES. CloudTrail's digest files sit beside the logs and are not events; hidden
+    files and folders are skipped. A symbolic link or a special file, named or met in a
+    tree, refuses the import: Vern never follows a link."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise VernError(f"{path}: no such file or directory")
+        _refuse_unreadable(path)
+        found += _tree(path, access_input.MAX_FILES - len(found)) if path.is_dir() else [path]
+        if len(found) > access_input.MAX_FILES:
+            raise VernError(f"more than {access_input.MAX_FILES:,} files in one import: import fewer at a time")
+    if not found:
+        raise VernError(f"no {fmt} files under {', '.join(map(str, paths))}")
+    return list(dict.fromkeys(found))
+
+
+def _refuse_unreadable(path: Path) -> None:
+    why = inbox.kind(path)
+    if why:
+        raise InputError(str(path), [why])
+
+
+def _tree(folder: Path, room: int) -> list[Path]:
+    """The regular files under `folder`, by path; stops once there are more than `room`."""
+    found, folders = [], [folder]
+    while folders and len(found) <= room:
+        for entry in folders.pop().iterdir():
+            if entry.name.startswith(".") or entry.name == "CloudTrail-Digest":
+                continue
+            _refuse_unreadable(entry)
+            (folders if entry.is_dir() else found).append(entry)
+    return sorted(found)
+
+
+def _screen(files: list[Path], fmt: str) -> list[Screened]:
+    """Within the limits, of the format claimed, and a CSV export with the columns needed."""
+    screened = access_input.screen(files, CSV_COLUMNS.get(fmt), FREE_TEXT.get(fmt, ()))
+    for one in screened:
+        looks = access_formats.sniff(one.head)
+        if looks and looks != fmt:
+            raise InputError(str(one.path), [f"this is {NAMES[looks]}, not {NAMES[fmt]}: "
+                                             f"import it with --format {looks}"])
+        if fmt in CSV_COLUMNS:
+            _require_columns(one, fmt)
+    return screened
+
+
+def _require_columns(one: Screened, fmt: str) -> None:
+    columns = set(one.header)
+    if fmt == "m365":
+        missing = [c for c in access_formats.M365_REQUIRED if c not in columns]
+        if not {"Operation", "Operations"} & columns:
+            missing.append("Operation (or Operations)")
+        if not {"UserId", "UserIds"} & columns:
+            missing.append("UserId (or UserIds)")
+    else:
+        missing = [c for c in access_formats.CSV_REQUIRED if c not in columns]
+    if missing:
+        raise InputError(str(one.path), [f"line 1: missing column(s) {', '.join(missing)}: not {NAMES[fmt]}"])
+
+
+def _read(fmt: str, screened: list[Screened], numbered: bool = False) -> tuple[str, dict]:
+    """The query reading the files into the normalised columns, with `flaw`, and its
+    parameters. A CSV export is read with the columns of its header, declared."""
+    if fmt not in CSV_COLUMNS:
+        query = access_formats.gworkspace(numbered) if fmt == "gworkspace" else access_formats.CLOUDTRAIL
+        return access_formats.checked(fmt, query), {"files": [str(s.path) for s in screened]}
+    by_header: dict[tuple[str, ...], list[str]] = {}
+    for one in screened:
+        by_header.setdefault(one.header, []).append(str(one.path))
+    params = {}
+    for k, (header, paths) in enumerate(by_header.items()):
+        params[f"files{k}"] = paths
+        params[f"columns{k}"] = {name: "VARCHAR" for name in header}
+    columns = {name for header in by_header for name in header}
+    query = (access_formats.m365 if fmt == "m365" else access_formats.csv)(columns, len(by_header), numbered)
+    return access_formats.checked(fmt, query), params
+
+
+def _stage(tx, table: str, screened: list[Screened], fmt: str, numbered: bool = False) -> None:
+    """Fill the temporary `table` from the files, at most MAX_EVENTS events (DuckDB stops
+    reading there), or refuse naming the file."""
+    query, params = _read(fmt, screened, numbered)
+    try:
+        tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {query} LIMIT {access_input.MAX_EVENTS + 1}", params)
+    except duckdb.OutOfMemoryException:
+        raise VernError(f"not enough memory to read {len(screened)} file(s) of {NAMES[fmt]} at once: "
+                        "import fewer files per command") from None
+    except duckdb.Error as error:
+        raise _unreadable(str(error), screened, fmt) from None
+    if tx.execute(f"SELECT count(*) > {access_input.MAX_EVENTS} FROM {table}").fetchone()[0]:
+        raise VernError(f"more than {access_input.MAX_EVENTS:,} events in one import: import fewer files at a time")
+
+
+def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
+    """DuckDB's refusal in our words: its messages may quote a line of the file."""
+    named = [s for s in screened if str(s.path) in message] or screened
+    if fmt in CSV_COLUMNS:  # read again in Python, to name the line where the record starts
+        for one in named:
+            problem = access_input.csv_problem(one.path, CSV_COLUMNS[fmt], FREE_TEXT[fmt])
+            if problem:
+                return InputError(str(one.path), [problem])
+    where = str(named[0].path) if len(named) == 1 else ", ".join(str(s.path) for s in named[:3])
+    if "maximum_object_size" in message:
+        return InputError(where, [f"a JSON object larger than {access_input.amount(access_input.MAX_OBJECT_BYTES)} uncompressed: "
+                                  f"not {NAMES[fmt]}"])
+    at = re.search(r"at byte (\d+)", message)
+    if "Malformed JSON" in message:
+        return InputError(where, ["not valid JSON" + (f" (at byte {int(at[1]):,} uncompressed)" if at else "")])
+    return InputError(where, [f"not readable as {NAMES[fmt]}"])
+
+
+def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
+    bad = _problems(tx, "staged", fmt)
+    if not bad:
+        return
+    first = bad[0][0]
+    if bad[0][1] is None:  # read without record numbers: read that file again, numbered
+        _stage(tx, "numbered", [s for s in screened if str(s.path) == first], fmt, numbered=True)
+        bad = _problems(tx, "numbered", fmt)
+    bad = [(record, why) for file, record, why in bad if file == first]
+    if fmt in CSV_COLUMNS:  # by the line where the record starts, as an editor shows it
+        lines = access_input.csv_lines(Path(first), {record for record, _ in bad})
+        raise InputError(first, [f"line {lines.get(record, '?')}{', ' if why.startswith('field') else ': '}{why}"
+                                 for record, why in bad])
+    raise InputError(first, [f"record {record}: {why}" if record else why for record, why in bad])
+
+
+def _problems(tx, table: str, fmt: str) -> list[tuple]:
+    """(file, record, what is wrong) for the first 20 bad records."""
+    fields = FIELDS[fmt]
+    envelope = "Records array" if fmt == "cloudtrail" else "activity list"
+    checks = [
+        ("happened_at IS NULL", f"field {fields.time}: missing, or not a time with its UTC offset"),
+        ("identity IS NULL", f"field {fields.identity}: missing: whose access is this?"),
+        ("event_id IS NULL", f"field {fields.event_id}: missing"),
+        ("action IS NULL", f"field {fields.action}: not one of {', '.join(access_formats.ACTIONS)}"),
+        ("records IS NULL OR records < 0", f"field {fields.records}: not a whole number of records"),
+    ]
+    problem = ("CASE WHEN record = 0 THEN ? WHEN flaw IS NOT NULL THEN flaw "
+               + " ".join(f"WHEN {condition} THEN ?" for condition, _ in checks) + " END")
+    return tx.execute(f"SELECT file, record, {problem} AS problem FROM {table} "
+                      "WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20",
+                      [f"no {envelope}: not {NAMES[fmt]}"] + [why for _, why in checks]).fetchall()
+
+
+def _map_in_chunks(tx, table: str, column: str, where: str, remember) -> None:
+    """Fill the temporary table `table` (value → mapped) for the distinct `column` of the
+    staged events, through `remember` a chunk at a time, so that a file of a million
+    accounts or file names is never a million objects in Python at once."""
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "
+               "SELECT value, NULL::VARCHAR AS mapped, row_number() OVER () AS n "
+               f"FROM (SELECT DISTINCT {column} AS value FROM staged WHERE {where})")
+    for start in range(0, tx.execute(f"SELECT count(*) FROM {table}").fetchone()[0], MAP_CHUNK):
+        chunk = [r[0] for r in tx.execute(f"SELECT value FROM {table} WHERE n > ? AND n <= ?",
+                                          [start, start + MAP_CHUNK]).fetchall()]
+        mapping = remember(chunk)
+        tx.register("chunk", pd.DataFrame({"value": list(mapping), "mapped": list(mapping.values())},
+                                          dtype="string"))
+        tx.execute(f"UPDATE {table} m SET mapped = c.mapped FROM chunk c WHERE m.value = c.value")
+        tx.unregister("chunk")
+
+
+def _actor_map(tx, store: Store) -> None:
+    """`actor_map`: identity → pseudonym, new identities remembered encrypted."""
+    _map_in_chunks(tx, "actor_map", "identity", "true", lambda chunk: pseudonyms.remember_many(tx, store, chunk))
+
+
+def _object_map(tx, store: Store) -> None:
+    """`object_map`: object name → label; the names (which often name people) kept encrypted."""
+    _map_in_chunks(tx, "object_map", "object", "object <> ''",
+                   lambda chunk: labels.remember_many(tx, store.keys, "object", chunk))
+
+
+@contextmanager
+def _memory_capped(store: Store):
+    """MEMORY_LIMIT while the import runs. The setting is the database's, not the
+    connection's: Vern leaves it at DuckDB's default otherwise, so that comes back."""
+    with store.transaction() as tx:
+        tx.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    try:
+        yield
+    finally:
+        with store.transaction() as tx:
+            tx.execute("RESET memory_limit")
+
+
+def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Imported:
+    """Import access logs of one format, all or nothing."""
+    if fmt not in FORMATS:
+        raise VernError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    screened = _screen(files_under(paths, fmt), fmt)
+    now = clock.now()
+    with _memory_capped(store), store.transaction() as tx:
+        # A failed statement aborts the transaction: the rollback drops `staged` with it.
+        _stage(tx, "staged", screened, fmt)
+        _check_staged(tx, screened, fmt)
+        _actor_map(tx, store)
+        _object_map(tx, store)
+        read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
+        purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+        # The same event twice in one import is rare: only then pay for keeping the first.
+        repeated = tx.execute("SELECT count(DISTINCT event_id) < count(*) FROM staged").fetchone()[0]
+        added = tx.execute(f"""
+            INSERT INTO access_events
+            SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
+                   service, action, operation, resource, object, source_ip, records, file, imported_at
+            FROM (
+                SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
+                       m.mapped AS actor, s.service, s.action, s.operation, s.resource,
+                       coalesce(o.mapped, s.object) AS object,
+                       s.source_ip, s.records, parse_filename(s.file) AS file, ? AS imported_at
+                FROM staged s JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
+                WHERE NOT EXISTS (SELECT 1 FROM access_events e
+                                  WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
+                {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
+                 if repeated else ""})
+            WHERE CAST(oslo AS DATE) >= ?  -- what was purged is counted in access_daily already
+        """, [now, purged_before[0] if purged_before else date.min]).fetchone()[0]
+        tx.execute("INSERT OR IGNORE INTO access_resources "
+                   "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
+        map_resources(tx)
+        unknown = tuple(r[0] for r in tx.execute(
+            "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
+            "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
+        trail.append(tx, actor, "access_logs.import", fmt,
+                     {"files": len(screened), "events": read, "added": added})
+        tx.execute("DROP TABLE staged")
+        tx.execute("DROP TABLE actor_map")
+        tx.execute("DROP TABLE object_map")
+    return Imported(len(screened), read, added, unknown)
+
+
+def map_resources(tx) -> None:
+    """Give every resource seen in the logs its system: the most specific pattern wins.
+    `s3:` and `gdrive:` patterns name a bucket or drive exactly; `m365:` ones are URL
+    prefixes; csv events name their system."""
+    tx.execute("""
+        UPDATE access_resources r SET system = m.system
+        FROM (SELECT r.resource, arg_max(c.name, c.strength) AS system
+              FROM access_resources r LEFT JOIN (
+                  SELECT s.name, p.pattern, length(p.pattern) AS strength
+                  FROM systems s, unnest(s.match) AS p(pattern)
+                  UNION ALL SELECT name, 'csv:' || name, 100000 FROM systems) c
+                ON r.resource = c.pattern
+                   OR (starts_with(c.pattern, 'm365:') AND starts_with(r.resource, c.pattern))
+              GROUP BY r.resource) m
+        WHERE r.resource = m.resource
+    """)
+
+
+def purge(store: Store, today, months: int, actor: str) -> int:
+    """Delete raw events older than `months`, keeping their daily counts (no actor)."""
+    cutoff = today - relativedelta(months=months)
+    with store.transaction() as tx:
+        old = tx.execute("SELECT count(*) FROM access_events WHERE oslo_day < ?", [cutoff]).fetchone()[0]
+        before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+        if before is None or date.fromisoformat(before[0]) < cutoff:  # never moves back
+            tx.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [PURGED_BEFORE, cutoff.isoformat()])
+        if not old:
+            return 0
+        tx.execute("""
+            INSERT INTO access_daily
+            SELECT e.oslo_day, e.source, r.system, e.action, count(*), sum(e.records)
+            FROM access_events e LEFT JOIN access_resources r USING (resource)
+            WHERE e.oslo_day < ? GROUP BY ALL
+        """, [cutoff])
+        tx.execute("DELETE FROM access_events WHERE oslo_day < ?", [cutoff])
+        trail.append(tx, actor, "access_logs.purge", "access_events",
+                     {"before": cutoff.isoformat(), "events": old, "months": months})
+    return old
+
+
+def counts(store: Store) -> dict[str, int]:
+    return store.rows("SELECT count(*) AS events, count(DISTINCT actor) AS actors, "
+                      "min(happened_at) AS first, max(happened_at) AS last FROM access_events")[0]

@@ -1,0 +1,256 @@
+"""Breach documents: the notification draft (Art. 33(3)), the letter to data subjects
+(Art. 34) and the breach record (Art. 33(5)), in bokmål or English, as Markdown.
+
+The notification follows the sections of Datatilsynet's breach form in Altinn. A fact
+not known yet is written as such, so a draft is never silently incomplete. Instants are
+shown in Oslo time with their UTC offset. Text typed by people is escaped so it can
+never turn into Markdown structure (audits.pdf undoes the escapes when it sets a PDF).
+"""
+
+import re
+from typing import Any
+
+from audits.breaches.texts import (
+    ADVICE,
+    BREACH_TYPES,
+    CATEGORIES,
+    COLUMNS,
+    EVENT_LABELS,
+    LABELS,
+    SENSITIVE_ADVICE,
+    UNKNOWN,
+    T,
+)
+from audits.core import clock
+from audits.core.i18n import Text
+from audits.io import export
+from audits.io.pdf import pdf_bytes
+
+__all__ = ["notification_markdown", "subject_letter_markdown", "record_rows", "record_csv", "record_markdown",
+           "pdf_bytes", "md", "md_block", "when"]
+
+_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])")
+
+
+# -- small helpers ----------------------------------------------------------------------
+def md(value: Any) -> str:
+    """Text from people inside a line of Markdown, staying text."""
+    return _INLINE.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def md_block(value: str) -> str:
+    """Multi-line text from people: lines kept, each escaped, none read as a heading or list item."""
+    lines = (_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), md(line)) for line in value.splitlines())
+    return "\n".join(lines)
+
+
+def when(iso: str | None, lang: str) -> str:
+    if not iso:
+        return UNKNOWN(lang)
+    local = clock.local(clock.parse_instant(iso))
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {T['oslo'](lang)} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _label(table: dict[str, Text], key: str | None, lang: str) -> str:
+    return table[key](lang) if key in table else (key or UNKNOWN(lang))
+
+
+def _count(value: int | None, lang: str) -> str:
+    return UNKNOWN(lang) if value is None else T["about"](lang, n=value)
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _score(severity: dict | None, lang: str) -> str:
+    return f"{_number(severity['score'], lang)} {_label(LABELS, severity['level'], lang)}" if severity else ""
+
+
+def _text_or_unknown(value: str | None, lang: str) -> str:
+    return md_block(value) if value else f"**{UNKNOWN(lang)}**"
+
+
+def _categories(record: dict, lang: str) -> str:
+    names = [_label(CATEGORIES, c, lang) for c in record["data_categories"] or []]
+    return md(", ".join(names)) if names else UNKNOWN(lang)
+
+
+def _contact(organisation: dict, lang: str) -> list[str]:
+    fields = (("c.org", "name"), ("c.name", "contact_name"), ("c.email", "contact_email"), ("c.phone", "contact_phone"))
+    return [f"- {T[label](lang)}: {md(organisation.get(key) or UNKNOWN(lang))}" for label, key in fields]
+
+
+def _notify_to(record: dict, lang: str) -> str:
+    return LABELS["authority"](lang) if record["acting_as"] == "controller" else record["notify_to"]
+
+
+def _sent(record: dict, recipient: str) -> list[dict]:
+    return [n for n in record["notifications"] if n["to"] == recipient]
+
+
+# -- the notification draft (Art. 33(3)) ------------------------------------------------
+def notification_markdown(record: dict, organisation: dict, lang: str) -> str:
+    processor = record["acting_as"] == "processor"
+    org = organisation.get("name") or UNKNOWN(lang)
+    to = T["n.controller"](lang, name=record["controller_name"]) if processor else T["n.authority"](lang)
+    earlier = _sent(record, record["notify_recipient"])
+    out = [f"# {T['n.title'](lang)}", "", T["n.to"](lang, to=md(to)), "", T["n.from"](lang, org=md(org)), "",
+           T["n.ref"](lang, id=record["id"], now=when(clock.iso_utc(clock.now()), lang)), "",
+           T["n.deadline"](lang, at=when(record["deadline_at"], lang)), ""]
+    if processor:
+        out += [T["n.processor_note"](lang, name=md(record["controller_name"])), ""]
+    out += [T["n.phase"](lang, phase=len(earlier) + 1) if earlier else T["n.first"](lang), ""]
+    out += [f"- {T['n.earlier'](lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in earlier]
+    out += [""] if earlier else []
+    out += [f"## {T['s.description'](lang)}", "", f"**{T['f.what'](lang)}:** {md(record['title'])}", "",
+            _text_or_unknown(record["description"], lang), ""]
+    types = ", ".join(_label(BREACH_TYPES, t, lang) for t in record["breach_types"] or []) or UNKNOWN(lang)
+    period = T["f.period_value"](lang, start=when(record["occurred_at"], lang), end=when(record["aware_at"], lang))
+    facts = [("f.period", period), ("f.discovered", when(record["aware_at"], lang)), ("f.types", types),
+             ("f.subjects", _count(record["subjects_count"], lang)),
+             ("f.records", _count(record["records_count"], lang)),
+             ("f.categories", _categories(record, lang)),
+             ("f.special", T["yes" if record["special_categories"] else "no"](lang)),
+             ("f.processor", md(record["processor"]) if record["processor"] else T["none"](lang)),
+             ("f.where", UNKNOWN(lang))]
+    out += [f"- {T[key](lang)}: {value}" for key, value in facts]
+    added = [e for e in record["timeline"] if e["kind"] == "added" and e["detail"]]
+    if added:
+        out += ["", f"**{T['f.added'](lang)}:**", ""]
+        out += [f"- {when(e['at'], lang)}: {md(e['detail'])}" for e in added]
+    severity = record["severity"]
+    out += ["", f"## {T['s.consequences'](lang)}", "", _text_or_unknown(record["consequences"], lang), "",
+            T["f.severity"](lang, score=_number(severity["score"], lang), level=_label(LABELS, severity["level"], lang))
+            if severity else T["f.not_assessed"](lang),
+            "", f"## {T['s.measures'](lang)}", "", _text_or_unknown(record["measures"], lang), "",
+            f"## {T['s.information'](lang)}", ""]
+    out += _information(record, lang)
+    out += ["", f"## {T['s.contact'](lang)}", ""] + _contact(organisation, lang)
+    out += ["", f"## {T['s.timing'](lang)}", ""] + _timing(record, earlier, lang)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _information(record: dict, lang: str) -> list[str]:
+    decision = record["decision"]
+    if decision is None:
+        return [T["i.undecided"](lang)]
+    if decision["notify_subjects"]:
+        sent = _sent(record, "subjects")
+        lines = [T["i.yes"](lang), ""]
+        lines += [f"- {T['i.sent'](lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in sent]
+        return lines if sent else lines + [T["i.pending"](lang)]
+    lines = [T["i.no"](lang)]
+    if record["assessment"] and record["assessment"]["data_unintelligible"]:
+        lines += ["", T["i.unintelligible"](lang)]
+    if decision["reason"]:
+        lines += ["", T["i.reason"](lang, reason=md(decision["reason"]))]
+    return lines
+
+
+def _timing(record: dict, earlier: list[dict], lang: str) -> list[str]:
+    first = earlier[0] if earlier else None
+    late = first["late"] if first else clock.now() > clock.parse_instant(record["deadline_at"])
+    if not late:
+        return [T["t.in_time"](lang)]
+    reason = first["delay_reason"] if first else None
+    return [T["t.late"](lang, deadline=when(record["deadline_at"], lang)), "",
+            T["t.reason"](lang, reason=md(reason) if reason else T["t.reason_missing"](lang))]
+
+
+# -- the letter to data subjects (Art. 34) ----------------------------------------------
+def subject_letter_markdown(record: dict, organisation: dict, lang: str) -> str:
+    org = organisation.get("name") or UNKNOWN(lang)
+    out = [f"# {T['l.title'](lang)}", "", f"**{T['l.hello'](lang)}**", "", T["l.intro"](lang, org=md(org)), ""]
+    if record["acting_as"] == "processor":
+        out += [T["l.on_behalf"](lang, name=md(record["controller_name"])), ""]
+    out += [f"## {T['l.what'](lang)}", "", _text_or_unknown(record["description"] or record["title"], lang), "",
+            T["l.when"](lang, aware=when(record["aware_at"], lang)), "",
+            T["l.data"](lang, categories=_categories(record, lang)), "",
+            f"## {T['l.consequences'](lang)}", "", _text_or_unknown(record["consequences"], lang), "",
+            f"## {T['l.measures'](lang)}", "", _text_or_unknown(record["measures"], lang), "",
+            f"## {T['l.you'](lang)}", ""]
+    categories = set(record["data_categories"] or [])
+    out += [f"- {ADVICE[key](lang)}" for key in ADVICE if key is None or key in categories]
+    if record["special_categories"] or categories & {"health", "special_category", "criminal"}:
+        out.append(f"- {SENSITIVE_ADVICE(lang)}")
+    out += ["", f"## {T['l.contact'](lang)}", "", T["l.contact_text"](lang), ""] + _contact(organisation, lang)
+    out += ["", T["l.complain"](lang)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- the breach record (Art. 33(5)) -----------------------------------------------------
+def _decision(record: dict, lang: str) -> str:
+    decision = record["decision"]
+    if decision is None:
+        return T["undecided"](lang)
+    text = (f"{_notify_to(record, lang)}: "
+            f"{T['yes' if decision['notify_authority'] else 'no'](lang)}; {LABELS['subjects'](lang)}: "
+            f"{T['yes' if decision['notify_subjects'] else 'no'](lang)}")
+    return text + (f" ({T['i.reason'](lang, reason=decision['reason'])})" if decision["reason"] else "")
+
+
+def _notification(n: dict, record: dict, lang: str) -> str:
+    to = record["notify_to"] if n["to"] == "controller" else _label(LABELS, n["to"], lang)
+    timely = "" if n["to"] == "subjects" else ", " + T["r.late" if n["late"] else "r.in_time"](lang)
+    reason = f" ({T['t.reason'](lang, reason=n['delay_reason'])})" if n["delay_reason"] else ""
+    return f"{to} {when(n['at'], lang)}, {n['reference']}, {T['r.phase'](lang, n=n['phase'])}{timely}{reason}"
+
+
+def record_rows(records: list[dict], lang: str) -> list[dict[str, Any]]:
+    """One row per breach for the CSV, columns named in the language asked for."""
+    rows = []
+    for r in sorted(records, key=lambda r: r["id"]):
+        in_time = r["notified_in_time"]
+        values = {
+            "id": r["id"], "title": r["title"], "status": _label(LABELS, r["status"], lang),
+            "aware_at": when(r["aware_at"], lang), "deadline": when(r["deadline_at"], lang),
+            "acting_as": _label(LABELS, r["acting_as"], lang), "notify_to": _notify_to(r, lang),
+            "categories": ", ".join(_label(CATEGORIES, c, lang) for c in r["data_categories"] or []),
+            "subjects": r["subjects_count"], "records": r["records_count"],
+            "severity": _score(r["severity"], lang), "decision": _decision(r, lang),
+            "notifications": "; ".join(_notification(n, r, lang) for n in r["notifications"]),
+            "in_time": "" if in_time is None else T["yes" if in_time else "no"](lang),
+            "closed_at": when(r["closed_at"], lang) if r["closed_at"] else "", "summary": r["summary"] or "",
+        }
+        rows.append({COLUMNS[key](lang): value for key, value in values.items()})
+    return rows
+
+
+def record_columns(lang: str) -> list[str]:
+    """The record's columns, named in the language asked for."""
+    return [column(lang) for column in COLUMNS.values()]
+
+
+def record_csv(records: list[dict], lang: str) -> bytes:
+    """The record as CSV with formula-safe cells; the header row even when there is no breach."""
+    return export.csv_bytes(record_rows(records, lang), record_columns(lang))
+
+
+def record_xlsx(records: list[dict], lang: str) -> bytes:
+    """The record as an Excel workbook, text never taken for a formula."""
+    return export.xlsx_bytes(record_rows(records, lang), record_columns(lang))
+
+
+def record_markdown(records: list[dict], lang: str, trail_head: dict | None = None) -> str:
+    """The record; `trail_head` (audits.core.trail.head) dates it against the audit trail, so a
+    later copy shows whether the trail still holds what it held when this was made."""
+    by_id = {r["id"]: r for r in records}
+    out = [f"# {T['r.title'](lang)}", "", T["r.made"](lang, now=when(clock.iso_utc(clock.now()), lang), n=len(records))]
+    if trail_head:
+        out += ["", T["r.trail_head"](lang, seq=trail_head["seq"], hash=trail_head["hash"])]
+    for row in record_rows(records, lang):
+        record = by_id[row[COLUMNS["id"](lang)]]
+        out += ["", f"## {row[COLUMNS['id'](lang)]} · {md(record['title'])}", ""]
+        out += [f"- {name}: {md(value)}" for name, value in list(row.items())[2:-1] if value not in ("", None)]
+        for key, text in (("f.what", record["description"]), ("s.consequences", record["consequences"]),
+                          ("s.measures", record["measures"]), ("r.summary", record["summary"])):
+            if text:
+                out += ["", f"**{T[key](lang).lstrip('0123456789. ')}:**", "", md_block(text)]
+        out += ["", f"### {T['r.timeline'](lang)}", ""]
+        out += [f"- {when(e['at'], lang)} · {md(e['actor'])} · {_label(EVENT_LABELS, e['kind'], lang)}"
+                + (f": {md(e['detail'])}" if e["detail"] else "") for e in record["timeline"]]
+    return "\n".join(out).rstrip() + "\n"

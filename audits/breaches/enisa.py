@@ -1,0 +1,140 @@
+"""Breach severity by the ENISA method (Recommendations for a methodology of the
+assessment of severity of personal data breaches, 2013): SE = DPC × EI + CB.
+
+Decimal arithmetic, so a band edge (2, 3, 4) is exactly where the method puts it.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from audits.core import text
+from audits.core.errors import VernError
+
+DATA_TYPES = {"simple": 1, "behavioural": 2, "financial": 3, "sensitive": 4}
+EASE_OF_IDENTIFICATION = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), Decimal("1"))
+CIRCUMSTANCE = (Decimal("0"), Decimal("0.25"), Decimal("0.5"))
+MALICIOUS = Decimal("0.5")
+LEVELS = ((Decimal(2), "low"), (Decimal(3), "medium"), (Decimal(4), "high"))
+
+# The kinds of data a person ticks when logging a breach, and the ENISA data type each
+# scores as. Credentials score as the data they unlock: the adviser adjusts.
+DATA_CATEGORIES = {
+    "contact": "simple",            # name, address, phone, email
+    "identity": "simple",           # date of birth, gender
+    "membership": "simple",         # membership, roles, attendance
+    "credentials": "simple",
+    "images": "simple",
+    "communications": "behavioural",  # contents of messages
+    "location": "behavioural",
+    "behaviour": "behavioural",       # preferences, habits, web and email behaviour
+    "national_id": "financial",       # fødselsnummer: enables identity theft
+    "financial": "financial",         # bank account, payments, card
+    "health": "sensitive",
+    "special_category": "sensitive",  # Art. 9: religion, politics, union, sexual life…
+    "criminal": "sensitive",          # Art. 10
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    dpc: Decimal
+    ei: Decimal
+    confidentiality: Decimal
+    integrity: Decimal
+    availability: Decimal
+    malicious: bool
+    data_unintelligible: bool
+    data_type: str | None = None
+    adjustment: Decimal | None = None
+
+    @property
+    def cb(self) -> Decimal:
+        return self.confidentiality + self.integrity + self.availability + (MALICIOUS if self.malicious else 0)
+
+    @property
+    def score(self) -> Decimal:
+        return self.dpc * self.ei + self.cb
+
+    @property
+    def level(self) -> str:
+        return level(self.score)
+
+
+def level(score: Decimal) -> str:
+    for bound, name in LEVELS:
+        if score < bound:
+            return name
+    return "very_high"
+
+
+def proposal(severity: str, data_unintelligible: bool) -> tuple[bool, bool]:
+    """(notify the authority, notify the data subjects) — Art. 33(1), 34(1), 34(3)(a)."""
+    authority = severity != "low"
+    subjects = severity in ("high", "very_high") and not data_unintelligible
+    return authority, subjects
+
+
+def suggested_data_type(categories: list[str]) -> str:
+    """With several kinds of data, score each and keep the highest."""
+    types = [DATA_CATEGORIES[c] for c in categories if c in DATA_CATEGORIES] or ["simple"]
+    return max(types, key=DATA_TYPES.__getitem__)
+
+
+def _number(value, field: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise VernError(f"{field}: must be a number")
+    return Decimal(str(value))
+
+
+def _one_of(value, allowed: tuple[Decimal, ...], field: str) -> Decimal:
+    number = _number(value, field)
+    if number not in allowed:
+        raise VernError(f"{field}: must be one of {', '.join(str(a) for a in allowed)}")
+    return number
+
+
+def parse(data: dict) -> Assessment:
+    """Read an assessment as `vern breach assess` takes it; every field checked by name."""
+    if not isinstance(data, dict):
+        raise VernError("assessment: must be a JSON object")
+    unknown = set(data) - {"dpc", "ei", "cb", "data_unintelligible"}
+    if unknown:
+        raise VernError(f"{text.key(sorted(unknown, key=str)[0])}: unknown field")
+    dpc_in, data_type, adjustment = data.get("dpc"), None, None
+    if isinstance(dpc_in, dict):
+        unknown = set(dpc_in) - {"data_type", "adjustment"}
+        if unknown:
+            raise VernError(f"dpc.{text.key(sorted(unknown, key=str)[0])}: unknown field")
+        data_type = dpc_in.get("data_type")
+        if not isinstance(data_type, str) or data_type not in DATA_TYPES:
+            raise VernError(f"dpc.data_type: must be one of {', '.join(DATA_TYPES)}")
+        adjustment = _number(dpc_in.get("adjustment", 0), "dpc.adjustment")
+        # The method keeps the final DPC between 1 and 4 whatever the adjustments.
+        dpc = min(max(DATA_TYPES[data_type] + adjustment, Decimal(1)), Decimal(4))
+    else:
+        dpc = _number(dpc_in, "dpc")
+        if not 1 <= dpc <= 4:
+            raise VernError("dpc: must lie between 1 and 4")
+    cb = data.get("cb")
+    if not isinstance(cb, dict):
+        raise VernError("cb: must be an object with confidentiality, integrity, availability, malicious")
+    unknown = set(cb) - {"confidentiality", "integrity", "availability", "malicious"}
+    if unknown:
+        raise VernError(f"cb.{text.key(sorted(unknown, key=str)[0])}: unknown field")
+    malicious = cb.get("malicious", False)
+    unintelligible = data.get("data_unintelligible", False)
+    for value, field in ((malicious, "cb.malicious"), (unintelligible, "data_unintelligible")):
+        if not isinstance(value, bool):
+            raise VernError(f"{field}: must be true or false")
+    return Assessment(
+        dpc=dpc,
+        ei=_one_of(data.get("ei"), EASE_OF_IDENTIFICATION, "ei"),
+        confidentiality=_one_of(cb.get("confidentiality", 0), CIRCUMSTANCE, "cb.confidentiality"),
+        integrity=_one_of(cb.get("integrity", 0), CIRCUMSTANCE, "cb.integrity"),
+        availability=_one_of(cb.get("availability", 0), CIRCUMSTANCE, "cb.availability"),
+        malicious=malicious,
+        data_unintelligible=unintelligible,
+        data_type=data_type,
+        adjustment=adjustment,
+    )

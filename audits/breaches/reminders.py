@@ -1,0 +1,157 @@
+"""Reminder mails to the privacy advisers as a breach's notification deadline nears.
+
+Thresholds: 48, 24 and 6 hours before the deadline, and the deadline itself. A threshold
+is reached at the exact instant `deadline - hours` (UTC arithmetic, like the clock). Only
+the most recent threshold reached is mailed: a breach logged with 5 hours left gets the
+6-hour mail, not three at once. A threshold is recorded in `breach_reminders` together
+with every earlier one, in one transaction with its trail entry, and only after the SMTP
+server accepted the mail — so each is sent once across runs and restarts, and a failed
+send is tried again by the next run. (A crash between the server's acceptance and the
+commit would send that one mail again: at least once, never silently lost.)
+
+The mail names no title, description or person: free text about a breach may hold
+personal data, and mail leaves our control. It gives the breach number, the time left,
+the deadline in Oslo time, whom to notify and the dashboard link.
+"""
+
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from audits.breaches import register as breaches
+from audits.core import clock, trail
+from audits.core.config import Config
+from audits.core.store import Store
+from audits.io import mail
+
+log = logging.getLogger(__name__)
+THRESHOLDS = (48, 24, 6, 0)  # hours before the deadline, earliest first
+ACTOR = "scheduler"
+_running = threading.Lock()  # one sender at a time in this process
+
+
+def _deadline(record: dict[str, Any]) -> datetime:
+    value = record["deadline_at"]
+    return value if isinstance(value, datetime) else clock.parse_instant(value, "deadline_at")
+
+
+def due(record: dict[str, Any], now: datetime) -> int | None:
+    """The most recent threshold reached for a breach whose clock runs, else None."""
+    if not record.get("clock_running"):
+        return None
+    deadline = _deadline(record)
+    reached = [h for h in THRESHOLDS if now >= deadline - timedelta(hours=h)]
+    return min(reached) if reached else None
+
+
+def _duration(delta: timedelta, lang: str) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    unit = "t" if lang == "nb" else "h"
+    return f"{hours} {unit} {minutes} min"
+
+
+def _recipient(record: dict[str, Any]) -> tuple[str, str]:
+    if record["notify_recipient"] == "authority":
+        return "Datatilsynet", "Datatilsynet (the Norwegian Data Protection Authority)"
+    name = record["notify_to"] or "?"
+    return (f"den behandlingsansvarlige, {name} (vi er databehandler)",
+            f"the controller, {name} (we act as processor)")
+
+
+def compose(record: dict[str, Any], hours: int, now: datetime, config: Config) -> tuple[str, str]:
+    """(subject, body) in bokmål and English. Built from numbers, instants and the
+    recipient's name only: never the title, description or anything a reporter typed."""
+    number = record["id"]
+    deadline = _deadline(record)
+    local = clock.local(deadline)
+    offset = local.isoformat()[-6:]
+    shown = f"{clock.show(deadline)} (UTC{offset})"
+    left = deadline - now
+    who_nb, who_en = _recipient(record)
+    if hours:
+        subject = (f"Vern: avvik nr. {number} – {hours} timer til fristen / "
+                   f"breach no. {number} – {hours} hours to the deadline")
+        left_nb = f"Tid igjen: {_duration(left, 'nb')}"
+        left_en = f"Time left: {_duration(left, 'en')}"
+    else:
+        subject = (f"Vern: avvik nr. {number} – fristen er nådd / "
+                   f"breach no. {number} – the deadline has been reached")
+        left_nb = f"Fristen er nådd (for {_duration(left, 'nb')} siden)."
+        left_en = f"The deadline has been reached ({_duration(left, 'en')} ago)."
+    link = config.breaches.get("dashboard_url") or ""
+    body = [
+        f"Avvik nr. {number} er ennå ikke meldt til {who_nb}.",
+        left_nb,
+        f"Frist: {shown}, norsk tid",
+        "Meld avviket, eller registrer beslutningen om ikke å melde det, i Vern"
+        + (f": {link}" if link else ".")
+        + (" Meldes det etter fristen, må grunnen til forsinkelsen oppgis (personvernforordningen art. 33 nr. 1)."
+           if not hours else ""),
+        "",
+        f"Breach no. {number} has not yet been notified to {who_en}.",
+        left_en,
+        f"Deadline: {shown}, Oslo time",
+        "Notify it, or record the decision not to, in Vern"
+        + (f": {link}" if link else ".")
+        + (" A notification after the deadline must give the reasons for the delay (GDPR Art. 33(1))."
+           if not hours else ""),
+        "",
+        "-- ",
+        "Vern sender denne påminnelsen automatisk ved 48, 24 og 6 timer før fristen og ved fristen.",
+        "Vern sends this reminder automatically at 48, 24 and 6 hours before the deadline and at the deadline.",
+    ]
+    return subject, "\n".join(body) + "\n"
+
+
+def _handled(store: Store) -> dict[int, int]:
+    """Breach id -> the latest threshold recorded (the smallest number of hours)."""
+    rows = store.rows("SELECT breach_id, min(hours) AS hours FROM breach_reminders GROUP BY breach_id")
+    return {row["breach_id"]: row["hours"] for row in rows}
+
+
+def _record(store: Store, breach_id: int, hours: int, now: datetime) -> None:
+    with store.transaction() as tx:
+        for threshold in THRESHOLDS:
+            if threshold >= hours:
+                tx.execute("INSERT INTO breach_reminders (breach_id, hours, sent_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO NOTHING", [breach_id, threshold, now])
+        breaches._event(tx, store, breach_id, ACTOR, "reminded", f"{hours} h")
+        trail.append(tx, ACTOR, "breach.reminder", str(breach_id), {"hours": hours})
+
+
+def send_due(store: Store, config: Config) -> list[tuple[int, int]]:
+    """Mail every reminder that is due and not yet sent; returns (breach id, hours) sent.
+
+    Raises VernError when the mail server cannot take a mail: that reminder (and the
+    ones after it in this run) stay unrecorded, so the next run tries again."""
+    settings = config.mail
+    if not mail.configured(settings):
+        return []
+    sent: list[tuple[int, int]] = []
+    with _running:
+        now = clock.now()
+        handled = _handled(store)
+        for record in breaches.listing(store, open_only=True):
+            hours = due(record, now)
+            if hours is None:
+                continue
+            latest = handled.get(record["id"])
+            if latest is not None and latest <= hours:
+                continue
+            subject, body = compose(record, hours, now, config)
+            mail.send(settings, list(settings["advisers"]), subject, body)
+            _record(store, record["id"], hours, now)
+            log.info("reminder for breach %s at %s hours sent", record["id"], hours)
+            sent.append((record["id"], hours))
+    return sent
+
+
+def scheduled(vern) -> None:
+    """The scheduler's job: the open Vern's store and configuration, nothing opened anew;
+    never raises into the scheduler (the next interval tries again)."""
+    try:
+        send_due(vern.store, vern.config)
+    except Exception as error:
+        log.warning("breach reminders failed: %s", type(error).__name__)

@@ -1,0 +1,54 @@
+"""One clock for the whole app.
+
+Instants are aware datetimes in UTC; people see Europe/Oslo. `VERN_NOW` (an ISO 8601
+instant with offset) freezes the clock so tests and demos are reproducible.
+"""
+
+import os
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from audits.core.errors import VernError
+
+UTC = UTC
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def parse_instant(text: str, what: str = "instant") -> datetime:
+    """An ISO 8601 instant with an offset, as UTC. A naive time is refused: it names no instant.
+    The messages do not quote the text: it may be personal data in the wrong field."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise VernError(f"{what}: not an ISO 8601 instant") from None
+    if value.tzinfo is None:
+        raise VernError(f"{what}: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise VernError(f"{what}: out of range") from None
+
+
+def now() -> datetime:
+    frozen = os.environ.get("VERN_NOW")
+    if frozen:
+        return parse_instant(frozen, "VERN_NOW")
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """The calendar date in Oslo: what 'today' means for agreements and reviews."""
+    return now().astimezone(OSLO).date()
+
+
+def local(instant: datetime | None) -> datetime | None:
+    return instant.astimezone(OSLO) if instant is not None else None
+
+
+def show(instant: datetime | None) -> str:
+    """An instant as people in Oslo read it."""
+    return local(instant).strftime("%Y-%m-%d %H:%M") if instant is not None else "—"
+
+
+def iso_utc(instant: datetime | None) -> str | None:
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z") if instant else None

@@ -1,0 +1,143 @@
+"""The DuckDB store: one file, numbered migrations, one writer at a time.
+
+DuckDB allows one read-write process per file, and inside that process two transactions
+that touch the same row conflict. So every write goes through `transaction()`, which
+holds a process-wide lock: a scheduled check and a person saving on the dashboard
+queue behind each other instead of failing. Reads run anywhere, each on its own cursor,
+fetched completely.
+"""
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from audits.core import clock
+from audits.core.errors import VernError
+
+_LOCK_HELD = re.compile(r"Conflicting lock is held in .*\(PID (\d+)\)")
+
+
+class DatabaseBusy(VernError):
+    """Another process (normally `vern serve`) holds the database."""
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, sql) for every file audits/migrations/NNNN_name.sql, in order."""
+    found = []
+    for entry in resources.files("audits.migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_\w+\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path))
+        except duckdb.IOException as error:
+            held = _LOCK_HELD.search(str(error))
+            if held:
+                raise DatabaseBusy(
+                    f"The database {self.path} is held by a running Vern server (PID {held.group(1)}). "
+                    "Use the dashboard, drop files into the server's inbox "
+                    "(data/inbox/<kind>/) for the next scheduled run, or stop the server first."
+                ) from None
+            raise VernError(f"Cannot open the database {self.path}: {error}") from None
+        self._con.execute("SET GLOBAL TimeZone = 'UTC'")
+        self._write_lock = threading.RLock()
+        self.keys = None  # audits.core.crypto.KeyRing, bound by audits.core.keys.bind()
+        # Run after each commit, still under the write lock (the trail's head file, audits/core/trail.py).
+        self.after_commit: list[Callable[[], None]] = []
+        try:
+            known = migrations()
+            self._migrate(known)
+            self._require_tables(known)
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- reading ---------------------------------------------------------------
+    def rows(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
+        cursor = self._con.cursor()
+        try:
+            result = cursor.execute(sql, params)
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        finally:
+            cursor.close()
+
+    def value(self, sql: str, params: list | tuple = ()) -> Any:
+        cursor = self._con.cursor()
+        try:
+            row = cursor.execute(sql, params).fetchone()
+            return row[0] if row else None
+        finally:
+            cursor.close()
+
+    # -- writing ---------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing, and one writer at a time."""
+        with self._write_lock:
+            cursor = self._con.cursor()
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            else:
+                cursor.execute("COMMIT")
+                for hook in self.after_commit:
+                    hook()
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    # -- schema ----------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.value("SELECT coalesce(max(version), 0) FROM schema_version") or 0
+
+    def _require_tables(self, known: list[tuple[int, str]]) -> None:
+        """Stop with a message, not a traceback later, when a table was dropped outside Vern."""
+        expected = {name for _, sql in known
+                    for name in re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql, re.IGNORECASE)}
+        present = {row["table_name"] for row in self.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")}
+        # A dropped trail is recreated and the loss recorded as a break (audits.core.trail.attach).
+        missing = sorted(expected - present - {"trail"})
+        if missing:
+            raise VernError(
+                f"The database {self.path} is damaged: the table(s) {', '.join(missing)} are missing. "
+                "It was changed outside Vern; restore it, with its key file, from a backup.")
+
+    def _migrate(self, known: list[tuple[int, str]]) -> None:
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        current = self.schema_version()
+        newest = known[-1][0] if known else 0
+        if current > newest:
+            raise VernError(
+                f"The database {self.path} has schema version {current}, newer than this "
+                f"Vern understands ({newest}). Upgrade Vern; do not use an older version on it."
+            )
+        for version, sql in known:
+            if version > current:
+                with self.transaction() as tx:
+                    tx.execute(sql)
+                    tx.execute(
+                        "INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()]
+                    )

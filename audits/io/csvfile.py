@@ -1,0 +1,223 @@
+"""Reading a CSV file a person exported, with every problem located by line and field.
+
+"line N" is the line of the file where the record begins: a quoted field may run over
+several lines, and a problem anywhere in the record names its first line. The file is read
+line by line and every limit is checked as it is read — the size, the columns (the header
+first), the length of a line and of a field — so a hostile file is refused early and with
+little memory. A problem says what is wrong with a field, never its value: a value may be
+personal data in the wrong column.
+"""
+
+import csv
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from audits.core import clock, text
+from audits.core.errors import InputError, VernError
+
+MAX_BYTES = 50 * 1024 * 1024  # a register or export far larger than any real one is refused
+MAX_COLUMNS = 200
+MAX_LINE = 1024 * 1024  # bytes in one line of the file
+MAX_FIELD = 100_000  # characters in one field, however many lines it spans (checked here: the csv
+# module's own ceiling is process-wide, and the access-log reader needs a higher one)
+BOM = b"\xef\xbb\xbf"
+
+
+class _Lines:
+    """The file's lines, decoded and counted, each refused past MAX_LINE: what csv.reader reads."""
+
+    def __init__(self, source: str, file: BinaryIO):
+        self.source, self.file, self.number, self.read = source, file, 0, 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        raw = self.file.readline(MAX_LINE + 1)
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        self.read += len(raw)
+        if len(raw) > MAX_LINE:
+            raise InputError(self.source, [f"line {self.number}: longer than {MAX_LINE:,} bytes: not a register"])
+        if self.read > MAX_BYTES:
+            raise InputError(self.source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a register"])
+        if self.number == 1:
+            raw = raw.removeprefix(BOM)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(self.source, [f"line {self.number}: not UTF-8 text (save the file as CSV UTF-8)"]) \
+                from None
+
+
+def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line where the record begins, row) pairs, values stripped of surrounding blanks;
+    refuses an unreadable, empty, oversized or incomplete file whole. Accepts a UTF-8
+    byte-order mark and the semicolon that Norwegian spreadsheets export."""
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a register"])
+        with path.open("rb") as file:
+            return _rows(source, _Lines(source, file), required)
+    except OSError as error:
+        raise InputError(source, [f"cannot read the file: {error.strerror}"]) from None
+
+
+def _rows(source: str, lines: _Lines, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    first = next(lines, None)
+    if first is None or not first.strip() and not any(line.strip() for line in lines):
+        raise InputError(source, ["the file is empty"])
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+    header = _header(source, _record(source, reader, 1), required)
+    rows = []
+    while True:
+        start = lines.number + 1
+        row = _record(source, reader, start)
+        if row is None:
+            break
+        if len(row) > len(header):
+            raise InputError(source, [f"line {start}: more fields than columns"])
+        values = dict(zip(header, map(text.strip, row), strict=False))
+        if not any(values.values()):
+            continue
+        rows.append((start, {name: values.get(name, "") for name in header}))
+    if not rows:
+        raise InputError(source, ["no rows below the header"])
+    return rows
+
+
+def _record(source: str, reader, start: int) -> list[str] | None:
+    """The next record, or None at the end; csv's complaints located at the record's first line."""
+    too_long = InputError(source, [f"line {start}: a field longer than {MAX_FIELD:,} characters"])
+    try:
+        row = next(reader, None)
+    except csv.Error as error:
+        if "field limit" in str(error):  # the csv module's own, process-wide ceiling
+            raise too_long from None
+        raise InputError(source, [f"line {start}: not valid CSV ({error})"]) from None
+    if row is not None and any(len(value) > MAX_FIELD for value in row):
+        raise too_long
+    return row
+
+
+def _header(source: str, header: list[str], required: tuple[str, ...]) -> list[str]:
+    """The column names, checked before any row is read."""
+    if len(header) > MAX_COLUMNS:
+        raise InputError(source, [f"line 1: {len(header):,} columns; at most {MAX_COLUMNS}"])
+    header = [text.strip(name) for name in header]
+    problem = next(filter(None, (text.control_problem(name, text.CONTROLS) for name in header)), None)
+    if problem:
+        raise InputError(source, [f"line 1: a column name {problem}: not a CSV header"])
+    twice = [name for name, count in itertools.groupby(sorted(header)) if name and len(list(count)) > 1]
+    if twice:
+        raise InputError(source, [f"line 1: column {text.key(twice[0])} appears more than once"])
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError(source, [f"line 1: missing column(s) {', '.join(missing)}"])
+    return header
+
+
+def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line, record) for every row, each field through its parser (which raises ValueError
+    saying what is wrong, never quoting the value) once control characters other than tab
+    and line breaks are refused; all problems reported together, naming line and field."""
+    problems, records = [], []
+    for line, row in read_rows(path, required):
+        record = {}
+        for field, parser in parsers.items():
+            try:
+                record[field] = parser(_no_controls(row.get(field, "")))
+            except ValueError as error:
+                problems.append(f"line {line}, field {field}: {error}")
+        if len(record) == len(parsers):
+            records.append((line, record))
+    if problems:
+        raise InputError(str(path), problems)
+    return records
+
+
+# -- field parsers: each raises ValueError with a reason that never quotes the value --------
+def _no_controls(value: str) -> str:
+    """Every field, whatever its parser: no control characters but tab and line breaks."""
+    problem = text.control_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def needed(parser: Callable[[str], object], hint: str = "") -> Callable[[str], object]:
+    """`parser` for a field that must not be empty; `hint` says what to write, e.g. (YYYY-MM-DD)."""
+    def parse_needed(value: str):
+        if not value:
+            raise ValueError(f"must not be empty{' ' + hint if hint else ''}")
+        return parser(value)
+    return parse_needed
+
+
+def name(max_length: int = text.MAX_NAME) -> Callable[[str], str]:
+    """A name or other one-line value (audits.core.text.name), possibly empty."""
+    return lambda value: text.name(value, max_length)
+
+
+required = needed(name())
+
+
+def one_of(allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """One of `allowed`, in any case (the list is shown, the value not)."""
+    def parse_one_of(value: str) -> str:
+        if value.lower() not in allowed:
+            raise ValueError(f"not one of {', '.join(allowed)}")
+        return value.lower()
+    return parse_one_of
+
+
+def date_or_none(value: str) -> date | None:
+    """An ISO date (YYYY-MM-DD) or nothing."""
+    if not value:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+
+
+def yes_no(value: str) -> bool | None:
+    lowered = value.lower()
+    if lowered in ("", "yes", "no"):
+        return {"": None, "yes": True, "no": False}[lowered]
+    raise ValueError("must be yes, no or empty")
+
+
+def instant_or_none(value: str) -> datetime | None:
+    """An ISO 8601 instant with its UTC offset, one Oslo can show, or nothing."""
+    if not value:
+        return None
+    try:
+        instant = clock.parse_instant(value, "")
+        instant.astimezone(clock.OSLO)  # shown in Oslo later: refuse what Oslo cannot show
+    except VernError as error:
+        raise ValueError(str(error).removeprefix(": ")) from None
+    except OverflowError:
+        raise ValueError("out of range") from None
+    return instant
+
+
+INSTANT_HINT = "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"
+
+
+def write(path: Path, header: list[str], rows: list[list]) -> Path:
+    """A CSV file as a person's export would be: what the demo and the tests import."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

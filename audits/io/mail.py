@@ -1,0 +1,110 @@
+"""Outgoing mail: one plain-text message over SMTP, as `[mail]` in the configuration says.
+
+`security` is "ssl" (SMTP over TLS from the first byte, usually port 465), "starttls"
+(plain connection upgraded before anything else is said, usually port 587) or "none"
+(clear text, accepted only to a loopback host, e.g. a local relay or a test server).
+Certificates are verified. The password is read from VERN_SMTP_PASSWORD, never from the
+configuration file. Errors name the server, never a recipient or the message.
+"""
+
+import ipaddress
+import logging
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from audits.core.errors import VernError
+
+log = logging.getLogger(__name__)
+PASSWORD_VARIABLE = "VERN_SMTP_PASSWORD"
+TIMEOUT_SECONDS = 30
+
+
+def configured(mail: dict) -> bool:
+    """A host and at least one adviser: without them there is no one to write to."""
+    return bool(mail.get("host") and mail.get("advisers"))
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def message(mail: dict, to: list[str], subject: str, body: str) -> EmailMessage:
+    sender = mail.get("sender") or ""
+    if not sender:
+        raise VernError("configuration key mail.sender: required to send mail (the From address)")
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    # Our own domain for the Message-ID: no DNS lookup of this machine's name.
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "vern.invalid")
+    msg.set_content(body, charset="utf-8")
+    return msg
+
+
+def _connect(host: str, port: int, security: str) -> smtplib.SMTP:
+    if security == "ssl":
+        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
+    client = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+    if security == "starttls":
+        client.ehlo()
+        client.starttls(context=ssl.create_default_context())
+        client.ehlo()
+    return client
+
+
+def _why(error: BaseException) -> str:
+    """The cause without what the server may echo back (addresses, message text)."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"the login was refused (SMTP {error.smtp_code}); check mail.username and {PASSWORD_VARIABLE}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"the server answered SMTP {error.smtp_code} ({type(error).__name__})"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return f"the server refused all {len(error.recipients)} recipients"
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return "the server does not offer what mail.security or mail.username asks for (STARTTLS or AUTH)"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed ({error.reason or type(error).__name__}); check mail.security and mail.port"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return type(error).__name__
+
+
+def send(mail: dict, to: list[str], subject: str, body: str) -> int:
+    """Hand one message to the SMTP server; returns once the server accepted it, with the
+    number of recipients it refused (accepted for some is accepted: sending again would
+    repeat it to the others). Raises VernError naming the server when it cannot."""
+    host, port, security = mail.get("host") or "", int(mail.get("port") or 0), mail.get("security")
+    if not host:
+        raise VernError("configuration key mail.host: required to send mail")
+    if not to:
+        raise VernError("configuration key mail.advisers: no one to send to")
+    if security == "none" and not _loopback(host):
+        raise VernError(f"mail server {host}: mail.security = \"none\" sends in clear text and is only "
+                        "allowed to a loopback host; use \"starttls\" or \"ssl\"")
+    username = mail.get("username") or ""
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if username and not password:
+        raise VernError(f"mail server {host}: mail.username is set but {PASSWORD_VARIABLE} is not")
+    msg = message(mail, to, subject, body)
+    try:
+        with _connect(host, port, security) as client:
+            if username:
+                client.login(username, password)
+            refused = client.send_message(msg)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail to %d recipients through %s:%s failed: %s", len(to), host, port, type(error).__name__)
+        raise VernError(f"mail server {host}:{port}: could not send ({_why(error)})") from None
+    if refused:
+        log.warning("mail server %s:%s refused %d of %d recipients", host, port, len(refused), len(to))
+    log.info("mail accepted for %d recipients by %s:%s", len(to) - len(refused), host, port)
+    return len(refused)

@@ -1,0 +1,1 @@
+"""Processors and transfers outside the EEA (Art. 28, 44-49)."""

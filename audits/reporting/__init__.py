@@ -1,0 +1,1 @@
+"""What people read about compliance: the review queue, digest, board summary, audit reports."""

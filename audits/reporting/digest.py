@@ -1,0 +1,76 @@
+"""The weekly digest for the advisers: the queue by area and urgency, the most urgent items,
+and what changed and was decided since the last review. Markdown, mailed on the
+configured schedule and written by `vern report digest`."""
+
+import logging
+
+from audits.core import clock, trail
+from audits.core.i18n import t
+from audits.io import mail
+from audits.reporting import review
+from audits.runtime import Vern
+from audits.subject_requests import register as subject_requests
+
+TOP = 10
+log = logging.getLogger(__name__)
+
+
+def item_text(row: dict, lang: str) -> str:
+    """One queue item in a line: what it is and its date."""
+    if row["kind"] == "finding":
+        return row["text_nb"] if lang == "nb" else row["text_en"]
+    if row["kind"] == "breach":
+        return t("review.item.breach", lang, subject=row["subject"], due=clock.show(row["due"]))
+    due = clock.local(row["due"]).date().isoformat()
+    if row["kind"] == "request":
+        return t("review.item.request", lang, subject=row["subject"], due=due,
+                 kind=subject_requests.kind_words(row["request_kind"], lang))
+    return t("review.item.agreement", lang, subject=row["subject"], due=due)
+
+
+def markdown(vern: Vern, lang: str) -> str:
+    now = clock.now()
+    found = review.queue(vern.store, vern.config, limit=TOP)
+    week = review.this_week(vern.store)
+    lines = [f"# {t('review.digest.title', lang)}", "",
+             t("review.digest.when", lang, now=clock.show(now), since=clock.show(week["since"])), "",
+             f"## {t('review.digest.queue', lang, n=found['total'])}", ""]
+    by_area: dict[str, dict[str, int]] = {}
+    for row in found["counts"]:
+        by_area.setdefault(row["area"], {}).setdefault(row["urgency"], 0)
+        by_area[row["area"]][row["urgency"]] += row["n"]
+    for area, counts in sorted(by_area.items()):
+        shown = ", ".join(f"{t(f'severity.{u}', lang)} {counts[u]}" for u in review.URGENCY if u in counts)
+        lines.append(f"- {t(f'area.{area}', lang)}: {shown}")
+    lines += ["", f"## {t('review.digest.top', lang, n=min(TOP, found['total']))}", ""]
+    for n, row in enumerate(found["items"], 1):
+        urgency = t(f"severity.{row['urgency']}", lang)
+        assigned = f" ({t('review.assigned_to', lang, who=row['assignee'])})" if row["assignee"] else ""
+        lines.append(f"{n}. **{urgency}** — {item_text(row, lang)}{assigned}")
+    counts = week["counts"]
+    lines += ["", f"## {t('review.digest.week', lang)}", "",
+              t("review.digest.changes", lang, new=counts.get("new", 0), reopened=counts.get("reopened", 0),
+                closed=counts.get("closed", 0), breaches=week["breaches_logged"]), ""]
+    if week["decisions"]:
+        for d in week["decisions"][:50]:
+            action = t(f"review.past.{d['action']}", lang)
+            lines.append(f"- {clock.show(d['decided_at'])} {d['actor']}: {action} {d['item']}")
+    else:
+        lines.append(t("review.digest.no_decisions", lang))
+    lines += ["", trail.head_line(trail.signed_head(vern.store), lang)]
+    return "\n".join(lines) + "\n"
+
+
+def send(vern: Vern) -> None:
+    """Mail the digest to the advisers; recorded in the trail without its content."""
+    lang, advisers = vern.config.language, vern.config.mail["advisers"]
+    refused = mail.send(vern.config.mail, advisers, t("review.digest.title", lang), markdown(vern, lang))
+    trail.record(vern.store, "vern", "review.digest", "", {"advisers": len(advisers), "refused": refused})
+
+
+def scheduled(vern: Vern) -> None:
+    """The scheduler's job; never raises into the scheduler (next week tries again)."""
+    try:
+        send(vern)
+    except Exception as error:
+        log.warning("the weekly digest was not sent: %s", type(error).__name__)

@@ -1,0 +1,1 @@
+"""Deletion when the purpose ends (Art. 5(1)(e), 17)."""

@@ -1,0 +1,1 @@
+"""Privacy training: completions from an LMS export or a learning record store."""
