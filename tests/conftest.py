@@ -5,6 +5,7 @@ import email
 import email.message
 import email.policy
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,18 +54,37 @@ def db(tmp_path, env):
 
 
 @pytest.fixture
-def vern(db_path):
+def vern(db_path, request):
+    if "demo_vern" in request.fixturenames:  # the demo's files go in before the database opens
+        shutil.copytree(request.getfixturevalue("demo_template"), db_path.parent, dirs_exist_ok=True)
     opened = open_vern(str(db_path))
     runtime.install(opened)
     yield opened
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A folder holding the demo loaded and every check run once, at the fixed clock: the
+    database, its key file, the trail's head file and the inbox. Built once per test
+    session (and per worker), copied for every test that asks for `demo_vern`."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VERN_NOW", FIXED_NOW)
+        for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
+            patch.delenv(name, raising=False)
+        built = open_vern(str(folder / "vern.duckdb"))
+        try:
+            demo.load(built.store, built.config, "test")
+            runner.run_many(built.store, built.config, list(built.checks.values()), "cli")
+        finally:
+            built.close()
+    return folder
+
+
 @pytest.fixture
 def demo_vern(vern):
-    """The demo loaded and every check run once."""
-    demo.load(vern.store, vern.config, "test")
-    runner.run_many(vern.store, vern.config, list(vern.checks.values()), "cli")
+    """The demo loaded and every check run once (a copy of `demo_template`)."""
     return vern
 
 
