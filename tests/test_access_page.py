@@ -7,7 +7,7 @@ from audits.access import directory
 from audits.checking import findings
 from audits.core import trail
 from audits.core.errors import InputError
-from checks import access_logs as access_checks
+from checks.access_logs import AccessLogsCheck
 
 
 def access_findings(store):
@@ -86,8 +86,7 @@ def test_board_and_staff_cannot_open_the_page(demo_vern, dashboard):
 def test_events_behind_each_demo_finding_are_the_ones_it_counted(demo_vern):
     store = demo_vern.store
     for finding in access_findings(store):
-        behind = access_checks.behind(store, demo_vern.config.check("access_logs"),
-                                      finding["rule"], finding["subject"])
+        behind = AccessLogsCheck.evidence(store, demo_vern.config.check("access_logs"), finding)
         counted = sum(e["records"] for e in behind) if finding["rule"] == "access_bulk_export" else len(behind)
         assert counted == finding["details"]["count"], finding["rule"]
 

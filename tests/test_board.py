@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from audits.breaches import register as breaches
-from audits.checking import findings, runner
+from audits.checking import findings, registry, runner
 from audits.core import clock, trail
 from audits.reporting import board, board_pdf
 from audits.subject_requests import register as subject_requests
@@ -227,7 +227,7 @@ def test_the_pdf_reads_back_with_title_areas_narrative_and_charts(demo_vern, lan
     text = pdf_text(content)
     assert title in text and method in text
     for name in AREAS:
-        assert board.area_label(name, lang) in text
+        assert registry.area_title(name, lang) in text
     for sentence in board.narrative(data, lang):
         assert " ".join(sentence.split()) in text
     assert board.quarter_label("2026-Q4", lang) in text  # the quarterly chart's axis
