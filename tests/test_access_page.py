@@ -108,3 +108,15 @@ def test_edit_systems_remaps_and_refuses_bad_rows_by_row_and_field(demo_vern):
     assert f"row {len(bad)}, field holds_personal_data" in message
     assert f"row {len(bad)}, field match" in message
     assert store.value("SELECT count(*) FROM systems") == len(edited)
+
+
+def test_without_the_access_logs_check_the_page_says_so_and_keeps_the_system_list(demo_vern, dashboard,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items() if k != "access_logs"})
+    at = dashboard("access", lang="en")
+    assert not at.exception
+    assert at.info[0].value == ("This page shows what the check “access_logs” finds, and it is not installed "
+                                "in this Vern. Ask the administrator.")
+    assert not at.get("plotly_chart") and not at.selectbox  # no findings, no drill-down
+    assert at.metric[0].label == "Events stored"  # the evidence is still there, and the system list
+    assert "Save the system list" in [b.label for b in at.button]

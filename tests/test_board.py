@@ -78,6 +78,21 @@ def test_the_demo_summary(demo_vern):
                                 "quarters": [{"quarter": "2026-Q4", "answered": 4, "on_time": 3}]}
 
 
+
+def test_without_the_training_and_processors_checks_their_areas_and_figures_are_empty(demo_vern, dashboard,
+                                                                                   monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items()
+                                              if k not in ("training", "processors")})
+    data = board.summary(demo_vern)
+    assert [a["area"] for a in data["areas"]] == [a for a in AREAS if a not in ("training", "processors")]
+    assert data["training"] == {"required": None, "covered": None, "share": None, "at": None, "trend": []}
+    assert data["agreements"] == {"total": 0, "in_order": 0, "share": None, "review_months": None,
+                                  "missing": 0, "expired": 0, "review_overdue": 0}
+    assert "The training check has not run yet." in board.narrative(data, "en")
+    at = dashboard("board", lang="en", roles=("board",))
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Training coverage"] == "—"
+
 def _finding(tx, key: str, check: str, severity: str, status: str, events: list[tuple[str, str]]) -> None:
     tx.execute("INSERT INTO findings (fingerprint, check_id, rule, subject, severity, message_en, message_nb, "
                "status, first_seen, last_seen) VALUES (?, ?, 'r', ?, ?, '', '', ?, ?, ?)",

@@ -302,7 +302,7 @@ def _training(store, check, now: datetime, points) -> dict[str, Any]:
 def _agreements(vern: Vern, today: date) -> dict[str, Any]:
     """Processor agreements as the processors check judges them (none without the check)."""
     check = vern.checks.get("processors")
-    settings = vern.config.check("processors")
+    settings = vern.config.check(check.id) if check else {}
     rows = check.status(vern.store, settings, today) if check else []
     counts = {key: sum(r["problem"] == f"dpa_{key}" for r in rows) for key in ("missing", "expired", "review_overdue")}
     in_order = len(rows) - sum(counts.values())
