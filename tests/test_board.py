@@ -219,6 +219,20 @@ def test_requests_answered_on_time_at_the_edges(vern):
     assert "Data-subject requests answered on time in the last 12 months: 3 of 5 (60%)." in text
 
 
+
+def test_training_coverage_as_of_an_instant_counts_the_runs_up_to_it(vern):
+    """The training check's snapshots (counts by kind and district), summed per run."""
+    october, november = "2026-10-10T10:00:00+02:00", "2026-11-20T10:00:00+01:00"
+    with vern.store.transaction() as tx:
+        tx.execute("INSERT INTO training_coverage VALUES (?, 'employee', '', 4, 2), (?, 'volunteer', '', 4, 1), "
+                   "(?, 'employee', '', 4, 4)", [october, october, november])
+    earlier = board.summary(vern, clock.parse_instant("2026-10-31T12:00:00+01:00"))["training"]
+    assert earlier == {"required": 8, "covered": 3, "share": 0.375, "at": "2026-10-10T08:00:00Z",
+                       "trend": [{"month": "2026-10", "share": 0.375}]}
+    assert board.summary(vern)["training"] == {
+        "required": 4, "covered": 4, "share": 1.0, "at": "2026-11-20T09:00:00Z",
+        "trend": [{"month": "2026-10", "share": 0.375}, {"month": "2026-11", "share": 1.0}]}
+
 def test_requests_as_of_an_earlier_instant(vern):
     """The summary as of another instant counts only what had happened by then."""
     _answered(vern, "2026-10-01T10:00:00+02:00", "2026-11-20T10:00:00+01:00")  # due 2026-11-02
