@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from audits.access import logs as access_logs
+from audits.access.events import NOT_ACCESS, judged
 from audits.access.formats import FORMATS
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import labels
@@ -86,32 +87,6 @@ RULES = (
     ),
 )
 
-NIGHT = "(oslo_hour >= $night_from OR oslo_hour < $night_until OR isodow(oslo_day) >= 6)"
-_PERSONAL_RESOURCES = """(SELECT r.resource, r.system, true AS personal FROM access_resources r
-                         JOIN systems s ON s.name = r.system WHERE s.holds_personal_data)"""
-_ALL_RESOURCES = """(SELECT r.resource, r.system, coalesce(s.holds_personal_data, false) AS personal
-                    FROM access_resources r LEFT JOIN systems s ON s.name = r.system)"""
-
-
-def judged(personal_only: bool = False, people: bool = True, events: str = "access_events",
-           night: bool = False) -> str:
-    """The events the rules judge — sign-ins, and anything on a resource a system claims —
-    with what the rules ask of them. A rule that needs less joins less: `personal_only`
-    keeps the personal-data systems alone, `people` adds the directory, `events` narrows
-    the events before any join, `night` (parameters $night_from, $night_until) marks
-    events out of hours."""
-    resources = _PERSONAL_RESOURCES if personal_only else _ALL_RESOURCES
-    return f"""
-    SELECT e.*, r.system, coalesce(r.personal, false) AS personal
-           {f", {NIGHT} AS night" if night else ""}
-           {", p.person IS NOT NULL AS known, p.left_on" if people else ""}
-    FROM {events} e
-    {"JOIN" if personal_only else "LEFT JOIN"} {resources} r USING (resource)
-    {"LEFT JOIN people p ON p.person = e.actor" if people else ""}
-    WHERE r.system IS NOT NULL OR e.action IN ('signin', 'signin_failed')"""
-
-
-NOT_ACCESS = "('signin', 'signin_failed', 'denied')"  # the account, not a system's data
 # Which events each rule counts: the findings aggregate them, the drill-down lists them.
 COUNTS = {
     "access_unknown_actor": "NOT service AND NOT known AND action NOT IN ('signin_failed', 'denied')",
@@ -138,6 +113,7 @@ class AccessLogsCheck(Check):
     id = "access_logs"
     title = Text("Tilgang til personopplysninger", "Access to personal data")
     area = "access"
+    area_rank = 20
     schedule = "30 */6 * * *"
     settings = {
         "retention_months": 13,  # raw events are personal data too
@@ -196,6 +172,11 @@ class AccessLogsCheck(Check):
         for row in rows(OUT_OF_HOURS, night):
             yield _finding("access_out_of_hours", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat())
 
+    @classmethod
+    def evidence(cls, store, settings: dict, finding: dict, limit: int = 500) -> list[dict]:
+        """Exactly the events an access finding counted, newest first."""
+        return _behind(store, settings, finding["rule"], finding["subject"], limit)
+
 
 # Each rule is one query over the events; the filters come first, so ten million events
 # are scanned, not grouped: only the few that break a rule are.
@@ -236,7 +217,7 @@ OUT_OF_HOURS = f"""
     WHERE {COUNTS["access_out_of_hours"]} GROUP BY actor, oslo_day"""
 
 
-def behind(store, settings: dict, rule: str, subject: str, limit: int = 500) -> list[dict]:
+def _behind(store, settings: dict, rule: str, subject: str, limit: int) -> list[dict]:
     """Exactly the events an access finding counted, newest first, from its subject:
     `ACTOR`, `ACTOR · SYSTEM` or `ACTOR · DAY`."""
     actor, _, rest = subject.partition(" · ")
@@ -278,7 +259,7 @@ def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
     return Finding(rule, subject, {
         "actor": row["actor"], "count": int(row["n"]), "first": row["first_shown"], "last": row["last_shown"],
         "systems": _systems(names), "system_list": names, "first_at": row["first_at"], "last_at": row["last_at"],
-        **values})
+        **values}, systems=tuple(names))
 
 
 def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:

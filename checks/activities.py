@@ -98,6 +98,7 @@ class ActivitiesCheck(Check):
     id = "activities"
     title = Text("Behandlingsprotokoll og risiko", "Record of processing and risk")
     area = "activities"
+    area_rank = 50
     schedule = "0 6 * * *"
     rules = RULES
 
@@ -115,21 +116,21 @@ class ActivitiesCheck(Check):
             name = record["name"]
             lacking = missing(record, set(agreements))
             if lacking:
-                yield Finding("ropa_incomplete", name, _both("missing", lacking))
+                yield Finding("ropa_incomplete", name, _both("missing", lacking), activity=name)
             if activities.dpia_required(record) and record["dpia_status"] != "completed":
                 yield Finding("dpia_required", name, {
                     "count": len(record["dpia_criteria"]), "criteria": ", ".join(record["dpia_criteria"]),
-                    **_both("status", [DPIA_STATUS[record["dpia_status"]]])})
+                    **_both("status", [DPIA_STATUS[record["dpia_status"]]])}, activity=name)
             if record["special_categories"] and not record["art9_condition"]:
                 yield Finding("special_category_without_condition", name,
-                              {"categories": ", ".join(record["special_categories"])})
+                              {"categories": ", ".join(record["special_categories"])}, activity=name)
             lapsed = [p for p in record["processors"] if agreements.get(p)]
             if lapsed:
                 yield Finding("activity_processor_without_dpa", name,
-                              {"processors": ", ".join(lapsed), "processor_list": lapsed})
+                              {"processors": ", ".join(lapsed), "processor_list": lapsed}, activity=name)
             if not record["classification"]:
-                yield Finding("classification_missing", name)
+                yield Finding("classification_missing", name, activity=name)
             if record["review_on"] and record["review_on"] < ctx.today:
                 yield Finding("risk_review_overdue", name, {
                     "review_on": record["review_on"].isoformat(),
-                    "owner": f" ({record['owner']})" if record["owner"] else ""})
+                    "owner": f" ({record['owner']})" if record["owner"] else ""}, activity=name)

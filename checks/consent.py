@@ -49,6 +49,7 @@ class ConsentCheck(Check):
     id = "consent"
     title = Text("Samtykke og reservasjon", "Consent and opt-out")
     area = "consent"
+    area_rank = 60
     schedule = "30 7 * * *"
     settings = {
         # Purposes of mail that is not marketing (booking confirmations): never judged.

@@ -78,6 +78,7 @@ class ProcessorsCheck(Check):
     id = "processors"
     title = Text("Databehandleravtaler og overføringer", "Processor agreements and transfers")
     area = "processors"
+    area_rank = 10
     schedule = "15 6 * * *"
     settings = {"review_months": 12}
     rules = RULES
@@ -96,46 +97,53 @@ class ProcessorsCheck(Check):
         return ctx.store.value("SELECT count(*) FROM processors")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
-        months = ctx.settings["review_months"]
-        for row in ctx.store.rows(
+        for row in self.status(ctx.store, ctx.settings, ctx.today):
+            who, name = subject(row["name"], row["service"]), row["name"]
+            if row["problem"] == "dpa_missing":
+                yield Finding("dpa_missing", who, processor=name)
+            elif row["problem"] == "dpa_expired":
+                yield Finding("dpa_expired", who, {"expired": row["dpa_expires_on"].isoformat()}, processor=name)
+            elif row["problem"] == "dpa_review_overdue":
+                yield Finding("dpa_review_overdue", who, {"reviewed": row["reviewed"].isoformat(),
+                                                          "months": ctx.settings["review_months"]}, processor=name)
+        for row in register(ctx.store):
+            yield from _transfer_findings(row)
+
+    @classmethod
+    def status(cls, store, settings: dict, today) -> list[dict]:
+        """Every processor's agreement (name, service, dpa_signed_on, dpa_expires_on,
+        reviewed) and its problem: dpa_missing, dpa_expired, dpa_review_overdue, or None."""
+        rows = store.rows(
             "SELECT name, service, dpa_signed_on, dpa_expires_on, "
             " coalesce(last_reviewed_on, dpa_signed_on) AS reviewed, "
             " coalesce(last_reviewed_on, dpa_signed_on) + to_months(?) < ? AS review_overdue "
-            "FROM processors", [months, ctx.today],
-        ):
-            who = subject(row["name"], row["service"])
-            problem = agreement_problem(row, ctx.today)
-            if problem == "dpa_missing":
-                yield Finding("dpa_missing", who)
-            elif problem == "dpa_expired":
-                yield Finding("dpa_expired", who, {"expired": row["dpa_expires_on"].isoformat()})
-            elif row["review_overdue"]:
-                yield Finding("dpa_review_overdue", who,
-                              {"reviewed": row["reviewed"].isoformat(), "months": months})
-        for row in register(ctx.store):
-            yield from _transfer_findings(row)
+            "FROM processors", [settings["review_months"], today])
+        for row in rows:
+            overdue = row.pop("review_overdue")
+            row["problem"] = agreement_problem(row, today) or ("dpa_review_overdue" if overdue else None)
+        return rows
 
 
 def _transfer_findings(row: dict) -> Iterable[Finding]:
     """Art. 44: every country outside the EEA needs adequacy or a valid safeguard."""
-    who = subject(row["name"], row["service"])
+    who, name = subject(row["name"], row["service"]), row["name"]
     mechanism, certified = row["transfer_mechanism"], row["dpf_certified"]
     third = [c for c in row["countries"] if c not in EEA]
     if not third:
         return
     if mechanism in INVALID:
         yield Finding("transfer_invalid_mechanism", who,
-                      {"countries": ", ".join(third), "mechanism": MECHANISM_NAMES[mechanism]})
+                      {"countries": ", ".join(third), "mechanism": MECHANISM_NAMES[mechanism]}, processor=name)
         return
     if mechanism == "dpf" and US_DPF_ONLY in third and not certified:
-        yield Finding("transfer_dpf_not_certified", who)
+        yield Finding("transfer_dpf_not_certified", who, processor=name)
     uncovered = [c for c in third if not adequate(c, certified)]
     if mechanism == "none" and uncovered:
-        yield Finding("transfer_no_mechanism", who, {"countries": ", ".join(uncovered)})
+        yield Finding("transfer_no_mechanism", who, {"countries": ", ".join(uncovered)}, processor=name)
     elif mechanism in ("adequacy", "dpf"):
         # DPF covers only certified US organisations; elsewhere it needs a decision of its own.
         wrong = [c for c in uncovered if not (mechanism == "dpf" and c == US_DPF_ONLY)]
         if wrong:
             yield Finding("transfer_invalid_mechanism", who,
-                          {"countries": ", ".join(wrong), "mechanism": MECHANISM_NAMES[mechanism]})
+                          {"countries": ", ".join(wrong), "mechanism": MECHANISM_NAMES[mechanism]}, processor=name)
 

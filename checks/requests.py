@@ -46,6 +46,7 @@ class RequestsCheck(Check):
     id = "requests"
     title = Text("Henvendelser fra de registrerte", "Data-subject requests")
     area = "requests"
+    area_rank = 70
     schedule = "0 7 * * *"
     rules = RULES
 

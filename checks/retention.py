@@ -32,6 +32,7 @@ class RetentionCheck(Check):
     id = "retention"
     title = Text("Lagringstid og sletting", "Retention and deletion")
     area = "retention"
+    area_rank = 40
     schedule = "0 7 * * *"
     rules = RULES
 
@@ -55,7 +56,9 @@ class RetentionCheck(Check):
             values = {"system": row["system"], "category": row["category"]}
             subject = retention.subject(row["system"], row["category"])
             if not row["has_rule"]:
-                yield Finding("retention_rule_missing", subject, {**values, "count": row["records"]})
+                yield Finding("retention_rule_missing", subject, {**values, "count": row["records"]},
+                              record_category=row["category"])
             elif row["overdue"]:
                 yield Finding("retention_overdue", subject,
-                              {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat()})
+                              {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat()},
+                              record_category=row["category"])

@@ -4,16 +4,16 @@ the dangerous case checked against the access logs: a personal-data system used 
 someone without a valid completion on that day."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from audits.access.directory import KINDS
+from audits.access.events import NOT_ACCESS, judged
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.core.i18n import Text
 from audits.io import inbox
 from audits.training import register as training
-from checks.access_logs import NOT_ACCESS, judged
 
 DEFAULT_COURSE = "Personvern grunnkurs"
 
@@ -90,6 +90,7 @@ class TrainingCheck(Check):
     id = "training"
     title = Text("Personvernopplæring", "Privacy training")
     area = "training"
+    area_rank = 30
     schedule = "45 6 * * *"
     settings = {
         # Courses each kind of person needs (those who handle personal data).
@@ -138,24 +139,29 @@ class TrainingCheck(Check):
                 "person": row["person"], "count": row["n"], "first": clock.show(row["first"]),
                 "last": clock.show(row["last"]), "systems": ", ".join(row["systems"]),
                 "courses": ", ".join(row["courses"] or []), "system_list": row["systems"],
-                "first_at": clock.iso_utc(row["first"]), "last_at": clock.iso_utc(row["last"])})
+                "first_at": clock.iso_utc(row["first"]), "last_at": clock.iso_utc(row["last"])},
+                systems=tuple(row["systems"]))
+
+    @classmethod
+    def status(cls, store, settings: dict, today: date) -> list[dict]:
+        """Every required course of everyone who needs training (person, kind, district,
+        started_on, course, completed, valid_until, due) and its status: valid, due_soon,
+        expired, missing, or new (still in the grace period)."""
+        return store.rows(STATUS, _params(settings, today))
+
+    @classmethod
+    def coverage(cls, store, until: datetime | None = None) -> list[dict]:
+        """People covered (every course their kind needs valid) of those who need training,
+        at each run up to `until`: the snapshots COVERAGE keeps, summed over kind and district."""
+        return store.rows("SELECT run_at, sum(required) AS required, sum(covered) AS covered "
+                          "FROM training_coverage WHERE $until::TIMESTAMPTZ IS NULL OR run_at <= $until "
+                          "GROUP BY run_at ORDER BY run_at", {"until": until})
 
 
 def _params(settings: dict, today: date) -> dict:
     pairs = [(kind, course) for kind, courses in settings["courses"].items() for course in courses]
     return {"today": today, "validity": settings["validity_months"], "grace": settings["grace_days"],
             "soon": settings["due_soon_days"], "kinds": [k for k, _ in pairs], "courses": [c for _, c in pairs]}
-
-
-def status(store, settings: dict, today: date) -> list[dict]:
-    """Every required course of everyone who needs training: valid, due_soon, expired,
-    missing, or new (still in the grace period)."""
-    return store.rows(STATUS, _params(settings, today))
-
-
-def trend(store) -> list[dict]:
-    return store.rows("SELECT run_at, sum(required) AS required, sum(covered) AS covered "
-                      "FROM training_coverage GROUP BY run_at ORDER BY run_at")
 
 
 # Coverage today by kind and district, kept for the trend (counts only).

@@ -7,7 +7,7 @@ from audits.access import directory
 from audits.checking import findings
 from audits.core import trail
 from audits.core.errors import InputError
-from checks import access_logs as access_checks
+from checks.access_logs import AccessLogsCheck
 
 
 def access_findings(store):
@@ -86,8 +86,7 @@ def test_board_and_staff_cannot_open_the_page(demo_vern, dashboard):
 def test_events_behind_each_demo_finding_are_the_ones_it_counted(demo_vern):
     store = demo_vern.store
     for finding in access_findings(store):
-        behind = access_checks.behind(store, demo_vern.config.check("access_logs"),
-                                      finding["rule"], finding["subject"])
+        behind = AccessLogsCheck.evidence(store, demo_vern.config.check("access_logs"), finding)
         counted = sum(e["records"] for e in behind) if finding["rule"] == "access_bulk_export" else len(behind)
         assert counted == finding["details"]["count"], finding["rule"]
 
@@ -109,3 +108,15 @@ def test_edit_systems_remaps_and_refuses_bad_rows_by_row_and_field(demo_vern):
     assert f"row {len(bad)}, field holds_personal_data" in message
     assert f"row {len(bad)}, field match" in message
     assert store.value("SELECT count(*) FROM systems") == len(edited)
+
+
+def test_without_the_access_logs_check_the_page_says_so_and_keeps_the_system_list(demo_vern, dashboard,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items() if k != "access_logs"})
+    at = dashboard("access", lang="en")
+    assert not at.exception
+    assert at.info[0].value == ("This page shows what the check “access_logs” finds, and it is not installed "
+                                "in this Vern. Ask the administrator.")
+    assert not at.get("plotly_chart") and not at.selectbox  # no findings, no drill-down
+    assert at.metric[0].label == "Events stored"  # the evidence is still there, and the system list
+    assert "Save the system list" in [b.label for b in at.button]

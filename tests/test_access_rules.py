@@ -19,7 +19,6 @@ from audits.checking import runner
 from audits.core import clock
 from audits.core import config as configuration
 from audits.core.errors import VernError
-from checks import access_logs as access_checks
 from checks.access_logs import AccessLogsCheck
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
@@ -91,7 +90,8 @@ def findings(vern, rule: str, toml: str = "") -> dict[str, str]:
 
 def behind(vern, rule: str, subject: str) -> list[tuple]:
     return sorted((e["happened_at"], e["action"], e["system"], e["records"])
-                  for e in access_checks.behind(vern.store, vern.config.check("access_logs"), rule, subject))
+                  for e in AccessLogsCheck.evidence(vern.store, vern.config.check("access_logs"),
+                                                    {"rule": rule, "subject": subject}))
 
 
 def at(text: str) -> datetime:

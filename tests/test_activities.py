@@ -676,3 +676,46 @@ def test_the_demo_plants_one_finding_of_each_kind_and_four_uses_of_lapsed_proces
 def test_the_demo_marketing_profile_is_high_risk_and_critical_with_its_findings(demo_vern):
     risk = described(demo_vern)["Markedsføring med interesseprofil"]
     assert (risk["inherent"]["level"], risk["residual"]["level"], risk["outside_eea"]) == ("high", "critical", ["US"])
+
+
+# What a finding concerns (activity, processor, systems, record category) is stored with it,
+# whichever check found it. "Tilrettelegging for deltakere" in the demo processes special
+# categories without a condition (its own finding), uses Google (review overdue), runs on
+# "Arrangementer (Google Drive)" — used at night once, and by two people without valid
+# training — and keeps its accessibility needs past their retention: six open findings.
+TOUCHED = {"likelihood": "maximum", "severity": "maximum", "score": 16, "level": "critical", "reasons": [
+    "likelihood 2 steps up: 6 open findings from access_logs, activities, processors, retention, training, "
+    "at least one high"]}
+
+
+def test_the_residual_risk_counts_the_findings_on_the_activity_its_processors_systems_and_categories(demo_vern):
+    assert described(demo_vern)["Tilrettelegging for deltakere"]["residual"] == TOUCHED
+
+
+def test_migration_0014_fills_in_what_older_findings_concern(demo_vern):
+    """A database from before 0014: its findings get what they concern from the subjects
+    and details the built-in checks wrote, and the risk reads the same."""
+    store = demo_vern.store
+    with store.transaction() as tx:
+        for column in ("activity", "processor", "systems", "record_category"):
+            tx.execute(f"ALTER TABLE findings DROP COLUMN {column}")
+        tx.execute((Path(activities.__file__).parents[1] / "migrations" / "0014_finding_links.sql").read_text())
+
+    def concern(rule: str, subject_part: str) -> tuple:
+        [row] = store.rows("SELECT activity, processor, systems, record_category FROM findings "
+                           "WHERE rule = ? AND contains(subject, ?)", [rule, subject_part])
+        return tuple(row.values())
+
+    assert concern("special_category_without_condition", "Tilrettelegging") == (
+        "Tilrettelegging for deltakere", None, None, None)
+    assert concern("dpa_missing", "Already On") == (None, "Already On AS", None, None)
+    assert concern("access_without_grant", "·") == (None, None, ["Medlemsregister (SharePoint)"], None)
+    signins = store.rows("SELECT systems FROM findings WHERE rule = 'access_failed_signins'")
+    assert [r["systems"] for r in signins] == [None, None]  # failed sign-ins concern the account only
+    assert concern("retention_overdue", "prospect") == (None, None, None, "prospect")
+    untrained = store.rows("SELECT systems FROM findings WHERE rule = 'access_untrained'")
+    assert sorted(r["systems"] for r in untrained) == [
+        ["Arrangementer (Google Drive)"], ["Arrangementer (Google Drive)", "Medlemsregister (SharePoint)"],
+        ["Medlemsdata (AWS S3)", "Medlemsregister (SharePoint)"], ["Medlemsdata (AWS S3)", "SuperOffice CRM"],
+        ["Medlemsregister (SharePoint)"]]
+    assert described(demo_vern)["Tilrettelegging for deltakere"]["residual"] == TOUCHED

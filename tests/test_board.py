@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from audits.breaches import register as breaches
-from audits.checking import findings, runner
+from audits.checking import findings, registry, runner
 from audits.core import clock, trail
 from audits.reporting import board, board_pdf
 from audits.subject_requests import register as subject_requests
@@ -77,6 +77,21 @@ def test_the_demo_summary(demo_vern):
                                 "since": "2025-11-24T11:00:00Z", "open": 4, "overdue": 1,
                                 "quarters": [{"quarter": "2026-Q4", "answered": 4, "on_time": 3}]}
 
+
+
+def test_without_the_training_and_processors_checks_their_areas_and_figures_are_empty(demo_vern, dashboard,
+                                                                                   monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items()
+                                              if k not in ("training", "processors")})
+    data = board.summary(demo_vern)
+    assert [a["area"] for a in data["areas"]] == [a for a in AREAS if a not in ("training", "processors")]
+    assert data["training"] == {"required": None, "covered": None, "share": None, "at": None, "trend": []}
+    assert data["agreements"] == {"total": 0, "in_order": 0, "share": None, "review_months": None,
+                                  "missing": 0, "expired": 0, "review_overdue": 0}
+    assert "The training check has not run yet." in board.narrative(data, "en")
+    at = dashboard("board", lang="en", roles=("board",))
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Training coverage"] == "—"
 
 def _finding(tx, key: str, check: str, severity: str, status: str, events: list[tuple[str, str]]) -> None:
     tx.execute("INSERT INTO findings (fingerprint, check_id, rule, subject, severity, message_en, message_nb, "
@@ -204,6 +219,20 @@ def test_requests_answered_on_time_at_the_edges(vern):
     assert "Data-subject requests answered on time in the last 12 months: 3 of 5 (60%)." in text
 
 
+
+def test_training_coverage_as_of_an_instant_counts_the_runs_up_to_it(vern):
+    """The training check's snapshots (counts by kind and district), summed per run."""
+    october, november = "2026-10-10T10:00:00+02:00", "2026-11-20T10:00:00+01:00"
+    with vern.store.transaction() as tx:
+        tx.execute("INSERT INTO training_coverage VALUES (?, 'employee', '', 4, 2), (?, 'volunteer', '', 4, 1), "
+                   "(?, 'employee', '', 4, 4)", [october, october, november])
+    earlier = board.summary(vern, clock.parse_instant("2026-10-31T12:00:00+01:00"))["training"]
+    assert earlier == {"required": 8, "covered": 3, "share": 0.375, "at": "2026-10-10T08:00:00Z",
+                       "trend": [{"month": "2026-10", "share": 0.375}]}
+    assert board.summary(vern)["training"] == {
+        "required": 4, "covered": 4, "share": 1.0, "at": "2026-11-20T09:00:00Z",
+        "trend": [{"month": "2026-10", "share": 0.375}, {"month": "2026-11", "share": 1.0}]}
+
 def test_requests_as_of_an_earlier_instant(vern):
     """The summary as of another instant counts only what had happened by then."""
     _answered(vern, "2026-10-01T10:00:00+02:00", "2026-11-20T10:00:00+01:00")  # due 2026-11-02
@@ -227,7 +256,7 @@ def test_the_pdf_reads_back_with_title_areas_narrative_and_charts(demo_vern, lan
     text = pdf_text(content)
     assert title in text and method in text
     for name in AREAS:
-        assert board.area_label(name, lang) in text
+        assert registry.area_title(name, lang) in text
     for sentence in board.narrative(data, lang):
         assert " ".join(sentence.split()) in text
     assert board.quarter_label("2026-Q4", lang) in text  # the quarterly chart's axis

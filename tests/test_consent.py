@@ -617,3 +617,12 @@ def test_page_when_every_marketing_send_had_consent(vern, dashboard):
     assert at.success[0].value == "Every marketing send had a valid consent."
     assert len(at.get("plotly_chart")) == 1
     assert "<b>Nyhetsbrev</b>" in at.dataframe[1].value["Campaign"].tolist()  # as typed, in a table
+
+
+def test_without_the_consent_check_the_page_says_so(demo_vern, dashboard, monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items() if k != "consent"})
+    at = dashboard("consent", lang="en")
+    assert not at.exception
+    assert at.info[0].value == ("This page shows what the check “consent” finds, and it is not installed "
+                                "in this Vern. Ask the administrator.")
+    assert not at.metric and not at.dataframe

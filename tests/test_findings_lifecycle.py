@@ -179,6 +179,34 @@ def test_a_run_closes_only_its_own_checks_findings(store, config, tmp_path, monk
     assert statuses == {"other": "open", "processors": "closed"}
 
 
+
+def test_what_a_finding_concerns_is_stored_and_follows_each_run(store, config, monkeypatch):
+    systems = [("CRM",)]
+
+    class Linked(Check):
+        id = "linked"
+        title = Text("Koblet", "Linked")
+        area = "linked"
+        schedule = "0 5 * * *"
+        rules = (Rule("seen", Severity.low, "Art. 5", Text("s", "s"), Text("{subject}", "{subject}"),
+                      Text("r", "r")),)
+
+        def evaluate(self, ctx):
+            yield Finding("seen", "kari", activity="Medlemsregister", processor="Acme AS",
+                          systems=systems[-1], record_category="member")
+
+    def stored() -> tuple:
+        [row] = store.rows("SELECT activity, processor, systems, record_category FROM findings")
+        return tuple(row.values())
+
+    monkeypatch.setenv("VERN_NOW", DAY1)
+    runner.run(store, config, Linked, "manual")
+    assert stored() == ("Medlemsregister", "Acme AS", ["CRM"], "member")
+    systems.append(("CRM", "Drive"))  # the same finding, seen on one more system
+    monkeypatch.setenv("VERN_NOW", DAY2)
+    runner.run(store, config, Linked, "manual")
+    assert stored() == ("Medlemsregister", "Acme AS", ["CRM", "Drive"], "member")
+
 def test_failed_run_closes_nothing(store, config, tmp_path, monkeypatch):
     monkeypatch.setenv("VERN_NOW", DAY1)
     load_register(store, tmp_path, MISSING)

@@ -24,7 +24,6 @@ from audits.core import config as configuration
 from audits.core import labels
 from audits.core.errors import InputError, VernError
 from audits.training import register as training
-from checks import training as training_check
 from checks.training import TrainingCheck
 from conftest import FIXED_NOW, VERN
 
@@ -483,7 +482,7 @@ def test_missing_only_after_the_grace_period(vern, started_on, finding):
 
 def test_within_the_grace_period_the_status_is_new(vern):
     people(vern, (KARI, "employee", "yes", "2026-10-25"))
-    [row] = training_check.status(vern.store, settings(vern), TODAY)
+    [row] = TrainingCheck.status(vern.store, settings(vern), TODAY)
     assert (row["status"], row["due"]) == ("new", date(2026, 11, 24))
 
 
@@ -532,8 +531,8 @@ def test_expired_message_names_completion_and_validity(vern):
 def test_a_leap_day_completion_is_valid_until_28_february(vern):
     people(vern, (KARI, "employee", "yes", "2020-01-15"))
     completions(vern, (KARI, COURSE, "2024-02-29"))
-    [last_day] = training_check.status(vern.store, settings(vern), date(2025, 2, 28))
-    [day_after] = training_check.status(vern.store, settings(vern), date(2025, 3, 1))
+    [last_day] = TrainingCheck.status(vern.store, settings(vern), date(2025, 2, 28))
+    [day_after] = TrainingCheck.status(vern.store, settings(vern), date(2025, 3, 1))
     assert (last_day["valid_until"], last_day["status"]) == (date(2025, 2, 28), "due_soon")
     assert (day_after["valid_until"], day_after["status"]) == (date(2025, 2, 28), "expired")
 
@@ -551,7 +550,7 @@ def test_a_newer_completion_replaces_an_expired_one(vern):
     people(vern, (KARI, "employee", "yes", "2020-01-15"))
     completions(vern, (KARI, COURSE, "2024-06-01"), (KARI, COURSE, "2026-06-01"))
     assert findings(vern, EXPIRED) == {}
-    [row] = training_check.status(vern.store, settings(vern), TODAY)
+    [row] = TrainingCheck.status(vern.store, settings(vern), TODAY)
     assert (row["completed"], row["valid_until"], row["status"]) == (date(2026, 6, 1), date(2027, 6, 1), "valid")
 
 
@@ -591,7 +590,7 @@ def test_a_completion_dated_after_today_does_not_count_yet(vern):
     completions(vern, (KARI, COURSE, "2026-11-30"))
     log(vern, ("2026-11-24T10:00:00+01:00", KARI, "CRM", "read"))
     assert p(vern, KARI) in findings(vern, UNTRAINED)
-    [row] = training_check.status(vern.store, settings(vern), TODAY)
+    [row] = TrainingCheck.status(vern.store, settings(vern), TODAY)
     assert row["status"] == "missing"
     assert f"{p(vern, KARI)} · {COURSE}" in findings(vern, MISSING)
 
@@ -618,7 +617,7 @@ def test_people_who_do_not_handle_personal_data_are_not_required(vern):
     completions(vern, (OLA, COURSE, "2025-11-01"))
     run(vern)
     assert vern.store.value("SELECT count(*) FROM findings WHERE check_id = 'training'") == 0
-    assert training_check.status(vern.store, settings(vern), TODAY) == []
+    assert TrainingCheck.status(vern.store, settings(vern), TODAY) == []
 
 
 def test_each_kind_needs_the_courses_configured_for_it(vern):
@@ -636,7 +635,7 @@ def test_each_kind_needs_the_courses_configured_for_it(vern):
 def test_status_lists_every_required_course(vern):
     people(vern, (PER, "volunteer", "yes", "2020-01-15"))
     completions(vern, (PER, COURSE, "2026-06-01"))
-    rows = training_check.status(vern.store, settings(vern, TWO_COURSES), TODAY)
+    rows = TrainingCheck.status(vern.store, settings(vern, TWO_COURSES), TODAY)
     assert sorted((r["course"], r["status"]) for r in rows) == [
         (COURSE, "valid"), ("Taushetsplikt for frivillige", "missing")]
 
@@ -782,7 +781,7 @@ def test_every_run_adds_a_snapshot_for_the_trend(vern, monkeypatch):
     later = datetime.fromisoformat("2026-11-25T12:00:00+01:00")
     assert coverage(vern) == {(NOW, "employee", "", 3, 2), (NOW, "volunteer", "Vest", 3, 1),
                               (later, "employee", "", 3, 2), (later, "volunteer", "Vest", 3, 2)}
-    assert [(r["run_at"], r["required"], r["covered"]) for r in training_check.trend(vern.store)] == [
+    assert [(r["run_at"], r["required"], r["covered"]) for r in TrainingCheck.coverage(vern.store)] == [
         (NOW, 6, 3), (later, 6, 4)]
 
 

@@ -45,3 +45,12 @@ def test_adviser_mails_one_reminder_to_each_person(demo_vern, dashboard, smtp, t
     assert "Personvern grunnkurs" in lise.get_content()
     entry = trail.listing(demo_vern.store, action="training.reminders")[0]
     assert entry["details"] == {"people": 5}
+
+
+def test_without_the_training_check_the_page_says_so(demo_vern, dashboard, monkeypatch):
+    monkeypatch.setattr(demo_vern, "checks", {k: c for k, c in demo_vern.checks.items() if k != "training"})
+    at = dashboard("training", lang="en")
+    assert not at.exception
+    assert at.info[0].value == ("This page shows what the check “training” finds, and it is not installed "
+                                "in this Vern. Ask the administrator.")
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")

@@ -93,18 +93,17 @@ def computed(activity: dict[str, Any], outside_eea: list[str]) -> Risk:
     return Risk(likelihood, severity, reasons)
 
 
-# Findings still wanting work that touch an activity: its own, its processors', those on
-# its systems (access logs, untrained use) and those on its record categories (retention).
+# Findings still wanting work that touch an activity: those that name it, one of its
+# processors, one of its systems or one of its record categories (api.Finding), whichever
+# check found them.
 TOUCHING = """
     SELECT a.id, count(*) AS open, bool_or(f.severity IN ('high', 'critical')) AS grave,
            list(DISTINCT f.check_id ORDER BY f.check_id) AS checks
     FROM activities a JOIN findings f ON list_contains($unhandled, f.status) AND (
-           (f.check_id = 'activities' AND f.subject = a.name)
-        OR (f.check_id = 'processors' AND list_contains(a.processors, split_part(f.subject, ' – ', 1)))
-        OR (f.check_id IN ('access_logs', 'training')
-            AND list_has_any(a.systems, CAST(json_extract(f.details, '$.system_list') AS VARCHAR[])))
-        OR (f.check_id = 'retention'
-            AND list_contains(a.record_categories, json_extract_string(f.details, '$.category'))))
+           f.activity = a.name
+        OR list_contains(a.processors, f.processor)
+        OR list_has_any(a.systems, f.systems)
+        OR list_contains(a.record_categories, f.record_category))
     GROUP BY a.id"""
 
 

@@ -4,6 +4,11 @@ A check is registered under the entry-point group `vern.checks`, ours and an
 organisation's own alike. `collect()` reads evidence into the store in one transaction;
 `evaluate()` yields findings, mostly from SQL. The rule's article, severity and remedy
 travel with the check, so the adviser and the board read why a finding matters.
+
+Pages and reports reach a check only through the registry (`Vern.checks`, by id), and ask
+it, never its module, for what they show: `evidence()` behind a finding, its `status()`
+today, its `coverage()` over the runs, its `area` and where that stands on the board
+(`area_rank`, `area_title`). Each has a default, so a check offers only what it has.
 """
 
 from collections.abc import Iterable
@@ -39,9 +44,19 @@ class Rule:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a rule found. `values` fill the rule's message and are kept as the
+    finding's details. The fields after them say what the finding concerns, each in a
+    column of its own, so that others join on them instead of reading the subject: the
+    risk of a processing activity counts the open findings that name the activity, one of
+    its processors, one of its systems or one of its record categories."""
+
     rule: str
     subject: str
     values: dict[str, Any] = field(default_factory=dict)
+    activity: str | None = None  # a processing activity, by its name in the record
+    processor: str | None = None  # a processor, by its name in the register
+    systems: tuple[str, ...] = ()  # systems in the system list whose use the finding counts
+    record_category: str | None = None  # a category of records (the inventories')
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,9 @@ class CheckContext:
 class Check:
     id: ClassVar[str]
     title: ClassVar[Text]
-    area: ClassVar[str]
+    area: ClassVar[str]  # the board scores the findings of all checks of one area together
+    area_rank: ClassVar[int] = 100  # the area's place among the board's areas: lowest first, ties by name
+    area_title: ClassVar[Text | None] = None  # the area's name where Vern has none; default: the title
     schedule: ClassVar[str]  # crontab line in Oslo time
     run_at_start: ClassVar[bool] = False  # also whenever the server starts, missed or not
     settings: ClassVar[dict[str, Any]] = {}
@@ -78,3 +95,23 @@ class Check:
     @classmethod
     def rule(cls, rule_id: str) -> Rule:
         return next(r for r in cls.rules if r.id == rule_id)
+
+    # -- what pages and reports may ask; the defaults say "nothing to show" -------------
+    @classmethod
+    def evidence(cls, store: Store, settings: dict[str, Any], finding: dict[str, Any],
+                 limit: int = 500) -> list[dict[str, Any]]:
+        """The evidence rows behind one stored finding (a row of findings.listing), newest
+        first, at most `limit`."""
+        return []
+
+    @classmethod
+    def status(cls, store: Store, settings: dict[str, Any], today: date) -> list[dict[str, Any]]:
+        """What the check judges, row by row, as it stands on `today` (the check documents
+        its columns), for its page and the board."""
+        return []
+
+    @classmethod
+    def coverage(cls, store: Store, until: datetime | None = None) -> list[dict[str, Any]]:
+        """At each run up to `until`, oldest first, how many must be covered and how many
+        were: {run_at, required, covered}. Counts only."""
+        return []

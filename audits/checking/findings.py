@@ -24,6 +24,11 @@ DECISIONS = ("open", "acknowledged", "resolved", "risk_accepted")  # what a pers
 UNHANDLED = ("open", "acknowledged")  # still wants work: counted as open on the overview
 
 
+# What a finding concerns (api.Finding), in columns of their own; systems pass as JSON.
+LINKS = ("activity", "processor", "systems", "record_category")
+_SYSTEMS = "from_json(s.systems, '[\"VARCHAR\"]')"
+
+
 def fingerprint(check_id: str, rule: str, subject: str) -> str:
     return hashlib.sha256("\x1f".join((check_id, rule, subject)).encode()).hexdigest()[:16]
 
@@ -34,10 +39,12 @@ def _frame(check: type[Check], findings: Iterable[Finding]) -> pd.DataFrame:
         rule = check.rule(finding.rule)
         values = {"subject": finding.subject, **finding.values}
         key = fingerprint(check.id, rule.id, finding.subject)
+        systems = json.dumps(list(finding.systems)) if finding.systems else None
         rows[key] = (key, rule.id, finding.subject, rule.severity.value,
                      rule.message("en", **values), rule.message("nb", **values),
-                     json.dumps(finding.values, default=str, sort_keys=True))
-    columns = ["fingerprint", "rule", "subject", "severity", "message_en", "message_nb", "details"]
+                     json.dumps(finding.values, default=str, sort_keys=True),
+                     finding.activity, finding.processor, systems, finding.record_category)
+    columns = ["fingerprint", "rule", "subject", "severity", "message_en", "message_nb", "details", *LINKS]
     return pd.DataFrame(list(rows.values()), columns=columns, dtype="string")
 
 
@@ -71,15 +78,18 @@ def _merge(tx, check_id: str, run_id: int, now: datetime) -> None:
     tx.execute(
         "UPDATE findings f SET last_seen = ?, last_run_id = ?, severity = s.severity, "
         " message_en = s.message_en, message_nb = s.message_nb, details = s.details, "
+        f" activity = s.activity, processor = s.processor, systems = {_SYSTEMS}, "
+        " record_category = s.record_category, "
         " reopened_count = f.reopened_count + CASE WHEN f.status = 'closed' THEN 1 ELSE 0 END, "
         " status = CASE WHEN f.status = 'closed' THEN 'open' ELSE f.status END, "
         " closed_at = NULL "
         "FROM seen s WHERE f.fingerprint = s.fingerprint", [now, run_id])
     tx.execute(
         "INSERT INTO findings (fingerprint, check_id, rule, subject, severity, message_en, "
-        " message_nb, details, status, first_seen, last_seen, last_run_id) "
-        "SELECT fingerprint, ?, rule, subject, severity, message_en, message_nb, details, 'open', ?, ?, ? "
-        "FROM seen ANTI JOIN findings USING (fingerprint)", [check_id, now, now, run_id])
+        f" message_nb, details, {', '.join(LINKS)}, status, first_seen, last_seen, last_run_id) "
+        "SELECT fingerprint, ?, rule, subject, severity, message_en, message_nb, details, "
+        f"s.activity, s.processor, {_SYSTEMS}, s.record_category, "
+        "'open', ?, ?, ? FROM seen s ANTI JOIN findings USING (fingerprint)", [check_id, now, now, run_id])
 
 
 def set_status(store: Store, key: str, status: str, actor: str, reason: str = "",

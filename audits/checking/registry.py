@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 from audits.checking.api import Check, Severity
 from audits.core.config import cron_trigger
 from audits.core.errors import VernError
+from audits.core.i18n import CATALOGUE, Text, t
 
 GROUP = "vern.checks"
 
@@ -23,6 +24,8 @@ def validate(name: str, check: type) -> None:
     for attribute in ("title", "area", "schedule", "rules"):
         if not getattr(check, attribute, None):
             raise VernError(f"{where}: declares no {attribute}")
+    if not isinstance(check.area_rank, int) or not isinstance(check.area_title, Text | None):
+        raise VernError(f"{where}: area_rank must be a whole number and area_title a Text")
     ids = [rule.id for rule in check.rules]
     if len(ids) != len(set(ids)):
         raise VernError(f"{where}: two rules share an id")
@@ -47,3 +50,23 @@ def installed() -> dict[str, type[Check]]:
         validate(entry.name, check)
         found[entry.name] = check
     return dict(sorted(found.items()))
+
+
+def areas(checks: dict[str, type[Check]]) -> list[str]:
+    """The areas the checks score, in the board's order: by the lowest `area_rank` of the
+    checks in an area, ties by name."""
+    rank: dict[str, int] = {}
+    for check in checks.values():
+        rank[check.area] = min(rank.get(check.area, check.area_rank), check.area_rank)
+    return sorted(rank, key=lambda area: (rank[area], area))
+
+
+def area_title(area: str, lang: str) -> str:
+    """An area's name: Vern's words for its own areas, else those of the installed check
+    that scores it (its `area_title`, else its title); a removed check's area by its id."""
+    if f"area.{area}" in CATALOGUE:
+        return t(f"area.{area}", lang)
+    for check in installed().values():
+        if check.area == area:
+            return (check.area_title or check.title)(lang)
+    return area

@@ -422,6 +422,11 @@ CATALOGUE: dict[str, Text] = {
     "checks.run_now": Text("Kjør nå", "Run now"),
     "checks.ran": Text("{check}: {status}, {findings} funn", "{check}: {status}, {findings} findings"),
     "checks.busy": Text("{check} kjører allerede.", "{check} is already running."),
+    "checks.not_installed": Text(
+        "Denne siden viser det kontrollen «{check}» finner, og den er ikke installert i denne Vern. "
+        "Spør administratoren.",
+        "This page shows what the check “{check}” finds, and it is not installed in this Vern. "
+        "Ask the administrator."),
     "col.started": Text("Startet", "Started"),
     "col.finished": Text("Ferdig", "Finished"),
     "col.trigger": Text("Utløst av", "Trigger"),

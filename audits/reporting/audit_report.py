@@ -165,16 +165,15 @@ def _breaches(store: Store, period_from: date, now: datetime) -> dict[str, Any]:
     return {"items": items, "summary": summary}
 
 
-def _training(store: Store) -> dict[str, Any]:
-    """Coverage as the training check last measured it (its own table: counts only)."""
-    row = store.rows(
-        "SELECT run_at, sum(required) AS required, sum(covered) AS covered FROM training_coverage "
-        "WHERE run_at = (SELECT max(run_at) FROM training_coverage) GROUP BY run_at")
-    if not row:
+def _training(vern: Vern) -> dict[str, Any]:
+    """Coverage as the training check last measured it (counts only; none without the check)."""
+    check = vern.checks.get("training")
+    runs = check.coverage(vern.store) if check else []
+    if not runs:
         return {"measured_at": None, "required": 0, "covered": 0, "percent": None}
-    required, covered = _int(row[0]["required"]), _int(row[0]["covered"])
+    required, covered = _int(runs[-1]["required"]), _int(runs[-1]["covered"])
     percent = (200 * covered + required) // (2 * required) if required else None  # rounded half up
-    return {"measured_at": clock.iso_utc(row[0]["run_at"]), "required": required, "covered": covered,
+    return {"measured_at": clock.iso_utc(runs[-1]["run_at"]), "required": required, "covered": covered,
             "percent": percent}
 
 
@@ -209,7 +208,7 @@ def _registers(vern: Vern, today: date, now: datetime, start: datetime) -> dict[
                        "dpia_completed": sum(r["dpia_status"] == "completed" for r in records)},
         "systems": {"count": len(systems), "holding_personal_data": sum(s["holds_personal_data"] for s in systems)},
         "people": {"count": _int(store.value("SELECT count(*) FROM people"))},
-        "training": _training(store),
+        "training": _training(vern),
         "retention": {"systems": len({r["system"] for r in kept}), "categories": len(kept),
                       "records": sum(_int(r["records"]) for r in kept),
                       "overdue": sum(_int(r["overdue"]) for r in kept),

@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from audits.breaches import register as breaches
+from audits.checking import registry
 from audits.checking.findings import UNHANDLED
 from audits.core import clock, trail
-from audits.core.i18n import CATALOGUE, t
-from audits.processors import register as processors
+from audits.core.i18n import t
 from audits.retention import register as retention
 from audits.runtime import Vern
 
@@ -39,8 +39,7 @@ MONTHS = 12
 QUARTERS = 8
 YEAR = timedelta(days=365)  # "the last 12 months" of the shares: notified within 72 h, requests on time
 LEVELS = ("very_high", "high", "medium", "low", "unassessed")
-AREA_ORDER = ("processors", "access", "training", "retention", "activities", "consent", "requests")
-BREACHES = "breaches"
+BREACHES = "breaches"  # scored here, after the areas of the installed checks
 
 POINTS = "(SELECT unnest($months::VARCHAR[]) AS month, unnest($ats::TIMESTAMPTZ[]) AS as_of)"
 
@@ -109,16 +108,6 @@ WITHIN_72H = """
           WHERE recipient = 'authority' GROUP BY breach_id) n ON n.breach_id = b.id
     WHERE b.acting_as = 'controller' AND n.first_at > $since AND n.first_at <= $now"""
 
-# Training coverage at each run of the training check (a snapshot without people).
-TRAINING_RUNS = """
-    SELECT run_at, sum(required) AS required, sum(covered) AS covered
-    FROM training_coverage WHERE run_at <= $now GROUP BY run_at"""
-
-AGREEMENTS = """
-    SELECT dpa_signed_on, dpa_expires_on,
-           coalesce(last_reviewed_on, dpa_signed_on) + to_months($months) < $today AS review_overdue
-    FROM processors"""
-
 # Data-subject requests in one pass: per Oslo quarter of the answer, and once over all
 # (the grand total of the grouping sets), answered and answered on time, in the last
 # twelve months and ever; open and open past due now. The due date in force is the
@@ -150,13 +139,6 @@ LAST_RUNS = """
 def score(counts: dict[str, int], weights: dict[str, int]) -> int:
     """100 minus the weighted count of what still wants work, never below 0."""
     return max(0, 100 - sum(weights[key] * counts.get(key, 0) for key in weights))
-
-
-def area_order(checks: dict) -> list[str]:
-    """The areas of the installed checks (in the issue's order, others after) and breaches."""
-    found = {check.area for check in checks.values()}
-    ranked = sorted(found, key=lambda a: (AREA_ORDER.index(a) if a in AREA_ORDER else len(AREA_ORDER), a))
-    return [*ranked, BREACHES]
 
 
 # -- time -------------------------------------------------------------------------------
@@ -224,7 +206,7 @@ def _breach_states(store, points: list[tuple[str, datetime]]) -> dict[str, dict[
 
 def _areas(store, checks: dict, points, breach_states) -> tuple[list[dict], list[dict]]:
     area_of = {check_id: check.area for check_id, check in checks.items()}
-    order = area_order(checks)
+    order = [*registry.areas(checks), BREACHES]
     unhandled = list(UNHANDLED)
     now_counts = _finding_counts(store.rows(FINDINGS_NOW, {"unhandled": unhandled}), area_of)
     history = store.rows(FINDINGS_THEN, {"months": [m for m, _ in points[:-1]],
@@ -301,8 +283,9 @@ def requests_answered(store, now: datetime, since: datetime) -> dict[str, Any]:
     }
 
 
-def _training(store, now: datetime, points) -> dict[str, Any]:
-    runs = store.rows(TRAINING_RUNS + " ORDER BY run_at", {"now": now})
+def _training(store, check, now: datetime, points) -> dict[str, Any]:
+    """Coverage as the training check measured it at its runs (none without the check)."""
+    runs = check.coverage(store, now) if check else []
     latest = runs[-1] if runs else None
     trend = []
     for month, at in points:
@@ -316,20 +299,15 @@ def _training(store, now: datetime, points) -> dict[str, Any]:
             "at": clock.iso_utc(latest["run_at"]), "trend": trend}
 
 
-def _agreements(store, today: date, review_months: int) -> dict[str, Any]:
-    counts = {"missing": 0, "expired": 0, "review_overdue": 0}
-    rows = store.rows(AGREEMENTS, {"months": review_months, "today": today})
-    for row in rows:
-        problem = processors.agreement_problem(row, today)
-        if problem == "dpa_missing":
-            counts["missing"] += 1
-        elif problem == "dpa_expired":
-            counts["expired"] += 1
-        elif row["review_overdue"]:
-            counts["review_overdue"] += 1
+def _agreements(vern: Vern, today: date) -> dict[str, Any]:
+    """Processor agreements as the processors check judges them (none without the check)."""
+    check = vern.checks.get("processors")
+    settings = vern.config.check(check.id) if check else {}
+    rows = check.status(vern.store, settings, today) if check else []
+    counts = {key: sum(r["problem"] == f"dpa_{key}" for r in rows) for key in ("missing", "expired", "review_overdue")}
     in_order = len(rows) - sum(counts.values())
     return {"total": len(rows), "in_order": in_order, "share": _share(in_order, len(rows)),
-            "review_months": review_months, **counts}
+            "review_months": settings.get("review_months"), **counts}
 
 
 def _retention(store, today: date) -> dict[str, Any]:
@@ -348,7 +326,6 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
     points = month_points(now)
     states = _breach_states(store, points)
     areas, trend = _areas(store, vern.checks, points, states)
-    review_months = vern.config.check("processors").get("review_months", 12)
     return {
         "as_of": clock.iso_utc(now),
         "today": today.isoformat(),
@@ -358,8 +335,8 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
         "trend": trend,
         "breaches": _quarters(store, now, states[points[-1][0]]),
         "notified_within_72h": _within_72h(store, now),
-        "training": _training(store, now, points),
-        "agreements": _agreements(store, today, review_months),
+        "training": _training(store, vern.checks.get("training"), now, points),
+        "agreements": _agreements(vern, today),
         "retention": _retention(store, today),
         "requests": requests_answered(store, now, now - YEAR),
         "trail": trail.signed_head(store),  # the audit trail's head, signed: printed in the PDF
@@ -367,13 +344,6 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
 
 
 # -- words ----------------------------------------------------------------------------
-def area_label(area: str, lang: str) -> str:
-    for key in (f"area.{area}", f"board.area.{area}"):
-        if key in CATALOGUE:
-            return t(key, lang)
-    return area
-
-
 def percent(share: float | None, lang: str) -> str:
     return "—" if share is None else t("board.percent", lang, n=round(share * 100))
 
@@ -394,7 +364,7 @@ def narrative(data: dict[str, Any], lang: str) -> list[str]:
     only, no names."""
     low = weakest(data)
     sentences = [t("board.say.all_full", lang) if low["score"] == 100 else
-                 t("board.say.weakest", lang, area=area_label(low["area"], lang), score=low["score"])]
+                 t("board.say.weakest", lang, area=registry.area_title(low["area"], lang), score=low["score"])]
     quarter, counts = data["breaches"]["this_quarter"], data["breaches"]
     serious = quarter["high"] + quarter["very_high"]
     sentences.append(t("board.say.quarter", lang, n=quarter["total"], serious=serious))

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from audits.checking import registry
 from audits.core import clock, trail
 from audits.core.i18n import t
 from audits.io import pdf
@@ -62,7 +63,7 @@ def _score_table(data: dict[str, Any], lang: str, styles) -> Table:
     rows = [[_p(t("board.col.area", lang), styles["cell"]), _p(t("board.col.score", lang), styles["cell"]),
              _p(t("board.col.open", lang), styles["cell"])]]
     for area in data["areas"]:
-        rows.append([_p(board.area_label(area["area"], lang), styles["cell"]), str(area["score"]),
+        rows.append([_p(registry.area_title(area["area"], lang), styles["cell"]), str(area["score"]),
                      _p(_open_text(area, lang), styles["cell"])])
     table = Table(rows, colWidths=[WIDTH * 0.42, WIDTH * 0.12, WIDTH * 0.46], repeatRows=1)
     table.setStyle(TableStyle([
@@ -113,7 +114,7 @@ def requests_part(data: dict[str, Any], lang: str, styles) -> list:
         (t("board.requests_open", lang), str(figures["open"])),
         (t("board.requests_overdue", lang), str(figures["overdue"])),
     ]
-    part = [_p(board.area_label("requests", lang), styles["h2"]), _p(t("board.requests_explain", lang), styles["small"]),
+    part = [_p(registry.area_title("requests", lang), styles["h2"]), _p(t("board.requests_explain", lang), styles["small"]),
             _pairs_table(rows, styles)]
     if any(q["answered"] for q in figures["quarters"]):
         part += [Spacer(1, 4), _p(f"{t('board.requests_per_quarter', lang)}: {board.requests_by_quarter(figures, lang)}",
@@ -153,7 +154,7 @@ def trend_chart(data: dict[str, Any], lang: str) -> Drawing:
         chart.lines[index].strokeColor = colors.HexColor(AREA_COLOURS[index % len(AREA_COLOURS)])
         chart.lines[index].strokeWidth = 1.5
     drawing.add(chart)
-    pairs = [(AREA_COLOURS[i % len(AREA_COLOURS)], board.area_label(a, lang)) for i, a in enumerate(areas)]
+    pairs = [(AREA_COLOURS[i % len(AREA_COLOURS)], registry.area_title(a, lang)) for i, a in enumerate(areas)]
     drawing.add(_legend(pairs, WIDTH - 150, 170))
     return drawing
 

@@ -4,6 +4,7 @@ configured schedule and written by `vern report digest`."""
 
 import logging
 
+from audits.checking import registry
 from audits.core import clock, trail
 from audits.core.i18n import t
 from audits.io import mail
@@ -41,7 +42,7 @@ def markdown(vern: Vern, lang: str) -> str:
         by_area[row["area"]][row["urgency"]] += row["n"]
     for area, counts in sorted(by_area.items()):
         shown = ", ".join(f"{t(f'severity.{u}', lang)} {counts[u]}" for u in review.URGENCY if u in counts)
-        lines.append(f"- {t(f'area.{area}', lang)}: {shown}")
+        lines.append(f"- {registry.area_title(area, lang)}: {shown}")
     lines += ["", f"## {t('review.digest.top', lang, n=min(TOP, found['total']))}", ""]
     for n, row in enumerate(found["items"], 1):
         urgency = t(f"severity.{row['urgency']}", lang)

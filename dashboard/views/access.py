@@ -13,13 +13,13 @@ from audits.access.directory import CLASSIFICATIONS
 from audits.checking import findings
 from audits.core import clock
 from audits.core.errors import VernError
-from checks import access_logs as access_checks
-from checks.access_logs import AccessLogsCheck
 from dashboard import auth, breach_ui, reidentify
 from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, plain, tr, vern, when
 
 user = auth.require("access")
 store = vern().store
+CHECK = "access_logs"  # its findings, rules and the events behind them
+check = vern().checks.get(CHECK)
 st.title(tr("access.title"))
 st.caption(tr("access.explain"))
 
@@ -30,14 +30,16 @@ actors.metric(tr("access.actors"), stats["actors"])
 period.metric(tr("access.period"), f"{when(stats['first'])[:10]} – {when(stats['last'])[:10]}"
               if stats["events"] else "—")
 
-rules = {rule.id: rule for rule in AccessLogsCheck.rules}
+rules = {rule.id: rule for rule in check.rules} if check else {}
 left, right = st.columns(2)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
                             default=list(findings.UNHANDLED), format_func=labels("status"))
 chosen_rules = right.multiselect(tr("col.rule"), list(rules), format_func=lambda r: rules[r].title(lang()))
-rows = [r for r in findings.listing(store, check=AccessLogsCheck.id)
+rows = [r for r in findings.listing(store, check=CHECK)
         if (not statuses or r["status"] in statuses) and (not chosen_rules or r["rule"] in chosen_rules)]
-if not rows:
+if check is None:
+    st.info(tr("checks.not_installed", check=CHECK))
+elif not rows:
     st.info(tr("access.none") if stats["events"] else tr("access.empty"))
 else:
     frame = pd.DataFrame([{
@@ -78,7 +80,7 @@ else:
     st.text(finding[message])
     st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")
     st.markdown(f"**{tr('findings.remedy')}:** {rule.remedy(lang())}")
-    behind = access_checks.behind(store, vern().config.check(AccessLogsCheck.id), finding["rule"], finding["subject"])
+    behind = check.evidence(store, vern().config.check(CHECK), finding)
     st.caption(tr("access.behind", n=len(behind)))
     st.dataframe(pd.DataFrame([{
         tr("col.when"): when(e["happened_at"]), tr("access.source"): e["source"],

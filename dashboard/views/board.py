@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from audits.checking import registry
 from audits.core import clock, trail
 from audits.reporting import board, board_pdf
 from dashboard import auth
@@ -33,14 +34,14 @@ st.markdown("  \n".join(board.narrative(data, code)))
 
 st.subheader(tr("board.scores"))
 for column, area in zip(st.columns(len(data["areas"])), data["areas"], strict=True):
-    column.metric(board.area_label(area["area"], code), area["score"])
+    column.metric(registry.area_title(area["area"], code), area["score"])
 failed = sum(a["failed_last_run"] for a in data["areas"])
 if failed:
     st.warning(tr("board.failed_runs", n=failed))
 with st.expander(tr("board.method_title"), expanded=True):
     st.markdown(tr("board.method"))
 
-trend = pd.DataFrame([{"month": point["month"], "area": board.area_label(area, code), "score": value}
+trend = pd.DataFrame([{"month": point["month"], "area": registry.area_title(area, code), "score": value}
                       for point in data["trend"] for area, value in point["scores"].items()])
 st.plotly_chart(px.line(trend, x="month", y="score", color="area", markers=True, title=tr("board.trend"),
                         range_y=[0, 105], labels={"month": "", "score": tr("board.col.score"), "area": ""}),
@@ -74,7 +75,7 @@ if points:
     st.plotly_chart(px.line(history, x="month", y="share", markers=True, title=tr("board.training_trend"),
                             range_y=[0, 100], labels={"month": "", "share": "%"}), width="stretch")
 
-st.subheader(board.area_label("requests", code))
+st.subheader(registry.area_title("requests", code))
 asked = data["requests"]
 on_time, late, waiting, past_due = st.columns(4)
 on_time.metric(tr("board.requests_on_time"), board.percent(asked["share"], code))

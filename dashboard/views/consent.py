@@ -8,15 +8,19 @@ import streamlit as st
 
 from audits.consent import register as consent
 from audits.core import clock
-from checks.consent import ConsentCheck
 from dashboard import auth
 from dashboard.ui import chart_label, lang, tr, vern, when
 
 auth.require("consent")
 store = vern().store
-service = vern().config.check(ConsentCheck.id)["service_purposes"]
+CHECK = "consent"  # which mail is service mail, and the rules' names
+check = vern().checks.get(CHECK)
 st.title(tr("consent.title"))
 st.caption(tr("consent.explain"))
+if check is None:
+    st.info(tr("checks.not_installed", check=CHECK))
+    st.stop()
+service = vern().config.check(CHECK)["service_purposes"]
 
 found = consent.summary(store, service, clock.now())
 if not found["consents"] and not found["campaigns"]:
@@ -48,7 +52,7 @@ if not purposes.empty:
                                           "withdrawn": tr("consent.withdrawn")}), hide_index=True)
 
 st.subheader(tr("consent.campaigns"))
-rules = {rule.id: rule.title(lang()) for rule in ConsentCheck.rules}
+rules = {rule.id: rule.title(lang()) for rule in check.rules}
 if not campaigns.empty:
     st.dataframe(pd.DataFrame([{
         tr("consent.campaign"): row["campaign"], tr("consent.purpose"): row["purpose"],

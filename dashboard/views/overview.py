@@ -6,6 +6,7 @@ import streamlit as st
 
 from audits.accounts import page_roles
 from audits.breaches import register as breaches
+from audits.checking import registry
 from audits.checking.api import Severity
 from audits.reporting import overview
 from audits.subject_requests import register as subject_requests
@@ -29,7 +30,7 @@ columns[-1].metric(tr("overview.failed_runs"), len(failed))
 if counts:
     frame = pd.DataFrame(counts)
     frame["severity_label"] = frame["severity"].map(lambda s: tr(f"severity.{s}"))
-    frame["area_label"] = frame["area"].map(lambda a: tr(f"area.{a}"))
+    frame["area_label"] = frame["area"].map(lambda a: registry.area_title(a, lang()))
     colours = {tr(f"severity.{s}"): c for s, c in SEVERITY_COLOURS.items()}
     left, right = st.columns(2)
     left.plotly_chart(

@@ -2,11 +2,13 @@
 first, filterable by area and kind, with decisions on one item or many of one kind; and
 "this week": what changed and what was decided since the last review."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from audits.accounts import users
-from audits.checking.registry import installed
+from audits.checking.registry import area_title, installed
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import digest, review
@@ -21,7 +23,7 @@ if "review_flash" in st.session_state:
     st.success(st.session_state.pop("review_flash"))
 
 queue_tab, week_tab = st.tabs([tr("review.tab.queue"), tr("review.tab.week")])
-area_name, kind_name, action_name = labels("area"), labels("review.kind"), labels("review.action")
+area_name, kind_name, action_name = partial(area_title, lang=lang()), labels("review.kind"), labels("review.action")
 with queue_tab:
     areas = sorted({check.area for check in installed().values()} | {"breaches"})
     pick_area, pick_kind = st.columns(2)

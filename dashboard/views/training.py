@@ -9,17 +9,20 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.core.labels import texts as label_texts
 from audits.training import register as training
-from checks import training as training_check
 from dashboard import auth, downloads
 from dashboard.ui import chart_label, labels, plain, tr, vern
 
 user = auth.require("training")
 store, config = vern().store, vern().config
-settings = config.check(training_check.TrainingCheck.id)
+CHECK = "training"  # who needs which course, and its status; coverage over the runs
+check = vern().checks.get(CHECK)
 st.title(tr("training.title"))
 st.caption(tr("training.explain"))
+if check is None:
+    st.info(tr("checks.not_installed", check=CHECK))
+    st.stop()
 
-rows = training_check.status(store, settings, clock.today())
+rows = check.status(store, config.check(CHECK), clock.today())
 people = pd.DataFrame(rows, columns=["person", "kind", "district", "course", "status"])
 if people.empty:
     st.info(tr("training.empty"))
@@ -46,7 +49,7 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
     column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
                                labels={key: "", "share": "%"}), width="stretch")
 
-history = pd.DataFrame(training_check.trend(store), columns=["run_at", "required", "covered"])
+history = pd.DataFrame(check.coverage(store), columns=["run_at", "required", "covered"])
 if not history.empty:
     history["share"] = history["covered"] / history["required"].where(history["required"] > 0) * 100
     history["run_at"] = history["run_at"].map(clock.local)
