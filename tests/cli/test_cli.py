@@ -110,7 +110,7 @@ REQUESTS_PLANTED = {
     ("dsr_identity_unverified", "#2"),
 }
 REQUESTS_ROWS = 8  # the demo's requests, one evidence row each
-# The trail check reads every entry: the demo's 61 (tests/test_trail.py) and the runs of the six
+# The trail check reads every entry: the demo's 61 (tests/core/test_trail.py) and the runs of the six
 # checks before it in id order.
 TRAIL_ENTRIES = 61 + 6
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}

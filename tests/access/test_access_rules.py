@@ -21,7 +21,7 @@ from audits.core import config as configuration
 from audits.core.errors import VernError
 from checks.access_logs import AccessLogsCheck
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 PEOPLE = """email,name,kind,handles_personal_data,started_on,left_on,district
 kari@example.org,Kari Nordmann,employee,yes,2020-01-15,,

@@ -369,7 +369,7 @@ def test_cli_non_utf8_arguments_exit_cleanly(tmp_path, env):
 # A control character is refused wherever it is, naming the line where the record starts
 # and the field; tab and line breaks are allowed in free text (a csv event's object, the
 # JSON in M365's AuditData) only.
-ACCESS = Path(__file__).resolve().parent / "fixtures" / "access"
+ACCESS = Path(__file__).resolve().parent / "fixtures"
 CSV_HEADER = "timestamp,actor,system,action,object,source_ip,records\n"
 GOOD = "2026-11-02T09:00:00+01:00,kari@example.org,CRM,read,member 1042,192.0.2.60,1\n"
 CONTROL = "field {field}: contains a control character"

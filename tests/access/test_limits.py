@@ -43,7 +43,7 @@ def test_a_file_at_the_limit_is_read(vern, tmp_path, monkeypatch):
 # Each limit is lowered where a real-sized case would take long to build; the ones that are
 # cheap to reach are tested at their real values.
 MB = 1024 * 1024
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TRAIL_25 = next(FIXTURES.rglob("*_CloudTrail_eu-north-1_20261025T0035Z_*.json"))
 TRAIL_26 = next(FIXTURES.rglob("*_CloudTrail_eu-north-1_20261026T0710Z_*.json"))
 CSV_HEADER = "timestamp,actor,system,action,object,source_ip,records\n"

@@ -1,7 +1,7 @@
 """Training completions and the check `training`.
 
 Imports: an LMS export (CSV) and xAPI statements as a learning record store exports them
-(tests/fixtures/training/), stored by the directory's pseudonym with the completed day in
+(tests/training/fixtures/), stored by the directory's pseudonym with the completed day in
 Oslo; a bad file is refused whole, naming file, line or record and field. Rules: each on
 both sides of its date edge. People, systems and access events are written as CSV and
 imported; the check is run through the runner and its findings read from the register.
@@ -27,7 +27,7 @@ from audits.training import register as training
 from checks.training import TrainingCheck
 from conftest import FIXED_NOW, VERN
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "training"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"
 LMS = FIXTURES / "lms-export.csv"
 LRS_ARRAY = FIXTURES / "lrs-statements.json"

@@ -527,7 +527,7 @@ def test_the_digest_in_english_on_the_fixed_clock(demo_db):
         "", "## This week", "",
         "42 new findings, 0 reopened, 0 closed by Vern, 5 breaches logged.", "",
         "- 2026-11-24 12:00 cli:tester: acknowledged breach:1"]
-    assert lines[-2] == "" and lines[-1].startswith("Audit-trail head: entry ")  # tests/test_trail_check.py
+    assert lines[-2] == "" and lines[-1].startswith("Audit-trail head: entry ")  # tests/core/test_trail_check.py
 
 
 def test_the_digest_in_bokmal_names_the_assignee(demo_db):

@@ -25,7 +25,7 @@ PLANTED = "Kari Nordmann 01017012345 kari@example.no"
 TRACES = ("nordmann", "01017012345", "kari@example.no")
 VARIANTS = {"plain": PLANTED, "nul": PLANTED + "\x00", "long": (PLANTED + " ") * 120}
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TRAIL_25 = next(FIXTURES.rglob("*_CloudTrail_eu-north-1_20261025T0035Z_*.json"))
 TRAIL_26 = next(FIXTURES.rglob("*_CloudTrail_eu-north-1_20261026T0710Z_*.json"))
 GWS = FIXTURES / "gworkspace" / "drive-activities.json"

@@ -66,7 +66,7 @@ def test_the_pdf_reads_back_with_title_head_hash_sections_and_counts(demo_vern):
     counts = open_counts(demo_vern)
     assert text.startswith("Revisjonsrapport 1")
     assert (f"Revisjonssporets hode: oppføring {made['trail_head_seq']}, kjedeverdi {made['trail_head_hash']}, "
-            "signatur ") in text  # the signature: tests/test_trail_check.py
+            "signatur ") in text  # the signature: tests/core/test_trail_check.py
     assert "Laget: 2026-11-24 12:00 norsk tid (UTC+01:00), kari" in text
     assert "Periode: 2025-11-24 – 2026-11-24" in text
     for section in ("Sammendrag", "Kontroller – siste kjøring", "Åpne funn", "Etter område", "Avvik", "Registre",

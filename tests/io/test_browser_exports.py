@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from conftest import sign_in
 
-# The demo's open and acknowledged findings (tests/test_dashboard_pages.py counts them).
+# The demo's open and acknowledged findings (tests/dashboard/test_dashboard_pages.py counts them).
 FINDINGS = 42
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from audits.checking import registry
 from audits.core.i18n import CATALOGUE
 
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
 
 
 def test_every_installed_check_is_valid_and_every_rule_cites_an_article():
@@ -19,7 +19,7 @@ def test_every_installed_check_is_valid_and_every_rule_cites_an_article():
 
 
 def test_every_rule_has_a_test_that_names_it():
-    test_text = "\n".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != "test_meta.py")
+    test_text = "\n".join(p.read_text() for p in TESTS.rglob("test_*.py") if p.name != "test_meta.py")
     untested = [f"{c.id}.{r.id}" for c in registry.installed().values() for r in c.rules
                 if f'"{r.id}"' not in test_text]
     assert untested == []

@@ -1,5 +1,5 @@
 """Access-log import: the vendors' own formats (hand-written fixtures to their documented
-schemas, in tests/fixtures/access/) normalised to one row per event with the actor as a
+schemas, in tests/access/fixtures/) normalised to one row per event with the actor as a
 pseudonym, times in UTC with their Oslo day and hour; all or nothing; re-import changes
 nothing; the purge after retention; the inbox."""
 
@@ -21,7 +21,7 @@ from audits.core.errors import InputError
 from checks.access_logs import AccessLogsCheck
 from conftest import VERN
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "access"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLOUDTRAIL = FIXTURES / "cloudtrail"
 M365_NEW = FIXTURES / "m365" / "purview-new.csv"
 M365_OLD = FIXTURES / "m365" / "purview-old.csv"

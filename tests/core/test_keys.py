@@ -96,7 +96,7 @@ def add_breach(vern) -> int:
     return breach
 
 
-# The encrypted columns populate() fills, written out by hand (tests/test_encrypted_columns.py
+# The encrypted columns populate() fills, written out by hand (tests/core/test_encrypted_columns.py
 # checks the whole list against a database with every feature's data).
 POPULATED = ("findings.status_reason", "finding_events.reason", "check_runs.error", "identities.identity",
              "reidentifications.reason", "breaches.title", "breaches.description", "breaches.reported_by",
@@ -198,7 +198,7 @@ def test_fresh_database_creates_key_file_with_mode_0600(db):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     content = json.loads(path.read_text())
     assert sorted(content) == ["encryption", "primary", "pseudonym", "trail", "version"]
-    assert content["version"] == 2  # with the trail key (tests/test_trail_keys.py)
+    assert content["version"] == 2  # with the trail key (tests/core/test_trail_keys.py)
     assert content["primary"] == "k1"
     assert list(content["encryption"]) == ["k1"]
     assert len(crypto._unb64(content["encryption"]["k1"])) == 32

@@ -726,7 +726,7 @@ def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_c
     withdrawn), and Julekampanje (fundraising) went 12 days ago at 18:00 to people 0-19 but 12,
     one second apart: she is the third, at 18:00:02 (17:00:02Z), after her opt-out. Without #8
     that send is consented: the demo register alone plants only Nyhetsbrev november (3 people
-    who withdrew a week before) and Julekampanje to 36-41 without consent (tests/test_consent.py).
+    who withdrew a week before) and Julekampanje to 36-41 without consent (tests/consent/test_consent.py).
     """
     result = cli(db, "demo")
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ from audits.core import config as configuration
 from audits.core.errors import VernError
 
 CHECKS = registry.installed()  # every check the entry points register, as Vern loads them
-EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vern.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "vern.example.toml"
 NO_ROLES = {"staff": [], "adviser": [], "board": [], "admin": []}
 
 
