@@ -8,7 +8,7 @@ withdrawal into the consent register (origin 'request'), so the consent check ju
 later send against it. An erasure gets a task per system that holds personal data, fixed
 when it is logged; it can be answered only when each task has its outcome."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,16 @@ def received_on(received_at: datetime) -> date:
 def due_on(received_at: datetime, months: int = legal_dates.ANSWER_MONTHS) -> date:
     """Fixed when the request is logged (and extended), so queries can compare dates."""
     return legal_dates.due_on(received_on(received_at), months)
+
+
+# The due date in force (Art. 12(3)): the extended one once extended, else the first. Over the
+# requests table in SQL; `due_in_force` says the same of one request in Python.
+DUE_IN_FORCE = "coalesce(extended_due_on, due_on)"
+
+
+def due_in_force(request: Mapping[str, Any]) -> date | str:
+    """The due date in force of a stored row (a date) or a described record (an ISO date)."""
+    return request["extended_due_on"] or request["due_on"]
 
 
 def _parse(data: Any, source: str) -> dict[str, Any]:
@@ -270,11 +280,11 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
 
 def summary(store: Store) -> dict[str, int]:
     """Counts for the overview, in one query: no requester, no text."""
-    return store.rows("""
+    return store.rows(f"""
         SELECT count(*) FILTER (WHERE open) AS open,
                count(*) FILTER (WHERE open AND due BETWEEN $today AND $today + $soon) AS due_soon,
                count(*) FILTER (WHERE open AND due < $today) AS overdue
-        FROM (SELECT list_contains($open, status) AS open, coalesce(extended_due_on, due_on) AS due FROM requests)
+        FROM (SELECT list_contains($open, status) AS open, {DUE_IN_FORCE} AS due FROM requests)
     """, {"open": list(OPEN), "today": clock.today(), "soon": DUE_SOON_DAYS})[0]
 
 
@@ -284,13 +294,12 @@ def known_systems(store: Store) -> list[str]:
 
 def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]:
     due, extended_due = row["due_on"], row["extended_due_on"]
-    due_now = extended_due or due
     return {
         "id": row["id"], "kind": row["kind"], "status": row["status"],
         "channel": store.keys.decrypt(row["channel"], SECRET["channel"]),
         "received_at": clock.iso_utc(row["received_at"]), "due_on": due.isoformat(),
         "extended_due_on": extended_due.isoformat() if extended_due else None,
-        "days_left": (due_now - today).days if row["status"] in OPEN else None,
+        "days_left": (due_in_force(row) - today).days if row["status"] in OPEN else None,
         "requester": store.keys.decrypt(row["requester"], SECRET["requester"]),
         "verified_at": clock.iso_utc(row["verified_at"]),
         "verified_how": store.keys.decrypt(row["verified_how"], SECRET["verified_how"]),
