@@ -125,6 +125,18 @@ def deadline(aware_at: datetime, acting_as: str, config: Config) -> datetime:
     return aware_at.astimezone(clock.UTC) + timedelta(hours=hours)
 
 
+# Hours before the deadline, earliest first, at which the advisers get a reminder mail and the
+# countdown changes colour; 0 is the deadline itself.
+WARNING_HOURS = (48, 24, 6, 0)
+
+
+def warning_reached(left: timedelta) -> int | None:
+    """The latest of WARNING_HOURS reached with `left` to the deadline, or None while more
+    than 48 hours are left. Each is reached at the exact instant `deadline - hours`."""
+    reached = [hours for hours in WARNING_HOURS if left <= timedelta(hours=hours)]
+    return min(reached) if reached else None
+
+
 # -- writing --------------------------------------------------------------------------
 def _event(tx, store: Store, breach_id: int, actor: str, kind: str, detail: str | None = None) -> None:
     tx.execute("INSERT INTO breach_events (breach_id, happened_at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
