@@ -71,7 +71,7 @@ def _no_by_default(value: str) -> bool:
 
 # The reference may identify a person (a member number): like every value, never repeated.
 PARSERS = {"record_ref": csvfile.needed(csvfile.name(500)), "category": csvfile.required,
-           "last_activity_on": csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)"),
+           "last_activity_on": csvfile.required_date,
            "purpose_ended_on": csvfile.date_or_none, "pseudonymised": _no_by_default}
 
 

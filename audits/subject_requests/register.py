@@ -18,7 +18,7 @@ from audits.core import clock, legal_dates, pseudonyms, text, trail
 from audits.core.errors import InputError, VernError
 from audits.core.i18n import t
 from audits.core.store import Store
-from audits.io import jsonfile
+from audits.io import csvfile, jsonfile
 
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
          "marketing_opt_out", "automated_decision")
@@ -73,23 +73,24 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
     problems, record = [], {}
     problems += [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
     try:
-        if not isinstance(data.get("received_at"), str):
-            raise VernError("received_at: required, ISO 8601 with an offset (e.g. 2026-11-24T09:30:00+01:00)")
-        record["received_at"] = clock.parse_instant(data["received_at"], "received_at")
-        if record["received_at"] > clock.now():
-            raise VernError("received_at: lies in the future")
-    except VernError as error:
-        problems.append(f"field {error}")
+        received_at = csvfile.from_json(csvfile.instant_or_none, "must be an ISO 8601 instant with offset")(
+            data.get("received_at"))
+        if received_at is None:
+            problems.append(f"field received_at: required {csvfile.INSTANT_HINT}")
+        elif received_at > clock.now():
+            problems.append("field received_at: lies in the future")
+        record["received_at"] = received_at
+    except ValueError as error:
+        problems.append(f"field received_at: {error}")
     kind = data.get("kind")
     if kind not in KINDS:
         problems.append(f"field kind: not one of {', '.join(KINDS)}")
     record["kind"] = kind
-    for field, clean, limit in (("channel", text.clean_name, 200), ("requester", text.clean, 500)):
-        value = data.get(field)
+    for field, parser in (("channel", csvfile.name(200)), ("requester", csvfile.free_text(500))):
         try:
-            record[field] = clean(value if isinstance(value, str) else "", field, limit)
-        except VernError as error:
-            problems.append(f"field {error}")
+            record[field] = csvfile.from_json(parser)(data.get(field))
+        except ValueError as error:
+            problems.append(f"field {field}: {error}")
             continue
         if not record[field]:
             problems.append(f"field {field}: required")
