@@ -96,12 +96,9 @@ def edit_systems(store: Store, rows: list[dict[str, str]], actor: str) -> int:
     """Replace the system list with rows edited on the dashboard, checked as an import is."""
     problems, records = [], []
     for number, row in enumerate(rows, start=1):
-        record = {}
-        for field, parser in SYSTEMS.items():
-            try:
-                record[field] = parser(str(row.get(field) or "").strip())
-            except ValueError as error:
-                problems.append(f"row {number}, field {field}: {error}")
+        values = {field: text.strip(str(row.get(field) or "")) for field in SYSTEMS}
+        record, found = csvfile.parse_record(values, SYSTEMS, f"row {number}")
+        problems += found
         records.append((number, record))
     source = Path("systems (dashboard)")
     if problems:

@@ -130,17 +130,25 @@ def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[in
     and line breaks are refused; all problems reported together, naming line and field."""
     problems, records = [], []
     for line, row in read_rows(path, required):
-        record = {}
-        for field, parser in parsers.items():
-            try:
-                record[field] = parser(_no_controls(row.get(field, "")))
-            except ValueError as error:
-                problems.append(f"line {line}, field {field}: {error}")
-        if len(record) == len(parsers):
+        record, found = parse_record(row, parsers, f"line {line}")
+        problems += found
+        if not found:
             records.append((line, record))
     if problems:
         raise InputError(str(path), problems)
     return records
+
+
+def parse_record(row: dict[str, str], parsers: dict, where: str) -> tuple[dict, list[str]]:
+    """One record's fields through their parsers: (the record, each problem as "WHERE, field
+    NAME: why"). A record typed elsewhere (a table on the dashboard) is checked so too."""
+    record, problems = {}, []
+    for field, parser in parsers.items():
+        try:
+            record[field] = parser(_no_controls(row.get(field, "")))
+        except ValueError as error:
+            problems.append(f"{where}, field {field}: {error}")
+    return record, problems
 
 
 # -- field parsers: each raises ValueError with a reason that never quotes the value --------
