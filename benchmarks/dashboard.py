@@ -890,7 +890,7 @@ def _summary(args, fill: dict, functions: dict, pages: dict) -> None:
         print(f"{name[:45]:<46}{'< ' + format(target, 'g') + ' s':<9}{cold:8.3f}{median:10.3f}{worst:9.3f}"
               f"{cpu:8.3f}  {result}")
     peak = max([functions["rss_mb"], *(p["rss_mb"] for p in pages.values())])
-    print(f"peak memory (ru_maxrss): functions {functions['rss_mb']:,.0f} MB, pages "
+    print(f"peak memory (VmHWM): functions {functions['rss_mb']:,.0f} MB, pages "
           + ", ".join(f"{name.split()[0]} {p['rss_mb']:,.0f}" for name, p in pages.items())
           + f" MB; fill {fill['rss_mb']:,.0f} MB; highest of the measuring processes {peak:,.0f} MB")
     print(f"(load average at the end {_common.load_average()})")
