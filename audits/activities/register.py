@@ -235,10 +235,12 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {key: row.get(key) or None for key in FIELDS if key in CSV_COLUMNS}
     for key in LISTS:
         data[key] = _split(row.get(key, ""))
-    yes_no = {"yes": True, "no": False, "": False}
     for key, column in (("children", "children"), ("statistics_exempt", "retention_statistics_exempt")):
-        value = row.get(column, "").lower()
-        data[key] = yes_no.get(value, value)  # anything else is refused by parse
+        value = row.get(column, "")
+        try:
+            data[key] = csvfile.no_unless_yes(value)
+        except ValueError:
+            data[key] = value  # neither yes nor no: parse refuses it, naming the field
     if any(row.get(column) for column in ("retention_months", "retention_from", "retention_categories")):
         months = row.get("retention_months", "")
         data["retention"] = {"months": int(months) if re.fullmatch("[0-9]{1,9}", months) else months,

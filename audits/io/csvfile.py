@@ -214,6 +214,11 @@ def yes_no(value: str) -> bool | None:
     raise ValueError("must be yes, no or empty")
 
 
+def no_unless_yes(value: str) -> bool:
+    """yes or no; empty means no."""
+    return bool(yes_no(value))
+
+
 def instant_or_none(value: str) -> datetime | None:
     """An ISO 8601 instant with its UTC offset, one Oslo can show, or nothing."""
     if not value:
