@@ -317,6 +317,19 @@ def test_a_required_date_is_refused_alike_in_every_register(vern, tmp_path, regi
     assert str(caught.value) == f"{path}: nothing was imported.\n  line 2, field {field}: {problem}"
 
 
+@pytest.mark.parametrize(("cell", "meaning"), [("yes", True), ("YES", True), ("No", False), ("", False)])
+def test_a_yes_no_cell_that_defaults_to_no_reads_alike_in_every_register(vern, tmp_path, cell, meaning):
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text(f"record_ref,category,last_activity_on,pseudonymised\nA-1,member,2026-01-01,{cell}\n")
+    register = tmp_path / "activities.csv"
+    register.write_text("name,children,retention_months,retention_from,retention_statistics_exempt\n"
+                        f"A,{cell},12,last_activity,{cell}\n")
+    [(_, record)] = retention.parse(vern.store, inventory)
+    [activity] = activities.read_file(register)
+    assert (record["pseudonymised"], activity["children"], activity["retention"]["statistics_exempt"]) == (
+        meaning, meaning, meaning)
+
+
 # -- JSON: any depth, any size ----------------------------------------------------------------
 def test_nesting_up_to_the_limit_is_read_and_one_more_level_refused(tmp_path):
     deep = "[" * jsonfile.MAX_DEPTH + "]" * jsonfile.MAX_DEPTH
