@@ -1,7 +1,8 @@
 """`vern serve`: one process owns the database, runs the scheduler and the dashboard.
 
 Streamlit's server is started inside this interpreter (streamlit.web.bootstrap), so the
-pages import the very store and scheduler opened here (DESIGN.md section 1).
+pages import the very store and scheduler opened here: DuckDB allows one read-write
+process per database file.
 """
 
 import logging

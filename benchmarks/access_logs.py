@@ -20,7 +20,7 @@ files, rule evaluation against one full-scan aggregate, and peak memory.
    (each twice, the second counts), then profiles every rule query with DuckDB's
    profiler (unless --no-profile).
 
-Each phase runs in its own fresh Python process, so ru_maxrss (peak resident memory)
+Each phase runs in its own fresh Python process, so its peak resident memory (VmHWM)
 is that phase's own: the generator's millions of Python objects do not count against
 the import, nor the fixture build against the rule evaluation.
 """
@@ -31,19 +31,18 @@ import csv
 import json
 import multiprocessing
 import os
-import platform
 import random
-import resource
 import shutil
 import sys
-import tempfile
+import textwrap
 import time
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-FIXED_NOW = "2026-11-24T12:00:00+01:00"  # VERN_NOW: reproducible "today" (the tests' clock)
-TODAY = date(2026, 11, 24)
+import _common
+
+TODAY = date(2026, 11, 24)  # _common.FIXED_NOW's day
 DAYS = 395  # ~13 months of logs, the default retention
 START = TODAY - timedelta(days=DAYS - 1)
 SEED = 20261124
@@ -284,10 +283,6 @@ def generate_format(fmt: str, n: int, root: str) -> dict:
 
 
 # -- phases (each in a fresh process) ---------------------------------------------------
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
 def _open(db: Path):
     """A Vern store with its keys bound and the default configuration, as `vern` opens it
     (without a vern.toml or VERN_KEYS from the environment)."""
@@ -296,14 +291,6 @@ def _open(db: Path):
     from audits.core import keys
     config = configuration.load(None, db, registry.installed())
     return keys.open_store(db, config.key_file), config
-
-
-def _fresh(db: Path) -> None:
-    for path in (db, db.with_suffix(".key"), Path(str(db) + ".wal"), db.with_suffix(".duckdb.tmp")):
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
 
 
 def _load_directory(store, folder: Path) -> None:
@@ -346,11 +333,10 @@ RAW = {
 def _git_state() -> str:
     """The product version measured: HEAD, and whether audits/ or checks/ differ from it."""
     import subprocess
-    repo = Path(__file__).resolve().parent.parent
     try:
-        head = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s"], capture_output=True,
+        head = subprocess.run(["git", "-C", str(_common.REPO), "log", "-1", "--format=%h %s"], capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "audits", "checks"],
+        dirty = subprocess.run(["git", "-C", str(_common.REPO), "status", "--porcelain", "--", "audits", "checks"],
                                capture_output=True, text=True, check=True).stdout.split("\n")
     except (OSError, subprocess.CalledProcessError):
         return "unknown (no git)"
@@ -358,13 +344,9 @@ def _git_state() -> str:
     return head[:90] + (f"; uncommitted changes in {', '.join(changed)}" if changed else "; product code clean")
 
 
-def _load() -> str:
-    return "/".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def phase_raw(root: str, runs: int) -> dict:
     import duckdb
-    out = {"load_before": _load()}
+    out = {"load_before": _common.load_average()}
     for fmt in FORMATS:
         files = _files(Path(root), fmt)
         variants = {}
@@ -382,8 +364,8 @@ def phase_raw(root: str, runs: int) -> dict:
             variants[variant] = best
         fastest = min(variants, key=lambda v: variants[v]["seconds"])
         out[fmt] = {**variants[fastest], "variant": fastest, "variants": variants, "files": len(files)}
-    out["rss_mb"] = _rss_mb()
-    out["load_after"] = _load()
+    out["rss_mb"] = _common.peak_mb()
+    out["load_after"] = _common.load_average()
     return out
 
 
@@ -478,11 +460,11 @@ def phase_import(root: str, db: str, runs: int, profile: bool, memory_limit: str
 
     from audits.access import logs as access_logs
     root_path, db_path = Path(root), Path(db)
-    out = {"formats": {}, "rss_start_mb": _rss_mb(), "load_before": _load(), "errors": []}
+    out = {"formats": {}, "rss_start_mb": _common.peak_mb(), "load_before": _common.load_average(), "errors": []}
     plan = [False] * runs + ([True] if profile else [])
     for number, profiled in enumerate(plan):
         path = db_path.with_name(db_path.stem + ("-profiled" if profiled else f"-{number + 1}") + ".duckdb")
-        _fresh(path)
+        _common.fresh_database(path)
         store, _ = _open(path)
         if memory_limit:
             store._con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -506,12 +488,12 @@ def phase_import(root: str, db: str, runs: int, profile: bool, memory_limit: str
                 row["profiled_seconds"] = seconds
                 continue
             run = {"files": result.files, "events": result.events, "added": result.added, "seconds": seconds,
-                   "cpu": cpu, "steps": log, "rss_after_mb": _rss_mb()}
+                   "cpu": cpu, "steps": log, "rss_after_mb": _common.peak_mb()}
             row["runs"].append(run)
             if "seconds" not in row or seconds < row["seconds"]:
                 row.update(run)
         if not profiled and number == 0:
-            out["rss_mb"] = _rss_mb()
+            out["rss_mb"] = _common.peak_mb()
             out["stored"] = store.value("SELECT count(*) FROM access_events")
             out["resources"] = store.value("SELECT count(*) FROM access_resources")
             out["mapped"] = store.value("SELECT count(*) FROM access_resources WHERE system IS NOT NULL")
@@ -519,9 +501,9 @@ def phase_import(root: str, db: str, runs: int, profile: bool, memory_limit: str
             out["settings"] = store.rows("SELECT current_setting('threads') AS threads, "
                                          "current_setting('memory_limit') AS memory_limit")[0]
         store.close()
-        _fresh(path)
-    out["rss_all_runs_mb"] = _rss_mb()
-    out["load_after"] = _load()
+        _common.fresh_database(path)
+    out["rss_all_runs_mb"] = _common.peak_mb()
+    out["load_after"] = _common.load_average()
     out["duckdb"] = duckdb.__version__
     return out
 
@@ -611,7 +593,7 @@ def phase_build(root: str, db: str, stored: int) -> dict:
     from audits.core import clock
     started = time.perf_counter()
     db_path = Path(db)
-    _fresh(db_path)
+    _common.fresh_database(db_path)
     store, _ = _open(db_path)
     _load_directory(store, Path(root) / "directory")
     people = population()
@@ -715,7 +697,7 @@ def phase_build(root: str, db: str, stored: int) -> dict:
                  systems=store.value("SELECT count(*) FROM systems"))
     store.close()
     facts = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in facts.items()}
-    facts.update(seconds=time.perf_counter() - started, rss_mb=_rss_mb(), db_mb=db_path.stat().st_size / 2**20)
+    facts.update(seconds=time.perf_counter() - started, rss_mb=_common.peak_mb(), db_mb=db_path.stat().st_size / 2**20)
     return facts
 
 
@@ -764,8 +746,8 @@ def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) 
     if memory_limit:
         store._con.execute(f"SET memory_limit = '{memory_limit}'")
     ctx = runner.context(store, config, AccessLogsCheck, "benchmark")
-    out = {"events": store.value("SELECT count(*) FROM access_events"), "rss_start_mb": _rss_mb(),
-           "load_before": _load()}
+    out = {"events": store.value("SELECT count(*) FROM access_events"), "rss_start_mb": _common.peak_mb(),
+           "load_before": _common.load_average()}
     runs = []
     for _ in range(2):
         started, cpu = time.perf_counter(), time.process_time()
@@ -773,7 +755,7 @@ def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) 
         runs.append((time.perf_counter() - started, time.process_time() - cpu))
     out.update(aggregate_seconds=runs[-1][0], aggregate_cpu=runs[-1][1], aggregate_first_seconds=runs[0][0],
                groups=groups)
-    out["rss_after_aggregate_mb"] = _rss_mb()
+    out["rss_after_aggregate_mb"] = _common.peak_mb()
     runs = []
     for _ in range(2):
         started, cpu = time.perf_counter(), time.process_time()
@@ -784,7 +766,7 @@ def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) 
     for finding in found:
         by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
     out["findings"] = {rule: by_rule.get(rule, 0) for rule in RULE_ORDER}
-    out["rss_mb"] = _rss_mb()
+    out["rss_mb"] = _common.peak_mb()
 
     # Where the time goes: each rule's query timed on its own (third run), then profiled.
     captured = []
@@ -831,8 +813,8 @@ def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) 
         cursor.close()
         out["profiles"] = str(folder)
     out["queries"] = queries
-    out["rss_with_profiling_mb"] = _rss_mb()
-    out["load_after"] = _load()
+    out["rss_with_profiling_mb"] = _common.peak_mb()
+    out["load_after"] = _common.load_average()
     out["settings"] = store.rows("SELECT current_setting('threads') AS threads, "
                                  "current_setting('memory_limit') AS memory_limit")[0]
     store.close()
@@ -840,12 +822,6 @@ def phase_evaluate(root: str, db: str, profile: bool, memory_limit: str | None) 
 
 
 # -- orchestration ------------------------------------------------------------------
-def _in_child(function, *args):
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
-
-
 def _manifest_ok(path: Path, want: dict) -> bool:
     try:
         return json.loads(path.read_text()) == want
@@ -879,151 +855,142 @@ def main() -> None:
                         help="skip the DuckDB profiler passes (operator breakdowns)")
     args = parser.parse_args()
 
-    os.environ["VERN_NOW"] = FIXED_NOW
-    for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB"):
-        os.environ.pop(name, None)
-    temporary = args.workdir is None
-    work = Path(tempfile.mkdtemp(prefix="vern-bench-")) if temporary else args.workdir.resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    logs = work / "logs"
+    _common.isolate()
+    with _common.workdir(args.workdir, "vern-bench-") as work:
+        print("Vern access-log benchmark")
+        print(textwrap.indent(_common.machine(), "  "))
+        print(f"  Vern: {_git_state()}")
+        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}")
+        print(f"  events in files: {args.events:,}; stored events: {args.stored:,}; "
+              f"memory_limit: {args.memory_limit or 'DuckDB default'}")
+        print()
+        _measure(args, work)
 
-    import duckdb
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print("Vern access-log benchmark")
-    print(f"  machine: {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {memory:.1f} GiB RAM, "
-          f"{platform.platform()}, {platform.processor() or platform.machine()}")
-    print(f"  Python {platform.python_version()}, DuckDB {duckdb.__version__}; load average {_load()}")
-    print(f"  Vern: {_git_state()}")
-    print(f"  workdir: {work}{' (temporary)' if temporary else ''}")
-    print(f"  events in files: {args.events:,}; stored events: {args.stored:,}; "
-          f"memory_limit: {args.memory_limit or 'DuckDB default'}")
+
+def _measure(args, work: Path) -> None:
+    """Steps 1 to 5 and the summary, in `work`."""
+    logs = work / "logs"
+    # 1. Files (not timed; reused from --workdir when they match)
+    want = {"layout": LAYOUT, "events": args.events, "seed": SEED}
+    if _manifest_ok(logs / "manifest.json", want):
+        generated = json.loads((logs / "generated.json").read_text())
+        print("1. Generated files: reused from the workdir")
+    else:
+        print("1. Generating files (not timed) ...", flush=True)
+        started = time.perf_counter()
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        write_directory(logs / "directory", population())
+        counts = {fmt: round(args.events * SHARE[fmt]) for fmt in FORMATS}
+        counts["gworkspace"] = args.events - counts["cloudtrail"] - counts["m365"]
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=3, mp_context=context) as pool:
+            generated = [f.result() for f in
+                         [pool.submit(generate_format, fmt, counts[fmt], str(logs)) for fmt in FORMATS]]
+        (logs / "generated.json").write_text(json.dumps(generated))
+        (logs / "manifest.json").write_text(json.dumps(want))
+        print(f"   done in {time.perf_counter() - started:.0f} s")
+    for g in generated:
+        print(f"   {g['format']:<11} {g['events']:>10,} events  {g['files']:>5} files  "
+              f"{g['bytes'] / 2**20:8.1f} MB on disk")
     print()
 
-    try:
-        # 1. Files (not timed; reused from --workdir when they match)
-        want = {"layout": LAYOUT, "events": args.events, "seed": SEED}
-        if _manifest_ok(logs / "manifest.json", want):
-            generated = json.loads((logs / "generated.json").read_text())
-            print("1. Generated files: reused from the workdir")
-        else:
-            print("1. Generating files (not timed) ...", flush=True)
-            started = time.perf_counter()
-            shutil.rmtree(logs, ignore_errors=True)
-            logs.mkdir(parents=True)
-            write_directory(logs / "directory", population())
-            counts = {fmt: round(args.events * SHARE[fmt]) for fmt in FORMATS}
-            counts["gworkspace"] = args.events - counts["cloudtrail"] - counts["m365"]
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(max_workers=3, mp_context=context) as pool:
-                generated = [f.result() for f in
-                             [pool.submit(generate_format, fmt, counts[fmt], str(logs)) for fmt in FORMATS]]
-            (logs / "generated.json").write_text(json.dumps(generated))
-            (logs / "manifest.json").write_text(json.dumps(want))
-            print(f"   done in {time.perf_counter() - started:.0f} s")
-        for g in generated:
-            print(f"   {g['format']:<11} {g['events']:>10,} events  {g['files']:>5} files  "
-                  f"{g['bytes'] / 2**20:8.1f} MB on disk")
-        print()
+    # 2. DuckDB's own read
+    print(f"2. Raw read with DuckDB (read_json / read_csv), fastest of {args.raw_runs} runs per form ...",
+          flush=True)
+    raw = _common.in_child(phase_raw, str(logs), args.raw_runs)
+    for fmt in FORMATS:
+        r = raw[fmt]
+        for variant, v in r["variants"].items():
+            mark = "  <- baseline" if variant == r["variant"] else ""
+            print(f"   {fmt:<11} {variant:<9} {v['events']:>10,} events  {v['seconds']:7.2f} s "
+                  f"(cpu {v['cpu']:5.2f} s)  {_rate(v['events'], v['seconds']):>9} events/s{mark}")
+    print(f"   peak memory of the raw-read process: {raw['rss_mb']:,.0f} MB; "
+          f"load average before/after {raw['load_before']} / {raw['load_after']}")
+    print()
 
-        # 2. DuckDB's own read
-        print(f"2. Raw read with DuckDB (read_json / read_csv), fastest of {args.raw_runs} runs per form ...",
-              flush=True)
-        raw = _in_child(phase_raw, str(logs), args.raw_runs)
-        for fmt in FORMATS:
-            r = raw[fmt]
-            for variant, v in r["variants"].items():
-                mark = "  <- baseline" if variant == r["variant"] else ""
-                print(f"   {fmt:<11} {variant:<9} {v['events']:>10,} events  {v['seconds']:7.2f} s "
-                      f"(cpu {v['cpu']:5.2f} s)  {_rate(v['events'], v['seconds']):>9} events/s{mark}")
-        print(f"   peak memory of the raw-read process: {raw['rss_mb']:,.0f} MB; "
-              f"load average before/after {raw['load_before']} / {raw['load_after']}")
-        print()
+    # 3. Import
+    print(f"3. Import with audits.access.logs.import_files, {args.import_runs} run(s) into fresh databases "
+          "(fastest counts) ...", flush=True)
+    imp = _common.in_child(phase_import, str(logs), str(work / "import.duckdb"), args.import_runs, args.profile,
+                    args.memory_limit)
+    for error in imp["errors"]:
+        print(f"   REFUSED {error}")
+    for fmt in FORMATS:
+        r = imp["formats"].get(fmt, {})
+        if "seconds" not in r:
+            print(f"   {fmt:<11} no successful run")
+            continue
+        runs = ", ".join(f"{x['seconds']:.2f}" for x in r["runs"])
+        print(f"   {fmt:<11} {r['events']:>10,} read  {r['added']:>10,} added  {r['seconds']:7.2f} s "
+              f"(cpu {r['cpu']:5.2f} s; runs {runs})  {_rate(r['events'], r['seconds'])} events/s")
+        steps: dict[str, float] = {}
+        for step in r["steps"]:
+            steps[step["step"]] = steps.get(step["step"], 0) + step["seconds"]
+        steps["(python between statements)"] = r["seconds"] - sum(steps.values())
+        for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
+            if seconds >= 0.005:
+                print(f"      {seconds:7.2f} s  {name}")
+        for step in r.get("profiled_steps", []):
+            if "profile" in step and step["seconds"] > 0.2:
+                print(f"      [{step['step']}, profiled run {step['seconds']:.2f} s]")
+                _print_profile(step["profile"], "        ")
+    if "stored" in imp:
+        print(f"   stored {imp['stored']:,} events, {imp['resources']:,} resources ({imp['mapped']:,} mapped), "
+              f"database {imp['db_mb']:.0f} MB; DuckDB threads {imp['settings']['threads']}, "
+              f"memory_limit {imp['settings']['memory_limit']}")
+    print(f"   peak memory of the import process: {imp.get('rss_mb', imp['rss_all_runs_mb']):,.0f} MB after the "
+          f"first run ({imp['rss_all_runs_mb']:,.0f} MB after all; {imp['rss_start_mb']:,.0f} MB at start); "
+          f"load average before/after {imp['load_before']} / {imp['load_after']}")
+    print()
 
-        # 3. Import
-        print(f"3. Import with audits.access.logs.import_files, {args.import_runs} run(s) into fresh databases "
-              "(fastest counts) ...", flush=True)
-        imp = _in_child(phase_import, str(logs), str(work / "import.duckdb"), args.import_runs, args.profile,
-                        args.memory_limit)
-        for error in imp["errors"]:
-            print(f"   REFUSED {error}")
-        for fmt in FORMATS:
-            r = imp["formats"].get(fmt, {})
-            if "seconds" not in r:
-                print(f"   {fmt:<11} no successful run")
-                continue
-            runs = ", ".join(f"{x['seconds']:.2f}" for x in r["runs"])
-            print(f"   {fmt:<11} {r['events']:>10,} read  {r['added']:>10,} added  {r['seconds']:7.2f} s "
-                  f"(cpu {r['cpu']:5.2f} s; runs {runs})  {_rate(r['events'], r['seconds'])} events/s")
-            steps: dict[str, float] = {}
-            for step in r["steps"]:
-                steps[step["step"]] = steps.get(step["step"], 0) + step["seconds"]
-            steps["(python between statements)"] = r["seconds"] - sum(steps.values())
-            for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
-                if seconds >= 0.005:
-                    print(f"      {seconds:7.2f} s  {name}")
-            for step in r.get("profiled_steps", []):
-                if "profile" in step and step["seconds"] > 0.2:
-                    print(f"      [{step['step']}, profiled run {step['seconds']:.2f} s]")
-                    _print_profile(step["profile"], "        ")
-        if "stored" in imp:
-            print(f"   stored {imp['stored']:,} events, {imp['resources']:,} resources ({imp['mapped']:,} mapped), "
-                  f"database {imp['db_mb']:.0f} MB; DuckDB threads {imp['settings']['threads']}, "
-                  f"memory_limit {imp['settings']['memory_limit']}")
-        print(f"   peak memory of the import process: {imp.get('rss_mb', imp['rss_all_runs_mb']):,.0f} MB after the "
-              f"first run ({imp['rss_all_runs_mb']:,.0f} MB after all; {imp['rss_start_mb']:,.0f} MB at start); "
-              f"load average before/after {imp['load_before']} / {imp['load_after']}")
-        print()
+    # 4. Stored database (not timed)
+    stored_db = work / "stored.duckdb"
+    want_db = {"layout": LAYOUT, "stored": args.stored, "seed": SEED}
+    if _manifest_ok(work / "stored.json", want_db) and stored_db.exists():
+        build = json.loads((work / "stored.facts.json").read_text())
+        print("4. Stored database: reused from the workdir")
+    else:
+        print(f"4. Building a database of {args.stored:,} stored events with SQL (not timed) ...", flush=True)
+        (work / "stored.json").unlink(missing_ok=True)
+        build = _common.in_child(phase_build, str(logs), str(stored_db), args.stored)
+        (work / "stored.facts.json").write_text(json.dumps(build))
+        (work / "stored.json").write_text(json.dumps(want_db))
+        print(f"   built in {build['seconds']:.0f} s (peak {build['rss_mb']:,.0f} MB)")
+    print(f"   {build['events']:,} events by {build['actors']:,} actors, {build['first_day']} to "
+          f"{build['last_day']}; {build['on_systems']:,} on mapped systems, {build['unmapped']:,} on "
+          f"unmapped resources, {build['signins']:,} sign-ins")
+    print(f"   {build['people']:,} people ({build['departed']} departed), {build['systems']} systems, "
+          f"{build['grants']:,} grants, {build['resources']:,} resources ({build['mapped']:,} mapped); "
+          f"database {build['db_mb']:.0f} MB")
+    print()
 
-        # 4. Stored database (not timed)
-        stored_db = work / "stored.duckdb"
-        want_db = {"layout": LAYOUT, "stored": args.stored, "seed": SEED}
-        if _manifest_ok(work / "stored.json", want_db) and stored_db.exists():
-            build = json.loads((work / "stored.facts.json").read_text())
-            print("4. Stored database: reused from the workdir")
-        else:
-            print(f"4. Building a database of {args.stored:,} stored events with SQL (not timed) ...", flush=True)
-            (work / "stored.json").unlink(missing_ok=True)
-            build = _in_child(phase_build, str(logs), str(stored_db), args.stored)
-            (work / "stored.facts.json").write_text(json.dumps(build))
-            (work / "stored.json").write_text(json.dumps(want_db))
-            print(f"   built in {build['seconds']:.0f} s (peak {build['rss_mb']:,.0f} MB)")
-        print(f"   {build['events']:,} events by {build['actors']:,} actors, {build['first_day']} to "
-              f"{build['last_day']}; {build['on_systems']:,} on mapped systems, {build['unmapped']:,} on "
-              f"unmapped resources, {build['signins']:,} sign-ins")
-        print(f"   {build['people']:,} people ({build['departed']} departed), {build['systems']} systems, "
-              f"{build['grants']:,} grants, {build['resources']:,} resources ({build['mapped']:,} mapped); "
-              f"database {build['db_mb']:.0f} MB")
-        print()
+    # 5. Rules
+    print("5. Rule evaluation (AccessLogsCheck.evaluate), second of two runs ...", flush=True)
+    ev = _common.in_child(phase_evaluate, str(logs), str(stored_db), args.profile, args.memory_limit)
+    print(f"   full-scan aggregate: {ev['aggregate_seconds']:.2f} s (cpu {ev['aggregate_cpu']:.2f} s; "
+          f"{ev['aggregate_first_seconds']:.2f} s first), {ev['groups']:,} (actor, day) groups")
+    print(f"   evaluate:            {ev['evaluate_seconds']:.2f} s (cpu {ev['evaluate_cpu']:.2f} s; "
+          f"{ev['evaluate_first_seconds']:.2f} s first)")
+    print("   findings: " + ", ".join(f"{k} {v:,}" for k, v in ev["findings"].items()))
+    print(f"   per rule (third run, {ev['evaluate_third_seconds']:.2f} s; "
+          f"{ev['python_seconds']:.2f} s outside the queries):")
+    for q in ev["queries"]:
+        print(f"    {q['seconds']:7.2f} s  {q['rule']:<26} {q['rows']:>8,} rows")
+        if "profile" in q:
+            _print_profile(q["profile"])
+    if "aggregate_profile" in ev:
+        print("    full-scan aggregate:")
+        _print_profile(ev["aggregate_profile"])
+        print(f"   profiles (JSON, and the EXPLAIN ANALYZE trees as .txt): {ev['profiles']}")
+    print(f"   peak memory of the evaluation process: {ev['rss_mb']:,.0f} MB "
+          f"(after the aggregate {ev['rss_after_aggregate_mb']:,.0f} MB, at start {ev['rss_start_mb']:,.0f} MB; "
+          f"with profiling passes {ev['rss_with_profiling_mb']:,.0f} MB); "
+          f"load average before/after {ev['load_before']} / {ev['load_after']}")
+    print()
 
-        # 5. Rules
-        print("5. Rule evaluation (AccessLogsCheck.evaluate), second of two runs ...", flush=True)
-        ev = _in_child(phase_evaluate, str(logs), str(stored_db), args.profile, args.memory_limit)
-        print(f"   full-scan aggregate: {ev['aggregate_seconds']:.2f} s (cpu {ev['aggregate_cpu']:.2f} s; "
-              f"{ev['aggregate_first_seconds']:.2f} s first), {ev['groups']:,} (actor, day) groups")
-        print(f"   evaluate:            {ev['evaluate_seconds']:.2f} s (cpu {ev['evaluate_cpu']:.2f} s; "
-              f"{ev['evaluate_first_seconds']:.2f} s first)")
-        print("   findings: " + ", ".join(f"{k} {v:,}" for k, v in ev["findings"].items()))
-        print(f"   per rule (third run, {ev['evaluate_third_seconds']:.2f} s; "
-              f"{ev['python_seconds']:.2f} s outside the queries):")
-        for q in ev["queries"]:
-            print(f"    {q['seconds']:7.2f} s  {q['rule']:<26} {q['rows']:>8,} rows")
-            if "profile" in q:
-                _print_profile(q["profile"])
-        if "aggregate_profile" in ev:
-            print("    full-scan aggregate:")
-            _print_profile(ev["aggregate_profile"])
-            print(f"   profiles (JSON, and the EXPLAIN ANALYZE trees as .txt): {ev['profiles']}")
-        print(f"   peak memory of the evaluation process: {ev['rss_mb']:,.0f} MB "
-              f"(after the aggregate {ev['rss_after_aggregate_mb']:,.0f} MB, at start {ev['rss_start_mb']:,.0f} MB; "
-              f"with profiling passes {ev['rss_with_profiling_mb']:,.0f} MB); "
-              f"load average before/after {ev['load_before']} / {ev['load_after']}")
-        print()
-
-        # Summary
-        _summary(args, raw, imp, ev, build)
-    finally:
-        if temporary:
-            shutil.rmtree(work, ignore_errors=True)
+    # Summary
+    _summary(args, raw, imp, ev, build)
 
 
 def _summary(args, raw: dict, imp: dict, ev: dict, build: dict) -> None:
@@ -1066,7 +1033,7 @@ def _summary(args, raw: dict, imp: dict, ev: dict, build: dict) -> None:
                  eval_ratio <= 5))
     import_rss = imp.get("rss_mb", imp["rss_all_runs_mb"])
     peak = max(import_rss, ev["rss_mb"])
-    rows.append(("peak memory, ru_maxrss (import, evaluate)", "< 2048 MB",
+    rows.append(("peak memory (import, evaluate)", "< 2048 MB",
                  f"{peak:,.0f} MB (import {import_rss:,.0f}, evaluate {ev['rss_mb']:,.0f})", peak < 2048))
     print(f"{'target':<44}{'wanted':<12}{'measured':<50}result")
     for name, wanted, measured, passed in rows:
@@ -1078,7 +1045,7 @@ def _summary(args, raw: dict, imp: dict, ev: dict, build: dict) -> None:
         print(f"(DuckDB's own peak buffer memory in the profiled import: {max(buffers):,.0f} MB — what counts "
               "against memory_limit, not all of it resident)")
     print(f"(for reference: raw-read process {raw['rss_mb']:,.0f} MB, fixture build {build['rss_mb']:,.0f} MB; "
-          f"load average at the end {_load()})")
+          f"load average at the end {_common.load_average()})")
 
 
 if __name__ == "__main__":

@@ -29,38 +29,32 @@ Targets (issue 8, on the 2-core machine): each page under one second, the PDF un
 """
 
 import argparse
-import concurrent.futures
 import cProfile
 import io
 import json
-import multiprocessing
 import os
-import platform
 import pstats
 import random
-import resource
-import shutil
 import statistics
 import sys
-import tempfile
+import textwrap
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-# This file is named dashboard.py, like Vern's dashboard package: its folder must not be on the
-# path, or `from dashboard import auth` in the app finds this file.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+# This file is named dashboard.py, like Vern's dashboard package: _common puts the checkout ahead
+# of this folder on the path, so `from dashboard import auth` in the app finds the package.
+import _common
 
-FIXED_NOW = "2026-11-24T12:00:00+01:00"  # VERN_NOW: the tests' clock
-NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+HERE = Path(__file__).resolve().parent
+NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)  # _common.FIXED_NOW
 START = datetime(2021, 11, 24, 11, 0, tzinfo=UTC)  # five years back
 SPAN = int((NOW - START).total_seconds())
 LOG_DAYS = 395  # raw access events kept (~13 months); older ones only as daily counts
 SEED = 20261124
 LAYOUT = 2  # bump when the generated data change, so --reuse rebuilds
-ROOT = HERE.parent
+ROOT = _common.REPO
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE_TARGET, PDF_TARGET = 1.0, 10.0
 
@@ -75,16 +69,6 @@ N_SYSTEMS = 20
 
 def _ts(at: datetime) -> str:
     return f"TIMESTAMPTZ '{at.isoformat()}'"
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def _fresh(db: Path) -> None:
-    for path in (db, db.with_suffix(".key"), Path(str(db) + ".wal")):
-        if path.exists():
-            path.unlink()
 
 
 def _macros(tx) -> None:
@@ -472,7 +456,7 @@ def phase_fill(db: str, scale: float) -> dict:
     from audits import runtime
     from audits.accounts import users
     db_path = Path(db)
-    _fresh(db_path)
+    _common.fresh_database(db_path)
     started = time.perf_counter()
     vern = runtime.open_vern(db)
     store = vern.store
@@ -512,7 +496,7 @@ def phase_fill(db: str, scale: float) -> dict:
                 store.rows("SELECT status, count(*) AS n FROM findings GROUP BY ALL ORDER BY n DESC")}
     vern.close()
     return {"seconds": time.perf_counter() - started, "steps": timings, "counts": counts, "statuses": statuses,
-            "db_mb": db_path.stat().st_size / 2**20, "rss_mb": _rss_mb(), "sizes": sizes}
+            "db_mb": db_path.stat().st_size / 2**20, "rss_mb": _common.peak_mb(), "sizes": sizes}
 
 
 # -- measuring ----------------------------------------------------------------------------
@@ -625,7 +609,7 @@ def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
         "board.summary": lambda: board.summary(vern),
         "board_pdf.pdf_bytes(nb)": lambda: board_pdf.pdf_bytes(results["board.summary"], "nb"),
     }
-    out = {"functions": {}, "rss_start_mb": _rss_mb()}
+    out = {"functions": {}, "rss_start_mb": _common.peak_mb()}
     for name, call in calls.items():
         series = _series(call, runs)
         result = results[name] = series.pop("result")
@@ -649,7 +633,7 @@ def phase_functions(db: str, runs: int, profile: bool, workdir: str) -> dict:
                     store, q["sql"], q["params"], Path(workdir) / f"profile-{name.split()[0]}-{n}.json")}
                 for n, q in enumerate(slow_queries, 1)]
         out["functions"][name] = entry
-    out["rss_mb"] = _rss_mb()
+    out["rss_mb"] = _common.peak_mb()
     out["threads"] = store.value("SELECT current_setting('threads')")
     vern.close()
     return out
@@ -762,22 +746,12 @@ def phase_page(db: str, name: str, runs: int, uncached: bool, profile: bool) -> 
             render()
         out["sampled"] = sampler.report()
     out["shown"] = {"metrics": len(at.metric), "tables": len(at.dataframe), "charts": len(at.get("plotly_chart"))}
-    out["rss_mb"] = _rss_mb()
+    out["rss_mb"] = _common.peak_mb()
     vern.close()
     return out
 
 
 # -- orchestration ------------------------------------------------------------------------
-def _in_child(function, *args):
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
-
-
-def _load() -> str:
-    return "/".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def _stats(entry: dict) -> tuple[float, float, float]:
     return entry["cold"], statistics.median(entry["warm"]), max(entry["warm"])
 
@@ -821,81 +795,73 @@ def main() -> None:
                         help="skip cProfile and DuckDB profiles of the slow functions")
     args = parser.parse_args()
 
-    os.environ["VERN_NOW"] = FIXED_NOW
-    for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB"):
-        os.environ.pop(name, None)
-    temporary = args.workdir is None
-    work = Path(tempfile.mkdtemp(prefix="vern-dashboard-")) if temporary else args.workdir.resolve()
-    work.mkdir(parents=True, exist_ok=True)
+    _common.isolate()
+    with _common.workdir(args.workdir, "vern-dashboard-") as work:
+        print("Vern dashboard benchmark")
+        print(textwrap.indent(_common.machine(), "  "))
+        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}; scale {args.scale:g}; "
+              f"{args.runs} warm runs after the first")
+        print()
+        _measure(args, work)
+
+
+def _measure(args, work: Path) -> None:
+    """Steps 1 to 3 and the summary, in `work`."""
     db = work / "dashboard.duckdb"
-
-    import duckdb
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print("Vern dashboard benchmark")
-    print(f"  machine: {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {memory:.1f} GiB RAM, "
-          f"{platform.platform()}")
-    print(f"  Python {platform.python_version()}, DuckDB {duckdb.__version__}; load average {_load()}")
-    print(f"  workdir: {work}{' (temporary)' if temporary else ''}; scale {args.scale:g}; "
-          f"{args.runs} warm runs after the first")
+    want = {"layout": LAYOUT, "scale": args.scale, "seed": SEED}
+    manifest = work / "dashboard.json"
+    fill = None
+    if args.reuse and db.exists() and manifest.exists():
+        saved = json.loads(manifest.read_text())
+        if saved.get("want") == want:
+            fill = saved["fill"]
+            print("1. Database: reused from the workdir (filled earlier in "
+                  f"{fill['seconds']:.0f} s)")
+    if fill is None:
+        print("1. Filling the database with SQL ...", flush=True)
+        manifest.unlink(missing_ok=True)
+        fill = _common.in_child(phase_fill, str(db), args.scale)
+        manifest.write_text(json.dumps({"want": want, "fill": fill}))
+        print(f"   filled in {fill['seconds']:.1f} s (peak memory {fill['rss_mb']:,.0f} MB)")
+    print("   " + ", ".join(f"{k} {v:.1f} s" for k, v in fill["steps"].items()))
+    print("   " + ", ".join(f"{k} {v:,}" for k, v in fill["counts"].items()))
+    print("   findings by status: " + ", ".join(f"{k} {v:,}" for k, v in fill["statuses"].items()))
+    print(f"   database {db.stat().st_size / 2**20:,.0f} MB")
     print()
-    try:
-        want = {"layout": LAYOUT, "scale": args.scale, "seed": SEED}
-        manifest = work / "dashboard.json"
-        fill = None
-        if args.reuse and db.exists() and manifest.exists():
-            saved = json.loads(manifest.read_text())
-            if saved.get("want") == want:
-                fill = saved["fill"]
-                print("1. Database: reused from the workdir (filled earlier in "
-                      f"{fill['seconds']:.0f} s)")
-        if fill is None:
-            print("1. Filling the database with SQL ...", flush=True)
-            manifest.unlink(missing_ok=True)
-            fill = _in_child(phase_fill, str(db), args.scale)
-            manifest.write_text(json.dumps({"want": want, "fill": fill}))
-            print(f"   filled in {fill['seconds']:.1f} s (peak memory {fill['rss_mb']:,.0f} MB)")
-        print("   " + ", ".join(f"{k} {v:.1f} s" for k, v in fill["steps"].items()))
-        print("   " + ", ".join(f"{k} {v:,}" for k, v in fill["counts"].items()))
-        print("   findings by status: " + ", ".join(f"{k} {v:,}" for k, v in fill["statuses"].items()))
-        print(f"   database {db.stat().st_size / 2**20:,.0f} MB")
-        print()
 
-        print(f"2. The functions behind the pages (fresh process; first call, then {args.runs} warm); "
-              f"load {_load()} ...", flush=True)
-        functions = _in_child(phase_functions, str(db), args.runs, args.profile, str(work))
-        for name, f in functions["functions"].items():
-            extra = f"  {f['note']}" if "note" in f else (f"  {f['size_kb']:.0f} kB" if "size_kb" in f else "")
-            print(_line(name, f, extra))
-            if "breakdown" in f:
-                _print_breakdown(f["breakdown"])
-            for p in f.get("duckdb", []):
-                _print_profile(p)
-            if "cprofile" in f:
-                print("      cProfile (one call, by own time):")
-                for line in f["cprofile"].splitlines():
-                    print("        " + line[:150])
-        print(f"   peak memory {functions['rss_mb']:,.0f} MB; DuckDB threads {functions['threads']}")
-        print()
+    print(f"2. The functions behind the pages (fresh process; first call, then {args.runs} warm); "
+          f"load {_common.load_average()} ...", flush=True)
+    functions = _common.in_child(phase_functions, str(db), args.runs, args.profile, str(work))
+    for name, f in functions["functions"].items():
+        extra = f"  {f['note']}" if "note" in f else (f"  {f['size_kb']:.0f} kB" if "size_kb" in f else "")
+        print(_line(name, f, extra))
+        if "breakdown" in f:
+            _print_breakdown(f["breakdown"])
+        for p in f.get("duckdb", []):
+            _print_profile(p)
+        if "cprofile" in f:
+            print("      cProfile (one call, by own time):")
+            for line in f["cprofile"].splitlines():
+                print("        " + line[:150])
+    print(f"   peak memory {functions['rss_mb']:,.0f} MB; DuckDB threads {functions['threads']}")
+    print()
 
-        print(f"3. Pages with AppTest (each in a fresh process; only the page's at.run() timed); load {_load()} ...",
-              flush=True)
-        pages = {}
-        for name in PAGES:
-            pages[name] = _in_child(phase_page, str(db), name, args.runs, False, args.profile)
-        pages["board (board), cache cleared"] = _in_child(phase_page, str(db), "board (board)", args.runs, True,
-                                                          args.profile)
-        for name, p in pages.items():
-            s = p["shown"]
-            print(_line(name, p, f"  {s['metrics']} metrics, {s['tables']} tables, {s['charts']} charts; "
-                                 f"peak {p['rss_mb']:,.0f} MB"))
-            _print_breakdown(p["breakdown"])
-            if "sampled" in p:
-                _print_sampled(p["sampled"])
-        print()
-        _summary(args, fill, functions, pages)
-    finally:
-        if temporary:
-            shutil.rmtree(work, ignore_errors=True)
+    print(f"3. Pages with AppTest (each in a fresh process; only the page's at.run() timed); load {_common.load_average()} ...",
+          flush=True)
+    pages = {}
+    for name in PAGES:
+        pages[name] = _common.in_child(phase_page, str(db), name, args.runs, False, args.profile)
+    pages["board (board), cache cleared"] = _common.in_child(phase_page, str(db), "board (board)", args.runs, True,
+                                                      args.profile)
+    for name, p in pages.items():
+        s = p["shown"]
+        print(_line(name, p, f"  {s['metrics']} metrics, {s['tables']} tables, {s['charts']} charts; "
+                             f"peak {p['rss_mb']:,.0f} MB"))
+        _print_breakdown(p["breakdown"])
+        if "sampled" in p:
+            _print_sampled(p["sampled"])
+    print()
+    _summary(args, fill, functions, pages)
 
 
 def _summary(args, fill: dict, functions: dict, pages: dict) -> None:
@@ -906,7 +872,7 @@ def _summary(args, fill: dict, functions: dict, pages: dict) -> None:
           f"{fill['counts']['requests']:,} requests, "
           f"{fill['counts']['access_events']:,} access events; fill {fill['seconds']:.0f} s, "
           f"database {fill['db_mb']:,.0f} MB")
-    print(f"load average {_load()}; cold: the first run in a fresh process; median and worst of {args.runs} warm "
+    print(f"load average {_common.load_average()}; cold: the first run in a fresh process; median and worst of {args.runs} warm "
           "runs; cpu: median CPU time of the process (all threads); the result judges wall time, cold and warm")
     print(f"{'measured':<46}{'target':<9}{'cold s':>8}{'median s':>10}{'worst s':>9}{'cpu s':>8}  result")
     rows = [(f"page: {name}", PAGE_TARGET, p) for name, p in pages.items()]
@@ -924,10 +890,10 @@ def _summary(args, fill: dict, functions: dict, pages: dict) -> None:
         print(f"{name[:45]:<46}{'< ' + format(target, 'g') + ' s':<9}{cold:8.3f}{median:10.3f}{worst:9.3f}"
               f"{cpu:8.3f}  {result}")
     peak = max([functions["rss_mb"], *(p["rss_mb"] for p in pages.values())])
-    print(f"peak memory (ru_maxrss): functions {functions['rss_mb']:,.0f} MB, pages "
+    print(f"peak memory (VmHWM): functions {functions['rss_mb']:,.0f} MB, pages "
           + ", ".join(f"{name.split()[0]} {p['rss_mb']:,.0f}" for name, p in pages.items())
           + f" MB; fill {fill['rss_mb']:,.0f} MB; highest of the measuring processes {peak:,.0f} MB")
-    print(f"(load average at the end {_load()})")
+    print(f"(load average at the end {_common.load_average()})")
 
 
 if __name__ == "__main__":

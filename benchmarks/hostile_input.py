@@ -23,18 +23,17 @@ import argparse
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import _common
+
 MB = 1024 * 1024
-FIXED_NOW = "2026-11-24T12:00:00+01:00"
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
@@ -107,7 +106,6 @@ def accounts(folder: Path) -> None:
 
 
 def normal(folder: Path, fmt: str, n: int) -> None:
-    sys.path.insert(0, str(REPO))
     from audits.access.vendor_logs import Event, write_cloudtrail, write_m365
     start = datetime(2026, 10, 1, tzinfo=UTC)
     events = (Event(start + timedelta(seconds=7 * i), f"person{i % 2000}@forening.no",
@@ -133,26 +131,10 @@ CASES = {  # name: (format, builder)
 
 
 # -- running ------------------------------------------------------------------------------
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def run(code: Path | None, fmt: str, folder: Path, cap_mb: int, work: Path) -> dict:
     db = work / "import.duckdb"
-    for path in (db, Path(str(db) + ".wal"), work / "import.key"):
-        path.unlink(missing_ok=True)
-    shutil.rmtree(work / "import.duckdb.tmp", ignore_errors=True)
-    env = {**os.environ, "VERN_NOW": FIXED_NOW}
-    for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB"):
-        env.pop(name, None)
-    if code:
-        env["PYTHONPATH"] = str(code)
+    _common.fresh_database(db)
+    env = {**os.environ, **({"PYTHONPATH": str(code)} if code else {})}
     out_path, err_path = work / "child.out", work / "child.err"
     with out_path.open("w") as out, err_path.open("w") as err:
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), fmt, str(folder)], env=env,
@@ -161,7 +143,7 @@ def run(code: Path | None, fmt: str, folder: Path, cap_mb: int, work: Path) -> d
 
     def watch():
         while child.poll() is None:
-            if _rss_mb(child.pid) > cap_mb:
+            if _common.peak_mb(child.pid) > cap_mb:
                 stopped.set()
                 child.kill()
             time.sleep(0.05)
@@ -180,13 +162,6 @@ def run(code: Path | None, fmt: str, folder: Path, cap_mb: int, work: Path) -> d
     return {**json.loads(out), "rss_mb": usage.ru_maxrss / 1024}
 
 
-def _export(rev: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "audits", "checks"], capture_output=True,
-                             check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="also run the cases on this revision (e.g. a commit before the limits)")
@@ -195,24 +170,29 @@ def main() -> None:
     parser.add_argument("--normal-events", type=int, default=300_000)
     parser.add_argument("--only", nargs="*", choices=list(CASES), help="run these cases only")
     args = parser.parse_args()
-    work = (args.workdir or Path(tempfile.mkdtemp(prefix="vern-hostile-"))).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    versions = {"after": None}
-    if args.before:
-        versions = {"before": _export(args.before, Path(tempfile.mkdtemp(prefix="vern-before-"))), **versions}
-    load = "/".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Hostile access-log input: {os.cpu_count()} CPUs, load average {load}, cap {args.cap_mb:,} MB")
-    print(f"{'case':<18} {'version':<7} {'peak MB':>8} {'seconds':>8} {'cpu s':>6}  outcome")
-    for name in args.only or CASES:
-        fmt, build = CASES[name]
-        folder = work / "inputs" / f"{name}-{args.normal_events}" if name.startswith("normal") else work / "inputs" / name
-        if not folder.exists():
-            build(folder, args)
-        for version, code in versions.items():
-            r = run(code, fmt, folder, args.cap_mb, work)
-            cpu = f"{r['cpu']:6.1f}" if r["cpu"] is not None else "     -"
-            print(f"{name:<18} {version:<7} {r['rss_mb']:8,.0f} {r['seconds']:8.1f} {cpu}  {r['outcome'][:110]}",
-                  flush=True)
+    _common.isolate()
+    with _common.workdir(args.workdir, "vern-hostile-") as work, ExitStack() as stack:
+        versions = {"after": None}
+        if args.before:
+            versions = {"before": stack.enter_context(_common.checkout(args.before)), **versions}
+        print(f"Hostile access-log input: {os.cpu_count()} CPUs, load average {_common.load_average()}, "
+              f"cap {args.cap_mb:,} MB")
+        print(f"{'case':<18} {'version':<7} {'peak MB':>8} {'seconds':>8} {'cpu s':>6}  outcome")
+        for name in args.only or CASES:
+            _case(args, work, name, versions)
+
+
+def _case(args, work: Path, name: str, versions: dict) -> None:
+    """Build the case's input (unless the workdir has it) and import it with each version."""
+    fmt, build = CASES[name]
+    folder = work / "inputs" / f"{name}-{args.normal_events}" if name.startswith("normal") else work / "inputs" / name
+    if not folder.exists():
+        build(folder, args)
+    for version, code in versions.items():
+        r = run(code, fmt, folder, args.cap_mb, work)
+        cpu = f"{r['cpu']:6.1f}" if r["cpu"] is not None else "     -"
+        print(f"{name:<18} {version:<7} {r['rss_mb']:8,.0f} {r['seconds']:8.1f} {cpu}  {r['outcome'][:110]}",
+              flush=True)
 
 
 if __name__ == "__main__":

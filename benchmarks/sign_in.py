@@ -9,17 +9,13 @@ sign-in. Before the fix an unknown user took 8 ms against 160-300 ms for a wrong
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _common
 
-from audits.accounts import users  # noqa: E402
-from audits.runtime import open_vern  # noqa: E402
+from audits.accounts import users
+from audits.runtime import open_vern
 
 PASSWORD = "correct horse battery"
 
@@ -28,9 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
-    os.environ.pop("VERN_NOW", None)
-    with tempfile.TemporaryDirectory() as folder:
-        vern = open_vern(str(Path(folder) / "vern.duckdb"))
+    _common.isolate(now=None)  # the real clock: lockouts expire as they would
+    with _common.workdir(None, "vern-sign-in-") as folder:
+        vern = open_vern(str(folder / "vern.duckdb"))
         store = vern.store
         for name in ("ola", "locked", "disabled"):
             users.add(store, "benchmark", name, ["staff"], PASSWORD)

@@ -15,34 +15,20 @@
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _common
+import pandas as pd
 
-os.environ.setdefault("VERN_NOW", "2026-11-24T12:00:00+01:00")
-for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
-    os.environ.pop(name, None)
-
-import pandas as pd  # noqa: E402
-
-from audits.core import keys, trail, trail_chain  # noqa: E402
-from audits.runtime import open_vern  # noqa: E402
-
-
-def peak_mib() -> float:
-    """This process image's peak resident memory (VmHWM: unlike ru_maxrss, not the parent's
-    from before exec)."""
-    status = Path("/proc/self/status").read_text()
-    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+from audits.core import keys, trail, trail_chain
+from audits.runtime import open_vern
 
 
 def appends(folder: Path, count: int) -> None:
-    vern = open_vern(str(folder / "appends.duckdb"))
+    db = folder / "appends.duckdb"
+    _common.fresh_database(db)
+    vern = open_vern(str(db))
     try:
         started = time.perf_counter()
         for number in range(count):
@@ -75,6 +61,7 @@ def baseline(store, count: int) -> float:
 def bulk(folder: Path, count: int) -> Path:
     """A long trail, chained exactly as Vern chains it, written in one transaction."""
     db = folder / "long.duckdb"
+    _common.fresh_database(db)
     open_vern(str(db)).close()
     store = keys.open_store(db, db.with_suffix(".key"))
     try:
@@ -98,10 +85,10 @@ def bulk(folder: Path, count: int) -> Path:
     return db
 
 
-def verifying(db: Path, count: int) -> None:
-    """In a fresh interpreter, so its peak memory is the verifying's alone."""
-    vern = open_vern(str(db))
-    opened = peak_mib()
+def verifying(db: str, count: int) -> None:
+    """In a fresh process (_common.in_child), so its peak memory is the verifying's alone."""
+    vern = open_vern(db)
+    opened = _common.peak_mb()
     try:
         started = time.perf_counter()
         verdict = trail.examine(vern.store)
@@ -110,24 +97,22 @@ def verifying(db: Path, count: int) -> None:
         vern.close()
     assert not verdict.breaks and verdict.intact == count + 1, verdict.breaks
     print(f"verify: {verdict.intact:,} entries in {took:.2f} s = {verdict.intact / took:,.0f}/s; "
-          f"peak memory {peak_mib():.0f} MiB (the database opened: {opened:.0f} MiB)")
+          f"peak memory {_common.peak_mb():.0f} MiB (the database opened: {opened:.0f} MiB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--workdir")
-    parser.add_argument("--verify", metavar="DB", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--workdir", type=Path, help="keep the databases here")
     args = parser.parse_args()
-    if args.verify:
-        return verifying(Path(args.verify), args.entries)
-    with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
-        appends(Path(folder), args.appends)
+    _common.isolate()
+    with _common.workdir(args.workdir, "vern-trail-") as folder:
+        appends(folder, args.appends)
         started = time.perf_counter()
-        db = bulk(Path(folder), args.entries)
+        db = bulk(folder, args.entries)
         print(f"fill: {args.entries:,} entries written in {time.perf_counter() - started:.1f} s (not a target)")
-        subprocess.run([sys.executable, __file__, "--verify", str(db), "--entries", str(args.entries)], check=True)
+        _common.in_child(verifying, str(db), args.entries)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ class RequestsCheck(Check):
         for row in ctx.store.rows("SELECT id, kind, status, received_at, due_on, extended_due_on, extended_at, "
                                   "told_on, verified_at FROM requests ORDER BY id"):
             due = row["due_on"]
-            due_now = row["extended_due_on"] or due
+            due_now = subject_requests.due_in_force(row)
             subject = f"#{row['id']}"
             values = {"kind": row["kind"], "kind_nb": subject_requests.kind_words(row["kind"], "nb"),
                       "kind_en": subject_requests.kind_words(row["kind"], "en"),

@@ -1,6 +1,6 @@
 """Drawing breaches: the countdown, the facts and the timeline (shared by the views)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -19,11 +19,16 @@ def time_left(record: dict) -> str:
     return tr("breach.overdue_by", left=text) if record["hours_left"] < 0 else text
 
 
+# The countdown's colour by the warning reached: it changes as each reminder mail goes out.
+WARNING_COLOUR = {None: "green", 48: "yellow", 24: "orange", 6: "red", 0: "red"}
+
+
 def urgency(record: dict) -> str:
     if not record["clock_running"]:
         return "done"
-    hours = record["hours_left"]
-    return "overdue" if hours < 0 else "red" if hours < 6 else "orange" if hours < 24 else "yellow" if hours < 48 else "green"
+    if record["hours_left"] < 0:
+        return "overdue"
+    return WARNING_COLOUR[breaches.warning_reached(timedelta(hours=record["hours_left"]))]
 
 
 COLOURS = {"overdue": "#7b1f1f", "red": "#d9534f", "orange": "#f0ad4e", "yellow": "#f7e07b",

@@ -38,18 +38,17 @@ def _patterns(value: str) -> list[str]:
     return patterns
 
 
-_DATE = csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)")
 _YES_NO = csvfile.needed(csvfile.yes_no, "(yes or no)")
 PEOPLE = {
     "email": email_address, "name": csvfile.required, "kind": csvfile.one_of(KINDS),
-    "handles_personal_data": _YES_NO, "started_on": _DATE,
+    "handles_personal_data": _YES_NO, "started_on": csvfile.required_date,
     "left_on": csvfile.date_or_none, "district": csvfile.name(),
 }
 SYSTEMS = {
     "name": csvfile.required, "holds_personal_data": _YES_NO,
     "classification": csvfile.one_of(CLASSIFICATIONS), "match": _patterns,
 }
-GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": _DATE,
+GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": csvfile.required_date,
           "revoked_on": csvfile.date_or_none}
 
 
@@ -97,12 +96,9 @@ def edit_systems(store: Store, rows: list[dict[str, str]], actor: str) -> int:
     """Replace the system list with rows edited on the dashboard, checked as an import is."""
     problems, records = [], []
     for number, row in enumerate(rows, start=1):
-        record = {}
-        for field, parser in SYSTEMS.items():
-            try:
-                record[field] = parser(str(row.get(field) or "").strip())
-            except ValueError as error:
-                problems.append(f"row {number}, field {field}: {error}")
+        values = {field: text.strip(str(row.get(field) or "")) for field in SYSTEMS}
+        record, found = csvfile.parse_record(values, SYSTEMS, f"row {number}")
+        problems += found
         records.append((number, record))
     source = Path("systems (dashboard)")
     if problems:

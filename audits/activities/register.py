@@ -64,30 +64,18 @@ class Problems(Exception):
 # -- checking one activity ------------------------------------------------------------
 def _text(value, field: str, max_length: int = MAX_TEXT) -> str | None:
     """Free text (tabs and line breaks allowed), or None."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    return text.free_text(value, max_length) or None
+    return csvfile.from_json(csvfile.free_text(max_length))(value) or None
 
 
 def _line(value, field: str, max_length: int = MAX_NAME) -> str | None:
     """A name or other one-line value, or None."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    return text.name(value, max_length) or None
+    return csvfile.from_json(csvfile.name(max_length))(value) or None
 
 
 def _choice(choices: tuple[str, ...]):
     def check(value, field: str) -> str | None:
         value = _line(value, field)
-        if value is None:
-            return None
-        if value.lower() not in choices:
-            raise ValueError(f"not one of {', '.join(choices)}")
-        return value.lower()
+        return None if value is None else csvfile.one_of(choices)(value)
     return check
 
 
@@ -126,11 +114,10 @@ def _bool(value, field: str) -> bool:
 
 
 def _date(value, field: str) -> date | None:
-    if value is None or isinstance(value, date):
+    """A date as JSON writes it, or as the register holds it."""
+    if isinstance(value, date):
         return value
-    if not isinstance(value, str):
-        raise ValueError("must be a date (YYYY-MM-DD)")
-    return csvfile.date_or_none(value.strip())
+    return csvfile.from_json(csvfile.date_or_none, "must be a date (YYYY-MM-DD)")(value)
 
 
 def _object(value, field: str, keys: tuple[str, ...]) -> dict | None:
@@ -188,10 +175,7 @@ def _adjustment(value, field: str) -> dict | None:
 
 
 def _name(value, field: str) -> str:
-    value = _line(value, field)
-    if value is None:
-        raise ValueError("must not be empty")
-    return value
+    return csvfile.from_json(csvfile.required)(value)
 
 
 def _role(value, field: str) -> str:
@@ -251,10 +235,12 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {key: row.get(key) or None for key in FIELDS if key in CSV_COLUMNS}
     for key in LISTS:
         data[key] = _split(row.get(key, ""))
-    yes_no = {"yes": True, "no": False, "": False}
     for key, column in (("children", "children"), ("statistics_exempt", "retention_statistics_exempt")):
-        value = row.get(column, "").lower()
-        data[key] = yes_no.get(value, value)  # anything else is refused by parse
+        value = row.get(column, "")
+        try:
+            data[key] = csvfile.no_unless_yes(value)
+        except ValueError:
+            data[key] = value  # neither yes nor no: parse refuses it, naming the field
     if any(row.get(column) for column in ("retention_months", "retention_from", "retention_categories")):
         months = row.get("retention_months", "")
         data["retention"] = {"months": int(months) if re.fullmatch("[0-9]{1,9}", months) else months,

@@ -15,6 +15,7 @@ from audits.core import clock, text, trail
 from audits.core.config import Config
 from audits.core.errors import VernError
 from audits.core.store import Store
+from audits.io import csvfile
 
 AUTHORITY_HOURS = 72
 BREACH_TYPES = ("confidentiality", "integrity", "availability")
@@ -29,14 +30,19 @@ SECRET = ("title", "description", "reported_by", "consequences", "measures", "su
 
 
 # -- reading input ------------------------------------------------------------------
+def _field(parser, value, field: str, wrong_type: str = "must be text"):
+    """A JSON value through one of csvfile's field parsers; its problem named by the field."""
+    try:
+        return csvfile.from_json(parser, wrong_type)(value)
+    except ValueError as error:
+        raise VernError(f"{field}: {error}") from None
+
+
 def _instant(value, field: str, required: bool = False) -> datetime | None:
-    if value in (None, ""):
-        if required:
-            raise VernError(f"{field}: required (ISO 8601 with offset, e.g. 2026-11-20T23:40+01:00)")
-        return None
-    if not isinstance(value, str):
-        raise VernError(f"{field}: must be an ISO 8601 instant with offset")
-    return clock.parse_instant(value, field)
+    instant = _field(csvfile.instant_or_none, value, field, "must be an ISO 8601 instant with offset")
+    if instant is None and required:
+        raise VernError(f"{field}: required {csvfile.INSTANT_HINT}")
+    return instant
 
 
 def _count(value, field: str) -> int | None:
@@ -60,16 +66,12 @@ def _choices(value, allowed, field: str) -> list[str]:
 
 def _text(value, field: str, limit: int = text.MAX_TEXT) -> str | None:
     """Free text (line breaks allowed), or None."""
-    if value is not None and not isinstance(value, str):
-        raise VernError(f"{field}: must be text")
-    return text.clean(value, field, limit) or None
+    return _field(csvfile.free_text(limit), value, field) or None
 
 
 def _name(value, field: str, limit: int = 300) -> str | None:
     """A name or other one-line value, or None."""
-    if value is not None and not isinstance(value, str):
-        raise VernError(f"{field}: must be text")
-    return text.clean_name(value, field, limit) or None
+    return _field(csvfile.name(limit), value, field) or None
 
 
 def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
@@ -123,6 +125,18 @@ def deadline(aware_at: datetime, acting_as: str, config: Config) -> datetime:
     """Exact elapsed time on UTC instants: nights, weekends, holidays and DST included."""
     hours = AUTHORITY_HOURS if acting_as == "controller" else config.breaches["processor_notice_hours"]
     return aware_at.astimezone(clock.UTC) + timedelta(hours=hours)
+
+
+# Hours before the deadline, earliest first, at which the advisers get a reminder mail and the
+# countdown changes colour; 0 is the deadline itself.
+WARNING_HOURS = (48, 24, 6, 0)
+
+
+def warning_reached(left: timedelta) -> int | None:
+    """The latest of WARNING_HOURS reached with `left` to the deadline, or None while more
+    than 48 hours are left. Each is reached at the exact instant `deadline - hours`."""
+    reached = [hours for hours in WARNING_HOURS if left <= timedelta(hours=hours)]
+    return min(reached) if reached else None
 
 
 # -- writing --------------------------------------------------------------------------

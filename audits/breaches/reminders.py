@@ -26,7 +26,7 @@ from audits.core.store import Store
 from audits.io import mail
 
 log = logging.getLogger(__name__)
-THRESHOLDS = (48, 24, 6, 0)  # hours before the deadline, earliest first
+THRESHOLDS = breaches.WARNING_HOURS  # hours before the deadline, earliest first
 ACTOR = "scheduler"
 _running = threading.Lock()  # one sender at a time in this process
 
@@ -40,9 +40,7 @@ def due(record: dict[str, Any], now: datetime) -> int | None:
     """The most recent threshold reached for a breach whose clock runs, else None."""
     if not record.get("clock_running"):
         return None
-    deadline = _deadline(record)
-    reached = [h for h in THRESHOLDS if now >= deadline - timedelta(hours=h)]
-    return min(reached) if reached else None
+    return breaches.warning_reached(_deadline(record) - now)
 
 
 def _duration(delta: timedelta, lang: str) -> str:

@@ -1,7 +1,7 @@
-"""The words of the breach documents (audits.breach_documents), in bokmål and English.
+"""The words of the breach documents (audits.breaches.documents), in bokmål and English.
 
-Bokmål follows DESIGN.md section 4: avvik, behandlingsansvarlig, databehandler, den
-registrerte, særlige kategorier personopplysninger.
+Bokmål uses the words of the Norwegian text of the regulation and of Datatilsynet: avvik,
+behandlingsansvarlig, databehandler, den registrerte, særlige kategorier personopplysninger.
 """
 
 from audits.core.i18n import Text

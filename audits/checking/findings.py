@@ -141,7 +141,7 @@ _SELECT = (
 
 
 def as_json(row: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The contract shape of a finding (DESIGN.md section 3)."""
+    """A finding as `vern findings list --json` prints it: its field names are a contract."""
     out = {k: v for k, v in row.items() if k not in ("message_en", "message_nb")}
     out["message"] = row["message_nb"] if lang == "nb" else row["message_en"]
     for key in ("first_seen", "last_seen", "closed_at", "status_at"):

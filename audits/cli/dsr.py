@@ -114,7 +114,7 @@ def dsr_list(ctx, open_only, as_json):
     if as_json:
         return print_json(rows)
     for row in rows:
-        due = row["extended_due_on"] or row["due_on"]
+        due = subject_requests.due_in_force(row)
         left = "" if row["days_left"] is None else f"{row['days_left']} days left"
         click.echo(f"{row['id']:>4}  {row['kind']:<20} {row['status']:<12} due {due}  {left}")
 

@@ -1,4 +1,4 @@
-"""The `vern` command line (DESIGN.md section 3).
+"""The `vern` command line: everything done in the dashboard can also be scripted.
 
 Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
 `--json` prints JSON only on stdout.

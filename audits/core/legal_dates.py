@@ -1,4 +1,4 @@
-"""Time limits in months, as DESIGN.md section 2 and Regulation 1182/71 art. 3 count them:
+"""Time limits in months, as Regulation (EEC, Euratom) No 1182/71 art. 3 counts them:
 a period of months ends on the same date of the last month, or on that month's last day
 where the date does not exist; a period that would end on a Saturday, a Sunday or a
 Norwegian public holiday ends at the end of the next working day.

@@ -1,4 +1,5 @@
-"""Demo data shaped like the association in DESIGN.md, dated relative to the clock.
+"""Demo data of the association (controller for its members, processor for its district
+chapters), dated relative to the clock.
 
 Deterministic for a given clock (`VERN_NOW`). The evidence is written in its real
 export format and imported through the same code a real import uses.

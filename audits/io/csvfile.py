@@ -130,20 +130,29 @@ def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[in
     and line breaks are refused; all problems reported together, naming line and field."""
     problems, records = [], []
     for line, row in read_rows(path, required):
-        record = {}
-        for field, parser in parsers.items():
-            try:
-                record[field] = parser(_no_controls(row.get(field, "")))
-            except ValueError as error:
-                problems.append(f"line {line}, field {field}: {error}")
-        if len(record) == len(parsers):
+        record, found = parse_record(row, parsers, f"line {line}")
+        problems += found
+        if not found:
             records.append((line, record))
     if problems:
         raise InputError(str(path), problems)
     return records
 
 
+def parse_record(row: dict[str, str], parsers: dict, where: str) -> tuple[dict, list[str]]:
+    """One record's fields through their parsers: (the record, each problem as "WHERE, field
+    NAME: why"). A record typed elsewhere (a table on the dashboard) is checked so too."""
+    record, problems = {}, []
+    for field, parser in parsers.items():
+        try:
+            record[field] = parser(_no_controls(row.get(field, "")))
+        except ValueError as error:
+            problems.append(f"{where}, field {field}: {error}")
+    return record, problems
+
+
 # -- field parsers: each raises ValueError with a reason that never quotes the value --------
+# They read a CSV cell, and a value from a JSON file through `from_json`.
 def _no_controls(value: str) -> str:
     """Every field, whatever its parser: no control characters but tab and line breaks."""
     problem = text.control_problem(value)
@@ -169,6 +178,11 @@ def name(max_length: int = text.MAX_NAME) -> Callable[[str], str]:
 required = needed(name())
 
 
+def free_text(max_length: int = text.MAX_TEXT) -> Callable[[str], str]:
+    """Free text (audits.core.text.free_text: tabs and line breaks allowed), possibly empty."""
+    return lambda value: text.free_text(value, max_length)
+
+
 def one_of(allowed: tuple[str, ...]) -> Callable[[str], str]:
     """One of `allowed`, in any case (the list is shown, the value not)."""
     def parse_one_of(value: str) -> str:
@@ -190,11 +204,19 @@ def date_or_none(value: str) -> date | None:
         raise ValueError("not a date (YYYY-MM-DD)") from None
 
 
+required_date = needed(date_or_none, "(YYYY-MM-DD)")
+
+
 def yes_no(value: str) -> bool | None:
     lowered = value.lower()
     if lowered in ("", "yes", "no"):
         return {"": None, "yes": True, "no": False}[lowered]
     raise ValueError("must be yes, no or empty")
+
+
+def no_unless_yes(value: str) -> bool:
+    """yes or no; empty means no."""
+    return bool(yes_no(value))
 
 
 def instant_or_none(value: str) -> datetime | None:
@@ -212,6 +234,18 @@ def instant_or_none(value: str) -> datetime | None:
 
 
 INSTANT_HINT = "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"
+
+
+def from_json(parser: Callable[[str], object], wrong_type: str = "must be text") -> Callable[[object], object]:
+    """`parser` for a value read from JSON: absent (None) is an empty field, text is stripped
+    of surrounding blanks as a CSV cell is, anything else is refused with `wrong_type`."""
+    def parse_from_json(value: object):
+        if value is None:
+            return parser("")
+        if not isinstance(value, str):
+            raise ValueError(wrong_type)
+        return parser(text.strip(value))
+    return parse_from_json
 
 
 def write(path: Path, header: list[str], rows: list[list]) -> Path:

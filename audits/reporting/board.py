@@ -32,6 +32,7 @@ from audits.core import clock, trail
 from audits.core.i18n import t
 from audits.retention import register as retention
 from audits.runtime import Vern
+from audits.subject_requests import register as subject_requests
 
 WEIGHTS = {"critical": 25, "high": 10, "medium": 4, "low": 1}
 BREACH_WEIGHTS = {"overdue": 25, "late": 10, "awaiting": 4, "open": 1}
@@ -113,12 +114,12 @@ WITHIN_72H = """
 # twelve months and ever; open and open past due now. The due date in force is the
 # extended one once extended (Art. 12(3)); answered_at is set for a refusal too (Art. 12(4)).
 # Nothing but counts leaves the query.
-REQUESTS = """
+REQUESTS = f"""
     WITH r AS (
         SELECT coalesce(answered_at <= $now, false) AS answered,
                coalesce(answered_at >= $since AND answered_at <= $now, false) AS in_year,
                CAST(date_trunc('quarter', timezone('Europe/Oslo', answered_at)) AS DATE) AS quarter,
-               coalesce(extended_due_on, due_on) AS due,
+               {subject_requests.DUE_IN_FORCE} AS due,
                CAST(timezone('Europe/Oslo', answered_at) AS DATE) <= due AS on_time
         FROM requests WHERE received_at <= $now)
     SELECT grouping(quarter) = 1 AS whole, quarter,

@@ -72,15 +72,15 @@ _AGREEMENTS = """
 # An open data-subject request due within a week, or overdue (Art. 12(3)). It stands in the
 # queue for the requests check's findings on its clock (CLOCK_RULES), which stay out: one
 # item per request, live, and gone once the request is answered.
-_REQUESTS = """
+_REQUESTS = f"""
     SELECT 'request:' || r.id AS item, 'request' AS kind, 'requests' AS area,
-           CASE WHEN coalesce(r.extended_due_on, r.due_on) < $today THEN 'critical' ELSE 'high' END AS urgency,
+           CASE WHEN {subject_requests.DUE_IN_FORCE} < $today THEN 'critical' ELSE 'high' END AS urgency,
            'open' AS state, 'request_due' AS rule, '#' || r.id AS subject,
-           NULL AS text_nb, NULL AS text_en, CAST(coalesce(r.extended_due_on, r.due_on) AS TIMESTAMPTZ) AS due,
+           NULL AS text_nb, NULL AS text_en, CAST({subject_requests.DUE_IN_FORCE} AS TIMESTAMPTZ) AS due,
            r.logged_at AS since, false AS reopened, CAST(r.id AS VARCHAR) AS ref
     FROM requests r
     WHERE r.status IN ('received', 'in_progress')
-      AND coalesce(r.extended_due_on, r.due_on) <= $today + $request_days"""
+      AND {subject_requests.DUE_IN_FORCE} <= $today + $request_days"""
 # Items with their state. A non-finding item resolved, or accepted until a review date not
 # yet come, leaves the queue.
 ITEMS = f"""

@@ -65,14 +65,10 @@ def subject(system: str, category: str) -> str:
 
 
 # -- the inventory -------------------------------------------------------------------
-def _no_by_default(value: str) -> bool:
-    return bool(csvfile.yes_no(value))
-
-
 # The reference may identify a person (a member number): like every value, never repeated.
 PARSERS = {"record_ref": csvfile.needed(csvfile.name(500)), "category": csvfile.required,
-           "last_activity_on": csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)"),
-           "purpose_ended_on": csvfile.date_or_none, "pseudonymised": _no_by_default}
+           "last_activity_on": csvfile.required_date,
+           "purpose_ended_on": csvfile.date_or_none, "pseudonymised": csvfile.no_unless_yes}
 
 
 def known_system(store: Store, system: str) -> str:

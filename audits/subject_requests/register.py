@@ -8,7 +8,7 @@ withdrawal into the consent register (origin 'request'), so the consent check ju
 later send against it. An erasure gets a task per system that holds personal data, fixed
 when it is logged; it can be answered only when each task has its outcome."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from audits.core import clock, legal_dates, pseudonyms, text, trail
 from audits.core.errors import InputError, VernError
 from audits.core.i18n import t
 from audits.core.store import Store
-from audits.io import jsonfile
+from audits.io import csvfile, jsonfile
 
 KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
          "marketing_opt_out", "automated_decision")
@@ -57,29 +57,40 @@ def due_on(received_at: datetime, months: int = legal_dates.ANSWER_MONTHS) -> da
     return legal_dates.due_on(received_on(received_at), months)
 
 
+# The due date in force (Art. 12(3)): the extended one once extended, else the first. Over the
+# requests table in SQL; `due_in_force` says the same of one request in Python.
+DUE_IN_FORCE = "coalesce(extended_due_on, due_on)"
+
+
+def due_in_force(request: Mapping[str, Any]) -> date | str:
+    """The due date in force of a stored row (a date) or a described record (an ISO date)."""
+    return request["extended_due_on"] or request["due_on"]
+
+
 def _parse(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(source, ["must be a JSON object with received_at, kind, channel, requester"])
     problems, record = [], {}
     problems += [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
     try:
-        if not isinstance(data.get("received_at"), str):
-            raise VernError("received_at: required, ISO 8601 with an offset (e.g. 2026-11-24T09:30:00+01:00)")
-        record["received_at"] = clock.parse_instant(data["received_at"], "received_at")
-        if record["received_at"] > clock.now():
-            raise VernError("received_at: lies in the future")
-    except VernError as error:
-        problems.append(f"field {error}")
+        received_at = csvfile.from_json(csvfile.instant_or_none, "must be an ISO 8601 instant with offset")(
+            data.get("received_at"))
+        if received_at is None:
+            problems.append(f"field received_at: required {csvfile.INSTANT_HINT}")
+        elif received_at > clock.now():
+            problems.append("field received_at: lies in the future")
+        record["received_at"] = received_at
+    except ValueError as error:
+        problems.append(f"field received_at: {error}")
     kind = data.get("kind")
     if kind not in KINDS:
         problems.append(f"field kind: not one of {', '.join(KINDS)}")
     record["kind"] = kind
-    for field, clean, limit in (("channel", text.clean_name, 200), ("requester", text.clean, 500)):
-        value = data.get(field)
+    for field, parser in (("channel", csvfile.name(200)), ("requester", csvfile.free_text(500))):
         try:
-            record[field] = clean(value if isinstance(value, str) else "", field, limit)
-        except VernError as error:
-            problems.append(f"field {error}")
+            record[field] = csvfile.from_json(parser)(data.get(field))
+        except ValueError as error:
+            problems.append(f"field {field}: {error}")
             continue
         if not record[field]:
             problems.append(f"field {field}: required")
@@ -270,11 +281,11 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
 
 def summary(store: Store) -> dict[str, int]:
     """Counts for the overview, in one query: no requester, no text."""
-    return store.rows("""
+    return store.rows(f"""
         SELECT count(*) FILTER (WHERE open) AS open,
                count(*) FILTER (WHERE open AND due BETWEEN $today AND $today + $soon) AS due_soon,
                count(*) FILTER (WHERE open AND due < $today) AS overdue
-        FROM (SELECT list_contains($open, status) AS open, coalesce(extended_due_on, due_on) AS due FROM requests)
+        FROM (SELECT list_contains($open, status) AS open, {DUE_IN_FORCE} AS due FROM requests)
     """, {"open": list(OPEN), "today": clock.today(), "soon": DUE_SOON_DAYS})[0]
 
 
@@ -284,13 +295,12 @@ def known_systems(store: Store) -> list[str]:
 
 def _described(store: Store, row: dict[str, Any], today: date) -> dict[str, Any]:
     due, extended_due = row["due_on"], row["extended_due_on"]
-    due_now = extended_due or due
     return {
         "id": row["id"], "kind": row["kind"], "status": row["status"],
         "channel": store.keys.decrypt(row["channel"], SECRET["channel"]),
         "received_at": clock.iso_utc(row["received_at"]), "due_on": due.isoformat(),
         "extended_due_on": extended_due.isoformat() if extended_due else None,
-        "days_left": (due_now - today).days if row["status"] in OPEN else None,
+        "days_left": (due_in_force(row) - today).days if row["status"] in OPEN else None,
         "requester": store.keys.decrypt(row["requester"], SECRET["requester"]),
         "verified_at": clock.iso_utc(row["verified_at"]),
         "verified_how": store.keys.decrypt(row["verified_how"], SECRET["verified_how"]),

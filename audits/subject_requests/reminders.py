@@ -38,8 +38,8 @@ PAGE = "/requests"  # the dashboard page of the requests
 _running = threading.Lock()  # one sender at a time in this process
 
 # The open requests, without the requester or any free text: the mail needs none of it.
-OPEN_REQUESTS = """
-    SELECT id, kind, received_at, due_on, extended_due_on, coalesce(extended_due_on, due_on) AS due_now
+OPEN_REQUESTS = f"""
+    SELECT id, kind, received_at, due_on, extended_due_on, {subject_requests.DUE_IN_FORCE} AS due_now
     FROM requests WHERE list_contains($open, status) ORDER BY due_now, id"""
 
 

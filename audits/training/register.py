@@ -60,7 +60,7 @@ def _score(value: str) -> float | None:
 
 
 CSV_FIELDS = {"email": email_address, "course": csvfile.needed(csvfile.name(MAX_COURSE)),
-              "completed_on": csvfile.needed(csvfile.date_or_none, "(YYYY-MM-DD)"),
+              "completed_on": csvfile.required_date,
               "score": _score, "expires_on": csvfile.date_or_none}
 
 

@@ -37,7 +37,7 @@ def channel_name(channel: str) -> str:
 
 
 def due_in_force(record: dict) -> date:
-    return date.fromisoformat(record["extended_due_on"] or record["due_on"])
+    return date.fromisoformat(subject_requests.due_in_force(record))
 
 
 def in_words(day: date) -> str:

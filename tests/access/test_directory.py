@@ -356,6 +356,26 @@ def test_duplicate_system_names_the_first_line(loaded, tmp_path):
     assert error.problems == ["line 5, field name: the same as on line 2"]
 
 
+def test_a_system_typed_on_the_dashboard_is_checked_as_the_same_line_of_a_file(loaded, tmp_path):
+    """One record checker (csvfile.parse_record) for a file's line and a dashboard table's row:
+    the same problems, located by line or by row."""
+    bad = {"name": "Wiki\x07", "holds_personal_data": "yes\x1b", "classification": "secret", "match": "ftp:x"}
+    why = ["field name: contains a control character (U+0007)",
+           "field holds_personal_data: contains a control character (U+001B)",
+           "field classification: not one of open, internal, confidential, strictly_confidential",
+           "field match: pattern 1 is not KIND:TARGET with KIND one of s3, m365, gdrive"]
+    in_file = refused(loaded, write(tmp_path, SYSTEMS + ",".join(bad.values()) + "\n", "bad.csv"),
+                      directory.import_systems)
+    assert in_file.problems == [f"line 5, {problem}" for problem in why]
+    before = snapshot(loaded)
+    typed = [{**row, "holds_personal_data": "yes" if row["holds_personal_data"] else "no",
+              "match": ";".join(row["match"])} for row in directory.systems(loaded)]
+    with pytest.raises(InputError) as on_page:
+        directory.edit_systems(loaded, [*typed, bad], "adviser")
+    assert on_page.value.problems == [f"row 4, {problem}" for problem in why]
+    assert snapshot(loaded) == before
+
+
 def test_systems_file_missing_match_column_is_refused(loaded, tmp_path):
     text = "name,holds_personal_data,classification\nWiki,no,open\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_systems)

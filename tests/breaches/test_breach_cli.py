@@ -1,4 +1,4 @@
-"""`vern breach …` as a user runs it (issue 4, DESIGN.md section 3): the real console
+"""`vern breach …` as a user runs it (issue 4, the README's Breaches): the real console
 script in its own process, a temporary database, the clock fixed at 2026-11-24 12:00 Oslo.
 Exit 0 success, 1 a domain error with the field named on stderr (never a traceback, and
 nothing stored), 2 bad usage; `--json` prints JSON only."""

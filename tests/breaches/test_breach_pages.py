@@ -1,9 +1,14 @@
 """The breach pages through AppTest: a staff member logs one, the adviser handles it."""
 
+import re
+from datetime import timedelta
+
 import pytest
 
 from audits.breaches import register as breaches
+from audits.breaches import reminders
 from audits.checking import findings
+from audits.core import clock
 
 TITLE = "Medlemsliste sendt til feil e-postadresse"
 
@@ -60,6 +65,35 @@ def test_the_adviser_sees_the_clocks_overdue_first(dashboard, demo_vern):
     table = at.dataframe[0].value
     assert list(table["Time left"][:3]) == ["overdue by 8 h 00 min", "4 h 00 min", "19 h 00 min"]
     assert list(table["Notify"][:3]) == ["Datatilsynet", "Datatilsynet", "Vestland krets"]
+
+
+# Time left at the fixed clock -> the colour the countdown shows (by hand: it turns at the
+# exact instant each reminder mail goes, 48, 24 and 6 hours before the deadline; overdue only
+# after it) and the reminder mail due then.
+GREEN, YELLOW, ORANGE, RED, OVERDUE = "#8fbc8f", "#f7e07b", "#f0ad4e", "#d9534f", "#7b1f1f"
+EDGES = [(timedelta(hours=48, minutes=1), GREEN, None), (timedelta(hours=48), YELLOW, 48),
+         (timedelta(hours=24, minutes=1), YELLOW, 48), (timedelta(hours=24), ORANGE, 24),
+         (timedelta(hours=6, minutes=1), ORANGE, 24), (timedelta(hours=6), RED, 6),
+         (timedelta(0), RED, 0), (timedelta(minutes=-1), OVERDUE, 0)]
+
+
+def painted(table) -> dict[int, str]:
+    """Breach number -> the background colour of its row's time left, from the table's styles
+    ('#T_x_row1_col5, #T_x_row2_col5 { background-color: #d9534f; … }')."""
+    colours = {}
+    for rows, colour in re.findall(r"([^{}]+)\{ background-color: (#[0-9a-f]{6})", table.proto.arrow_data.styler.styles):
+        colours.update(dict.fromkeys(map(int, re.findall(r"_row(\d+)_", rows)), colour))
+    return {int(number): colours[row] for row, number in enumerate(table.value["#"])}
+
+
+def test_the_countdown_changes_colour_as_each_reminder_mail_goes(dashboard, vern):
+    now = clock.now()
+    expected = {breaches.add(vern.store, vern.config, "test", {
+        "title": f"Avvik {number}", "aware_at": clock.iso_utc(now + left - timedelta(hours=72))}): (colour, mail)
+        for number, (left, colour, mail) in enumerate(EDGES)}
+    shown = painted(dashboard("breaches", "en").dataframe[0])
+    mailed = {r["id"]: reminders.due(r, now) for r in breaches.listing(vern.store, open_only=True)}
+    assert {number: (shown[number], mailed[number]) for number in expected} == expected
 
 
 def test_the_adviser_assesses_decides_notifies_and_closes(dashboard, demo_vern):

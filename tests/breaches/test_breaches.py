@@ -1,4 +1,4 @@
-"""The breach register (issue 4, DESIGN.md section 2) on a real DuckDB file and a fixed
+"""The breach register (issue 4, GDPR Art. 33-34) on a real DuckDB file and a fixed
 clock: the 72-hour clock on UTC instants across daylight saving and the year end,
 processor routing, bad input refused by field with nothing stored, the status flow,
 assessments kept, decisions and overrides, late and phased notifications, closing,
@@ -67,7 +67,7 @@ def register(vern, tmp_path):
 
 # -- the clock ----------------------------------------------------------------------------
 def test_deadline_across_the_spring_dst_change(vern, monkeypatch):
-    """DESIGN.md: noticed 2026-03-28 10:00 Oslo (CET) → due 2026-03-31 11:00 Oslo (CEST)."""
+    """The README's example: noticed 2026-03-28 10:00 Oslo (CET) → due 2026-03-31 11:00 Oslo (CEST)."""
     monkeypatch.setenv("VERN_NOW", "2026-03-29T12:00:00+02:00")
     record = get(vern, add(vern, aware_at="2026-03-28T10:00:00+01:00"))
     assert record["aware_at"] == "2026-03-28T09:00:00Z"

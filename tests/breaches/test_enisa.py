@@ -1,4 +1,4 @@
-"""ENISA breach severity (DESIGN.md section 4): SE = DPC × EI + CB, the band edges exactly
+"""ENISA breach severity (ENISA's 2013 methodology): SE = DPC × EI + CB, the band edges exactly
 where the method puts them, DPC from the data type with its adjustment kept between 1 and
 4, every bad input refused by field name, and the obligations Vern proposes."""
 

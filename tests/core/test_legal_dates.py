@@ -1,4 +1,4 @@
-"""Time limits in months (Reg. 1182/71 art. 3, DESIGN.md section 2), with Norwegian public holidays."""
+"""Time limits in months (Reg. 1182/71 art. 3), with Norwegian public holidays."""
 
 from datetime import date
 

@@ -23,7 +23,9 @@ from audits.core import text
 from audits.core.errors import InputError, VernError
 from audits.io import csvfile, jsonfile
 from audits.processors import register as processors
+from audits.retention import register as retention
 from audits.runtime import open_vern
+from audits.subject_requests import register as subject_requests
 from audits.training import register as training
 from conftest import VERN
 
@@ -238,6 +240,94 @@ def test_a_breach_typed_on_the_dashboard_with_an_override_in_its_title_is_refuse
         breaches.add(vern.store, vern.config, "staff", {**BREACH, "title": "Faktura\u202efdp.exe"})
     assert str(caught.value) == "title: contains a bidirectional control character (U+202E)"
     assert breaches.listing(vern.store) == []
+
+
+# -- one parser per kind of field, whatever the register (audits.io.csvfile) ------------------
+REQUEST = {"received_at": "2026-11-23T10:00:00+01:00", "kind": "access", "channel": "e-post", "requester": "Kari"}
+ACTIVITY = {"name": "Medlemsregister"}
+INSTANT_REQUIRED = "required (ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"
+
+
+def json_refusal(vern, register: str, field: str, value) -> str:
+    """The message when a breach, a request or an activity holds `value` in `field` (None:
+    the key left out)."""
+    good = {"breach": BREACH, "request": REQUEST, "activity": ACTIVITY}[register]
+    data = {**{k: v for k, v in good.items() if k != field}, **({} if value is None else {field: value})}
+    save = {"breach": lambda: breaches.add(vern.store, vern.config, "test", data),
+            "request": lambda: subject_requests.add(vern.store, "test", data),
+            "activity": lambda: activities.save(vern.store, data, "test")}[register]
+    with pytest.raises(VernError) as caught:
+        save()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("register", "field", "value", "problem"), [
+    ("breach", "title", 42, "title: must be text"),
+    ("request", "channel", ["e-post"], "request: nothing was imported.\n  field channel: must be text"),
+    ("activity", "purpose", {"text": "Medlemskap"}, "field purpose: must be text"),
+    ("breach", "aware_at", 1795424400, "aware_at: must be an ISO 8601 instant with offset"),
+    ("request", "received_at", 1795424400,
+     "request: nothing was imported.\n  field received_at: must be an ISO 8601 instant with offset"),
+    ("breach", "aware_at", None, f"aware_at: {INSTANT_REQUIRED}"),
+    ("request", "received_at", None, f"request: nothing was imported.\n  field received_at: {INSTANT_REQUIRED}"),
+    ("breach", "aware_at", " \t ", f"aware_at: {INSTANT_REQUIRED}"),  # blanks are an empty field
+    ("request", "received_at", " \t ", f"request: nothing was imported.\n  field received_at: {INSTANT_REQUIRED}"),
+    ("breach", "aware_at", "2026-11-23T10:00", "aware_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+    ("request", "received_at", " 2026-11-23T10:00 ",
+     "request: nothing was imported.\n  field received_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+    ("activity", "review_on", 20270101, "field review_on: must be a date (YYYY-MM-DD)"),
+    ("activity", "review_on", "2027-1-1", "field review_on: not a date (YYYY-MM-DD)"),
+    ("activity", "name", " \t ", "field name: must not be empty"),
+])
+def test_a_json_field_is_judged_as_the_csv_cell_of_its_kind(vern, register, field, value, problem):
+    """Breaches, requests and activities read JSON through csvfile's field parsers: a value
+    that is not text is refused, blanks are an empty field, and an instant missing or
+    without its offset is refused with the same words in a breach as in a request."""
+    assert json_refusal(vern, register, field, value) == problem
+    assert breaches.listing(vern.store) == [] and activities.listing(vern.store) == []
+    assert vern.store.value("SELECT count(*) FROM requests") == 0
+
+
+REQUIRED_DATES = {  # register: (header, the row with {} for the date, the date's field)
+    "people": ("email,name,kind,handles_personal_data,started_on,left_on\n",
+               "ola@example.org,Ola,employee,yes,{},\n", "started_on"),
+    "grants": ("email,system,granted_on,revoked_on\n", "ola@example.org,CRM,{},\n", "granted_on"),
+    "inventory": ("record_ref,category,last_activity_on\n", "A-1,member,{}\n", "last_activity_on"),
+    "training": ("email,course,completed_on\n", "ola@example.org,Personvern,{}\n", "completed_on"),
+}
+
+
+@pytest.mark.parametrize("register", list(REQUIRED_DATES))
+@pytest.mark.parametrize(("value", "problem"), [("", "must not be empty (YYYY-MM-DD)"),
+                                                ("24.11.2026", "not a date (YYYY-MM-DD)"),
+                                                ("2026-02-30", "not a date (YYYY-MM-DD)")])
+def test_a_required_date_is_refused_alike_in_every_register(vern, tmp_path, register, value, problem):
+    directory.edit_systems(vern.store, [{"name": "CRM", "holds_personal_data": "yes", "classification": "internal"}],
+                           "test")
+    header, row, field = REQUIRED_DATES[register]
+    path = tmp_path / f"{register}.csv"
+    path.write_text(header + row.format(value), encoding="utf-8")
+    load = {"people": lambda: directory.import_people(vern.store, path, "test"),
+            "grants": lambda: directory.import_grants(vern.store, path, "test"),
+            "inventory": lambda: retention.import_inventory(vern.store, path, "CRM", "test"),
+            "training": lambda: training.import_files(vern.store, [path], "csv", vern.config.check("training"),
+                                                      "test")}[register]
+    with pytest.raises(InputError) as caught:
+        load()
+    assert str(caught.value) == f"{path}: nothing was imported.\n  line 2, field {field}: {problem}"
+
+
+@pytest.mark.parametrize(("cell", "meaning"), [("yes", True), ("YES", True), ("No", False), ("", False)])
+def test_a_yes_no_cell_that_defaults_to_no_reads_alike_in_every_register(vern, tmp_path, cell, meaning):
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text(f"record_ref,category,last_activity_on,pseudonymised\nA-1,member,2026-01-01,{cell}\n")
+    register = tmp_path / "activities.csv"
+    register.write_text("name,children,retention_months,retention_from,retention_statistics_exempt\n"
+                        f"A,{cell},12,last_activity,{cell}\n")
+    [(_, record)] = retention.parse(vern.store, inventory)
+    [activity] = activities.read_file(register)
+    assert (record["pseudonymised"], activity["children"], activity["retention"]["statistics_exempt"]) == (
+        meaning, meaning, meaning)
 
 
 # -- JSON: any depth, any size ----------------------------------------------------------------

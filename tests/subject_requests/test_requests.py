@@ -15,7 +15,7 @@ no command-line option: that one test calls audits.requests itself.
 import json
 import os
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import count
 from pathlib import Path
 
@@ -23,7 +23,9 @@ import duckdb
 import pytest
 
 from audits.core.errors import VernError
+from audits.runtime import open_vern
 from audits.subject_requests import register as subject_requests
+from audits.subject_requests import reminders as request_reminders
 from conftest import FIXED_NOW, VERN
 
 KARI = "kari@example.org"
@@ -248,6 +250,41 @@ def test_once_extended_the_extended_due_date_counts(db, now, expected):
 def test_without_the_extension_the_same_request_is_overdue(db):
     add(db, OCT_15)
     assert list(findings(db)) == [("dsr_overdue", "#1")]
+
+
+def test_once_extended_every_place_counts_from_the_extended_due_date(db, monkeypatch):
+    """Art. 12(3): on 2027-01-13 the first due date (2026-11-16) is long past and the extended
+    one (2027-01-15) two days off. Request #1 is open; #2 was answered on 2027-01-12, late by
+    the first due date and on time by the extended one. Every place that judges the clock
+    says due soon, on time — never overdue."""
+    now = "2027-01-13T12:00:00+01:00"
+    for request_id in ("1", "2"):
+        add(db, OCT_15)
+        ok(db, "dsr", "extend", request_id, "--reason", "Mange arkiver", "--told-on", "2026-11-10")
+    ok(db, "dsr", "verify", "2", "--how", "BankID", now=now)
+    ok(db, "dsr", "answer", "2", "--at", "2027-01-12T10:00:00+01:00", now=now)
+
+    assert [(r["id"], r["days_left"]) for r in ok(db, "dsr", "list", "--json", now=now)] == [(1, 2), (2, None)]
+    listed = cli(db, "dsr", "list", now=now).stdout.splitlines()
+    assert "due 2027-01-15  2 days left" in listed[0] and "due 2027-01-15" in listed[1]
+    queued = ok(db, "review", "list", "--kind", "request", "--json", now=now)["items"]
+    assert [(r["item"], r["urgency"], r["due"]) for r in queued] == [("request:1", "high", "2027-01-15T00:00:00Z")]
+    board = ok(db, "report", "board", "--json", now=now)["requests"]
+    assert {k: board[k] for k in ("answered", "on_time", "late", "open", "overdue")} == {
+        "answered": 1, "on_time": 1, "late": 0, "open": 1, "overdue": 0}
+    assert findings(db, now=now) == {("dsr_due_soon", "#1"): {
+        "kind": "access", "kind_nb": "innsyn (art. 15)", "kind_en": "access (Art. 15)",
+        "received": "2026-10-15", "due": "2027-01-15", "days": 2}}
+
+    monkeypatch.setenv("VERN_NOW", now)
+    vern = open_vern(str(db))
+    try:
+        assert subject_requests.summary(vern.store) == {"open": 1, "due_soon": 1, "overdue": 0}
+        reminded = vern.store.rows(request_reminders.OPEN_REQUESTS, {"open": list(subject_requests.OPEN)})
+        assert [(r["id"], r["due_now"]) for r in reminded] == [(1, date(2027, 1, 15))]
+        assert request_reminders.due(reminded[0]["due_now"], date(2027, 1, 13)) == 7  # not yet the 1-day one
+    finally:
+        vern.close()
 
 
 @pytest.mark.parametrize(("told_on", "notified"), [
