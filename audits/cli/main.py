@@ -28,7 +28,6 @@ from audits.cli.support import VernGroup, actor, open_from, print_json
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.core.i18n import t
-from audits.demo import loader as demo
 from audits.processors import register as processors
 from audits.reporting import overview
 from audits.runtime import database_path
@@ -57,6 +56,8 @@ def init(ctx):
 @click.pass_context
 def demo_command(ctx):
     """Load the deterministic demo data (refuses a database with real data)."""
+    from audits.demo import loader as demo  # imported here: the demo loads pandas and openpyxl
+
     vern = open_from(ctx)
     loaded = demo.load(vern.store, vern.config, actor())
     click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors, "
