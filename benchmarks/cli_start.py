@@ -21,6 +21,7 @@ benchmarks/hostile_input.py does), through PYTHONPATH with this virtualenv.
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,24 +42,32 @@ COMMANDS = {
 }
 
 
-def vern(code: Path | None, *args) -> float:
-    """Seconds from start to exit of one `vern` command in a fresh process (None: this checkout)."""
+def vern(code: Path | None, *args) -> tuple[float, float]:
+    """Seconds from start to exit of one `vern` command in a fresh process (code None: this
+    checkout), and the CPU seconds it used: on a busy machine the wall time waits for the
+    other processes too, the CPU time much less."""
     env = {**os.environ, "VERN_NOW": access_logs.FIXED_NOW}
-    for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB"):
+    # PYTHONDONTWRITEBYTECODE: a person's install keeps its compiled modules; so do we.
+    for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     if code is not None:
         env["PYTHONPATH"] = str(code)
-    started = time.perf_counter()
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run([str(VERN), *map(str, args)], env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def _load() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _figures(seconds: list[float]) -> str:
-    return f"{statistics.median(seconds):8.3f} s {min(seconds):8.3f} s"
+HEADER = f"{'median':>10} {'fastest':>10} {'median cpu':>11}"
+
+
+def _figures(runs: list[tuple[float, float]]) -> str:
+    wall = [w for w, _ in runs]
+    return f"{statistics.median(wall):8.3f} s {min(wall):8.3f} s {statistics.median(c for _, c in runs):9.3f} s"
 
 
 def demo_copies(work: Path, versions: dict[str, Path | None]) -> dict[str, Path]:
@@ -79,15 +88,17 @@ def demo_copies(work: Path, versions: dict[str, Path | None]) -> dict[str, Path]
 
 def start_times(work: Path, versions: dict[str, Path | None], runs: int) -> None:
     databases = demo_copies(work, versions)
+    for code in versions.values():  # not timed: compiles each version's modules once
+        vern(code, "--help")
     times = {(command, version): [] for command in COMMANDS for version in versions}
     for _ in range(runs):
         for command, args in COMMANDS.items():
             for version, code in versions.items():
                 db_args = [] if args == ["--help"] else ["--db", databases[version]]
                 times[command, version].append(vern(code, *db_args, *args))
-    print(f"{'command':<26} {'version':<7} {'median':>10} {'fastest':>10}")
-    for (command, version), seconds in times.items():
-        print(f"{command:<26} {version:<7} {_figures(seconds)}")
+    print(f"{'command':<26} {'version':<7} {HEADER}")
+    for (command, version), runs in times.items():
+        print(f"{command:<26} {version:<7} {_figures(runs)}")
 
 
 def raw_read(folder: Path) -> float:
@@ -114,9 +125,9 @@ def import_ratio(work: Path, versions: dict[str, Path | None], events: int, runs
     raw = raw_read(logs)
     print(f"\nImport of {events:,} CloudTrail events by `vern import access-logs` (start included), "
           f"{runs} run(s) each; DuckDB's raw read {raw:.3f} s")
-    print(f"{'version':<7} {'median':>10} {'fastest':>10} {'raw/fastest':>12} {'raw/median':>11}")
+    print(f"{'version':<7} {HEADER} {'raw/fastest':>12} {'raw/median':>11}")
     for version, code in versions.items():
-        seconds = []
+        runs = []
         for run in range(runs):
             folder = work / version / f"import-{run}"
             shutil.rmtree(folder, ignore_errors=True)
@@ -124,9 +135,10 @@ def import_ratio(work: Path, versions: dict[str, Path | None], events: int, runs
             db = folder / "vern.duckdb"
             for kind in ("people", "systems", "grants"):  # not timed
                 vern(code, "--db", db, "import", kind, logs / "directory" / f"{kind}.csv")
-            seconds.append(vern(code, "--db", db, "import", "access-logs", logs / "cloudtrail",
-                                "--format", "cloudtrail"))
-        print(f"{version:<7} {_figures(seconds)} {raw / min(seconds):12.2f} {raw / statistics.median(seconds):11.2f}")
+            runs.append(vern(code, "--db", db, "import", "access-logs", logs / "cloudtrail",
+                             "--format", "cloudtrail"))
+        wall = [w for w, _ in runs]
+        print(f"{version:<7} {_figures(runs)} {raw / min(wall):12.2f} {raw / statistics.median(wall):11.2f}")
 
 
 def main() -> None:

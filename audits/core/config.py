@@ -6,7 +6,6 @@ without one; data/vern.example.toml shows every key.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +138,8 @@ def _merge(section: Any, defaults: dict, prefix: str) -> dict:
 
 def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     """Read and validate the configuration. `checks` maps check id to the Check class."""
+    import tomllib  # imported here: most installations have no configuration file
+
     raw: dict[str, Any] = {}
     if path is not None:
         try:
