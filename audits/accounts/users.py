@@ -15,9 +15,6 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from audits.accounts import passwords
 from audits.core import clock, trail
 from audits.core.errors import VernError
@@ -27,7 +24,14 @@ ROLES = ("staff", "adviser", "board", "admin")
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
-_hasher = PasswordHasher()  # Argon2id with the library's current parameters
+
+
+@cache
+def _hasher():
+    """Argon2id with the library's current parameters."""
+    from argon2 import PasswordHasher  # imported here: only signing in and setting a password need it
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def _roles(roles) -> list[str]:
 
 
 def _password_hash(password: str, name: str, association: str) -> str:
-    return _hasher.hash(passwords.acceptable(password, name, association))
+    return _hasher().hash(passwords.acceptable(password, name, association))
 
 
 def add(store: Store, actor: str, name: str, roles, password: str | None, association: str = "") -> dict[str, Any]:
@@ -181,8 +185,10 @@ def _verify(hashed: str, password: str) -> bool:
 
 
 def _matches(hashed: str, candidate: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError  # imported here: see _hasher
+
     try:
-        return _hasher.verify(hashed, candidate)
+        return _hasher().verify(hashed, candidate)
     except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
@@ -191,7 +197,7 @@ def _matches(hashed: str, candidate: str) -> bool:
 def _dummy_hash() -> str:
     """A hash no one knows the password of, made like the real ones, so verifying against
     it costs what verifying a real account costs."""
-    return _hasher.hash(secrets.token_urlsafe(32))
+    return _hasher().hash(secrets.token_urlsafe(32))
 
 
 def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> tuple[str, ...]:

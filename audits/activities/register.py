@@ -20,7 +20,6 @@ from audits.core.errors import InputError, VernError
 from audits.core.store import Store
 from audits.core.text import MAX_NAME
 from audits.io import csvfile, jsonfile
-from audits.io.export import csv_bytes, xlsx_bytes
 
 ROLES = ("controller", "processor")
 LEGAL_BASES = tuple("abcdef")  # Art. 6(1)
@@ -308,11 +307,15 @@ def read_file(path: Path) -> list[dict[str, Any]]:
 
 def to_csv(records: list[dict[str, Any]]) -> bytes:
     """The register as CSV, as the import reads it back."""
+    from audits.io.export import csv_bytes  # imported here: the module loads openpyxl (0.2 s)
+
     return csv_bytes(export_rows(records), CSV_COLUMNS)
 
 
 def to_xlsx(records: list[dict[str, Any]]) -> bytes:
     """The same rows as an Excel workbook."""
+    from audits.io.export import xlsx_bytes  # imported here: the module loads openpyxl (0.2 s)
+
     return xlsx_bytes(export_rows(records), CSV_COLUMNS)
 
 

@@ -7,7 +7,7 @@ import click
 from audits.cli.support import actor, open_from, print_json, write_file
 from audits.core import trail
 from audits.core.i18n import LANGUAGES
-from audits.reporting import board, board_pdf
+from audits.reporting import board
 
 
 @click.command("board")
@@ -20,6 +20,8 @@ def board_command(ctx, out, lang, as_json):
     """The board's summary: scores per area with their trend, breaches per quarter, notified
     within 72 hours, training coverage, agreements in order, retention overruns, data-subject
     requests answered on time. Aggregates only."""
+    from audits.reporting import board_pdf  # imported here: it loads reportlab (0.2 s)
+
     if out is None and not as_json:
         raise click.UsageError("give --out FILE.pdf, --json, or both")
     vern = open_from(ctx)

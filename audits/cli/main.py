@@ -4,6 +4,7 @@ Exit status: 0 success, 1 a domain error (message on stderr), 2 bad usage.
 `--json` prints JSON only on stdout.
 """
 
+import gc
 import logging
 import sys
 from datetime import date
@@ -28,7 +29,6 @@ from audits.cli.support import VernGroup, actor, open_from, print_json
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.core.i18n import t
-from audits.demo import loader as demo
 from audits.processors import register as processors
 from audits.reporting import overview
 from audits.runtime import database_path
@@ -57,6 +57,8 @@ def init(ctx):
 @click.pass_context
 def demo_command(ctx):
     """Load the deterministic demo data (refuses a database with real data)."""
+    from audits.demo import loader as demo  # imported here: the demo loads pandas and openpyxl
+
     vern = open_from(ctx)
     loaded = demo.load(vern.store, vern.config, actor())
     click.echo(f"{vern.store.path}: demo data loaded ({loaded['processors']} processors, "
@@ -274,4 +276,7 @@ cli_requests.register(cli)
 def main() -> None:
     # Each command prints its own results; the runner's log lines are for `vern serve`.
     logging.getLogger("audits").setLevel(logging.ERROR)
+    # The modules just imported live as long as the process: no garbage collection need look
+    # at them again, nor the interpreter's at exit (0.05 s of every command, measured).
+    gc.freeze()
     cli(prog_name="vern")

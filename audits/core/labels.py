@@ -8,8 +8,6 @@ text itself is stored once, encrypted, in `labels`, decrypted only to be shown.
 
 from collections.abc import Iterable
 
-import pandas as pd
-
 from audits.core.store import Store
 
 REF_PATTERN = "l-[0-9a-f]{24}"
@@ -17,6 +15,8 @@ REF_PATTERN = "l-[0-9a-f]{24}"
 
 def remember_many(tx, keys, kind: str, texts: Iterable[str]) -> dict[str, str]:
     """text → reference; only texts not known yet are encrypted and stored."""
+    import pandas as pd  # imported here: pandas costs 0.3 s at every command's start
+
     mapping = {text: keys.label_ref(kind, text) for text in texts}
     if not mapping:
         return mapping

@@ -4,8 +4,6 @@ holding names. Re-identifying one is a deliberate, recorded act of the adviser."
 
 from collections.abc import Iterable
 
-import pandas as pd
-
 from audits.core import text, trail
 from audits.core.errors import VernError
 from audits.core.store import Store
@@ -20,6 +18,8 @@ def remember(tx, store: Store, identity: str) -> str:
 def remember_many(tx, store: Store, identities: Iterable[str]) -> dict[str, str]:
     """identity → pseudonym for identities already in their stored form (lower case); only
     those not known yet are encrypted and stored, in one statement."""
+    import pandas as pd  # imported here: pandas costs 0.3 s at every command's start
+
     mapping = {identity: store.keys.pseudonym(identity) for identity in identities}
     tx.register("remembering", pd.DataFrame({"pseudonym": list(mapping.values())}, dtype="string"))
     try:

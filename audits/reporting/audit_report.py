@@ -30,7 +30,7 @@ from audits.core import clock, trail
 from audits.core.errors import VernError
 from audits.core.store import Store
 from audits.processors import register as processors
-from audits.reporting import audit_document, board
+from audits.reporting import board
 from audits.retention import register as retention
 from audits.runtime import Vern
 
@@ -251,6 +251,8 @@ def snapshot(vern: Vern, lang: str, period_from: date, now: datetime) -> dict[st
 def run(vern: Vern, actor: str, since: date | None = None, lang: str | None = None) -> dict[str, Any]:
     """Take the snapshot, make the PDF, store both with their hashes and record it in the
     trail; returns the stored report as `listing()` shows it."""
+    from audits.reporting import audit_document  # imported here: it loads reportlab (0.2 s)
+
     store, lang = vern.store, lang or vern.config.language
     now = clock.now()
     today = now.astimezone(clock.OSLO).date()
