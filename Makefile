@@ -22,5 +22,6 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# -n auto: the suite on every core (pytest-xdist).
 test: $(STAMP) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
