@@ -512,7 +512,7 @@ def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "data", "why"), [
-    ("trail.json", gzip.compress(b'{"Records": []}'), "gzip-compressed, but the name does not end in .gz"),
+    ("trail.json", gzip.compress(b'{"Records": []}', mtime=0), "gzip-compressed, but the name does not end in .gz"),
     ("trail.json.gz", b'{"Records": []}', "named .gz, but not gzip-compressed"),
     ("trail.json.zst", b"(\xb5/\xfd", "zstd-compressed: decompress it, or compress it with gzip"),
 ])
