@@ -33,7 +33,6 @@ from pathlib import Path
 import access_logs  # benchmarks/ is on sys.path when this runs as a script
 from hostile_input import _export
 
-REPO = Path(__file__).resolve().parent.parent
 VERN = Path(sys.executable).with_name("vern")  # the console script a person runs
 COMMANDS = {
     "vern --help": ["--help"],
@@ -155,11 +154,16 @@ def main() -> None:
     versions: dict[str, Path | None] = {"after": None}
     if args.before:
         versions = {"before": _export(args.before, Path(tempfile.mkdtemp(prefix="vern-before-"))), **versions}
-    print(f"Vern command-line start: {os.cpu_count()} CPUs, load average {_load()}, {args.runs} runs each")
-    start_times(work, versions, args.runs)
-    if args.import_ratio:
-        import_ratio(work, versions, args.events, args.import_runs)
-    print(f"load average at the end {_load()}")
+    try:
+        print(f"Vern command-line start: {os.cpu_count()} CPUs, load average {_load()}, {args.runs} runs each")
+        start_times(work, versions, args.runs)
+        if args.import_ratio:
+            import_ratio(work, versions, args.events, args.import_runs)
+        print(f"load average at the end {_load()}")
+    finally:
+        for folder in [versions.get("before"), None if args.workdir else work]:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
