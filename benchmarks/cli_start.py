@@ -20,6 +20,7 @@ benchmarks/hostile_input.py does), through PYTHONPATH with this virtualenv.
 """
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -30,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import access_logs  # benchmarks/ is on sys.path when this runs as a script
-from hostile_input import _export
+import _common  # benchmarks/ is on sys.path when this runs as a script
+import access_logs
 
 VERN = Path(sys.executable).with_name("vern")  # the console script a person runs
 COMMANDS = {
@@ -45,7 +46,7 @@ def vern(code: Path | None, *args) -> tuple[float, float]:
     """Seconds from start to exit of one `vern` command in a fresh process (code None: this
     checkout), and the CPU seconds it used: on a busy machine the wall time waits for the
     other processes too, the CPU time much less."""
-    env = {**os.environ, "VERN_NOW": access_logs.FIXED_NOW}
+    env = {**os.environ, "VERN_NOW": _common.FIXED_NOW}
     # PYTHONDONTWRITEBYTECODE: a person's install keeps its compiled modules; so do we.
     for name in ("VERN_CONFIG", "VERN_KEYS", "VERN_DB", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
@@ -57,10 +58,6 @@ def vern(code: Path | None, *args) -> tuple[float, float]:
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def _load() -> str:
-    return "/".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 HEADER = f"{'median':>10} {'fastest':>10} {'median cpu':>11}"
 
 
@@ -70,19 +67,17 @@ def _figures(runs: list[tuple[float, float]]) -> str:
 
 
 def demo_copies(work: Path, versions: dict[str, Path | None]) -> dict[str, Path]:
-    """The demo database with its key and trail-head files, one copy per version."""
-    built = work / "demo" / "vern.duckdb"
-    if not built.exists():
-        built.parent.mkdir(parents=True)
-        vern(None, "--db", built, "demo")
-        vern(None, "--db", built, "checks", "run")
-    copies = {}
-    for version in versions:
-        folder = work / version
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(built.parent, folder)
-        copies[version] = folder / built.name
-    return copies
+    """The demo database with its key and trail-head files, built by each version's own code
+    (an older Vern refuses a newer schema)."""
+    databases = {}
+    for version, code in versions.items():
+        db = work / version / "vern.duckdb"
+        if not db.exists():
+            db.parent.mkdir(parents=True, exist_ok=True)
+            vern(code, "--db", db, "demo")
+            vern(code, "--db", db, "checks", "run")
+        databases[version] = db
+    return databases
 
 
 def start_times(work: Path, versions: dict[str, Path | None], runs: int) -> None:
@@ -152,18 +147,22 @@ def main() -> None:
     work = (args.workdir or Path(tempfile.mkdtemp(prefix="vern-cli-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     versions: dict[str, Path | None] = {"after": None}
-    if args.before:
-        versions = {"before": _export(args.before, Path(tempfile.mkdtemp(prefix="vern-before-"))), **versions}
+    with contextlib.ExitStack() as stack:
+        if args.before:
+            versions = {"before": stack.enter_context(_common.checkout(args.before)), **versions}
+        measure(args, work, versions)
+
+
+def measure(args, work: Path, versions: dict[str, Path | None]) -> None:
     try:
-        print(f"Vern command-line start: {os.cpu_count()} CPUs, load average {_load()}, {args.runs} runs each")
+        print(f"Vern command-line start: {os.cpu_count()} CPUs, load average {_common.load_average()}, {args.runs} runs each")
         start_times(work, versions, args.runs)
         if args.import_ratio:
             import_ratio(work, versions, args.events, args.import_runs)
-        print(f"load average at the end {_load()}")
+        print(f"load average at the end {_common.load_average()}")
     finally:
-        for folder in [versions.get("before"), None if args.workdir else work]:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
