@@ -172,7 +172,7 @@ OLD_ENTRIES = [("cli:kari", "processors.import", "register.csv", '{"rows":3}'),
 def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
     """A database as Vern left it before issue 15: a trail chained with SHA-256 (written here
     by hand), a version 1 key file without a trail key, no head file, migration 0013 not
-    applied. Returns the old hashes."""
+    applied (nor any later one). Returns the old hashes."""
     open_vern(str(db)).close()
     content = json.loads(key_file(db).read_text())
     del content["trail"]
@@ -183,7 +183,9 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
         con.execute("DELETE FROM trail")
         con.execute("ALTER TABLE trail DROP COLUMN legacy_hash")
         con.execute("DELETE FROM settings WHERE key = 'key_check:trail'")
-        con.execute("DELETE FROM schema_version WHERE version = 13")
+        con.execute("DELETE FROM schema_version WHERE version >= 13")
+        for column in ("activity", "processor", "systems", "record_category"):  # migration 0014
+            con.execute(f"ALTER TABLE findings DROP COLUMN {column}")
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)

@@ -96,6 +96,9 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
         # The failed run: its error names the file (never a value in it).
         expect(page.get_by_text(f"{MARKER}.csv: line 2, field transfer_mechanism")).to_be_visible()
         page.get_by_role("link", name="Funn").click()
+        page.get_by_role("combobox", name="Velg et funn").click()
+        page.keyboard.type(listed[0]["message"][:40])  # the list is virtual: filter instead of scrolling
+        page.get_by_role("option", name=listed[0]["message"], exact=True).click()
         expect(page.get_by_text(f"Kari Nordmann ({MARKER}) is handling it")).to_be_visible()
 
         page.context.clear_cookies()
