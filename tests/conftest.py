@@ -138,6 +138,31 @@ def page_text(at) -> str:
     return "\n".join(found)
 
 
+def config_with(vern, toml: str):
+    """The configuration `toml` (written beside the database), as Vern would load it."""
+    from audits.core import config as configuration
+
+    path = vern.store.path.parent / "vern.toml"
+    path.write_text(toml, encoding="utf-8")
+    return configuration.load(path, vern.store.path, vern.checks)
+
+
+def run_check(vern, check, toml: str = ""):
+    """Run `check` once under `toml` (or the open configuration); it must succeed."""
+    config = config_with(vern, toml) if toml else vern.config
+    result = runner.run(vern.store, config, check, "manual")
+    assert result.status == "succeeded", result.error
+    return result
+
+
+def open_findings(vern, check, rule: str, toml: str = "") -> dict[str, str]:
+    """Run `check` and return the open findings of `rule`: subject → English message."""
+    run_check(vern, check, toml)
+    rows = vern.store.rows("SELECT subject, message_en FROM findings "
+                           "WHERE check_id = ? AND rule = ? AND status = 'open'", [check.id, rule])
+    return {r["subject"]: r["message_en"] for r in rows}
+
+
 def stored_objects(store) -> list[str]:
     """The object names of the stored access events, as read: they are kept as encrypted labels."""
     from audits.core import labels

@@ -17,9 +17,9 @@ from audits.access import directory
 from audits.access import logs as access_logs
 from audits.checking import runner
 from audits.core import clock
-from audits.core import config as configuration
 from audits.core.errors import VernError
 from checks.access_logs import AccessLogsCheck
+from conftest import config_with, open_findings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -72,20 +72,8 @@ def log(vern, *events: tuple) -> None:
     access_logs.import_files(vern.store, [path], "csv", "test")
 
 
-def config_with(vern, toml: str):
-    path = vern.store.path.parent / "vern.toml"
-    path.write_text(toml, encoding="utf-8")
-    return configuration.load(path, vern.store.path, vern.checks)
-
-
 def findings(vern, rule: str, toml: str = "") -> dict[str, str]:
-    """Run the check and return the open findings of `rule`: subject → English message."""
-    config = config_with(vern, toml) if toml else vern.config
-    result = runner.run(vern.store, config, AccessLogsCheck, "manual")
-    assert result.status == "succeeded", result.error
-    rows = vern.store.rows("SELECT subject, message_en FROM findings "
-                           "WHERE check_id = 'access_logs' AND rule = ? AND status = 'open'", [rule])
-    return {r["subject"]: r["message_en"] for r in rows}
+    return open_findings(vern, AccessLogsCheck, rule, toml)
 
 
 def behind(vern, rule: str, subject: str) -> list[tuple]:

@@ -18,12 +18,11 @@ import pytest
 
 from audits.checking import runner
 from audits.consent import register as consent
-from audits.core import config as configuration
 from audits.core import pseudonyms, trail
 from audits.core.errors import InputError, VernError
 from audits.demo import consent as demo_consent
 from checks.consent import ConsentCheck
-from conftest import VERN
+from conftest import VERN, config_with, open_findings, run_check
 
 KARI, PER, OLA = "kari@example.org", "per@example.org", "ola@example.org"
 SEND = "2026-11-02T10:00:00+01:00"  # the instant of the sends in the edge tests
@@ -59,25 +58,12 @@ def sends(vern, *rows: tuple, actor: str = "test") -> consent.SendsImported:
     return consent.import_campaigns(vern.store, write(vern, "\n".join(lines) + "\n", "sends.csv"), actor)
 
 
-def config_with(vern, toml: str):
-    path = vern.store.path.parent / "vern.toml"
-    path.write_text(toml, encoding="utf-8")
-    return configuration.load(path, vern.store.path, vern.checks)
-
-
 def run(vern, toml: str = ""):
-    config = config_with(vern, toml) if toml else vern.config
-    result = runner.run(vern.store, config, ConsentCheck, "manual")
-    assert result.status == "succeeded", result.error
-    return result
+    return run_check(vern, ConsentCheck, toml)
 
 
 def findings(vern, rule: str, toml: str = "") -> dict[str, str]:
-    """Run the check and return the open findings of `rule`: subject → English message."""
-    run(vern, toml)
-    rows = vern.store.rows("SELECT subject, message_en FROM findings "
-                           "WHERE check_id = 'consent' AND rule = ? AND status = 'open'", [rule])
-    return {r["subject"]: r["message_en"] for r in rows}
+    return open_findings(vern, ConsentCheck, rule, toml)
 
 
 def verdicts(vern, toml: str = "") -> dict[str, set[str]]:

@@ -20,12 +20,11 @@ import pytest
 from audits.access import directory
 from audits.access import logs as access_logs
 from audits.checking import runner
-from audits.core import config as configuration
 from audits.core import labels
 from audits.core.errors import InputError, VernError
 from audits.training import register as training
 from checks.training import TrainingCheck
-from conftest import FIXED_NOW, VERN
+from conftest import FIXED_NOW, VERN, config_with, open_findings, run_check
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -73,12 +72,6 @@ def p(vern, email: str) -> str:
     return vern.store.keys.pseudonym(email)
 
 
-def config_with(vern, toml: str):
-    path = vern.store.path.parent / "vern.toml"
-    path.write_text(toml, encoding="utf-8")
-    return configuration.load(path, vern.store.path, vern.checks)
-
-
 def settings(vern, toml: str = "") -> dict:
     return (config_with(vern, toml) if toml else vern.config).check("training")
 
@@ -114,18 +107,11 @@ def log(vern, *events: tuple) -> None:
 
 
 def run(vern, toml: str = ""):
-    config = config_with(vern, toml) if toml else vern.config
-    result = runner.run(vern.store, config, TrainingCheck, "manual")
-    assert result.status == "succeeded", result.error
-    return result
+    return run_check(vern, TrainingCheck, toml)
 
 
 def findings(vern, rule: str, toml: str = "") -> dict[str, str]:
-    """Run the check and return the open findings of `rule`: subject → English message."""
-    run(vern, toml)
-    rows = vern.store.rows("SELECT subject, message_en FROM findings "
-                           "WHERE check_id = 'training' AND rule = ? AND status = 'open'", [rule])
-    return {r["subject"]: r["message_en"] for r in rows}
+    return open_findings(vern, TrainingCheck, rule, toml)
 
 
 def stored(vern) -> set[tuple]:
