@@ -7,6 +7,7 @@ import streamlit as st
 
 from audits import runtime
 from audits.core import clock
+from audits.core.errors import InputError, VernError
 from audits.core.i18n import LANGUAGES, t
 from audits.runtime import Vern
 
@@ -74,6 +75,20 @@ def say(key: str, **values) -> str:
     """A sentence of the catalogue (which may keep its Markdown) with people's words in it,
     for an element that renders Markdown (not in a code span, which would show the escapes)."""
     return tr(key, **{name: plain(value) for name, value in values.items()})
+
+
+def refusal(error: VernError) -> str:
+    """A refused input in the reader's language, for an element that renders Markdown: the
+    error, and each problem of a refused file on its own line."""
+    if isinstance(error, InputError):
+        return "\n".join([plain(error.message(lang()))] + [f"- {plain(line)}" for line in error.shown(lang())])
+    return plain(error.text(lang()))
+
+
+def refuse(error: VernError, fields: dict | None = None) -> None:
+    """Show a refusal next to the field it concerns when the form has a place for it
+    (`fields`: field name → st.empty() under that field), else where the page is."""
+    (fields or {}).get(error.field, st).error(refusal(error))
 
 
 def chart_label(text) -> str:

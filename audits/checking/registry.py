@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 from audits.checking.api import Check, Severity
 from audits.core.config import cron_trigger
 from audits.core.errors import VernError
-from audits.core.i18n import CATALOGUE, Text, t
+from audits.core.i18n import Text, catalogue, t
 
 GROUP = "vern.checks"
 
@@ -64,7 +64,7 @@ def areas(checks: dict[str, type[Check]]) -> list[str]:
 def area_title(area: str, lang: str) -> str:
     """An area's name: Vern's words for its own areas, else those of the installed check
     that scores it (its `area_title`, else its title); a removed check's area by its id."""
-    if f"area.{area}" in CATALOGUE:
+    if f"area.{area}" in catalogue():
         return t(f"area.{area}", lang)
     for check in installed().values():
         if check.area == area:

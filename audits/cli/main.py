@@ -28,7 +28,7 @@ from audits.cli import review as cli_review
 from audits.cli.support import VernGroup, actor, open_from, print_json
 from audits.core import clock
 from audits.core.errors import VernError
-from audits.core.i18n import t
+from audits.core.i18n import LANGUAGES, t
 from audits.processors import register as processors
 from audits.reporting import overview
 from audits.runtime import database_path
@@ -39,10 +39,12 @@ from audits.training import register as training
 @click.option("--db", metavar="PATH", help=f"Database file (default: $VERN_DB, else {database_path()}).")
 @click.option("--config", "config_path", metavar="PATH",
               help="Configuration TOML (default: $VERN_CONFIG, else vern.toml beside the database).")
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="VERN_LANG",
+              help="Language of messages and errors (default: the configuration's, else nb).")
 @click.pass_context
-def cli(ctx, db, config_path):
+def cli(ctx, db, config_path, lang):
     """Vern: privacy-compliance audits and breach management."""
-    ctx.obj = {"db": db, "config": config_path}
+    ctx.obj = {"db": db, "config": config_path, "lang": lang}
 
 
 @cli.command()

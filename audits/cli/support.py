@@ -1,5 +1,6 @@
 """What every `vern` command shares: errors as messages, JSON output, the open Vern, the actor."""
 
+import dataclasses
 import getpass
 import json
 import sys
@@ -8,24 +9,33 @@ from pathlib import Path
 import click
 import duckdb
 
-from audits.core.errors import VernError
+from audits.core.errors import VernError, os_reason
+from audits.core.i18n import t
 from audits.runtime import Vern, open_vern
 
 
 class VernGroup(click.Group):
-    """Turns a VernError anywhere below into a message and exit 1, and so a database the
-    store cannot read (changed outside Vern): never a traceback."""
+    """Turns a VernError anywhere below into a message in the reader's language and exit 1, and
+    so a database the store cannot read (changed outside Vern): never a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except VernError as error:
-            click.echo(f"vern: {error}", err=True)
+            click.echo(f"vern: {error.text(language(ctx))}", err=True)
             sys.exit(1)
         except duckdb.Error as error:  # its text may quote stored values: only its kind is shown
-            click.echo(f"vern: the database could not do this ({type(error).__name__}); if it was changed "
-                       "outside Vern, restore it, with its key file, from a backup", err=True)
+            click.echo(f"vern: {t('cli.database_error', language(ctx), kind=type(error).__name__)}", err=True)
             sys.exit(1)
+
+
+def language(ctx) -> str:
+    """The reader's language: --lang (or VERN_LANG), else the configuration's, else bokmål."""
+    obj = ctx.find_root().obj or {}
+    if obj.get("lang"):
+        return obj["lang"]
+    vern = obj.get("vern")
+    return vern.config.language if vern else "nb"
 
 
 def print_json(value) -> None:
@@ -37,7 +47,10 @@ def open_from(ctx) -> Vern:
     root = ctx.find_root()
     vern = root.obj.get("vern")
     if vern is None:
-        vern = root.obj["vern"] = open_vern(root.obj["db"], root.obj["config"])
+        vern = open_vern(root.obj["db"], root.obj["config"])
+        if root.obj.get("lang"):  # --lang speaks for this command, whatever the configuration says
+            vern.config = dataclasses.replace(vern.config, language=root.obj["lang"])
+        root.obj["vern"] = vern
         root.call_on_close(vern.close)
     return vern
 
@@ -48,7 +61,7 @@ def write_file(out, content: bytes) -> Path:
     try:
         path.write_bytes(content)
     except OSError as error:
-        raise VernError(f"cannot write {out}: {error.strerror or error}") from None
+        raise VernError("cli.cannot_write", path=str(out), why=os_reason(error)) from None
     return path
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 
 UTC = UTC
 OSLO = ZoneInfo("Europe/Oslo")
@@ -18,15 +19,23 @@ def parse_instant(text: str, what: str = "instant") -> datetime:
     """An ISO 8601 instant with an offset, as UTC. A naive time is refused: it names no instant.
     The messages do not quote the text: it may be personal data in the wrong field."""
     try:
+        return instant(text)
+    except ValueError as error:
+        raise VernError("text.refused", field=what, why=error.args[0]) from None
+
+
+def instant(text: str) -> datetime:
+    """parse_instant for field parsers: ValueError with the reason."""
+    try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise VernError(f"{what}: not an ISO 8601 instant") from None
+        raise ValueError(Message("clock.not_instant")) from None
     if value.tzinfo is None:
-        raise VernError(f"{what}: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)")
+        raise ValueError(Message("clock.no_offset"))
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise VernError(f"{what}: out of range") from None
+        raise ValueError(Message("input.out_of_range")) from None
 
 
 def now() -> datetime:

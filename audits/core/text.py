@@ -10,7 +10,8 @@ it may be personal data.
 
 import re
 
-from audits.core.errors import VernError
+from audits.core.errors import VernError, reason
+from audits.core.i18n import Message
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -25,14 +26,14 @@ BLANKS = "\t\n\r" + "".join(c for c in map(chr, range(0x3001)) if c.isspace() an
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,63}")
 
 
-def control_problem(value: str, controls: re.Pattern = CONTROLS_BUT_LINE_BREAKS) -> str | None:
+def control_problem(value: str, controls: re.Pattern = CONTROLS_BUT_LINE_BREAKS) -> Message | None:
     """Why `value` cannot be kept for a control character in it, or None."""
     found = controls.search(value)
     if found is None:
         return None
     if found.group() == "\x00":
-        return "contains a NUL character"
-    return f"contains a control character (U+{ord(found.group()):04X})"
+        return Message("text.nul")
+    return Message("text.control", {"code": f"U+{ord(found.group()):04X}"})
 
 
 def strip(value: str) -> str:
@@ -44,14 +45,14 @@ def _checked(value: str, max_length: int, controls: re.Pattern) -> str:
     """`value` stripped, or ValueError saying why it cannot be kept (without quoting it)."""
     value = strip(value)
     if len(value) > max_length:
-        raise ValueError(f"longer than {max_length} characters")
+        raise ValueError(Message("text.too_long", {"max": max_length}))
     problem = control_problem(value, controls)
     if problem:
         raise ValueError(problem)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("is not valid UTF-8 text") from None
+        raise ValueError(Message("text.not_utf8")) from None
     return value
 
 
@@ -65,7 +66,7 @@ def name(value: str, max_length: int = MAX_NAME) -> str:
     value = _checked(value, max_length, CONTROLS)
     bidi = BIDI_CONTROLS.search(value)
     if bidi:
-        raise ValueError(f"contains a bidirectional control character (U+{ord(bidi.group()):04X})")
+        raise ValueError(Message("text.bidi", {"code": f"U+{ord(bidi.group()):04X}"}))
     return value
 
 
@@ -74,7 +75,7 @@ def clean(value: str | None, field: str, max_length: int = MAX_TEXT) -> str:
     try:
         return free_text(value or "", max_length)
     except ValueError as error:
-        raise VernError(f"{field}: {error}") from None
+        raise VernError("text.refused", field=field, why=reason(error)) from None
 
 
 def clean_name(value: str | None, field: str, max_length: int = MAX_NAME) -> str:
@@ -82,7 +83,7 @@ def clean_name(value: str | None, field: str, max_length: int = MAX_NAME) -> str
     try:
         return name(value or "", max_length)
     except ValueError as error:
-        raise VernError(f"{field}: {error}") from None
+        raise VernError("text.refused", field=field, why=reason(error)) from None
 
 
 def key(value: object) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from audits.core.i18n import CATALOGUE, t
+from audits.core.i18n import catalogue, t
 
 GENESIS = "0" * 64
 RESUMING = ("trail.segment", "trail.upgrade")  # entries that may begin a segment after a break
@@ -168,7 +168,7 @@ def words(found: Break, lang: str) -> str:
     """A break as a person reads it, in bokmål or English."""
     where = t("trail.where.after", lang, after=found.after) if found.after else t("trail.where.start", lang)
     key = f"trail.kind.{found.problem.kind}"
-    return t("trail.break", lang, where=where, kind=t(key, lang) if key in CATALOGUE else found.problem.kind)
+    return t("trail.break", lang, where=where, kind=t(key, lang) if key in catalogue() else found.problem.kind)
 
 
 def describe(verdict: Verdict) -> str:

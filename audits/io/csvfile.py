@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from audits.core import clock, text
-from audits.core.errors import InputError, VernError
+from audits.core.errors import InputError, os_reason, reason
+from audits.core.i18n import Message
 
 MAX_BYTES = 50 * 1024 * 1024  # a register or export far larger than any real one is refused
 MAX_COLUMNS = 200
@@ -25,6 +26,12 @@ MAX_LINE = 1024 * 1024  # bytes in one line of the file
 MAX_FIELD = 100_000  # characters in one field, however many lines it spans (checked here: the csv
 # module's own ceiling is process-wide, and the access-log reader needs a higher one)
 BOM = b"\xef\xbb\xbf"
+TOO_LARGE = Message("input.too_large", {"mb": MAX_BYTES // (1024 * 1024)})
+
+
+def at_line(number: int, key: str, **values) -> Message:
+    """A problem of the file's line `number`."""
+    return Message("input.at", {"where": Message("input.line", {"n": number}), "why": Message(key, values)})
 
 
 class _Lines:
@@ -43,16 +50,15 @@ class _Lines:
         self.number += 1
         self.read += len(raw)
         if len(raw) > MAX_LINE:
-            raise InputError(self.source, [f"line {self.number}: longer than {MAX_LINE:,} bytes: not a register"])
+            raise InputError(self.source, [at_line(self.number, "input.line_too_long", max=MAX_LINE)])
         if self.read > MAX_BYTES:
-            raise InputError(self.source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a register"])
+            raise InputError(self.source, [TOO_LARGE])
         if self.number == 1:
             raw = raw.removeprefix(BOM)
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError(self.source, [f"line {self.number}: not UTF-8 text (save the file as CSV UTF-8)"]) \
-                from None
+            raise InputError(self.source, [at_line(self.number, "input.not_utf8")]) from None
 
 
 def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -62,17 +68,17 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     source = str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a register"])
+            raise InputError(source, [TOO_LARGE])
         with path.open("rb") as file:
             return _rows(source, _Lines(source, file), required)
     except OSError as error:
-        raise InputError(source, [f"cannot read the file: {error.strerror}"]) from None
+        raise InputError(source, [Message("input.unreadable", {"why": os_reason(error)})]) from None
 
 
 def _rows(source: str, lines: _Lines, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     first = next(lines, None)
     if first is None or not first.strip() and not any(line.strip() for line in lines):
-        raise InputError(source, ["the file is empty"])
+        raise InputError(source, [Message("input.empty")])
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     header = _header(source, _record(source, reader, 1), required)
@@ -83,25 +89,25 @@ def _rows(source: str, lines: _Lines, required: tuple[str, ...]) -> list[tuple[i
         if row is None:
             break
         if len(row) > len(header):
-            raise InputError(source, [f"line {start}: more fields than columns"])
+            raise InputError(source, [at_line(start, "input.more_fields")])
         values = dict(zip(header, map(text.strip, row), strict=False))
         if not any(values.values()):
             continue
         rows.append((start, {name: values.get(name, "") for name in header}))
     if not rows:
-        raise InputError(source, ["no rows below the header"])
+        raise InputError(source, [Message("input.no_rows")])
     return rows
 
 
 def _record(source: str, reader, start: int) -> list[str] | None:
     """The next record, or None at the end; csv's complaints located at the record's first line."""
-    too_long = InputError(source, [f"line {start}: a field longer than {MAX_FIELD:,} characters"])
+    too_long = InputError(source, [at_line(start, "input.field_too_long", max=MAX_FIELD)])
     try:
         row = next(reader, None)
     except csv.Error as error:
         if "field limit" in str(error):  # the csv module's own, process-wide ceiling
             raise too_long from None
-        raise InputError(source, [f"line {start}: not valid CSV ({error})"]) from None
+        raise InputError(source, [at_line(start, "input.not_csv")]) from None
     if row is not None and any(len(value) > MAX_FIELD for value in row):
         raise too_long
     return row
@@ -110,17 +116,17 @@ def _record(source: str, reader, start: int) -> list[str] | None:
 def _header(source: str, header: list[str], required: tuple[str, ...]) -> list[str]:
     """The column names, checked before any row is read."""
     if len(header) > MAX_COLUMNS:
-        raise InputError(source, [f"line 1: {len(header):,} columns; at most {MAX_COLUMNS}"])
+        raise InputError(source, [at_line(1, "input.too_many_columns", n=len(header), max=MAX_COLUMNS)])
     header = [text.strip(name) for name in header]
     problem = next(filter(None, (text.control_problem(name, text.CONTROLS) for name in header)), None)
     if problem:
-        raise InputError(source, [f"line 1: a column name {problem}: not a CSV header"])
+        raise InputError(source, [at_line(1, "input.column_control", why=problem)])
     twice = [name for name, count in itertools.groupby(sorted(header)) if name and len(list(count)) > 1]
     if twice:
-        raise InputError(source, [f"line 1: column {text.key(twice[0])} appears more than once"])
+        raise InputError(source, [at_line(1, "input.column_twice", column=text.key(twice[0]))])
     missing = [name for name in required if name not in header]
     if missing:
-        raise InputError(source, [f"line 1: missing column(s) {', '.join(missing)}"])
+        raise InputError(source, [at_line(1, "input.columns_missing", columns=", ".join(missing), n=len(missing))])
     return header
 
 
@@ -130,7 +136,7 @@ def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[in
     and line breaks are refused; all problems reported together, naming line and field."""
     problems, records = [], []
     for line, row in read_rows(path, required):
-        record, found = parse_record(row, parsers, f"line {line}")
+        record, found = parse_record(row, parsers, Message("input.line", {"n": line}))
         problems += found
         if not found:
             records.append((line, record))
@@ -139,7 +145,7 @@ def parse(path: Path, parsers: dict, required: tuple[str, ...]) -> list[tuple[in
     return records
 
 
-def parse_record(row: dict[str, str], parsers: dict, where: str) -> tuple[dict, list[str]]:
+def parse_record(row: dict[str, str], parsers: dict, where: Message) -> tuple[dict, list[Message]]:
     """One record's fields through their parsers: (the record, each problem as "WHERE, field
     NAME: why"). A record typed elsewhere (a table on the dashboard) is checked so too."""
     record, problems = {}, []
@@ -147,7 +153,7 @@ def parse_record(row: dict[str, str], parsers: dict, where: str) -> tuple[dict, 
         try:
             record[field] = parser(_no_controls(row.get(field, "")))
         except ValueError as error:
-            problems.append(f"{where}, field {field}: {error}")
+            problems.append(Message("input.field", {"where": where, "field": field, "why": reason(error)}))
     return record, problems
 
 
@@ -161,11 +167,11 @@ def _no_controls(value: str) -> str:
     return value
 
 
-def needed(parser: Callable[[str], object], hint: str = "") -> Callable[[str], object]:
+def needed(parser: Callable[[str], object], hint: str | Message = "") -> Callable[[str], object]:
     """`parser` for a field that must not be empty; `hint` says what to write, e.g. (YYYY-MM-DD)."""
     def parse_needed(value: str):
         if not value:
-            raise ValueError(f"must not be empty{' ' + hint if hint else ''}")
+            raise ValueError(Message("input.needed_hint", {"hint": hint}) if hint else Message("input.needed"))
         return parser(value)
     return parse_needed
 
@@ -187,7 +193,7 @@ def one_of(allowed: tuple[str, ...]) -> Callable[[str], str]:
     """One of `allowed`, in any case (the list is shown, the value not)."""
     def parse_one_of(value: str) -> str:
         if value.lower() not in allowed:
-            raise ValueError(f"not one of {', '.join(allowed)}")
+            raise ValueError(Message("input.not_one_of", {"allowed": ", ".join(allowed)}))
         return value.lower()
     return parse_one_of
 
@@ -201,17 +207,17 @@ def date_or_none(value: str) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError("not a date (YYYY-MM-DD)") from None
+        raise ValueError(Message("input.not_date")) from None
 
 
-required_date = needed(date_or_none, "(YYYY-MM-DD)")
+required_date = needed(date_or_none, Message("input.date_hint"))
 
 
 def yes_no(value: str) -> bool | None:
     lowered = value.lower()
     if lowered in ("", "yes", "no"):
         return {"": None, "yes": True, "no": False}[lowered]
-    raise ValueError("must be yes, no or empty")
+    raise ValueError(Message("input.yes_no"))
 
 
 def no_unless_yes(value: str) -> bool:
@@ -224,19 +230,20 @@ def instant_or_none(value: str) -> datetime | None:
     if not value:
         return None
     try:
-        instant = clock.parse_instant(value, "")
+        instant = clock.instant(value)
         instant.astimezone(clock.OSLO)  # shown in Oslo later: refuse what Oslo cannot show
-    except VernError as error:
-        raise ValueError(str(error).removeprefix(": ")) from None
     except OverflowError:
-        raise ValueError("out of range") from None
+        raise ValueError(Message("input.out_of_range")) from None
     return instant
 
 
-INSTANT_HINT = "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"
+INSTANT_HINT = Message("input.instant_hint")
 
 
-def from_json(parser: Callable[[str], object], wrong_type: str = "must be text") -> Callable[[object], object]:
+MUST_BE_TEXT = Message("input.must_be_text")
+
+
+def from_json(parser: Callable[[str], object], wrong_type: Message = MUST_BE_TEXT) -> Callable[[object], object]:
     """`parser` for a value read from JSON: absent (None) is an empty field, text is stripped
     of surrounding blanks as a CSV cell is, anything else is refused with `wrong_type`."""
     def parse_from_json(value: object):

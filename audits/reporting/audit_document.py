@@ -11,14 +11,14 @@ from typing import Any
 
 from audits.breaches.documents import md, when
 from audits.core import trail
-from audits.core.i18n import CATALOGUE, t
+from audits.core.i18n import catalogue, t
 from audits.io.pdf import pdf_bytes
 
 
 def _label(prefix: str, value: str | None, lang: str) -> str:
     """A known value in words; an organisation's own area or rule as it is named."""
     key = f"{prefix}.{value}"
-    return CATALOGUE[key](lang) if key in CATALOGUE else md(value or "—")
+    return catalogue()[key](lang) if key in catalogue() else md(value or "—")
 
 
 def _day(iso: str | None, lang: str) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from audits.core import clock, trail
 from audits.core.errors import VernError
-from audits.core.i18n import CATALOGUE
+from audits.core.i18n import catalogue
 from audits.reporting import audit_report
 from dashboard import auth
 from dashboard.ui import lang, plain, say, tr, vern, when
@@ -26,7 +26,7 @@ def before_after(counts: dict[str, dict[str, int]], label: str, names) -> None:
 
 
 def known(prefix: str):
-    return lambda value: tr(f"{prefix}.{value}") if f"{prefix}.{value}" in CATALOGUE else value
+    return lambda value: tr(f"{prefix}.{value}") if f"{prefix}.{value}" in catalogue() else value
 
 
 def draw_changes(changes: dict) -> None:

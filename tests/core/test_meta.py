@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from audits.checking import registry
-from audits.core.i18n import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -23,12 +22,3 @@ def test_every_rule_has_a_test_that_names_it():
     untested = [f"{c.id}.{r.id}" for c in registry.installed().values() for r in c.rules
                 if f'"{r.id}"' not in test_text]
     assert untested == []
-
-
-def test_every_catalogue_key_used_by_the_dashboard_exists():
-    import re
-
-    used = set()
-    for path in (ROOT / "dashboard").rglob("*.py"):
-        used |= set(re.findall(r'tr\("([a-z_]+(?:\.[a-z_0-9]+)+)"', path.read_text()))
-    assert used and used <= set(CATALOGUE)

@@ -1,0 +1,45 @@
+"""The words of signing in and of the users page."""
+
+from audits.core.i18n import Text
+
+WORDS: dict[str, Text] = {
+    "auth.title": Text("Logg inn i Vern", "Sign in to Vern"),
+    "auth.username": Text("Brukernavn", "Username"),
+    "auth.password": Text("Passord", "Password"),
+    "auth.sign_in": Text("Logg inn", "Sign in"),
+    "auth.sign_out": Text("Logg ut", "Sign out"),
+    "auth.oidc": Text("Logg inn med organisasjonskonto", "Sign in with your organisation account"),
+    "auth.signed_in_as": Text("Innlogget som {name} ({roles})", "Signed in as {name} ({roles})"),
+    "auth.refused": Text(
+        "Innloggingen mislyktes: feil brukernavn eller passord, eller kontoen er sperret. Prøv igjen. "
+        "Etter fem mislykkede forsøk på rad er kontoen sperret i 15 minutter; administratoren kan hjelpe.",
+        "Sign-in failed: wrong username or password, or the account is blocked. Try again. "
+        "After five failed attempts in a row the account is locked for 15 minutes; the administrator can help."),
+    "auth.idle": Text("Du ble logget ut etter {minutes} minutter uten aktivitet. Logg inn igjen.",
+                      "You were signed out after {minutes} minutes without activity. Sign in again."),
+    "auth.ended": Text("Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen.",
+                       "Your session ended because your account was changed. Sign in again."),
+    "auth.no_role": Text("Kontoen din har ingen rolle i Vern. Spør administratoren.",
+                         "Your account has no role in Vern. Ask the administrator."),
+    "auth.no_users": Text(
+        "Databasen har ingen brukere ennå. Opprett den første administratoren på serveren:",
+        "This database has no users yet. Create the first administrator on the server:"),
+    "auth.denied": Text("Du har ikke tilgang til denne siden. Forsøket er registrert.",
+                        "You do not have access to this page. The attempt has been recorded."),
+    "users.title": Text("Brukere og nøkler", "Users and keys"),
+    "users.roles": Text("Roller", "Roles"),
+    "users.active": Text("aktiv", "active"),
+    "users.disabled": Text("deaktivert", "disabled"),
+    "users.locked": Text("sperret", "locked"),
+    "users.last_sign_in": Text("Sist innlogget", "Last sign-in"),
+    "users.add": Text("Legg til bruker", "Add user"),
+    "users.added": Text("Bruker {name} lagt til.", "User {name} added."),
+    "users.change": Text("Endre bruker", "Change user"),
+    "users.new_password": Text("Nytt passord (tomt: uendret)", "New password (empty: unchanged)"),
+    "users.password_rule": Text(
+        "Minst 12 tegn, mellomrom før og etter teller ikke. Ikke et av de vanligste passordene, og ikke "
+        "brukernavnet eller foreningens navn. Noen ord som ikke hører sammen, er et godt passord.",
+        "At least 12 characters; spaces before and after do not count. Not one of the most common "
+        "passwords, and not containing the username or the association's name. A few words that do not "
+        "belong together make a good password."),
+}

@@ -1,0 +1,12 @@
+"""The words of the command line's own messages."""
+
+from audits.core.i18n import Text
+
+WORDS: dict[str, Text] = {
+    "cli.database_error": Text(
+        "databasen kunne ikke gjøre dette ({kind}); er den endret utenfor Vern, gjenopprett den med "
+        "nøkkelfilen fra en sikkerhetskopi",
+        "the database could not do this ({kind}); if it was changed outside Vern, restore it, with its key "
+        "file, from a backup"),
+    "cli.cannot_write": Text("kan ikke skrive {path}: {why}", "cannot write {path}: {why}"),
+}

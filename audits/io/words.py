@@ -1,0 +1,41 @@
+"""The words of reading files: where a problem is, and what is wrong with a field.
+
+A problem never quotes a value: it may be personal data in the wrong column."""
+
+from audits.core.i18n import Text
+
+WORDS: dict[str, Text] = {
+    "input.refused": Text("{source}: ingenting ble importert.", "{source}: nothing was imported."),
+    "input.more": Text("… og {n} til", "… and {n} more"),
+    "input.at": Text("{where}: {why}", "{where}: {why}"),
+    "input.field": Text("{where}, felt {field}: {why}", "{where}, field {field}: {why}"),
+    "input.line": Text("linje {n}", "line {n}"),
+    "input.row": Text("rad {n}", "row {n}"),
+    "input.record": Text("post {n}", "record {n}"),
+    # the file as a whole
+    "input.unreadable": Text("filen kan ikke leses: {why}", "cannot read the file: {why}"),
+    "input.too_large": Text("større enn {mb} MB: ikke et register", "larger than {mb} MB: not a register"),
+    "input.line_too_long": Text("lengre enn {max:,} byte: ikke et register", "longer than {max:,} bytes: not a register"),
+    "input.not_utf8": Text("ikke UTF-8-tekst (lagre filen som CSV UTF-8)", "not UTF-8 text (save the file as CSV UTF-8)"),
+    "input.empty": Text("filen er tom", "the file is empty"),
+    "input.no_rows": Text("ingen rader under overskriftene", "no rows below the header"),
+    "input.more_fields": Text("flere felt enn kolonner", "more fields than columns"),
+    "input.field_too_long": Text("et felt lengre enn {max:,} tegn", "a field longer than {max:,} characters"),
+    "input.not_csv": Text("ikke gyldig CSV (sjekk anførselstegnene)", "not valid CSV (check the quotation marks)"),
+    "input.too_many_columns": Text("{n:,} kolonner; høyst {max}", "{n:,} columns; at most {max}"),
+    "input.column_control": Text("et kolonnenavn {why}: ikke en CSV-overskrift", "a column name {why}: not a CSV header"),
+    "input.column_twice": Text("kolonnen {column} står der mer enn én gang", "column {column} appears more than once"),
+    "input.columns_missing": Text("mangler {n:kolonnen|kolonnene} {columns}", "missing {n:column|columns} {columns}"),
+    # one field
+    "input.invalid": Text("ugyldig verdi", "not a valid value"),
+    "input.needed": Text("må fylles ut", "must not be empty"),
+    "input.needed_hint": Text("må fylles ut {hint}", "must not be empty {hint}"),
+    "input.not_one_of": Text("ikke en av {allowed}", "not one of {allowed}"),
+    "input.not_date": Text("ikke en dato (ÅÅÅÅ-MM-DD)", "not a date (YYYY-MM-DD)"),
+    "input.yes_no": Text("må være yes, no eller tom", "must be yes, no or empty"),
+    "input.out_of_range": Text("utenfor gyldig område", "out of range"),
+    "input.must_be_text": Text("må være tekst", "must be text"),
+    "input.date_hint": Text("(ÅÅÅÅ-MM-DD)", "(YYYY-MM-DD)"),
+    "input.instant_hint": Text("(ISO 8601 med tidssone, f.eks. 2026-03-28T10:00+01:00)",
+                               "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"),
+}
