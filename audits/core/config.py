@@ -18,6 +18,8 @@ from audits.core.i18n import LANGUAGES
 if TYPE_CHECKING:  # annotations only
     from apscheduler.triggers.cron import CronTrigger
 
+    from audits.alerts.channels import Channel
+
 DEFAULTS: dict[str, Any] = {
     "language": "nb",
     "server": {"port": 8501, "address": "localhost"},
@@ -58,6 +60,7 @@ class Config:
     requests: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["requests"]))
     mail: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alert_channels: list[Channel] = field(default_factory=list)  # [[alerts.channels]]
 
     def check(self, check_id: str) -> dict[str, Any]:
         return self.checks.get(check_id, {})
@@ -150,6 +153,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             raise VernError(f"configuration file {path}: {error}") from None
 
     check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
+    alert_channels = _alert_channels(raw.pop("alerts", {}))
     top = _merge(raw, DEFAULTS, "")
     if top["language"] not in LANGUAGES:
         raise VernError(f"configuration key language: must be one of {', '.join(LANGUAGES)}")
@@ -207,7 +211,17 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         requests=top["requests"],
         mail=top["mail"],
         checks=check_settings,
+        alert_channels=alert_channels,
     )
+
+
+def _alert_channels(section: Any) -> list[Channel]:
+    """`[[alerts.channels]]`: a list of tables, which the defaults' merging does not read."""
+    from audits.alerts import channels
+
+    if not isinstance(section, dict) or set(section) - {"channels"}:
+        raise VernError("alerts.config.section")
+    return channels.from_config(section.get("channels", []))
 
 
 def locate(explicit: str | None, env: str | None, database: Path) -> Path | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 LANGUAGES = ("nb", "en")
 # The packages that keep words, in the order the catalogue is assembled.
 WORD_PACKAGES = ("core", "accounts", "checking", "io", "breaches", "subject_requests", "activities",
-                 "processors", "retention", "consent", "training", "access", "reporting", "cli")
+                 "processors", "retention", "consent", "training", "access", "reporting", "alerts", "cli")
 
 
 class _Formatter(string.Formatter):
