@@ -16,6 +16,14 @@ WORDS: dict[str, Text] = {
     "alerts.to_controller": Text("den behandlingsansvarlige, {name}", "the controller, {name}"),
     "alerts.oslo_time": Text("{at} (norsk tid)", "{at} (Oslo time)"),
     "alerts.open": Text("Åpne i Vern: {link}", "Open in Vern: {link}"),
+    # vern alerts test
+    "alerts.test.sent": Text("sendt", "sent"),
+    "alerts.test.failed": Text("ikke sendt ({problem})", "not sent ({problem})"),
+    "alerts.test.none": Text(
+        "ingen kanal er satt opp: legg inn [mail] med advisers, eller [[alerts.channels]], i konfigurasjonen",
+        "no channel is configured: add [mail] with advisers, or [[alerts.channels]], to the configuration"),
+    "alerts.test.some_failed": Text("{n} {n:kanal|kanaler} tok ikke imot testmeldingen",
+                                    "{n} {n:channel|channels} did not take the test message"),
     # [[alerts.channels]] refused
     "alerts.config.section": Text("konfigurasjonsnøkkel alerts: bare [[alerts.channels]] er kjent",
                                   "configuration key alerts: only [[alerts.channels]] is known"),

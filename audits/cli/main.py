@@ -17,6 +17,7 @@ from audits.access import formats as access_formats
 from audits.access import logs as access_logs
 from audits.checking import findings, runner
 from audits.cli import activities as cli_activities
+from audits.cli import alerts as cli_alerts
 from audits.cli import admin as cli_admin
 from audits.cli import audit as cli_audit
 from audits.cli import board as cli_board
@@ -273,6 +274,7 @@ cli_board.register(cli)
 cli_audit.register(cli)
 cli_review.register(cli)
 cli_requests.register(cli)
+cli_alerts.register(cli)
 
 
 def main() -> None:

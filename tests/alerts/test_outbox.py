@@ -175,3 +175,21 @@ def test_a_channel_configured_wrong_is_refused_by_its_key(vern, toml, nb):
     with pytest.raises(VernError) as refused:
         config_with(vern, toml)
     assert refused.value.text("nb") == nb
+
+
+def test_vern_alerts_test_reports_each_channel_and_fails_when_one_did(vern, httpserver, smtp, secret):
+    import subprocess
+
+    from conftest import VERN
+
+    httpserver.expect_request("/teams").respond_with_data("", status=202)
+    httpserver.expect_request("/slack").respond_with_data("no_service", status=404)
+    config = config_with(vern, channels_toml(httpserver, "teams", "slack", mail_port=smtp.port))
+    vern.close()
+    done = subprocess.run([VERN, "alerts", "test"], capture_output=True, text=True)
+    teams, slack = (channel.ref for channel in config.alert_channels)
+    assert done.stdout.splitlines() == ["mail: sendt", f"{teams}: sendt", f"{slack}: ikke sendt (HTTP 404)"]
+    assert done.stderr == "vern: 1 kanal tok ikke imot testmeldingen\n"
+    assert done.returncode == 1
+    assert smtp.subjects() == ["Vern: Test fra Vern: denne kanalen når personvernrådgiverne"]
+    assert "http" not in done.stdout  # a webhook URL is a secret
