@@ -17,8 +17,8 @@ from audits.access import formats as access_formats
 from audits.access import logs as access_logs
 from audits.checking import findings, runner
 from audits.cli import activities as cli_activities
-from audits.cli import alerts as cli_alerts
 from audits.cli import admin as cli_admin
+from audits.cli import alerts as cli_alerts
 from audits.cli import audit as cli_audit
 from audits.cli import board as cli_board
 from audits.cli import consent as cli_consent
