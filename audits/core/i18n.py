@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 LANGUAGES = ("nb", "en")
 # The packages that keep words, in the order the catalogue is assembled.
 WORD_PACKAGES = ("core", "accounts", "checking", "io", "breaches", "subject_requests", "activities",
-                 "processors", "retention", "consent", "training", "access", "reporting", "alerts", "cli")
+                 "processors", "retention", "consent", "training", "access", "reporting", "alerts", "organisation", "cli")
 
 
 class _Formatter(string.Formatter):
@@ -43,7 +43,7 @@ class Text:
     nb: str
     en: str
 
-    def __call__(self, lang: str, **values) -> str:
+    def __call__(self, lang: str, /, **values) -> str:
         template = self.nb if lang == "nb" else self.en
         if not values:
             return template
@@ -87,5 +87,5 @@ def catalogue() -> dict[str, Text]:
     return _catalogue
 
 
-def t(key: str, lang: str, **values) -> str:
+def t(key: str, lang: str, /, **values) -> str:
     return catalogue()[key](lang, **values)

@@ -1,0 +1,1 @@
+"""The organisation: its profile, named in every document that leaves Vern."""
