@@ -4,6 +4,8 @@ Every page is registered, so opening one by its URL reaches its own role check (
 refusal, recorded); the sidebar lists only the pages the user may open.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from audits.accounts import page_roles
@@ -18,7 +20,10 @@ ICONS = {
     "trail": "history", "audit": "verified", "users": "manage_accounts",
 }
 
-st.set_page_config(page_title="Vern", page_icon=":material/shield:", layout="wide")
+# A local icon: a material icon as favicon is fetched from fonts.gstatic.com, and Vern must
+# work with no outside network.
+ICON = Path(__file__).parent / "static" / "vern.png"
+st.set_page_config(page_title="Vern", page_icon=str(ICON), layout="wide")
 language_switch()
 
 pages = {
