@@ -26,7 +26,10 @@ MAX_LINE = 1024 * 1024  # bytes in one line of the file
 MAX_FIELD = 100_000  # characters in one field, however many lines it spans (checked here: the csv
 # module's own ceiling is process-wide, and the access-log reader needs a higher one)
 BOM = b"\xef\xbb\xbf"
-TOO_LARGE = Message("input.too_large", {"mb": MAX_BYTES // (1024 * 1024)})
+
+
+def too_large() -> Message:
+    return Message("input.too_large", {"mb": MAX_BYTES // (1024 * 1024)})
 
 
 def at_line(number: int, key: str, **values) -> Message:
@@ -52,7 +55,7 @@ class _Lines:
         if len(raw) > MAX_LINE:
             raise InputError(self.source, [at_line(self.number, "input.line_too_long", max=MAX_LINE)])
         if self.read > MAX_BYTES:
-            raise InputError(self.source, [TOO_LARGE])
+            raise InputError(self.source, [too_large()])
         if self.number == 1:
             raw = raw.removeprefix(BOM)
         try:
@@ -68,7 +71,7 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
     source = str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(source, [TOO_LARGE])
+            raise InputError(source, [too_large()])
         with path.open("rb") as file:
             return _rows(source, _Lines(source, file), required)
     except OSError as error:
