@@ -48,6 +48,8 @@ WORDS: dict[str, Text] = {
                           "The privacy adviser will handle it and see that the person is answered by the due date."),
     "requests.fix": Text("Ikke registrert ennå – rett dette og send på nytt:",
                          "Not logged yet – fix this and send again:"),
+    "requests.fix_fields": Text("Ikke registrert ennå – rett feltene som er merket ovenfor, og send på nytt.",
+                                "Not logged yet – fix the fields marked above and send again."),
     "requests.date": Text("{weekday} {day}. {month} {year}", "{weekday} {day} {month} {year}"),
     "requests.weekday.0": Text("mandag", "Monday"),
     "requests.weekday.1": Text("tirsdag", "Tuesday"),
