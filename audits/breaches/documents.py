@@ -10,25 +10,18 @@ never turn into Markdown structure (audits.pdf undoes the escapes when it sets a
 import re
 from typing import Any
 
-from audits.breaches.texts import (
-    ADVICE,
-    BREACH_TYPES,
-    CATEGORIES,
-    COLUMNS,
-    EVENT_LABELS,
-    LABELS,
-    SENSITIVE_ADVICE,
-    UNKNOWN,
-    T,
-)
 from audits.core import clock
-from audits.core.i18n import Text
+from audits.core.i18n import catalogue, t
 from audits.io import export
 from audits.io.pdf import pdf_bytes
 
 __all__ = ["notification_markdown", "subject_letter_markdown", "record_rows", "record_csv", "record_markdown",
            "pdf_bytes", "md", "md_block", "when"]
 
+# The advice in the letter to data subjects: for everyone, then by the kinds of data concerned.
+ADVICE = ("any", "credentials", "financial", "national_id")
+COLUMNS = ("id", "title", "status", "aware_at", "deadline", "acting_as", "notify_to", "categories", "subjects",
+           "records", "severity", "decision", "notifications", "in_time", "closed_at", "summary")
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])")
 
@@ -47,18 +40,19 @@ def md_block(value: str) -> str:
 
 def when(iso: str | None, lang: str) -> str:
     if not iso:
-        return UNKNOWN(lang)
+        return t("doc.unknown", lang)
     local = clock.local(clock.parse_instant(iso))
     offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} {T['oslo'](lang)} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{local:%Y-%m-%d %H:%M} {t('doc.oslo', lang)} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def _label(table: dict[str, Text], key: str | None, lang: str) -> str:
-    return table[key](lang) if key in table else (key or UNKNOWN(lang))
+def _label(prefix: str, key: str | None, lang: str) -> str:
+    """The words for `key` under `prefix` ("doc.label."); a key without words as it is."""
+    return t(prefix + key, lang) if key and prefix + key in catalogue() else (key or t("doc.unknown", lang))
 
 
 def _count(value: int | None, lang: str) -> str:
-    return UNKNOWN(lang) if value is None else T["about"](lang, n=value)
+    return t("doc.unknown", lang) if value is None else t("doc.about", lang, n=value)
 
 
 def _number(value: float, lang: str) -> str:
@@ -67,25 +61,26 @@ def _number(value: float, lang: str) -> str:
 
 
 def _score(severity: dict | None, lang: str) -> str:
-    return f"{_number(severity['score'], lang)} {_label(LABELS, severity['level'], lang)}" if severity else ""
+    return f"{_number(severity['score'], lang)} {_label('doc.label.', severity['level'], lang)}" if severity else ""
 
 
 def _text_or_unknown(value: str | None, lang: str) -> str:
-    return md_block(value) if value else f"**{UNKNOWN(lang)}**"
+    return md_block(value) if value else f"**{t('doc.unknown', lang)}**"
 
 
 def _categories(record: dict, lang: str) -> str:
-    names = [_label(CATEGORIES, c, lang) for c in record["data_categories"] or []]
-    return md(", ".join(names)) if names else UNKNOWN(lang)
+    names = [_label("doc.category.", c, lang) for c in record["data_categories"] or []]
+    return md(", ".join(names)) if names else t("doc.unknown", lang)
 
 
 def _contact(organisation: dict, lang: str) -> list[str]:
-    fields = (("c.org", "name"), ("c.name", "contact_name"), ("c.email", "contact_email"), ("c.phone", "contact_phone"))
-    return [f"- {T[label](lang)}: {md(organisation.get(key) or UNKNOWN(lang))}" for label, key in fields]
+    fields = (("doc.c.org", "name"), ("doc.c.name", "contact_name"), ("doc.c.email", "contact_email"),
+              ("doc.c.phone", "contact_phone"))
+    return [f"- {t(label, lang)}: {md(organisation.get(key) or t('doc.unknown', lang))}" for label, key in fields]
 
 
 def _notify_to(record: dict, lang: str) -> str:
-    return LABELS["authority"](lang) if record["acting_as"] == "controller" else record["notify_to"]
+    return t("doc.label.authority", lang) if record["acting_as"] == "controller" else record["notify_to"]
 
 
 def _sent(record: dict, recipient: str) -> list[dict]:
@@ -95,59 +90,59 @@ def _sent(record: dict, recipient: str) -> list[dict]:
 # -- the notification draft (Art. 33(3)) ------------------------------------------------
 def notification_markdown(record: dict, organisation: dict, lang: str) -> str:
     processor = record["acting_as"] == "processor"
-    org = organisation.get("name") or UNKNOWN(lang)
-    to = T["n.controller"](lang, name=record["controller_name"]) if processor else T["n.authority"](lang)
+    org = organisation.get("name") or t("doc.unknown", lang)
+    to = t("doc.n.controller", lang, name=record["controller_name"]) if processor else t("doc.n.authority", lang)
     earlier = _sent(record, record["notify_recipient"])
-    out = [f"# {T['n.title'](lang)}", "", T["n.to"](lang, to=md(to)), "", T["n.from"](lang, org=md(org)), "",
-           T["n.ref"](lang, id=record["id"], now=when(clock.iso_utc(clock.now()), lang)), "",
-           T["n.deadline"](lang, at=when(record["deadline_at"], lang)), ""]
+    out = [f"# {t('doc.n.title', lang)}", "", t("doc.n.to", lang, to=md(to)), "", t("doc.n.from", lang, org=md(org)), "",
+           t("doc.n.ref", lang, id=record["id"], now=when(clock.iso_utc(clock.now()), lang)), "",
+           t("doc.n.deadline", lang, at=when(record["deadline_at"], lang)), ""]
     if processor:
-        out += [T["n.processor_note"](lang, name=md(record["controller_name"])), ""]
-    out += [T["n.phase"](lang, phase=len(earlier) + 1) if earlier else T["n.first"](lang), ""]
-    out += [f"- {T['n.earlier'](lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in earlier]
+        out += [t("doc.n.processor_note", lang, name=md(record["controller_name"])), ""]
+    out += [t("doc.n.phase", lang, phase=len(earlier) + 1) if earlier else t("doc.n.first", lang), ""]
+    out += [f"- {t('doc.n.earlier', lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in earlier]
     out += [""] if earlier else []
-    out += [f"## {T['s.description'](lang)}", "", f"**{T['f.what'](lang)}:** {md(record['title'])}", "",
+    out += [f"## {t('doc.s.description', lang)}", "", f"**{t('doc.f.what', lang)}:** {md(record['title'])}", "",
             _text_or_unknown(record["description"], lang), ""]
-    types = ", ".join(_label(BREACH_TYPES, t, lang) for t in record["breach_types"] or []) or UNKNOWN(lang)
-    period = T["f.period_value"](lang, start=when(record["occurred_at"], lang), end=when(record["aware_at"], lang))
-    facts = [("f.period", period), ("f.discovered", when(record["aware_at"], lang)), ("f.types", types),
-             ("f.subjects", _count(record["subjects_count"], lang)),
-             ("f.records", _count(record["records_count"], lang)),
-             ("f.categories", _categories(record, lang)),
-             ("f.special", T["yes" if record["special_categories"] else "no"](lang)),
-             ("f.processor", md(record["processor"]) if record["processor"] else T["none"](lang)),
-             ("f.where", UNKNOWN(lang))]
-    out += [f"- {T[key](lang)}: {value}" for key, value in facts]
+    types = ", ".join(_label("doc.type.", kind, lang) for kind in record["breach_types"] or []) or t("doc.unknown", lang)
+    period = t("doc.f.period_value", lang, start=when(record["occurred_at"], lang), end=when(record["aware_at"], lang))
+    facts = [("doc.f.period", period), ("doc.f.discovered", when(record["aware_at"], lang)), ("doc.f.types", types),
+             ("doc.f.subjects", _count(record["subjects_count"], lang)),
+             ("doc.f.records", _count(record["records_count"], lang)),
+             ("doc.f.categories", _categories(record, lang)),
+             ("doc.f.special", t("doc.yes" if record["special_categories"] else "doc.no", lang)),
+             ("doc.f.processor", md(record["processor"]) if record["processor"] else t("doc.none", lang)),
+             ("doc.f.where", t("doc.unknown", lang))]
+    out += [f"- {t(key, lang)}: {value}" for key, value in facts]
     added = [e for e in record["timeline"] if e["kind"] == "added" and e["detail"]]
     if added:
-        out += ["", f"**{T['f.added'](lang)}:**", ""]
+        out += ["", f"**{t('doc.f.added', lang)}:**", ""]
         out += [f"- {when(e['at'], lang)}: {md(e['detail'])}" for e in added]
     severity = record["severity"]
-    out += ["", f"## {T['s.consequences'](lang)}", "", _text_or_unknown(record["consequences"], lang), "",
-            T["f.severity"](lang, score=_number(severity["score"], lang), level=_label(LABELS, severity["level"], lang))
-            if severity else T["f.not_assessed"](lang),
-            "", f"## {T['s.measures'](lang)}", "", _text_or_unknown(record["measures"], lang), "",
-            f"## {T['s.information'](lang)}", ""]
+    out += ["", f"## {t('doc.s.consequences', lang)}", "", _text_or_unknown(record["consequences"], lang), "",
+            t("doc.f.severity", lang, score=_number(severity["score"], lang), level=_label("doc.label.", severity["level"], lang))
+            if severity else t("doc.f.not_assessed", lang),
+            "", f"## {t('doc.s.measures', lang)}", "", _text_or_unknown(record["measures"], lang), "",
+            f"## {t('doc.s.information', lang)}", ""]
     out += _information(record, lang)
-    out += ["", f"## {T['s.contact'](lang)}", ""] + _contact(organisation, lang)
-    out += ["", f"## {T['s.timing'](lang)}", ""] + _timing(record, earlier, lang)
+    out += ["", f"## {t('doc.s.contact', lang)}", ""] + _contact(organisation, lang)
+    out += ["", f"## {t('doc.s.timing', lang)}", ""] + _timing(record, earlier, lang)
     return "\n".join(out).rstrip() + "\n"
 
 
 def _information(record: dict, lang: str) -> list[str]:
     decision = record["decision"]
     if decision is None:
-        return [T["i.undecided"](lang)]
+        return [t("doc.i.undecided", lang)]
     if decision["notify_subjects"]:
         sent = _sent(record, "subjects")
-        lines = [T["i.yes"](lang), ""]
-        lines += [f"- {T['i.sent'](lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in sent]
-        return lines if sent else lines + [T["i.pending"](lang)]
-    lines = [T["i.no"](lang)]
+        lines = [t("doc.i.yes", lang), ""]
+        lines += [f"- {t('doc.i.sent', lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in sent]
+        return lines if sent else lines + [t("doc.i.pending", lang)]
+    lines = [t("doc.i.no", lang)]
     if record["assessment"] and record["assessment"]["data_unintelligible"]:
-        lines += ["", T["i.unintelligible"](lang)]
+        lines += ["", t("doc.i.unintelligible", lang)]
     if decision["reason"]:
-        lines += ["", T["i.reason"](lang, reason=md(decision["reason"]))]
+        lines += ["", t("doc.i.reason", lang, reason=md(decision["reason"]))]
     return lines
 
 
@@ -155,30 +150,30 @@ def _timing(record: dict, earlier: list[dict], lang: str) -> list[str]:
     first = earlier[0] if earlier else None
     late = first["late"] if first else clock.now() > clock.parse_instant(record["deadline_at"])
     if not late:
-        return [T["t.in_time"](lang)]
+        return [t("doc.t.in_time", lang)]
     reason = first["delay_reason"] if first else None
-    return [T["t.late"](lang, deadline=when(record["deadline_at"], lang)), "",
-            T["t.reason"](lang, reason=md(reason) if reason else T["t.reason_missing"](lang))]
+    return [t("doc.t.late", lang, deadline=when(record["deadline_at"], lang)), "",
+            t("doc.t.reason", lang, reason=md(reason) if reason else t("doc.t.reason_missing", lang))]
 
 
 # -- the letter to data subjects (Art. 34) ----------------------------------------------
 def subject_letter_markdown(record: dict, organisation: dict, lang: str) -> str:
-    org = organisation.get("name") or UNKNOWN(lang)
-    out = [f"# {T['l.title'](lang)}", "", f"**{T['l.hello'](lang)}**", "", T["l.intro"](lang, org=md(org)), ""]
+    org = organisation.get("name") or t("doc.unknown", lang)
+    out = [f"# {t('doc.l.title', lang)}", "", f"**{t('doc.l.hello', lang)}**", "", t("doc.l.intro", lang, org=md(org)), ""]
     if record["acting_as"] == "processor":
-        out += [T["l.on_behalf"](lang, name=md(record["controller_name"])), ""]
-    out += [f"## {T['l.what'](lang)}", "", _text_or_unknown(record["description"] or record["title"], lang), "",
-            T["l.when"](lang, aware=when(record["aware_at"], lang)), "",
-            T["l.data"](lang, categories=_categories(record, lang)), "",
-            f"## {T['l.consequences'](lang)}", "", _text_or_unknown(record["consequences"], lang), "",
-            f"## {T['l.measures'](lang)}", "", _text_or_unknown(record["measures"], lang), "",
-            f"## {T['l.you'](lang)}", ""]
+        out += [t("doc.l.on_behalf", lang, name=md(record["controller_name"])), ""]
+    out += [f"## {t('doc.l.what', lang)}", "", _text_or_unknown(record["description"] or record["title"], lang), "",
+            t("doc.l.when", lang, aware=when(record["aware_at"], lang)), "",
+            t("doc.l.data", lang, categories=_categories(record, lang)), "",
+            f"## {t('doc.l.consequences', lang)}", "", _text_or_unknown(record["consequences"], lang), "",
+            f"## {t('doc.l.measures', lang)}", "", _text_or_unknown(record["measures"], lang), "",
+            f"## {t('doc.l.you', lang)}", ""]
     categories = set(record["data_categories"] or [])
-    out += [f"- {ADVICE[key](lang)}" for key in ADVICE if key is None or key in categories]
+    out += [f"- {t('doc.advice.' + key, lang)}" for key in ADVICE if key == "any" or key in categories]
     if record["special_categories"] or categories & {"health", "special_category", "criminal"}:
-        out.append(f"- {SENSITIVE_ADVICE(lang)}")
-    out += ["", f"## {T['l.contact'](lang)}", "", T["l.contact_text"](lang), ""] + _contact(organisation, lang)
-    out += ["", T["l.complain"](lang)]
+        out.append(f"- {t('doc.advice.sensitive', lang)}")
+    out += ["", f"## {t('doc.l.contact', lang)}", "", t("doc.l.contact_text", lang), ""] + _contact(organisation, lang)
+    out += ["", t("doc.l.complain", lang)]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -186,18 +181,18 @@ def subject_letter_markdown(record: dict, organisation: dict, lang: str) -> str:
 def _decision(record: dict, lang: str) -> str:
     decision = record["decision"]
     if decision is None:
-        return T["undecided"](lang)
+        return t("doc.undecided", lang)
     text = (f"{_notify_to(record, lang)}: "
-            f"{T['yes' if decision['notify_authority'] else 'no'](lang)}; {LABELS['subjects'](lang)}: "
-            f"{T['yes' if decision['notify_subjects'] else 'no'](lang)}")
-    return text + (f" ({T['i.reason'](lang, reason=decision['reason'])})" if decision["reason"] else "")
+            f"{t('doc.yes' if decision['notify_authority'] else 'doc.no', lang)}; {t('doc.label.subjects', lang)}: "
+            f"{t('doc.yes' if decision['notify_subjects'] else 'doc.no', lang)}")
+    return text + (f" ({t('doc.i.reason', lang, reason=decision['reason'])})" if decision["reason"] else "")
 
 
 def _notification(n: dict, record: dict, lang: str) -> str:
-    to = record["notify_to"] if n["to"] == "controller" else _label(LABELS, n["to"], lang)
-    timely = "" if n["to"] == "subjects" else ", " + T["r.late" if n["late"] else "r.in_time"](lang)
-    reason = f" ({T['t.reason'](lang, reason=n['delay_reason'])})" if n["delay_reason"] else ""
-    return f"{to} {when(n['at'], lang)}, {n['reference']}, {T['r.phase'](lang, n=n['phase'])}{timely}{reason}"
+    to = record["notify_to"] if n["to"] == "controller" else _label("doc.label.", n["to"], lang)
+    timely = "" if n["to"] == "subjects" else ", " + t("doc.r.late" if n["late"] else "doc.r.in_time", lang)
+    reason = f" ({t('doc.t.reason', lang, reason=n['delay_reason'])})" if n["delay_reason"] else ""
+    return f"{to} {when(n['at'], lang)}, {n['reference']}, {t('doc.r.phase', lang, n=n['phase'])}{timely}{reason}"
 
 
 def record_rows(records: list[dict], lang: str) -> list[dict[str, Any]]:
@@ -206,23 +201,23 @@ def record_rows(records: list[dict], lang: str) -> list[dict[str, Any]]:
     for r in sorted(records, key=lambda r: r["id"]):
         in_time = r["notified_in_time"]
         values = {
-            "id": r["id"], "title": r["title"], "status": _label(LABELS, r["status"], lang),
+            "id": r["id"], "title": r["title"], "status": _label("doc.label.", r["status"], lang),
             "aware_at": when(r["aware_at"], lang), "deadline": when(r["deadline_at"], lang),
-            "acting_as": _label(LABELS, r["acting_as"], lang), "notify_to": _notify_to(r, lang),
-            "categories": ", ".join(_label(CATEGORIES, c, lang) for c in r["data_categories"] or []),
+            "acting_as": _label("doc.label.", r["acting_as"], lang), "notify_to": _notify_to(r, lang),
+            "categories": ", ".join(_label("doc.category.", c, lang) for c in r["data_categories"] or []),
             "subjects": r["subjects_count"], "records": r["records_count"],
             "severity": _score(r["severity"], lang), "decision": _decision(r, lang),
             "notifications": "; ".join(_notification(n, r, lang) for n in r["notifications"]),
-            "in_time": "" if in_time is None else T["yes" if in_time else "no"](lang),
+            "in_time": "" if in_time is None else t("doc.yes" if in_time else "doc.no", lang),
             "closed_at": when(r["closed_at"], lang) if r["closed_at"] else "", "summary": r["summary"] or "",
         }
-        rows.append({COLUMNS[key](lang): value for key, value in values.items()})
+        rows.append({t(f"doc.col.{key}", lang): value for key, value in values.items()})
     return rows
 
 
 def record_columns(lang: str) -> list[str]:
     """The record's columns, named in the language asked for."""
-    return [column(lang) for column in COLUMNS.values()]
+    return [t(f"doc.col.{column}", lang) for column in COLUMNS]
 
 
 def record_csv(records: list[dict], lang: str) -> bytes:
@@ -239,18 +234,18 @@ def record_markdown(records: list[dict], lang: str, trail_head: dict | None = No
     """The record; `trail_head` (audits.core.trail.head) dates it against the audit trail, so a
     later copy shows whether the trail still holds what it held when this was made."""
     by_id = {r["id"]: r for r in records}
-    out = [f"# {T['r.title'](lang)}", "", T["r.made"](lang, now=when(clock.iso_utc(clock.now()), lang), n=len(records))]
+    out = [f"# {t('doc.r.title', lang)}", "", t("doc.r.made", lang, now=when(clock.iso_utc(clock.now()), lang), n=len(records))]
     if trail_head:
-        out += ["", T["r.trail_head"](lang, seq=trail_head["seq"], hash=trail_head["hash"])]
+        out += ["", t("doc.r.trail_head", lang, seq=trail_head["seq"], hash=trail_head["hash"])]
     for row in record_rows(records, lang):
-        record = by_id[row[COLUMNS["id"](lang)]]
-        out += ["", f"## {row[COLUMNS['id'](lang)]} · {md(record['title'])}", ""]
+        record = by_id[row[t("doc.col.id", lang)]]
+        out += ["", f"## {row[t('doc.col.id', lang)]} · {md(record['title'])}", ""]
         out += [f"- {name}: {md(value)}" for name, value in list(row.items())[2:-1] if value not in ("", None)]
-        for key, text in (("f.what", record["description"]), ("s.consequences", record["consequences"]),
-                          ("s.measures", record["measures"]), ("r.summary", record["summary"])):
+        for key, text in (("doc.f.what", record["description"]), ("doc.s.consequences", record["consequences"]),
+                          ("doc.s.measures", record["measures"]), ("doc.r.summary", record["summary"])):
             if text:
-                out += ["", f"**{T[key](lang).lstrip('0123456789. ')}:**", "", md_block(text)]
-        out += ["", f"### {T['r.timeline'](lang)}", ""]
-        out += [f"- {when(e['at'], lang)} · {md(e['actor'])} · {_label(EVENT_LABELS, e['kind'], lang)}"
+                out += ["", f"**{t(key, lang).lstrip('0123456789. ')}:**", "", md_block(text)]
+        out += ["", f"### {t('doc.r.timeline', lang)}", ""]
+        out += [f"- {when(e['at'], lang)} · {md(e['actor'])} · {_label('doc.event.', e['kind'], lang)}"
                 + (f": {md(e['detail'])}" if e["detail"] else "") for e in record["timeline"]]
     return "\n".join(out).rstrip() + "\n"

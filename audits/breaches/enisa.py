@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from audits.core import text
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 
 DATA_TYPES = {"simple": 1, "behavioural": 2, "financial": 3, "sensitive": 4}
 EASE_OF_IDENTIFICATION = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), Decimal("1"))
@@ -83,50 +84,58 @@ def suggested_data_type(categories: list[str]) -> str:
 
 def _number(value, field: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise VernError(f"{field}: must be a number")
+        raise VernError("text.refused", field=field, why=Message("breaches.refused.number"))
     return Decimal(str(value))
 
 
 def _one_of(value, allowed: tuple[Decimal, ...], field: str) -> Decimal:
     number = _number(value, field)
     if number not in allowed:
-        raise VernError(f"{field}: must be one of {', '.join(str(a) for a in allowed)}")
+        raise VernError("text.refused", field=field,
+                        why=Message("breaches.refused.one_of", {"allowed": ", ".join(str(a) for a in allowed)}))
     return number
+
+
+def _unknown(within: str, names: set) -> VernError:
+    """The first unknown field, named only when it is a plain identifier (it may be anything)."""
+    return VernError("text.refused", field=within + text.key(sorted(names, key=str)[0]),
+                     why=Message("breaches.refused.unknown_field"))
 
 
 def parse(data: dict) -> Assessment:
     """Read an assessment as `vern breach assess` takes it; every field checked by name."""
     if not isinstance(data, dict):
-        raise VernError("assessment: must be a JSON object")
+        raise VernError("text.refused", field="assessment", why=Message("breaches.refused.not_object"))
     unknown = set(data) - {"dpc", "ei", "cb", "data_unintelligible"}
     if unknown:
-        raise VernError(f"{text.key(sorted(unknown, key=str)[0])}: unknown field")
+        raise _unknown("", unknown)
     dpc_in, data_type, adjustment = data.get("dpc"), None, None
     if isinstance(dpc_in, dict):
         unknown = set(dpc_in) - {"data_type", "adjustment"}
         if unknown:
-            raise VernError(f"dpc.{text.key(sorted(unknown, key=str)[0])}: unknown field")
+            raise _unknown("dpc.", unknown)
         data_type = dpc_in.get("data_type")
         if not isinstance(data_type, str) or data_type not in DATA_TYPES:
-            raise VernError(f"dpc.data_type: must be one of {', '.join(DATA_TYPES)}")
+            raise VernError("text.refused", field="dpc.data_type",
+                            why=Message("breaches.refused.one_of", {"allowed": ", ".join(DATA_TYPES)}))
         adjustment = _number(dpc_in.get("adjustment", 0), "dpc.adjustment")
         # The method keeps the final DPC between 1 and 4 whatever the adjustments.
         dpc = min(max(DATA_TYPES[data_type] + adjustment, Decimal(1)), Decimal(4))
     else:
         dpc = _number(dpc_in, "dpc")
         if not 1 <= dpc <= 4:
-            raise VernError("dpc: must lie between 1 and 4")
+            raise VernError("text.refused", field="dpc", why=Message("breaches.refused.dpc_range"))
     cb = data.get("cb")
     if not isinstance(cb, dict):
-        raise VernError("cb: must be an object with confidentiality, integrity, availability, malicious")
+        raise VernError("text.refused", field="cb", why=Message("breaches.refused.cb_object"))
     unknown = set(cb) - {"confidentiality", "integrity", "availability", "malicious"}
     if unknown:
-        raise VernError(f"cb.{text.key(sorted(unknown, key=str)[0])}: unknown field")
+        raise _unknown("cb.", unknown)
     malicious = cb.get("malicious", False)
     unintelligible = data.get("data_unintelligible", False)
     for value, field in ((malicious, "cb.malicious"), (unintelligible, "data_unintelligible")):
         if not isinstance(value, bool):
-            raise VernError(f"{field}: must be true or false")
+            raise VernError("text.refused", field=field, why=Message("breaches.refused.true_false"))
     return Assessment(
         dpc=dpc,
         ei=_one_of(data.get("ei"), EASE_OF_IDENTIFICATION, "ei"),

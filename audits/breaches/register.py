@@ -13,7 +13,8 @@ from typing import Any
 from audits.breaches import enisa
 from audits.core import clock, text, trail
 from audits.core.config import Config
-from audits.core.errors import VernError
+from audits.core.errors import VernError, reason
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 
@@ -30,18 +31,18 @@ SECRET = ("title", "description", "reported_by", "consequences", "measures", "su
 
 
 # -- reading input ------------------------------------------------------------------
-def _field(parser, value, field: str, wrong_type: str = "must be text"):
+def _field(parser, value, field: str, wrong_type: Message = csvfile.MUST_BE_TEXT):
     """A JSON value through one of csvfile's field parsers; its problem named by the field."""
     try:
         return csvfile.from_json(parser, wrong_type)(value)
     except ValueError as error:
-        raise VernError(f"{field}: {error}") from None
+        raise VernError("text.refused", field=field, why=reason(error)) from None
 
 
 def _instant(value, field: str, required: bool = False) -> datetime | None:
-    instant = _field(csvfile.instant_or_none, value, field, "must be an ISO 8601 instant with offset")
+    instant = _field(csvfile.instant_or_none, value, field, Message("input.must_be_instant"))
     if instant is None and required:
-        raise VernError(f"{field}: required {csvfile.INSTANT_HINT}")
+        raise VernError("text.refused", field=field, why=Message("input.required_hint", {"hint": csvfile.INSTANT_HINT}))
     return instant
 
 
@@ -49,7 +50,7 @@ def _count(value, field: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        raise VernError(f"{field}: must be a whole number from 0 to {MAX_COUNT:,}")
+        raise VernError("text.refused", field=field, why=Message("breaches.refused.count", {"max": MAX_COUNT}))
     return value
 
 
@@ -57,10 +58,11 @@ def _choices(value, allowed, field: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise VernError(f"{field}: must be a list")
+        raise VernError("text.refused", field=field, why=Message("breaches.refused.not_list"))
     unknown = [number for number, v in enumerate(value, start=1) if v not in allowed]
     if unknown:
-        raise VernError(f"{field}: item {unknown[0]} is not one of {', '.join(allowed)}")
+        raise VernError("text.refused", field=field,
+                        why=Message("breaches.refused.item", {"n": unknown[0], "allowed": ", ".join(allowed)}))
     return list(dict.fromkeys(value))
 
 
@@ -77,10 +79,10 @@ def _name(value, field: str, limit: int = 300) -> str | None:
 def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
     """A new breach as `vern breach add` and the staff form give it; refused by field name."""
     if not isinstance(data, dict):
-        raise VernError("breach: must be a JSON object")
+        raise VernError("text.refused", field="breach", why=Message("breaches.refused.not_object"))
     unknown = sorted(set(data) - FIELDS)
     if unknown:
-        raise VernError(f"{text.key(unknown[0])}: unknown field")
+        raise VernError("text.refused", field=text.key(unknown[0]), why=Message("breaches.refused.unknown_field"))
     breach = {
         "title": _name(data.get("title"), "title"),
         "description": _text(data.get("description"), "description"),
@@ -100,23 +102,23 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         "finding": _name(data.get("finding"), "finding", 64),
     }
     if not breach["title"]:
-        raise VernError("title: required")
+        raise VernError("text.refused", field="title", why=Message("input.required"))
     if breach["aware_at"] > now:
-        raise VernError("aware_at: lies in the future")
+        raise VernError("text.refused", field="aware_at", why=Message("input.future"))
     if breach["occurred_at"] and breach["occurred_at"] > breach["aware_at"]:
-        raise VernError("occurred_at: after aware_at (one cannot notice a breach before it happens)")
+        raise VernError("text.refused", field="occurred_at", why=Message("breaches.refused.occurred_after"))
     if breach["acting_as"] not in ("controller", "processor"):
-        raise VernError("acting_as: must be controller or processor")
+        raise VernError("text.refused", field="acting_as", why=Message("breaches.refused.acting_as"))
     if breach["acting_as"] == "processor" and not breach["controller_name"]:
-        raise VernError("controller_name: required when acting as processor")
+        raise VernError("text.refused", field="controller_name", why=Message("breaches.refused.controller_needed"))
     if not isinstance(breach["special_categories"], bool):
-        raise VernError("special_categories: must be true or false")
+        raise VernError("text.refused", field="special_categories", why=Message("breaches.refused.true_false"))
     if breach["processor"] and not store.value(
             "SELECT count(*) FROM processors WHERE name = ?", [breach["processor"]]):
-        raise VernError("processor: not in the processor register")
+        raise VernError("text.refused", field="processor", why=Message("breaches.refused.unknown_processor"))
     if breach["finding"] and not store.value(
             "SELECT count(*) FROM findings WHERE fingerprint = ?", [breach["finding"]]):
-        raise VernError("finding: not a known finding")
+        raise VernError("text.refused", field="finding", why=Message("breaches.refused.unknown_finding"))
     return breach
 
 
@@ -175,9 +177,9 @@ def _open(tx, breach_id: int) -> dict[str, Any]:
     row = tx.execute("SELECT status, acting_as, deadline_at, aware_at FROM breaches WHERE id = ?",
                      [breach_id]).fetchone()
     if row is None:
-        raise VernError(f"breach {breach_id}: not found")
+        raise VernError("breaches.refused.not_found", id=breach_id)
     if row[0] == "closed":
-        raise VernError(f"breach {breach_id}: closed")
+        raise VernError("breaches.refused.closed", id=breach_id)
     return dict(zip(("status", "acting_as", "deadline_at", "aware_at"), row, strict=True))
 
 
@@ -185,7 +187,7 @@ def add_information(store: Store, actor: str, breach_id: int, information: str) 
     """What the reporter (or anyone handling it) learns later, kept in the timeline."""
     information = text.clean(information, "information")
     if not information:
-        raise VernError("information: required")
+        raise VernError("text.refused", field="information", why=Message("input.required"))
     with store.transaction() as tx:
         _open(tx, breach_id)
         _event(tx, store, breach_id, actor, "added", information)
@@ -224,13 +226,12 @@ def decide(store: Store, actor: str, breach_id: int, notify_authority: bool, not
             "SELECT propose_authority, propose_subjects FROM breach_assessments WHERE breach_id = ? "
             "ORDER BY id DESC LIMIT 1", [breach_id]).fetchone()
         if proposed is None:
-            raise VernError(f"breach {breach_id}: assess it first (vern breach assess)")
+            raise VernError("breaches.refused.assess_first", id=breach_id)
         if breach["acting_as"] == "processor" and not notify_authority:
-            raise VernError("notify_authority: as processor the association tells the controller of every "
-                            "breach, without undue delay (Art. 33(2))")
+            raise VernError("text.refused", field="notify_authority", why=Message("breaches.refused.processor_tells"))
         overrides = (notify_authority, notify_subjects) != tuple(proposed)
         if overrides and not reason:
-            raise VernError("reason: the decision differs from Vern's proposal; give a written reason")
+            raise VernError("text.refused", field="reason", why=Message("breaches.refused.override_reason"))
         tx.execute(
             "INSERT INTO breach_decisions (breach_id, happened_at, actor, notify_authority, notify_subjects, "
             " overrides, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -247,26 +248,26 @@ def notify(store: Store, actor: str, breach_id: int, recipient: str, at: datetim
            delay_reason: str = "") -> dict:
     """Record a notification; a later one to the same recipient is a further phase (Art. 33(4))."""
     if recipient not in RECIPIENTS:
-        raise VernError(f"to: must be one of {', '.join(RECIPIENTS)}")
+        raise VernError("text.refused", field="to",
+                        why=Message("breaches.refused.one_of", {"allowed": ", ".join(RECIPIENTS)}))
     reference = text.clean(reference, "reference", 300)
     delay_reason = text.clean(delay_reason, "delay_reason")
     if not reference:
-        raise VernError("reference: required (the case number or how it was sent)")
+        raise VernError("text.refused", field="reference", why=Message("breaches.refused.reference"))
     if at > clock.now():
-        raise VernError("at: lies in the future")
+        raise VernError("text.refused", field="at", why=Message("input.future"))
     with store.transaction() as tx:
         breach = _open(tx, breach_id)
         acting_as, deadline_at = breach["acting_as"], breach["deadline_at"]
         expected = "authority" if acting_as == "controller" else "controller"
         if recipient in ("authority", "controller") and recipient != expected:
-            raise VernError(f"to: this breach is notified to the {expected} "
-                            f"(the association acts as {acting_as})")
+            raise VernError("text.refused", field="to", why=Message(f"breaches.refused.notified_to.{expected}"))
         if at < breach["aware_at"]:
-            raise VernError("at: before the breach was noticed")
+            raise VernError("text.refused", field="at", why=Message("breaches.refused.before_aware"))
         late = recipient != "subjects" and at > deadline_at
         if late and not delay_reason:
-            raise VernError(f"delay_reason: the notification is after the deadline "
-                            f"({clock.show(deadline_at)}); Art. 33(1) asks for the reasons for the delay")
+            raise VernError("text.refused", field="delay_reason",
+                            why=Message("breaches.refused.delay_reason", {"deadline": clock.show(deadline_at)}))
         phase = tx.execute("SELECT count(*) + 1 FROM breach_notifications WHERE breach_id = ? AND recipient = ?",
                            [breach_id, recipient]).fetchone()[0]
         tx.execute(
@@ -285,18 +286,18 @@ def close(store: Store, actor: str, breach_id: int, summary: str) -> dict:
     """Close with the lessons learned, once every decided notification is recorded."""
     summary = text.clean(summary, "summary")
     if not summary:
-        raise VernError("summary: what was learned, and what changes because of it")
+        raise VernError("text.refused", field="summary", why=Message("breaches.refused.summary"))
     record = get(store, None, breach_id)
     if record["status"] == "closed":
-        raise VernError(f"breach {breach_id}: closed already")
+        raise VernError("breaches.refused.closed_already", id=breach_id)
     decision = record["decision"]
     if decision is None:
-        raise VernError(f"breach {breach_id}: decide on notification first (vern breach decide)")
+        raise VernError("breaches.refused.decide_first", id=breach_id)
     sent = {n["to"] for n in record["notifications"]}
     owed = [to for to, due in ((record["notify_recipient"], decision["notify_authority"]),
                                ("subjects", decision["notify_subjects"])) if due and to not in sent]
     if owed:
-        raise VernError(f"breach {breach_id}: the decision says notify the {owed[0]}; record that first")
+        raise VernError("breaches.refused.notify_first", id=breach_id, whom=Message(f"breaches.refused.whom.{owed[0]}"))
     with store.transaction() as tx:
         tx.execute("UPDATE breaches SET status = 'closed', closed_at = ?, summary = ? WHERE id = ?",
                    [clock.now(), store.keys.encrypt(summary, "breaches.summary"), breach_id])
@@ -314,7 +315,7 @@ def get(store: Store, reporter: str | None, breach_id: int) -> dict[str, Any]:
     """One breach as its JSON contract; `reporter` limits staff to their own."""
     records = _records(store, "WHERE id = ?", [breach_id])
     if not records or (reporter is not None and records[0]["reporter"] != reporter):
-        raise VernError(f"breach {breach_id}: not found")
+        raise VernError("breaches.refused.not_found", id=breach_id)
     return records[0]
 
 

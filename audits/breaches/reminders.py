@@ -22,6 +22,7 @@ from typing import Any
 from audits.breaches import register as breaches
 from audits.core import clock, trail
 from audits.core.config import Config
+from audits.core.i18n import t
 from audits.core.store import Store
 from audits.io import mail
 
@@ -44,63 +45,38 @@ def due(record: dict[str, Any], now: datetime) -> int | None:
 
 
 def _duration(delta: timedelta, lang: str) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    unit = "t" if lang == "nb" else "h"
-    return f"{hours} {unit} {minutes} min"
+    hours, minutes = divmod(int(abs(delta).total_seconds() // 60), 60)
+    return t("breaches.reminder.duration", lang, hours=hours, minutes=minutes)
 
 
-def _recipient(record: dict[str, Any]) -> tuple[str, str]:
-    if record["notify_recipient"] == "authority":
-        return "Datatilsynet", "Datatilsynet (the Norwegian Data Protection Authority)"
-    name = record["notify_to"] or "?"
-    return (f"den behandlingsansvarlige, {name} (vi er databehandler)",
-            f"the controller, {name} (we act as processor)")
+def _words(record: dict[str, Any], hours: int, left: timedelta, shown: str, link: str, lang: str) -> list[str]:
+    """The body's lines in one language."""
+    number = record["id"]
+    who = (t("breaches.reminder.to.authority", lang) if record["notify_recipient"] == "authority"
+           else t("breaches.reminder.to.controller", lang, name=record["notify_to"] or "?"))
+    act = t("breaches.reminder.act_link", lang, link=link) if link else t("breaches.reminder.act", lang)
+    if not hours:
+        act += " " + t("breaches.reminder.late", lang)
+    return [
+        t("breaches.reminder.not_notified", lang, id=number, who=who),
+        t("breaches.reminder.left" if hours else "breaches.reminder.reached", lang, left=_duration(left, lang)),
+        t("breaches.reminder.deadline", lang, at=shown),
+        act,
+    ]
 
 
 def compose(record: dict[str, Any], hours: int, now: datetime, config: Config) -> tuple[str, str]:
     """(subject, body) in bokmål and English. Built from numbers, instants and the
     recipient's name only: never the title, description or anything a reporter typed."""
-    number = record["id"]
     deadline = _deadline(record)
-    local = clock.local(deadline)
-    offset = local.isoformat()[-6:]
-    shown = f"{clock.show(deadline)} (UTC{offset})"
-    left = deadline - now
-    who_nb, who_en = _recipient(record)
-    if hours:
-        subject = (f"Vern: avvik nr. {number} – {hours} timer til fristen / "
-                   f"breach no. {number} – {hours} hours to the deadline")
-        left_nb = f"Tid igjen: {_duration(left, 'nb')}"
-        left_en = f"Time left: {_duration(left, 'en')}"
-    else:
-        subject = (f"Vern: avvik nr. {number} – fristen er nådd / "
-                   f"breach no. {number} – the deadline has been reached")
-        left_nb = f"Fristen er nådd (for {_duration(left, 'nb')} siden)."
-        left_en = f"The deadline has been reached ({_duration(left, 'en')} ago)."
+    shown = f"{clock.show(deadline)} (UTC{clock.local(deadline).isoformat()[-6:]})"
     link = config.breaches.get("dashboard_url") or ""
-    body = [
-        f"Avvik nr. {number} er ennå ikke meldt til {who_nb}.",
-        left_nb,
-        f"Frist: {shown}, norsk tid",
-        "Meld avviket, eller registrer beslutningen om ikke å melde det, i Vern"
-        + (f": {link}" if link else ".")
-        + (" Meldes det etter fristen, må grunnen til forsinkelsen oppgis (personvernforordningen art. 33 nr. 1)."
-           if not hours else ""),
-        "",
-        f"Breach no. {number} has not yet been notified to {who_en}.",
-        left_en,
-        f"Deadline: {shown}, Oslo time",
-        "Notify it, or record the decision not to, in Vern"
-        + (f": {link}" if link else ".")
-        + (" A notification after the deadline must give the reasons for the delay (GDPR Art. 33(1))."
-           if not hours else ""),
-        "",
-        "-- ",
-        "Vern sender denne påminnelsen automatisk ved 48, 24 og 6 timer før fristen og ved fristen.",
-        "Vern sends this reminder automatically at 48, 24 and 6 hours before the deadline and at the deadline.",
-    ]
-    return subject, "\n".join(body) + "\n"
+    subject = " / ".join(t("breaches.reminder.subject" if hours else "breaches.reminder.subject_due", lang,
+                           id=record["id"], hours=hours) for lang in ("nb", "en"))
+    body = [*_words(record, hours, deadline - now, shown, link, "nb"), "",
+            *_words(record, hours, deadline - now, shown, link, "en"), "",
+            "-- ", t("breaches.reminder.footer", "nb"), t("breaches.reminder.footer", "en")]
+    return f"Vern: {subject}", "\n".join(body) + "\n"
 
 
 def _handled(store: Store) -> dict[int, int]:

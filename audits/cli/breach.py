@@ -8,6 +8,7 @@ from audits.breaches import register as breaches
 from audits.cli.support import actor, open_from, print_json, write_file
 from audits.core import clock
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 from audits.io import jsonfile
 
 
@@ -140,8 +141,8 @@ def breach_draft(ctx, breach_id, lang, fmt, out, recipient):
     if recipient == "subjects":
         text = breach_documents.subject_letter_markdown(record, vern.config.organisation, lang)
     elif recipient != record["notify_recipient"]:
-        raise VernError(f"--to: breach {breach_id} is notified to the {record['notify_recipient']} "
-                        f"(the association acts as {record['acting_as']})")
+        raise VernError("text.refused", field="--to",
+                        why=Message(f"breaches.refused.notified_to.{record['notify_recipient']}"))
     else:
         text = breach_documents.notification_markdown(record, vern.config.organisation, lang)
     title = text.splitlines()[0].lstrip("# ")

@@ -38,4 +38,10 @@ WORDS: dict[str, Text] = {
     "input.date_hint": Text("(ÅÅÅÅ-MM-DD)", "(YYYY-MM-DD)"),
     "input.instant_hint": Text("(ISO 8601 med tidssone, f.eks. 2026-03-28T10:00+01:00)",
                                "(ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"),
+    # shared by the breach and request registers (words-wa)
+    "input.required": Text("må fylles ut", "required"),
+    "input.required_hint": Text("må fylles ut {hint}", "required {hint}"),
+    "input.must_be_instant": Text("må være et ISO 8601-tidspunkt med tidssone",
+                                  "must be an ISO 8601 instant with offset"),
+    "input.future": Text("ligger i fremtiden", "lies in the future"),
 }

@@ -15,8 +15,8 @@ from typing import Any
 
 from audits.access.directory import email_address
 from audits.core import clock, legal_dates, pseudonyms, text, trail
-from audits.core.errors import InputError, VernError
-from audits.core.i18n import t
+from audits.core.errors import InputError, VernError, reason
+from audits.core.i18n import Message, t
 from audits.core.store import Store
 from audits.io import csvfile, jsonfile
 
@@ -67,33 +67,44 @@ def due_in_force(request: Mapping[str, Any]) -> date | str:
     return request["extended_due_on"] or request["due_on"]
 
 
+def _problem(field: str, key: str, **values) -> Message:
+    """A problem of one field of the request."""
+    return Message("requests.refused.field", {"field": field, "why": Message(key, values)})
+
+
+def _refused(field: str, error: ValueError) -> Message:
+    """A field parser's refusal, as a problem of that field."""
+    return Message("requests.refused.field", {"field": field, "why": reason(error)})
+
+
 def _parse(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise InputError(source, ["must be a JSON object with received_at, kind, channel, requester"])
+        raise InputError(source, [Message("requests.refused.not_object")])
     problems, record = [], {}
-    problems += [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data if key not in FIELDS]
+    problems += [_problem(text.key(key), "requests.refused.unknown", known=", ".join(FIELDS))
+                 for key in data if key not in FIELDS]
     try:
-        received_at = csvfile.from_json(csvfile.instant_or_none, "must be an ISO 8601 instant with offset")(
+        received_at = csvfile.from_json(csvfile.instant_or_none, Message("input.must_be_instant"))(
             data.get("received_at"))
         if received_at is None:
-            problems.append(f"field received_at: required {csvfile.INSTANT_HINT}")
+            problems.append(_problem("received_at", "input.required_hint", hint=csvfile.INSTANT_HINT))
         elif received_at > clock.now():
-            problems.append("field received_at: lies in the future")
+            problems.append(_problem("received_at", "input.future"))
         record["received_at"] = received_at
     except ValueError as error:
-        problems.append(f"field received_at: {error}")
+        problems.append(_refused("received_at", error))
     kind = data.get("kind")
     if kind not in KINDS:
-        problems.append(f"field kind: not one of {', '.join(KINDS)}")
+        problems.append(_problem("kind", "input.not_one_of", allowed=", ".join(KINDS)))
     record["kind"] = kind
     for field, parser in (("channel", csvfile.name(200)), ("requester", csvfile.free_text(500))):
         try:
             record[field] = csvfile.from_json(parser)(data.get(field))
         except ValueError as error:
-            problems.append(f"field {field}: {error}")
+            problems.append(_refused(field, error))
             continue
         if not record[field]:
-            problems.append(f"field {field}: required")
+            problems.append(_problem(field, "input.required"))
     record["email"] = None
     email = data.get("email")
     email = email.strip() if isinstance(email, str) else email
@@ -101,9 +112,9 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
         try:
             record["email"] = email_address(email if isinstance(email, str) else "")
         except ValueError as error:
-            problems.append(f"field email: {error}")
+            problems.append(_refused("email", error))
     elif kind == "marketing_opt_out":
-        problems.append("field email: required for a marketing opt-out (the address the marketing goes to)")
+        problems.append(_problem("email", "requests.refused.email_needed"))
     if problems:
         raise InputError(source, problems)
     return record
@@ -147,9 +158,9 @@ def _open(tx, request_id: int) -> dict[str, Any]:
     only while open."""
     row = tx.execute("SELECT status, kind, received_at, due_on FROM requests WHERE id = ?", [request_id]).fetchone()
     if row is None:
-        raise VernError(f"no request {request_id}")
+        raise VernError("requests.refused.not_found", id=request_id)
     if row[0] not in OPEN:
-        raise VernError(f"request {request_id} is {row[0]}: it is no longer open")
+        raise VernError("requests.refused.closed", id=request_id, status=Message(f"requests.status.{row[0]}"))
     return {"kind": row[1], "received_at": row[2], "due_on": row[3]}
 
 
@@ -163,24 +174,24 @@ def _change(store: Store, actor: str, request_id: int, action: str, sql: str,
         trail.append(tx, actor, f"request.{action}", str(request_id))
 
 
-def _required(value: str, field: str, why: str) -> str:
+def _required(value: str, field: str, why: Message) -> str:
     value = text.clean(value, field)
     if not value:
-        raise VernError(f"{field}: {why}")
+        raise VernError("text.refused", field=field, why=why)
     return value
 
 
 def _when(at: datetime, request: dict[str, Any]) -> datetime:
     """An instant of handling lies between the receipt and now."""
     if at > clock.now():
-        raise VernError("at: lies in the future")
+        raise VernError("text.refused", field="at", why=Message("input.future"))
     if at < request["received_at"]:
-        raise VernError("at: before the request was received")
+        raise VernError("text.refused", field="at", why=Message("requests.refused.before_received"))
     return at
 
 
 def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | None = None) -> None:
-    how = _required(how, "how", "say how the identity was verified")
+    how = _required(how, "how", Message("requests.refused.how"))
     _change(store, actor, request_id, "verify", "verified_at = ?, verified_how = ?, status = 'in_progress'",
             lambda _, request: [_when(at or clock.now(), request), store.keys.encrypt(how, SECRET["verified_how"])])
 
@@ -188,17 +199,15 @@ def verify(store: Store, actor: str, request_id: int, how: str, at: datetime | N
 def extend(store: Store, actor: str, request_id: int, reason: str, told_on: date | None = None) -> None:
     """Extend by two further months (Art. 12(3)); `told_on` is when the person was told.
     Extending again records a later `told_on`."""
-    reason = _required(reason, "reason", "an extension needs a reason (Art. 12(3))")
+    reason = _required(reason, "reason", Message("requests.refused.reason"))
 
     def params(_, request: dict[str, Any]) -> list:
         received_at = request["received_at"]
         if told_on is not None and not received_on(received_at) <= told_on <= clock.today():
-            raise VernError("told_on: must lie between the day of receipt and today")
+            raise VernError("text.refused", field="told_on", why=Message("requests.refused.told_on"))
         # Once the first month is over, only an extension the person was told of in it stands.
         if clock.today() > request["due_on"] and (told_on is None or told_on > request["due_on"]):
-            raise VernError(f"the first month ended on {request['due_on'].isoformat()}: an extension stands only "
-                            "if the person was told of it by then (Art. 12(3)); give the day they were told, "
-                            "or answer now")
+            raise VernError("requests.refused.month_over", field="told_on", due=request["due_on"].isoformat())
         return [clock.now(), store.keys.encrypt(reason, SECRET["extension_reason"]), told_on,
                 due_on(received_at, legal_dates.EXTENDED_MONTHS)]
 
@@ -213,15 +222,14 @@ def answer(store: Store, actor: str, request_id: int, at: datetime) -> None:
             left = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
                                                   "AND outcome IS NULL ORDER BY system", [request_id]).fetchall()]
             if left:
-                raise VernError(f"erasure tasks still open: {', '.join(left)} (record each system's outcome "
-                                "first, or refuse the request with its ground)")
+                raise VernError("requests.refused.tasks_open", systems=", ".join(left))
         return [at]
 
     _change(store, actor, request_id, "answer", "status = 'answered', answered_at = ?", params)
 
 
 def refuse(store: Store, actor: str, request_id: int, ground: str, at: datetime | None = None) -> None:
-    ground = _required(ground, "ground", "a refusal needs its legal ground (Art. 12(4))")
+    ground = _required(ground, "ground", Message("requests.refused.ground"))
     _change(store, actor, request_id, "refuse", "status = 'refused', answered_at = ?, refusal_ground = ?",
             lambda _, request: [_when(at or clock.now(), request),
                                 store.keys.encrypt(ground, SECRET["refusal_ground"])])
@@ -233,15 +241,15 @@ def _known(tx, systems: list[str]) -> list[str]:
     names = [text.clean_name(system, "system") for system in systems]
     for name in names:
         if name not in known:
-            raise VernError("system: not in the system list or the activities "
-                            f"(known: {', '.join(known) or 'none'})")
+            raise VernError("text.refused", field="system", why=Message(
+                "requests.refused.unknown_system", {"known": ", ".join(known) or Message("requests.refused.none")}))
     return sorted(set(names))
 
 
 def search(store: Store, actor: str, request_id: int, systems: list[str]) -> None:
     """Record the systems searched for the person (any kind of request)."""
     if not systems:
-        raise VernError("system: name at least one system searched")
+        raise VernError("text.refused", field="system", why=Message("requests.refused.no_system"))
     now = clock.now()
     with store.transaction() as tx:
         _open(tx, request_id)
@@ -256,15 +264,15 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
     """Record one system's erasure task: erased, kept (with its ground, Art. 17(3)) or
     nothing found. The system counts as searched too."""
     if outcome not in OUTCOMES:
-        raise VernError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise VernError("text.refused", field="outcome", why=Message("input.not_one_of", {"allowed": ", ".join(OUTCOMES)}))
     system = text.clean_name(system, "system")
     note = text.clean(note, "note")
     if outcome == "kept" and not note:
-        raise VernError("note: keeping the data needs its legal ground (Art. 17(3))")
+        raise VernError("text.refused", field="note", why=Message("requests.refused.kept_ground"))
     now = clock.now()
     with store.transaction() as tx:
         if _open(tx, request_id)["kind"] != "erasure":
-            raise VernError(f"request {request_id} is no erasure request")
+            raise VernError("requests.refused.not_erasure", id=request_id)
         found = tx.execute("UPDATE erasure_tasks SET outcome = ?, note = ?, done_at = ?, done_by = ? "
                            "WHERE request_id = ? AND system = ? RETURNING system",
                            [outcome, store.keys.encrypt(note, SECRET["note"]) if note else None, now, actor,
@@ -272,7 +280,8 @@ def erase(store: Store, actor: str, request_id: int, system: str, outcome: str, 
         if found is None:
             tasks = [row[0] for row in tx.execute("SELECT system FROM erasure_tasks WHERE request_id = ? "
                                                    "ORDER BY system", [request_id]).fetchall()]
-            raise VernError(f"system: has no erasure task (tasks: {', '.join(tasks) or 'none'})")
+            raise VernError("text.refused", field="system", why=Message(
+                "requests.refused.no_task", {"tasks": ", ".join(tasks) or Message("requests.refused.none")}))
         tx.execute("INSERT INTO request_systems VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    [request_id, system, now, actor])
         tx.execute("UPDATE requests SET status = 'in_progress' WHERE id = ?", [request_id])
@@ -340,5 +349,5 @@ def listing(store: Store, open_only: bool = False, logged_by: str | None = None)
 def get(store: Store, request_id: int) -> dict[str, Any]:
     rows = store.rows(f"{WHOLE} WHERE id = ?", [request_id])
     if not rows:
-        raise VernError(f"no request {request_id}")
+        raise VernError("requests.refused.not_found", id=request_id)
     return _described(store, rows[0], clock.today())

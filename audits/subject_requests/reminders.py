@@ -55,41 +55,27 @@ def due(due_now: date, today: date) -> int | None:
     return min(reached) if reached else None
 
 
-def _left(days_left: int) -> tuple[str, str]:
-    """How far the due date is, for the subject, in bokmål and English."""
+def _left(days_left: int, lang: str) -> str:
+    """How far the due date is, for the subject."""
     if days_left > 1:
-        return f"svarfrist om {days_left} dager", f"due in {days_left} days"
-    if days_left == 1:
-        return "svarfrist i morgen", "due tomorrow"
-    if days_left == 0:
-        return "svarfrist i dag", "due today"
-    return "svarfristen er oversittet", "overdue"
+        return t("requests.reminder.due_in", lang, n=days_left)
+    return t({1: "requests.reminder.due_tomorrow", 0: "requests.reminder.due_today"}.get(
+        days_left, "requests.reminder.overdue"), lang)
 
 
-def _days(days_left: int) -> tuple[str, str]:
+def _days(days_left: int, lang: str) -> str:
     if days_left > 0:
-        return f"Dager igjen: {days_left}", f"Days left: {days_left}"
+        return t("requests.reminder.days_left", lang, n=days_left)
     if days_left == 0:
-        return "Dager igjen: 0 – svarfristen er i dag.", "Days left: 0 – the request is due today."
-    late = -days_left
-    return (f"Dager igjen: ingen – svarfristen gikk ut for {late} {'dag' if late == 1 else 'dager'} siden.",
-            f"Days left: none – the due date passed {late} {'day' if late == 1 else 'days'} ago.")
+        return t("requests.reminder.days_today", lang)
+    return t("requests.reminder.days_late", lang, n=-days_left)
 
 
-def _todo(days_left: int, extended: bool) -> tuple[str, str]:
+def _todo(days_left: int, extended: bool, lang: str) -> str:
     """What the adviser does (Art. 12(3)): answer, or extend while the first month runs."""
     if days_left < 0:
-        return ("Svar nå, og si hvorfor det tok tid (personvernforordningen art. 12 nr. 3).",
-                "Answer now, and say why it took longer (GDPR Art. 12(3)).")
-    if extended:
-        return ("Svar innen fristen; den er alt forlenget og kan ikke forlenges mer "
-                "(personvernforordningen art. 12 nr. 3).",
-                "Answer by the due date; it has been extended already and cannot be extended again "
-                "(GDPR Art. 12(3)).")
-    return ("Svar innen fristen, eller forleng den med to måneder: registrer begrunnelsen og si fra til "
-            "personen innen den første måneden (personvernforordningen art. 12 nr. 3).",
-            "Answer by the due date, or extend it by two further months: record the reason and tell the "
-            "person within the first month (GDPR Art. 12(3)).")
+        return t("requests.reminder.todo_late", lang)
+    return t("requests.reminder.todo_extended" if extended else "requests.reminder.todo", lang)
 
 
 def link(config: Config) -> str:
@@ -98,49 +84,34 @@ def link(config: Config) -> str:
     return url + PAGE if url else ""
 
 
+def _words(record: dict[str, Any], today: date, url: str, lang: str) -> list[str]:
+    """The body's lines in one language."""
+    due_now, due_first = record["due_now"], record["due_on"].isoformat()
+    days_left = (due_now - today).days
+    extended = record["extended_due_on"] is not None
+    return [
+        t("requests.reminder.not_answered", lang, id=record["id"],
+          kind=subject_requests.kind_words(record["kind"], lang)),
+        t("requests.reminder.received", lang, day=subject_requests.received_on(record["received_at"]).isoformat()),
+        t("requests.reminder.due", lang, weekday=t(f"requests.weekday.{due_now.weekday()}", lang),
+          day=due_now.isoformat()),
+        _days(days_left, lang),
+        t("requests.reminder.extended", lang, due=due_first) if extended else t("requests.reminder.not_extended", lang),
+        _todo(days_left, extended, lang),
+        t("requests.reminder.link", lang, url=url) if url else t("requests.reminder.no_link", lang),
+    ]
+
+
 def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, str]:
     """(subject, body) in bokmål and English, built from the number, kind and dates only:
     never the requester, an address or anything a person typed."""
-    number, due_now = record["id"], record["due_now"]
-    days_left = (due_now - today).days
-    extended = record["extended_due_on"] is not None
-    def kind(lang: str) -> str:
-        return subject_requests.kind_words(record["kind"], lang)
-
-    def weekday(lang: str) -> str:
-        return t(f"requests.weekday.{due_now.weekday()}", lang)
-
-    received = subject_requests.received_on(record["received_at"]).isoformat()
-    left_nb, left_en = _left(days_left)
-    days_nb, days_en = _days(days_left)
-    todo_nb, todo_en = _todo(days_left, extended)
+    days_left = (record["due_now"] - today).days
+    subject = " / ".join(t("requests.reminder.subject", lang, id=record["id"], left=_left(days_left, lang))
+                         for lang in ("nb", "en"))
     url = link(config)
-    subject = f"Vern: henvendelse nr. {number} – {left_nb} / request no. {number} – {left_en}"
-    body = [
-        f"Henvendelse nr. {number}, {kind('nb')}, er ennå ikke besvart.",
-        f"Mottatt: {received}",
-        f"Svarfrist: {weekday('nb')} {due_now.isoformat()}",
-        days_nb,
-        f"Forlenget: ja (den opprinnelige fristen var {record['due_on'].isoformat()})" if extended
-        else "Forlenget: nei",
-        todo_nb,
-        f"Henvendelsen i Vern: {url}" if url else "Se henvendelsen i Vern.",
-        "",
-        f"Request no. {number}, {kind('en')}, has not been answered yet.",
-        f"Received: {received}",
-        f"Due: {weekday('en')} {due_now.isoformat()}",
-        days_en,
-        f"Extended: yes (it was due {record['due_on'].isoformat()})" if extended else "Extended: no",
-        todo_en,
-        f"The request in Vern: {url}" if url else "See the request in Vern.",
-        "",
-        "-- ",
-        "Vern sender denne påminnelsen automatisk 7 dager og 1 dag før svarfristen, på fristdagen "
-        "og dagen etter.",
-        "Vern sends this reminder automatically 7 days and 1 day before the due date, on the due day "
-        "and on the day after.",
-    ]
-    return subject, "\n".join(body) + "\n"
+    body = [*_words(record, today, url, "nb"), "", *_words(record, today, url, "en"), "",
+            "-- ", t("requests.reminder.footer", "nb"), t("requests.reminder.footer", "en")]
+    return f"Vern: {subject}", "\n".join(body) + "\n"
 
 
 def threshold_words(days: int) -> str:
@@ -198,8 +169,7 @@ def send_due(store: Store, config: Config, actor: str = ACTOR) -> list[Sent]:
 def require_mail(config: Config) -> None:
     """For a person asking to send now: no mail settings is an error, not silence."""
     if not mail.configured(config.mail):
-        raise VernError("mail is not configured: set mail.host and mail.advisers in the configuration "
-                        "to send reminder mails")
+        raise VernError("requests.refused.no_mail")
 
 
 def scheduled(vern) -> None:

@@ -48,6 +48,8 @@ WORDS: dict[str, Text] = {
                           "The privacy adviser will handle it and see that the person is answered by the due date."),
     "requests.fix": Text("Ikke registrert ennå – rett dette og send på nytt:",
                          "Not logged yet – fix this and send again:"),
+    "requests.fix_fields": Text("Ikke registrert ennå – rett feltene som er merket ovenfor, og send på nytt.",
+                                "Not logged yet – fix the fields marked above and send again."),
     "requests.date": Text("{weekday} {day}. {month} {year}", "{weekday} {day} {month} {year}"),
     "requests.weekday.0": Text("mandag", "Monday"),
     "requests.weekday.1": Text("tirsdag", "Tuesday"),
@@ -68,10 +70,9 @@ WORDS: dict[str, Text] = {
     "requests.month.10": Text("oktober", "October"),
     "requests.month.11": Text("november", "November"),
     "requests.month.12": Text("desember", "December"),
-    "requests.left.days": Text("{n} dager igjen", "{n} days left"),
-    "requests.left.day": Text("1 dag igjen", "1 day left"),
+    "requests.left.days": Text("{n} {n:dag|dager} igjen", "{n} {n:day|days} left"),
     "requests.left.today": Text("fristen er i dag", "due today"),
-    "requests.left.overdue": Text("{n} dager over fristen", "{n} days overdue"),
+    "requests.left.overdue": Text("{n} {n:dag|dager} over fristen", "{n} {n:day|days} overdue"),
     "requests.mine": Text("Henvendelser du har registrert", "Requests you logged"),
     "requests.mine_none": Text("Du har ikke registrert noen henvendelser.", "You have logged no requests."),
     "requests.status.received": Text("mottatt", "received"),
@@ -155,4 +156,80 @@ WORDS: dict[str, Text] = {
         "that they may complain to Datatilsynet (Art. 12(4))."),
     "requests.refuse_save": Text("Avslå henvendelsen", "Refuse the request"),
     "requests.recorded": Text("Lagret for henvendelse #{id}.", "Saved for request #{id}."),
+    # refusals: a problem of a logged request (one a field), the why of "{field}: {why}" (text.refused),
+    # or a whole sentence
+    "requests.refused.not_object": Text("må være et JSON-objekt med received_at, kind, channel, requester",
+                                        "must be a JSON object with received_at, kind, channel, requester"),
+    "requests.refused.field": Text("felt {field}: {why}", "field {field}: {why}"),
+    "requests.refused.unknown": Text("ukjent (kjente felt: {known})", "unknown (known: {known})"),
+    "requests.refused.email_needed": Text(
+        "må fylles ut for en reservasjon mot markedsføring (adressen markedsføringen går til)",
+        "required for a marketing opt-out (the address the marketing goes to)"),
+    "requests.refused.not_found": Text("henvendelse {id} finnes ikke", "no request {id}"),
+    "requests.refused.closed": Text("henvendelse {id} er {status}: den er ikke lenger åpen",
+                                    "request {id} is {status}: it is no longer open"),
+    "requests.refused.how": Text("si hvordan identiteten ble bekreftet", "say how the identity was verified"),
+    "requests.refused.reason": Text("en forlengelse må begrunnes (art. 12 nr. 3)",
+                                    "an extension needs a reason (Art. 12(3))"),
+    "requests.refused.ground": Text("et avslag må ha sitt rettslige grunnlag (art. 12 nr. 4)",
+                                    "a refusal needs its legal ground (Art. 12(4))"),
+    "requests.refused.before_received": Text("før henvendelsen kom inn", "before the request was received"),
+    "requests.refused.told_on": Text("må ligge mellom mottaksdagen og i dag",
+                                     "must lie between the day of receipt and today"),
+    "requests.refused.month_over": Text(
+        "den første måneden endte {due}: en forlengelse gjelder bare hvis personen fikk beskjed om den innen "
+        "da (art. 12 nr. 3); oppgi dagen personen fikk beskjed, eller svar nå",
+        "the first month ended on {due}: an extension stands only if the person was told of it by then "
+        "(Art. 12(3)); give the day they were told, or answer now"),
+    "requests.refused.tasks_open": Text(
+        "slettingen er ikke registrert for {systems} (registrer utfallet for hvert system først, eller avslå "
+        "henvendelsen med sitt rettslige grunnlag)",
+        "erasure tasks still open: {systems} (record each system's outcome first, or refuse the request "
+        "with its ground)"),
+    "requests.refused.unknown_system": Text("står ikke i systemlisten eller behandlingsaktivitetene (kjente: {known})",
+                                            "not in the system list or the activities (known: {known})"),
+    "requests.refused.none": Text("ingen", "none"),
+    "requests.refused.no_system": Text("oppgi minst ett system det er søkt i", "name at least one system searched"),
+    "requests.refused.kept_ground": Text("å beholde opplysningene krever et rettslig grunnlag (art. 17 nr. 3)",
+                                         "keeping the data needs its legal ground (Art. 17(3))"),
+    "requests.refused.not_erasure": Text("henvendelse {id} gjelder ikke sletting", "request {id} is no erasure request"),
+    "requests.refused.no_task": Text("har ingen sletteoppgave (oppgaver: {tasks})",
+                                     "has no erasure task (tasks: {tasks})"),
+    "requests.refused.no_mail": Text(
+        "e-post er ikke satt opp: oppgi mail.host og mail.advisers i konfigurasjonen for å sende påminnelser",
+        "mail is not configured: set mail.host and mail.advisers in the configuration to send reminder mails"),
+    # the reminder mails to the advisers (audits.subject_requests.reminders): number, kind and dates only
+    "requests.reminder.subject": Text("henvendelse nr. {id} – {left}", "request no. {id} – {left}"),
+    "requests.reminder.due_in": Text("svarfrist om {n} dager", "due in {n} days"),
+    "requests.reminder.due_tomorrow": Text("svarfrist i morgen", "due tomorrow"),
+    "requests.reminder.due_today": Text("svarfrist i dag", "due today"),
+    "requests.reminder.overdue": Text("svarfristen er oversittet", "overdue"),
+    "requests.reminder.not_answered": Text("Henvendelse nr. {id}, {kind}, er ennå ikke besvart.",
+                                           "Request no. {id}, {kind}, has not been answered yet."),
+    "requests.reminder.received": Text("Mottatt: {day}", "Received: {day}"),
+    "requests.reminder.due": Text("Svarfrist: {weekday} {day}", "Due: {weekday} {day}"),
+    "requests.reminder.days_left": Text("Dager igjen: {n}", "Days left: {n}"),
+    "requests.reminder.days_today": Text("Dager igjen: 0 – svarfristen er i dag.",
+                                         "Days left: 0 – the request is due today."),
+    "requests.reminder.days_late": Text("Dager igjen: ingen – svarfristen gikk ut for {n} {n:dag|dager} siden.",
+                                        "Days left: none – the due date passed {n} {n:day|days} ago."),
+    "requests.reminder.extended": Text("Forlenget: ja (den opprinnelige fristen var {due})",
+                                       "Extended: yes (it was due {due})"),
+    "requests.reminder.not_extended": Text("Forlenget: nei", "Extended: no"),
+    "requests.reminder.todo_late": Text("Svar nå, og si hvorfor det tok tid (personvernforordningen art. 12 nr. 3).",
+                                        "Answer now, and say why it took longer (GDPR Art. 12(3))."),
+    "requests.reminder.todo_extended": Text(
+        "Svar innen fristen; den er alt forlenget og kan ikke forlenges mer (personvernforordningen art. 12 nr. 3).",
+        "Answer by the due date; it has been extended already and cannot be extended again (GDPR Art. 12(3))."),
+    "requests.reminder.todo": Text(
+        "Svar innen fristen, eller forleng den med to måneder: registrer begrunnelsen og si fra til personen "
+        "innen den første måneden (personvernforordningen art. 12 nr. 3).",
+        "Answer by the due date, or extend it by two further months: record the reason and tell the person "
+        "within the first month (GDPR Art. 12(3))."),
+    "requests.reminder.link": Text("Henvendelsen i Vern: {url}", "The request in Vern: {url}"),
+    "requests.reminder.no_link": Text("Se henvendelsen i Vern.", "See the request in Vern."),
+    "requests.reminder.footer": Text(
+        "Vern sender denne påminnelsen automatisk 7 dager og 1 dag før svarfristen, på fristdagen og dagen etter.",
+        "Vern sends this reminder automatically 7 days and 1 day before the due date, on the due day and on the "
+        "day after."),
 }

@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
-from dashboard.ui import labels, lang, plain, say, tr, vern
+from dashboard.ui import labels, lang, plain, refuse, say, tr, vern
 
 user = auth.require("breaches")
 store = vern().store
@@ -47,7 +47,7 @@ def attempt(action, *args) -> None:
     try:
         action(store, user["name"], record["id"], *args)
     except VernError as error:
-        st.error(plain(error))
+        refuse(error)
     else:
         st.session_state["breach_open"] = record["id"]
         st.rerun()

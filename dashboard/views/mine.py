@@ -6,7 +6,7 @@ from audits.breaches import register as breaches
 from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_ui import facts, status_line, timeline
-from dashboard.ui import plain, tr, vern
+from dashboard.ui import plain, refuse, tr, vern
 
 user = auth.require("mine")
 st.title(tr("mine.title"))
@@ -24,6 +24,6 @@ for record in records:
                     try:
                         breaches.add_information(vern().store, user["name"], record["id"], information)
                     except VernError as error:
-                        st.error(plain(error))
+                        refuse(error)
                     else:
                         st.success(tr("mine.saved"))

@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, say, tr, vern
+from dashboard.ui import labels, refusal, refuse, tr, vern
 
 user = auth.require("report")
 st.title(tr("report.title"))
@@ -39,29 +39,40 @@ if saved is not None or "report_title" not in st.session_state:
     fresh_form()  # a first visit, or a fresh form for the next report (before the widgets are drawn)
 today = clock.today()
 names = [p["name"] for p in processors.register(vern().store)]
+slots = {}  # field of the breach -> the place under its widget where a refusal of it is shown
 with st.form("report"):
     title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), key="report_title")
+    slots["title"] = st.empty()
     description = st.text_area(tr("report.how"), key="report_description")
+    slots["description"] = st.empty()
     left, right = st.columns(2)
     noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day")
     noticed_time = right.time_input(tr("report.noticed_time"), key="report_noticed_time")
+    slots["aware_at"] = st.empty()
     happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
     left, right = st.columns(2)
     happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day")
     happened_time = right.time_input(tr("report.happened_time"), key="report_happened_time")
+    slots["occurred_at"] = st.empty()
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
                                 key="report_categories")
+    slots["data_categories"] = st.empty()
     subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
+    slots["subjects_count"] = st.empty()
     st.markdown(tr("report.what_kind"))
     seen = st.checkbox(tr("report.seen"), key="report_seen")
     changed = st.checkbox(tr("report.changed"), key="report_changed")
     lost = st.checkbox(tr("report.lost"), key="report_lost")
+    slots["breach_types"] = st.empty()
     none = tr("report.no_processor")
     processor = st.selectbox(tr("report.processor"), [""] + names, format_func=lambda n: n or none,
                              key="report_processor")
+    slots["processor"] = st.empty()
     for_chapter = st.checkbox(tr("report.for_chapter"), key="report_for_chapter")
     chapter = st.text_input(tr("report.chapter"), key="report_chapter")
+    slots["controller_name"] = st.empty()
     measures = st.text_area(tr("report.done"), key="report_measures")
+    slots["measures"] = st.empty()
     sent = st.form_submit_button(tr("report.save"), type="primary")
 
 if sent:
@@ -79,8 +90,12 @@ if sent:
     }
     try:
         breach_id = breaches.add(vern().store, vern().config, user["name"], data)
-    except VernError as error:
-        st.error(say("report.fix", problem=error))  # the form above still holds every word
+    except VernError as error:  # the form above still holds every word
+        if error.field in slots:
+            refuse(error, slots)
+            st.error(tr("report.fix_field"))
+        else:
+            st.error(tr("report.fix", problem=refusal(error)))
     else:
         st.session_state["report_saved"] = breach_id
         st.rerun()

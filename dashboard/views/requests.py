@@ -14,7 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, plain, tr, vern
+from dashboard.ui import labels, lang, plain, refuse, tr, vern
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
 
@@ -25,10 +25,23 @@ kind_name, status_name, outcome_name = labels("requests.kind"), labels("requests
 channel_label = labels("requests.channel")
 
 
-def problems(error: VernError) -> str:
-    """Every problem of a refused input, one a line, as typed (Markdown escaped)."""
-    found = error.problems if isinstance(error, InputError) else [str(error)]
-    return "\n".join(f"- {plain(problem)}" for problem in found)
+def refused(error: VernError, slots: dict) -> None:
+    """A refused request: each problem under the field it concerns, the others together
+    above the form's end, in the reader's language."""
+    if not isinstance(error, InputError):
+        refuse(error, slots)
+        return
+    others = []
+    for problem in error.problems:
+        slot = slots.get(problem.values.get("field"))
+        if slot is None:
+            others.append(problem)
+        else:
+            slot.error(plain(problem(lang())))
+    if others:
+        st.error("\n".join([tr("requests.fix"), ""] + [f"- {plain(problem(lang()))}" for problem in others]))
+    else:
+        st.error(tr("requests.fix_fields"))
 
 
 def channel_name(channel: str) -> str:
@@ -49,9 +62,7 @@ def in_words(day: date) -> str:
 def days_left(days: int) -> str:
     if days < 0:
         return tr("requests.left.overdue", n=-days)
-    if days == 0:
-        return tr("requests.left.today")
-    return tr("requests.left.day") if days == 1 else tr("requests.left.days", n=days)
+    return tr("requests.left.today") if days == 0 else tr("requests.left.days", n=days)
 
 
 def oslo(iso: str | None) -> str:
@@ -82,14 +93,20 @@ def fresh_form() -> None:
 
 def log_form() -> None:
     """The form; a refused one keeps every word, a saved one starts afresh."""
+    slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
     with st.form("dsr"):
         left, right = st.columns(2)
         day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day")
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
+        slots["received_at"] = st.empty()
         kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind")
+        slots["kind"] = st.empty()
         channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel")
+        slots["channel"] = st.empty()
         requester = st.text_area(tr("requests.requester"), help=tr("requests.requester_help"), key="dsr_requester")
+        slots["requester"] = st.empty()
         email = st.text_input(tr("requests.email"), help=tr("requests.email_help"), key="dsr_email")
+        slots["email"] = st.empty()
         sent = st.form_submit_button(tr("requests.save"), type="primary")
     if not sent:
         return
@@ -98,7 +115,7 @@ def log_form() -> None:
     try:
         request_id = subject_requests.add(store, user["name"], data, "form")
     except VernError as error:
-        st.error(f"{tr('requests.fix')}\n\n{problems(error)}")
+        refused(error, slots)
         return
     st.session_state["dsr_saved"] = request_id
     st.rerun()
@@ -127,7 +144,7 @@ def attempt(action, record: dict, *args) -> None:
     try:
         action(store, user["name"], record["id"], *args)
     except VernError as error:
-        st.error(problems(error))
+        refuse(error)
     else:
         st.session_state["dsr_open"] = record["id"]
         st.session_state["dsr_flash"] = tr("requests.recorded", id=record["id"])

@@ -209,7 +209,7 @@ def test_the_whole_flow(db, env):
     assert record["status"] == "notified"
     assert record["notifications"] == [{"to": "authority", "at": "2026-11-24T10:00:00Z", "reference": "Altinn AR123",
                                         "phase": 1, "late": False, "by": ACTOR, "delay_reason": None}]
-    failed(run(db, "breach", "close", breach_id, "--summary", "Lært"), f"breach {breach_id}")
+    failed(run(db, "breach", "close", breach_id, "--summary", "Lært"), f"avvik {breach_id}")
     ok(run(db, "breach", "notify", breach_id, "--to", "subjects", "--at", "2026-11-24T11:30:00+01:00",
            "--reference", "e-post til 40 medlemmer"))
     ok(run(db, "breach", "notify", breach_id, "--to", "authority", "--at", "2026-11-24T11:45:00+01:00",
@@ -226,7 +226,7 @@ def test_the_whole_flow(db, env):
     assert [e["kind"] for e in shown["timeline"]] == ["logged", "assessed", "decided", "notified", "notified",
                                                       "notified", "closed"]
     failed(run(db, "breach", "assess", breach_id, "--file", "-", stdin=json.dumps({"dpc": 1, "ei": 1, "cb": {}})),
-           f"breach {breach_id}")
+           f"avvik {breach_id}")
 
 
 def test_late_notification_needs_a_delay_reason(db, env):
@@ -259,7 +259,24 @@ def test_bad_notifications_exit_1(db, env, args, field):
 
 def test_show_an_unknown_breach_exits_1(db, env):
     add(db)
-    failed(run(db, "breach", "show", "99", "--json"), "breach 99")
+    assert failed(run(db, "breach", "show", "99", "--json"), "avvik 99") == "vern: avvik 99: finnes ikke\n"
+
+
+def test_a_refusal_reads_in_bokmal_by_default_and_in_english_when_asked(db, env):
+    """The configured language (default bokmål) speaks; --lang en gives today's English words."""
+    breach_id = str(add(db)["id"])
+    untitled = json.dumps({"aware_at": "2026-11-24T10:00:00+01:00"})
+    assert failed(run(db, "breach", "add", "--file", "-", stdin=untitled), "title") == "vern: title: må fylles ut\n"
+    assert failed(run(db, "--lang", "en", "breach", "add", "--file", "-", stdin=untitled), "title") \
+        == "vern: title: required\n"
+    ok(run(db, "breach", "assess", breach_id, "--file", "-", stdin=json.dumps({"dpc": 4, "ei": 0.5, "cb": {}})))
+    ok(run(db, "breach", "decide", breach_id, "--notify-authority", "yes", "--notify-subjects", "no"))
+    assert failed(run(db, "breach", "close", breach_id, "--summary", "Lært"), f"avvik {breach_id}") == (
+        f"vern: avvik {breach_id}: beslutningen er å varsle Datatilsynet; registrer det varselet først\n")
+    notice = ("breach", "notify", breach_id, "--to", "authority", "--at", "2026-11-24T11:00:00+01:00",
+            "--reference", "AR1")
+    assert failed(run(db, *notice[:4], "controller", *notice[5:]), "to") == (
+        "vern: to: dette avviket meldes til Datatilsynet (foreningen er behandlingsansvarlig)\n")
 
 
 def test_list_json_and_open(db, env):

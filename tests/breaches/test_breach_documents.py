@@ -340,12 +340,12 @@ def test_cli_record_in_every_format(cli_db, tmp_path):
 
 
 def test_cli_refuses_bad_input_without_traceback_or_export(cli_db, tmp_path):
-    assert "breach 99: not found" in refused(run(cli_db, "breach", "draft", "99", "--out", str(tmp_path / "x.md")))
+    assert "avvik 99: finnes ikke" in refused(run(cli_db, "breach", "draft", "99", "--out", str(tmp_path / "x.md")))
     assert not (tmp_path / "x.md").exists()
     message = refused(run(cli_db, "breach", "draft", "1", "--out", str(tmp_path / "missing" / "x.pdf")))
-    assert f"cannot write {tmp_path / 'missing' / 'x.pdf'}" in message
-    assert "cannot write" in refused(run(cli_db, "breach", "record", "--out", str(tmp_path)))  # a directory
-    assert "notified to the authority" in refused(
+    assert f"kan ikke skrive {tmp_path / 'missing' / 'x.pdf'}" in message
+    assert "kan ikke skrive" in refused(run(cli_db, "breach", "record", "--out", str(tmp_path)))  # a directory
+    assert "meldes til Datatilsynet" in refused(
         run(cli_db, "breach", "draft", "1", "--to", "controller", "--out", str(tmp_path / "y.md")))
     assert exports(cli_db) == []
     usage = run(cli_db, "breach", "draft", "1", "--format", "docx", "--out", str(tmp_path / "z"))
@@ -359,7 +359,7 @@ def test_cli_draft_of_a_processor_breach_goes_to_the_controller(db, tmp_path):
     ok(run(db, "breach", "draft", "1", "--lang", "en", "--out", str(out)))
     assert "**To:** Bærum lokallag (the controller)" in out.read_text(encoding="utf-8")
     assert exports(db)[0]["details"]["to"] == "controller"
-    assert "notified to the controller" in refused(
+    assert "meldes til den behandlingsansvarlige" in refused(
         run(db, "breach", "draft", "1", "--to", "authority", "--out", str(out)))
 
 

@@ -1,7 +1,7 @@
 """The breach pages through AppTest: a staff member logs one, the adviser handles it."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from audits.breaches import register as breaches
 from audits.breaches import reminders
 from audits.checking import findings
 from audits.core import clock
+from conftest import as_read
 
 TITLE = "Medlemsliste sendt til feil e-postadresse"
 
@@ -42,11 +43,59 @@ def test_a_refused_form_keeps_every_word(staff_form, demo_vern):
     at.checkbox(key="report_for_chapter").check()  # as processor, but no chapter named
     at.text_input(key="report_title").input(TITLE)
     at.button[0].click().run()
-    assert at.error[0].value.startswith("Not saved yet")
-    assert "controller_name: required when acting as processor" in at.error[0].value.replace("\\", "")  # escaped
+    assert [as_read(e.value) for e in at.error] == [
+        "controller_name: required when acting as processor",  # under the chapter's field
+        "Not saved yet – fix the field marked above and submit again."]
     assert at.text_area(key="report_description").value == "Sent the Bergen list to an outside address"
     assert at.text_input(key="report_title").value == TITLE
     assert len(breaches.listing(demo_vern.store)) == before
+
+
+def in_order(node) -> list:
+    """The page's elements top to bottom, as the reader sees them (blocks opened)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node]
+    return [leaf for number in sorted(children) for leaf in in_order(children[number])]
+
+
+def next_to(at, key: str):
+    """The element drawn right under the widget with `key`."""
+    elements = in_order(at.main)
+    return elements[next(n for n, element in enumerate(elements) if getattr(element, "key", None) == key) + 1]
+
+
+@pytest.mark.parametrize(("lang", "under_title", "under_noticed", "below"), [
+    ("nb", "title: må fylles ut", "aware_at: ligger i fremtiden",
+     "Ikke lagret ennå – rett feltet som er merket ovenfor, og send inn igjen."),
+    ("en", "title: required", "aware_at: lies in the future",
+     "Not saved yet – fix the field marked above and submit again."),
+])
+def test_a_refused_field_is_shown_under_it_in_the_readers_language(dashboard, vern, lang, under_title,
+                                                                   under_noticed, below):
+    at = dashboard("report", lang, roles=("staff",))
+    at.button[0].click().run()  # nothing written
+    assert not at.exception
+    assert next_to(at, "report_title").type == "error" and as_read(next_to(at, "report_title").value) == under_title
+    assert [as_read(e.value) for e in at.error] == [under_title, below]
+
+    at.text_input(key="report_title").input("Medlemsliste sendt til feil adresse")
+    at.time_input(key="report_noticed_time").set_value(time(23, 0))  # the clock says 12:00 in Oslo
+    at.button[0].click().run()
+    assert as_read(next_to(at, "report_noticed_time").value) == under_noticed  # under the day and time
+    assert [as_read(e.value) for e in at.error] == [under_noticed, below]
+    assert at.text_input(key="report_title").value == "Medlemsliste sendt til feil adresse"
+    assert breaches.listing(vern.store) == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "information: må fylles ut"), ("en", "information: required")])
+def test_a_refusal_of_a_form_without_places_per_field_is_shown_with_the_form(dashboard, vern, lang, said):
+    breach_id = breaches.add(vern.store, vern.config, "staff", {
+        "title": "Medlemsliste sendt til feil adresse", "aware_at": "2026-11-24T09:00:00+01:00"})
+    at = dashboard("mine", lang, roles=("staff",))
+    at.button[0].click().run()  # nothing written
+    assert [as_read(e.value) for e in at.error] == [said]
+    assert [e["kind"] for e in breaches.get(vern.store, "staff", breach_id)["timeline"]] == ["logged"]
 
 
 def test_staff_follow_only_their_own_breaches_and_add_to_them(dashboard, demo_vern):

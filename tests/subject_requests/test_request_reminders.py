@@ -338,7 +338,8 @@ def test_vern_dsr_remind_sends_now_and_prints_what_was_sent(db, smtp, monkeypatc
     # Without mail settings: a clear message, exit 1, nothing recorded.
     result = cli(db, config, "dsr", "remind")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr.startswith("vern: mail is not configured") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("vern: e-post er ikke satt opp: oppgi mail.host og mail.advisers") \
+        and "Traceback" not in result.stderr
     config.write_text(mail_toml(smtp.port), encoding="utf-8")
     result = cli(db, config, "dsr", "remind")
     assert result.returncode == 0, result.stderr

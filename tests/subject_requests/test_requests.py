@@ -162,7 +162,7 @@ GOOD = {"received_at": OCT_15, "kind": "access", "channel": "e-post", "requester
 ])
 def test_add_refuses_a_bad_file_naming_file_and_field_and_writes_nothing(db, body, problem):
     path = request_file(db, body)
-    message = refused(db, "dsr", "add", "--file", str(path))
+    message = refused(db, "--lang", "en", "dsr", "add", "--file", str(path))  # the English words
     assert message.startswith(f"vern: {path}: nothing was imported.")
     assert problem in message
     assert ok(db, "dsr", "list", "--json") == []
@@ -174,11 +174,11 @@ def test_add_accepts_a_request_received_this_very_instant(db):
 
 
 @pytest.mark.parametrize(("args", "problem"), [
-    (("extend", "1", "--reason", "  "), "vern: reason: an extension needs a reason (Art. 12(3))"),
-    (("refuse", "1", "--ground", ""), "vern: ground: a refusal needs its legal ground (Art. 12(4))"),
-    (("verify", "1", "--how", " "), "vern: how: say how the identity was verified"),
-    (("answer", "1", "--at", "2026-11-20T10:00:00"), "has no UTC offset"),
-    (("answer", "1", "--at", "2026-11-25T10:00:00+01:00"), "vern: at: lies in the future"),
+    (("extend", "1", "--reason", "  "), "vern: reason: en forlengelse må begrunnes (art. 12 nr. 3)"),
+    (("refuse", "1", "--ground", ""), "vern: ground: et avslag må ha sitt rettslige grunnlag (art. 12 nr. 4)"),
+    (("verify", "1", "--how", " "), "vern: how: si hvordan identiteten ble bekreftet"),
+    (("answer", "1", "--at", "2026-11-20T10:00:00"), "mangler tidssone"),
+    (("answer", "1", "--at", "2026-11-25T10:00:00+01:00"), "vern: at: ligger i fremtiden"),
 ])
 def test_a_change_without_its_reason_is_refused_and_nothing_changes(db, args, problem):
     before = add(db, OCT_15)
@@ -199,7 +199,8 @@ def test_a_closed_request_cannot_be_changed(db, close, change):
     add(db, OCT_15)
     status = ok(db, "dsr", *close)["status"]
     before = ok(db, "dsr", "show", "1", "--json")
-    assert f"vern: request 1 is {status}: it is no longer open" in refused(db, "dsr", *change)
+    status = {"answered": "besvart", "refused": "avslått"}[status]
+    assert f"vern: henvendelse 1 er {status}: den er ikke lenger åpen" in refused(db, "dsr", *change)
     assert ok(db, "dsr", "show", "1", "--json") == before
     assert [a for a, _ in trail_actions(db)] == ["request.add", f"request.{close[0]}"]
 
@@ -209,7 +210,7 @@ def test_a_closed_request_cannot_be_changed(db, close, change):
                                   ("verify", "9", "--how", "BankID")])
 def test_an_unknown_request_is_refused(db, args):
     add(db, OCT_15)
-    assert "vern: no request 9" in refused(db, "dsr", *args)
+    assert "vern: henvendelse 9 finnes ikke" in refused(db, "dsr", *args)
     assert trail_actions(db) == [("request.add", "1")]
 
 
@@ -308,8 +309,8 @@ def test_an_extension_must_be_told_within_the_first_month(db, told_on, notified)
 def test_once_the_first_month_is_over_an_extension_not_told_in_it_is_refused(db, told_on):
     before = add(db, OCT_15)
     assert refused(db, "dsr", "extend", "1", "--reason", "Mange arkiver", *told_on) == (
-        "vern: the first month ended on 2026-11-16: an extension stands only if the person was told of it "
-        "by then (Art. 12(3)); give the day they were told, or answer now\n")
+        "vern: den første måneden endte 2026-11-16: en forlengelse gjelder bare hvis personen fikk beskjed om "
+        "den innen da (art. 12 nr. 3); oppgi dagen personen fikk beskjed, eller svar nå\n")
     assert ok(db, "dsr", "list", "--json") == [before]
     assert trail_actions(db) == [("request.add", "1")]
 
@@ -373,9 +374,9 @@ def test_an_extension_told_outside_receipt_and_today_and_an_answer_before_receip
                                    "channel": "e-post", "requester": "ola@example.org"}))
     assert subprocess.run([VERN, "--db", str(db), "dsr", "add", "--file", str(request)],
                           capture_output=True).returncode == 0
-    for args, message in ((["extend", "1", "--reason", "x", "--told-on", "2026-12-01"], "told_on: must lie"),
-                          (["extend", "1", "--reason", "x", "--told-on", "2026-10-30"], "told_on: must lie"),
-                          (["answer", "1", "--at", "2026-10-01T10:00:00+01:00"], "at: before the request")):
+    for args, message in ((["extend", "1", "--reason", "x", "--told-on", "2026-12-01"], "told_on: må ligge"),
+                          (["extend", "1", "--reason", "x", "--told-on", "2026-10-30"], "told_on: må ligge"),
+                          (["answer", "1", "--at", "2026-10-01T10:00:00+01:00"], "at: før henvendelsen kom inn")):
         result = subprocess.run([VERN, "--db", str(db), "dsr", *args], capture_output=True, text=True)
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
 
@@ -430,7 +431,7 @@ def test_email_is_optional_and_stored_only_as_a_pseudonym(db):
 def test_a_bad_or_missing_email_is_refused_without_echoing_it_and_nothing_is_written(db, kind, email, problem):
     body = {**GOOD, "kind": kind, **({} if email is None else {"email": email})}
     path = request_file(db, body)
-    message = refused(db, "dsr", "add", "--file", str(path))
+    message = refused(db, "--lang", "en", "dsr", "add", "--file", str(path))  # the English words
     assert message.startswith(f"vern: {path}: nothing was imported.")
     assert problem in message
     if isinstance(email, str) and email:
@@ -576,7 +577,7 @@ def test_search_refuses_an_unknown_system_listing_the_known_ones_and_records_not
     add(db, OCT_26)
     args = [arg for system in systems for arg in ("--system", system)]
     assert refused(db, "dsr", "search", "1", *args) == (
-        f"vern: system: not in the system list or the activities (known: {KNOWN})\n")
+        f"vern: system: står ikke i systemlisten eller behandlingsaktivitetene (kjente: {KNOWN})\n")
     shown = ok(db, "dsr", "show", "1", "--json")
     assert (shown["status"], shown["systems_searched"]) == ("received", [])
     assert trail_actions(db) == [("request.add", "1")]
@@ -584,7 +585,7 @@ def test_search_refuses_an_unknown_system_listing_the_known_ones_and_records_not
 
 def test_search_without_any_system_known(db):
     add(db, OCT_26)
-    assert "(known: none)" in refused(db, "dsr", "search", "1", "--system", "Regneark")
+    assert "(kjente: ingen)" in refused(db, "dsr", "search", "1", "--system", "Regneark")
 
 
 def test_search_is_refused_on_a_closed_request(db):
@@ -592,7 +593,7 @@ def test_search_is_refused_on_a_closed_request(db):
     add(db, OCT_26)
     ok(db, "dsr", "answer", "1", "--at", "2026-11-20T10:00:00+01:00")
     assert refused(db, "dsr", "search", "1", "--system", "Regneark") == (
-        "vern: request 1 is answered: it is no longer open\n")
+        "vern: henvendelse 1 er besvart: den er ikke lenger åpen\n")
     assert stored(db, "SELECT count(*) FROM request_systems") == [(0,)]
 
 
@@ -626,7 +627,7 @@ def test_the_tasks_are_fixed_when_the_erasure_is_logged(db):
 def test_an_erasure_with_no_system_known_has_no_tasks_and_can_be_answered(db):
     assert add(db, OCT_26, "erasure")["erasure_tasks"] == []
     assert refused(db, "dsr", "erase", "1", "--system", "Kantine", "--outcome", "erased") == (
-        "vern: system: has no erasure task (tasks: none)\n")
+        "vern: system: har ingen sletteoppgave (oppgaver: ingen)\n")
     assert ok(db, "dsr", "answer", "1", "--at", "2026-11-20T10:00:00+01:00")["status"] == "answered"
 
 
@@ -649,11 +650,12 @@ def test_erase_records_the_outcome_and_the_system_counts_as_searched(db):
 
 
 @pytest.mark.parametrize(("args", "problem"), [
-    (("--system", "Kantine", "--outcome", "kept"), "vern: note: keeping the data needs its legal ground (Art. 17(3))\n"),
+    (("--system", "Kantine", "--outcome", "kept"),
+     "vern: note: å beholde opplysningene krever et rettslig grunnlag (art. 17 nr. 3)\n"),
     (("--system", "Kantine", "--outcome", "kept", "--note", "   "),
-     "vern: note: keeping the data needs its legal ground (Art. 17(3))\n"),
+     "vern: note: å beholde opplysningene krever et rettslig grunnlag (art. 17 nr. 3)\n"),
     (("--system", "Kaffemaskin", "--outcome", "erased"),  # known, but holds no personal data and no activity names it
-     "vern: system: has no erasure task (tasks: Kantine, Medlemsregister, Postkasse, Regneark)\n"),
+     "vern: system: har ingen sletteoppgave (oppgaver: Kantine, Medlemsregister, Postkasse, Regneark)\n"),
 ])
 def test_erase_refuses_keeping_without_its_ground_and_a_system_without_a_task(db, args, problem):
     registry(db)
@@ -668,7 +670,7 @@ def test_erase_is_refused_on_a_request_that_is_no_erasure(db):
     registry(db)
     add(db, OCT_26, "access")
     assert refused(db, "dsr", "erase", "1", "--system", "Kantine", "--outcome", "erased") == (
-        "vern: request 1 is no erasure request\n")
+        "vern: henvendelse 1 gjelder ikke sletting\n")
     assert ok(db, "dsr", "show", "1", "--json")["systems_searched"] == []
 
 
@@ -677,7 +679,7 @@ def test_erase_is_refused_on_a_closed_request(db):
     add(db, OCT_26, "erasure")
     ok(db, "dsr", "refuse", "1", "--ground", "Art. 17(3)(b): rettslig forpliktelse")
     assert refused(db, "dsr", "erase", "1", "--system", "Kantine", "--outcome", "erased") == (
-        "vern: request 1 is refused: it is no longer open\n")
+        "vern: henvendelse 1 er avslått: den er ikke lenger åpen\n")
 
 
 def test_an_erasure_is_answered_only_once_every_task_has_its_outcome(db):
@@ -688,12 +690,12 @@ def test_an_erasure_is_answered_only_once_every_task_has_its_outcome(db):
     ok(db, "dsr", "erase", "1", "--system", "Regneark", "--outcome", "kept", "--note", KEPT)
     at = ("--at", "2026-11-23T15:00:00+01:00")
     assert refused(db, "dsr", "answer", "1", *at) == (
-        "vern: erasure tasks still open: Kantine, Postkasse (record each system's outcome first, "
-        "or refuse the request with its ground)\n")
+        "vern: slettingen er ikke registrert for Kantine, Postkasse (registrer utfallet for hvert system først, "
+        "eller avslå henvendelsen med sitt rettslige grunnlag)\n")
     assert (ok(db, "dsr", "show", "1", "--json")["status"], [a for a, _ in trail_actions(db)][-1]) == (
         "in_progress", "request.erase")
     ok(db, "dsr", "erase", "1", "--system", "Kantine", "--outcome", "nothing_found")
-    assert "erasure tasks still open: Postkasse (" in refused(db, "dsr", "answer", "1", *at)
+    assert "slettingen er ikke registrert for Postkasse (" in refused(db, "dsr", "answer", "1", *at)
     ok(db, "dsr", "erase", "1", "--system", "Postkasse", "--outcome", "erased")
     answered = ok(db, "dsr", "answer", "1", *at)
     assert (answered["status"], answered["answered_at"]) == ("answered", "2026-11-23T14:00:00Z")

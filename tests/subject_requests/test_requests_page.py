@@ -87,18 +87,36 @@ def test_the_due_date_in_words(dashboard, vern, day, at_time, due):
     assert due_line == f"Frist: {due}"
 
 
-def test_bad_input_shows_each_problem_and_writes_nothing(dashboard, vern):
-    at = log(dashboard("requests", "en", roles=("staff",)), requester="  ", kind="marketing_opt_out")
-    error = as_read(at.error[0].value)
-    assert error.startswith("Not logged yet – fix this and send again:")
-    assert "field requester: required" in error
-    assert "field email: required for a marketing opt-out" in error
-    assert "Traceback" not in error and not at.success
+def next_to(at, key: str):
+    """The element drawn right under the widget with `key` (blocks opened, top to bottom)."""
+    def in_order(node) -> list:
+        children = getattr(node, "children", None)
+        return [node] if children is None else [leaf for n in sorted(children) for leaf in in_order(children[n])]
+    elements = in_order(at.main)
+    return elements[next(n for n, element in enumerate(elements) if getattr(element, "key", None) == key) + 1]
+
+
+@pytest.mark.parametrize(("lang", "requester", "email", "future", "below"), [
+    ("nb", "felt requester: må fylles ut",
+     "felt email: må fylles ut for en reservasjon mot markedsføring (adressen markedsføringen går til)",
+     "felt received_at: ligger i fremtiden", "Ikke registrert ennå – rett feltene som er merket ovenfor, og send på nytt."),
+    ("en", "field requester: required",
+     "field email: required for a marketing opt-out (the address the marketing goes to)",
+     "field received_at: lies in the future", "Not logged yet – fix the fields marked above and send again."),
+])
+def test_bad_input_shows_each_problem_under_its_field_and_writes_nothing(dashboard, vern, lang, requester, email,
+                                                                        future, below):
+    at = log(dashboard("requests", lang, roles=("staff",)), requester="  ", kind="marketing_opt_out")
+    assert [as_read(e.value) for e in at.error] == [requester, email, below]
+    assert as_read(next_to(at, "dsr_requester").value) == requester
+    assert as_read(next_to(at, "dsr_email").value) == email
+    assert not at.success
     assert count(vern) == 0
     assert vern.store.value("SELECT count(*) FROM consents") == 0
 
     log(at, at_time=time(23, 0))  # later today: not yet come
-    assert "field received_at: lies in the future" in as_read(at.error[0].value)
+    assert [as_read(e.value) for e in at.error] == [future, email, below]  # still an opt-out without address
+    assert as_read(next_to(at, "dsr_time").value) == future  # under the day and time
     assert at.text_area(key="dsr_requester").value == KARI  # a refused form keeps every word
     assert count(vern) == 0
 
@@ -204,8 +222,17 @@ def test_the_adviser_verifies_searches_extends_and_answers(dashboard, vern):
 def test_a_refused_step_shows_why_and_changes_nothing(dashboard, demo_vern):
     at = dashboard("requests", "en")
     press(at, "Save the verification")  # no "how"
-    assert as_read(at.error[0].value) == "- how: say how the identity was verified"
+    assert [as_read(e.value) for e in at.error] == ["how: say how the identity was verified"]
     assert subject_requests.get(demo_vern.store, 4)["verified_how"] == "Ringt tilbake på nummeret i medlemsregisteret"
+
+
+def test_a_refused_step_reads_in_bokmal(dashboard, vern):
+    """A step's form has no place per field: its refusal is shown with the form, in the reader's language."""
+    subject_requests.add(vern.store, "test", {"received_at": "2026-11-23T10:00:00+01:00", "kind": "access",
+                                              "channel": "e-post", "requester": KARI})
+    at = press(dashboard("requests", "nb"), "Lagre bekreftelsen")  # no "how"
+    assert [as_read(e.value) for e in at.error] == ["how: si hvordan identiteten ble bekreftet"]
+    assert subject_requests.get(vern.store, 1)["verified_at"] is None
 
 
 def test_an_erasure_is_answered_only_when_each_task_has_its_outcome(dashboard, demo_vern):
