@@ -176,7 +176,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         except OSError as error:
             raise VernError("config.file", path=str(path), why=os_reason(error)) from None
         except UnicodeDecodeError:
-            raise VernError("config.file", path=str(path), why=Message("config.not_utf8")) from None
+            raise VernError("config.file", path=str(path), why=Message("file.not_utf8")) from None
         except tomllib.TOMLDecodeError as error:
             raise VernError("config.file", path=str(path), why=_toml_reason(error)) from None
 
