@@ -104,8 +104,8 @@ def cron_trigger(expression: str) -> CronTrigger:
 def _not_crontab(key: str, value: str, error: ValueError, path: Path | None = None) -> VernError:
     why = Message("config.not_crontab", {"value": value, "why": reason(error)})
     if path is None:
-        return VernError("config.key", key=key, why=why)
-    return VernError("config.key_in", key=key, why=why, path=str(path))
+        return VernError("config.key", setting=key, why=why)
+    return VernError("config.key_in", setting=key, why=why, path=str(path))
 
 
 def _crontab(key: str, value: str, path: Path | None) -> None:
@@ -126,7 +126,7 @@ def _checked(key: str, value: Any, default: Any) -> Any:
     wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
     wrong_list = expected is list and isinstance(value, list) and not all(isinstance(i, str) for i in value)
     if wrong_int or wrong_list or not isinstance(value, expected):
-        raise VernError("config.key", key=key, why=Message(
+        raise VernError("config.key", setting=key, why=Message(
             "config.expected", {"kind": Message(f"config.kind.{KINDS[expected]}"), "value": value}))
     if isinstance(default, dict) and default:
         return _merge(value, default, key + ".")
@@ -135,10 +135,10 @@ def _checked(key: str, value: Any, default: Any) -> Any:
 
 def _merge(section: Any, defaults: dict, prefix: str) -> dict:
     if not isinstance(section, dict):
-        raise VernError("config.key", key=prefix.rstrip(".") or "file", why=Message("config.expected_table"))
+        raise VernError("config.key", setting=prefix.rstrip(".") or "file", why=Message("config.expected_table"))
     unknown = sorted(set(section) - set(defaults))
     if unknown:
-        raise VernError("config.key", key=prefix + unknown[0], why=Message("config.unknown"))
+        raise VernError("config.key", setting=prefix + unknown[0], why=Message("config.unknown"))
     return {
         key: _checked(prefix + key, section.get(key, default), default)
         for key, default in defaults.items()
@@ -146,7 +146,7 @@ def _merge(section: Any, defaults: dict, prefix: str) -> dict:
 
 
 def _at_least(key: str) -> VernError:
-    return VernError("config.key", key=key, why=Message("config.at_least", {"min": 1}))
+    return VernError("config.key", setting=key, why=Message("config.at_least", {"min": 1}))
 
 
 def _toml_reason(error: tomllib.TOMLDecodeError) -> Message:
@@ -164,7 +164,7 @@ def _setting_reason(error: ValueError) -> Message:
     if isinstance(found, Message):
         return found
     name = text.key(str(found).partition(":")[0])
-    return Message("config.setting", {"key": name, "why": Message("input.invalid")})
+    return Message("config.setting", {"setting": name, "why": Message("input.invalid")})
 
 
 def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
@@ -183,10 +183,10 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
     top = _merge(raw, DEFAULTS, "")
     if top["language"] not in LANGUAGES:
-        raise VernError("config.key", key="language", why=Message("config.one_of", {"allowed": ", ".join(LANGUAGES)}))
+        raise VernError("config.key", setting="language", why=Message("config.one_of", {"allowed": ", ".join(LANGUAGES)}))
     port = top["server"]["port"]
     if not 1 <= port <= 65535:
-        raise VernError("config.key", key="server.port", why=Message("config.not_port", {"port": port}))
+        raise VernError("config.key", setting="server.port", why=Message("config.not_port", {"port": port}))
     grace = top["scheduler"]["misfire_grace_seconds"]
     if grace < 1:
         raise _at_least("scheduler.misfire_grace_seconds")
@@ -213,9 +213,9 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     for section, key in (("review", "digest_schedule"), ("requests", "reminder_schedule")):
         _crontab(f"{section}.{key}", top[section][key], path)
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
-        raise VernError("config.key", key="mail.security", why=Message("config.security"))
+        raise VernError("config.key", setting="mail.security", why=Message("config.security"))
     if not 0 < top["auth"]["idle_minutes"] <= 24 * 60:  # also refuses TOML's nan and inf
-        raise VernError("config.key", key="auth.idle_minutes", why=Message("config.idle_minutes"))
+        raise VernError("config.key", setting="auth.idle_minutes", why=Message("config.idle_minutes"))
     inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
     key_file = Path(top["keys"]["path"]) if top["keys"]["path"] else database.with_suffix(".key")
     return Config(

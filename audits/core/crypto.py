@@ -56,7 +56,7 @@ class KeyRing:
     def _cipher(self, key_id: str) -> AESGCM:
         if key_id not in self._ciphers:
             if key_id not in self.keys:
-                raise KeyProblem("keys.no_key", source=self.source, key=key_id)
+                raise KeyProblem("keys.no_key", source=self.source, key_id=key_id)
             self._ciphers[key_id] = AESGCM(self.keys[key_id])
         return self._ciphers[key_id]
 
@@ -82,7 +82,7 @@ class KeyRing:
         try:
             return self._cipher(key_id).decrypt(raw[:12], raw[12:], context.encode()).decode()
         except InvalidTag:
-            raise KeyProblem("keys.cannot_decrypt", source=self.source, key=key_id, column=context) from None
+            raise KeyProblem("keys.cannot_decrypt", source=self.source, key_id=key_id, column=context) from None
 
     # -- pseudonyms ------------------------------------------------------------
     def pseudonym(self, identity: str) -> str:
@@ -156,7 +156,7 @@ def _ring(data, source: str, path: Path | None) -> KeyRing:
     encryption = data.get("encryption")
     if not isinstance(encryption, dict) or not encryption:
         raise ValueError(Message("keyfile.encryption"))
-    keys = {str(kid): _key(key, Message("keyfile.encryption_key", {"key": str(kid)})) for kid, key in encryption.items()}
+    keys = {str(kid): _key(key, Message("keyfile.encryption_key", {"key_id": str(kid)})) for kid, key in encryption.items()}
     if data.get("primary") not in keys:
         raise ValueError(Message("keyfile.primary"))
     trail = _key(data["trail"], Message("keyfile.trail_key")) if "trail" in data else None

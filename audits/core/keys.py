@@ -23,7 +23,7 @@ def bind(store: Store, path: Path) -> KeyRing:
         if key_id.startswith("pseudonym") or key_id == "trail":
             continue
         if ring.decrypt(check, "canary") != CANARY:
-            raise KeyProblem("keys.wrong_key", source=ring.source, key=key_id)
+            raise KeyProblem("keys.wrong_key", source=ring.source, key_id=key_id)
     pseudonym_check = ring.pseudonym(CANARY)
     if known.get("pseudonym", pseudonym_check) != pseudonym_check:
         raise KeyProblem("keys.wrong_pseudonym_key", source=ring.source)
