@@ -69,4 +69,9 @@ WORDS: dict[str, Text] = {
         "the server does not offer what mail.security or mail.username asks for (STARTTLS or AUTH)"),
     "mail.why.tls": Text("TLS feilet ({reason}); sjekk mail.security og mail.port",
                          "TLS failed ({reason}); check mail.security and mail.port"),
+    # the inbox (audits.io.inbox): a refused file moved to failed/
+    "inbox.refused": Text("{name}: {why}", "{name}: {why}"),
+    "inbox.link": Text("en symbolsk lenke: Vern følger ikke lenker (legg selve filen der)",
+                       "a symbolic link: Vern does not follow links (put the file itself there)"),
+    "inbox.special": Text("verken en vanlig fil eller en mappe", "not a regular file or folder"),
 }
