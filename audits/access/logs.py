@@ -142,13 +142,13 @@ def _stage(tx, table: str, screened: list[Screened], fmt: str, numbered: bool = 
 
 def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
     """DuckDB's refusal in our words: its messages may quote a line of the file."""
-    named = [s for s in screened if str(s.path) in message] or screened
+    found = [s for s in screened if str(s.path) in message] or screened
     if fmt in CSV_COLUMNS:  # read again in Python, to name the line where the record starts
-        for one in named:
+        for one in found:
             problem = access_input.csv_problem(one.path, CSV_COLUMNS[fmt], FREE_TEXT[fmt])
             if problem:
                 return InputError(str(one.path), [problem])
-    where = str(named[0].path) if len(named) == 1 else ", ".join(str(s.path) for s in named[:3])
+    where = str(found[0].path) if len(found) == 1 else ", ".join(str(s.path) for s in found[:3])
     if "maximum_object_size" in message:
         return InputError(where, [Message("access.object_too_large", {
             "max": access_input.amount(access_input.MAX_OBJECT_BYTES), "format": named(fmt)})])

@@ -46,7 +46,7 @@ def refused(load, path) -> list[str]:
     with pytest.raises(InputError) as caught:
         load(path)
     assert caught.value.source == str(path)
-    return caught.value.problems
+    return caught.value.shown("en")
 
 
 # -- where a record begins ------------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_level_refused(tmp_path):
     assert jsonfile.loads(strings, "f.json", "a breach") == {"note": "[" * 1000}
     with pytest.raises(InputError) as caught:
         jsonfile.loads("[" + deep + "]", "f.json", "a breach")
-    assert caught.value.problems == ["nested more than 64 levels deep: not a breach"]
+    assert caught.value.shown("en") == ["nested more than 64 levels deep: not a breach"]
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
@@ -346,7 +346,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr(jsonfile, "MAX_BYTES", path.stat().st_size - 1)
     with pytest.raises(InputError) as caught:
         jsonfile.read(path, "a breach")
-    assert caught.value.problems == ["larger than 0 MB"]
+    assert caught.value.shown("en") == ["larger than 0 MB"]
     monkeypatch.setattr(jsonfile, "MAX_BYTES", path.stat().st_size)
     assert jsonfile.read(path, "a breach") == BREACH
 
@@ -355,7 +355,7 @@ def test_a_number_of_5000_digits_is_refused_with_a_message(tmp_path):
     path = write(tmp_path, '{"subjects_count": ' + "9" * 5000 + "}", "breach.json")
     with pytest.raises(InputError) as caught:
         jsonfile.read(path, "a breach")
-    assert caught.value.problems == ["a number too long: not a breach"]
+    assert caught.value.shown("en") == ["a number too long: not a breach"]
 
 
 DEPTH = 100_000
