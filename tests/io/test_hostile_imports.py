@@ -394,7 +394,7 @@ def test_json_nested_100000_deep_is_refused_by_the_command(db_with_a_breach, tmp
     before = counts(db_with_a_breach)
     path = write(tmp_path, content, name)
     command = [*args, str(path)] if args[0] != "import" or len(args) == 2 else [*args[:2], str(path), *args[2:]]
-    result = subprocess.run([VERN, *command], capture_output=True, text=True, timeout=180)
+    result = subprocess.run([VERN, "--lang", "en", *command], capture_output=True, text=True, timeout=180)
     assert (result.returncode, result.stderr) == (1, f"vern: {path}: nothing was imported.\n  {problem}\n")
     assert counts(db_with_a_breach) == before
 
