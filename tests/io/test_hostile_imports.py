@@ -401,7 +401,7 @@ def test_json_nested_100000_deep_is_refused_by_the_command(db_with_a_breach, tmp
 
 def test_json_nested_100000_deep_on_standard_input_is_refused(db_with_a_breach):
     before = counts(db_with_a_breach)
-    result = subprocess.run([VERN, "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
+    result = subprocess.run([VERN, "--lang", "en", "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
                             text=True, timeout=180)
     assert (result.returncode, result.stderr) == (
         1, "vern: -: nothing was imported.\n  nested more than 64 levels deep: not a breach\n")
