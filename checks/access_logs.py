@@ -144,7 +144,7 @@ class AccessLogsCheck(Check):
             failed += _import_inbox(ctx, folder, fmt)
         access_logs.purge(ctx.store, ctx.today, ctx.settings["retention_months"], ctx.actor)
         if failed:
-            raise VernError("access logs refused, moved to failed/: " + "; ".join(failed))
+            raise VernError("access logs refused, moved to failed/: " + "; ".join(map(str, failed)))
         return ctx.store.value("SELECT count(*) FROM access_events")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -69,7 +69,7 @@ class ConsentCheck(Check):
             failed += [f"{kind}/{refusal}" for refusal in inbox.import_each(
                 ctx.inbox / kind, lambda path, load=load: load(ctx.store, path, ctx.actor), "*.csv")]
         if failed:
-            raise VernError("consent files refused, moved to failed/: " + "; ".join(failed))
+            raise VernError("consent files refused, moved to failed/: " + "; ".join(map(str, failed)))
         return consent.marketing_sends(ctx.store, ctx.settings["service_purposes"])
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -93,7 +93,7 @@ class ProcessorsCheck(Check):
         failed = inbox.import_each(ctx.inbox, lambda path: import_register(ctx.store, path, ctx.actor), "*.csv",
                                    order=lambda path: path.stat().st_mtime)
         if failed:
-            raise VernError("registers refused, moved to failed/: " + "; ".join(failed))
+            raise VernError("registers refused, moved to failed/: " + "; ".join(map(str, failed)))
         return ctx.store.value("SELECT count(*) FROM processors")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -48,7 +48,7 @@ class RetentionCheck(Check):
                 folder, lambda path, system=folder.name: retention.import_inventory(ctx.store, path, system, ctx.actor),
                 "*.csv")]
         if failed:
-            raise VernError("inventories refused, moved to failed/: " + "; ".join(failed))
+            raise VernError("inventories refused, moved to failed/: " + "; ".join(map(str, failed)))
         return ctx.store.value("SELECT count(*) FROM inventory")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -121,7 +121,7 @@ class TrainingCheck(Check):
         with ctx.store.transaction() as tx:
             tx.execute(COVERAGE, {**_params(ctx.settings, ctx.today), "now": ctx.now})
         if failed:
-            raise VernError("training files refused, moved to failed/: " + "; ".join(failed))
+            raise VernError("training files refused, moved to failed/: " + "; ".join(map(str, failed)))
         return ctx.store.value("SELECT count(*) FROM training_completions")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

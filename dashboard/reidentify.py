@@ -4,18 +4,20 @@ import streamlit as st
 
 from audits.core import pseudonyms
 from audits.core.errors import VernError
-from dashboard.ui import plain, tr, vern
+from dashboard.ui import refuse, tr, vern
 
 
 def form(user: dict, pseudonym: str = "") -> None:
     with st.form(f"reidentify-{pseudonym}"):
         chosen = st.text_input(tr("pseudonyms.pseudonym"), value=pseudonym, placeholder="p-…")
+        slots = {"pseudonym": st.empty()}  # a refusal shows under the field it concerns
         reason = st.text_area(tr("findings.reason"))
+        slots["reason"] = st.empty()
         if st.form_submit_button(tr("pseudonyms.reveal")):
             try:
                 identity = pseudonyms.reidentify(vern().store, chosen, user["name"], reason)
             except VernError as error:
-                st.error(plain(error))
+                refuse(error, slots)
             else:
                 st.success(tr("pseudonyms.recorded"))
                 st.text(identity)

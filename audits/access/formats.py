@@ -16,10 +16,15 @@ from dataclasses import dataclass
 
 from audits.access import limits as access_input
 from audits.access.limits import MAX_OBJECT_BYTES
+from audits.core.i18n import Message
 
 FORMATS = ("cloudtrail", "m365", "gworkspace", "csv")
-NAMES = {"cloudtrail": "an AWS CloudTrail log file", "m365": "a Microsoft 365 audit-log export",
-         "gworkspace": "a Google Workspace activity report", "csv": "an access-log CSV"}
+
+
+def named(fmt: str) -> Message:
+    """What a file of the format is, in words (access.format.*)."""
+    return Message(f"access.format.{fmt}")
+
 ACTIONS = ("signin", "signin_failed", "read", "download", "export", "write", "delete", "denied", "other")
 
 
@@ -55,12 +60,12 @@ _CONTROL_IN_TEXT = "'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'"
 def checked(fmt: str, query: str) -> str:
     """The format's query with every kept value at most MAX_FIELD characters and without
     control characters: one that is not becomes NULL (a bomb's megabytes are not staged)
-    and `flaw` names its field, which refuses the import."""
+    and `flaw` names its field and what is wrong ('too_long:FIELD', 'control:FIELD'; put into
+    words by audits.access.logs), which refuses the import."""
     names, most = FIELDS[fmt], access_input.MAX_FIELD
-    arms = [f"WHEN length({c}) > {most} THEN 'field {getattr(names, c)}: longer than {most:,} characters'"
-            for c in KEPT]
+    arms = [f"WHEN length({c}) > {most} THEN 'too_long:{getattr(names, c)}'" for c in KEPT]
     arms += [f"WHEN regexp_matches({c}, {_CONTROL_IN_TEXT if c == 'object' else _CONTROL}) "
-             f"THEN 'field {getattr(names, c)}: contains a control character'" for c in KEPT]
+             f"THEN 'control:{getattr(names, c)}'" for c in KEPT]
     nulled = ", ".join(f"CASE WHEN length({c}) <= {most} THEN {c} END AS {c}" for c in KEPT)
     return f"SELECT * REPLACE ({nulled}), CASE {' '.join(arms)} END AS flaw FROM ({query})"
 

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from audits.core.errors import InputError
+from audits.core.errors import InputError, os_reason
+from audits.core.i18n import Message
 from audits.io import inbox
+from audits.io.csvfile import at_line
 
 MB = 1024 * 1024
 MAX_FILES = 10_000  # in one import: a month of CloudTrail from one region is 8,640 files
@@ -52,9 +54,9 @@ _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
 
 
-def amount(size: int) -> str:
+def amount(size: int) -> Message:
     """A limit in words: '512 MB', or bytes below a megabyte."""
-    return f"{size // MB:,} MB" if size % MB == 0 else f"{size:,} bytes"
+    return Message("access.mb", {"n": size // MB}) if size % MB == 0 else Message("access.bytes", {"n": size})
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,8 @@ def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: t
                 one = future.result()
                 total += one.size
                 if total > MAX_IMPORT_BYTES:
-                    raise InputError(str(one.path), [f"the files up to this one come to more than "
-                                                     f"{amount(MAX_IMPORT_BYTES)} uncompressed: "
-                                                     "import fewer files at a time"])
+                    raise InputError(str(one.path), [Message("access.import_too_large",
+                                                             {"max": amount(MAX_IMPORT_BYTES)})])
                 screened.append(one)
         finally:
             for future in pending:
@@ -103,14 +104,14 @@ def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...
             if len(start) < MAX_RECORD_BYTES:
                 start += chunk[:MAX_RECORD_BYTES - len(start)]
             if known is not None and chunk.translate(None, _NOT_CONTROL):
-                raise InputError(str(path), [csv_problem(path, known, free_text) or "contains a control character"])
+                raise InputError(str(path), [csv_problem(path, known, free_text) or Message("access.control")])
     header = _header(path, start) if known is not None else ()
     return Screened(path, size, start[:HEAD], header)
 
 
 def _within(path: Path, size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise InputError(str(path), [f"larger than {amount(MAX_FILE_BYTES)} uncompressed: split it"])
+        raise InputError(str(path), [Message("access.file_too_large", {"max": amount(MAX_FILE_BYTES)})])
 
 
 def _open(path: Path) -> BinaryIO:
@@ -119,7 +120,7 @@ def _open(path: Path) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
-        why = inbox.LINK if error.errno == errno.ELOOP else f"cannot read the file: {error.strerror}"
+        why = inbox.LINK if error.errno == errno.ELOOP else Message("input.unreadable", {"why": os_reason(error)})
         raise InputError(str(path), [why]) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -132,12 +133,11 @@ def _gzipped(path: Path, raw: BinaryIO) -> bool:
     must say what the bytes are."""
     name = path.name.lower()
     if name.endswith((".zst", ".zstd")):
-        raise InputError(str(path), ["zstd-compressed: decompress it, or compress it with gzip"])
+        raise InputError(str(path), [Message("access.zstd")])
     gzipped = raw.read(2) == _GZIP
     raw.seek(0)
     if gzipped != name.endswith(".gz"):
-        raise InputError(str(path), ["gzip-compressed, but the name does not end in .gz" if gzipped
-                                     else "named .gz, but not gzip-compressed"])
+        raise InputError(str(path), [Message("access.gzip_unnamed" if gzipped else "access.not_gzip")])
     return gzipped
 
 
@@ -150,33 +150,32 @@ def _chunks(path: Path, raw: BinaryIO, gzipped: bool) -> Iterator[bytes]:
         with gzip.GzipFile(fileobj=raw) as unzipped:
             yield from iter(lambda: unzipped.read(CHUNK), b"")
     except (OSError, EOFError, zlib.error):
-        raise InputError(str(path), ["not a complete gzip file: damaged or cut short"]) from None
+        raise InputError(str(path), [Message("access.gzip_incomplete")]) from None
 
 
 def _header(path: Path, start: bytes) -> tuple[str, ...]:
     line, newline, _ = start.partition(b"\n")
     if not newline and len(start) >= MAX_RECORD_BYTES:
-        raise InputError(str(path), [f"line 1: longer than {amount(MAX_RECORD_BYTES)}: not a CSV header"])
+        raise InputError(str(path), [at_line(1, "access.header_too_long", max=amount(MAX_RECORD_BYTES))])
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(str(path), ["line 1: not UTF-8 text (save the file as CSV UTF-8)"]) from None
+        raise InputError(str(path), [at_line(1, "input.not_utf8")]) from None
     try:
         names = next(csv.reader([text.rstrip("\r")], strict=True), [])
     except csv.Error:
-        raise InputError(str(path), ["line 1: not a CSV header (a quote that does not close)"]) from None
+        raise InputError(str(path), [at_line(1, "access.header_quote")]) from None
     if len(names) > MAX_COLUMNS:
-        raise InputError(str(path), [f"line 1: {len(names):,} columns, more than {MAX_COLUMNS}: "
-                                     "not an access log"])
+        raise InputError(str(path), [at_line(1, "access.too_many_columns", n=len(names), max=MAX_COLUMNS)])
     names = [name.strip() or f"column{i + 1}" for i, name in enumerate(names)]
     if len({name.lower() for name in names}) < len(names):
-        raise InputError(str(path), ["line 1: two columns have the same name"])
+        raise InputError(str(path), [at_line(1, "access.columns_twice")])
     return tuple(names)
 
 
 # -- locating a problem in a CSV export -------------------------------------------------
 class _Problem(Exception):
-    pass
+    """A problem of a CSV export (its Message the argument), found while reading it."""
 
 
 class _Lines:
@@ -195,13 +194,13 @@ class _Lines:
             raise StopIteration
         self.record += len(line)
         if self.record > MAX_RECORD_BYTES:
-            raise _Problem(f"a record longer than {amount(MAX_RECORD_BYTES)}")
+            raise _Problem(Message("access.record_too_long", {"max": amount(MAX_RECORD_BYTES)}))
         return line
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, its fields) for each record, the header first; blank
-    lines skipped, as DuckDB skips them. Raises _Problem('line N: …')."""
+    lines skipped, as DuckDB skips them. Raises _Problem(the problem at its line)."""
     line = 1
     try:
         with _open(path) as raw:
@@ -216,16 +215,16 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 line = reader.line_num + 1
                 lines.record = 0
     except _Problem as problem:
-        raise _Problem(f"line {line}: {problem}") from None
+        where = Message("input.line", {"n": line})
+        raise _Problem(Message("input.at", {"where": where, "why": problem.args[0]})) from None
     except csv.Error as error:
-        why = ("a quoted field is not closed" if "end of data" in str(error)
-               else "a quote inside a field that is not doubled")
-        raise _Problem(f"line {line}: {why}") from None
+        why = "access.quote_not_closed" if "end of data" in str(error) else "access.quote_not_doubled"
+        raise _Problem(at_line(line, why)) from None
     except (OSError, EOFError, zlib.error):
-        raise _Problem(f"line {line}: the gzip file is damaged or cut short") from None
+        raise _Problem(at_line(line, "access.gzip_damaged")) from None
 
 
-def csv_problem(path: Path, known: tuple[str, ...], free_text: tuple[str, ...] = ()) -> str | None:
+def csv_problem(path: Path, known: tuple[str, ...], free_text: tuple[str, ...] = ()) -> Message | None:
     """The first problem in a CSV export as 'line N[, field F]: what', or None. A field is
     named if Vern reads it (`known`), else numbered; `free_text` fields may hold tab and
     line breaks."""
@@ -233,20 +232,21 @@ def csv_problem(path: Path, known: tuple[str, ...], free_text: tuple[str, ...] =
         records = _records(path)
         _, header = next(records, (1, []))
         if any(_CONTROL.search(name) for name in header):
-            return "line 1: a column name contains a control character"
+            return at_line(1, "access.column_control")
         names = [name.strip() for name in header]
-        names = [name if name in known else f"column {i + 1}" for i, name in enumerate(names)]
+        shown = [name if name in known else Message("access.column_n", {"n": i + 1}) for i, name in enumerate(names)]
         for line, row in records:
             if len(row) != len(names):
-                return f"line {line}: {len(row)} fields, but the header has {len(names)}"
-            for name, value in zip(names, row, strict=True):
+                return at_line(line, "access.field_count", n=len(row), header=len(names))
+            for name, label, value in zip(names, shown, row, strict=True):
                 control = _CONTROL_IN_TEXT if name in free_text else _CONTROL
-                if control.search(value):
-                    return f"line {line}, field {name}: contains a control character"
-                if any("\udc80" <= c <= "\udcff" for c in value):
-                    return f"line {line}, field {name}: not UTF-8 text (save the file as CSV UTF-8)"
+                why = ("access.control" if control.search(value) else
+                       "input.not_utf8" if any("\udc80" <= c <= "\udcff" for c in value) else None)
+                if why:
+                    return Message("input.field", {"where": Message("input.line", {"n": line}), "field": label,
+                                                   "why": Message(why)})
     except _Problem as problem:
-        return str(problem)
+        return problem.args[0]
     return None
 
 

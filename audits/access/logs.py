@@ -19,12 +19,14 @@ from dateutil.relativedelta import relativedelta
 
 from audits.access import formats as access_formats
 from audits.access import limits as access_input
-from audits.access.formats import CSV_COLUMNS, FIELDS, FORMATS, FREE_TEXT, NAMES
+from audits.access.formats import CSV_COLUMNS, FIELDS, FORMATS, FREE_TEXT, named
 from audits.access.limits import Screened
 from audits.core import clock, labels, pseudonyms, trail
 from audits.core.errors import InputError, VernError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import inbox
+from audits.io.csvfile import at_line
 
 PURGED_BEFORE = "access_logs.purged_before"  # settings key: events before this day are gone
 # DuckDB keeps what a transaction stages and inserts in memory until the commit, up to 80 %
@@ -50,13 +52,13 @@ def files_under(paths: list[Path], fmt: str) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if not path.exists() and not path.is_symlink():
-            raise VernError(f"{path}: no such file or directory")
+            raise VernError("access.no_such_file", path=str(path))
         _refuse_unreadable(path)
         found += _tree(path, access_input.MAX_FILES - len(found)) if path.is_dir() else [path]
         if len(found) > access_input.MAX_FILES:
-            raise VernError(f"more than {access_input.MAX_FILES:,} files in one import: import fewer at a time")
+            raise VernError("access.too_many_files", max=access_input.MAX_FILES)
     if not found:
-        raise VernError(f"no {fmt} files under {', '.join(map(str, paths))}")
+        raise VernError("access.no_files", format=fmt, paths=", ".join(map(str, paths)))
     return list(dict.fromkeys(found))
 
 
@@ -84,8 +86,8 @@ def _screen(files: list[Path], fmt: str) -> list[Screened]:
     for one in screened:
         looks = access_formats.sniff(one.head)
         if looks and looks != fmt:
-            raise InputError(str(one.path), [f"this is {NAMES[looks]}, not {NAMES[fmt]}: "
-                                             f"import it with --format {looks}"])
+            raise InputError(str(one.path), [Message("access.wrong_format",
+                                                     {"looks": named(looks), "claimed": named(fmt), "code": looks})])
         if fmt in CSV_COLUMNS:
             _require_columns(one, fmt)
     return screened
@@ -96,13 +98,14 @@ def _require_columns(one: Screened, fmt: str) -> None:
     if fmt == "m365":
         missing = [c for c in access_formats.M365_REQUIRED if c not in columns]
         if not {"Operation", "Operations"} & columns:
-            missing.append("Operation (or Operations)")
+            missing.append("Operation/Operations")
         if not {"UserId", "UserIds"} & columns:
-            missing.append("UserId (or UserIds)")
+            missing.append("UserId/UserIds")
     else:
         missing = [c for c in access_formats.CSV_REQUIRED if c not in columns]
     if missing:
-        raise InputError(str(one.path), [f"line 1: missing column(s) {', '.join(missing)}: not {NAMES[fmt]}"])
+        raise InputError(str(one.path), [at_line(1, "access.columns_missing", n=len(missing),
+                                                 columns=", ".join(missing), format=named(fmt))])
 
 
 def _read(fmt: str, screened: list[Screened], numbered: bool = False) -> tuple[str, dict]:
@@ -130,30 +133,29 @@ def _stage(tx, table: str, screened: list[Screened], fmt: str, numbered: bool = 
     try:
         tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {query} LIMIT {access_input.MAX_EVENTS + 1}", params)
     except duckdb.OutOfMemoryException:
-        raise VernError(f"not enough memory to read {len(screened)} file(s) of {NAMES[fmt]} at once: "
-                        "import fewer files per command") from None
+        raise VernError("access.out_of_memory", n=len(screened), format=named(fmt)) from None
     except duckdb.Error as error:
         raise _unreadable(str(error), screened, fmt) from None
     if tx.execute(f"SELECT count(*) > {access_input.MAX_EVENTS} FROM {table}").fetchone()[0]:
-        raise VernError(f"more than {access_input.MAX_EVENTS:,} events in one import: import fewer files at a time")
+        raise VernError("access.too_many_events", max=access_input.MAX_EVENTS)
 
 
 def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
     """DuckDB's refusal in our words: its messages may quote a line of the file."""
-    named = [s for s in screened if str(s.path) in message] or screened
+    found = [s for s in screened if str(s.path) in message] or screened
     if fmt in CSV_COLUMNS:  # read again in Python, to name the line where the record starts
-        for one in named:
+        for one in found:
             problem = access_input.csv_problem(one.path, CSV_COLUMNS[fmt], FREE_TEXT[fmt])
             if problem:
                 return InputError(str(one.path), [problem])
-    where = str(named[0].path) if len(named) == 1 else ", ".join(str(s.path) for s in named[:3])
+    where = str(found[0].path) if len(found) == 1 else ", ".join(str(s.path) for s in found[:3])
     if "maximum_object_size" in message:
-        return InputError(where, [f"a JSON object larger than {access_input.amount(access_input.MAX_OBJECT_BYTES)} uncompressed: "
-                                  f"not {NAMES[fmt]}"])
+        return InputError(where, [Message("access.object_too_large", {
+            "max": access_input.amount(access_input.MAX_OBJECT_BYTES), "format": named(fmt)})])
     at = re.search(r"at byte (\d+)", message)
     if "Malformed JSON" in message:
-        return InputError(where, ["not valid JSON" + (f" (at byte {int(at[1]):,} uncompressed)" if at else "")])
-    return InputError(where, [f"not readable as {NAMES[fmt]}"])
+        return InputError(where, [Message("access.not_json_at", {"byte": int(at[1])}) if at else Message("json.invalid")])
+    return InputError(where, [Message("access.unreadable_as", {"format": named(fmt)})])
 
 
 def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
@@ -164,30 +166,53 @@ def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
     if bad[0][1] is None:  # read without record numbers: read that file again, numbered
         _stage(tx, "numbered", [s for s in screened if str(s.path) == first], fmt, numbered=True)
         bad = _problems(tx, "numbered", fmt)
-    bad = [(record, why) for file, record, why in bad if file == first]
-    if fmt in CSV_COLUMNS:  # by the line where the record starts, as an editor shows it
-        lines = access_input.csv_lines(Path(first), {record for record, _ in bad})
-        raise InputError(first, [f"line {lines.get(record, '?')}{', ' if why.startswith('field') else ': '}{why}"
-                                 for record, why in bad])
-    raise InputError(first, [f"record {record}: {why}" if record else why for record, why in bad])
+    bad = [(record, code) for file, record, code in bad if file == first]
+    lines = access_input.csv_lines(Path(first), {record for record, _ in bad}) if fmt in CSV_COLUMNS else {}
+    raise InputError(first, [_located(fmt, record, code, lines) for record, code in bad])
+
+
+def _located(fmt: str, record: int | None, code: str, lines: dict[int, int]) -> Message:
+    """A bad record's problem where a person finds it: a CSV export's line (where the record
+    starts, as an editor shows it), else the record's number within the file."""
+    field, why = _said(fmt, code)
+    if not record:
+        return why
+    if fmt not in CSV_COLUMNS:
+        where = Message("input.record", {"n": record})
+        return Message("input.at", {"where": where, "why": Message("access.field", {"field": field, "why": why})
+                                    if field else why})
+    where = Message("input.line", {"n": lines.get(record, "?")})
+    return Message("input.field", {"where": where, "field": field, "why": why}) if field else \
+        Message("input.at", {"where": where, "why": why})
+
+
+def _said(fmt: str, code: str) -> tuple[str | None, Message]:
+    """(the vendor's field, what is wrong with it) for a problem code of `_problems`."""
+    fields = FIELDS[fmt]
+    kind, _, field = code.partition(":")
+    if kind == "too_long":
+        return field, Message("access.too_long", {"max": access_input.MAX_FIELD})
+    if kind == "control":
+        return field, Message("access.control")
+    return {
+        "envelope": (None, Message("access.no_envelope", {"envelope": Message(f"access.envelope.{fmt}"),
+                                                          "format": named(fmt)})),
+        "time": (fields.time, Message("access.bad_time")),
+        "identity": (fields.identity, Message("access.no_identity")),
+        "event_id": (fields.event_id, Message("access.missing")),
+        "action": (fields.action, Message("input.not_one_of", {"allowed": ", ".join(access_formats.ACTIONS)})),
+        "records": (fields.records, Message("access.not_records")),
+    }[kind]
 
 
 def _problems(tx, table: str, fmt: str) -> list[tuple]:
-    """(file, record, what is wrong) for the first 20 bad records."""
-    fields = FIELDS[fmt]
-    envelope = "Records array" if fmt == "cloudtrail" else "activity list"
-    checks = [
-        ("happened_at IS NULL", f"field {fields.time}: missing, or not a time with its UTC offset"),
-        ("identity IS NULL", f"field {fields.identity}: missing: whose access is this?"),
-        ("event_id IS NULL", f"field {fields.event_id}: missing"),
-        ("action IS NULL", f"field {fields.action}: not one of {', '.join(access_formats.ACTIONS)}"),
-        ("records IS NULL OR records < 0", f"field {fields.records}: not a whole number of records"),
-    ]
-    problem = ("CASE WHEN record = 0 THEN ? WHEN flaw IS NOT NULL THEN flaw "
-               + " ".join(f"WHEN {condition} THEN ?" for condition, _ in checks) + " END")
+    """(file, record, problem code) for the first 20 bad records: see `_said`."""
+    checks = [("happened_at IS NULL", "time"), ("identity IS NULL", "identity"), ("event_id IS NULL", "event_id"),
+              ("action IS NULL", "action"), ("records IS NULL OR records < 0", "records")]
+    problem = ("CASE WHEN record = 0 THEN 'envelope' WHEN flaw IS NOT NULL THEN flaw "
+               + " ".join(f"WHEN {condition} THEN '{code}'" for condition, code in checks) + " END")
     return tx.execute(f"SELECT file, record, {problem} AS problem FROM {table} "
-                      "WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20",
-                      [f"no {envelope}: not {NAMES[fmt]}"] + [why for _, why in checks]).fetchall()
+                      "WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20").fetchall()
 
 
 def _map_in_chunks(tx, table: str, column: str, where: str, remember) -> None:
@@ -236,7 +261,7 @@ def _memory_capped(store: Store):
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Imported:
     """Import access logs of one format, all or nothing."""
     if fmt not in FORMATS:
-        raise VernError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
     screened = _screen(files_under(paths, fmt), fmt)
     now = clock.now()
     with _memory_capped(store), store.transaction() as tx:

@@ -14,7 +14,7 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise VernError("password: give it on standard input with --password-stdin")
+        raise VernError("cli.password_stdin", field="password")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -126,7 +126,7 @@ def trail_verify(ctx, expected_head):
     store = open_from(ctx).store
     verdict = trail.examine(store, expected_head)
     if verdict.breaks:
-        raise VernError(trail_chain.describe(verdict))
+        raise trail_chain.BrokenTrail(verdict)
     head = trail.signed_head(store)
     click.echo(f"{verdict.intact} entries intact; head {head['hash']} "
                f"(entry {head['seq']}, signature {head['signature'][:16]})")

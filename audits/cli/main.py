@@ -134,7 +134,7 @@ def checks_run(ctx, check_ids):
     vern = open_from(ctx)
     unknown = [c for c in check_ids if c not in vern.checks]
     if unknown:
-        raise VernError(f"no check {unknown[0]!r}; installed: {', '.join(vern.checks)}")
+        raise VernError("cli.no_check", check=unknown[0], installed=", ".join(vern.checks))
     chosen = [vern.checks[c] for c in check_ids] or [
         c for c in vern.checks.values() if vern.config.check(c.id)["enabled"]]
     results = []
@@ -148,7 +148,7 @@ def checks_run(ctx, check_ids):
         click.echo(f"{result.check_id}: {result.status}: {detail}")
     failed = [r.check_id for r in results if r.status != "succeeded"]
     if failed:
-        raise VernError(f"{len(failed)} check(s) did not succeed: {', '.join(failed)}")
+        raise VernError("cli.checks_failed", n=len(failed), checks=", ".join(failed))
 
 
 # -- import ---------------------------------------------------------------------

@@ -8,5 +8,10 @@ WORDS: dict[str, Text] = {
         "nøkkelfilen fra en sikkerhetskopi",
         "the database could not do this ({kind}); if it was changed outside Vern, restore it, with its key "
         "file, from a backup"),
+    "cli.password_stdin": Text("{field}: gi det på standard inn med --password-stdin",
+                               "{field}: give it on standard input with --password-stdin"),
+    "cli.no_check": Text("ingen kontroll {check!r}; installert: {installed}", "no check {check!r}; installed: {installed}"),
+    "cli.checks_failed": Text("{n} {n:kontroll|kontroller} fullførte ikke: {checks}",
+                              "{n} {n:check|checks} did not succeed: {checks}"),
     "cli.cannot_write": Text("kan ikke skrive {path}: {why}", "cannot write {path}: {why}"),
 }

@@ -6,14 +6,15 @@ without one; data/vern.example.toml shows every key.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audits.core import clock
-from audits.core.errors import VernError
-from audits.core.i18n import LANGUAGES
+from audits.core import clock, text
+from audits.core.errors import VernError, os_reason, reason
+from audits.core.i18n import LANGUAGES, Message
 
 if TYPE_CHECKING:  # annotations only
     from apscheduler.triggers.cron import CronTrigger
@@ -81,7 +82,7 @@ def _crontab_weekdays(field: str) -> str:
         first, _, last = base.partition("-")
         numbers = range(int(first), int(last or first) + 1, int(step or 1))
         if not all(0 <= n <= 7 for n in numbers) or not numbers:
-            raise ValueError(f"day of week {part!r} is outside 0-7")
+            raise ValueError(Message("config.cron_weekday", {"part": part}))
         out.extend(WEEKDAYS[n] for n in numbers)
     return ",".join(dict.fromkeys(out))
 
@@ -93,14 +94,21 @@ def cron_trigger(expression: str) -> CronTrigger:
 
     fields = expression.split()
     if len(fields) != 5:
-        raise ValueError(f"expected 5 fields, got {len(fields)}")
+        raise ValueError(Message("config.cron_fields", {"n": len(fields)}))
     minute, hour, day, month, weekday = fields
+    weekday = _crontab_weekdays(weekday)
     try:
-        weekday = _crontab_weekdays(weekday)
-    except ValueError as error:
-        raise ValueError(str(error)) from None
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
-                       timezone=clock.OSLO)
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
+                           timezone=clock.OSLO)
+    except ValueError:  # APScheduler's words are English
+        raise ValueError(Message("config.cron_invalid")) from None
+
+
+def _not_crontab(key: str, value: str, error: ValueError, path: Path | None = None) -> VernError:
+    why = Message("config.not_crontab", {"value": value, "why": reason(error)})
+    if path is None:
+        return VernError("config.key", setting=key, why=why)
+    return VernError("config.key_in", setting=key, why=why, path=str(path))
 
 
 def _crontab(key: str, value: str, path: Path | None) -> None:
@@ -108,12 +116,10 @@ def _crontab(key: str, value: str, path: Path | None) -> None:
     try:
         cron_trigger(value)
     except ValueError as error:
-        where = f", in {path}" if path is not None else ""
-        raise VernError(f"configuration key {key}: {value!r} is not a crontab line ({error}){where}") from None
+        raise _not_crontab(key, value, error, path) from None
 
 
-KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", dict: "a table",
-         list: "a list of strings"}
+KINDS = {bool: "bool", int: "int", float: "float", str: "str", dict: "dict", list: "list"}  # config.kind.*
 
 
 def _checked(key: str, value: Any, default: Any) -> Any:
@@ -123,7 +129,8 @@ def _checked(key: str, value: Any, default: Any) -> Any:
     wrong_int = expected is int and isinstance(value, bool)  # TOML true is no number
     wrong_list = expected is list and isinstance(value, list) and not all(isinstance(i, str) for i in value)
     if wrong_int or wrong_list or not isinstance(value, expected):
-        raise VernError(f"configuration key {key}: expected {KINDS[expected]}, got {value!r}")
+        raise VernError("config.key", setting=key, why=Message(
+            "config.expected", {"kind": Message(f"config.kind.{KINDS[expected]}"), "value": value}))
     if isinstance(default, dict) and default:
         return _merge(value, default, key + ".")
     return value
@@ -131,14 +138,36 @@ def _checked(key: str, value: Any, default: Any) -> Any:
 
 def _merge(section: Any, defaults: dict, prefix: str) -> dict:
     if not isinstance(section, dict):
-        raise VernError(f"configuration key {prefix.rstrip('.') or 'file'}: expected a table")
+        raise VernError("config.key", setting=prefix.rstrip(".") or "file", why=Message("config.expected_table"))
     unknown = sorted(set(section) - set(defaults))
     if unknown:
-        raise VernError(f"configuration key {prefix}{unknown[0]}: unknown key")
+        raise VernError("config.key", setting=prefix + unknown[0], why=Message("config.unknown"))
     return {
         key: _checked(prefix + key, section.get(key, default), default)
         for key, default in defaults.items()
     }
+
+
+def _at_least(key: str) -> VernError:
+    return VernError("config.key", setting=key, why=Message("config.at_least", {"min": 1}))
+
+
+def _toml_reason(error: tomllib.TOMLDecodeError) -> Message:
+    """Where the TOML is wrong, by line and column (tomllib's own words are English)."""
+    found = re.search(r"at line (\d+), column (\d+)", str(error))
+    if found is None:
+        return Message("config.not_toml")
+    return Message("config.not_toml_at", {"line": int(found[1]), "column": int(found[2])})
+
+
+def _setting_reason(error: ValueError) -> Message:
+    """A check's setting refused (Check.check_settings): its Message; a check still raising
+    "name: words" gets its setting named and the words left out, being English."""
+    found = error.args[0] if error.args else None
+    if isinstance(found, Message):
+        return found
+    name = text.key(str(found).partition(":")[0])
+    return Message("config.setting", {"setting": name, "why": Message("input.invalid")})
 
 
 def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
@@ -147,22 +176,24 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
     if path is not None:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise VernError(f"configuration file {path} does not exist") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise VernError(f"configuration file {path}: {error}") from None
+        except OSError as error:
+            raise VernError("config.file", path=str(path), why=os_reason(error)) from None
+        except UnicodeDecodeError:
+            raise VernError("config.file", path=str(path), why=Message("file.not_utf8")) from None
+        except tomllib.TOMLDecodeError as error:
+            raise VernError("config.file", path=str(path), why=_toml_reason(error)) from None
 
     check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
     alert_channels = _alert_channels(raw.pop("alerts", {}))
     top = _merge(raw, DEFAULTS, "")
     if top["language"] not in LANGUAGES:
-        raise VernError(f"configuration key language: must be one of {', '.join(LANGUAGES)}")
+        raise VernError("config.key", setting="language", why=Message("config.one_of", {"allowed": ", ".join(LANGUAGES)}))
     port = top["server"]["port"]
     if not 1 <= port <= 65535:
-        raise VernError(f"configuration key server.port: {port} is not a port number")
+        raise VernError("config.key", setting="server.port", why=Message("config.not_port", {"port": port}))
     grace = top["scheduler"]["misfire_grace_seconds"]
     if grace < 1:
-        raise VernError("configuration key scheduler.misfire_grace_seconds: must be at least 1")
+        raise _at_least("scheduler.misfire_grace_seconds")
 
     check_settings = {}
     for check_id, check in checks.items():
@@ -171,27 +202,24 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         try:
             check.check_settings(merged)
         except ValueError as error:
-            raise VernError(f"configuration key checks.{check_id}.{error}") from None
+            raise VernError("config.check_key", check=check_id, why=_setting_reason(error)) from None
         try:
             cron_trigger(merged["schedule"])
         except ValueError as error:
-            raise VernError(
-                f"configuration key checks.{check_id}.schedule: {merged['schedule']!r} "
-                f"is not a crontab line ({error})"
-            ) from None
+            raise _not_crontab(f"checks.{check_id}.schedule", merged["schedule"], error) from None
         check_settings[check_id] = merged
 
     for key in ("processor_notice_hours", "reminder_minutes"):
         if top["breaches"][key] < 1:
-            raise VernError(f"configuration key breaches.{key}: must be at least 1")
+            raise _at_least(f"breaches.{key}")
     if top["review"]["agreement_days"] < 1:
-        raise VernError("configuration key review.agreement_days: must be at least 1")
+        raise _at_least("review.agreement_days")
     for section, key in (("review", "digest_schedule"), ("requests", "reminder_schedule")):
         _crontab(f"{section}.{key}", top[section][key], path)
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
-        raise VernError("configuration key mail.security: must be none, starttls or ssl")
+        raise VernError("config.key", setting="mail.security", why=Message("config.security"))
     if not 0 < top["auth"]["idle_minutes"] <= 24 * 60:  # also refuses TOML's nan and inf
-        raise VernError("configuration key auth.idle_minutes: must be more than 0 and at most 1440 (a day)")
+        raise VernError("config.key", setting="auth.idle_minutes", why=Message("config.idle_minutes"))
     inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
     key_file = Path(top["keys"]["path"]) if top["keys"]["path"] else database.with_suffix(".key")
     return Config(

@@ -21,7 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from audits.core.encrypted_columns import ENCRYPTED
-from audits.core.errors import VernError
+from audits.core.errors import VernError, os_reason, reason
+from audits.core.i18n import Message
 
 PREFIX = "enc1"
 CANARY = "vern key check"
@@ -55,7 +56,7 @@ class KeyRing:
     def _cipher(self, key_id: str) -> AESGCM:
         if key_id not in self._ciphers:
             if key_id not in self.keys:
-                raise KeyProblem(f"{self.source} has no key {key_id!r}, which this database uses")
+                raise KeyProblem("keys.no_key", source=self.source, key_id=key_id)
             self._ciphers[key_id] = AESGCM(self.keys[key_id])
         return self._ciphers[key_id]
 
@@ -76,14 +77,12 @@ class KeyRing:
             return None
         prefix, key_id, body = token.split(":", 2)
         if prefix != PREFIX:
-            raise KeyProblem(f"a value in {context} is not encrypted by Vern")
+            raise KeyProblem("keys.not_encrypted", column=context)
         raw = _unb64(body)
         try:
             return self._cipher(key_id).decrypt(raw[:12], raw[12:], context.encode()).decode()
         except InvalidTag:
-            raise KeyProblem(
-                f"{self.source}: key {key_id!r} does not decrypt {context}; wrong key file?"
-            ) from None
+            raise KeyProblem("keys.cannot_decrypt", source=self.source, key_id=key_id, column=context) from None
 
     # -- pseudonyms ------------------------------------------------------------
     def pseudonym(self, identity: str) -> str:
@@ -129,7 +128,7 @@ class KeyRing:
 
 def _declared(context: str) -> None:
     if context not in ENCRYPTED and context != "canary":
-        raise ValueError(f"{context} is not declared in audits/core/encrypted_columns.py")  # a bug, not a user's mistake
+        raise LookupError(f"{context} is not declared in audits/core/encrypted_columns.py")  # a bug, not a user's mistake
 
 
 def new_ring(path: Path) -> KeyRing:
@@ -137,65 +136,67 @@ def new_ring(path: Path) -> KeyRing:
                    str(path), path, secrets.token_bytes(32))
 
 
-def _key(value, what: str) -> bytes:
+def _key(value, what: Message) -> bytes:
     """A 32-byte key written in URL-safe base64, or ValueError saying which one is not."""
     try:
         raw = _unb64(value) if isinstance(value, str) else b""
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise ValueError(f"{what} is not 32 bytes in URL-safe base64")
+        raise ValueError(Message("keyfile.not_32_bytes", {"what": what}))
     return raw
 
 
 def _ring(data, source: str, path: Path | None) -> KeyRing:
     """The keys in a parsed key file; ValueError naming the first thing out of shape."""
     if not isinstance(data, dict):
-        raise ValueError("it is not a JSON object")
+        raise ValueError(Message("keyfile.not_object"))
     if data.get("version") not in (1, VERSION):
-        raise ValueError(f"its version is not 1 or {VERSION}")
+        raise ValueError(Message("keyfile.version", {"version": VERSION}))
     encryption = data.get("encryption")
     if not isinstance(encryption, dict) or not encryption:
-        raise ValueError('"encryption" does not map key ids to keys')
-    keys = {str(kid): _key(key, f"encryption key {kid!r}") for kid, key in encryption.items()}
+        raise ValueError(Message("keyfile.encryption"))
+    keys = {str(kid): _key(key, Message("keyfile.encryption_key", {"key_id": str(kid)})) for kid, key in encryption.items()}
     if data.get("primary") not in keys:
-        raise ValueError('"primary" does not name one of its encryption keys')
-    trail = _key(data["trail"], "the trail key") if "trail" in data else None
-    return KeyRing(data["primary"], keys, _key(data.get("pseudonym"), "the pseudonym key"), source, path, trail)
+        raise ValueError(Message("keyfile.primary"))
+    trail = _key(data["trail"], Message("keyfile.trail_key")) if "trail" in data else None
+    pseudonym = _key(data.get("pseudonym"), Message("keyfile.pseudonym_key"))
+    return KeyRing(data["primary"], keys, pseudonym, source, path, trail)
 
 
 def parse(text: str, source: str, path: Path | None) -> KeyRing:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        raise KeyProblem(f"{source} is not a Vern key file (not JSON)") from None
+        raise KeyProblem("keyfile.refused", source=source, why=Message("keyfile.not_json")) from None
     try:
         return _ring(data, source, path)
     except ValueError as error:
-        raise KeyProblem(f"{source} is not a Vern key file ({error})") from None
+        raise KeyProblem("keyfile.refused", source=source, why=reason(error)) from None
 
 
 def read(path: Path) -> str:
     """The key file's text; whatever is there instead (a folder, binary, a huge file) is named."""
     if os.path.isdir(path):
-        raise KeyProblem(f"the key file {path} is a directory, not a Vern key file")
+        raise KeyProblem("keyfile.folder", path=str(path))
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as error:
-        raise KeyProblem(f"cannot read the key file {path}: {error.strerror or type(error).__name__}") from None
+        raise KeyProblem("keyfile.cannot_read", path=str(path), why=os_reason(error)) from None
     if len(raw) > MAX_KEY_FILE_BYTES:
-        raise KeyProblem(f"{path} is not a Vern key file (larger than {MAX_KEY_FILE_BYTES // 1024} KiB)")
+        raise KeyProblem("keyfile.refused", source=str(path),
+                         why=Message("keyfile.too_large", {"kib": MAX_KEY_FILE_BYTES // 1024}))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise KeyProblem(f"{path} is not a Vern key file (not UTF-8 text)") from None
+        raise KeyProblem("keyfile.refused", source=str(path), why=Message("file.not_utf8")) from None
 
 
 def write(ring: KeyRing) -> None:
     """Atomically, readable by the owner only; the old file stays until the new one is whole."""
     if ring.path is None:
-        raise VernError("the keys come from VERN_KEYS; change them there, not through Vern")
+        raise VernError("keys.from_environment")
     temporary = ring.path.with_name(ring.path.name + ".new")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -205,7 +206,7 @@ def write(ring: KeyRing) -> None:
             os.fsync(out.fileno())
         os.replace(temporary, ring.path)
     except OSError as error:
-        raise KeyProblem(f"cannot write the key file {ring.path}: {error.strerror or type(error).__name__}") from None
+        raise KeyProblem("keyfile.cannot_write", path=str(ring.path), why=os_reason(error)) from None
 
 
 def ensure_trail_key(ring: KeyRing) -> KeyRing:
@@ -214,9 +215,7 @@ def ensure_trail_key(ring: KeyRing) -> KeyRing:
     if ring.trail_key:
         return ring
     if ring.path is None:
-        raise KeyProblem(
-            'VERN_KEYS has no trail key: add "trail" with 32 random bytes in URL-safe base64 (for example '
-            "from `openssl rand 32 | basenc --base64url`) to it, and keep it with the other keys")
+        raise KeyProblem("keys.environment_no_trail_key")
     ring = ring.with_trail_key()
     write(ring)
     return ring
@@ -229,14 +228,11 @@ def load(path: Path, create: bool) -> KeyRing:
     if os.path.lexists(path):
         return parse(read(path), str(path), path)
     if not create:
-        raise KeyProblem(
-            f"the key file {path} is missing, and this database holds data encrypted with it. "
-            "Restore the key file from the backup that belongs to this database."
-        )
+        raise KeyProblem("keyfile.missing", path=str(path))
     ring = new_ring(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KeyProblem(f"cannot create the folder of the key file {path}: {error.strerror}") from None
+        raise KeyProblem("keyfile.cannot_create_folder", path=str(path), why=os_reason(error)) from None
     write(ring)
     return ring

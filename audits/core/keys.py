@@ -23,12 +23,12 @@ def bind(store: Store, path: Path) -> KeyRing:
         if key_id.startswith("pseudonym") or key_id == "trail":
             continue
         if ring.decrypt(check, "canary") != CANARY:
-            raise KeyProblem(f"{ring.source}: key {key_id!r} is not the key this database was written with")
+            raise KeyProblem("keys.wrong_key", source=ring.source, key_id=key_id)
     pseudonym_check = ring.pseudonym(CANARY)
     if known.get("pseudonym", pseudonym_check) != pseudonym_check:
-        raise KeyProblem(f"{ring.source}: the pseudonym key is not the one this database was written with")
+        raise KeyProblem("keys.wrong_pseudonym_key", source=ring.source)
     if "trail" in known and (ring.trail_key is None or known["trail"] != ring.trail_check()):
-        raise KeyProblem(f"{ring.source}: the trail key is not the one this database's audit trail is chained with")
+        raise KeyProblem("keys.wrong_trail_key", source=ring.source)
     ring = crypto.ensure_trail_key(ring)  # only now: a key file proven to belong here
     missing = [k for k in ring.keys if k not in known]
     if missing or "pseudonym" not in known or "trail" not in known:
@@ -104,14 +104,14 @@ def prune(store: Store, actor: str) -> list[str]:
     any value anywhere is still encrypted under one of them."""
     ring = store.keys
     if ring.path is None:
-        raise VernError("the keys come from VERN_KEYS; change them there, not through Vern")
+        raise VernError("keys.from_environment")
     old = set(ring.keys) - {ring.primary}
     used = still_used(store, old)
     if used:
-        where = "; ".join(f"key {key_id} in " + ", ".join(f"{column} ({count})" for column, count in columns.items())
+        # Key ids, columns and counts only: the same in every language.
+        where = "; ".join(f"{key_id}: " + ", ".join(f"{column} ({count})" for column, count in columns.items())
                           for key_id, columns in used.items())
-        raise VernError(f"nothing was removed: values are still encrypted under an old key ({where}). "
-                        "Run `vern keys rotate` first; if that does not move them, report it as a bug.")
+        raise VernError("keys.still_used", where=where)
     if old:
         with store.transaction() as tx:
             for key_id in sorted(old):

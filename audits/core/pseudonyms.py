@@ -42,11 +42,11 @@ def reidentify(store: Store, pseudonym: str, actor: str, reason: str) -> str:
     pseudonym = text.clean(pseudonym, "pseudonym", 100)
     reason = text.clean(reason, "reason", 2000)
     if not reason:
-        raise VernError("reason: re-identifying a person needs a written reason")
+        raise VernError("pseudonyms.reason_needed", field="reason")
     with store.transaction() as tx:
         row = tx.execute("SELECT identity FROM identities WHERE pseudonym = ?", [pseudonym]).fetchone()
         if row is None:
-            raise VernError(f"pseudonym: {pseudonym!r} is not known")
+            raise VernError("pseudonyms.unknown", field="pseudonym", pseudonym=pseudonym)
         # The reason may name people: the trail points to it, encrypted beside it.
         seq = trail.append(tx, actor, "pseudonym.reidentify", pseudonym)
         tx.execute("INSERT INTO reidentifications VALUES (?, ?)",

@@ -46,12 +46,9 @@ class Store:
         except duckdb.IOException as error:
             held = _LOCK_HELD.search(str(error))
             if held:
-                raise DatabaseBusy(
-                    f"The database {self.path} is held by a running Vern server (PID {held.group(1)}). "
-                    "Use the dashboard, drop files into the server's inbox "
-                    "(data/inbox/<kind>/) for the next scheduled run, or stop the server first."
-                ) from None
-            raise VernError(f"Cannot open the database {self.path}: {error}") from None
+                raise DatabaseBusy("store.busy", path=str(self.path), pid=int(held.group(1))) from None
+            # DuckDB's words are English and may quote the file: only the kind of failure is shown
+            raise VernError("store.cannot_open", path=str(self.path), kind=type(error).__name__) from None
         self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._write_lock = threading.RLock()
         self.keys = None  # audits.core.crypto.KeyRing, bound by audits.core.keys.bind()
@@ -118,9 +115,7 @@ class Store:
         # A dropped trail is recreated and the loss recorded as a break (audits.core.trail.attach).
         missing = sorted(expected - present - {"trail"})
         if missing:
-            raise VernError(
-                f"The database {self.path} is damaged: the table(s) {', '.join(missing)} are missing. "
-                "It was changed outside Vern; restore it, with its key file, from a backup.")
+            raise VernError("store.damaged", path=str(self.path), tables=", ".join(missing), n=len(missing))
 
     def _migrate(self, known: list[tuple[int, str]]) -> None:
         self._con.execute(
@@ -130,10 +125,7 @@ class Store:
         current = self.schema_version()
         newest = known[-1][0] if known else 0
         if current > newest:
-            raise VernError(
-                f"The database {self.path} has schema version {current}, newer than this "
-                f"Vern understands ({newest}). Upgrade Vern; do not use an older version on it."
-            )
+            raise VernError("store.newer", path=str(self.path), version=current, newest=newest)
         for version, sql in known:
             if version > current:
                 with self.transaction() as tx:

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from audits.core import clock, trail_heads
+from audits.core import clock, trail_chain, trail_heads
 from audits.core.errors import VernError
 from audits.core.i18n import t
 from audits.core.store import Store
@@ -76,7 +76,7 @@ def _database_of(tx) -> str:
 def _chain(where: str) -> _Chain:
     chain = _chains.get(where)
     if chain is None:
-        raise VernError(f"the audit trail of {where} has no key bound: open it with audits.core.keys.open_store")
+        raise VernError("trail.not_bound", path=where)
     return chain
 
 
@@ -225,9 +225,10 @@ def verify(store: Store, expected_head: str | None = None) -> tuple[int, str | N
 
 
 def require_intact(store: Store) -> None:
-    count, problem = verify(store)
-    if problem:
-        raise VernError(f"the audit trail is broken after {count} intact entries: {problem}")
+    verdict = examine(store)
+    if verdict.breaks:
+        first = verdict.breaks[0]
+        raise VernError("trail.is_broken", count=first.intact, problem=trail_chain.said(first.problem))
 
 
 def keep_recording(store: Store) -> Verdict:

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from audits.core.i18n import catalogue, t
+from audits.core.errors import VernError
+from audits.core.i18n import Message, Text, catalogue, t
 
 GENESIS = "0" * 64
 RESUMING = ("trail.segment", "trail.upgrade")  # entries that may begin a segment after a break
@@ -26,7 +27,7 @@ Sign = Callable[[str, str], str]  # (previous value, canonical content) -> chain
 @dataclass(frozen=True)
 class Problem:
     kind: str  # changed, forged, removed, inserted, unlinked, truncated, empty, missing, head_file
-    text: str  # in English, for the command line and the trail.segment entry that records it
+    text: str  # in English: the detail the trail.segment entry records (see `said` for a reader)
 
 
 EMPTY = Problem("empty", "the trail is empty (every database begins it when it is created)")
@@ -171,16 +172,34 @@ def words(found: Break, lang: str) -> str:
     return t("trail.break", lang, where=where, kind=t(key, lang) if key in catalogue() else found.problem.kind)
 
 
-def describe(verdict: Verdict) -> str:
+def said(problem: Problem) -> Message:
+    """A break's detail for a reader: English as recorded (it is evidence, kept as found; a
+    detail read back from the trail exists in English only), and in bokmål the kind of break."""
+    kind = catalogue().get(f"trail.kind.{problem.kind}", Text(problem.kind, problem.kind))
+    return Message(Text(kind.nb, problem.text))
+
+
+def describe(verdict: Verdict) -> list[Message]:
     """A broken trail for the command line: each break, where Vern resumed, how the newest segment stands."""
     lines = []
     for number, found in enumerate(verdict.breaks):
-        lead = "audit trail broken" if number == 0 else "  then broken"
-        lines.append(f"{lead} after {found.intact} intact entries: {found.problem.text}")
+        lead = "trail.verify.broken" if number == 0 else "trail.verify.then_broken"
+        lines.append(Message(lead, {"count": found.intact, "problem": said(found.problem)}))
         if found.resumed_at:
-            lines.append(f"  recording resumed in a new segment at entry {found.resumed_at}")
+            lines.append(Message("trail.verify.resumed", {"seq": found.resumed_at}))
     newest = verdict.segments[-1]
     if newest.problem is None and verdict.head:
-        lines.append(f"  the segment from entry {newest.first} is intact: {newest.intact} entries; "
-                     f"head {verdict.head['hash']}")
-    return "\n".join(lines)
+        lines.append(Message("trail.verify.segment_intact",
+                             {"first": newest.first, "count": newest.intact, "hash": verdict.head["hash"]}))
+    return lines
+
+
+class BrokenTrail(VernError):
+    """`vern trail verify` on a broken trail: every line of `describe`, in the reader's language."""
+
+    def __init__(self, verdict: Verdict):
+        self.lines = describe(verdict)
+        super().__init__(self.lines[0].key, **self.lines[0].values)
+
+    def text(self, lang: str) -> str:
+        return "\n  ".join(line(lang) for line in self.lines)

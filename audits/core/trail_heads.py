@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from audits.core.errors import VernError
+from audits.core.errors import VernError, os_reason
 
 MAX_BYTES = 64 * 1024
 KEEP_BYTES = 8 * 1024
@@ -66,11 +66,11 @@ def _complete_lines(path: Path) -> list[bytes]:
     except FileNotFoundError:
         return []
     except OSError as error:
-        raise VernError(f"cannot read the trail head file {path}: {error.strerror or type(error).__name__}") from None
+        raise VernError("trail_heads.cannot_read", path=str(path), why=os_reason(error)) from None
     if size > TAIL_BYTES:
         lines = lines[1:]
         if not lines:
-            raise HeadFileProblem(f"the end of {path} is not a head Vern wrote")
+            raise HeadFileProblem("trail_heads.end_not_head", path=str(path))
     return lines
 
 
@@ -78,16 +78,16 @@ def last(path: Path, key: bytes) -> Head | None:
     """The newest head recorded, None when nothing is; HeadFileProblem when the last line is
     not a head signed with `key`."""
     if os.path.isdir(path):
-        raise VernError(f"the trail head file {path} is a directory; it must be the file Vern writes")
+        raise VernError("trail_heads.folder", path=str(path))
     lines = _complete_lines(path)
     if not lines:
         return None
     match = _LINE.fullmatch(lines[-1].decode("ascii", errors="replace"))
     if match is None:
-        raise HeadFileProblem(f"the last line of {path} is not a head Vern wrote")
+        raise HeadFileProblem("trail_heads.last_not_head", path=str(path))
     seq, value, at_utc, signature = int(match[1]), match[2], match[3], match[4]
     if not hmac.compare_digest(signature, _signature(key, seq, value, at_utc)):
-        raise HeadFileProblem(f"the last line of {path} is not signed with the trail key")
+        raise HeadFileProblem("trail_heads.not_signed", path=str(path))
     return Head(seq, value, at_utc, signature)
 
 

@@ -13,6 +13,133 @@ WORDS: dict[str, Text] = {
     "clock.not_instant": Text("ikke et ISO 8601-tidspunkt", "not an ISO 8601 instant"),
     "clock.no_offset": Text("mangler tidssone (skriv f.eks. 2026-03-28T10:00+01:00)",
                             "has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
+    "file.not_utf8": Text("ikke UTF-8-tekst", "not UTF-8 text"),
+    # the key file and the keys (audits.core.crypto, audits.core.keys)
+    "keyfile.refused": Text("{source} er ikke en nøkkelfil fra Vern ({why})", "{source} is not a Vern key file ({why})"),
+    "keyfile.not_json": Text("ikke JSON", "not JSON"),
+    "keyfile.not_object": Text("den er ikke et JSON-objekt", "it is not a JSON object"),
+    "keyfile.version": Text("versjonen er verken 1 eller {version}", "its version is not 1 or {version}"),
+    "keyfile.encryption": Text("«encryption» knytter ikke nøkkel-ID-er til nøkler",
+                               '"encryption" does not map key ids to keys'),
+    "keyfile.primary": Text("«primary» peker ikke på en av krypteringsnøklene",
+                            '"primary" does not name one of its encryption keys'),
+    "keyfile.not_32_bytes": Text("{what} er ikke 32 byte i URL-sikker base64", "{what} is not 32 bytes in URL-safe base64"),
+    "keyfile.encryption_key": Text("krypteringsnøkkelen {key_id!r}", "encryption key {key_id!r}"),
+    "keyfile.trail_key": Text("sporets nøkkel", "the trail key"),
+    "keyfile.pseudonym_key": Text("pseudonymnøkkelen", "the pseudonym key"),
+    "keyfile.too_large": Text("større enn {kib} KiB", "larger than {kib} KiB"),
+    "keyfile.folder": Text("nøkkelfilen {path} er en mappe, ikke en nøkkelfil fra Vern",
+                           "the key file {path} is a directory, not a Vern key file"),
+    "keyfile.cannot_read": Text("kan ikke lese nøkkelfilen {path}: {why}", "cannot read the key file {path}: {why}"),
+    "keyfile.cannot_write": Text("kan ikke skrive nøkkelfilen {path}: {why}", "cannot write the key file {path}: {why}"),
+    "keyfile.cannot_create_folder": Text("kan ikke opprette mappen til nøkkelfilen {path}: {why}",
+                                         "cannot create the folder of the key file {path}: {why}"),
+    "keyfile.missing": Text(
+        "nøkkelfilen {path} mangler, og denne databasen har data kryptert med den. Hent nøkkelfilen "
+        "fra sikkerhetskopien som hører til denne databasen.",
+        "the key file {path} is missing, and this database holds data encrypted with it. Restore the key "
+        "file from the backup that belongs to this database."),
+    "keys.no_key": Text("{source} har ikke nøkkelen {key_id!r}, som denne databasen bruker",
+                        "{source} has no key {key_id!r}, which this database uses"),
+    "keys.not_encrypted": Text("en verdi i {column} er ikke kryptert av Vern", "a value in {column} is not encrypted by Vern"),
+    "keys.cannot_decrypt": Text("{source}: nøkkelen {key_id!r} dekrypterer ikke {column}; feil nøkkelfil?",
+                                "{source}: key {key_id!r} does not decrypt {column}; wrong key file?"),
+    "keys.wrong_key": Text("{source}: nøkkelen {key_id!r} er ikke nøkkelen denne databasen ble skrevet med",
+                           "{source}: key {key_id!r} is not the key this database was written with"),
+    "keys.wrong_pseudonym_key": Text("{source}: pseudonymnøkkelen er ikke den denne databasen ble skrevet med",
+                                     "{source}: the pseudonym key is not the one this database was written with"),
+    "keys.wrong_trail_key": Text("{source}: sporets nøkkel er ikke den databasens revisjonsspor er kjedet med",
+                                 "{source}: the trail key is not the one this database's audit trail is chained with"),
+    "keys.from_environment": Text("nøklene kommer fra VERN_KEYS; endre dem der, ikke gjennom Vern",
+                                  "the keys come from VERN_KEYS; change them there, not through Vern"),
+    "keys.environment_no_trail_key": Text(
+        "VERN_KEYS har ingen nøkkel for sporet: legg til «trail» med 32 tilfeldige byte i URL-sikker base64 "
+        "(for eksempel fra `openssl rand 32 | basenc --base64url`), og ta vare på den sammen med de andre nøklene",
+        'VERN_KEYS has no trail key: add "trail" with 32 random bytes in URL-safe base64 (for example from '
+        "`openssl rand 32 | basenc --base64url`) to it, and keep it with the other keys"),
+    "keys.still_used": Text(
+        "ingenting ble fjernet: verdier er fortsatt kryptert med en gammel nøkkel ({where}). Kjør "
+        "`vern keys rotate` først; flytter ikke det dem, meld det som en feil.",
+        "nothing was removed: values are still encrypted under an old key ({where}). Run `vern keys rotate` "
+        "first; if that does not move them, report it as a bug."),
+    # the database file (audits.core.store)
+    "store.busy": Text(
+        "Databasen {path} holdes av en Vern-server som kjører (PID {pid}). Bruk dashbordet, legg filene i "
+        "serverens innboks (data/inbox/<kind>/) til neste planlagte kjøring, eller stopp serveren først.",
+        "The database {path} is held by a running Vern server (PID {pid}). Use the dashboard, drop files into "
+        "the server's inbox (data/inbox/<kind>/) for the next scheduled run, or stop the server first."),
+    "store.cannot_open": Text("Kan ikke åpne databasen {path} ({kind})", "Cannot open the database {path} ({kind})"),
+    "store.damaged": Text(
+        "Databasen {path} er skadet: {n:tabellen|tabellene} {tables} mangler. Den er endret utenfor Vern; "
+        "gjenopprett den, sammen med nøkkelfilen, fra en sikkerhetskopi.",
+        "The database {path} is damaged: the {n:table|tables} {tables} {n:is|are} missing. It was changed "
+        "outside Vern; restore it, with its key file, from a backup."),
+    "store.newer": Text(
+        "Databasen {path} har skjemaversjon {version}, nyere enn denne Vern forstår ({newest}). Oppgrader "
+        "Vern; bruk ikke en eldre versjon på den.",
+        "The database {path} has schema version {version}, newer than this Vern understands ({newest}). "
+        "Upgrade Vern; do not use an older version on it."),
+    # re-identification (audits.core.pseudonyms)
+    "pseudonyms.reason_needed": Text("{field}: å reidentifisere en person krever en skriftlig begrunnelse",
+                                     "{field}: re-identifying a person needs a written reason"),
+    "pseudonyms.unknown": Text("{field}: {pseudonym!r} er ukjent", "{field}: {pseudonym!r} is not known"),
+    # the audit trail (audits.core.trail, trail_chain, trail_heads)
+    "trail.not_bound": Text("revisjonssporet i {path} har ingen nøkkel: åpne det med audits.core.keys.open_store",
+                            "the audit trail of {path} has no key bound: open it with audits.core.keys.open_store"),
+    "trail.is_broken": Text("revisjonssporet er brutt etter {count} {count:intakt oppføring|intakte oppføringer}: "
+                            "{problem}",
+                            "the audit trail is broken after {count} intact {count:entry|entries}: {problem}"),
+    "trail.verify.broken": Text("revisjonssporet er brutt etter {count} {count:intakt oppføring|intakte oppføringer}: "
+                                "{problem}",
+                                "audit trail broken after {count} intact {count:entry|entries}: {problem}"),
+    "trail.verify.then_broken": Text("deretter brutt etter {count} {count:intakt oppføring|intakte oppføringer}: "
+                                     "{problem}",
+                                     "then broken after {count} intact {count:entry|entries}: {problem}"),
+    "trail.verify.resumed": Text("føringen fortsatte i et nytt segment fra oppføring {seq}",
+                                 "recording resumed in a new segment at entry {seq}"),
+    "trail.verify.segment_intact": Text(
+        "segmentet fra oppføring {first} er intakt: {count} {count:oppføring|oppføringer}; hode {hash}",
+        "the segment from entry {first} is intact: {count} {count:entry|entries}; head {hash}"),
+    "trail_heads.cannot_read": Text("kan ikke lese filen med sporets hode {path}: {why}",
+                                    "cannot read the trail head file {path}: {why}"),
+    "trail_heads.folder": Text("filen med sporets hode {path} er en mappe; den må være filen Vern skriver",
+                               "the trail head file {path} is a directory; it must be the file Vern writes"),
+    "trail_heads.end_not_head": Text("slutten av {path} er ikke et hode Vern har skrevet",
+                                     "the end of {path} is not a head Vern wrote"),
+    "trail_heads.last_not_head": Text("siste linje i {path} er ikke et hode Vern har skrevet",
+                                      "the last line of {path} is not a head Vern wrote"),
+    "trail_heads.not_signed": Text("siste linje i {path} er ikke signert med sporets nøkkel",
+                                   "the last line of {path} is not signed with the trail key"),
+    # the configuration (audits.core.config): read by the admin at the server
+    "config.file": Text("konfigurasjonsfilen {path}: {why}", "configuration file {path}: {why}"),
+    "config.not_toml": Text("ikke gyldig TOML", "not valid TOML"),
+    "config.not_toml_at": Text("ikke gyldig TOML (linje {line}, kolonne {column})",
+                               "not valid TOML (line {line}, column {column})"),
+    "config.key": Text("konfigurasjonsnøkkelen {setting}: {why}", "configuration key {setting}: {why}"),
+    "config.key_in": Text("konfigurasjonsnøkkelen {setting}: {why}, i {path}",
+                          "configuration key {setting}: {why}, in {path}"),
+    "config.check_key": Text("konfigurasjonsnøkkelen checks.{check}.{why}", "configuration key checks.{check}.{why}"),
+    "config.setting": Text("{setting}: {why}", "{setting}: {why}"),
+    "config.expected": Text("skal være {kind}, men er {value!r}", "expected {kind}, got {value!r}"),
+    "config.kind.bool": Text("true eller false", "true or false"),
+    "config.kind.int": Text("et heltall", "a whole number"),
+    "config.kind.float": Text("et tall", "a number"),
+    "config.kind.str": Text("en tekst", "a string"),
+    "config.kind.dict": Text("en tabell", "a table"),
+    "config.kind.list": Text("en liste med tekster", "a list of strings"),
+    "config.expected_table": Text("skal være en tabell", "expected a table"),
+    "config.unknown": Text("ukjent nøkkel", "unknown key"),
+    "config.one_of": Text("må være en av {allowed}", "must be one of {allowed}"),
+    "config.not_port": Text("{port} er ikke et portnummer", "{port} is not a port number"),
+    "config.at_least": Text("må være minst {min}", "must be at least {min}"),
+    "config.security": Text("må være none, starttls eller ssl", "must be none, starttls or ssl"),
+    "config.idle_minutes": Text("må være over 0 og høyst 1440 (et døgn)",
+                                "must be more than 0 and at most 1440 (a day)"),
+    "config.not_crontab": Text("{value!r} er ikke en crontab-linje ({why})", "{value!r} is not a crontab line ({why})"),
+    "config.cron_fields": Text("skal ha 5 felt, har {n}", "expected 5 fields, got {n}"),
+    "config.cron_weekday": Text("ukedagen {part!r} er utenfor 0–7", "day of week {part!r} is outside 0-7"),
+    "config.cron_invalid": Text("et felt er utenfor gyldig område eller ikke forstått",
+                                "a field is out of range or not understood"),
     "text.refused": Text("{field}: {why}", "{field}: {why}"),
     "text.nul": Text("inneholder et NUL-tegn", "contains a NUL character"),
     "text.control": Text("inneholder et kontrolltegn ({code})", "contains a control character ({code})"),

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from audits.core import clock
 from audits.core.errors import InputError, VernError
+from audits.core.i18n import LANGUAGES, Message, Text
 
-LINK = "a symbolic link: Vern does not follow links (put the file itself there)"
-SPECIAL = "not a regular file or folder"
+LINK = Message("inbox.link")
+SPECIAL = Message("inbox.special")
 HANDLED = ("imported", "failed")
 
 
@@ -31,33 +32,40 @@ def move(path: Path, folder: Path, when: str) -> None:
     shutil.move(str(path), str(folder / f"{when}-{path.name}"))
 
 
-def import_each(folder: Path, load: Callable[[Path], object], *patterns: str, order=None) -> list[str]:
+def import_each(folder: Path, load: Callable[[Path], object], *patterns: str, order=None) -> list[Message]:
     """Import each file waiting in `folder` on its own with `load(path)`: moved to imported/,
     or to failed/ when refused, while the others still land; links and special files go to
-    failed/ unread. Returns "name: why" for every refused one."""
+    failed/ unread. Returns "name: why" for every refused one, to be read in either language."""
     refusals = []
     for path, why in refused(folder, *patterns):
         move(path, folder / "failed", stamp())
-        refusals.append(f"{path.name}: {why}")
+        refusals.append(Message("inbox.refused", {"name": path.name, "why": why}))
     for path in sorted(files(folder, *patterns), key=order):
         when = stamp()
         try:
             load(path)
         except VernError as error:
             move(path, folder / "failed", when)
-            refusals.append(f"{path.name}: {_why(error)}")
+            refusals.append(Message("inbox.refused", {"name": path.name, "why": _why(error)}))
         else:
             move(path, folder / "imported", when)
     return refusals
 
 
-def _why(error: VernError) -> str:
+def _why(error: VernError) -> Message:
     """What is wrong with a refused file, every problem of it, without its path (the run's
-    error names the inbox)."""
+    error names the inbox): put into both languages now, the error being gone by the time
+    someone reads it."""
+    return Message(Text(*(_said(error, lang) for lang in LANGUAGES)))
+
+
+def _said(error: VernError, lang: str) -> str:
     if isinstance(error, InputError):
-        more = f"; … and {len(error.problems) - 10} more" if len(error.problems) > 10 else ""
-        return "; ".join(error.problems[:10]) + more
-    return str(error).splitlines()[-1].strip()
+        shown = [problem(lang) for problem in error.problems[:10]]
+        if len(error.problems) > 10:
+            shown.append(Message("input.more", {"n": len(error.problems) - 10})(lang))
+        return "; ".join(shown)
+    return error.text(lang).splitlines()[-1].strip()
 
 
 def files(folder: Path, *patterns: str) -> list[Path]:
@@ -66,12 +74,12 @@ def files(folder: Path, *patterns: str) -> list[Path]:
     return [path for path, why in _waiting(folder, patterns or ("*",)) if why is None]
 
 
-def refused(folder: Path, *patterns: str) -> list[tuple[Path, str]]:
+def refused(folder: Path, *patterns: str) -> list[tuple[Path, Message]]:
     """(entry, why) for the links and special files waiting in `folder`: never to be read."""
     return [(path, why) for path, why in _waiting(folder, patterns or ("*",)) if why is not None]
 
 
-def _waiting(folder: Path, patterns: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+def _waiting(folder: Path, patterns: tuple[str, ...]) -> Iterator[tuple[Path, Message | None]]:
     if not folder.is_dir():
         return
     for path in sorted(folder.iterdir()):
@@ -80,7 +88,7 @@ def _waiting(folder: Path, patterns: tuple[str, ...]) -> Iterator[tuple[Path, st
         yield path, kind(path)
 
 
-def kind(path: Path) -> str | None:
+def kind(path: Path) -> Message | None:
     """None for a regular file or folder; otherwise why it is not read (lstat: a link is
     seen as the link)."""
     mode = path.lstat().st_mode

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from audits.core.errors import InputError
-from audits.io.csvfile import MAX_BYTES
+from audits.core.errors import InputError, os_reason
+from audits.core.i18n import Message
+from audits.io.csvfile import MAX_BYTES, at_line
 
 MAX_DEPTH = 64  # an xAPI statement, the deepest real input, nests about eight levels
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -31,14 +32,14 @@ def read_text(path: Path | str) -> str:
             with Path(path).open("rb") as file:
                 raw = file.read(MAX_BYTES + 1)
     except OSError as error:
-        raise InputError(source, [f"cannot read the file: {error.strerror}"]) from None
+        raise InputError(source, [Message("input.unreadable", {"why": os_reason(error)})]) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(source, [f"larger than {MAX_BYTES // (1024 * 1024)} MB"])
+        raise InputError(source, [Message("json.too_large", {"mb": MAX_BYTES // (1024 * 1024)})])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise InputError(source, [f"line {line}: not UTF-8 text"]) from None
+        raise InputError(source, [at_line(line, "file.not_utf8")]) from None
 
 
 def depth(text: str) -> int:
@@ -49,23 +50,25 @@ def depth(text: str) -> int:
     return max(itertools.accumulate(map(_DEPTH.__getitem__, brackets)), default=0)
 
 
-def loads(text: str, source: str, what: str, line: int = 0) -> Any:
+def loads(text: str, source: str, what: str | Message, line: int = 0) -> Any:
     """`text` as JSON; `line` is where it starts in the file (one value per line), else 0."""
-    where = f"line {line}: " if line else ""
+    def refused(key: str, **values) -> InputError:
+        return InputError(source, [at_line(line, key, **values) if line else Message(key, values)])
+
     if depth(text) > MAX_DEPTH:
-        raise InputError(source, [f"{where}nested more than {MAX_DEPTH} levels deep: not {what}"])
+        raise refused("json.too_deep", max=MAX_DEPTH, what=what)
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(source, [f"line {line or error.lineno}, column {error.colno}: not valid JSON ({error.msg})"]) \
-            from None
+    except json.JSONDecodeError as error:  # its words are English: only the position is kept
+        where = Message("json.position", {"line": line or error.lineno, "column": error.colno})
+        raise InputError(source, [Message("input.at", {"where": where, "why": Message("json.invalid")})]) from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise InputError(source, [f"{where}a number too long: not {what}"]) from None
+        raise refused("json.number_too_long", what=what) from None
     except RecursionError:  # the depth check should prevent it; never a traceback all the same
-        raise InputError(source, [f"{where}nested too deeply: not {what}"]) from None
+        raise refused("json.nested_too_deeply", what=what) from None
 
 
-def read(path: Path | str, what: str) -> Any:
+def read(path: Path | str, what: str | Message) -> Any:
     """The file's JSON value; `what` says what it should hold, for the messages; `-` reads
     standard input."""
     return loads(read_text(path), str(path), what)

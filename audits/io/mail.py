@@ -16,7 +16,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
 
-from audits.core.errors import VernError
+from audits.core.errors import VernError, os_reason
+from audits.core.i18n import Message
 
 if TYPE_CHECKING:  # annotations only
     import smtplib
@@ -43,7 +44,7 @@ def _loopback(host: str) -> bool:
 def message(mail: dict, to: list[str], subject: str, body: str) -> EmailMessage:
     sender = mail.get("sender") or ""
     if not sender:
-        raise VernError("configuration key mail.sender: required to send mail (the From address)")
+        raise VernError("config.key", setting="mail.sender", why=Message("mail.sender_needed"))
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = ", ".join(to)
@@ -69,24 +70,24 @@ def _connect(host: str, port: int, security: str) -> smtplib.SMTP:
     return client
 
 
-def _why(error: BaseException) -> str:
+def _why(error: BaseException) -> Message:
     """The cause without what the server may echo back (addresses, message text)."""
     import smtplib  # imported here, with ssl: only sending needs them (0.01 s at every start)
     import ssl
 
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return f"the login was refused (SMTP {error.smtp_code}); check mail.username and {PASSWORD_VARIABLE}"
+        return Message("mail.why.login", {"code": error.smtp_code, "variable": PASSWORD_VARIABLE})
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"the server answered SMTP {error.smtp_code} ({type(error).__name__})"
+        return Message("mail.why.answered", {"code": error.smtp_code, "kind": type(error).__name__})
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return f"the server refused all {len(error.recipients)} recipients"
+        return Message("mail.why.recipients", {"n": len(error.recipients)})
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return "the server does not offer what mail.security or mail.username asks for (STARTTLS or AUTH)"
+        return Message("mail.why.unsupported")
     if isinstance(error, ssl.SSLError):
-        return f"TLS failed ({error.reason or type(error).__name__}); check mail.security and mail.port"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return type(error).__name__
+        return Message("mail.why.tls", {"reason": error.reason or type(error).__name__})
+    if isinstance(error, OSError) and error.errno:
+        return os_reason(error)
+    return Message("os.other", {"code": type(error).__name__})
 
 
 def send(mail: dict, to: list[str], subject: str, body: str) -> int:
@@ -97,16 +98,15 @@ def send(mail: dict, to: list[str], subject: str, body: str) -> int:
 
     host, port, security = mail.get("host") or "", int(mail.get("port") or 0), mail.get("security")
     if not host:
-        raise VernError("configuration key mail.host: required to send mail")
+        raise VernError("config.key", setting="mail.host", why=Message("mail.host_needed"))
     if not to:
-        raise VernError("configuration key mail.advisers: no one to send to")
+        raise VernError("config.key", setting="mail.advisers", why=Message("mail.no_one"))
     if security == "none" and not _loopback(host):
-        raise VernError(f"mail server {host}: mail.security = \"none\" sends in clear text and is only "
-                        "allowed to a loopback host; use \"starttls\" or \"ssl\"")
+        raise VernError("mail.clear_text", host=host)
     username = mail.get("username") or ""
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if username and not password:
-        raise VernError(f"mail server {host}: mail.username is set but {PASSWORD_VARIABLE} is not")
+        raise VernError("mail.no_password", host=host, variable=PASSWORD_VARIABLE)
     msg = message(mail, to, subject, body)
     try:
         with _connect(host, port, security) as client:
@@ -115,7 +115,7 @@ def send(mail: dict, to: list[str], subject: str, body: str) -> int:
             refused = client.send_message(msg)
     except (OSError, smtplib.SMTPException) as error:
         log.warning("mail to %d recipients through %s:%s failed: %s", len(to), host, port, type(error).__name__)
-        raise VernError(f"mail server {host}:{port}: could not send ({_why(error)})") from None
+        raise VernError("mail.not_sent", host=host, port=port, why=_why(error)) from None
     if refused:
         log.warning("mail server %s:%s refused %d of %d recipients", host, port, len(refused), len(to))
     log.info("mail accepted for %d recipients by %s:%s", len(to) - len(refused), host, port)

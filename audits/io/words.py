@@ -44,4 +44,40 @@ WORDS: dict[str, Text] = {
     "input.must_be_instant": Text("må være et ISO 8601-tidspunkt med tidssone",
                                   "must be an ISO 8601 instant with offset"),
     "input.future": Text("ligger i fremtiden", "lies in the future"),
+    # JSON files (audits.io.jsonfile): the parser's own words are English, its position is kept
+    "json.too_large": Text("større enn {mb} MB", "larger than {mb} MB"),
+    "json.position": Text("linje {line}, kolonne {column}", "line {line}, column {column}"),
+    "json.invalid": Text("ikke gyldig JSON", "not valid JSON"),
+    "json.too_deep": Text("nøstet mer enn {max} nivåer dypt: ikke {what}", "nested more than {max} levels deep: not {what}"),
+    "json.nested_too_deeply": Text("nøstet for dypt: ikke {what}", "nested too deeply: not {what}"),
+    "json.number_too_long": Text("et for langt tall: ikke {what}", "a number too long: not {what}"),
+    # sending mail (audits.io.mail): never what the server echoes back
+    "mail.sender_needed": Text("må fylles ut for å sende e-post (avsenderadressen)",
+                               "required to send mail (the From address)"),
+    "mail.host_needed": Text("må fylles ut for å sende e-post", "required to send mail"),
+    "mail.no_one": Text("ingen å sende til", "no one to send to"),
+    "mail.clear_text": Text(
+        'e-postserver {host}: mail.security = "none" sender i klartekst og er bare tillatt mot en '
+        'loopback-vert; bruk "starttls" eller "ssl"',
+        'mail server {host}: mail.security = "none" sends in clear text and is only allowed to a loopback '
+        'host; use "starttls" or "ssl"'),
+    "mail.no_password": Text("e-postserver {host}: mail.username er satt, men {variable} er ikke",
+                             "mail server {host}: mail.username is set but {variable} is not"),
+    "mail.not_sent": Text("e-postserver {host}:{port}: kunne ikke sende ({why})",
+                          "mail server {host}:{port}: could not send ({why})"),
+    "mail.why.login": Text("innloggingen ble avvist (SMTP {code}); sjekk mail.username og {variable}",
+                           "the login was refused (SMTP {code}); check mail.username and {variable}"),
+    "mail.why.answered": Text("serveren svarte SMTP {code} ({kind})", "the server answered SMTP {code} ({kind})"),
+    "mail.why.recipients": Text("serveren avviste alle {n} {n:mottakeren|mottakerne}",
+                                "the server refused all {n} {n:recipient|recipients}"),
+    "mail.why.unsupported": Text(
+        "serveren tilbyr ikke det mail.security eller mail.username krever (STARTTLS eller AUTH)",
+        "the server does not offer what mail.security or mail.username asks for (STARTTLS or AUTH)"),
+    "mail.why.tls": Text("TLS feilet ({reason}); sjekk mail.security og mail.port",
+                         "TLS failed ({reason}); check mail.security and mail.port"),
+    # the inbox (audits.io.inbox): a refused file moved to failed/
+    "inbox.refused": Text("{name}: {why}", "{name}: {why}"),
+    "inbox.link": Text("en symbolsk lenke: Vern følger ikke lenker (legg selve filen der)",
+                       "a symbolic link: Vern does not follow links (put the file itself there)"),
+    "inbox.special": Text("verken en vanlig fil eller en mappe", "not a regular file or folder"),
 }

@@ -14,7 +14,7 @@ from audits.checking import findings
 from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, reidentify
-from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, plain, tr, vern, when
+from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, refuse, tr, vern, when
 
 user = auth.require("access")
 store = vern().store
@@ -111,6 +111,6 @@ with st.expander(tr("access.systems_edit")):
         try:
             saved = directory.edit_systems(store, records, user["name"])
         except VernError as error:
-            st.error(plain(error))
+            refuse(error)
         else:
             st.success(tr("access.systems_saved", n=saved))

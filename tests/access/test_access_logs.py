@@ -452,13 +452,13 @@ def test_cloudtrail_record_without_event_time_is_refused_naming_file_record_and_
     bad = write(tmp_path, "no-time.json", without(TRAIL_25, 3, "eventTime"))
     error = refused(store, TRAIL_26, bad, fmt="cloudtrail")  # the good file first
     assert error.source == str(bad)
-    assert error.problems == ["record 3: field eventTime: missing, or not a time with its UTC offset"]
+    assert error.shown("en") == ["record 3: field eventTime: missing, or not a time with its UTC offset"]
 
 
 def test_cloudtrail_record_without_identity_is_refused(store, tmp_path):
     bad = write(tmp_path, "nobody.json", without(TRAIL_26, 2, "userIdentity"))
     error = refused(store, bad, fmt="cloudtrail")
-    assert error.problems[0].startswith("record 2: field userIdentity")
+    assert error.shown("en")[0].startswith("record 2: field userIdentity")
 
 
 def test_cloudtrail_naive_event_time_is_refused(store, tmp_path):
@@ -466,7 +466,7 @@ def test_cloudtrail_naive_event_time_is_refused(store, tmp_path):
     data["Records"][0]["eventTime"] = "2026-10-24T22:30:00"
     bad = write(tmp_path, "naive.json", json.dumps(data))
     error = refused(store, bad, fmt="cloudtrail")
-    assert error.problems[0].startswith("record 1: field eventTime")
+    assert error.shown("en")[0].startswith("record 1: field eventTime")
 
 
 def test_json_without_a_records_array_is_refused(store, tmp_path):
@@ -487,26 +487,26 @@ def test_csv_naive_timestamp_is_refused_naming_line_and_field(store, tmp_path):
     bad = write(tmp_path, "naive.csv", text)
     error = refused(store, CSV, bad, fmt="csv")  # the good file first
     assert error.source == str(bad)
-    assert error.problems == ["line 3, field timestamp: missing, or not a time with its UTC offset"]
+    assert error.shown("en") == ["line 3, field timestamp: missing, or not a time with its UTC offset"]
 
 
 def test_csv_unknown_action_is_refused_naming_line_and_field(store, tmp_path):
     bad = write(tmp_path, "action.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,peek,,,\n")
     error = refused(store, bad, fmt="csv")
-    assert len(error.problems) == 1
-    assert error.problems[0].startswith("line 2, field action: not one of signin, signin_failed, read")
+    assert len(error.shown("en")) == 1
+    assert error.shown("en")[0].startswith("line 2, field action: not one of signin, signin_failed, read")
 
 
 def test_csv_negative_records_are_refused(store, tmp_path):
     bad = write(tmp_path, "records.csv", CSV_HEADER + "\n2026-11-02T09:00:00+01:00,kari@example.org,CRM,export,,,-5\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems == ["line 2, field records: not a whole number of records"]
+    assert error.shown("en") == ["line 2, field records: not a whole number of records"]
 
 
 def test_csv_missing_column_is_refused(store, tmp_path):
     bad = write(tmp_path, "columns.csv", "timestamp,actor,action\n2026-11-02T09:00:00+01:00,kari@example.org,read\n")
     error = refused(store, bad, fmt="csv")
-    assert error.problems == ["line 1: missing column(s) system: not an access-log CSV"]
+    assert error.shown("en") == ["line 1: missing column system: not an access-log CSV"]
 
 
 def test_m365_audit_data_that_is_not_json_is_refused_naming_line_and_field(store, tmp_path):
@@ -515,8 +515,8 @@ def test_m365_audit_data_that_is_not_json_is_refused_naming_line_and_field(store
     bad = write(tmp_path, "broken.csv", "\n".join(lines) + "\n")
     error = refused(store, M365_OLD, bad, fmt="m365")  # the good file first
     assert error.source == str(bad)
-    assert len(error.problems) == 1
-    assert error.problems == ["line 4, field AuditData.Id: missing"]
+    assert len(error.shown("en")) == 1
+    assert error.shown("en") == ["line 4, field AuditData.Id: missing"]
 
 
 def gws_page(fixture: Path) -> dict:
@@ -528,7 +528,7 @@ def test_gworkspace_activity_without_time_is_refused_naming_the_time_field(store
     del page["items"][1]["id"]["time"]
     bad = write(tmp_path, "no-time.json", json.dumps(page))
     error = refused(store, bad, fmt="gworkspace")
-    assert error.problems[0].startswith("record 2: field id.time")
+    assert error.shown("en")[0].startswith("record 2: field id.time")
 
 
 def test_gworkspace_records_are_counted_through_the_whole_file_not_per_page(store, tmp_path):
@@ -538,7 +538,7 @@ def test_gworkspace_records_are_counted_through_the_whole_file_not_per_page(stor
     del pages[1]["items"][0]["actor"]["email"]
     bad = write(tmp_path, "pages.ndjson", "\n".join(json.dumps(p) for p in pages) + "\n")
     error = refused(store, bad, fmt="gworkspace")
-    assert error.problems[0].startswith("record 3: field actor.email")
+    assert error.shown("en")[0].startswith("record 3: field actor.email")
 
 
 def test_json_that_is_not_an_activity_list_is_refused_as_gworkspace(store, tmp_path):
@@ -561,7 +561,7 @@ def test_mislabelled_file_is_refused_saying_what_it_is(store, tmp_path, fixture,
     imported(store, GWS_ARRAY, fmt="gworkspace")
     error = refused(store, fixture, fmt=fmt)
     assert error.source == str(fixture)
-    assert error.problems == [says]
+    assert error.shown("en") == [says]
 
 
 def test_gzipped_cloudtrail_file_given_as_gworkspace_is_refused(store, tmp_path):
@@ -572,7 +572,7 @@ def test_gzipped_cloudtrail_file_given_as_gworkspace_is_refused(store, tmp_path)
 
 # -- command line ---------------------------------------------------------------------
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
 
 
 def stored_count(db: Path) -> int:
@@ -854,7 +854,7 @@ def test_a_linked_file_inside_a_tree_refuses_the_import(store, tmp_path):
     link = tree / "111122223333" / "CloudTrail" / "passwd.json"
     link.symlink_to("/etc/passwd")
     error = refused(store, tree, fmt="cloudtrail")
-    assert (error.source, error.problems) == (str(link), [LINK])
+    assert (error.source, error.shown("en")) == (str(link), [LINK])
 
 
 def test_a_linked_folder_inside_a_tree_refuses_the_import(store, tmp_path):
@@ -864,7 +864,7 @@ def test_a_linked_folder_inside_a_tree_refuses_the_import(store, tmp_path):
     link = tree / "111122223333" / "CloudTrail" / "more"
     link.symlink_to(elsewhere, target_is_directory=True)
     error = refused(store, tree, fmt="cloudtrail")
-    assert (error.source, error.problems) == (str(link), [LINK])
+    assert (error.source, error.shown("en")) == (str(link), [LINK])
 
 
 def test_a_tree_dropped_in_the_inbox_with_a_link_inside_goes_to_failed(vern, tmp_path):

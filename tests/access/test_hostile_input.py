@@ -116,7 +116,7 @@ def test_import_refuses_hostile_names_naming_line_and_field(vern, field, kind):
     path.write_bytes(register_bytes([row(name="Other AS"), row(**{field: HOSTILE[kind]})]))
     with pytest.raises(InputError) as caught:
         processors.import_register(vern.store, path, "tester")
-    assert caught.value.problems == [f"line 3, field {field}: {NAME_REFUSED[kind]}"]
+    assert caught.value.shown("en") == [f"line 3, field {field}: {NAME_REFUSED[kind]}"]
     assert vern.store.value("SELECT count(*) FROM processors") == 0
 
 
@@ -127,7 +127,7 @@ def test_import_refuses_non_utf8_bytes_naming_the_line(vern, field):
     assert b"bad\xffbyte" in path.read_bytes()
     with pytest.raises(InputError) as caught:
         processors.import_register(vern.store, path, "tester")
-    assert caught.value.problems == ["line 3: not UTF-8 text (save the file as CSV UTF-8)"]
+    assert caught.value.shown("en") == ["line 3: not UTF-8 text (save the file as CSV UTF-8)"]
     assert str(caught.value) == (f"{path}: nothing was imported.\n"
                                  "  line 3: not UTF-8 text (save the file as CSV UTF-8)")
     assert vern.store.value("SELECT count(*) FROM processors") == 0
@@ -138,7 +138,7 @@ def test_import_refuses_a_latin1_file(vern):
     path.write_bytes((",".join(COLUMNS) + "\nBjørn AS,CRM,NO,none,,,,\n").encode("latin-1"))
     with pytest.raises(InputError) as caught:
         processors.import_register(vern.store, path, "tester")
-    assert caught.value.problems == ["line 2: not UTF-8 text (save the file as CSV UTF-8)"]
+    assert caught.value.shown("en") == ["line 2: not UTF-8 text (save the file as CSV UTF-8)"]
 
 
 def test_import_refuses_hostile_values_in_checked_fields(vern):
@@ -151,7 +151,7 @@ def test_import_refuses_hostile_values_in_checked_fields(vern):
     ]))
     with pytest.raises(InputError) as caught:
         processors.import_register(vern.store, path, "tester")
-    assert caught.value.problems == [  # what is wrong, never the value
+    assert caught.value.shown("en") == [  # what is wrong, never the value
         "line 2, field countries: code 1 is not an ISO 3166-1 alpha-2 country code (e.g. NO;IE)",
         "line 3, field transfer_mechanism: not one of none, adequacy, dpf, scc2021, bcr, derogation, "
         "privacy_shield, scc2010",
@@ -401,7 +401,7 @@ def csv_row(**values: str) -> str:
 @pytest.mark.parametrize("field", ["actor", "system", "object", "source_ip"])
 def test_access_csv_control_character_refused_naming_line_and_field(vern, tmp_path, char, field):
     path = access_csv(tmp_path, GOOD, csv_row(**{field: f"before{char}after"}), GOOD)
-    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field=field)}"]
+    assert access_refused(vern, path, "csv").shown("en") == [f"line 3, {CONTROL.format(field=field)}"]
 
 
 def test_access_csv_tab_and_line_breaks_in_the_object_are_kept(vern, tmp_path):
@@ -415,35 +415,35 @@ def test_access_csv_tab_and_line_breaks_in_the_object_are_kept(vern, tmp_path):
 @pytest.mark.parametrize("field", ["actor", "system", "source_ip"])
 def test_access_csv_tab_or_line_break_outside_free_text_refused(vern, tmp_path, char, field):
     path = access_csv(tmp_path, GOOD, csv_row(**{field: f"a{char}b"}))
-    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field=field)}"]
+    assert access_refused(vern, path, "csv").shown("en") == [f"line 3, {CONTROL.format(field=field)}"]
 
 
 def test_access_csv_error_in_a_multi_line_record_names_the_line_where_it_starts(vern, tmp_path):
     """Record 2 spans lines 3 to 5; the NUL is on line 5."""
     path = access_csv(tmp_path, GOOD, csv_row(object="one\ntwo\nthree\x00"), GOOD)
-    assert access_refused(vern, path, "csv").problems == [f"line 3, {CONTROL.format(field='object')}"]
+    assert access_refused(vern, path, "csv").shown("en") == [f"line 3, {CONTROL.format(field='object')}"]
 
 
 def test_access_csv_bad_value_after_a_multi_line_record_names_its_own_line(vern, tmp_path):
     """Record 2 spans lines 3 to 5, so record 3 starts on line 6 (DuckDB alone would say 4)."""
     path = access_csv(tmp_path, GOOD, csv_row(object="one\ntwo\nthree"), csv_row(timestamp="2026-11-02T09:00:00"))
-    assert access_refused(vern, path, "csv").problems == [
+    assert access_refused(vern, path, "csv").shown("en") == [
         "line 6, field timestamp: missing, or not a time with its UTC offset"]
 
 
 def test_access_csv_unclosed_quote_names_the_line_where_it_opens(vern, tmp_path):
     path = access_csv(tmp_path, GOOD, GOOD, GOOD.replace("member 1042", '"member 1042'), GOOD, GOOD)
-    assert access_refused(vern, path, "csv").problems == ["line 4: a quoted field is not closed"]
+    assert access_refused(vern, path, "csv").shown("en") == ["line 4: a quoted field is not closed"]
 
 
 def test_access_csv_record_with_more_fields_than_the_header_is_refused(vern, tmp_path):
     path = access_csv(tmp_path, GOOD, GOOD.rstrip("\n") + ",extra,more\n")
-    assert access_refused(vern, path, "csv").problems == ["line 3: 9 fields, but the header has 7"]
+    assert access_refused(vern, path, "csv").shown("en") == ["line 3: 9 fields, but the header has 7"]
 
 
 def test_access_csv_bytes_that_are_not_utf8_name_line_and_field(vern, tmp_path):
     path = access_csv(tmp_path, GOOD, GOOD, csv_row(object=HOSTILE["surrogate"]))
-    assert access_refused(vern, path, "csv").problems == [
+    assert access_refused(vern, path, "csv").shown("en") == [
         "line 4, field object: not UTF-8 text (save the file as CSV UTF-8)"]
 
 
@@ -452,7 +452,7 @@ def test_m365_control_character_in_audit_data_names_line_and_field(vern, tmp_pat
     lines[2] = lines[2].replace('""Operation"":""FileDownloaded""', '""Operation"":""File\x00Downloaded""', 1)
     path = tmp_path / "purview.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert access_refused(vern, path, "m365").problems == [f"line 3, {CONTROL.format(field='AuditData')}"]
+    assert access_refused(vern, path, "m365").shown("en") == [f"line 3, {CONTROL.format(field='AuditData')}"]
 
 
 def test_m365_escaped_control_character_in_a_kept_value_is_refused(vern, tmp_path):
@@ -460,7 +460,7 @@ def test_m365_escaped_control_character_in_a_kept_value_is_refused(vern, tmp_pat
     lines[2] = lines[2].replace('""ClientIP"":""192.0.2.12""', '""ClientIP"":""192.0.2.12\\u0000""', 1)
     path = tmp_path / "purview.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert access_refused(vern, path, "m365").problems == [f"line 3, {CONTROL.format(field='AuditData.ClientIP')}"]
+    assert access_refused(vern, path, "m365").shown("en") == [f"line 3, {CONTROL.format(field='AuditData.ClientIP')}"]
 
 
 def trail_with(tmp_path: Path, record: int, *keys_and_value) -> Path:
@@ -484,13 +484,13 @@ def trail_with(tmp_path: Path, record: int, *keys_and_value) -> Path:
 ])
 def test_cloudtrail_escaped_nul_refused_naming_record_and_field(vern, tmp_path, keys, field):
     path = trail_with(tmp_path, 2, *keys, "AROAEXAMPLEID:kari\u0000@example.org")
-    assert access_refused(vern, path, "cloudtrail").problems == [f"record 2: {CONTROL.format(field=field)}"]
+    assert access_refused(vern, path, "cloudtrail").shown("en") == [f"record 2: {CONTROL.format(field=field)}"]
 
 
 def test_cloudtrail_raw_control_character_is_not_json(vern, tmp_path):
     path = tmp_path / "trail.json"
     path.write_bytes(b'{"Records": [{"eventID": "a\x01b"}]}')  # \x01 is the 28th byte
-    assert access_refused(vern, path, "cloudtrail").problems == ["not valid JSON (at byte 28 uncompressed)"]
+    assert access_refused(vern, path, "cloudtrail").shown("en") == ["not valid JSON (at byte 28 uncompressed)"]
 
 
 def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
@@ -508,7 +508,7 @@ def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
     path.write_text(json.dumps(page))
     with pytest.raises(InputError) as caught:
         access_logs.import_files(vern.store, [path], "gworkspace", "tester")
-    assert caught.value.problems == [f"record 1: {CONTROL.format(field='events.parameters.doc_title')}"]
+    assert caught.value.shown("en") == [f"record 1: {CONTROL.format(field='events.parameters.doc_title')}"]
 
 
 @pytest.mark.parametrize(("name", "data", "why"), [
@@ -519,13 +519,13 @@ def test_gworkspace_tab_in_a_title_is_kept_and_a_bell_refused(vern, tmp_path):
 def test_access_log_compression_must_match_the_name(vern, tmp_path, name, data, why):
     path = tmp_path / name
     path.write_bytes(data)
-    assert access_refused(vern, path, "cloudtrail").problems == [why]
+    assert access_refused(vern, path, "cloudtrail").shown("en") == [why]
 
 
 def test_access_log_named_pipe_is_refused_without_waiting_for_a_writer(vern, tmp_path):
     path = tmp_path / "trail.json"
     os.mkfifo(path)
-    assert access_refused(vern, path, "cloudtrail").problems == ["not a regular file or folder"]
+    assert access_refused(vern, path, "cloudtrail").shown("en") == ["not a regular file or folder"]
 
 
 def test_cli_access_csv_with_nul_exits_cleanly(vern, tmp_path):
@@ -541,4 +541,4 @@ def test_cli_access_csv_with_nul_exits_cleanly(vern, tmp_path):
 def test_access_csv_nul_in_the_header_names_line_1(vern, tmp_path):
     path = tmp_path / "events.csv"
     path.write_text(CSV_HEADER.replace("object", "obj\x00ect") + GOOD)
-    assert access_refused(vern, path, "csv").problems == ["line 1: a column name contains a control character"]
+    assert access_refused(vern, path, "csv").shown("en") == ["line 1: a column name contains a control character"]

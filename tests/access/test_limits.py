@@ -28,7 +28,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_imported(vern, tmp_path, m
     monkeypatch.setattr(csvfile, "MAX_BYTES", path.stat().st_size - 1)
     with pytest.raises(InputError) as refused:
         import_register(vern.store, path, "test")
-    assert refused.value.problems == ["larger than 0 MB: not a register"]
+    assert refused.value.shown("en") == ["larger than 0 MB: not a register"]
     assert register(vern.store) == []
 
 
@@ -87,14 +87,14 @@ def test_a_gzip_file_past_the_limit_is_refused_where_the_count_passes_it(vern, t
     monkeypatch.setattr(access_input, "MAX_FILE_BYTES", 1 * MB)
     path = bomb(tmp_path / "bomb.json.gz", 3, tail=b"not gzip at all")
     error = refused(vern.store, [path])
-    assert (error.source, error.problems) == (str(path), ["larger than 1 MB uncompressed: split it"])
+    assert (error.source, error.shown("en")) == (str(path), ["larger than 1 MB uncompressed: split it"])
 
 
 def test_the_same_file_within_the_limit_is_read_to_its_damaged_end(vern, tmp_path, monkeypatch):
     monkeypatch.setattr(access_input, "MAX_FILE_BYTES", 4 * MB)
     path = bomb(tmp_path / "bomb.json.gz", 3, tail=b"not gzip at all")
     error = refused(vern.store, [path])
-    assert error.problems == ["not a complete gzip file: damaged or cut short"]
+    assert error.shown("en") == ["not a complete gzip file: damaged or cut short"]
 
 
 def test_a_file_exactly_at_the_limit_is_imported(vern, tmp_path, monkeypatch):
@@ -108,7 +108,7 @@ def test_a_plain_file_past_the_limit_is_refused(vern, tmp_path, monkeypatch):
     path = tmp_path / "trail.json"
     path.write_bytes(padded_trail(200_001))
     monkeypatch.setattr(access_input, "MAX_FILE_BYTES", 200_000)
-    assert refused(vern.store, [path]).problems == ["larger than 200,000 bytes uncompressed: split it"]
+    assert refused(vern.store, [path]).shown("en") == ["larger than 200,000 bytes uncompressed: split it"]
 
 
 def test_files_past_the_limit_of_one_import_are_refused_naming_the_one_that_passes_it(
@@ -120,7 +120,7 @@ def test_files_past_the_limit_of_one_import_are_refused_naming_the_one_that_pass
         paths[-1].write_bytes(gzip.compress(padded_trail(400_000)))
     error = refused(vern.store, paths)
     assert error.source == str(paths[2])
-    assert error.problems == ["the files up to this one come to more than 1 MB uncompressed: "
+    assert error.shown("en") == ["the files up to this one come to more than 1 MB uncompressed: "
                               "import fewer files at a time"]
     assert access_logs.import_files(vern.store, paths[:2], "cloudtrail", "test").files == 2
 
@@ -151,7 +151,7 @@ def test_a_csv_with_100000_columns_is_refused_at_its_header(vern, tmp_path):
     names = ["timestamp", "actor", "system", "action"] + [f"c{i}" for i in range(100_000)]
     path.write_text(",".join(names) + "\n" + ",".join(["x"] * len(names)) + "\n")
     error = refused(vern.store, [path], "csv")
-    assert error.problems == ["line 1: 100,004 columns, more than 100: not an access log"]
+    assert error.shown("en") == ["line 1: 100,004 columns, more than 100: not an access log"]
 
 
 def test_a_csv_with_100_columns_is_read(vern, tmp_path):
@@ -166,7 +166,7 @@ def test_a_value_of_4097_characters_is_refused_naming_line_and_field(vern, tmp_p
     path = tmp_path / "long.csv"
     path.write_text(CSV_HEADER + CSV_ROW.format(object="a") + CSV_ROW.format(object="y" * 4097))
     error = refused(vern.store, [path], "csv")
-    assert error.problems == ["line 3, field object: longer than 4,096 characters"]
+    assert error.shown("en") == ["line 3, field object: longer than 4,096 characters"]
 
 
 def test_a_value_of_4096_characters_is_kept(vern, tmp_path):
@@ -182,20 +182,20 @@ def test_a_cloudtrail_value_past_the_limit_is_refused_naming_record_and_field(ve
     path = tmp_path / "long.json"
     path.write_text(json.dumps(data))
     error = refused(vern.store, [path])
-    assert error.problems == ["record 2: field requestParameters.key: longer than 4,096 characters"]
+    assert error.shown("en") == ["record 2: field requestParameters.key: longer than 4,096 characters"]
 
 
 def test_a_csv_record_past_1_mb_is_refused_naming_its_line(vern, tmp_path):
     path = tmp_path / "long.csv"
     path.write_text(CSV_HEADER + CSV_ROW.format(object="a") + CSV_ROW.format(object="y" * (MB + 10)))
     error = refused(vern.store, [path], "csv")
-    assert error.problems == ["line 3: a record longer than 1 MB"]
+    assert error.shown("en") == ["line 3: a record longer than 1 MB"]
 
 
 def test_a_json_object_past_16_mb_is_refused(vern, tmp_path):
     path = bomb(tmp_path / "object.json.gz", 17)
     error = refused(vern.store, [path])
-    assert error.problems == ["a JSON object larger than 16 MB uncompressed: not an AWS CloudTrail log file"]
+    assert error.shown("en") == ["a JSON object larger than 16 MB uncompressed: not an AWS CloudTrail log file"]
 
 
 def test_a_file_past_a_limit_in_the_inbox_goes_to_failed_and_the_others_land(vern, monkeypatch):
@@ -216,7 +216,7 @@ def test_a_file_past_a_limit_in_the_inbox_goes_to_failed_and_the_others_land(ver
 def test_cli_refuses_a_zip_bomb_with_exit_1_and_imports_nothing(db, tmp_path):
     """At the real limit: 513 MB of blanks in 513 kB."""
     path = bomb(tmp_path / "bomb.json.gz", 513)
-    result = subprocess.run([VERN, "--db", str(db), "import", "access-logs", str(path), "--format", "cloudtrail"],
+    result = subprocess.run([VERN, "--db", str(db), "--lang", "en", "import", "access-logs", str(path), "--format", "cloudtrail"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == f"vern: {path}: nothing was imported.\n  larger than 512 MB uncompressed: split it\n"

@@ -539,7 +539,7 @@ def test_database_newer_than_the_code_is_refused(tmp_path):
     with duckdb.connect(str(db)) as con:
         con.execute("INSERT INTO schema_version VALUES (999, now())")
     message = domain_error(vern(db, "findings", "list"))
-    assert "schema version 999" in message and "newer" in message
+    assert "skjemaversjon 999" in message and "nyere" in message
 
 
 @pytest.mark.parametrize("toml, key", [
@@ -555,7 +555,7 @@ def test_bad_configuration_value_exits_1_naming_the_key(tmp_path, toml, key):
     db = tmp_path / "vern.duckdb"
     (tmp_path / "vern.toml").write_text(toml + "\n", encoding="utf-8")
     message = domain_error(vern(db, "checks", "list"))
-    assert f"configuration key {key}" in message
+    assert f"konfigurasjonsnøkkelen {key}" in message
     assert not db.exists()  # refused before the store is opened
     assert not key_file(db).exists()  # nor a key file created
 
@@ -577,7 +577,7 @@ def test_database_held_by_another_process_is_refused_with_a_clear_message(tmp_pa
         assert holder.stdout.readline().strip() == "ready"
         for args in (("init",), ("import", "processors", str(tmp_path / "x.csv")), ("checks", "run")):
             message = domain_error(vern(db, *args))
-            assert "held by a running Vern server" in message
+            assert "holdes av en Vern-server som kjører" in message
             assert f"PID {holder.pid}" in message
     finally:
         holder.kill()

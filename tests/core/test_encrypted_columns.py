@@ -41,7 +41,7 @@ REF = re.compile(r"l-[0-9a-f]{24}")
 
 
 def vern_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=300)
 
 
 def every_feature(vern) -> None:
@@ -168,7 +168,7 @@ def test_prune_refuses_naming_where_an_old_key_is_still_used(db):
                        [vern.store.keys.encrypt_with("k1", "old", "check_runs.error")])
         with pytest.raises(VernError) as refused:
             keys.prune(vern.store, "admin")
-        assert "key k1 in settings.value (1)" in str(refused.value)
+        assert "k1: settings.value (1)" in str(refused.value)
         assert sorted(vern.store.keys.keys) == ["k1", "k2"]
         assert sorted(json.loads(db.with_suffix(".key").read_text())["encryption"]) == ["k1", "k2"]
     finally:
@@ -179,7 +179,7 @@ def test_undeclared_column_cannot_be_encrypted(tmp_path):
     from audits.core import crypto
 
     ring = crypto.new_ring(tmp_path / "k.key")
-    with pytest.raises(ValueError, match="requests.kind is not declared"):
+    with pytest.raises(LookupError, match="requests.kind is not declared"):
         ring.encrypt("access", "requests.kind")
     with pytest.raises(ValueError):
         ring.decrypt("enc1:k1:AAAA", "requests.kind")

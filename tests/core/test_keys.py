@@ -35,7 +35,7 @@ def key_file(db: Path) -> Path:
 
 
 def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True,
+    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
                           input=input, timeout=120)
 
 
@@ -391,7 +391,7 @@ def test_prune_refuses_while_a_key_is_still_in_use(db):
                 "k1", "old error", "check_runs.error")])
         with pytest.raises(VernError) as refused:
             keys.prune(vern.store, "admin")
-        assert "key k1 in check_runs.error (2)" in str(refused.value)  # both runs
+        assert "k1: check_runs.error (2)" in str(refused.value)  # both runs
         assert sorted(json.loads(key_file(db).read_text())["encryption"]) == ["k1", "k2"]
         assert runner.history(vern.store)[0]["error"] == "old error"
     finally:

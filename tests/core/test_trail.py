@@ -29,7 +29,7 @@ COLUMNS = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on
 
 
 def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True,
+    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
                           input=input, timeout=120)
 
 
@@ -443,7 +443,7 @@ def test_a_dropped_or_renamed_trail_table_is_a_break_not_a_traceback(seven, how)
         "vern: audit trail broken after 0 intact entries: the trail table is missing from the database "
         "(dropped or renamed)\n"
         "  recording resumed in a new segment at entry 8\n"
-        f"  the segment from entry 8 is intact: 1 entries; head {hashes(seven)[8]}\n")
+        f"  the segment from entry 8 is intact: 1 entry; head {hashes(seven)[8]}\n")
 
 
 # -- the head file: a crash leaves it behind; an edit is caught --------------------------------------

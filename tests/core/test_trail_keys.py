@@ -26,7 +26,7 @@ CANARY = "vern key check"
 
 
 def vern_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
 
 
 def key_file(db: Path) -> Path:
@@ -224,7 +224,7 @@ def test_an_old_trail_is_upgraded_keeping_every_entry_and_its_old_hash(db):
     con = duckdb.connect(str(db))
     con.execute("UPDATE trail SET actor = 'mallory' WHERE seq = 2")
     con.close()
-    assert_refused(db, "audit trail broken after 1 intact entries: entry 2 was changed "
+    assert_refused(db, "audit trail broken after 1 intact entry: entry 2 was changed "
                        "(its content no longer matches its hash)")
 
 
@@ -242,7 +242,7 @@ def test_an_old_trail_already_broken_is_upgraded_with_the_break_on_record(db):
     assert result.stderr == (
         "vern: audit trail broken after 2 intact entries: entry 3 was changed (its content no longer matches "
         "its hash)\n  recording resumed in a new segment at entry 6\n"
-        f"  the segment from entry 6 is intact: 1 entries; head {rows[5][4]}\n")
+        f"  the segment from entry 6 is intact: 1 entry; head {rows[5][4]}\n")
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def refused(load, path) -> list[str]:
     with pytest.raises(InputError) as caught:
         load(path)
     assert caught.value.source == str(path)
-    return caught.value.problems
+    return caught.value.shown("en")
 
 
 # -- where a record begins ------------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_level_refused(tmp_path):
     assert jsonfile.loads(strings, "f.json", "a breach") == {"note": "[" * 1000}
     with pytest.raises(InputError) as caught:
         jsonfile.loads("[" + deep + "]", "f.json", "a breach")
-    assert caught.value.problems == ["nested more than 64 levels deep: not a breach"]
+    assert caught.value.shown("en") == ["nested more than 64 levels deep: not a breach"]
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
@@ -346,7 +346,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr(jsonfile, "MAX_BYTES", path.stat().st_size - 1)
     with pytest.raises(InputError) as caught:
         jsonfile.read(path, "a breach")
-    assert caught.value.problems == ["larger than 0 MB"]
+    assert caught.value.shown("en") == ["larger than 0 MB"]
     monkeypatch.setattr(jsonfile, "MAX_BYTES", path.stat().st_size)
     assert jsonfile.read(path, "a breach") == BREACH
 
@@ -355,7 +355,7 @@ def test_a_number_of_5000_digits_is_refused_with_a_message(tmp_path):
     path = write(tmp_path, '{"subjects_count": ' + "9" * 5000 + "}", "breach.json")
     with pytest.raises(InputError) as caught:
         jsonfile.read(path, "a breach")
-    assert caught.value.problems == ["a number too long: not a breach"]
+    assert caught.value.shown("en") == ["a number too long: not a breach"]
 
 
 DEPTH = 100_000
@@ -394,14 +394,14 @@ def test_json_nested_100000_deep_is_refused_by_the_command(db_with_a_breach, tmp
     before = counts(db_with_a_breach)
     path = write(tmp_path, content, name)
     command = [*args, str(path)] if args[0] != "import" or len(args) == 2 else [*args[:2], str(path), *args[2:]]
-    result = subprocess.run([VERN, *command], capture_output=True, text=True, timeout=180)
+    result = subprocess.run([VERN, "--lang", "en", *command], capture_output=True, text=True, timeout=180)
     assert (result.returncode, result.stderr) == (1, f"vern: {path}: nothing was imported.\n  {problem}\n")
     assert counts(db_with_a_breach) == before
 
 
 def test_json_nested_100000_deep_on_standard_input_is_refused(db_with_a_breach):
     before = counts(db_with_a_breach)
-    result = subprocess.run([VERN, "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
+    result = subprocess.run([VERN, "--lang", "en", "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
                             text=True, timeout=180)
     assert (result.returncode, result.stderr) == (
         1, "vern: -: nothing was imported.\n  nested more than 64 levels deep: not a breach\n")

@@ -3,7 +3,7 @@
 import os
 
 from audits.checking import runner
-from audits.io import inbox
+from audits.io import csvfile, inbox
 from audits.processors import register as processors
 
 GOOD = (
@@ -51,10 +51,27 @@ def test_files_lists_regular_files_and_folders_by_name_and_leaves_out_the_rest(t
     assert [p.name for p in inbox.files(folder)] == ["AWSLogs", "a.csv", "b.csv", "notes.txt"]
     assert [p.name for p in inbox.files(folder, "*.csv")] == ["a.csv", "b.csv"]
     assert [p.name for p in inbox.files(folder, "*.csv", "*.txt")] == ["a.csv", "b.csv", "notes.txt"]
-    link = "a symbolic link: Vern does not follow links (put the file itself there)"
-    assert [(p.name, why) for p, why in inbox.refused(folder)] == [
-        ("elsewhere", link), ("passwd.csv", link), ("pipe.csv", "not a regular file or folder")]
+    link = "en symbolsk lenke: Vern følger ikke lenker (legg selve filen der)"
+    assert [(p.name, why("nb")) for p, why in inbox.refused(folder)] == [
+        ("elsewhere", link), ("passwd.csv", link), ("pipe.csv", "verken en vanlig fil eller en mappe")]
     assert [p.name for p, _ in inbox.refused(folder, "*.csv")] == ["passwd.csv", "pipe.csv"]
+
+
+def test_a_refused_file_is_said_in_either_language_without_its_value(tmp_path):
+    """The refusal outlives the error: the run that reads it may be in bokmål or English."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "people.csv").write_text("name,note\n,Kari Nordmann\n", encoding="utf-8")
+    (folder / "kept.csv").symlink_to(tmp_path / "elsewhere.csv")
+    refusals = inbox.import_each(folder, lambda path: csvfile.parse(path, {"name": csvfile.required}, ("name",)))
+    assert [refusal("nb") for refusal in refusals] == [
+        "kept.csv: en symbolsk lenke: Vern følger ikke lenker (legg selve filen der)",
+        "people.csv: linje 2, felt name: må fylles ut"]
+    assert [refusal("en") for refusal in refusals] == [
+        "kept.csv: a symbolic link: Vern does not follow links (put the file itself there)",
+        "people.csv: line 2, field name: must not be empty"]
+    assert [p.name for p in (folder / "failed").iterdir()] and not (folder / "imported").exists()
+    assert "Kari" not in " ".join(refusal(lang) for refusal in refusals for lang in ("nb", "en"))
 
 
 def test_files_of_a_missing_folder_is_empty(tmp_path):
