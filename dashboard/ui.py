@@ -8,7 +8,7 @@ import streamlit as st
 from audits import runtime
 from audits.core import clock
 from audits.core.errors import InputError, VernError
-from audits.core.i18n import LANGUAGES, t
+from audits.core.i18n import LANGUAGES, Message, said, t
 from audits.runtime import Vern
 
 SEVERITY_COLOURS = {"low": "#8fbc8f", "medium": "#f0ad4e", "high": "#d9534f", "critical": "#7b1f1f"}
@@ -88,7 +88,18 @@ def refusal(error: VernError) -> str:
 def refuse(error: VernError, fields: dict | None = None) -> None:
     """Show a refusal next to the field it concerns when the form has a place for it
     (`fields`: field name → st.empty() under that field), else where the page is."""
-    (fields or {}).get(error.field, st).error(refusal(error))
+    slot = (fields or {}).get(error.field)
+    if slot is None:
+        st.error(refusal(error))
+    else:
+        slot.error(beside_field(error.message))
+
+
+def beside_field(message: Message) -> str:
+    """A refusal shown under its field says only what is wrong: the field's name in the
+    message is the program's (title, aware_at), and the reader sees the field itself."""
+    why = message.values.get("why")
+    return plain(said(why, lang()) if why is not None else message(lang()))
 
 
 def chart_label(text) -> str:

@@ -14,7 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, lang, plain, refuse, tr, vern
+from dashboard.ui import beside_field, labels, lang, plain, refuse, tr, vern
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
 
@@ -37,7 +37,7 @@ def refused(error: VernError, slots: dict) -> None:
         if slot is None:
             others.append(problem)
         else:
-            slot.error(plain(problem(lang())))
+            slot.error(beside_field(problem))
     if others:
         st.error("\n".join([tr("requests.fix"), ""] + [f"- {plain(problem(lang()))}" for problem in others]))
     else:

@@ -44,7 +44,7 @@ def test_a_refused_form_keeps_every_word(staff_form, demo_vern):
     at.text_input(key="report_title").input(TITLE)
     at.button[0].click().run()
     assert [as_read(e.value) for e in at.error] == [
-        "controller_name: required when acting as processor",  # under the chapter's field
+        "required when acting as processor",  # under the chapter's field
         "Not saved yet – fix the field marked above and submit again."]
     assert at.text_area(key="report_description").value == "Sent the Bergen list to an outside address"
     assert at.text_input(key="report_title").value == TITLE
@@ -66,9 +66,9 @@ def next_to(at, key: str):
 
 
 @pytest.mark.parametrize(("lang", "under_title", "under_noticed", "below"), [
-    ("nb", "title: må fylles ut", "aware_at: ligger i fremtiden",
+    ("nb", "må fylles ut", "ligger i fremtiden",
      "Ikke lagret ennå – rett feltet som er merket ovenfor, og send inn igjen."),
-    ("en", "title: required", "aware_at: lies in the future",
+    ("en", "required", "lies in the future",
      "Not saved yet – fix the field marked above and submit again."),
 ])
 def test_a_refused_field_is_shown_under_it_in_the_readers_language(dashboard, vern, lang, under_title,

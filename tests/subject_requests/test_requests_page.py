@@ -97,12 +97,12 @@ def next_to(at, key: str):
 
 
 @pytest.mark.parametrize(("lang", "requester", "email", "future", "below"), [
-    ("nb", "felt requester: må fylles ut",
-     "felt email: må fylles ut for en reservasjon mot markedsføring (adressen markedsføringen går til)",
-     "felt received_at: ligger i fremtiden", "Ikke registrert ennå – rett feltene som er merket ovenfor, og send på nytt."),
-    ("en", "field requester: required",
-     "field email: required for a marketing opt-out (the address the marketing goes to)",
-     "field received_at: lies in the future", "Not logged yet – fix the fields marked above and send again."),
+    ("nb", "må fylles ut",
+     "må fylles ut for en reservasjon mot markedsføring (adressen markedsføringen går til)",
+     "ligger i fremtiden", "Ikke registrert ennå – rett feltene som er merket ovenfor, og send på nytt."),
+    ("en", "required",
+     "required for a marketing opt-out (the address the marketing goes to)",
+     "lies in the future", "Not logged yet – fix the fields marked above and send again."),
 ])
 def test_bad_input_shows_each_problem_under_its_field_and_writes_nothing(dashboard, vern, lang, requester, email,
                                                                         future, below):
