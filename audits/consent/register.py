@@ -15,6 +15,7 @@ from pathlib import Path
 from audits.access.directory import email_address
 from audits.core import clock, pseudonyms, trail
 from audits.core.errors import InputError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 
@@ -40,8 +41,7 @@ _CONTACT = re.compile(r"\S@\S+\.\S|\d(?: ?\d){7,}")  # an address; 8+ digits: a 
 def _campaign(value: str) -> str:
     value = csvfile.name(200)(value)
     if _CONTACT.search(value):
-        raise ValueError("holds an e-mail address, a phone number or an identity number: a campaign's name "
-                         "is shown to the board and in findings, so name the mailing, not a person")
+        raise ValueError(Message("consent.refused.campaign_contact"))
     return value
 
 
