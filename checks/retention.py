@@ -28,6 +28,7 @@ RULES = (
 )
 
 
+
 class RetentionCheck(Check):
     id = "retention"
     title = Text("Lagringstid og sletting", "Retention and deletion")
@@ -48,7 +49,8 @@ class RetentionCheck(Check):
                 folder, lambda path, system=folder.name: retention.import_inventory(ctx.store, path, system, ctx.actor),
                 "*.csv")]
         if failed:
-            raise VernError("inventories refused, moved to failed/: " + "; ".join(failed))
+            raise VernError(Text("lageroversikter avvist, flyttet til failed/: {files}",
+                                 "inventories refused, moved to failed/: {files}"), files="; ".join(failed))
         return ctx.store.value("SELECT count(*) FROM inventory")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from audits.core import pseudonyms
 from audits.core.errors import VernError
-from dashboard.ui import plain, tr, vern
+from dashboard.ui import refuse, tr, vern
 
 
 def form(user: dict, pseudonym: str = "") -> None:
@@ -15,7 +15,7 @@ def form(user: dict, pseudonym: str = "") -> None:
             try:
                 identity = pseudonyms.reidentify(vern().store, chosen, user["name"], reason)
             except VernError as error:
-                st.error(plain(error))
+                refuse(error)
             else:
                 st.success(tr("pseudonyms.recorded"))
                 st.text(identity)

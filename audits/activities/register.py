@@ -17,7 +17,7 @@ from audits.access.directory import CLASSIFICATIONS
 from audits.activities.risk import LEVELS, assess
 from audits.core import clock, text, trail
 from audits.core.errors import InputError, VernError, reason
-from audits.core.i18n import Message
+from audits.core.i18n import Message, joined
 from audits.core.store import Store
 from audits.core.text import MAX_NAME
 from audits.io import csvfile, jsonfile
@@ -417,9 +417,7 @@ def _refused(problems: list[tuple[str | None, Message]]) -> VernError:
     the dashboard shows it there)."""
     said = [Message("activities.refused.field", {"field": field, "why": why}) if field else why
             for field, why in problems]
-    for before in reversed(said[:-1]):
-        said[-1] = Message("activities.refused.and", {"first": before, "rest": said[-1]})
-    return VernError("activities.refused", field=problems[0][0], problems=said[-1])
+    return VernError("activities.refused", field=problems[0][0], problems=joined(said))
 
 
 def remove(store: Store, activity_id: int, actor: str) -> None:

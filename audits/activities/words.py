@@ -124,7 +124,6 @@ WORDS: dict[str, Text] = {
     "activities.imported": Text("{n} aktiviteter importert.", "{n} activities imported."),
     # the register refused (audits.activities.register): what is wrong, never the value
     "activities.refused": Text("{problems}", "{problems}"),
-    "activities.refused.and": Text("{first}; {rest}", "{first}; {rest}"),
     "activities.refused.field": Text("felt {field}: {why}", "field {field}: {why}"),
     "activities.refused.not_list": Text("må være en liste", "must be a list"),
     "activities.refused.too_many_items": Text("flere enn {max} elementer", "more than {max} items"),

@@ -118,12 +118,13 @@ def decide(tx, store: Store, key: str, status: str, actor: str, reason: str = ""
     matches = tx.execute(
         "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]
     ).fetchall()
-    if len(matches) != 1:
-        raise VernError("findings.refused.not_found" if not matches else "findings.refused.ambiguous",
-                        field="finding", key=key)
+    if not matches:
+        raise VernError("findings.refused.not_found", field="finding", prefix=key)
+    if len(matches) > 1:
+        raise VernError("findings.refused.ambiguous", field="finding", prefix=key)
     found, old = matches[0]
     if old == "closed":
-        raise VernError("findings.refused.closed", field="finding", key=found)
+        raise VernError("findings.refused.closed", field="finding", prefix=found)
     now = clock.now()
     sealed = store.keys.encrypt(reason or None, "findings.status_reason")
     tx.execute(
@@ -176,7 +177,7 @@ def listing(store: Store, check: str | None = None, status: str | None = None,
 def get(store: Store, key: str) -> dict[str, Any]:
     rows = store.rows(_SELECT + "WHERE fingerprint = ?", [key])
     if not rows:
-        raise VernError("findings.refused.not_found", field="finding", key=key)
+        raise VernError("findings.refused.not_found", field="finding", prefix=key)
     return _opened(store, rows[0])
 
 

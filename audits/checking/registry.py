@@ -8,9 +8,9 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from audits.checking.api import Check, Severity
+from audits.core import text
 from audits.core.config import cron_trigger
 from audits.core.errors import VernError
-from audits.core import text
 from audits.core.i18n import Message, Text, catalogue, t
 
 GROUP = "vern.checks"

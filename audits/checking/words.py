@@ -41,11 +41,11 @@ WORDS: dict[str, Text] = {
     "findings.refused.status": Text("status: må være en av {allowed}", "status: must be one of {allowed}"),
     "findings.refused.no_reason": Text("Skriv en begrunnelse: å akseptere en risiko krever en skriftlig begrunnelse.",
                                        "reason: accepting a risk needs a written reason"),
-    "findings.refused.not_found": Text("Fant ikke funnet «{key}».", "finding '{key}': not found"),
-    "findings.refused.ambiguous": Text("«{key}» passer på flere funn: skriv flere tegn av fingeravtrykket.",
-                                       "finding '{key}': ambiguous"),
-    "findings.refused.closed": Text("Funnet {key} er lukket av Vern fordi kontrollen ikke lenger ser det.",
-                                    "finding {key}: closed by Vern because its check no longer sees it"),
+    "findings.refused.not_found": Text("Fant ikke funnet «{prefix}».", "finding '{prefix}': not found"),
+    "findings.refused.ambiguous": Text("«{prefix}» passer på flere funn: skriv flere tegn av fingeravtrykket.",
+                                       "finding '{prefix}': ambiguous"),
+    "findings.refused.closed": Text("Funnet {prefix} er lukket av Vern fordi kontrollen ikke lenger ser det.",
+                                    "finding {prefix}: closed by Vern because its check no longer sees it"),
     # an installed check refused (audits.checking.registry): words for whoever wrote the check
     "checks.refused.where": Text("kontrollen {name} (inngangspunktgruppe {group})",
                                  "check {name} (entry point group {group})"),
@@ -63,4 +63,7 @@ WORDS: dict[str, Text] = {
                                     "{where}: schedule is not a crontab line (five fields, e.g. 0 6 * * *)"),
     "checks.refused.load": Text("kontrollen {name} ({value}) kunne ikke lastes ({kind})",
                                 "check {name} ({value}) failed to load ({kind})"),
+    # a check's settings refused (the configuration's [checks.<id>] section)
+    "checks.setting.at_least_one": Text("{setting}: må være minst 1", "{setting}: must be at least 1"),
+    "checks.setting.hour": Text("{setting}: må være en time fra 0 til 23", "{setting}: must be an hour from 0 to 23"),
 }

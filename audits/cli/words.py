@@ -9,4 +9,8 @@ WORDS: dict[str, Text] = {
         "the database could not do this ({kind}); if it was changed outside Vern, restore it, with its key "
         "file, from a backup"),
     "cli.cannot_write": Text("kan ikke skrive {path}: {why}", "cannot write {path}: {why}"),
+    # -- the demo refused (audits.demo.loader; added by words-wb)
+    "demo.refused.real_data": Text(
+        "{path} inneholder ekte data; demoen ville skrevet over dem. Pek --db (eller VERN_DB) på en ny fil for demoen.",
+        "{path} holds real data; the demo would overwrite it. Point --db (or VERN_DB) at a new file for the demo."),
 }
