@@ -65,8 +65,9 @@ def import_consents(store: Store, path: Path, actor: str) -> int:
     import pandas as pd  # imported here: pandas costs 0.3 s at every command's start
 
     rows = csvfile.parse(path, CONSENT_FIELDS, CONSENT_COLUMNS)
-    problems = [f"line {line}, field withdrawn_at: before given_at" for line, r in rows
-                if r["withdrawn_at"] is not None and r["withdrawn_at"] < r["given_at"]]
+    problems = [Message("input.field", {"where": Message("input.line", {"n": line}), "field": "withdrawn_at",
+                                        "why": Message("directory.refused.before", {"start": "given_at"})})
+                for line, r in rows if r["withdrawn_at"] is not None and r["withdrawn_at"] < r["given_at"]]
     if problems:
         raise InputError(str(path), problems)
     with store.transaction() as tx:

@@ -68,7 +68,7 @@ CSV_FIELDS = {"email": email_address, "course": csvfile.needed(csvfile.name(MAX_
 def _from_csv(path: Path) -> list[Completion]:
     rows = csvfile.parse(path, CSV_FIELDS, ("email", "course", "completed_on"))
     problems = [Message("input.field", {"where": Message("input.line", {"n": line}), "field": "expires_on",
-                                        "why": Message("training.refused.before_completed")})
+                                        "why": Message("directory.refused.before", {"start": "completed_on"})})
                 for line, r in rows if r["expires_on"] and r["expires_on"] < r["completed_on"]]
     if problems:
         raise InputError(str(path), problems)

@@ -41,7 +41,6 @@ WORDS: dict[str, Text] = {
     # completions refused (audits.training.register): what is wrong, never the value
     "training.refused.not_number": Text("ikke et tall", "not a number"),
     "training.refused.not_finite": Text("ikke et endelig tall", "not a finite number"),
-    "training.refused.before_completed": Text("før completed_on", "before completed_on"),
     "training.refused.not_array": Text("ikke en JSON-liste (array) av utsagn", "not a JSON array of statements"),
     "training.refused.not_statement": Text("ikke et utsagn (et JSON-objekt)", "not a statement (a JSON object)"),
     "training.refused.missing": Text("mangler", "missing"),
