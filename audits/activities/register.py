@@ -61,7 +61,7 @@ class Problems(Exception):
         self.problems = problems
 
 
-def _why(key: str, **values) -> ValueError:
+def _why(key: str, /, **values) -> ValueError:
     """A field refused, saying why (never quoting the value)."""
     return ValueError(Message(key, values))
 

@@ -150,7 +150,7 @@ WORDS: dict[str, Text] = {
         "an activity done as processor names its controller (the district chapter)"),
     "activities.refused.not_array": Text("må være en JSON-liste (array) av aktiviteter",
                                          "must be a JSON array of activities"),
-    "activities.refused.unknown_columns": Text("ukjent {n:kolonne|kolonner} {columns} (kjente: {known})",
+    "activities.refused.unknown_columns": Text("{n:ukjent kolonne|ukjente kolonner} {columns} (kjente: {known})",
                                                "unknown {n:column|columns} {columns} (known: {known})"),
     "activities.refused.suffix": Text("må være en .json- eller .csv-fil", "must be a .json or .csv file"),
     "activities.refused.same_name": Text("samme navn som {first}", "the same name as at {first}"),
