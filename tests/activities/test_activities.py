@@ -638,7 +638,7 @@ def test_an_adjustment_without_a_reason_is_refused(db, tmp_path, reason):
     before = cli_json(db, "activities", "list")
     result = cli(db, "activities", "adjust", "1", "--likelihood", "limited", "--severity", "negligible", *reason)
     assert result.returncode == 1
-    assert "field risk_adjustment: reason: an adjusted risk needs a written reason" in result.stderr
+    assert result.stderr == "vern: felt risk_adjustment: reason: en justert risiko krever en skriftlig begrunnelse\n"
     assert "Traceback" not in result.stderr
     assert cli_json(db, "activities", "list") == before
 
