@@ -214,7 +214,7 @@ def required_courses(settings: dict) -> set[str]:
 def import_files(store: Store, paths: list[Path], fmt: str, settings: dict, actor: str) -> Imported:
     """Import completions of one format, all or nothing. `settings`: the training check's."""
     if fmt not in FORMATS:
-        raise VernError("training.refused.format", field="format", allowed=", ".join(FORMATS))
+        raise VernError("training.refused.format", field="format", format=text.key(fmt), allowed=", ".join(FORMATS))
     files = files_under(paths, fmt)
     known = required_courses(settings)
     read, skipped = [], 0

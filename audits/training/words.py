@@ -51,5 +51,5 @@ WORDS: dict[str, Text] = {
     "training.refused.scaled": Text("må være et tall fra -1 til 1", "must be a number from -1 to 1"),
     "training.refused.id": Text("må være tekst (en UUID)", "must be text (a UUID)"),
     "training.refused.not_bool": Text("må være true eller false", "must be true or false"),
-    "training.refused.format": Text("format: må være en av {allowed}", "format: not one of {allowed}"),
+    "training.refused.format": Text("format: «{format}» er ikke en av {allowed}", "format: '{format}' is not one of {allowed}"),
 }
