@@ -378,7 +378,7 @@ def test_cli_imports_lists_and_records_deletions(db, tmp_path):
     assert recorded.stdout == "deletion 1 recorded; the next inventory of CRM confirms it\n"
     future = vern_cli(db, "retention", "delete", "--system", "CRM", "--category", "prospect", "--on",
                       "2026-11-25", "--count", "1", "--evidence", "x")
-    assert (future.returncode, future.stderr) == (1, "vern: deleted_on: 2026-11-25 is in the future\n")
+    assert (future.returncode, future.stderr) == (1, "vern: Slettedato: 2026-11-25 er fram i tid.\n")  # bokmål
     deletions = json.loads(vern_cli(db, "retention", "deletions", "--json").stdout)
     assert deletions == [{"id": 1, "system": "CRM", "category": "prospect", "deleted_on": "2026-11-20", "count": 1,
                           "evidence": "SuperOffice job 42", "recorded_by": "cli:tester",
