@@ -212,7 +212,7 @@ def test_a_replaced_pdf_is_caught_even_with_its_hash_replaced(demo_vern):
     assert english(audit_report.problems(demo_vern.store, 1)) == ["the stored PDF does not match its SHA-256"]
     sql(demo_vern, "UPDATE audit_reports SET report_sha256 = ? WHERE id = 1", [hashlib.sha256(forged).hexdigest()])
     found = audit_report.identify(demo_vern.store, forged)
-    assert found["problems"] == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
+    assert english(found["problems"]) == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
     assert audit_report.identify(demo_vern.store, pdf) is None  # the original no longer matches the row
 
 
@@ -223,7 +223,7 @@ def test_editing_the_trail_entry_too_breaks_the_trail(demo_vern):
     sql(demo_vern, "UPDATE trail SET details = ? WHERE seq = ?", [details, made["trail_seq"]])
     checked = audit_report.verify_all(demo_vern.store)
     assert checked["trail"]["problem"] == f"entry {made['trail_seq']} was changed (its content no longer matches its hash)"
-    assert checked["reports"][1] == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
+    assert english(checked["reports"][1]) == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
 
 
 def test_a_removed_trail_head_is_caught(demo_vern):
