@@ -17,7 +17,7 @@ from audits.access.formats import FORMATS
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import labels
 from audits.core.errors import VernError
-from audits.core.i18n import Text
+from audits.core.i18n import Message, Text, joined
 from audits.io import inbox
 
 _WHO = "{actor}"
@@ -132,10 +132,10 @@ class AccessLogsCheck(Check):
         for key in ("retention_months", "bulk_floor", "bulk_factor", "baseline_days",
                     "failed_signins", "failed_minutes"):
             if settings[key] < 1:
-                raise ValueError(f"{key}: must be at least 1")
+                raise ValueError(Message("checks.setting.at_least_one", {"setting": key}))
         for key in ("night_from", "night_until"):
             if not 0 <= settings[key] <= 23:
-                raise ValueError(f"{key}: must be an hour from 0 to 23")
+                raise ValueError(Message("checks.setting.hour", {"setting": key}))
 
     def collect(self, ctx: CheckContext) -> int:
         failed = []
@@ -144,7 +144,8 @@ class AccessLogsCheck(Check):
             failed += _import_inbox(ctx, folder, fmt)
         access_logs.purge(ctx.store, ctx.today, ctx.settings["retention_months"], ctx.actor)
         if failed:
-            raise VernError("access logs refused, moved to failed/: " + "; ".join(map(str, failed)))
+            raise VernError(Text("tilgangslogger avvist, flyttet til failed/: {files}",
+                                 "access logs refused, moved to failed/: {files}"), files=joined(failed))
         return ctx.store.value("SELECT count(*) FROM access_events")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
@@ -262,7 +263,7 @@ def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
         **values}, systems=tuple(names))
 
 
-def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
+def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[Message]:
     """Import what was dropped, INBOX_BATCH entries at a time (an import takes at most
     10,000 files); a refused file goes to failed/ and the others still land. Links and
     special files go to failed/ unread."""
@@ -281,9 +282,9 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[str]:
                     access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
                     done.append(path)
                 except VernError as error:
-                    refused.append((path, str(error).splitlines()[-1].strip()))
+                    refused.append((path, inbox.why(error)))
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
         inbox.move(path, folder / "failed", stamp)
-    return [f"{fmt}/{path.name}: {why}" for path, why in refused]
+    return [Message("inbox.refused", {"name": f"{fmt}/{path.name}", "why": why}) for path, why in refused]

@@ -13,7 +13,7 @@ from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.consent import register as consent
 from audits.core import clock
 from audits.core.errors import VernError
-from audits.core.i18n import Text
+from audits.core.i18n import Message, Text, joined
 from audits.io import inbox
 
 RULES = (
@@ -42,6 +42,7 @@ RULES = (
              "to the mailing tool: an opt-out must hold from the next send on."),
     ),
 )
+EMPTY_PURPOSE = Text("service_purposes: et formål kan ikke være tomt", "service_purposes: a purpose must not be empty")
 FOLDERS = (("consents", consent.import_consents), ("campaigns", consent.import_campaigns))
 
 
@@ -60,16 +61,17 @@ class ConsentCheck(Check):
     @classmethod
     def check_settings(cls, settings: dict) -> None:
         if any(not purpose.strip() for purpose in settings["service_purposes"]):
-            raise ValueError("service_purposes: a purpose must not be empty")
+            raise ValueError(Message(EMPTY_PURPOSE))
 
     def collect(self, ctx: CheckContext) -> int:
         """Import what was dropped (the register first); return the marketing sends judged."""
         failed = []
         for kind, load in FOLDERS:
-            failed += [f"{kind}/{refusal}" for refusal in inbox.import_each(
+            failed += [Message("inbox.in_folder", {"folder": kind, "refusal": refusal}) for refusal in inbox.import_each(
                 ctx.inbox / kind, lambda path, load=load: load(ctx.store, path, ctx.actor), "*.csv")]
         if failed:
-            raise VernError("consent files refused, moved to failed/: " + "; ".join(map(str, failed)))
+            raise VernError(Text("samtykkefiler avvist, flyttet til failed/: {files}",
+                                 "consent files refused, moved to failed/: {files}"), files=joined(failed))
         return consent.marketing_sends(ctx.store, ctx.settings["service_purposes"])
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

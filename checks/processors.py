@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core.errors import VernError
-from audits.core.i18n import Text
+from audits.core.i18n import Message, Text, joined
 from audits.io import inbox
 from audits.processors.register import agreement_problem, import_register, register, subject
 from audits.processors.transfer_law import EEA, INVALID, US_DPF_ONLY, adequate
@@ -86,14 +86,15 @@ class ProcessorsCheck(Check):
     @classmethod
     def check_settings(cls, settings: dict) -> None:
         if settings["review_months"] < 1:
-            raise ValueError("review_months: must be at least 1")
+            raise ValueError(Message("checks.setting.at_least_one", {"setting": "review_months"}))
 
     def collect(self, ctx: CheckContext) -> int:
         """Import registers dropped into the inbox, oldest first; the newest wins."""
         failed = inbox.import_each(ctx.inbox, lambda path: import_register(ctx.store, path, ctx.actor), "*.csv",
                                    order=lambda path: path.stat().st_mtime)
         if failed:
-            raise VernError("registers refused, moved to failed/: " + "; ".join(map(str, failed)))
+            raise VernError(Text("registre avvist, flyttet til failed/: {files}",
+                                 "registers refused, moved to failed/: {files}"), files=joined(failed))
         return ctx.store.value("SELECT count(*) FROM processors")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

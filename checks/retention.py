@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core.errors import VernError
-from audits.core.i18n import Text
+from audits.core.i18n import Message, Text, joined
 from audits.io import inbox
 from audits.retention import register as retention
 
@@ -28,6 +28,7 @@ RULES = (
 )
 
 
+
 class RetentionCheck(Check):
     id = "retention"
     title = Text("Lagringstid og sletting", "Retention and deletion")
@@ -42,13 +43,14 @@ class RetentionCheck(Check):
         refused = inbox.refused(ctx.inbox)  # a linked system folder is never read
         for path, _ in refused:
             inbox.move(path, ctx.inbox / "failed", inbox.stamp())
-        failed = [f"{path.name}: {why}" for path, why in refused]
+        failed = [Message("inbox.refused", {"name": path.name, "why": why}) for path, why in refused]
         for folder in (p for p in inbox.files(ctx.inbox) if p.is_dir()):
-            failed += [f"{folder.name}/{refusal}" for refusal in inbox.import_each(
+            failed += [Message("inbox.in_folder", {"folder": folder.name, "refusal": refusal}) for refusal in inbox.import_each(
                 folder, lambda path, system=folder.name: retention.import_inventory(ctx.store, path, system, ctx.actor),
                 "*.csv")]
         if failed:
-            raise VernError("inventories refused, moved to failed/: " + "; ".join(map(str, failed)))
+            raise VernError(Text("lageroversikter avvist, flyttet til failed/: {files}",
+                                 "inventories refused, moved to failed/: {files}"), files=joined(failed))
         return ctx.store.value("SELECT count(*) FROM inventory")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -11,7 +11,7 @@ from audits.access.events import NOT_ACCESS, judged
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import clock
 from audits.core.errors import VernError
-from audits.core.i18n import Text
+from audits.core.i18n import Message, Text, joined
 from audits.io import inbox
 from audits.training import register as training
 
@@ -51,6 +51,7 @@ RULES = (
 )
 
 # (kind, course) pairs from the configuration, passed as two parallel lists.
+NO_COURSE = Text("{setting}: må være navnet på et kurs", "{setting}: must be a course name")
 PAIRS = "(SELECT unnest($kinds::VARCHAR[]) AS kind, unnest($courses::VARCHAR[]) AS course)"
 VALID_UNTIL = "coalesce(c.expires_on, CAST(c.completed_on + to_months($validity) AS DATE))"
 # Who needs which course: people who handle personal data and have not left, by kind.
@@ -107,10 +108,10 @@ class TrainingCheck(Check):
     def check_settings(cls, settings: dict) -> None:
         for key in ("validity_months", "grace_days", "due_soon_days"):
             if settings[key] < 1:
-                raise ValueError(f"{key}: must be at least 1")
+                raise ValueError(Message("checks.setting.at_least_one", {"setting": key}))
         for object_id, course in settings["xapi_courses"].items():
             if not isinstance(course, str) or not course.strip():
-                raise ValueError(f"xapi_courses.{object_id}: must be a course name")
+                raise ValueError(Message(NO_COURSE, {"setting": f"xapi_courses.{object_id}"}))
 
     def collect(self, ctx: CheckContext) -> int:
         failed = []
@@ -121,7 +122,8 @@ class TrainingCheck(Check):
         with ctx.store.transaction() as tx:
             tx.execute(COVERAGE, {**_params(ctx.settings, ctx.today), "now": ctx.now})
         if failed:
-            raise VernError("training files refused, moved to failed/: " + "; ".join(map(str, failed)))
+            raise VernError(Text("opplæringsfiler avvist, flyttet til failed/: {files}",
+                                 "training files refused, moved to failed/: {files}"), files=joined(failed))
         return ctx.store.value("SELECT count(*) FROM training_completions")
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:

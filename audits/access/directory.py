@@ -12,6 +12,7 @@ from pathlib import Path
 from audits.access import logs as access_logs
 from audits.core import labels, pseudonyms, text, trail
 from audits.core.errors import InputError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 
@@ -25,7 +26,7 @@ def email_address(value: str) -> str:
     # The value itself is personal data: the messages do not echo it.
     value = text.name(value, 254)  # RFC 5321's limit for a path
     if not EMAIL.fullmatch(value):
-        raise ValueError("not an email address")
+        raise ValueError(Message("directory.refused.not_email"))
     return value.lower()
 
 
@@ -34,11 +35,11 @@ def _patterns(value: str) -> list[str]:
     for number, pattern in enumerate(patterns, start=1):
         kind, _, target = pattern.partition(":")
         if kind not in MATCH_KINDS or not target:
-            raise ValueError(f"pattern {number} is not KIND:TARGET with KIND one of {', '.join(MATCH_KINDS)}")
+            raise ValueError(Message("directory.refused.pattern", {"n": number, "kinds": ", ".join(MATCH_KINDS)}))
     return patterns
 
 
-_YES_NO = csvfile.needed(csvfile.yes_no, "(yes or no)")
+_YES_NO = csvfile.needed(csvfile.yes_no, Message("directory.yes_no_hint"))
 PEOPLE = {
     "email": email_address, "name": csvfile.required, "kind": csvfile.one_of(KINDS),
     "handles_personal_data": _YES_NO, "started_on": csvfile.required_date,
@@ -52,16 +53,21 @@ GRANTS = {"email": email_address, "system": csvfile.required, "granted_on": csvf
           "revoked_on": csvfile.date_or_none}
 
 
-def _unique(rows: list[tuple[int, dict]], key: str, source: Path) -> None:
+def _at(line: int, field: str, key: str, place: str = "input.line", **values) -> Message:
+    """A problem of field `field` on the file's line (or, with place="input.row", a table's row)."""
+    return Message("input.field", {"where": Message(place, {"n": line}), "field": field, "why": Message(key, values)})
+
+
+def _unique(rows: list[tuple[int, dict]], key: str, source: Path, place: str = "input.line") -> None:
     seen: dict = {}
-    problems = [f"line {line}, field {key}: the same as on line {seen[r[key]]}"
+    problems = [_at(line, key, "directory.refused.same", place, first=Message(place, {"n": seen[r[key]]}))
                 for line, r in rows if seen.setdefault(r[key], line) != line]
     if problems:
         raise InputError(str(source), problems)
 
 
 def _ordered(rows: list[tuple[int, dict]], start: str, end: str, source: Path) -> None:
-    problems = [f"line {line}, field {end}: before {start}" for line, r in rows
+    problems = [_at(line, end, "directory.refused.before", start=start) for line, r in rows
                 if r[end] is not None and r[end] < r[start]]
     if problems:
         raise InputError(str(source), problems)
@@ -97,13 +103,13 @@ def edit_systems(store: Store, rows: list[dict[str, str]], actor: str) -> int:
     problems, records = [], []
     for number, row in enumerate(rows, start=1):
         values = {field: text.strip(str(row.get(field) or "")) for field in SYSTEMS}
-        record, found = csvfile.parse_record(values, SYSTEMS, f"row {number}")
+        record, found = csvfile.parse_record(values, SYSTEMS, Message("input.row", {"n": number}))
         problems += found
         records.append((number, record))
     source = Path("systems (dashboard)")
     if problems:
         raise InputError(str(source), problems)
-    _unique(records, "name", source)
+    _unique(records, "name", source, "input.row")
     _replace_systems(store, [r for _, r in records], actor, "systems.edit", "dashboard")
     return len(records)
 
@@ -124,12 +130,12 @@ def import_grants(store: Store, path: Path, actor: str) -> int:
     _ordered(rows, "granted_on", "revoked_on", path)
     systems = {r["name"] for r in store.rows("SELECT name FROM systems")}
     people = {r["person"] for r in store.rows("SELECT person FROM people")}
-    problems = [f"line {line}, field system: not in the system list"
+    problems = [(line, _at(line, "system", "directory.refused.no_system"))
                 for line, r in rows if r["system"] not in systems]
-    problems += [f"line {line}, field email: not in the people directory"
+    problems += [(line, _at(line, "email", "directory.refused.no_person"))
                  for line, r in rows if store.keys.pseudonym(r["email"]) not in people]
     if problems:
-        raise InputError(str(path), sorted(problems, key=lambda p: int(p.split()[1].rstrip(","))))
+        raise InputError(str(path), [problem for _, problem in sorted(problems, key=lambda p: p[0])])
     with store.transaction() as tx:
         tx.execute("DELETE FROM grants")
         tx.executemany("INSERT INTO grants VALUES (?, ?, ?, ?)",

@@ -113,4 +113,13 @@ WORDS: dict[str, Text] = {
     "access.missing": Text("mangler", "missing"),
     "access.not_records": Text("ikke et helt antall poster", "not a whole number of records"),
     "access.too_long": Text("lengre enn {max:,} tegn", "longer than {max:,} characters"),
+    # -- the people directory, systems and grants refused (audits.access.directory; added by words-wb)
+    "directory.refused.not_email": Text("ikke en e-postadresse", "not an email address"),
+    "directory.refused.pattern": Text("mønster {n} er ikke TYPE:MÅL med TYPE en av {kinds}",
+                                      "pattern {n} is not KIND:TARGET with KIND one of {kinds}"),
+    "directory.yes_no_hint": Text("(yes eller no)", "(yes or no)"),
+    "directory.refused.same": Text("samme som på {first}", "the same as on {first}"),
+    "directory.refused.before": Text("før {start}", "before {start}"),
+    "directory.refused.no_system": Text("finnes ikke i systemlisten", "not in the system list"),
+    "directory.refused.no_person": Text("finnes ikke i personkatalogen", "not in the people directory"),
 }

@@ -23,45 +23,16 @@ from functools import cache
 from importlib.resources import files
 
 from audits.core.errors import VernError
-from audits.core.i18n import Text
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1000  # a password is not a document
 SHORTEST_RUN = 3
 
-WORDS = {
-    "short": Text(
-        "Passordet må ha minst {n} tegn (mellomrom før og etter teller ikke). Velg et lengre, "
-        "gjerne noen ord som ikke hører sammen.",
-        "at least {n} characters (spaces before and after do not count): choose a longer one, "
-        "for instance a few words that do not belong together"),
-    "long": Text("Passordet kan ha høyst {n} tegn. Velg et kortere.",
-                 "longer than {n} characters"),
-    "nul": Text("Passordet inneholder et NUL-tegn. Skriv det inn på nytt.", "contains a NUL character"),
-    "not_text": Text("Passordet er ikke gyldig tekst. Skriv det inn på nytt.", "is not valid UTF-8 text"),
-    "common": Text(
-        "Dette er et av de mest brukte passordene, og det gjettes først. Velg et annet.",
-        "one of the most commonly used passwords, and guessed first: choose another"),
-    "username": Text("Passordet inneholder brukernavnet. Velg et som ikke gjør det.",
-                     "contains the username: choose one that does not"),
-    "association": Text("Passordet inneholder foreningens navn. Velg et som ikke gjør det.",
-                        "contains the association's name: choose one that does not"),
-    "trivial": Text(
-        "Passordet består bare av gjentakelser og rekker (som aaaa, 1234 eller abcd). "
-        "Velg et som er vanskeligere å gjette.",
-        "only repeats and runs (like aaaa, 1234 or abcd): choose one that is harder to guess"),
-}
-
-
 class Refused(VernError):
-    """A password the rules refuse; `says(lang)` tells the person what to do instead."""
+    """A password the rules refuse, saying what to do instead, next to the password field."""
 
-    def __init__(self, rule: str, **values):
-        self.rule, self.values = rule, values
-        super().__init__(f"password: {WORDS[rule]('en', **values)}")
-
-    def says(self, lang: str) -> str:
-        return WORDS[self.rule](lang, **self.values)
+    def __init__(self, key: str, /, **values):
+        super().__init__(key, field="password", **values)
 
 
 def normal(password: str | None) -> str:
@@ -73,25 +44,25 @@ def acceptable(password: str | None, username: str, association: str = "") -> st
     """The normalised password, or Refused naming the first rule it breaks."""
     password = password or ""
     if "\x00" in password:
-        raise Refused("nul")
+        raise Refused("accounts.password.nul")
     try:
         password.encode("utf-8")
     except UnicodeEncodeError:
-        raise Refused("not_text") from None
+        raise Refused("accounts.password.not_text") from None
     if len(password) > MAX_LENGTH:
-        raise Refused("long", n=MAX_LENGTH)
+        raise Refused("accounts.password.long", n=MAX_LENGTH)
     password = normal(password)
     if len(password) < MIN_LENGTH:
-        raise Refused("short", n=MIN_LENGTH)
+        raise Refused("accounts.password.short", n=MIN_LENGTH)
     if password.lower() in _common():
-        raise Refused("common")
+        raise Refused("accounts.password.common")
     if _trivial(password):
-        raise Refused("trivial")
+        raise Refused("accounts.password.trivial")
     squashed = _squash(password)
     if any(_squash(part) in squashed for part in {username, username.split("@")[0]} if part):
-        raise Refused("username")
+        raise Refused("accounts.password.username")
     if association.strip() and _squash(association) in squashed:
-        raise Refused("association")
+        raise Refused("accounts.password.association")
     return password
 
 

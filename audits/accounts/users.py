@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from audits.accounts import passwords
-from audits.core import clock, trail
+from audits.core import clock, text, trail
 from audits.core.errors import VernError
 from audits.core.store import Store
 
@@ -49,16 +49,18 @@ def _normal(name: str) -> str:
 def _username(name: str) -> str:
     name = _normal(name)
     if not USERNAME.fullmatch(name):
-        raise VernError("username: 2-64 characters: letters a-z, digits and . _ @ - "
-                        "(starting with a letter or digit)")
+        raise VernError("accounts.refused.username_form", field="username")
     return name
 
 
 def _roles(roles) -> list[str]:
     roles = list(dict.fromkeys(roles))
     unknown = [r for r in roles if r not in ROLES]
-    if not roles or unknown:
-        raise VernError(f"role: {unknown[0] if unknown else 'none given'}; one or more of {', '.join(ROLES)}")
+    if unknown:
+        raise VernError("accounts.refused.role_unknown", field="roles", role=text.key(unknown[0]),
+                        roles=", ".join(ROLES))
+    if not roles:
+        raise VernError("accounts.refused.no_role", field="roles", roles=", ".join(ROLES))
     return roles
 
 
@@ -73,7 +75,7 @@ def add(store: Store, actor: str, name: str, roles, password: str | None, associ
     hashed = _password_hash(password, name, association) if password is not None else None
     with store.transaction() as tx:
         if tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
-            raise VernError(f"username: {name!r} exists already")
+            raise VernError("accounts.refused.exists", field="username")
         tx.execute("INSERT INTO users (username, password_hash, roles, created_at) VALUES (?, ?, ?, ?)",
                    [name, hashed, roles, clock.now()])
         trail.append(tx, actor, "users.add", name, {"roles": roles})
@@ -108,13 +110,13 @@ def set_disabled(store: Store, actor: str, name: str, disabled: bool) -> None:
 
 def _require(tx, name: str) -> None:
     if not tx.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
-        raise VernError(f"username: no user {name!r}")
+        raise VernError("accounts.refused.no_user", field="username")
 
 
 def get(store: Store, name: str) -> dict[str, Any]:
     account = find(store, name)
     if account is None:
-        raise VernError(f"username: no user {name!r}")
+        raise VernError("accounts.refused.no_user", field="username")
     return account
 
 

@@ -42,4 +42,37 @@ WORDS: dict[str, Text] = {
         "At least 12 characters; spaces before and after do not count. Not one of the most common "
         "passwords, and not containing the username or the association's name. A few words that do not "
         "belong together make a good password."),
+    # a password refused (audits.accounts.passwords): what to do instead
+    "accounts.password.short": Text(
+        "Passordet må ha minst {n} tegn (mellomrom før og etter teller ikke). Velg et lengre, "
+        "gjerne noen ord som ikke hører sammen.",
+        "password: at least {n} characters (spaces before and after do not count): choose a longer one, "
+        "for instance a few words that do not belong together"),
+    "accounts.password.long": Text("Passordet kan ha høyst {n} tegn. Velg et kortere.",
+                                   "password: longer than {n} characters"),
+    "accounts.password.nul": Text("Passordet inneholder et NUL-tegn. Skriv det inn på nytt.",
+                                  "password: contains a NUL character"),
+    "accounts.password.not_text": Text("Passordet er ikke gyldig tekst. Skriv det inn på nytt.",
+                                       "password: is not valid UTF-8 text"),
+    "accounts.password.common": Text(
+        "Dette er et av de mest brukte passordene, og det gjettes først. Velg et annet.",
+        "password: one of the most commonly used passwords, and guessed first: choose another"),
+    "accounts.password.username": Text("Passordet inneholder brukernavnet. Velg et som ikke gjør det.",
+                                       "password: contains the username: choose one that does not"),
+    "accounts.password.association": Text("Passordet inneholder foreningens navn. Velg et som ikke gjør det.",
+                                          "password: contains the association's name: choose one that does not"),
+    "accounts.password.trivial": Text(
+        "Passordet består bare av gjentakelser og rekker (som aaaa, 1234 eller abcd). "
+        "Velg et som er vanskeligere å gjette.",
+        "password: only repeats and runs (like aaaa, 1234 or abcd): choose one that is harder to guess"),
+    # an account refused (audits.accounts.users); a username may be personal data: never shown
+    "accounts.refused.username_form": Text(
+        "Brukernavnet må ha 2–64 tegn: bokstavene a–z, sifre og . _ @ - (og begynne med en bokstav eller et siffer).",
+        "username: 2-64 characters: letters a-z, digits and . _ @ - (starting with a letter or digit)"),
+    "accounts.refused.role_unknown": Text("Rollen {role} finnes ikke; velg én eller flere av {roles}.",
+                                          "role: {role}; one or more of {roles}"),
+    "accounts.refused.no_role": Text("Velg minst én rolle: {roles}.", "role: none given; one or more of {roles}"),
+    "accounts.refused.exists": Text("Det finnes allerede en bruker med dette brukernavnet.",
+                                    "username: exists already"),
+    "accounts.refused.no_user": Text("Det finnes ingen bruker med dette brukernavnet.", "username: no such user"),
 }

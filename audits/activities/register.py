@@ -16,7 +16,8 @@ from typing import Any
 from audits.access.directory import CLASSIFICATIONS
 from audits.activities.risk import LEVELS, assess
 from audits.core import clock, text, trail
-from audits.core.errors import InputError, VernError
+from audits.core.errors import InputError, VernError, reason
+from audits.core.i18n import Message, joined
 from audits.core.store import Store
 from audits.core.text import MAX_NAME
 from audits.io import csvfile, jsonfile
@@ -53,11 +54,16 @@ MAX_ITEMS = 200
 
 
 class Problems(Exception):
-    """Every problem of one activity, each as "field NAME: why"."""
+    """Every problem of one activity, each as (field or None for the whole, why)."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[tuple[str | None, Message]]):
+        super().__init__(problems)
         self.problems = problems
+
+
+def _why(key: str, /, **values) -> ValueError:
+    """A field refused, saying why (never quoting the value)."""
+    return ValueError(Message(key, values))
 
 
 # -- checking one activity ------------------------------------------------------------
@@ -83,23 +89,23 @@ def _list(choices: tuple[str, ...] | None = None):
         if value is None:
             return []
         if not isinstance(value, list):
-            raise ValueError("must be a list")
+            raise _why("activities.refused.not_list")
         if len(value) > MAX_ITEMS:
-            raise ValueError(f"more than {MAX_ITEMS} items")
+            raise _why("activities.refused.too_many_items", max=MAX_ITEMS)
         items = []
         for number, item in enumerate(value, start=1):
             try:
                 items.append(_line(item, field, MAX_ITEM))
             except ValueError as error:
-                raise ValueError(f"item {number}: {error}") from None
+                raise _why("activities.refused.item", n=number, why=reason(error)) from None
         items = list(dict.fromkeys(item for item in items if item))
         if any(";" in item for item in items):
-            raise ValueError("an item contains ';', which separates items in the CSV form: use ',' instead")
+            raise _why("activities.refused.semicolon")
         if choices is not None:
             items = [item.lower() for item in items]
             unknown = [number for number, item in enumerate(items, start=1) if item not in choices]
             if unknown:
-                raise ValueError(f"item {unknown[0]} is not one of {', '.join(choices)}")
+                raise _why("activities.refused.item_not_one_of", n=unknown[0], allowed=", ".join(choices))
         return items
     return check
 
@@ -108,7 +114,7 @@ def _bool(value, field: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise _why("activities.refused.not_bool")
     return value
 
 
@@ -116,17 +122,17 @@ def _date(value, field: str) -> date | None:
     """A date as JSON writes it, or as the register holds it."""
     if isinstance(value, date):
         return value
-    return csvfile.from_json(csvfile.date_or_none, "must be a date (YYYY-MM-DD)")(value)
+    return csvfile.from_json(csvfile.date_or_none, Message("activities.refused.not_date"))(value)
 
 
 def _object(value, field: str, keys: tuple[str, ...]) -> dict | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValueError(f"must be an object with {', '.join(keys)}")
+        raise _why("activities.refused.not_object", keys=", ".join(keys))
     unknown = [key for key in value if key not in keys]
     if unknown:
-        raise ValueError(f"unknown key {text.key(unknown[0])} (known: {', '.join(keys)})")
+        raise _why("activities.refused.unknown_key", key=text.key(unknown[0]), known=", ".join(keys))
     return value
 
 
@@ -135,16 +141,16 @@ def _part(key: str, check, value, field: str):
     try:
         return check(value, field)
     except ValueError as error:
-        raise ValueError(f"{key}: {error}") from None
+        raise _why("activities.refused.part", key=key, why=reason(error)) from None
 
 
 def _months(value, field: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1200:
-        raise ValueError("must be a whole number of months from 1 to 1200")
+        raise _why("activities.refused.months")
     return value
 
 
-def _required(check, why: str):
+def _required(check, why: Message):
     def required(value, field: str):
         result = check(value, field)
         if result is None:
@@ -153,11 +159,15 @@ def _required(check, why: str):
     return required
 
 
+def _must_be_one_of(choices: tuple[str, ...]) -> Message:
+    return Message("activities.refused.must_be_one_of", {"allowed": ", ".join(choices)})
+
+
 def _retention(value, field: str) -> dict | None:
     value = _object(value, field, ("months", "from", "categories", "statistics_exempt"))
     if value is None:
         return None
-    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM), f"must be one of {', '.join(RETENTION_FROM)}"),
+    checks = {"months": _months, "from": _required(_choice(RETENTION_FROM), _must_be_one_of(RETENTION_FROM)),
               "categories": _list(),
               "statistics_exempt": _bool}
     return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
@@ -167,9 +177,9 @@ def _adjustment(value, field: str) -> dict | None:
     value = _object(value, field, ("likelihood", "severity", "reason"))
     if value is None:
         return None
-    level = _required(_choice(LEVELS), f"must be one of {', '.join(LEVELS)}")
+    level = _required(_choice(LEVELS), _must_be_one_of(LEVELS))
     checks = {"likelihood": level, "severity": level,
-              "reason": _required(_text, "an adjusted risk needs a written reason")}
+              "reason": _required(_text, Message("activities.refused.no_reason"))}
     return {key: _part(key, check, value.get(key), field) for key, check in checks.items()}
 
 
@@ -199,19 +209,18 @@ CHECKS = {
 def parse(data: Any) -> dict[str, Any]:
     """One activity in its JSON form, checked; raises Problems naming each bad field."""
     if not isinstance(data, dict):
-        raise Problems(["must be an object with the fields " + ", ".join(FIELDS)])
+        raise Problems([(None, Message("activities.refused.not_activity", {"fields": ", ".join(FIELDS)}))])
     # An exported register carries ids; an activity is known by its name, so they are ignored.
-    problems = [f"field {text.key(key)}: unknown (known: {', '.join(FIELDS)})" for key in data
-                if key not in CHECKS and key != "id"]
+    problems = [(text.key(key), Message("activities.refused.unknown_field", {"known": ", ".join(FIELDS)}))
+                for key in data if key not in CHECKS and key != "id"]
     record = {}
     for field, check in CHECKS.items():
         try:
             record[field] = check(data.get(field), field)
         except ValueError as error:
-            problems.append(f"field {field}: {error}")
+            problems.append((field, reason(error)))
     if not problems and record["role"] == "processor" and not record["controller_name"]:
-        problems.append("field controller_name: an activity done as processor names its controller "
-                        "(the district chapter)")
+        problems.append(("controller_name", Message("activities.refused.no_controller")))
     if problems:
         raise Problems(problems)
     return record
@@ -221,8 +230,8 @@ def parse(data: Any) -> dict[str, Any]:
 def _records_from_json(path: Path) -> list[tuple[str, Any]]:
     data = jsonfile.read(path, "a list of activities")
     if not isinstance(data, list):
-        raise InputError(str(path), ["must be a JSON array of activities"])
-    return [(f"record {number}", item) for number, item in enumerate(data, 1)]
+        raise InputError(str(path), [Message("activities.refused.not_array")])
+    return [(Message("input.record", {"n": number}), item) for number, item in enumerate(data, 1)]
 
 
 def _split(value: str) -> list[str]:
@@ -258,50 +267,56 @@ def _records_from_csv(path: Path) -> list[tuple[str, Any]]:
     rows = csvfile.read_rows(path, ("name",))
     unknown = [column for column in rows[0][1] if column not in CSV_COLUMNS]
     if unknown:
-        raise InputError(str(path), [f"line 1: unknown column(s) {', '.join(map(text.key, unknown))} "
-                                     f"(known: {', '.join(CSV_COLUMNS)})"])
-    return [(f"line {line}", _from_row(row)) for line, row in rows]
+        raise InputError(str(path), [csvfile.at_line(1, "activities.refused.unknown_columns", n=len(unknown),
+                                                     columns=", ".join(map(text.key, unknown)),
+                                                     known=", ".join(CSV_COLUMNS))])
+    return [(Message("input.line", {"n": line}), _from_row(row)) for line, row in rows]
 
 
 # A key inside `retention` or `risk_adjustment` is a column of its own in the CSV form.
-CSV_PARTS = {"retention: months": "retention_months", "retention: from": "retention_from",
-             "retention: categories": "retention_categories",
-             "retention: statistics_exempt": "retention_statistics_exempt",
-             "risk_adjustment: likelihood": "adjusted_likelihood", "risk_adjustment: severity": "adjusted_severity",
-             "risk_adjustment: reason": "adjust_reason"}
+CSV_PARTS = {("retention", "months"): "retention_months", ("retention", "from"): "retention_from",
+             ("retention", "categories"): "retention_categories",
+             ("retention", "statistics_exempt"): "retention_statistics_exempt",
+             ("risk_adjustment", "likelihood"): "adjusted_likelihood",
+             ("risk_adjustment", "severity"): "adjusted_severity", ("risk_adjustment", "reason"): "adjust_reason"}
 
 
-def _in_csv_terms(problem: str) -> str:
+def _in_csv_terms(field: str | None, why: Message) -> tuple[str | None, Message]:
     """'field retention: months: why' as the CSV names it: 'field retention_months: why'."""
-    for part, column in CSV_PARTS.items():
-        if problem.startswith(f"field {part}: "):
-            return f"field {column}: {problem.removeprefix(f'field {part}: ')}"
-    return problem
+    if why.key == "activities.refused.part" and (field, why.values["key"]) in CSV_PARTS:
+        return CSV_PARTS[field, why.values["key"]], why.values["why"]
+    return field, why
+
+
+def _located(where: Message, field: str | None, why: Message) -> Message:
+    if field is None:
+        return Message("input.at", {"where": where, "why": why})
+    return Message("input.field", {"where": where, "field": field, "why": why})
 
 
 def read_file(path: Path) -> list[dict[str, Any]]:
     """Every activity in a .json or .csv file, checked; all problems reported together."""
     suffix = path.suffix.lower()
     if suffix not in (".json", ".csv"):
-        raise InputError(str(path), ["must be a .json or .csv file"])
+        raise InputError(str(path), [Message("activities.refused.suffix")])
     items = _records_from_json(path) if suffix == ".json" else _records_from_csv(path)
     problems, records, first = [], [], {}
     for where, item in items:
         try:
             record = parse(item)
         except Problems as error:
-            problems += [f"{where}, {_in_csv_terms(problem) if suffix == '.csv' else problem}"
+            problems += [_located(where, *(_in_csv_terms(*problem) if suffix == ".csv" else problem))
                          for problem in error.problems]
             continue
         key = record["name"].lower()  # as SQL lower() compares them when ids are kept
         if key in first:
-            problems.append(f"{where}, field name: the same name as at {first[key]}")
+            problems.append(_located(where, "name", Message("activities.refused.same_name", {"first": first[key]})))
         first.setdefault(key, where)
         records.append(record)
     if problems:
         raise InputError(str(path), problems)
     if not records:
-        raise InputError(str(path), ["no activities in the file"])
+        raise InputError(str(path), [Message("activities.refused.no_activities")])
     return records
 
 
@@ -378,15 +393,15 @@ def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None
     try:
         record = parse(data)
     except Problems as error:
-        raise VernError("; ".join(error.problems)) from None
+        raise _refused(error.problems) from None
     with store.transaction() as tx:
         clash = tx.execute("SELECT id FROM activities WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
                            [record["name"], activity_id]).fetchone()
         if clash:
-            raise VernError(f"field name: activity {clash[0]} already has this name")
+            raise VernError("activities.refused.name_taken", field="name", id=clash[0])
         if activity_id is not None:
             if not tx.execute("SELECT 1 FROM activities WHERE id = ?", [activity_id]).fetchone():
-                raise VernError(f"no activity {activity_id}")
+                raise VernError("activities.refused.no_activity", id=activity_id)
             tx.execute("DELETE FROM activities WHERE id = ?", [activity_id])
         activity_id = tx.execute(INSERT + " RETURNING id", [activity_id, *_row(record), clock.now(), actor]
                                  ).fetchone()[0]
@@ -397,11 +412,19 @@ def save(store: Store, data: dict[str, Any], actor: str, activity_id: int | None
     return activity_id
 
 
+def _refused(problems: list[tuple[str | None, Message]]) -> VernError:
+    """An activity refused on a form: every problem, the form's field of the first named (so
+    the dashboard shows it there)."""
+    said = [Message("activities.refused.field", {"field": field, "why": why}) if field else why
+            for field, why in problems]
+    return VernError("activities.refused", field=problems[0][0], problems=joined(said))
+
+
 def remove(store: Store, activity_id: int, actor: str) -> None:
     with store.transaction() as tx:
         row = tx.execute("DELETE FROM activities WHERE id = ? RETURNING name", [activity_id]).fetchone()
         if row is None:
-            raise VernError(f"no activity {activity_id}")
+            raise VernError("activities.refused.no_activity", id=activity_id)
         trail.append(tx, actor, "activities.remove", row[0], {"id": activity_id})
 
 
@@ -425,7 +448,7 @@ def listing(store: Store) -> list[dict[str, Any]]:
 def get(store: Store, activity_id: int) -> dict[str, Any]:
     rows = store.rows("SELECT * FROM activities WHERE id = ?", [activity_id])
     if not rows:
-        raise VernError(f"no activity {activity_id}")
+        raise VernError("activities.refused.no_activity", id=activity_id)
     return _record(rows[0])
 
 

@@ -110,19 +110,21 @@ def decide(tx, store: Store, key: str, status: str, actor: str, reason: str = ""
     """`set_status` inside the caller's transaction (the review queue decides many at once);
     returns the fingerprint."""
     if status not in DECISIONS:
-        raise VernError(f"status: must be one of {', '.join(DECISIONS)}")
+        raise VernError("findings.refused.status", field="status", allowed=", ".join(DECISIONS))
     reason = text.clean(reason, "reason")
     if status == "risk_accepted" and not reason:
-        raise VernError("reason: accepting a risk needs a written reason")
+        raise VernError("findings.refused.no_reason", field="reason")
     key = text.clean(key, "finding", 64)
     matches = tx.execute(
         "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]
     ).fetchall()
-    if len(matches) != 1:
-        raise VernError(f"finding {key!r}: " + ("not found" if not matches else "ambiguous"))
+    if not matches:
+        raise VernError("findings.refused.not_found", field="finding", prefix=key)
+    if len(matches) > 1:
+        raise VernError("findings.refused.ambiguous", field="finding", prefix=key)
     found, old = matches[0]
     if old == "closed":
-        raise VernError(f"finding {found}: closed by Vern because its check no longer sees it")
+        raise VernError("findings.refused.closed", field="finding", prefix=found)
     now = clock.now()
     sealed = store.keys.encrypt(reason or None, "findings.status_reason")
     tx.execute(
@@ -159,7 +161,7 @@ def listing(store: Store, check: str | None = None, status: str | None = None,
             severity: str | None = None) -> list[dict[str, Any]]:
     """Findings, most severe and most recent first."""
     if status is not None and status not in STATUSES:
-        raise VernError(f"status: must be one of {', '.join(STATUSES)}")
+        raise VernError("findings.refused.status", field="status", allowed=", ".join(STATUSES))
     where, params = [], []
     for column, value in (("check_id", check), ("status", status), ("severity", severity)):
         if value is not None:
@@ -175,7 +177,7 @@ def listing(store: Store, check: str | None = None, status: str | None = None,
 def get(store: Store, key: str) -> dict[str, Any]:
     rows = store.rows(_SELECT + "WHERE fingerprint = ?", [key])
     if not rows:
-        raise VernError(f"finding {key!r}: not found")
+        raise VernError("findings.refused.not_found", field="finding", prefix=key)
     return _opened(store, rows[0])
 
 

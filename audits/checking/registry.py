@@ -8,34 +8,36 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from audits.checking.api import Check, Severity
+from audits.core import text
 from audits.core.config import cron_trigger
 from audits.core.errors import VernError
-from audits.core.i18n import Text, catalogue, t
+from audits.core.i18n import Message, Text, catalogue, t
 
 GROUP = "vern.checks"
 
 
 def validate(name: str, check: type) -> None:
-    where = f"check {name!r} (entry point group {GROUP})"
+    where = Message("checks.refused.where", {"name": text.key(name), "group": GROUP})
     if not (isinstance(check, type) and issubclass(check, Check)):
-        raise VernError(f"{where}: {check!r} is not a subclass of audits.checking.api.Check")
+        raise VernError("checks.refused.not_a_check", where=where)
     if getattr(check, "id", None) != name:
-        raise VernError(f"{where}: its id is {getattr(check, 'id', None)!r}; it must equal {name!r}")
+        raise VernError("checks.refused.id", where=where, id=text.key(getattr(check, "id", None)),
+                        name=text.key(name))
     for attribute in ("title", "area", "schedule", "rules"):
         if not getattr(check, attribute, None):
-            raise VernError(f"{where}: declares no {attribute}")
+            raise VernError("checks.refused.declares_no", where=where, attribute=attribute)
     if not isinstance(check.area_rank, int) or not isinstance(check.area_title, Text | None):
-        raise VernError(f"{where}: area_rank must be a whole number and area_title a Text")
+        raise VernError("checks.refused.area", where=where)
     ids = [rule.id for rule in check.rules]
     if len(ids) != len(set(ids)):
-        raise VernError(f"{where}: two rules share an id")
+        raise VernError("checks.refused.rule_twice", where=where)
     for rule in check.rules:
         if not isinstance(rule.severity, Severity) or not rule.article:
-            raise VernError(f"{where}: rule {rule.id} needs a Severity and an article")
+            raise VernError("checks.refused.rule", where=where, rule=text.key(rule.id))
     try:
         cron_trigger(check.schedule)
-    except ValueError as error:
-        raise VernError(f"{where}: schedule {check.schedule!r} is not a crontab line ({error})") from None
+    except ValueError:
+        raise VernError("checks.refused.schedule", where=where) from None
 
 
 @cache
@@ -45,8 +47,9 @@ def installed() -> dict[str, type[Check]]:
     for entry in entry_points(group=GROUP):
         try:
             check = entry.load()
-        except Exception as error:  # a broken plugin must say which one it is
-            raise VernError(f"check {entry.name!r} ({entry.value}) failed to load: {error}") from None
+        except Exception as error:  # a broken plugin must say which one it is (its own words are English)
+            raise VernError("checks.refused.load", name=text.key(entry.name), value=entry.value,
+                            kind=type(error).__name__) from None
         validate(entry.name, check)
         found[entry.name] = check
     return dict(sorted(found.items()))

@@ -12,6 +12,7 @@ from audits.checking import findings
 from audits.checking.api import Check, CheckContext
 from audits.core import clock, trail
 from audits.core.config import Config
+from audits.core.errors import VernError
 from audits.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ class RunResult:
     run_id: int | None = None
     evidence_rows: int = 0
     findings: int = 0
-    error: str | None = None
+    error: str | None = None  # as the run history keeps it (English)
+    refusal: VernError | None = None  # a refusal the check raised, for a reader in their language
 
 
 def _lock_for(check_id: str) -> threading.Lock:
@@ -87,7 +89,8 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str, actor: 
                 "UPDATE check_runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
                 [clock.now(), store.keys.encrypt(message, "check_runs.error"), run_id])
             trail.append(tx, actor, "check.run", check.id, {"run": run_id, "status": "failed"})
-        return RunResult(check.id, "failed", run_id, error=message)
+        return RunResult(check.id, "failed", run_id, error=message,
+                         refusal=error if isinstance(error, VernError) else None)
 
 
 INTERRUPTED = "Interrupted: Vern stopped before the run finished; the next run starts afresh"

@@ -37,4 +37,33 @@ WORDS: dict[str, Text] = {
         "Spør administratoren.",
         "This page shows what the check “{check}” finds, and it is not installed in this Vern. "
         "Ask the administrator."),
+    # a finding's decision refused (audits.checking.findings)
+    "findings.refused.status": Text("status: må være en av {allowed}", "status: must be one of {allowed}"),
+    "findings.refused.no_reason": Text("Skriv en begrunnelse: å akseptere en risiko krever en skriftlig begrunnelse.",
+                                       "reason: accepting a risk needs a written reason"),
+    "findings.refused.not_found": Text("Fant ikke funnet «{prefix}».", "finding '{prefix}': not found"),
+    "findings.refused.ambiguous": Text("«{prefix}» passer på flere funn: skriv flere tegn av fingeravtrykket.",
+                                       "finding '{prefix}': ambiguous"),
+    "findings.refused.closed": Text("Funnet {prefix} er lukket av Vern fordi kontrollen ikke lenger ser det.",
+                                    "finding {prefix}: closed by Vern because its check no longer sees it"),
+    # an installed check refused (audits.checking.registry): words for whoever wrote the check
+    "checks.refused.where": Text("kontrollen {name} (inngangspunktgruppe {group})",
+                                 "check {name} (entry point group {group})"),
+    "checks.refused.not_a_check": Text("{where}: er ikke en underklasse av audits.checking.api.Check",
+                                       "{where}: is not a subclass of audits.checking.api.Check"),
+    "checks.refused.id": Text("{where}: id-en er {id}; den må være lik {name}",
+                              "{where}: its id is {id}; it must equal {name}"),
+    "checks.refused.declares_no": Text("{where}: oppgir ingen {attribute}", "{where}: declares no {attribute}"),
+    "checks.refused.area": Text("{where}: area_rank må være et heltall og area_title en Text",
+                                "{where}: area_rank must be a whole number and area_title a Text"),
+    "checks.refused.rule_twice": Text("{where}: to regler har samme id", "{where}: two rules share an id"),
+    "checks.refused.rule": Text("{where}: regelen {rule} trenger en Severity og en artikkel",
+                                "{where}: rule {rule} needs a Severity and an article"),
+    "checks.refused.schedule": Text("{where}: schedule er ikke en crontab-linje (fem felt, f.eks. 0 6 * * *)",
+                                    "{where}: schedule is not a crontab line (five fields, e.g. 0 6 * * *)"),
+    "checks.refused.load": Text("kontrollen {name} ({value}) kunne ikke lastes ({kind})",
+                                "check {name} ({value}) failed to load ({kind})"),
+    # a check's settings refused (the configuration's [checks.<id>] section)
+    "checks.setting.at_least_one": Text("{setting}: må være minst 1", "{setting}: must be at least 1"),
+    "checks.setting.hour": Text("{setting}: må være en time fra 0 til 23", "{setting}: must be an hour from 0 to 23"),
 }

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from audits.cli.support import actor, open_from, print_json, write_file
+from audits.cli.support import actor, language, open_from, print_json, write_file
 from audits.core import clock, trail
 from audits.core.errors import VernError
-from audits.core.i18n import LANGUAGES
+from audits.core.i18n import LANGUAGES, Message, joined
 from audits.reporting import audit_report
 
 
@@ -24,8 +24,13 @@ def _write(store, report_id: int, out: Path, who: str) -> None:
     trail.record(store, who, "export", f"audit-{report_id}.pdf", {"audit": report_id})
 
 
-def _line(row: dict, problems: list[str]) -> str:
-    state = "verified" if not problems else "NOT VERIFIED: " + "; ".join(problems)
+def _english(problems: list[Message]) -> list[str]:
+    """What is wrong, as the JSON output says it (its field values are a contract: English)."""
+    return [str(problem) for problem in problems]
+
+
+def _line(row: dict, problems: list[Message], lang: str) -> str:
+    state = "verified" if not problems else "NOT VERIFIED: " + joined(problems)(lang)
     return (f"{row['id']:>4}  {clock.show(row['created_at'])}  {row['actor']:<16} "
             f"{row['period_from']}..{row['period_to']}  trail #{row['trail_head_seq']} "
             f"{row['trail_head_hash'][:16]}…  sha256 {row['report_sha256']}  {state}")
@@ -66,13 +71,13 @@ def audit_list(ctx, as_json):
     checked = audit_report.verify_all(store)
     rows = audit_report.listing(store)
     if as_json:
-        return print_json([{**audit_report.as_json(r), "problems": checked["reports"][r["id"]],
+        return print_json([{**audit_report.as_json(r), "problems": _english(checked["reports"][r["id"]]),
                             "verified": not checked["reports"][r["id"]] and checked["trail"]["problem"] is None}
                            for r in rows])
     if not rows:
         click.echo("no audit yet: vern audit run", err=True)
     for row in rows:
-        click.echo(_line(row, checked["reports"][row["id"]]))
+        click.echo(_line(row, checked["reports"][row["id"]], language(ctx)))
     if checked["trail"]["problem"]:
         click.echo(f"the audit trail is broken after {checked['trail']['entries_verified']} intact entries: "
                    f"{checked['trail']['problem']}", err=True)
@@ -91,8 +96,8 @@ def audit_show(ctx, report_id, out, as_json):
     if out is not None:
         _write(store, report_id, out, actor())
     if as_json:
-        return print_json({**audit_report.as_json(row), "problems": problems, "snapshot": row["snapshot"]})
-    click.echo(_line(row, problems))
+        return print_json({**audit_report.as_json(row), "problems": _english(problems), "snapshot": row["snapshot"]})
+    click.echo(_line(row, problems, language(ctx)))
     s = row["snapshot"] or {}
     found, breached = s.get("findings", {}), s.get("breaches", {}).get("summary", {})
     click.echo(f"open findings: {found.get('total')} ("
@@ -111,20 +116,19 @@ def audit_verify(ctx, file, as_json):
     data = file.read_bytes()
     found = audit_report.identify(store, data)
     if found is None:
-        raise VernError(f"{file}: matches no stored audit report (sha256 {audit_report.sha256(data)}): "
-                        "the file was changed, or it comes from another Vern")
+        raise VernError("audit.refused.unknown_file", file=str(file), sha=audit_report.sha256(data))
     row = found["report"]
     if as_json:
-        print_json({**audit_report.as_json(row), "problems": found["problems"], "trail": found["trail"]})
+        print_json({**audit_report.as_json(row), "problems": _english(found["problems"]), "trail": found["trail"]})
     else:
         click.echo(f"{file}: audit {row['id']} of {clock.show(row['created_at'])} (Oslo) by {row['actor']}, "
                    f"period {row['period_from']}..{row['period_to']}, trail head #{row['trail_head_seq']} "
                    f"{row['trail_head_hash']}")
     if found["trail"]["problem"]:
-        raise VernError(f"the audit trail is broken after {found['trail']['entries_verified']} intact entries: "
-                        f"{found['trail']['problem']}")
+        raise VernError("audit.refused.trail", count=found["trail"]["entries_verified"],
+                        problem=found["trail"]["problem"])
     if found["problems"]:
-        raise VernError(f"audit {row['id']} does not verify: " + "; ".join(found["problems"]))
+        raise VernError("audit.problems", id=row["id"], problems=joined(found["problems"]))
     if not as_json:
         click.echo(f"verified: the file is the stored report, recorded in trail entry #{row['trail_seq']}")
 

@@ -14,4 +14,8 @@ WORDS: dict[str, Text] = {
     "cli.checks_failed": Text("{n} {n:kontroll|kontroller} fullførte ikke: {checks}",
                               "{n} {n:check|checks} did not succeed: {checks}"),
     "cli.cannot_write": Text("kan ikke skrive {path}: {why}", "cannot write {path}: {why}"),
+    # -- the demo refused (audits.demo.loader; added by words-wb)
+    "demo.refused.real_data": Text(
+        "{path} inneholder ekte data; demoen ville skrevet over dem. Pek --db (eller VERN_DB) på en ny fil for demoen.",
+        "{path} holds real data; the demo would overwrite it. Point --db (or VERN_DB) at a new file for the demo."),
 }

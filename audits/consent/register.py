@@ -15,6 +15,7 @@ from pathlib import Path
 from audits.access.directory import email_address
 from audits.core import clock, pseudonyms, trail
 from audits.core.errors import InputError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 
@@ -40,8 +41,7 @@ _CONTACT = re.compile(r"\S@\S+\.\S|\d(?: ?\d){7,}")  # an address; 8+ digits: a 
 def _campaign(value: str) -> str:
     value = csvfile.name(200)(value)
     if _CONTACT.search(value):
-        raise ValueError("holds an e-mail address, a phone number or an identity number: a campaign's name "
-                         "is shown to the board and in findings, so name the mailing, not a person")
+        raise ValueError(Message("consent.refused.campaign_contact"))
     return value
 
 
@@ -65,8 +65,9 @@ def import_consents(store: Store, path: Path, actor: str) -> int:
     import pandas as pd  # imported here: pandas costs 0.3 s at every command's start
 
     rows = csvfile.parse(path, CONSENT_FIELDS, CONSENT_COLUMNS)
-    problems = [f"line {line}, field withdrawn_at: before given_at" for line, r in rows
-                if r["withdrawn_at"] is not None and r["withdrawn_at"] < r["given_at"]]
+    problems = [Message("input.field", {"where": Message("input.line", {"n": line}), "field": "withdrawn_at",
+                                        "why": Message("directory.refused.before", {"start": "given_at"})})
+                for line, r in rows if r["withdrawn_at"] is not None and r["withdrawn_at"] < r["given_at"]]
     if problems:
         raise InputError(str(path), problems)
     with store.transaction() as tx:

@@ -41,4 +41,10 @@ WORDS: dict[str, Text] = {
                                "Sends against consent, by campaign"),
     "consent.no_violations": Text("Alle markedsføringsutsendelser hadde gyldig samtykke.",
                                   "Every marketing send had a valid consent."),
+    # refused (audits.consent.register)
+    "consent.refused.campaign_contact": Text(
+        "inneholder en e-postadresse, et telefonnummer eller et fødselsnummer: kampanjens navn vises for styret "
+        "og i funn, så gi den navnet på utsendelsen, ikke på en person",
+        "holds an e-mail address, a phone number or an identity number: a campaign's name "
+        "is shown to the board and in findings, so name the mailing, not a person"),
 }

@@ -89,3 +89,11 @@ def catalogue() -> dict[str, Text]:
 
 def t(key: str, lang: str, /, **values) -> str:
     return catalogue()[key](lang, **values)
+
+
+def joined(messages: list[Message]) -> Message:
+    """Several messages (at least one) as one, "; " between them, each in the reader's language."""
+    *rest, last = messages
+    for before in reversed(rest):
+        last = Message("text.joined", {"first": before, "rest": last})
+    return last

@@ -325,4 +325,6 @@ WORDS: dict[str, Text] = {
     "nav.board": Text("Styrerapport", "Board summary"),
     "nav.audit": Text("Revisjon", "Audit"),
     "nav.requests": Text("Henvendelser", "Requests"),
+    # -- several messages as one (audits.core.i18n.joined; added by words-wb)
+    "text.joined": Text("{first}; {rest}", "{first}; {rest}"),
 }

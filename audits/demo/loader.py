@@ -136,10 +136,7 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
     has_data = store.value("SELECT (SELECT count(*) FROM processors) + (SELECT count(*) FROM users)") > 0
     is_demo = store.value("SELECT value FROM settings WHERE key = 'dataset'") == MARKER
     if has_data and not is_demo:
-        raise VernError(
-            f"{store.path} holds real data; the demo would overwrite it. "
-            "Point --db (or VERN_DB) at a new file for the demo."
-        )
+        raise VernError("demo.refused.real_data", path=str(store.path))
     with tempfile.TemporaryDirectory() as folder:
         register = Path(folder) / "processors.csv"
         with register.open("w", newline="", encoding="utf-8") as out:

@@ -77,6 +77,7 @@ WORDS: dict[str, Text] = {
                          "TLS failed ({reason}); check mail.security and mail.port"),
     # the inbox (audits.io.inbox): a refused file moved to failed/
     "inbox.refused": Text("{name}: {why}", "{name}: {why}"),
+    "inbox.in_folder": Text("{folder}/{refusal}", "{folder}/{refusal}"),
     "inbox.link": Text("en symbolsk lenke: Vern følger ikke lenker (legg selve filen der)",
                        "a symbolic link: Vern does not follow links (put the file itself there)"),
     "inbox.special": Text("verken en vanlig fil eller en mappe", "not a regular file or folder"),

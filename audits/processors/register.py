@@ -9,6 +9,7 @@ import pycountry
 from audits.checking.findings import UNHANDLED
 from audits.core import clock, trail
 from audits.core.errors import InputError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 from audits.processors.transfer_law import EEA, MECHANISMS
@@ -20,10 +21,10 @@ COLUMNS = ("name", "service", "countries", "transfer_mechanism", "dpf_certified"
 def _countries(value: str) -> list[str]:
     codes = [code.strip().upper() for code in value.split(";") if code.strip()]
     if not codes:
-        raise ValueError("at least one country code is required (e.g. NO;IE)")
+        raise ValueError(Message("processors.refused.no_country"))
     for number, code in enumerate(codes, start=1):
         if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-            raise ValueError(f"code {number} is not an ISO 3166-1 alpha-2 country code (e.g. NO;IE)")
+            raise ValueError(Message("processors.refused.country", {"n": number}))
     return list(dict.fromkeys(codes))
 
 
@@ -45,7 +46,8 @@ def parse(path: Path) -> list[dict[str, Any]]:
     for line, record in csvfile.parse(path, PARSERS, COLUMNS):
         key = (record["name"], record["service"])
         if key in first_line:
-            problems.append(f"line {line}, field name: the same name and service as on line {first_line[key]}")
+            problems.append(Message("input.field", {"where": Message("input.line", {"n": line}), "field": "name",
+                                                    "why": Message("processors.refused.twice", {"first": first_line[key]})}))
         first_line.setdefault(key, line)
         records.append(record)
     if problems:

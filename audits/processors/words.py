@@ -10,4 +10,11 @@ WORDS: dict[str, Text] = {
     ),
     "processors.outside_eea": Text("Utenfor EØS", "Outside the EEA"),
     "processors.count": Text("{n} databehandlere", "{n} processors"),
+    # the register refused (audits.processors.register)
+    "processors.refused.no_country": Text("minst én landkode må fylles ut (f.eks. NO;IE)",
+                                          "at least one country code is required (e.g. NO;IE)"),
+    "processors.refused.country": Text("kode {n} er ikke en landkode etter ISO 3166-1 alfa-2 (f.eks. NO;IE)",
+                                       "code {n} is not an ISO 3166-1 alpha-2 country code (e.g. NO;IE)"),
+    "processors.refused.twice": Text("samme navn og tjeneste som på linje {first}",
+                                     "the same name and service as on line {first}"),
 }

@@ -28,6 +28,7 @@ from audits.checking.api import SEVERITY_ORDER, Check
 from audits.consent import register as consent
 from audits.core import clock, trail
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.processors import register as processors
 from audits.reporting import board
@@ -258,7 +259,7 @@ def run(vern: Vern, actor: str, since: date | None = None, lang: str | None = No
     today = now.astimezone(clock.OSLO).date()
     period_from = since or default_since(today)
     if period_from > today:
-        raise VernError(f"since: {period_from.isoformat()} lies in the future")
+        raise VernError("audit.refused.future", field="since", date=period_from.isoformat())
     facts = snapshot(vern, lang, period_from, now)
     with store.transaction() as tx:  # the number first, so the PDF can carry it
         report_id = tx.execute("SELECT nextval('audit_report_ids')").fetchone()[0]
@@ -291,7 +292,7 @@ def get(store: Store, report_id: int, with_pdf: bool = True) -> dict[str, Any]:
     rows = store.rows(f"SELECT {', '.join(LISTED)}, octet_length(pdf) AS pdf_bytes, snapshot"
                       + (", pdf" if with_pdf else "") + " FROM audit_reports WHERE id = ?", [report_id])
     if not rows:
-        raise VernError(f"audit {report_id}: not found")
+        raise VernError("audit.refused.not_found", id=report_id)
     row = rows[0]
     try:
         row["snapshot"] = json.loads(row["snapshot"])
@@ -309,37 +310,37 @@ def as_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- verifying ---------------------------------------------------------------------------------
-def _entry_problems(store: Store, row: dict) -> list[str]:
+def _entry_problems(store: Store, row: dict) -> list[Message]:
     entries = store.rows("SELECT seq, details FROM trail WHERE action = 'audit.run' AND object = ?",
                          [str(row["id"])])
     if len(entries) != 1:
-        return [f"the trail holds {len(entries)} audit.run entries for audit {row['id']}, not one"]
+        return [Message("audit.problem.entries", {"n": len(entries), "id": row["id"]})]
     seq, details = entries[0]["seq"], json.loads(entries[0]["details"])
     out = []
     if seq != row["trail_seq"]:
-        out.append(f"it names trail entry {row['trail_seq']}, the trail recorded it in entry {seq}")
-    for key, what in (("report_sha256", "PDF"), ("snapshot_sha256", "snapshot")):
+        out.append(Message("audit.problem.entry", {"named": row["trail_seq"], "seq": seq}))
+    for key, what in (("report_sha256", "pdf"), ("snapshot_sha256", "snapshot")):
         if details.get(key) != row[key]:
-            out.append(f"the {what}'s SHA-256 differs from the one trail entry {seq} recorded")
+            out.append(Message(f"audit.problem.{what}_recorded", {"seq": seq}))
     return out
 
 
-def problems(store: Store, report_id: int) -> list[str]:
+def problems(store: Store, report_id: int) -> list[Message]:
     """What is wrong with a stored report, checked against itself and its trail entry;
     empty when it is as it was made."""
     rows = store.rows(f"SELECT {', '.join(LISTED)}, snapshot, pdf FROM audit_reports WHERE id = ?", [report_id])
     if not rows:
-        raise VernError(f"audit {report_id}: not found")
+        raise VernError("audit.refused.not_found", id=report_id)
     row, out = rows[0], []
     if sha256(bytes(row["pdf"])) != row["report_sha256"]:
-        out.append("the stored PDF does not match its SHA-256")
+        out.append(Message("audit.problem.pdf"))
     if sha256(row["snapshot"].encode("utf-8")) != row["snapshot_sha256"]:
-        out.append("the stored snapshot does not match its SHA-256")
+        out.append(Message("audit.problem.snapshot"))
     out += _entry_problems(store, row)
     head_hash = trail.GENESIS if row["trail_head_seq"] == 0 else store.value(
         "SELECT hash FROM trail WHERE seq = ?", [row["trail_head_seq"]])
     if head_hash != row["trail_head_hash"]:
-        out.append(f"trail entry {row['trail_head_seq']}, the head the audit saw, is gone or changed")
+        out.append(Message("audit.problem.head", {"seq": row["trail_head_seq"]}))
     return out
 
 
@@ -412,14 +413,14 @@ def diff(store: Store, report_id: int | None = None) -> dict[str, Any]:
     if report_id is None:
         report_id = store.value("SELECT max(id) FROM audit_reports")
         if report_id is None:
-            raise VernError("no audit yet: vern audit run")
+            raise VernError("audit.refused.none_yet")
     after = get(store, report_id, with_pdf=False)
     before_id = previous(store, report_id)
     if before_id is None:
-        raise VernError(f"audit {report_id} is the first: there is no earlier audit to compare it with")
+        raise VernError("audit.refused.first", id=report_id)
     before = get(store, before_id, with_pdf=False)
     if before["snapshot"] is None or after["snapshot"] is None:
-        raise VernError("a stored snapshot is not valid JSON: run vern audit verify")
+        raise VernError("audit.refused.snapshot")
     return {"from": before_id, "to": report_id, "from_created_at": clock.iso_utc(before["created_at"]),
             "to_created_at": clock.iso_utc(after["created_at"]),
             **compare(before["snapshot"], after["snapshot"])}

@@ -136,7 +136,7 @@ def queue(store: Store, config: Config, area: str | None = None, kind: str | Non
 def _split(item: str) -> tuple[str, str]:
     kind, _, key = item.partition(":")
     if kind not in KINDS or not key:
-        raise VernError(f"item {item!r}: not a review item (finding:…, breach:…, agreement:… or request:…)")
+        raise VernError("review.refused.not_item", field="items", item=repr(item))
     return kind, key
 
 
@@ -146,30 +146,30 @@ def decide(store: Store, config: Config, actor: str, items: list[str], action: s
     assigned (to a user, with a due date), resolved (what was done) or risk_accepted (a
     reason and a review date). Returns how many items were decided."""
     if action not in ACTIONS:
-        raise VernError(f"action: must be one of {', '.join(ACTIONS)}")
+        raise VernError("review.refused.action", field="action", allowed=", ".join(ACTIONS))
     if not items:
-        raise VernError("items: choose at least one item")
+        raise VernError("review.refused.no_items", field="items")
     kinds = {_split(item)[0] for item in items}
     if len(kinds) > 1:
-        raise VernError("items: decide on items of one kind at a time (" + ", ".join(sorted(kinds)) + ")")
+        raise VernError("review.refused.kinds", field="items", kinds=", ".join(sorted(kinds)))
     note = text.clean(note, "note")
     if action == "resolved" and not note:
-        raise VernError("note: say what was done")
+        raise VernError("review.refused.no_note", field="note")
     if action == "risk_accepted" and (not note or review_on is None):
-        raise VernError("note and review date: accepting a risk needs a reason and a date to review it")
+        raise VernError("review.refused.risk", field="note" if not note else "review_on")
     if action == "assigned":
         assignee = text.clean(assignee, "assignee", 200)
         if not assignee or due_on is None:
-            raise VernError("assignee and due date: an assignment needs both")
+            raise VernError("review.refused.assignment", field="assignee" if not assignee else "due_on")
         if not store.value("SELECT count(*) FROM users WHERE username = ? AND NOT disabled", [assignee]):
-            raise VernError(f"assignee: {assignee!r} is not an active user")
+            raise VernError("review.refused.assignee", field="assignee")
     now, items = clock.now(), list(dict.fromkeys(items))
     waiting = {row["item"] for row in store.rows(
         f"SELECT item FROM ({ITEMS}) WHERE list_contains($items, item)",
         {**_params(config, now, clock.today()), "items": items})}
     unknown = [item for item in items if item not in waiting]
     if unknown:
-        raise VernError(f"item {unknown[0]!r}: not in the review queue (see vern review list)")
+        raise VernError("review.refused.not_waiting", field="items", item=repr(unknown[0]))
     with store.transaction() as tx:
         for item in items:
             kind, key = _split(item)

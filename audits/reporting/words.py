@@ -326,4 +326,48 @@ WORDS: dict[str, Text] = {
         "Data-subject requests: {total} ({received} received, {in_progress} in progress, {answered} answered, "
         "{refused} refused); answered in the period {answered_in_period}, of them {on_time} on time and {late} "
         "late; {open} open, of them {overdue} past the deadline"),
+    # a review decision refused (audits.reporting.review)
+    "review.refused.not_item": Text("{item} er ikke en sak i gjennomgangen (finding:…, breach:…, agreement:… eller request:…)",
+                                    "item {item}: not a review item (finding:…, breach:…, agreement:… or request:…)"),
+    "review.refused.action": Text("handling: må være en av {allowed}", "action: must be one of {allowed}"),
+    "review.refused.no_items": Text("Velg minst én sak.", "items: choose at least one item"),
+    "review.refused.kinds": Text("Ta stilling til saker av én type om gangen ({kinds}).",
+                                 "items: decide on items of one kind at a time ({kinds})"),
+    "review.refused.no_note": Text("Skriv hva som ble gjort.", "note: say what was done"),
+    "review.refused.risk": Text("Å akseptere en risiko krever en begrunnelse og en dato for ny vurdering.",
+                                "note and review date: accepting a risk needs a reason and a date to review it"),
+    "review.refused.assignment": Text("En tildeling krever både ansvarlig og frist.",
+                                      "assignee and due date: an assignment needs both"),
+    "review.refused.assignee": Text("Den ansvarlige er ikke en aktiv bruker.", "assignee: not an active user"),
+    "review.refused.not_waiting": Text("{item} står ikke i køen (se vern review list)",
+                                       "item {item}: not in the review queue (see vern review list)"),
+    # audits refused, and what is wrong with a stored one (audits.reporting.audit_report)
+    "audit.refused.future": Text("Fra-datoen {date} ligger fram i tid.", "since: {date} lies in the future"),
+    "audit.refused.not_found": Text("finner ingen revisjon {id}", "audit {id}: not found"),
+    "audit.refused.none_yet": Text("ingen revisjon ennå: vern audit run", "no audit yet: vern audit run"),
+    "audit.refused.first": Text("revisjon {id} er den første: det finnes ingen tidligere å sammenligne med",
+                                "audit {id} is the first: there is no earlier audit to compare it with"),
+    "audit.refused.snapshot": Text("et lagret øyeblikksbilde er ikke gyldig JSON: kjør vern audit verify",
+                                   "a stored snapshot is not valid JSON: run vern audit verify"),
+    "audit.refused.unknown_file": Text(
+        "{file}: stemmer ikke med noen lagret revisjonsrapport (sha256 {sha}): filen er endret, eller den kommer "
+        "fra en annen Vern",
+        "{file}: matches no stored audit report (sha256 {sha}): the file was changed, or it comes from another Vern"),
+    "audit.refused.trail": Text("revisjonssporet er brutt etter {count} intakte oppføringer: {problem}",
+                                "the audit trail is broken after {count} intact entries: {problem}"),
+    "audit.problem.pdf": Text("den lagrede PDF-en stemmer ikke med sin SHA-256",
+                              "the stored PDF does not match its SHA-256"),
+    "audit.problem.snapshot": Text("det lagrede øyeblikksbildet stemmer ikke med sin SHA-256",
+                                   "the stored snapshot does not match its SHA-256"),
+    "audit.problem.entries": Text("sporet har {n} audit.run-{n:oppføring|oppføringer} for revisjon {id}, ikke én",
+                                  "the trail holds {n} audit.run {n:entry|entries} for audit {id}, not one"),
+    "audit.problem.entry": Text("den oppgir sporoppføring {named}, sporet registrerte den i oppføring {seq}",
+                                "it names trail entry {named}, the trail recorded it in entry {seq}"),
+    "audit.problem.pdf_recorded": Text("PDF-ens SHA-256 avviker fra den sporoppføring {seq} registrerte",
+                                       "the PDF's SHA-256 differs from the one trail entry {seq} recorded"),
+    "audit.problem.snapshot_recorded": Text(
+        "øyeblikksbildets SHA-256 avviker fra den sporoppføring {seq} registrerte",
+        "the snapshot's SHA-256 differs from the one trail entry {seq} recorded"),
+    "audit.problem.head": Text("sporoppføring {seq}, hodet revisjonen så, er borte eller endret",
+                               "trail entry {seq}, the head the audit saw, is gone or changed"),
 }

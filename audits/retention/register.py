@@ -13,6 +13,7 @@ from pathlib import Path
 
 from audits.core import clock, text, trail
 from audits.core.errors import InputError, VernError
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile
 
@@ -75,8 +76,8 @@ def known_system(store: Store, system: str) -> str:
     system = text.clean_name(system, "system")
     names = [r["name"] for r in store.rows("SELECT name FROM systems ORDER BY name")]
     if system not in names:
-        known = ", ".join(names) if names else "none (import the system list first)"
-        raise VernError(f"system: not in the system list; known systems: {known}")
+        known = ", ".join(names) if names else Message("retention.refused.no_systems")
+        raise VernError("retention.refused.system", field="system", known=known)
     return system
 
 
@@ -88,7 +89,8 @@ def parse(store: Store, path: Path) -> list[tuple[int, dict]]:
         record["record_ref"] = store.keys.pseudonym(record["record_ref"])
         first = seen.setdefault(record["record_ref"], line)
         if first != line:
-            problems.append(f"line {line}, field record_ref: the same record as on line {first}")
+            problems.append(Message("input.field", {"where": Message("input.line", {"n": line}), "field": "record_ref",
+                                                    "why": Message("retention.refused.same_record", {"first": first})}))
     if problems:
         raise InputError(str(path), problems)
     return rows
@@ -149,17 +151,17 @@ def record_deletion(store: Store, actor: str, system: str, category: str, delete
     categories = [r["category"] for r in store.rows(
         "SELECT DISTINCT category FROM inventory WHERE system = ? ORDER BY category", [system])]
     if category not in categories:
-        raise VernError(f"category: not in the inventory of {system}; "
-                        f"its categories: {', '.join(categories) or 'none (import an inventory first)'}")
+        raise VernError("retention.refused.category", field="category", system=system,
+                        known=", ".join(categories) or Message("retention.refused.no_categories"))
     if not isinstance(deleted_on, date):
-        raise VernError("deleted_on: must be a date (YYYY-MM-DD)")
+        raise VernError("retention.refused.not_date", field="deleted_on")
     if deleted_on > clock.today():
-        raise VernError(f"deleted_on: {deleted_on.isoformat()} is in the future")
+        raise VernError("retention.refused.future", field="deleted_on", date=deleted_on.isoformat())
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise VernError("count: must be a whole number of at least 1")
+        raise VernError("retention.refused.count", field="count")
     evidence = text.clean(evidence, "evidence", 2000)
     if not evidence:
-        raise VernError("evidence: say how the deletion can be shown (a job log, a ticket, a screenshot)")
+        raise VernError("retention.refused.no_evidence", field="evidence")
     with store.transaction() as tx:
         deletion = tx.execute(
             "INSERT INTO deletions (system, category, deleted_on, count, evidence, recorded_by, recorded_at) "

@@ -48,4 +48,19 @@ WORDS: dict[str, Text] = {
     "retention.inventories": Text("Oversikter", "Inventories"),
     "retention.file": Text("Fil", "File"),
     "retention.imported_at": Text("Importert", "Imported"),
+    # refused (audits.retention.register)
+    "retention.refused.system": Text("system: finnes ikke i systemlisten; kjente systemer: {known}",
+                                     "system: not in the system list; known systems: {known}"),
+    "retention.refused.no_systems": Text("ingen (importer systemlisten først)", "none (import the system list first)"),
+    "retention.refused.same_record": Text("samme post som på linje {first}", "the same record as on line {first}"),
+    "retention.refused.category": Text("kategori: finnes ikke i lageroversikten for {system}; kategoriene der: {known}",
+                                       "category: not in the inventory of {system}; its categories: {known}"),
+    "retention.refused.no_categories": Text("ingen (importer en lageroversikt først)",
+                                            "none (import an inventory first)"),
+    "retention.refused.not_date": Text("Slettedato: skriv en dato (ÅÅÅÅ-MM-DD).", "deleted_on: must be a date (YYYY-MM-DD)"),
+    "retention.refused.future": Text("Slettedato: {date} er fram i tid.", "deleted_on: {date} is in the future"),
+    "retention.refused.count": Text("Antall: skriv et helt tall, minst 1.", "count: must be a whole number of at least 1"),
+    "retention.refused.no_evidence": Text(
+        "Dokumentasjon: skriv hvordan slettingen kan vises (en jobblogg, en sak, et skjermbilde).",
+        "evidence: say how the deletion can be shown (a job log, a ticket, a screenshot)"),
 }

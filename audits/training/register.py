@@ -17,7 +17,8 @@ from pathlib import Path
 from audits.access.directory import email_address
 from audits.access.logs import files_under
 from audits.core import clock, labels, pseudonyms, text, trail
-from audits.core.errors import InputError, VernError
+from audits.core.errors import InputError, VernError, reason
+from audits.core.i18n import Message
 from audits.core.store import Store
 from audits.io import csvfile, jsonfile, mail
 
@@ -53,9 +54,9 @@ def _score(value: str) -> float | None:
     try:
         score = float(value.replace(",", "."))
     except ValueError:
-        raise ValueError("not a number") from None
+        raise ValueError(Message("training.refused.not_number")) from None
     if not math.isfinite(score):
-        raise ValueError("not a finite number")
+        raise ValueError(Message("training.refused.not_finite"))
     return score
 
 
@@ -66,8 +67,9 @@ CSV_FIELDS = {"email": email_address, "course": csvfile.needed(csvfile.name(MAX_
 
 def _from_csv(path: Path) -> list[Completion]:
     rows = csvfile.parse(path, CSV_FIELDS, ("email", "course", "completed_on"))
-    problems = [f"line {line}, field expires_on: before completed_on" for line, r in rows
-                if r["expires_on"] and r["expires_on"] < r["completed_on"]]
+    problems = [Message("input.field", {"where": Message("input.line", {"n": line}), "field": "expires_on",
+                                        "why": Message("directory.refused.before", {"start": "completed_on"})})
+                for line, r in rows if r["expires_on"] and r["expires_on"] < r["completed_on"]]
     if problems:
         raise InputError(str(path), problems)
     return [Completion(_hash(r["email"], r["course"], r["completed_on"].isoformat()), r["email"], r["course"],
@@ -84,7 +86,7 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
     if content.lstrip().startswith("["):
         statements = jsonfile.loads(content, str(path), "xAPI statements")
         if not isinstance(statements, list):
-            raise InputError(str(path), ["not a JSON array of statements"])
+            raise InputError(str(path), [Message("training.refused.not_array")])
         yield from enumerate(statements, start=1)
         return
     for line, raw in enumerate(content.splitlines(), start=1):
@@ -92,11 +94,23 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
             yield line, jsonfile.loads(raw, str(path), "an xAPI statement", line)
 
 
+class _Refused(Exception):
+    """A statement's field refused: which field, and why (a Message)."""
+
+    def __init__(self, field: str, why: Message):
+        super().__init__(field, why)
+        self.field, self.why = field, why
+
+
+def _missing(field: str) -> _Refused:
+    return _Refused(field, Message("training.refused.missing"))
+
+
 def _text(value: str, field: str, max_length: int) -> str:
     try:
         return text.name(value, max_length)
     except ValueError as error:
-        raise ValueError(f"field {field}: {error}") from None
+        raise _Refused(field, reason(error)) from None
 
 
 def _path(statement: object, *keys: str):
@@ -109,7 +123,7 @@ def _address(value: str, field: str) -> str:
     try:
         return email_address(value)
     except ValueError as error:
-        raise ValueError(f"field {field}: {error}") from None
+        raise _Refused(field, reason(error)) from None
 
 
 def _identity(statement: dict, account_domain: str) -> str:
@@ -125,13 +139,13 @@ def _identity(statement: dict, account_domain: str) -> str:
         if account_domain:
             return _address(f"{name}@{account_domain}", "actor.account.name")
         return f"{home or ''}|{name}".lower()  # no address: an unknown person until the directory says otherwise
-    raise ValueError("field actor: neither mbox (mailto:) nor account.name")
+    raise _Refused("actor", Message("training.refused.no_actor"))
 
 
 def _course(statement: dict, mapped: dict[str, str], known: set[str]) -> str:
     object_id = _path(statement, "object", "id")
     if not isinstance(object_id, str) or not object_id:
-        raise ValueError("field object.id: missing")
+        raise _missing("object.id")
     object_id = _text(object_id, "object.id", MAX_IRI)
     if object_id in mapped:
         return mapped[object_id]
@@ -145,22 +159,22 @@ def _course(statement: dict, mapped: dict[str, str], known: set[str]) -> str:
 def _completion(statement: dict, verb: str, settings: dict, known: set[str]) -> Completion:
     stamp = statement.get("timestamp")
     if not isinstance(stamp, str):
-        raise ValueError("field timestamp: missing")
+        raise _missing("timestamp")
     try:
         completed = csvfile.instant_or_none(_text(stamp, "timestamp", 100))
     except ValueError:
-        raise ValueError("field timestamp: not an ISO 8601 instant with its offset") from None
+        raise _Refused("timestamp", Message("training.refused.not_instant")) from None
     if completed is None:
-        raise ValueError("field timestamp: missing")
+        raise _missing("timestamp")
     identity = _identity(statement, settings["account_domain"])
     course = _text(_course(statement, settings["xapi_courses"], known), "object (the course)", MAX_COURSE)
     scaled = _path(statement, "result", "score", "scaled")
     if scaled is not None and (isinstance(scaled, bool) or not isinstance(scaled, int | float)
                                or not -1 <= scaled <= 1):
-        raise ValueError("field result.score.scaled: must be a number from -1 to 1")
+        raise _Refused("result.score.scaled", Message("training.refused.scaled"))
     record_id = statement.get("id")
     if record_id is not None and not isinstance(record_id, str):
-        raise ValueError("field id: must be text (a UUID)")
+        raise _Refused("id", Message("training.refused.id"))
     record_id = _text(record_id, "id", MAX_IRI) if record_id else _hash(identity, course, stamp, verb)
     return Completion(record_id, identity, course, completed.astimezone(clock.OSLO).date(), None,
                       scaled * 100 if scaled is not None else None)
@@ -171,20 +185,23 @@ def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Comple
     for record, statement in _statements(path):
         try:
             if not isinstance(statement, dict):
-                raise ValueError("not a statement (a JSON object)")
+                problems.append(Message("input.at", {"where": Message("input.record", {"n": record}),
+                                                     "why": Message("training.refused.not_statement")}))
+                continue
             verb = _path(statement, "verb", "id")
             if not isinstance(verb, str) or not verb:
-                raise ValueError("field verb.id: missing")
+                raise _missing("verb.id")
             verb = _text(verb, "verb.id", MAX_IRI)
             success = _path(statement, "result", "success")
             if success is not None and not isinstance(success, bool):
-                raise ValueError("field result.success: must be true or false")
+                raise _Refused("result.success", Message("training.refused.not_bool"))
             if verb not in COUNTING_VERBS or success is False:
                 skipped += 1
                 continue
             completions.append(_completion(statement, verb, settings, known))
-        except ValueError as error:
-            problems.append(f"record {record}: {error}")
+        except _Refused as error:
+            problems.append(Message("input.field", {"where": Message("input.record", {"n": record}),
+                                                    "field": error.field, "why": error.why}))
     if problems:
         raise InputError(str(path), problems)
     return completions, skipped
@@ -197,7 +214,7 @@ def required_courses(settings: dict) -> set[str]:
 def import_files(store: Store, paths: list[Path], fmt: str, settings: dict, actor: str) -> Imported:
     """Import completions of one format, all or nothing. `settings`: the training check's."""
     if fmt not in FORMATS:
-        raise VernError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise VernError("training.refused.format", field="format", format=text.key(fmt), allowed=", ".join(FORMATS))
     files = files_under(paths, fmt)
     known = required_courses(settings)
     read, skipped = [], 0

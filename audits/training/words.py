@@ -38,4 +38,18 @@ WORDS: dict[str, Text] = {
     "training.sent": Text("Påminnelse sendt til {n} personer.", "Reminder sent to {n} people."),
     "training.no_mail": Text("E-post er ikke satt opp ([mail] i konfigurasjonen): last ned listen i stedet.",
                              "Mail is not set up ([mail] in the configuration): download the list instead."),
+    # completions refused (audits.training.register): what is wrong, never the value
+    "training.refused.not_number": Text("ikke et tall", "not a number"),
+    "training.refused.not_finite": Text("ikke et endelig tall", "not a finite number"),
+    "training.refused.not_array": Text("ikke en JSON-liste (array) av utsagn", "not a JSON array of statements"),
+    "training.refused.not_statement": Text("ikke et utsagn (et JSON-objekt)", "not a statement (a JSON object)"),
+    "training.refused.missing": Text("mangler", "missing"),
+    "training.refused.no_actor": Text("verken mbox (mailto:) eller account.name",
+                                      "neither mbox (mailto:) nor account.name"),
+    "training.refused.not_instant": Text("ikke et ISO 8601-tidspunkt med tidssone",
+                                         "not an ISO 8601 instant with its offset"),
+    "training.refused.scaled": Text("må være et tall fra -1 til 1", "must be a number from -1 to 1"),
+    "training.refused.id": Text("må være tekst (en UUID)", "must be text (a UUID)"),
+    "training.refused.not_bool": Text("må være true eller false", "must be true or false"),
+    "training.refused.format": Text("format: «{format}» er ikke en av {allowed}", "format: '{format}' is not one of {allowed}"),
 }

@@ -16,7 +16,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth, downloads
-from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, say, tr, vern
+from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, refuse, say, tr, vern
 
 user = auth.require("activities")
 adviser = "adviser" in user["roles"]
@@ -118,12 +118,13 @@ if current:
         severity = a_right.selectbox(tr("activities.severity"), LEVELS, format_func=scale,
                                      index=LEVELS.index(adjusted.get("severity", risk["computed"]["severity"])))
         reason = st.text_input(tr("activities.reason"), value=adjusted.get("reason", ""))
+        reason_slot = st.empty()
         save_col, clear_col = st.columns(2)
         if save_col.form_submit_button(tr("activities.adjust_save")):
             try:
                 activities.adjust(store, current["id"], likelihood, severity, reason, user["name"])
             except VernError as error:
-                st.error(plain(error))
+                refuse(error, {"risk_adjustment": reason_slot})
             else:
                 st.rerun()
         if clear_col.form_submit_button(tr("activities.adjust_clear")):
@@ -150,6 +151,7 @@ retention = base.get("retention") or {}
 classified = labels("classification")
 with st.form(f"activity_{selected}"):
     name = st.text_input(tr("col.name"), value=base.get("name") or "")
+    name_slot = st.empty()
     f_left, f_right = st.columns(2)
     role = f_left.selectbox(tr("activities.role"), activities.ROLES, index=activities.ROLES.index(base["role"]),
                             format_func=labels("activities.roles"))
@@ -208,7 +210,7 @@ with st.form(f"activity_{selected}"):
         try:
             activities.save(store, data, user["name"], current["id"] if current else None)
         except VernError as error:
-            st.error(plain(error))
+            refuse(error, {"name": name_slot})
         else:
             st.success(say("activities.saved", name=name))
 if current and st.button(say("activities.remove", name=current["name"])):
@@ -234,6 +236,6 @@ if upload is not None and st.button(tr("activities.replace")):
         try:
             count = activities.import_file(store, path, user["name"])
         except VernError as error:
-            st.error(plain(error))
+            refuse(error)
         else:
             st.success(tr("activities.imported", n=count))

@@ -7,10 +7,10 @@ import streamlit as st
 
 from audits.core import clock, trail
 from audits.core.errors import VernError
-from audits.core.i18n import catalogue
+from audits.core.i18n import catalogue, said
 from audits.reporting import audit_report
 from dashboard import auth
-from dashboard.ui import lang, plain, say, tr, vern, when
+from dashboard.ui import lang, refuse, say, tr, vern, when
 
 
 def findings_table(items: list[dict]) -> None:
@@ -78,7 +78,7 @@ if st.button(tr("audit.create"), type="primary"):
     try:
         made = audit_report.run(vern(), user["name"], since, lang())
     except VernError as error:
-        st.error(plain(error))
+        refuse(error)
     else:
         st.success(tr("audit.created", id=made["id"], sha=made["report_sha256"]))
         st.session_state["audit_chosen"] = made["id"]  # show the new one below
@@ -101,7 +101,7 @@ else:
     } for r in rows]), hide_index=True, width="stretch")
     for report_id, problems in checked["reports"].items():
         if problems:
-            st.error(say("audit.problems", id=report_id, problems="; ".join(problems)))
+            st.error(say("audit.problems", id=report_id, problems="; ".join(said(p, lang()) for p in problems)))
 
     # -- one audit: its PDF and what changed ------------------------------------------------
     by_id = {r["id"]: r for r in rows}
@@ -130,7 +130,8 @@ if uploaded is not None:
         report = found["report"]
         problems = found["problems"] + ([found["trail"]["problem"]] if found["trail"]["problem"] else [])
         if problems:
-            st.error(say("audit.verify_problems", id=report["id"], problems="; ".join(problems)))
+            st.error(say("audit.verify_problems", id=report["id"],
+                         problems="; ".join(said(p, lang()) for p in problems)))
         else:
             st.success(say("audit.verify_ok", id=report["id"], when=when(report["created_at"]),
                            actor=report["actor"], seq=report["trail_head_seq"], hash=report["trail_head_hash"]))

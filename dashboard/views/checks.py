@@ -6,7 +6,7 @@ import streamlit as st
 from audits.checking import runner
 from audits.reporting import overview
 from dashboard import auth
-from dashboard.ui import lang, plain, tr, vern, when
+from dashboard.ui import lang, plain, refuse, tr, vern, when
 
 user = auth.require("checks")
 st.title(tr("checks.title"))
@@ -22,6 +22,8 @@ for item in overview.checks_status(vern()):
                 result = runner.run(vern().store, vern().config, check, "manual", user["name"])
             if result.status == "busy":
                 st.warning(tr("checks.busy", check=item["id"]))
+            elif result.refusal is not None:
+                refuse(result.refusal)
             elif result.status == "failed":
                 st.error(plain(result.error))
             else:

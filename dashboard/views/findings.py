@@ -7,7 +7,7 @@ from audits.checking import findings
 from audits.checking.api import Severity
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, downloads
-from dashboard.ui import labels, lang, plain, tr, vern, when
+from dashboard.ui import labels, lang, refuse, tr, vern, when
 
 user = auth.require("findings")
 st.title(tr("findings.title"))
@@ -96,12 +96,13 @@ if finding["status"] != "closed":
                               index=findings.DECISIONS.index(finding["status"]),
                               format_func=labels("status"))
         reason = st.text_area(tr("findings.reason"))
+        reason_slot = st.empty()
         review_on = st.date_input(tr("findings.review_on"), value=None)
         if st.form_submit_button(tr("findings.save")):
             try:
                 findings.set_status(vern().store, key, status, user["name"], reason, review_on)
             except VernError as error:
-                st.error(plain(error))
+                refuse(error, {"reason": reason_slot})
             else:
                 st.success(tr("findings.saved"))
                 st.rerun()

@@ -10,7 +10,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.retention import register as retention
 from dashboard import auth
-from dashboard.ui import chart_label, plain, say, tr, vern, when
+from dashboard.ui import chart_label, refuse, say, tr, vern, when
 
 user = auth.require("retention")
 store = vern().store
@@ -73,12 +73,13 @@ with st.form("deletion"):  # kept on a refusal: nothing typed is lost
     deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today())
     count = st.number_input(tr("retention.count"), min_value=1, step=1, value=1)
     evidence = st.text_area(tr("retention.evidence"))
+    evidence_slot = st.empty()
     if st.form_submit_button(tr("retention.save")):
         try:
             saved = retention.record_deletion(store, user["name"], system, category, deleted_on, int(count),
                                               evidence)
         except VernError as error:
-            st.error(plain(error))
+            refuse(error, {"evidence": evidence_slot})
         else:
             st.success(say("retention.saved", id=saved, system=system))
 

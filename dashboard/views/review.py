@@ -13,7 +13,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import digest, review
 from dashboard import auth
-from dashboard.ui import labels, lang, plain, tr, vern, when
+from dashboard.ui import labels, lang, refuse, tr, vern, when
 
 user = auth.require("review")
 store, config = vern().store, vern().config
@@ -60,6 +60,7 @@ with queue_tab:
         with st.form("decide"):
             action = st.radio(tr("review.action"), review.ACTIONS, format_func=action_name, horizontal=True)
             note = st.text_area(tr("review.note"), help=tr("review.note_help"))
+            note_slot = st.empty()
             left, middle, right = st.columns(3)
             assignee = left.selectbox(tr("review.assignee"), people, index=None)
             due_on = middle.date_input(tr("review.due"), value=None, format="YYYY-MM-DD")
@@ -68,7 +69,7 @@ with queue_tab:
                 try:
                     n = review.decide(store, config, user["name"], chosen, action, note, assignee, due_on, review_on)
                 except VernError as error:
-                    st.error(plain(error))
+                    refuse(error, {"note": note_slot})
                 else:
                     st.session_state["review_flash"] = tr("review.decided", n=n, action=action_name(action))
                     st.rerun()

@@ -10,7 +10,7 @@ from audits.core.errors import VernError
 from audits.core.labels import texts as label_texts
 from audits.training import register as training
 from dashboard import auth, downloads
-from dashboard.ui import chart_label, labels, plain, tr, vern
+from dashboard.ui import chart_label, labels, refuse, tr, vern
 
 user = auth.require("training")
 store, config = vern().store, vern().config
@@ -76,7 +76,7 @@ if config.mail.get("host"):
         try:
             sent = training.send_reminders(store, config.mail, reminders, user["name"])
         except VernError as error:
-            st.error(plain(error))
+            refuse(error)
         else:
             st.success(tr("training.sent", n=sent))
 else:

@@ -7,19 +7,11 @@ from audits.accounts import passwords, users
 from audits.core import clock, keys
 from audits.core.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, lang, plain, say, tr, vern, when
+from dashboard.ui import labels, refuse, say, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
 association = vern().config.organisation["name"]  # no password may hold it
-
-
-def refused(error: VernError, password_slot) -> None:
-    """A refused password is answered under its field, in the reader's language."""
-    if isinstance(error, passwords.Refused):
-        password_slot.error(error.says(lang()))
-    else:
-        st.error(plain(error))
 
 
 st.title(tr("users.title"))
@@ -35,14 +27,16 @@ st.dataframe(pd.DataFrame([{
 with st.form("add-user", clear_on_submit=True):
     st.subheader(tr("users.add"))
     name = st.text_input(tr("auth.username"))
+    name_slot = st.empty()
     roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"))
+    roles_slot = st.empty()
     password = st.text_input(tr("auth.password"), type="password", help=tr("users.password_rule"))
     password_slot = st.empty()
     if st.form_submit_button(tr("users.add")):
         try:
             users.add(store, user["name"], name, roles, password, association)
         except VernError as error:
-            refused(error, password_slot)
+            refuse(error, {"username": name_slot, "roles": roles_slot, "password": password_slot})
         else:
             st.success(say("users.added", name=name.strip().lower()))
 
@@ -54,6 +48,7 @@ if names:
     with st.form("change-user"):
         roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"),
                                default=next(list(a["roles"]) for a in accounts if a["username"] == chosen))
+        roles_slot = st.empty()
         password = st.text_input(tr("users.new_password"), type="password", help=tr("users.password_rule"))
         password_slot = st.empty()
         active = st.checkbox(tr("users.active"), value=not disabled)
@@ -67,7 +62,7 @@ if names:
                 if active == disabled:
                     users.set_disabled(store, user["name"], chosen, not active)
             except VernError as error:
-                refused(error, password_slot)
+                refuse(error, {"roles": roles_slot, "password": password_slot})
             else:
                 st.success(tr("findings.saved"))
                 st.rerun()
@@ -81,4 +76,4 @@ if st.button(tr("keys.rotate")):
     try:
         st.success(keys.rotate(store, user["name"]))
     except VernError as error:
-        st.error(plain(error))
+        refuse(error)

@@ -254,14 +254,14 @@ def test_bad_people_row_is_refused_naming_line_and_field(loaded, tmp_path, row, 
     error = refused(loaded, write(tmp_path, _bad_people(row), "bad.csv"), directory.import_people)
     assert located in str(error)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith(located)
+    assert str(error.problems[0]).startswith(located)
     assert_private(error)
 
 
 def test_every_bad_people_row_is_reported_together(loaded, tmp_path):
     text = _bad_people(_people_row(kind="intern"), _people_row(email="other@x.no", handles="maybe"))
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_people)
-    assert [p.split(":")[0] for p in error.problems] == ["line 4, field kind", "line 5, field handles_personal_data"]
+    assert [p.split(":")[0] for p in [str(p) for p in error.problems]] == ["line 4, field kind", "line 5, field handles_personal_data"]
     assert_private(error)
 
 
@@ -269,7 +269,7 @@ def test_every_bad_people_row_is_reported_together(loaded, tmp_path):
 def test_duplicate_email_is_refused_even_when_case_differs(loaded, tmp_path, second):
     text = _bad_people(_people_row(), _people_row(email=second, name="Other Name"))
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_people)
-    assert error.problems == ["line 5, field email: the same as on line 4"]
+    assert [str(p) for p in error.problems] == ["line 5, field email: the same as on line 4"]
     assert_private(error)
 
 
@@ -278,7 +278,7 @@ def test_missing_column_is_refused(loaded, tmp_path, column):
     header = [c for c in PEOPLE_HEADER.split(",") if c != column]
     text = ",".join(header) + "\n" + ",".join(["x"] * len(header)) + "\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_people)
-    assert error.problems == [f"line 1: missing column(s) {column}"]
+    assert [str(p) for p in error.problems] == [f"line 1: missing column {column}"]  # one: singular
 
 
 def test_more_fields_than_columns_is_refused_without_echo(loaded, tmp_path):
@@ -290,7 +290,7 @@ def test_more_fields_than_columns_is_refused_without_echo(loaded, tmp_path):
 
 def test_empty_people_file_is_refused(loaded, tmp_path):
     error = refused(loaded, write(tmp_path, PEOPLE_HEADER + "\n", "bad.csv"), directory.import_people)
-    assert error.problems == ["no rows below the header"]
+    assert [str(p) for p in error.problems] == ["no rows below the header"]
 
 
 def test_overlong_email_is_refused_naming_line_and_field(loaded, tmp_path):
@@ -347,13 +347,13 @@ def test_bad_systems_row_is_refused_naming_line_and_field(loaded, tmp_path, row,
     text = SYSTEMS + row + "\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_systems)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith(located)
+    assert str(error.problems[0]).startswith(located)
 
 
 def test_duplicate_system_names_the_first_line(loaded, tmp_path):
     text = SYSTEMS + "CRM,no,open,s3:other\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_systems)
-    assert error.problems == ["line 5, field name: the same as on line 2"]
+    assert [str(p) for p in error.problems] == ["line 5, field name: the same as on line 2"]
 
 
 def test_a_system_typed_on_the_dashboard_is_checked_as_the_same_line_of_a_file(loaded, tmp_path):
@@ -366,20 +366,20 @@ def test_a_system_typed_on_the_dashboard_is_checked_as_the_same_line_of_a_file(l
            "field match: pattern 1 is not KIND:TARGET with KIND one of s3, m365, gdrive"]
     in_file = refused(loaded, write(tmp_path, SYSTEMS + ",".join(bad.values()) + "\n", "bad.csv"),
                       directory.import_systems)
-    assert in_file.problems == [f"line 5, {problem}" for problem in why]
+    assert [str(p) for p in in_file.problems] == [f"line 5, {problem}" for problem in why]
     before = snapshot(loaded)
     typed = [{**row, "holds_personal_data": "yes" if row["holds_personal_data"] else "no",
               "match": ";".join(row["match"])} for row in directory.systems(loaded)]
     with pytest.raises(InputError) as on_page:
         directory.edit_systems(loaded, [*typed, bad], "adviser")
-    assert on_page.value.problems == [f"row 4, {problem}" for problem in why]
+    assert [str(p) for p in on_page.value.problems] == [f"row 4, {problem}" for problem in why]
     assert snapshot(loaded) == before
 
 
 def test_systems_file_missing_match_column_is_refused(loaded, tmp_path):
     text = "name,holds_personal_data,classification\nWiki,no,open\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_systems)
-    assert error.problems == ["line 1: missing column(s) match"]
+    assert [str(p) for p in error.problems] == ["line 1: missing column match"]
 
 
 # -- grants ---------------------------------------------------------------------------
@@ -408,20 +408,20 @@ def test_grants_reimport_replaces_the_grants(loaded, tmp_path):
 def test_grant_for_unknown_system_is_refused(loaded, tmp_path):
     text = GRANTS + "kari@x.no,Accounting,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
-    assert error.problems == ["line 5, field system: not in the system list"]
+    assert [str(p) for p in error.problems] == ["line 5, field system: not in the system list"]
 
 
 def test_grant_for_person_not_in_directory_is_refused_without_echo(loaded, tmp_path):
     text = GRANTS + f"{SECRET_EMAIL},CRM,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
-    assert error.problems == ["line 5, field email: not in the people directory"]
+    assert [str(p) for p in error.problems] == ["line 5, field email: not in the people directory"]
     assert_private(error)
 
 
 def test_grant_problems_are_reported_together_in_line_order(loaded, tmp_path):
     text = GRANTS + f"{SECRET_EMAIL},CRM,2022-01-01,\nkari@x.no,Nowhere,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
-    assert error.problems == ["line 5, field email: not in the people directory",
+    assert [str(p) for p in error.problems] == ["line 5, field email: not in the people directory",
                               "line 6, field system: not in the system list"]
     assert_private(error)
 
@@ -430,14 +430,14 @@ def test_grant_with_bad_email_is_refused_without_echo(loaded, tmp_path):
     text = GRANTS + "hemmelig.person(at)secret.example,CRM,2022-01-01,\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith("line 5, field email")
+    assert str(error.problems[0]).startswith("line 5, field email")
     assert_private(error)
 
 
 def test_grant_revoked_before_granted_is_refused(loaded, tmp_path):
     text = GRANTS + "kari@x.no,Intranet,2022-01-02,2022-01-01\n"
     error = refused(loaded, write(tmp_path, text, "bad.csv"), directory.import_grants)
-    assert error.problems == ["line 5, field revoked_on: before granted_on"]
+    assert [str(p) for p in error.problems] == ["line 5, field revoked_on: before granted_on"]
 
 
 @pytest.mark.parametrize(("row", "located"), [
@@ -449,7 +449,7 @@ def test_grant_revoked_before_granted_is_refused(loaded, tmp_path):
 def test_bad_grant_fields_are_refused(loaded, tmp_path, row, located):
     error = refused(loaded, write(tmp_path, GRANTS + row + "\n", "bad.csv"), directory.import_grants)
     assert len(error.problems) == 1
-    assert error.problems[0].startswith(located)
+    assert str(error.problems[0]).startswith(located)
 
 
 def test_grants_before_any_directory_are_refused(store, tmp_path):
@@ -485,7 +485,9 @@ def test_cli_refuses_bad_people_file_without_traceback_or_echo(db, tmp_path):
     bad = write(tmp_path, _bad_people(_people_row(handles="maybe")), "bad.csv")
     result = run(db, "import", "people", str(bad))
     assert result.returncode == 1
-    assert "line 4, field handles_personal_data" in result.stderr
+    # bokmål, the default language: the file, the line, the field and why, in the reader's words
+    assert result.stderr == (f"vern: {bad}: ingenting ble importert.\n"
+                             "  linje 4, felt handles_personal_data: må være yes, no eller tom\n")
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stdout == ""
     assert SECRET_EMAIL not in result.stderr and SECRET_NAME not in result.stderr

@@ -160,7 +160,7 @@ def test_show_adds_the_dpia_screening_and_the_risk(db, tmp_path):
 def test_show_of_an_unknown_activity_is_refused(db):
     result = cli(db, "activities", "show", "99")
     assert result.returncode == 1
-    assert "no activity 99" in result.stderr
+    assert result.stderr == "vern: finner ingen aktivitet 99\n"  # bokmål, the default
     assert "Traceback" not in result.stderr
 
 
@@ -286,7 +286,7 @@ def test_a_bad_file_is_refused_whole_naming_file_place_and_field(db, tmp_path, n
         activities.import_file(vern.store, write(tmp_path, "before.json", [activity(name="Før")]), "test")
         before = (activities.listing(vern.store), trail.head(vern.store))
     path = write(tmp_path, name, content)
-    result = cli(db, "import", "activities", str(path))
+    result = cli(db, "--lang", "en", "import", "activities", str(path))  # the English wording
     assert result.returncode == 1
     assert f"{path}: nothing was imported." in result.stderr
     assert problem in result.stderr
@@ -299,14 +299,34 @@ def test_every_problem_of_a_file_is_reported_together(vern, tmp_path):
     records = [activity(legal_basis="g", classification="secret"), activity(name="B", role="owner")]
     with pytest.raises(InputError) as refused:
         activities.import_file(vern.store, write(tmp_path, "a.json", records), "test")
-    assert [p.split(":")[0] for p in refused.value.problems] == [
+    assert [p.split(":")[0] for p in [str(p) for p in refused.value.problems]] == [
         "record 1, field legal_basis", "record 1, field classification", "record 2, field role"]
+
+
+BOKMAL = {  # the rule's words as a bokmål reader reads them, located by record or line and field
+    "record": ("a.json", [GOOD, activity(retention={"months": 0, "from": "last_activity"}, role="processor")],
+               "  post 2, felt retention: months: må være et helt antall måneder fra 1 til 1200\n"),
+    "line": ("a.csv", "name,retention_months,retention_from,dpia_criteria\nA,12,,large_scale;gjetning\n",
+             "  linje 2, felt retention_from: må være en av last_activity, purpose_ended\n"
+             "  linje 2, felt dpia_criteria: element 2 er ikke en av evaluation_scoring, "
+             "automated_decision_legal_effect, systematic_monitoring, sensitive_data, large_scale, "
+             "matching_datasets, vulnerable_subjects, innovative_technology, prevents_rights_exercise\n"),
+    "unknown columns": ("a.csv", "name,purpse,owners\nA,x,y\n",
+                        "  linje 1: ukjente kolonner purpse, owners (kjente: " + CSV_HEADER.replace(",", ", ") + ")\n"),
+}
+
+
+@pytest.mark.parametrize(("name", "content", "problems"), BOKMAL.values(), ids=BOKMAL.keys())
+def test_a_bokmal_reader_is_told_in_bokmal_where_and_what(db, tmp_path, name, content, problems):
+    path = write(tmp_path, name, content)
+    result = cli(db, "import", "activities", str(path))  # no --lang: the default, bokmål
+    assert (result.returncode, result.stderr) == (1, f"vern: {path}: ingenting ble importert.\n" + problems)
 
 
 def test_a_missing_file_is_refused_naming_it(db, tmp_path):
     result = cli(db, "import", "activities", str(tmp_path / "borte.json"))
     assert result.returncode == 1
-    assert f"{tmp_path / 'borte.json'}: nothing was imported." in result.stderr
+    assert f"{tmp_path / 'borte.json'}: ingenting ble importert." in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -618,7 +638,7 @@ def test_an_adjustment_without_a_reason_is_refused(db, tmp_path, reason):
     before = cli_json(db, "activities", "list")
     result = cli(db, "activities", "adjust", "1", "--likelihood", "limited", "--severity", "negligible", *reason)
     assert result.returncode == 1
-    assert "field risk_adjustment: reason: an adjusted risk needs a written reason" in result.stderr
+    assert result.stderr == "vern: felt risk_adjustment: reason: en justert risiko krever en skriftlig begrunnelse\n"
     assert "Traceback" not in result.stderr
     assert cli_json(db, "activities", "list") == before
 

@@ -27,6 +27,11 @@ from conftest import ROOT, VERN
 OPEN = ("open", "acknowledged", "risk_accepted")
 
 
+def english(problems) -> list[str]:
+    """What is wrong with a stored audit, as the English reader (and --json) reads it."""
+    return [str(problem) for problem in problems]
+
+
 def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages).split())
 
@@ -56,7 +61,7 @@ def test_an_audit_is_stored_with_both_hashes_and_recorded_in_the_trail(demo_vern
     assert entry["details"] == {"report_sha256": made["report_sha256"], "snapshot_sha256": made["snapshot_sha256"],
                                 "trail_head_seq": head["seq"], "period_from": "2025-11-24", "period_to": "2026-11-24"}
     assert [r["id"] for r in audit_report.listing(demo_vern.store)] == [1]
-    assert audit_report.problems(demo_vern.store, 1) == []
+    assert english(audit_report.problems(demo_vern.store, 1)) == []
 
 
 def test_the_pdf_reads_back_with_title_head_hash_sections_and_counts(demo_vern):
@@ -189,12 +194,12 @@ def test_twelve_months_back_are_calendar_months():
 def test_a_snapshot_altered_by_sql_is_caught(demo_vern):
     made = audit_report.run(demo_vern, "kari")
     sql(demo_vern, "UPDATE audit_reports SET snapshot = replace(snapshot, '\"total\":', '\"total\": ') WHERE id = 1")
-    assert audit_report.problems(demo_vern.store, 1) == ["the stored snapshot does not match its SHA-256"]
+    assert english(audit_report.problems(demo_vern.store, 1)) == ["the stored snapshot does not match its SHA-256"]
     # Covering it up with a fresh hash disagrees with the trail.
     forged = demo_vern.store.value("SELECT snapshot FROM audit_reports WHERE id = 1")
     sql(demo_vern, "UPDATE audit_reports SET snapshot_sha256 = ? WHERE id = 1",
         [hashlib.sha256(forged.encode()).hexdigest()])
-    assert audit_report.problems(demo_vern.store, 1) == [
+    assert english(audit_report.problems(demo_vern.store, 1)) == [
         f"the snapshot's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
     assert audit_report.verify_all(demo_vern.store)["reports"] == {1: audit_report.problems(demo_vern.store, 1)}
 
@@ -204,10 +209,10 @@ def test_a_replaced_pdf_is_caught_even_with_its_hash_replaced(demo_vern):
     pdf = bytes(audit_report.get(demo_vern.store, 1)["pdf"])
     forged = pdf.replace(b"Revisjonsrapport", b"Revisjonsrapporr")
     sql(demo_vern, "UPDATE audit_reports SET pdf = ? WHERE id = 1", [forged])
-    assert audit_report.problems(demo_vern.store, 1) == ["the stored PDF does not match its SHA-256"]
+    assert english(audit_report.problems(demo_vern.store, 1)) == ["the stored PDF does not match its SHA-256"]
     sql(demo_vern, "UPDATE audit_reports SET report_sha256 = ? WHERE id = 1", [hashlib.sha256(forged).hexdigest()])
     found = audit_report.identify(demo_vern.store, forged)
-    assert found["problems"] == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
+    assert english(found["problems"]) == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
     assert audit_report.identify(demo_vern.store, pdf) is None  # the original no longer matches the row
 
 
@@ -218,14 +223,14 @@ def test_editing_the_trail_entry_too_breaks_the_trail(demo_vern):
     sql(demo_vern, "UPDATE trail SET details = ? WHERE seq = ?", [details, made["trail_seq"]])
     checked = audit_report.verify_all(demo_vern.store)
     assert checked["trail"]["problem"] == f"entry {made['trail_seq']} was changed (its content no longer matches its hash)"
-    assert checked["reports"][1] == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
+    assert english(checked["reports"][1]) == [f"the PDF's SHA-256 differs from the one trail entry {made['trail_seq']} recorded"]
 
 
 def test_a_removed_trail_head_is_caught(demo_vern):
     made = audit_report.run(demo_vern, "kari")
     sql(demo_vern, "UPDATE trail SET hash = ? WHERE seq = ?", ["f" * 64, made["trail_head_seq"]])
     assert (f"trail entry {made['trail_head_seq']}, the head the audit saw, is gone or changed"
-            in audit_report.problems(demo_vern.store, 1))
+            in english(audit_report.problems(demo_vern.store, 1)))
 
 
 def test_no_code_updates_or_deletes_a_stored_report():
@@ -315,7 +320,7 @@ def test_cli_run_verify_and_one_changed_byte(demo_db, tmp_path):
     refused = cli(demo_db, "audit", "verify", str(changed))
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
-    assert refused.stderr.startswith(f"vern: {changed}: matches no stored audit report")
+    assert refused.stderr.startswith(f"vern: {changed}: stemmer ikke med noen lagret revisjonsrapport")  # bokmål
 
     listed = json.loads(cli(demo_db, "audit", "list", "--json").stdout)
     assert [(r["id"], r["verified"], r["problems"]) for r in listed] == [(1, True, [])]
@@ -336,9 +341,10 @@ def test_cli_diff_after_a_decision(demo_db):
     text = cli(demo_db, "audit", "diff")
     assert text.returncode == 0 and f"gone  {first['fingerprint']}" in text.stdout
     refused = cli(demo_db, "audit", "diff", "1")
-    assert refused.returncode == 1 and "audit 1 is the first" in refused.stderr
+    assert (refused.returncode, refused.stderr) == (
+        1, "vern: revisjon 1 er den første: det finnes ingen tidligere å sammenligne med\n")
     missing = cli(demo_db, "audit", "show", "9")
-    assert missing.returncode == 1 and missing.stderr.strip() == "vern: audit 9: not found"
+    assert missing.returncode == 1 and missing.stderr.strip() == "vern: finner ingen revisjon 9"
 
 
 # -- the page -------------------------------------------------------------------------------------------

@@ -297,8 +297,8 @@ def test_assigned_to_an_active_user_with_a_due_date(demo_vern):
 @pytest.mark.parametrize("assignee, due_on, message", [
     (None, date(2026, 12, 1), "assignee and due date: an assignment needs both"),
     ("adviser", None, "assignee and due date: an assignment needs both"),
-    ("nobody", date(2026, 12, 1), "assignee: 'nobody' is not an active user"),
-    ("board", date(2026, 12, 1), "assignee: 'board' is not an active user"),  # disabled below
+    ("nobody", date(2026, 12, 1), "assignee: not an active user"),  # the username not repeated
+    ("board", date(2026, 12, 1), "assignee: not an active user"),  # disabled below
 ])
 def test_an_assignment_without_a_due_date_or_an_active_user_is_refused(demo_vern, assignee, due_on, message):
     users.set_disabled(demo_vern.store, "test", "board", True)
@@ -418,17 +418,18 @@ def test_every_action_from_the_command_line(demo_db):
 def test_refusals_from_the_command_line_decide_nothing(demo_db):
     first, second = [r["item"] for r in cli_json(demo_db, "review", "list", "--kind", "finding")["items"][:2]]
     decide = lambda *args: cli(demo_db, "review", "decide", *args)  # noqa: E731
-    refused(decide(first, "--action", "resolved"), "note: say what was done")
+    # bokmål, the default language of the command line
+    refused(decide(first, "--action", "resolved"), "Skriv hva som ble gjort.")
     refused(decide(first, "--action", "risk_accepted", "--note", "Akseptert"),
-            "note and review date: accepting a risk needs a reason and a date to review it")
+            "Å akseptere en risiko krever en begrunnelse og en dato for ny vurdering.")
     refused(decide(first, "--action", "assigned", "--assignee", "nobody", "--due", "2026-12-01"),
-            "assignee: 'nobody' is not an active user")
+            "Den ansvarlige er ikke en aktiv bruker.")  # a username is not repeated: it may be personal data
     refused(decide(first, "--action", "assigned", "--assignee", "adviser"),
-            "assignee and due date: an assignment needs both")
+            "En tildeling krever både ansvarlig og frist.")
     refused(decide(first, "breach:1", "--action", "acknowledged"),
-            "items: decide on items of one kind at a time (breach, finding)")
+            "Ta stilling til saker av én type om gangen (breach, finding).")
     refused(decide(first, second, "finding:ffffffffffffffff", "--action", "acknowledged"),
-            "item 'finding:ffffffffffffffff': not in the review queue (see vern review list)")
+            "'finding:ffffffffffffffff' står ikke i køen (se vern review list)")
     assert decide(first, "--action", "dismissed").returncode == 2  # not an action: usage
     rows = cli_json(demo_db, "review", "list")["items"]
     assert len(rows) == 46 and all(r["status"] == "open" for r in rows)

@@ -126,7 +126,7 @@ def test_unknown_system_is_refused_naming_the_known_ones(vern):
 
 
 @pytest.mark.parametrize(("content", "problem"), [
-    ("record_ref,category\nA-1,member\n", "line 1: missing column(s) last_activity_on"),
+    ("record_ref,category\nA-1,member\n", "line 1: missing column last_activity_on"),
     (f"{HEADER}\nA-1,member,2026-13-01,,\n", "line 2, field last_activity_on: not a date"),
     (f"{HEADER}\nA-1,member,,,\n", "line 2, field last_activity_on: must not be empty"),
     (f"{HEADER}\nA-1,member,2026-01-01,01.02.2026,\n", "line 2, field purpose_ended_on: not a date"),
@@ -370,7 +370,7 @@ def test_cli_imports_lists_and_records_deletions(db, tmp_path):
          "exempt": 0, "rules": []}]
     refused = vern_cli(db, "import", "inventory", str(tmp_path / "crm.csv"), "--system", "Mailchimp")
     assert refused.returncode == 1
-    assert refused.stderr == "vern: system: not in the system list; known systems: CRM, Drive\n"
+    assert refused.stderr == "vern: system: finnes ikke i systemlisten; kjente systemer: CRM, Drive\n"  # bokmål
     assert vern_cli(db, "import", "inventory", str(tmp_path / "crm.csv")).returncode == 2  # --system missing
     recorded = vern_cli(db, "retention", "delete", "--system", "CRM", "--category", "prospect", "--on",
                         "2026-11-20", "--count", "1", "--evidence", "SuperOffice job 42")
@@ -378,7 +378,7 @@ def test_cli_imports_lists_and_records_deletions(db, tmp_path):
     assert recorded.stdout == "deletion 1 recorded; the next inventory of CRM confirms it\n"
     future = vern_cli(db, "retention", "delete", "--system", "CRM", "--category", "prospect", "--on",
                       "2026-11-25", "--count", "1", "--evidence", "x")
-    assert (future.returncode, future.stderr) == (1, "vern: deleted_on: 2026-11-25 is in the future\n")
+    assert (future.returncode, future.stderr) == (1, "vern: Slettedato: 2026-11-25 er fram i tid.\n")  # bokmål
     deletions = json.loads(vern_cli(db, "retention", "deletions", "--json").stdout)
     assert deletions == [{"id": 1, "system": "CRM", "category": "prospect", "deleted_on": "2026-11-20", "count": 1,
                           "evidence": "SuperOffice job 42", "recorded_by": "cli:tester",
