@@ -228,7 +228,7 @@ def parse(data: Any) -> dict[str, Any]:
 
 # -- files in and out -----------------------------------------------------------------
 def _records_from_json(path: Path) -> list[tuple[str, Any]]:
-    data = jsonfile.read(path, "a list of activities")
+    data = jsonfile.read(path, Message("json.what.activities"))
     if not isinstance(data, list):
         raise InputError(str(path), [Message("activities.refused.not_array")])
     return [(Message("input.record", {"n": number}), item) for number, item in enumerate(data, 1)]

@@ -27,7 +27,7 @@ def breach_group():
 def breach_add(ctx, file):
     """Log a breach."""
     vern = open_from(ctx)
-    breach_id = breaches.add(vern.store, vern.config, actor(), jsonfile.read(file, "a breach"))
+    breach_id = breaches.add(vern.store, vern.config, actor(), jsonfile.read(file, Message("json.what.breach")))
     print_json(breaches.get(vern.store, None, breach_id))
 
 
@@ -38,7 +38,7 @@ def breach_add(ctx, file):
 def breach_assess(ctx, breach_id, file):
     """Score the breach by the ENISA method and propose who must be told."""
     vern = open_from(ctx)
-    print_json(breaches.assess(vern.store, actor(), breach_id, jsonfile.read(file, "an assessment")))
+    print_json(breaches.assess(vern.store, actor(), breach_id, jsonfile.read(file, Message("json.what.assessment"))))
 
 
 @breach_group.command("decide")

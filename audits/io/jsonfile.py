@@ -50,7 +50,7 @@ def depth(text: str) -> int:
     return max(itertools.accumulate(map(_DEPTH.__getitem__, brackets)), default=0)
 
 
-def loads(text: str, source: str, what: str | Message, line: int = 0) -> Any:
+def loads(text: str, source: str, what: Message, line: int = 0) -> Any:
     """`text` as JSON; `line` is where it starts in the file (one value per line), else 0."""
     def refused(key: str, **values) -> InputError:
         return InputError(source, [at_line(line, key, **values) if line else Message(key, values)])
@@ -68,7 +68,7 @@ def loads(text: str, source: str, what: str | Message, line: int = 0) -> Any:
         raise refused("json.nested_too_deeply", what=what) from None
 
 
-def read(path: Path | str, what: str | Message) -> Any:
+def read(path: Path | str, what: Message) -> Any:
     """The file's JSON value; `what` says what it should hold, for the messages; `-` reads
     standard input."""
     return loads(read_text(path), str(path), what)

@@ -47,6 +47,12 @@ WORDS: dict[str, Text] = {
     # JSON files (audits.io.jsonfile): the parser's own words are English, its position is kept
     "json.too_large": Text("større enn {mb} MB", "larger than {mb} MB"),
     "json.position": Text("linje {line}, kolonne {column}", "line {line}, column {column}"),
+    "json.what.xapi_statements": Text("xAPI-utsagn", "xAPI statements"),
+    "json.what.xapi_statement": Text("et xAPI-utsagn", "an xAPI statement"),
+    "json.what.breach": Text("et avvik", "a breach"),
+    "json.what.assessment": Text("en vurdering", "an assessment"),
+    "json.what.activities": Text("en liste over behandlingsaktiviteter", "a list of activities"),
+    "json.what.request": Text("en henvendelse", "a request"),
     "json.invalid": Text("ikke gyldig JSON", "not valid JSON"),
     "json.too_deep": Text("nøstet mer enn {max} nivåer dypt: ikke {what}", "nested more than {max} levels deep: not {what}"),
     "json.nested_too_deeply": Text("nøstet for dypt: ikke {what}", "nested too deeply: not {what}"),

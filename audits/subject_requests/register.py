@@ -122,7 +122,7 @@ def _parse(data: Any, source: str) -> dict[str, Any]:
 
 def add_file(store: Store, actor: str, path: Path) -> int:
     """Log the request in a JSON file (received_at, kind, channel, requester)."""
-    return add(store, actor, jsonfile.read(path, "a request"), str(path))
+    return add(store, actor, jsonfile.read(path, Message("json.what.request")), str(path))
 
 
 def add(store: Store, actor: str, data: Any, source: str = "request") -> int:

@@ -84,14 +84,14 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
     """(record, statement): a JSON array, or one statement per line."""
     content = jsonfile.read_text(path)
     if content.lstrip().startswith("["):
-        statements = jsonfile.loads(content, str(path), "xAPI statements")
+        statements = jsonfile.loads(content, str(path), Message("json.what.xapi_statements"))
         if not isinstance(statements, list):
             raise InputError(str(path), [Message("training.refused.not_array")])
         yield from enumerate(statements, start=1)
         return
     for line, raw in enumerate(content.splitlines(), start=1):
         if raw.strip():
-            yield line, jsonfile.loads(raw, str(path), "an xAPI statement", line)
+            yield line, jsonfile.loads(raw, str(path), Message("json.what.xapi_statement"), line)
 
 
 class _Refused(Exception):
