@@ -4,6 +4,7 @@ One check that raises is recorded as failed with its error; the others still run
 At most one instance of a check runs at a time, whoever starts it.
 """
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from audits.checking.api import Check, CheckContext
 from audits.core import clock, trail
 from audits.core.config import Config
 from audits.core.errors import VernError
+from audits.core.i18n import LANGUAGES, t
 from audits.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -87,13 +89,19 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str, actor: 
         with store.transaction() as tx:
             tx.execute(
                 "UPDATE check_runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
-                [clock.now(), store.keys.encrypt(message, "check_runs.error"), run_id])
+                [clock.now(), store.keys.encrypt(_recorded(error), "check_runs.error"), run_id])
             trail.append(tx, actor, "check.run", check.id, {"run": run_id, "status": "failed"})
         return RunResult(check.id, "failed", run_id, error=message,
                          refusal=error if isinstance(error, VernError) else None)
 
 
-INTERRUPTED = "Interrupted: Vern stopped before the run finished; the next run starts afresh"
+def _recorded(error: Exception, kind: str = "") -> str:
+    """A failed run's error as the history keeps it: a refusal in each language, so a reader
+    of either sees their own; a fault in the check (no refusal) in Python's words."""
+    kind = kind or type(error).__name__
+    if isinstance(error, VernError):
+        return json.dumps({"kind": kind} | {lang: error.text(lang) for lang in LANGUAGES}, ensure_ascii=False)
+    return json.dumps({"kind": kind, "fault": str(error)}, ensure_ascii=False)
 
 
 def fail_interrupted(store: Store) -> int:
@@ -104,7 +112,8 @@ def fail_interrupted(store: Store) -> int:
         if stale:
             tx.execute("UPDATE check_runs SET status = 'failed', finished_at = ?, error = ? "
                        "WHERE list_contains(?, id)",
-                       [clock.now(), store.keys.encrypt(INTERRUPTED, "check_runs.error"), stale])
+                       [clock.now(), store.keys.encrypt(_recorded(VernError("checks.interrupted"), "Interrupted"),
+                                                         "check_runs.error"), stale])
             trail.append(tx, "vern", "check.interrupted", "", {"runs": stale})
     return len(stale)
 
@@ -123,9 +132,28 @@ def history(store: Store, check_id: str | None = None, limit: int = 50) -> list[
 
 
 def _opened(store: Store, row: dict) -> dict:
-    """The error may quote the evidence, so it is stored encrypted."""
-    row["error"] = store.keys.decrypt(row["error"], "check_runs.error")
+    """The error may quote the evidence, so it is stored encrypted. `error` is the English
+    "Kind: words" of the command line's JSON; `error_said` what error_in reads."""
+    recorded = store.keys.decrypt(row["error"], "check_runs.error")
+    row["error"], row["error_said"] = None, {}
+    if recorded:
+        try:
+            said = json.loads(recorded)
+        except ValueError:  # a run recorded before errors had their languages: English only
+            kind, _, words = recorded.partition(": ")
+            said = {"kind": kind} | dict.fromkeys(LANGUAGES, words)
+        row["error"], row["error_said"] = f"{said['kind']}: {said.get('fault', said.get('en'))}", said
     return row
+
+
+def error_in(run: dict, lang: str) -> str:
+    """A run's error in the reader's language, or empty."""
+    said = run["error_said"]
+    if not said:
+        return ""
+    if "fault" in said:
+        return t("checks.fault", lang, kind=said["kind"], text=said["fault"])
+    return said[lang]
 
 
 def latest(store: Store) -> dict[str, dict]:

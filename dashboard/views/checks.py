@@ -39,5 +39,5 @@ for item in overview.checks_status(vern()):
                 tr("col.trigger"): run["trigger"],
                 tr("col.evidence_rows"): run["evidence_rows"],
                 tr("col.run_findings"): run["findings"],
-                tr("col.error"): run["error"] or "",
+                tr("col.error"): runner.error_in(run, lang()),
             } for run in history]), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from audits.accounts import page_roles
 from audits.breaches import register as breaches
-from audits.checking import registry
+from audits.checking import registry, runner
 from audits.checking.api import Severity
 from audits.reporting import overview
 from audits.subject_requests import register as subject_requests
@@ -74,4 +74,4 @@ st.dataframe(
 if failed and page_roles.allowed(user["roles"], "checks"):
     st.subheader(tr("overview.failed_list"))
     for check in failed:
-        st.error(plain(f"{check['title'](lang())}: {check['last_run']['error']}"))
+        st.error(plain(f"{check['title'](lang())}: {runner.error_in(check['last_run'], lang())}"))

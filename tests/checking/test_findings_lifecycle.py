@@ -411,3 +411,27 @@ def test_check_that_raises_is_recorded_as_failed_and_others_still_run(
     assert {r["rule"] for r in findings.listing(store)} == {"dpa_missing", "transfer_invalid_mechanism"}
     latest = runner.latest(store)["exploding"]
     assert (latest["status"], latest["error"]) == ("failed", "RuntimeError: evidence source unreachable")
+
+
+class Refusing(Exploding):
+    id = "refusing"
+
+    def evaluate(self, ctx):
+        raise VernError(Text("registeret mangler kolonnen {column}", "the register lacks the column {column}"),
+                        column="country")
+
+
+def test_a_failed_runs_error_is_kept_in_both_languages_and_read_in_the_readers(store, config, monkeypatch):
+    monkeypatch.setenv("VERN_NOW", DAY1)
+    runner.run_many(store, config, [Refusing, Exploding], "manual")
+    refusing, exploding = sorted(runner.history(store), key=lambda run: run["check_id"], reverse=True)
+    assert refusing["error"] == "VernError: the register lacks the column country"  # the CLI's JSON, as before
+    assert runner.error_in(refusing, "nb") == "registeret mangler kolonnen country"
+    assert runner.error_in(refusing, "en") == "the register lacks the column country"
+    assert runner.error_in(exploding, "nb") == "Feil i kontrollen (RuntimeError): evidence source unreachable"
+    # A run recorded before errors kept their languages reads as it was written.
+    with store.transaction() as tx:
+        tx.execute("UPDATE check_runs SET error = ? WHERE check_id = 'refusing'",
+                   [store.keys.encrypt("VernError: an old refusal", "check_runs.error")])
+    old = next(run for run in runner.history(store) if run["check_id"] == "refusing")
+    assert (old["error"], runner.error_in(old, "nb")) == ("VernError: an old refusal", "an old refusal")
