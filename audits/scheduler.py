@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from audits.alerts import outbox
 from audits.breaches import reminders
 from audits.checking import runner
 from audits.checking.api import Check
@@ -26,6 +27,8 @@ if TYPE_CHECKING:  # annotations only
 REMINDER_JOB = "breach-reminders"
 DIGEST_JOB = "review-digest"
 REQUEST_REMINDER_JOB = "request-reminders"
+ALERTS_JOB = "alerts"
+ALERTS_SECONDS = 20  # an alert that could not go at once is tried within the minute
 
 
 def job_id(check_id: str) -> str:
@@ -66,6 +69,12 @@ def start(vern: Vern) -> BackgroundScheduler:
             runner.run, cron_trigger(settings["schedule"]),
             args=(vern.store, vern.config, check, "schedule"),
             id=job_id(check.id), name=check.id, replace_existing=True, **extra,
+        )
+    if outbox.channels(vern.config):  # alerts queued with what they tell of, sent (again) from here
+        scheduler.add_job(
+            outbox.deliver, IntervalTrigger(seconds=ALERTS_SECONDS, timezone=clock.OSLO),
+            args=(vern.store, vern.config), id=ALERTS_JOB, name="alerts", replace_existing=True,
+            next_run_time=now,
         )
     if mail.configured(vern.config.mail):  # no mail host or no adviser: nothing to send
         scheduler.add_job(

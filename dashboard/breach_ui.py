@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
+from audits.alerts import outbox
 from audits.breaches import register as breaches
 from audits.core import clock
 from dashboard.ui import plain, tr, vern
@@ -105,5 +106,6 @@ def from_finding_button(finding: dict, title: str, description: str, user: dict)
         breach_id = breaches.add(vern().store, vern().config, user["name"], {
             "title": f"{title}: {finding['subject']}", "description": description,
             "aware_at": clock.now().isoformat(), "finding": finding["fingerprint"]})
+        outbox.deliver(vern().store, vern().config)  # every adviser alerted now, as from the staff form
         st.session_state["breach_open"] = breach_id
         st.switch_page("views/breaches.py")

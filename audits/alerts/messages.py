@@ -19,9 +19,7 @@ def _when(iso: str, lang: str) -> str:
 
 
 def _recipient(data: dict[str, Any], lang: str) -> str:
-    if data["recipient"] == "authority":
-        return t("alerts.to_authority", lang)
-    return t("alerts.to_controller", lang, name=data.get("controller") or "?")
+    return t(f"alerts.to.{data['recipient']}", lang)
 
 
 def _breach(event: str, data: dict[str, Any], lang: str) -> tuple[str, list[tuple[str, str]]]:
@@ -50,3 +48,37 @@ def mail_text(alert: Alert, lang: str) -> tuple[str, str]:
     if alert.link:
         lines += ["", t("alerts.open", lang, link=alert.link)]
     return f"Vern: {alert.title}", "\n".join(lines) + "\n"
+
+
+def channel_names(names: list[str], config: Config, lang: str) -> str:
+    """The channels as a person names them: "e-post til 2 rådgivere, Teams"."""
+    said = []
+    for name in names:
+        kind = name.split(":", 1)[0]
+        said.append(t("alerts.channel.mail", lang, n=len(config.mail.get("advisers") or []))
+                    if kind == "mail" else t(f"alerts.channel.{kind}", lang))
+    return ", ".join(said)
+
+
+def told(store, config: Config, number: int, lang: str) -> list[tuple[str, str]]:
+    """The truth about the advisers' alert of breach `number`, as (kind, sentence) with kind
+    "sent" or "not_sent": sent on which channels, still being tried, or no channel at all
+    (then whom to call, from the organisation's profile)."""
+    from audits.alerts import outbox
+    from audits.organisation import profile
+
+    went = outbox.about_breach(store, number)
+    lines = []
+    if went["sent"]:
+        lines.append(("sent", t("alerts.told.sent", lang, channels=channel_names(went["sent"], config, lang))))
+    if went["pending"] or went["failed"]:
+        lines.append(("not_sent", t("alerts.told.pending", lang,
+                                    channels=channel_names(went["pending"] + went["failed"], config, lang))))
+    if not went["sent"]:
+        contact = profile.load(store, config)
+        if contact["contact_name"] and contact["contact_phone"]:
+            lines.append(("not_sent", t("alerts.told.call", lang, name=contact["contact_name"],
+                                        phone=contact["contact_phone"])))
+        else:
+            lines.append(("not_sent", t("alerts.told.tell", lang)))
+    return lines

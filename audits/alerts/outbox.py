@@ -92,6 +92,13 @@ def _failed(store: Store, row: dict[str, Any], failed: SendFailed, now: datetime
     return "failed" if gone else "retrying"
 
 
+def about_breach(store: Store, number: int) -> dict[str, list[str]]:
+    """How the alert that breach `number` was logged went: channel names by status."""
+    rows = store.rows("SELECT channel, status FROM alerts WHERE event = 'breach_logged' "
+                      "AND CAST(data->>'breach' AS BIGINT) = ? ORDER BY id", [number])
+    return {status: [r["channel"] for r in rows if r["status"] == status] for status in ("sent", "pending", "failed")}
+
+
 def failures(store: Store, since: datetime) -> list[dict[str, Any]]:
     """Alerts given up on since `since`, newest first: for the overview."""
     return store.rows("SELECT id, created_at, event, channel, attempts, problem FROM alerts "

@@ -10,6 +10,7 @@ notified or not, with its timeline (Art. 33(5)).
 from datetime import datetime, timedelta
 from typing import Any
 
+from audits.alerts import outbox
 from audits.breaches import enisa
 from audits.core import clock, text, trail
 from audits.core.config import Config
@@ -147,10 +148,11 @@ def _event(tx, store: Store, breach_id: int, actor: str, kind: str, detail: str 
                [breach_id, clock.now(), actor, kind, store.keys.encrypt(detail, "breach_events.detail")])
 
 
-def add(store: Store, config: Config, actor: str, data: dict, reporter: str | None = None) -> int:
+def add(store: Store, config: Config, actor: str, data: dict, reporter: str | None = None,
+        alert: bool = True) -> int:
     """Log a breach; returns its number. Nothing is stored unless all of it is valid.
     `reporter` is the account that follows it as its own (the actor unless someone logs
-    it on another's behalf)."""
+    it on another's behalf). `alert=False` only for the demo's made-up breaches."""
     now = clock.now()
     breach = parse(store, data, now)
     sealed = {k: store.keys.encrypt(v, f"breaches.{k}") if k in SECRET else v for k, v in breach.items()}
@@ -169,6 +171,13 @@ def add(store: Store, config: Config, actor: str, data: dict, reporter: str | No
         _event(tx, store, breach_id, actor, "logged")
         trail.append(tx, actor, "breach.add", str(breach_id),
                      {"acting_as": breach["acting_as"], "finding": breach["finding"]})
+        # The advisers are told at once: queued with the breach, sent right after (never
+        # blocking the save). Numbers and instants only: no title, no description, no name.
+        if alert:
+            outbox.queue(tx, config, "breach_logged", {
+                "breach": breach_id, "aware_at": clock.iso_utc(breach["aware_at"]),
+                "deadline_at": clock.iso_utc(deadline(breach["aware_at"], breach["acting_as"], config)),
+                "recipient": "authority" if breach["acting_as"] == "controller" else "controller"}, now)
     return breach_id
 
 

@@ -40,11 +40,10 @@ WORDS: dict[str, Text] = {
                        "Not saved yet – fix this and submit again: {problem}"),
     "report.saved": Text("Takk! Avviket er registrert som nr. {id}.", "Thank you! The breach is logged as no. {id}."),
     "report.next": Text(
-        "Personvernrådgiveren er varslet og vurderer om Datatilsynet og de berørte må få beskjed "
+        "Personvernrådgiveren vurderer om Datatilsynet og de berørte må få beskjed "
         "(fristen er 72 timer fra vi ble klar over det). Du kan følge saken og legge til mer under «Mine avvik».",
-        "The privacy adviser has been alerted and will assess whether Datatilsynet and the people "
-        "affected must be told (the deadline is 72 hours from when we became aware). Follow it and "
-        "add more under 'My breaches'."),
+        "The privacy adviser will assess whether Datatilsynet and the people affected must be told "
+        "(the deadline is 72 hours from when we became aware). Follow it and add more under 'My breaches'."),
     "category.contact": Text("kontaktinformasjon", "contact details"),
     "category.identity": Text("identitet (fødselsdato, kjønn)", "identity (date of birth, gender)"),
     "category.membership": Text("medlemskap", "membership"),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from audits.alerts import messages, outbox
 from audits.breaches import register as breaches
 from audits.cli.support import actor, open_from, print_json, write_file
 from audits.core import clock
@@ -28,6 +29,9 @@ def breach_add(ctx, file):
     """Log a breach."""
     vern = open_from(ctx)
     breach_id = breaches.add(vern.store, vern.config, actor(), jsonfile.read(file, Message("json.what.breach")))
+    outbox.deliver(vern.store, vern.config)  # the advisers alerted now; `vern serve` retries what fails
+    for _, sentence in messages.told(vern.store, vern.config, breach_id, vern.config.language):
+        click.echo(sentence, err=True)
     print_json(breaches.get(vern.store, None, breach_id))
 
 

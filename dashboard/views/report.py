@@ -5,6 +5,7 @@ Nothing typed is lost: the form keeps its values when something is missing.
 
 import streamlit as st
 
+from audits.alerts import messages, outbox
 from audits.breaches import enisa
 from audits.breaches import register as breaches
 from audits.core import clock
@@ -12,13 +13,20 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, refusal, refuse, tr, vern
+from dashboard.ui import labels, lang, refusal, refuse, tr, vern
 
 user = auth.require("report")
+
+
+def alerted(number: int) -> None:
+    """Whether the advisers were alerted, and how: the truth, not a promise."""
+    for kind, sentence in messages.told(vern().store, vern().config, number, lang()):
+        (st.success if kind == "sent" else st.warning)(sentence)
 st.title(tr("report.title"))
 saved = st.session_state.pop("report_saved", None)
 if saved is not None:
     st.success(tr("report.saved", id=saved))
+    alerted(saved)
     st.info(tr("report.next"))
 st.caption(tr("report.intro"))
 
@@ -97,5 +105,6 @@ if sent:
         else:
             st.error(tr("report.fix", problem=refusal(error)))
     else:
+        outbox.deliver(vern().store, vern().config)  # now, not at the next scheduled round
         st.session_state["report_saved"] = breach_id
         st.rerun()
