@@ -282,7 +282,7 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[Message]:
                     access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
                     done.append(path)
                 except VernError as error:
-                    refused.append((path, inbox.why(error)))
+                    refused.append((path, inbox.reason_of(error)))
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:

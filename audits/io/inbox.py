@@ -46,13 +46,13 @@ def import_each(folder: Path, load: Callable[[Path], object], *patterns: str, or
             load(path)
         except VernError as error:
             move(path, folder / "failed", when)
-            refusals.append(Message("inbox.refused", {"name": path.name, "why": why(error)}))
+            refusals.append(Message("inbox.refused", {"name": path.name, "why": reason_of(error)}))
         else:
             move(path, folder / "imported", when)
     return refusals
 
 
-def why(error: VernError) -> Message:
+def reason_of(error: VernError) -> Message:
     """What is wrong with a refused file, every problem of it, without its path (the run's
     error names the inbox): put into both languages now, the error being gone by the time
     someone reads it."""
