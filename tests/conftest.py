@@ -4,6 +4,7 @@ import contextlib
 import email
 import email.message
 import email.policy
+import os
 import re
 import shutil
 import socket
@@ -80,6 +81,43 @@ def demo_template(tmp_path_factory) -> Path:
         finally:
             built.close()
     return folder
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment `env` gives the CLI: the fixed clock, `cli:tester`, no Vern settings."""
+    kept = {k: v for k, v in os.environ.items() if k not in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS")}
+    return {**kept, "VERN_NOW": FIXED_NOW, "LOGNAME": "tester", "USER": "tester", **extra}
+
+
+def cli_built(folder: Path, *commands: tuple[str, ...], **env: str) -> Path:
+    """`folder` after running each `vern` command on its vern.duckdb (VERN_NOW="": the real clock)."""
+    for command in commands:
+        subprocess.run([VERN, "--db", str(folder / "vern.duckdb"), *command], check=True,
+                       capture_output=True, env=cli_env(**env), timeout=300)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cli_demo_template(tmp_path_factory) -> Path:
+    """The folder `vern demo` leaves (the database, its key file, the trail's head file), run
+    as `cli:tester` at the fixed clock: built once per worker, copied by `copy_demo`."""
+    return cli_built(tmp_path_factory.mktemp("cli-demo"), ("demo",))
+
+
+@pytest.fixture(scope="session")
+def cli_checked_template(tmp_path_factory, cli_demo_template) -> Path:
+    """`cli_demo_template`, then `vern checks run`."""
+    folder = tmp_path_factory.mktemp("cli-checked")
+    shutil.copytree(cli_demo_template, folder, dirs_exist_ok=True)
+    return cli_built(folder, ("checks", "run"))
+
+
+def copy_demo(template: Path, db: Path) -> Path:
+    """The template's files beside `db` (named vern.duckdb, as in the template): a demo
+    database of its own for one test, in the time it takes to copy a file."""
+    assert db.name == "vern.duckdb", db
+    shutil.copytree(template, db.parent, dirs_exist_ok=True)
+    return db
 
 
 @pytest.fixture
@@ -230,9 +268,10 @@ def serving(db_path: Path):
 
 
 @pytest.fixture
-def demo_server(db_path):
-    """`vern demo`, then the server. No check has run: the scheduler must run them itself."""
-    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+def demo_server(db_path, cli_demo_template):
+    """`vern demo` (a copy of its template), then the server. No check has run: the
+    scheduler must run them itself."""
+    copy_demo(cli_demo_template, db_path)
     with serving(db_path) as url:
         yield url
 
