@@ -1,5 +1,6 @@
 """Shared fixtures: a real DuckDB file per test, a fixed clock, the demo, the dashboard."""
 
+import compileall
 import contextlib
 import email
 import email.message
@@ -25,6 +26,15 @@ from audits.runtime import open_vern
 ROOT = Path(__file__).resolve().parent.parent
 VERN = str(Path(sys.executable).parent / "vern")
 FIXED_NOW = "2026-11-24T12:00:00+01:00"
+
+
+def pytest_configure(config):
+    """Compile Vern's modules once, before the workers start: the suite runs `vern` in a
+    subprocess thousands of times, and under PYTHONDONTWRITEBYTECODE each of them would
+    compile every module it imports again (~0.15 s a call)."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        for folder in ("audits", "checks", "dashboard"):
+            compileall.compile_dir(ROOT / folder, quiet=1)
 
 
 @pytest.fixture
