@@ -66,8 +66,10 @@ def db(tmp_path, env):
 
 @pytest.fixture
 def vern(db_path, request):
-    if "demo_vern" in request.fixturenames:  # the demo's files go in before the database opens
-        shutil.copytree(request.getfixturevalue("demo_template"), db_path.parent, dirs_exist_ok=True)
+    """A new database (a copy of `new_db_template`: creating one costs more than copying
+    it), or the demo's for `demo_vern`; its files go in before the database opens."""
+    template = "demo_template" if "demo_vern" in request.fixturenames else "new_db_template"
+    shutil.copytree(request.getfixturevalue(template), db_path.parent, dirs_exist_ok=True)
     opened = open_vern(str(db_path))
     runtime.install(opened)
     yield opened
@@ -105,6 +107,14 @@ def cli_built(folder: Path, *commands: tuple[str, ...], **env: str) -> Path:
         subprocess.run([VERN, "--db", str(folder / "vern.duckdb"), *command], check=True,
                        capture_output=True, env=cli_env(**env), timeout=300)
     return folder
+
+
+@pytest.fixture(scope="session")
+def new_db_template(tmp_path_factory) -> Path:
+    """The folder the first `vern` command leaves (an empty database with its schema, key
+    file and trail head), at the fixed clock: creating it costs a second or two, a copy
+    (`copy_demo`) milliseconds."""
+    return cli_built(tmp_path_factory.mktemp("new-db"), ("init",))
 
 
 @pytest.fixture(scope="session")
