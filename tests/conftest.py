@@ -113,14 +113,14 @@ def cli_built(folder: Path, *commands: tuple[str, ...], **env: str) -> Path:
 def new_db_template(tmp_path_factory) -> Path:
     """The folder the first `vern` command leaves (an empty database with its schema, key
     file and trail head), at the fixed clock: creating it costs a second or two, a copy
-    (`copy_demo`) milliseconds."""
+    (`copy_template`) milliseconds."""
     return cli_built(tmp_path_factory.mktemp("new-db"), ("init",))
 
 
 @pytest.fixture(scope="session")
 def cli_demo_template(tmp_path_factory) -> Path:
     """The folder `vern demo` leaves (the database, its key file, the trail's head file), run
-    as `cli:tester` at the fixed clock: built once per worker, copied by `copy_demo`."""
+    as `cli:tester` at the fixed clock: built once per worker, copied by `copy_template`."""
     return cli_built(tmp_path_factory.mktemp("cli-demo"), ("demo",))
 
 
@@ -132,9 +132,9 @@ def cli_checked_template(tmp_path_factory, cli_demo_template) -> Path:
     return cli_built(folder, ("checks", "run"))
 
 
-def copy_demo(template: Path, db: Path) -> Path:
-    """The template's files beside `db` (named vern.duckdb, as in the template): a demo
-    database of its own for one test, in the time it takes to copy a file."""
+def copy_template(template: Path, db: Path) -> Path:
+    """The template's files beside `db` (named vern.duckdb, as in the template): a database
+    of its own for one test, in the time it takes to copy a file."""
     assert db.name == "vern.duckdb", db
     shutil.copytree(template, db.parent, dirs_exist_ok=True)
     return db
@@ -291,7 +291,7 @@ def serving(db_path: Path):
 def demo_server(db_path, cli_demo_template):
     """`vern demo` (a copy of its template), then the server. No check has run: the
     scheduler must run them itself."""
-    copy_demo(cli_demo_template, db_path)
+    copy_template(cli_demo_template, db_path)
     with serving(db_path) as url:
         yield url
 

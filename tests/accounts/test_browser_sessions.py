@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import cli_built, copy_demo, serving, sign_in
+from conftest import cli_built, copy_template, serving, sign_in
 
 BREACH = "Medlemsliste sendt til feil e-postadresse"  # open in the demo, so on the clock
 ENDED_IDLE = "Du ble logget ut etter 0,3 minutter uten aktivitet. Logg inn igjen."
@@ -31,7 +31,7 @@ def demo_today(tmp_path_factory):
 def live_demo(db_path, monkeypatch, request, demo_today):
     """The demo served with a real, moving clock and the idle limit asked for."""
     monkeypatch.delenv("VERN_NOW")
-    copy_demo(demo_today, db_path)
+    copy_template(demo_today, db_path)
     (db_path.parent / "vern.toml").write_text(
         f"[auth]\nidle_minutes = {request.param}\n[breaches]\nrefresh_seconds = {REFRESH_SECONDS}\n")
     with serving(db_path) as url:

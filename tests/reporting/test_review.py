@@ -26,7 +26,7 @@ from audits.core import clock, trail
 from audits.core import config as configuration
 from audits.core.errors import VernError
 from audits.reporting import digest, review
-from conftest import FIXED_NOW, VERN, copy_demo, free_port
+from conftest import FIXED_NOW, VERN, copy_template, free_port
 
 NOW = datetime.fromisoformat(FIXED_NOW)
 TODAY = date(2026, 11, 24)
@@ -58,7 +58,7 @@ def refused(result: subprocess.CompletedProcess, message: str) -> None:
 @pytest.fixture
 def demo_db(db, cli_checked_template):
     """The demo with every check run, built once through the CLI; copied for each test."""
-    return copy_demo(cli_checked_template, db)
+    return copy_template(cli_checked_template, db)
 
 
 def items(vern, **filters) -> list[dict]:
