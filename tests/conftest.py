@@ -65,11 +65,15 @@ def db(tmp_path, env):
 
 
 @pytest.fixture
-def vern(db_path, request):
-    """A new database (a copy of `new_db_template`: creating one costs more than copying
-    it), or the demo's for `demo_vern`; its files go in before the database opens."""
-    template = "demo_template" if "demo_vern" in request.fixturenames else "new_db_template"
-    shutil.copytree(request.getfixturevalue(template), db_path.parent, dirs_exist_ok=True)
+def vern_template(request) -> Path:
+    """The folder `vern` copies before it opens the database: a new database (creating one
+    costs more than copying it), or the demo's for `demo_vern`. A module may override it."""
+    return request.getfixturevalue("demo_template" if "demo_vern" in request.fixturenames else "new_db_template")
+
+
+@pytest.fixture
+def vern(db_path, vern_template):
+    shutil.copytree(vern_template, db_path.parent, dirs_exist_ok=True)
     opened = open_vern(str(db_path))
     runtime.install(opened)
     yield opened
