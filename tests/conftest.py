@@ -1,9 +1,11 @@
 """Shared fixtures: a real DuckDB file per test, a fixed clock, the demo, the dashboard."""
 
+import compileall
 import contextlib
 import email
 import email.message
 import email.policy
+import os
 import re
 import shutil
 import socket
@@ -24,6 +26,15 @@ from audits.runtime import open_vern
 ROOT = Path(__file__).resolve().parent.parent
 VERN = str(Path(sys.executable).parent / "vern")
 FIXED_NOW = "2026-11-24T12:00:00+01:00"
+
+
+def pytest_configure(config):
+    """Compile Vern's modules once, before the workers start: the suite runs `vern` in a
+    subprocess thousands of times, and under PYTHONDONTWRITEBYTECODE each of them would
+    compile every module it imports again (~0.15 s a call)."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        for folder in ("audits", "checks", "dashboard"):
+            compileall.compile_dir(ROOT / folder, quiet=1)
 
 
 @pytest.fixture
@@ -54,9 +65,15 @@ def db(tmp_path, env):
 
 
 @pytest.fixture
-def vern(db_path, request):
-    if "demo_vern" in request.fixturenames:  # the demo's files go in before the database opens
-        shutil.copytree(request.getfixturevalue("demo_template"), db_path.parent, dirs_exist_ok=True)
+def vern_template(request) -> Path:
+    """The folder `vern` copies before it opens the database: a new database (creating one
+    costs more than copying it), or the demo's for `demo_vern`. A module may override it."""
+    return request.getfixturevalue("demo_template" if "demo_vern" in request.fixturenames else "new_db_template")
+
+
+@pytest.fixture
+def vern(db_path, vern_template):
+    shutil.copytree(vern_template, db_path.parent, dirs_exist_ok=True)
     opened = open_vern(str(db_path))
     runtime.install(opened)
     yield opened
@@ -80,6 +97,51 @@ def demo_template(tmp_path_factory) -> Path:
         finally:
             built.close()
     return folder
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment `env` gives the CLI: the fixed clock, `cli:tester`, no Vern settings."""
+    kept = {k: v for k, v in os.environ.items() if k not in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS")}
+    return {**kept, "VERN_NOW": FIXED_NOW, "LOGNAME": "tester", "USER": "tester", **extra}
+
+
+def cli_built(folder: Path, *commands: tuple[str, ...], **env: str) -> Path:
+    """`folder` after running each `vern` command on its vern.duckdb (VERN_NOW="": the real clock)."""
+    for command in commands:
+        subprocess.run([VERN, "--db", str(folder / "vern.duckdb"), *command], check=True,
+                       capture_output=True, env=cli_env(**env), timeout=300)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def new_db_template(tmp_path_factory) -> Path:
+    """The folder the first `vern` command leaves (an empty database with its schema, key
+    file and trail head), at the fixed clock: creating it costs a second or two, a copy
+    (`copy_template`) milliseconds."""
+    return cli_built(tmp_path_factory.mktemp("new-db"), ("init",))
+
+
+@pytest.fixture(scope="session")
+def cli_demo_template(tmp_path_factory) -> Path:
+    """The folder `vern demo` leaves (the database, its key file, the trail's head file), run
+    as `cli:tester` at the fixed clock: built once per worker, copied by `copy_template`."""
+    return cli_built(tmp_path_factory.mktemp("cli-demo"), ("demo",))
+
+
+@pytest.fixture(scope="session")
+def cli_checked_template(tmp_path_factory, cli_demo_template) -> Path:
+    """`cli_demo_template`, then `vern checks run`."""
+    folder = tmp_path_factory.mktemp("cli-checked")
+    shutil.copytree(cli_demo_template, folder, dirs_exist_ok=True)
+    return cli_built(folder, ("checks", "run"))
+
+
+def copy_template(template: Path, db: Path) -> Path:
+    """The template's files beside `db` (named vern.duckdb, as in the template): a database
+    of its own for one test, in the time it takes to copy a file."""
+    assert db.name == "vern.duckdb", db
+    shutil.copytree(template, db.parent, dirs_exist_ok=True)
+    return db
 
 
 @pytest.fixture
@@ -230,9 +292,10 @@ def serving(db_path: Path):
 
 
 @pytest.fixture
-def demo_server(db_path):
-    """`vern demo`, then the server. No check has run: the scheduler must run them itself."""
-    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+def demo_server(db_path, cli_demo_template):
+    """`vern demo` (a copy of its template), then the server. No check has run: the
+    scheduler must run them itself."""
+    copy_template(cli_demo_template, db_path)
     with serving(db_path) as url:
         yield url
 

@@ -28,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "inbox": {"path": ""},
     "keys": {"path": ""},
     "organisation": {"name": "", "contact_name": "", "contact_email": "", "contact_phone": ""},
-    "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "dashboard_url": ""},
+    "breaches": {"processor_notice_hours": 24, "reminder_minutes": 5, "refresh_seconds": 30, "dashboard_url": ""},
     "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
     "requests": {"reminder_schedule": "0 7 * * *"},
     "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "",
@@ -209,7 +209,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             raise _not_crontab(f"checks.{check_id}.schedule", merged["schedule"], error) from None
         check_settings[check_id] = merged
 
-    for key in ("processor_notice_hours", "reminder_minutes"):
+    for key in ("processor_notice_hours", "reminder_minutes", "refresh_seconds"):
         if top["breaches"][key] < 1:
             raise _at_least(f"breaches.{key}")
     if top["review"]["agreement_days"] < 1:

@@ -19,7 +19,7 @@ store = vern().store
 st.title(tr("breaches.title"))
 
 
-@auth.fragment(run_every=timedelta(seconds=30))
+@auth.fragment(run_every=timedelta(seconds=vern().config.breaches["refresh_seconds"]))
 def clocks() -> None:
     still_open = breaches.listing(store, open_only=True)
     if still_open:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_template
+
 VERN = Path(sys.executable).parent / "vern"
 ACTOR = "cli:tester"
 HEADER = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
@@ -18,6 +20,12 @@ BREACH = {"title": "Medlemsliste sendt til feil adresse", "aware_at": "2026-11-2
           "breach_types": ["confidentiality"], "description": "Excel-fil til feil mottaker"}
 CONTRACT = {"id", "title", "status", "aware_at", "deadline_at", "deadline_local", "hours_left", "notify_to",
             "severity", "proposed", "decision", "notifications"}
+
+
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
 
 
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

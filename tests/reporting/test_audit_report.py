@@ -22,7 +22,7 @@ from audits.core import trail
 from audits.core.errors import VernError
 from audits.reporting import audit_document, audit_report
 from audits.subject_requests import register as subject_requests
-from conftest import ROOT, VERN
+from conftest import ROOT, VERN, copy_template
 
 OPEN = ("open", "acknowledged", "risk_accepted")
 
@@ -292,11 +292,9 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def demo_db(db):
-    for args in (("demo",), ("checks", "run")):
-        result = cli(db, *args)
-        assert result.returncode == 0, result.stderr
-    return db
+def demo_db(db, cli_checked_template):
+    """`vern demo` and `vern checks run` (a copy of their template)."""
+    return copy_template(cli_checked_template, db)
 
 
 def test_cli_run_verify_and_one_changed_byte(demo_db, tmp_path):

@@ -12,7 +12,6 @@ findings on their clocks (dsr_overdue #4, dsr_due_soon #5), which stay out of th
 
 import json
 import os
-import shutil
 import subprocess
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -27,7 +26,7 @@ from audits.core import clock, trail
 from audits.core import config as configuration
 from audits.core.errors import VernError
 from audits.reporting import digest, review
-from conftest import FIXED_NOW, VERN, free_port
+from conftest import FIXED_NOW, VERN, copy_template, free_port
 
 NOW = datetime.fromisoformat(FIXED_NOW)
 TODAY = date(2026, 11, 24)
@@ -56,22 +55,10 @@ def refused(result: subprocess.CompletedProcess, message: str) -> None:
     assert result.stderr.strip() == f"vern: {message}"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """The demo with every check run, built once through the CLI; copied for each test."""
-    path = tmp_path_factory.mktemp("demo") / "vern.duckdb"
-    env = {k: v for k, v in os.environ.items() if k not in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS")}
-    env.update(VERN_NOW=FIXED_NOW, LOGNAME="tester", USER="tester")
-    for args in (["demo"], ["checks", "run"]):
-        subprocess.run([VERN, "--db", str(path), *args], check=True, capture_output=True, env=env, timeout=300)
-    return path
-
-
 @pytest.fixture
-def demo_db(db, demo_file):
-    for suffix in (".duckdb", ".key"):
-        shutil.copy(demo_file.with_suffix(suffix), db.with_suffix(suffix))
-    return db
+def demo_db(db, cli_checked_template):
+    """The demo with every check run, built once through the CLI; copied for each test."""
+    return copy_template(cli_checked_template, db)
 
 
 def items(vern, **filters) -> list[dict]:

@@ -7,6 +7,7 @@ due date, not on it. Months are calendar months, clamped to the month's end.
 """
 
 import json
+import shutil
 import subprocess
 from datetime import date, timedelta
 from itertools import count
@@ -22,8 +23,9 @@ from audits.core.errors import InputError, VernError
 from audits.demo import loader as demo
 from audits.demo import retention as demo_retention
 from audits.retention import register as retention
+from audits.runtime import open_vern
 from checks.retention import RetentionCheck
-from conftest import VERN
+from conftest import FIXED_NOW, VERN
 
 _files = count(1)
 HEADER = "record_ref,category,last_activity_on,purpose_ended_on,pseudonymised"
@@ -399,11 +401,33 @@ def test_cli_list_shows_rules_and_overdue(vern, monkeypatch):
 
 
 # -- the demo -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_retention_template(tmp_path_factory, new_db_template):
+    """The demo (with its activities), then the demo inventories and deletions: built once,
+    copied for each test by `vern`."""
+    folder = tmp_path_factory.mktemp("demo-retention")
+    shutil.copytree(new_db_template, folder, dirs_exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VERN_NOW", FIXED_NOW)
+        built = open_vern(str(folder / "vern.duckdb"))
+        try:
+            demo.load(built.store, built.config, "test")
+            demo_retention.load(built.store, folder, "test", date(2026, 11, 24))
+        finally:
+            built.close()
+    return folder
+
+
 @pytest.fixture
-def demo_retention_vern(vern, tmp_path):
-    """The demo (with its activities), then the demo inventories and deletions."""
-    demo.load(vern.store, vern.config, "test")
-    demo_retention.load(vern.store, tmp_path, "test", date(2026, 11, 24))
+def vern_template(vern_template, request):
+    if "demo_retention_vern" in request.fixturenames:
+        return request.getfixturevalue("demo_retention_template")
+    return vern_template
+
+
+@pytest.fixture
+def demo_retention_vern(vern):
+    """The demo, its inventories and deletions (a copy of `demo_retention_template`)."""
     return vern
 
 

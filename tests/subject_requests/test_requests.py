@@ -26,7 +26,7 @@ from audits.core.errors import VernError
 from audits.runtime import open_vern
 from audits.subject_requests import register as subject_requests
 from audits.subject_requests import reminders as request_reminders
-from conftest import FIXED_NOW, VERN
+from conftest import FIXED_NOW, VERN, copy_template
 
 KARI = "kari@example.org"
 OCT_15 = "2026-10-15T10:00:00+02:00"  # due 2026-11-16; extended 2027-01-15
@@ -35,6 +35,12 @@ _files = count(1)
 
 
 # -- helpers --------------------------------------------------------------------------
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
+
+
 def cli(db: Path, *args: str, now: str = FIXED_NOW) -> subprocess.CompletedProcess:
     return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "VERN_NOW": now})
