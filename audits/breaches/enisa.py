@@ -98,7 +98,8 @@ def _one_of(value, allowed: tuple[Decimal, ...], field: str) -> Decimal:
 
 def _unknown(within: str, names: set) -> VernError:
     """The first unknown field, named only when it is a plain identifier (it may be anything)."""
-    return VernError("text.refused", field=within + text.key(sorted(names, key=str)[0]),
+    name = text.key(sorted(names, key=str)[0])
+    return VernError("text.refused", field=Message("text.within", {"within": within, "name": name}),
                      why=Message("breaches.refused.unknown_field"))
 
 

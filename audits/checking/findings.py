@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from audits.checking.api import SEVERITY_ORDER, Check, Finding
 from audits.core import clock, text, trail
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 from audits.core.store import Store
 
 if TYPE_CHECKING:  # annotations only
@@ -119,9 +121,9 @@ def decide(tx, store: Store, key: str, status: str, actor: str, reason: str = ""
         "SELECT fingerprint, status FROM findings WHERE starts_with(fingerprint, ?)", [key]
     ).fetchall()
     if not matches:
-        raise VernError("findings.refused.not_found", field="finding", prefix=key)
+        raise VernError("findings.refused.not_found", field="finding", prefix=_shown(key))
     if len(matches) > 1:
-        raise VernError("findings.refused.ambiguous", field="finding", prefix=key)
+        raise VernError("findings.refused.ambiguous", field="finding", prefix=_shown(key))
     found, old = matches[0]
     if old == "closed":
         raise VernError("findings.refused.closed", field="finding", prefix=found)
@@ -177,7 +179,7 @@ def listing(store: Store, check: str | None = None, status: str | None = None,
 def get(store: Store, key: str) -> dict[str, Any]:
     rows = store.rows(_SELECT + "WHERE fingerprint = ?", [key])
     if not rows:
-        raise VernError("findings.refused.not_found", field="finding", prefix=key)
+        raise VernError("findings.refused.not_found", field="finding", prefix=_shown(key))
     return _opened(store, rows[0])
 
 
@@ -209,3 +211,9 @@ def export_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     keep = ("fingerprint", "check", "rule", "subject", "severity", "status", "message",
             "first_seen", "last_seen", "status_reason", "status_by", "review_on")
     return [{k: v for k, v in as_json(row, lang).items() if k in keep} for row in rows]
+
+
+def _shown(key: str) -> str | Message:
+    """A typed fingerprint as a message may quote it: hexadecimal as it is, anything else
+    (a bidirectional override, a control character, personal data) not at all."""
+    return key if re.fullmatch(r"[0-9a-f]{1,64}", key) else Message("text.name_not_shown")

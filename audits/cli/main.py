@@ -144,7 +144,8 @@ def checks_run(ctx, check_ids):
         for check in bar:
             results.append(runner.run(vern.store, vern.config, check, "cli", actor()))
     for result in results:
-        detail = result.error or f"{result.findings} findings from {result.evidence_rows} evidence rows"
+        detail = (result.refusal.text(vern.config.language) if result.refusal else result.error
+                  ) or f"{result.findings} findings from {result.evidence_rows} evidence rows"
         click.echo(f"{result.check_id}: {result.status}: {detail}")
     failed = [r.check_id for r in results if r.status != "succeeded"]
     if failed:

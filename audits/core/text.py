@@ -86,9 +86,9 @@ def clean_name(value: str | None, field: str, max_length: int = MAX_NAME) -> str
         raise VernError("text.refused", field=field, why=reason(error)) from None
 
 
-def key(value: object) -> str:
+def key(value: object) -> str | Message:
     """A key or column name from the input as a message may show it: an identifier as it is;
     anything else may be anything (personal data, terminal escapes) and is not shown."""
     if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
         return value
-    return "(name not shown)"
+    return Message("text.name_not_shown")

@@ -140,6 +140,8 @@ WORDS: dict[str, Text] = {
     "config.cron_weekday": Text("ukedagen {part!r} er utenfor 0–7", "day of week {part!r} is outside 0-7"),
     "config.cron_invalid": Text("et felt er utenfor gyldig område eller ikke forstått",
                                 "a field is out of range or not understood"),
+    "text.name_not_shown": Text("(navnet vises ikke)", "(name not shown)"),
+    "text.within": Text("{within}{name}", "{within}{name}"),
     "text.refused": Text("{field}: {why}", "{field}: {why}"),
     "text.nul": Text("inneholder et NUL-tegn", "contains a NUL character"),
     "text.control": Text("inneholder et kontrolltegn ({code})", "contains a control character ({code})"),

@@ -133,8 +133,7 @@ def test_invalid_json_names_the_line(db, env):
     before = listed(db)
     message = failed(run(db, "breach", "add", "--file", "-",
                          stdin='{\n  "title": "x",\n  "aware_at": \n}\n'), "-")
-    assert "line 4, column 1" in message
-    assert "not valid JSON" in message
+    assert "linje 4, kolonne 1: ikke gyldig JSON" in message
     assert listed(db) == before
 
 
@@ -142,7 +141,7 @@ def test_invalid_json_in_a_file_names_the_file_and_line(db, env, tmp_path):
     path = tmp_path / "breach.json"
     path.write_text('{"title": "x",\n "aware_at": "2026-11-24T10:00:00+01:00",,\n}', encoding="utf-8")
     message = failed(run(db, "breach", "add", "--file", str(path)), str(path))
-    assert "line 2" in message
+    assert "linje 2, kolonne 42: ikke gyldig JSON" in message
     assert listed(db) == []
 
 

@@ -186,6 +186,8 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
         con.execute("DELETE FROM schema_version WHERE version >= 13")
         for column in ("activity", "processor", "systems", "record_category"):  # migration 0014
             con.execute(f"ALTER TABLE findings DROP COLUMN {column}")
+        con.execute("DROP TABLE alerts")  # migration 0015
+        con.execute("DROP SEQUENCE alert_id")
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)

@@ -82,7 +82,7 @@ def test_a_line_break_in_a_name_is_refused_at_the_line_where_the_record_begins(v
 def test_an_unclosed_quote_names_the_line_where_the_record_begins(vern, tmp_path):
     path = write(tmp_path, PROCESSORS + GOOD_PROCESSOR + '"Acme AS,Mail,NO,none,,2025-01-01,,\nmore\nand more\n')
     assert refused(lambda p: processors.import_register(vern.store, p, "test"), path) == [
-        "line 3: not valid CSV (unexpected end of data)"]
+        "line 3: not valid CSV (check the quotation marks)"]
 
 
 # -- limits, checked while reading ----------------------------------------------------------
@@ -411,4 +411,4 @@ def test_json_nested_100000_deep_on_standard_input_is_refused(db_with_a_breach):
 def test_standard_input_over_the_size_limit_is_refused(db_with_a_breach):
     result = subprocess.run([VERN, "breach", "add", "--file", "-"], input=" " * (csvfile.MAX_BYTES + 1),
                             capture_output=True, text=True, timeout=180)
-    assert (result.returncode, result.stderr) == (1, "vern: -: nothing was imported.\n  larger than 50 MB\n")
+    assert (result.returncode, result.stderr) == (1, "vern: -: ingenting ble importert.\n  større enn 50 MB\n")
