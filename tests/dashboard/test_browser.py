@@ -93,7 +93,7 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, cli_che
     with serving(db_path) as url:
         sign_in(page, url, "adviser", "vern-demo-personvern")  # the markers are there to be found
         # The failed run: its error names the file (never a value in it).
-        expect(page.get_by_text(f"{MARKER}.csv: line 2, field transfer_mechanism")).to_be_visible()
+        expect(page.get_by_text(f"{MARKER}.csv: linje 2, felt transfer_mechanism")).to_be_visible()
         page.get_by_role("link", name="Funn").click()
         page.get_by_role("combobox", name="Velg et funn").click()
         page.keyboard.type(listed[0]["message"][:40])  # the list is virtual: filter instead of scrolling
