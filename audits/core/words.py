@@ -325,6 +325,12 @@ WORDS: dict[str, Text] = {
     "nav.board": Text("Styrerapport", "Board summary"),
     "nav.audit": Text("Revisjon", "Audit"),
     "nav.requests": Text("Henvendelser", "Requests"),
+    "nav.section.start": Text("Start", "Start"),
+    "nav.section.cases": Text("Avvik og henvendelser", "Breaches and requests"),
+    "nav.section.compliance": Text("Risiko og etterlevelse", "Risk and compliance"),
+    "nav.section.evidence": Text("Bevis", "Evidence"),
+    "nav.section.audit": Text("Revisjon", "Audit"),
+    "nav.section.admin": Text("Administrasjon", "Administration"),
     # -- several messages as one (audits.core.i18n.joined; added by words-wb)
     "text.joined": Text("{first}; {rest}", "{first}; {rest}"),
 }

@@ -105,8 +105,8 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, page):
         sign_in(page, url, "board", "vern-demo-styret")
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         links = page.get_by_test_id("stSidebar").get_by_role("link")
-        board_pages = ("Oversikt", "Styrerapport", "Meld avvik", "Mine avvik", "Henvendelser", "Opplæring",
-                       "Behandlinger og risiko", "Lagringstid", "Samtykke", "Min side")
+        board_pages = ("Oversikt", "Styrerapport", "Min side", "Meld avvik", "Mine avvik", "Henvendelser",
+                       "Behandlinger og risiko", "Opplæring", "Lagringstid", "Samtykke")
         expect(links).to_have_text([re.compile(f"{name}$") for name in board_pages])  # after the icon
         for name in board_pages:
             links.filter(has_text=name).click()
