@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import date
 
 import streamlit as st
 
@@ -38,8 +39,33 @@ def language_switch() -> None:
 
 
 def when(instant) -> str:
-    """An instant as people in Oslo read it."""
-    return clock.show(instant)
+    """An instant (or a stored ISO 8601 one) as people in Oslo read it, in the reader's form."""
+    if isinstance(instant, str):
+        instant = clock.parse_instant(instant)
+    return clock.show(instant, lang())
+
+
+def day(value) -> str:
+    """A calendar date (or a stored ISO one) in the reader's form: 2. des. 2026."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return clock.show_day(value, lang())
+
+
+def number(value) -> str:
+    """A count as the reader writes it: 1 234 in bokmål, 1,234 in English."""
+    return t("number", lang(), n=value)
+
+
+def date_format() -> str:
+    """st.date_input's format for the reader: DD.MM.YYYY in bokmål."""
+    return "DD.MM.YYYY" if lang() == "nb" else "YYYY-MM-DD"
+
+
+def choose() -> dict:
+    """st.multiselect's words for the reader (Streamlit's own are English): the placeholder,
+    and no "Select all", which cannot be translated."""
+    return {"placeholder": tr("widget.choose"), "select_all": False}
 
 
 def labels(prefix: str):

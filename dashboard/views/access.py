@@ -14,7 +14,17 @@ from audits.checking import findings
 from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, reidentify
-from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, refuse, tr, vern, when
+from dashboard.ui import (
+    SEVERITY_COLOURS,
+    chart_label,
+    choose,
+    labels,
+    lang,
+    refuse,
+    tr,
+    vern,
+    when,
+)
 
 user = auth.require("access")
 store = vern().store
@@ -33,8 +43,8 @@ period.metric(tr("access.period"), f"{when(stats['first'])[:10]} – {when(stats
 rules = {rule.id: rule for rule in check.rules} if check else {}
 left, right = st.columns(2)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
-                            default=list(findings.UNHANDLED), format_func=labels("status"))
-chosen_rules = right.multiselect(tr("col.rule"), list(rules), format_func=lambda r: rules[r].title(lang()))
+                            default=list(findings.UNHANDLED), format_func=labels("status"), **choose())
+chosen_rules = right.multiselect(tr("col.rule"), list(rules), format_func=lambda r: rules[r].title(lang()), **choose())
 rows = [r for r in findings.listing(store, check=CHECK)
         if (not statuses or r["status"] in statuses) and (not chosen_rules or r["rule"] in chosen_rules)]
 if check is None:

@@ -16,7 +16,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth, downloads
-from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, refuse, say, tr, vern
+from dashboard.ui import SEVERITY_COLOURS, choose, date_format, labels, lang, plain, refuse, say, tr, vern
 
 user = auth.require("activities")
 adviser = "adviser" in user["roles"]
@@ -164,7 +164,7 @@ with st.form(f"activity_{selected}"):
     art9 = f_right.selectbox(tr("activities.art9_condition"), options, index=index,
                              format_func=lambda v: "—" if v is None else f"Art. 9(2)({v})")
     special = st.multiselect(tr("activities.special_categories"), activities.SPECIAL_CATEGORIES,
-                             default=base.get("special_categories", []), format_func=labels("activities.special"))
+                             default=base.get("special_categories", []), format_func=labels("activities.special"), **choose())
     g_left, g_right = st.columns(2)
     subjects = g_left.text_area(tr("activities.data_subjects"), "\n".join(base.get("data_subjects", [])))
     categories = g_right.text_area(tr("activities.data_categories"), "\n".join(base.get("data_categories", [])))
@@ -172,8 +172,8 @@ with st.form(f"activity_{selected}"):
     measures = g_right.text_area(tr("activities.security_measures"), "\n".join(base.get("security_measures", [])))
     children = st.checkbox(tr("activities.children"), value=base.get("children", False))
     chosen_processors = st.multiselect(tr("activities.processors"), processor_names,
-                                       default=base.get("processors", []))
-    chosen_systems = st.multiselect(tr("activities.systems"), system_names, default=base.get("systems", []))
+                                       default=base.get("processors", []), **choose())
+    chosen_systems = st.multiselect(tr("activities.systems"), system_names, default=base.get("systems", []), **choose())
     r_left, r_mid, r_right = st.columns(3)
     months = r_left.number_input(tr("activities.retention_months"), min_value=0, max_value=1200,
                                  value=retention.get("months", 0), help=tr("activities.retention_help"))
@@ -191,9 +191,9 @@ with st.form(f"activity_{selected}"):
                                     index=activities.DPIA_STATUSES.index(base["dpia_status"]),
                                     format_func=labels("activities.dpia_status"))
     criteria = st.multiselect(tr("activities.dpia_criteria"), activities.DPIA_CRITERIA,
-                              default=base.get("dpia_criteria", []), format_func=labels("activities.criterion"))
+                              default=base.get("dpia_criteria", []), format_func=labels("activities.criterion"), **choose())
     owner = c_left.text_input(tr("activities.owner"), value=base.get("owner") or "")
-    review_on = c_right.date_input(tr("activities.review_on"), value=base.get("review_on"), format="YYYY-MM-DD")
+    review_on = c_right.date_input(tr("activities.review_on"), value=base.get("review_on"), format=date_format())
     if st.form_submit_button(tr("activities.save")):
         data = {
             "name": name, "role": role, "controller_name": controller_name or None, "purpose": purpose or None,

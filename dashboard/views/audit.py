@@ -10,7 +10,7 @@ from audits.core.errors import VernError
 from audits.core.i18n import catalogue, said
 from audits.reporting import audit_report
 from dashboard import auth
-from dashboard.ui import lang, refuse, say, tr, vern, when
+from dashboard.ui import date_format, lang, refuse, say, tr, vern, when
 
 
 def findings_table(items: list[dict]) -> None:
@@ -73,7 +73,7 @@ st.caption(tr("audit.explain"))
 
 # -- create -------------------------------------------------------------------------------
 since = st.date_input(tr("audit.since"), value=audit_report.default_since(clock.today()),
-                      max_value=clock.today(), format="YYYY-MM-DD")
+                      max_value=clock.today(), format=date_format())
 if st.button(tr("audit.create"), type="primary"):
     try:
         made = audit_report.run(vern(), user["name"], since, lang())

@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
-from dashboard.ui import labels, lang, plain, refuse, say, tr, vern
+from dashboard.ui import date_format, labels, lang, plain, refuse, say, tr, vern
 
 user = auth.require("breaches")
 store = vern().store
@@ -128,7 +128,7 @@ with notify_tab:
         options = [record["notify_recipient"], "subjects"]
         to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"))
         left, right = st.columns(2)
-        day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date())
+        day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date(), format=date_format())
         at = right.time_input(tr("breaches.sent_time"), value=now.time().replace(second=0, microsecond=0))
         reference = st.text_input(tr("breaches.reference"))
         delay = st.text_area(tr("breaches.delay_reason"), help=tr("breaches.delay_help"))

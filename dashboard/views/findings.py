@@ -7,7 +7,7 @@ from audits.checking import findings
 from audits.checking.api import Severity
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, downloads
-from dashboard.ui import labels, lang, refuse, tr, vern, when
+from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
 
 user = auth.require("findings")
 st.title(tr("findings.title"))
@@ -15,11 +15,11 @@ checks = vern().checks
 
 left, middle, right, sort_column = st.columns(4)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
-                            default=list(findings.UNHANDLED), format_func=labels("status"))
+                            default=list(findings.UNHANDLED), format_func=labels("status"), **choose())
 severities = middle.multiselect(tr("findings.filter_severity"), [s.value for s in Severity],
-                                format_func=labels("severity"))
+                                format_func=labels("severity"), **choose())
 titles = {check_id: check.title(lang()) for check_id, check in checks.items()}
-check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get)
+check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get, **choose())
 order = sort_column.selectbox(tr("findings.sort"), ("severity", "last_seen", "first_seen"),
                               format_func=labels("col"))
 
@@ -97,7 +97,7 @@ if finding["status"] != "closed":
                               format_func=labels("status"))
         reason = st.text_area(tr("findings.reason"))
         reason_slot = st.empty()
-        review_on = st.date_input(tr("findings.review_on"), value=None)
+        review_on = st.date_input(tr("findings.review_on"), value=None, format=date_format())
         if st.form_submit_button(tr("findings.save")):
             try:
                 findings.set_status(vern().store, key, status, user["name"], reason, review_on)

@@ -14,7 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import beside_field, labels, lang, plain, refuse, tr, vern
+from dashboard.ui import beside_field, choose, date_format, labels, lang, plain, refuse, tr, vern
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
 
@@ -96,7 +96,7 @@ def log_form() -> None:
     slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
     with st.form("dsr"):
         left, right = st.columns(2)
-        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day")
+        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day", format=date_format())
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
         slots["received_at"] = st.empty()
         kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind")
@@ -193,7 +193,7 @@ def moment(name: str, key: str):
     """A day and a time in Oslo (default now, never later), as the instant they name."""
     now = clock.now().astimezone(clock.OSLO)
     left, right = st.columns(2)
-    day = left.date_input(tr(f"requests.{name}_day"), value=now.date(), max_value=now.date(), key=f"{key}-day")
+    day = left.date_input(tr(f"requests.{name}_day"), value=now.date(), max_value=now.date(), key=f"{key}-day", format=date_format())
     at = right.time_input(tr(f"requests.{name}_time"), value=now.time().replace(second=0, microsecond=0),
                           key=f"{key}-time")
     return instant(day, at)
@@ -230,7 +230,7 @@ def actions(record: dict) -> None:
             attempt(subject_requests.verify, record, how, at)
     with tabs["search"], st.form(f"{key}-search"):
         systems = st.multiselect(tr("requests.systems"), subject_requests.known_systems(store),
-                                 help=tr("requests.systems_help"))
+                                 help=tr("requests.systems_help"), **choose())
         if st.form_submit_button(tr("requests.search_save")):
             attempt(subject_requests.search, record, systems)
     if "erase" in tabs:
@@ -240,7 +240,7 @@ def actions(record: dict) -> None:
         reason = st.text_area(tr("requests.extend_reason"), help=tr("requests.extend_help"))
         received_on = subject_requests.received_on(clock.parse_instant(record["received_at"]))
         told_on = st.date_input(tr("requests.told_on"), value=None, min_value=received_on,
-                                max_value=clock.today(), help=tr("requests.told_on_help"))
+                                max_value=clock.today(), help=tr("requests.told_on_help"), format=date_format())
         if st.form_submit_button(tr("requests.extend_save")):
             attempt(subject_requests.extend, record, reason, told_on)
     with tabs["answer"], st.form(f"{key}-answer"):

@@ -10,7 +10,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.retention import register as retention
 from dashboard import auth
-from dashboard.ui import chart_label, refuse, say, tr, vern, when
+from dashboard.ui import chart_label, date_format, refuse, say, tr, vern, when
 
 user = auth.require("retention")
 store = vern().store
@@ -70,7 +70,7 @@ for r in summary:
 system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system")
 with st.form("deletion"):  # kept on a refusal: nothing typed is lost
     category = st.selectbox(tr("retention.category"), categories[system])
-    deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today())
+    deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today(), format=date_format())
     count = st.number_input(tr("retention.count"), min_value=1, step=1, value=1)
     evidence = st.text_area(tr("retention.evidence"))
     evidence_slot = st.empty()

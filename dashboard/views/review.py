@@ -13,7 +13,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import digest, review
 from dashboard import auth
-from dashboard.ui import labels, lang, refuse, tr, vern, when
+from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
 
 user = auth.require("review")
 store, config = vern().store, vern().config
@@ -55,7 +55,7 @@ with queue_tab:
         st.subheader(tr("review.decide"))
         every = kind is not None and st.checkbox(tr("review.all_shown", n=len(items), kind=kind_name(kind)))
         chosen = [row["item"] for row in items] if every else st.multiselect(
-            tr("review.choose"), list(described), format_func=lambda i: described[i][:120])
+            tr("review.choose"), list(described), format_func=lambda i: described[i][:120], **choose())
         people = [u["username"] for u in users.listing(store) if not u["disabled"]]
         with st.form("decide"):
             action = st.radio(tr("review.action"), review.ACTIONS, format_func=action_name, horizontal=True)
@@ -63,8 +63,8 @@ with queue_tab:
             note_slot = st.empty()
             left, middle, right = st.columns(3)
             assignee = left.selectbox(tr("review.assignee"), people, index=None)
-            due_on = middle.date_input(tr("review.due"), value=None, format="YYYY-MM-DD")
-            review_on = right.date_input(tr("review.review_on"), value=None, format="YYYY-MM-DD")
+            due_on = middle.date_input(tr("review.due"), value=None, format=date_format())
+            review_on = right.date_input(tr("review.review_on"), value=None, format=date_format())
             if st.form_submit_button(tr("review.apply")):
                 try:
                     n = review.decide(store, config, user["name"], chosen, action, note, assignee, due_on, review_on)
