@@ -11,8 +11,8 @@ from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
-from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
-from dashboard.ui import date_format, labels, lang, plain, refuse, say, tr, vern
+from dashboard.breach_ui import countdown_table, facts, instant, recipient_name, status_line, timeline
+from dashboard.ui import date_format, labels, lang, plain, refuse, say, tr, vern, when
 
 user = auth.require("breaches")
 store = vern().store
@@ -67,7 +67,7 @@ with assess_tab:
         a = record["assessment"]
         cb = sum(v for k, v in a["cb"].items() if k != "malicious") + (0.5 if a["cb"]["malicious"] else 0)
         st.metric(tr("breaches.severity"), tr(f"level.{record['severity']['level']}"))
-        st.text(f"SE = DPC {a['dpc']:g} × EI {a['ei']:g} + CB {cb:g} = {record['severity']['score']:g}")
+        st.text(tr("breaches.formula", dpc=a["dpc"], ei=a["ei"], cb=cb, score=record["severity"]["score"]))
     with st.form("assess"):
         suggested = enisa.suggested_data_type(record["data_categories"])
         data_type = st.selectbox(tr("breaches.data_type"), list(enisa.DATA_TYPES),
@@ -121,7 +121,7 @@ with decide_tab:
 with notify_tab:
     for n in record["notifications"]:
         late = f" · {tr('breaches.late')}" if n["late"] else ""
-        st.text(f"{clock.show(clock.parse_instant(n['at']))} → {n['to']} ({tr('breaches.phase')} {n['phase']}) "
+        st.text(f"{when(n['at'])} → {recipient_name(n['to'])} ({tr('breaches.phase')} {n['phase']}) "
                 f"{n['reference']}{late}")
     now = clock.now().astimezone(clock.OSLO)
     with st.form("notify"):
@@ -140,7 +140,7 @@ with documents_tab:
 
 with close_tab:
     if record["status"] == "closed":
-        st.success(tr("breaches.closed_on", at=clock.show(clock.parse_instant(record["closed_at"]))))
+        st.success(tr("breaches.closed_on", at=when(record["closed_at"])))
         st.text(record["summary"] or "")
     else:
         with st.form("close"):

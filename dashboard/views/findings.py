@@ -43,13 +43,21 @@ if not rows:
     st.stop()
 
 message = f"message_{lang()}"
+
+
+def rule_title(row: dict) -> str:
+    """A rule by its name; a rule of a check no longer installed by its id, the only name left."""
+    check = checks.get(row["check"])
+    return check.rule(row["rule"]).title(lang()) if check else row["rule"]
+
+
 st.dataframe(
     pd.DataFrame([{
         tr("col.severity"): tr(f"severity.{r['severity']}"),
         tr("col.status"): tr(f"status.{r['status']}"),
         tr("col.message"): r[message],
-        tr("col.check"): r["check"],
-        tr("col.rule"): r["rule"],
+        tr("col.check"): titles.get(r["check"], r["check"]),
+        tr("col.rule"): rule_title(r),
         tr("col.first_seen"): when(r["first_seen"]),
         tr("col.last_seen"): when(r["last_seen"]),
     } for r in rows]),
@@ -71,8 +79,7 @@ key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get)
 finding = by_key[key]
 rule = checks[finding["check"]].rule(finding["rule"]) if finding["check"] in checks else None
 
-st.markdown(f"**{tr('severity.' + finding['severity'])} · {tr('status.' + finding['status'])}** "
-            f"· `{finding['fingerprint']}`")
+st.markdown(f"**{tr('severity.' + finding['severity'])} · {tr('status.' + finding['status'])}**")
 st.text(finding[message])
 if rule is not None:
     st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")

@@ -62,7 +62,7 @@ with queue_tab:
             note = st.text_area(tr("review.note"), help=tr("review.note_help"))
             note_slot = st.empty()
             left, middle, right = st.columns(3)
-            assignee = left.selectbox(tr("review.assignee"), people, index=None)
+            assignee = left.selectbox(tr("review.assignee"), people, index=None, placeholder=tr("widget.choose_one"))
             due_on = middle.date_input(tr("review.due"), value=None, format=date_format())
             review_on = right.date_input(tr("review.review_on"), value=None, format=date_format())
             if st.form_submit_button(tr("review.apply")):
