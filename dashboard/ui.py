@@ -9,7 +9,7 @@ import streamlit as st
 from audits import runtime
 from audits.core import clock
 from audits.core.errors import InputError, VernError
-from audits.core.i18n import LANGUAGES, Message, said, t
+from audits.core.i18n import LANGUAGES, Message, catalogue, said, t
 from audits.runtime import Vern
 
 SEVERITY_COLOURS = {"low": "#8fbc8f", "medium": "#f0ad4e", "high": "#d9534f", "critical": "#7b1f1f"}
@@ -66,6 +66,13 @@ def choose() -> dict:
     """st.multiselect's words for the reader (Streamlit's own are English): the placeholder,
     and no "Select all", which cannot be translated."""
     return {"placeholder": tr("widget.choose"), "select_all": False}
+
+
+def own_labels(prefix: str):
+    """Like labels, for values the organisation may have made up itself (a record category,
+    a purpose): the catalogue's name (`prefix.value`) where it has one, else as they wrote it."""
+    code = lang()
+    return lambda value: t(f"{prefix}.{value}", code) if f"{prefix}.{value}" in catalogue() else str(value)
 
 
 def labels(prefix: str):

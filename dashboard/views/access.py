@@ -18,8 +18,10 @@ from dashboard.ui import (
     SEVERITY_COLOURS,
     chart_label,
     choose,
+    day,
     labels,
     lang,
+    number,
     refuse,
     tr,
     vern,
@@ -35,9 +37,9 @@ st.caption(tr("access.explain"))
 
 stats = access_logs.counts(store)
 events, actors, period = st.columns(3)
-events.metric(tr("access.events"), f"{stats['events']:,}".replace(",", " "))
+events.metric(tr("access.events"), number(stats["events"]))
 actors.metric(tr("access.actors"), stats["actors"])
-period.metric(tr("access.period"), f"{when(stats['first'])[:10]} – {when(stats['last'])[:10]}"
+period.metric(tr("access.period"), f"{day(clock.local(stats['first']).date())} – {day(clock.local(stats['last']).date())}"
               if stats["events"] else "—")
 
 rules = {rule.id: rule for rule in check.rules} if check else {}
