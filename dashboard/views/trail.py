@@ -31,8 +31,8 @@ action = right.text_input(tr("trail.action"))
 action_name = own_labels("trail.did")
 key_name = own_labels("trail.key")
 # A recorded value by its name where the catalogue has one; the first that knows it wins.
-VALUE_NAMES = [own_labels(prefix) for prefix in ("trail.value", "breaches.recipient", "level", "run", "role", "requests.kind",
-                                                  "record_category")]
+VALUE_NAMES = [own_labels("trail.value"), own_labels("breaches.recipient"), own_labels("level"), own_labels("run"),
+               own_labels("role"), own_labels("requests.kind"), own_labels("record_category")]
 
 
 def value_name(value) -> str:
