@@ -14,7 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import beside_field, choose, date_format, labels, lang, plain, refuse, tr, vern
+from dashboard.ui import beside_field, choose, date_format, day, labels, lang, plain, refuse, tr, vern, when
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
 
@@ -67,20 +67,34 @@ def days_left(days: int) -> str:
 
 def oslo(iso: str | None) -> str:
     """A stored instant (ISO, UTC) as people in Oslo read it."""
-    return clock.show(clock.parse_instant(iso)) if iso else "—"
+    return when(iso) if iso else "—"
+
+
+def overdue(record: dict) -> bool:
+    return record["status"] in subject_requests.OPEN and due_in_force(record) < clock.today()
+
+
+def due_line(record: dict) -> str:
+    """The due date, marked when it has passed on an open request."""
+    shown = day(due_in_force(record))
+    return tr("requests.overdue_mark", due=shown) if overdue(record) else shown
 
 
 def table(records: list[dict], full: bool) -> None:
     """The requests without the requester; `full` adds the adviser's columns."""
     frame = pd.DataFrame([{
         "#": r["id"], tr("review.kind"): kind_name(r["kind"]), tr("col.status"): status_name(r["status"]),
-        tr("requests.received"): oslo(r["received_at"]), tr("review.due"): due_in_force(r).isoformat(),
+        tr("requests.received"): oslo(r["received_at"]), tr("review.due"): due_line(r),
         **({tr("requests.days_left"): r["days_left"], tr("requests.channel_col"): channel_name(r["channel"])}
            if full else {}),
     } for r in records])
     if full:
         frame[tr("requests.days_left")] = frame[tr("requests.days_left")].astype("Int64")  # blank once closed
-    st.dataframe(frame, hide_index=True, width="stretch")
+    late = tr("review.due")
+    st.dataframe(frame.style.apply(lambda row: ["color: #b00020; font-weight: bold" if col == late
+                                                 and overdue(records[row.name]) else "" for col in row.index],
+                                   axis=1),
+                 hide_index=True, width="stretch")
 
 
 def fresh_form() -> None:
@@ -152,8 +166,7 @@ def attempt(action, record: dict, *args) -> None:
 
 
 def pick_line(record: dict) -> str:
-    return tr("requests.pick_line", id=record["id"], kind=kind_name(record["kind"]),
-              due=due_in_force(record).isoformat())
+    return tr("requests.pick_line", id=record["id"], kind=kind_name(record["kind"]), due=due_line(record))
 
 
 def details(record: dict) -> None:
@@ -165,12 +178,13 @@ def details(record: dict) -> None:
         (tr("requests.channel_col"), channel_name(record["channel"])),
         (tr("requests.received"), oslo(record["received_at"])),
         (tr("requests.logged_by"), record["logged_by"]),
-        (tr("requests.due_on"), record["due_on"]),
+        (tr("requests.due_on"), day(record["due_on"])),
         (tr("requests.verified"), f"{oslo(record['verified_at'])}: {record['verified_how']}"
          if record["verified_at"] else tr("requests.not_yet")),
         (tr("requests.extended"), f"{oslo(record['extended_at'])}: {record['extension_reason']}" if extended else "—"),
-        (tr("requests.extended_due_on"), record["extended_due_on"] or "—"),
-        (tr("requests.told_on"), record["told_on"] or (tr("requests.not_yet") if extended else "—")),
+        (tr("requests.extended_due_on"), day(record["extended_due_on"]) if record["extended_due_on"] else "—"),
+        (tr("requests.told_on"), day(record["told_on"]) if record["told_on"] else
+         (tr("requests.not_yet") if extended else "—")),
         (tr("requests.searched"), ", ".join(record["systems_searched"]) or "—"),
         (tr("requests.person"), record["person"] or "—"),
     ]
