@@ -167,7 +167,7 @@ def test_the_adviser_sees_the_open_requests_most_urgent_first(dashboard, demo_ve
         [6, "Restriction (Art. 18)", "received", "2026-11-04 12:00", "2027-02-04", 72, "Email"],  # extended
     ]
     assert labelled(at.selectbox, "Choose a request").options == [
-        "#4 · Access (Art. 15) · due 2026-11-20", "#5 · Erasure (Art. 17) · due 2026-11-30",
+        "#4 · Access (Art. 15) · due ⚠ 2026-11-20 – overdue", "#5 · Erasure (Art. 17) · due 2026-11-30",
         "#7 · Objection (Art. 21) · due 2026-12-21", "#6 · Restriction (Art. 18) · due 2027-02-04"]
     assert "Lars Dalsrud, 912 34 567" in [t.value for t in at.text]  # the requester, to the adviser only
 
