@@ -10,7 +10,7 @@ import streamlit as st
 
 from audits.accounts import page_roles
 from dashboard import auth
-from dashboard.ui import language_switch, plain, tr
+from dashboard.ui import language_switch, plain, streamlit_words, tr
 
 ICONS = {
     "overview": "dashboard", "board": "summarize", "breaches": "crisis_alert", "report": "report_problem",
@@ -25,6 +25,7 @@ ICONS = {
 ICON = Path(__file__).parent / "static" / "vern.png"
 st.set_page_config(page_title="Vern", page_icon=str(ICON), layout="wide")
 language_switch()
+streamlit_words()
 
 pages = {
     name: st.Page(f"views/{name}.py", title=tr(f"nav.{name}"), icon=f":material/{icon}:",

@@ -38,6 +38,22 @@ def language_switch() -> None:
     st.sidebar.caption(tr("sidebar.now", now=clock.show(clock.now())))
 
 
+# Streamlit's file uploader says "Drag and drop file here", "200MB per file" and "Upload" in
+# English and takes no words for them: in bokmål its own words are hidden and ours drawn.
+_UPLOADER_NB = """<style>
+[data-testid=stFileUploaderDropzoneInstructions] {display: none}
+[data-testid=stFileUploaderDropzone] button > * {display: none}
+[data-testid=stFileUploaderDropzone] button::after {content: "%s"}
+[data-testid=stFileUploaderDropzone]::before {content: "%s"; margin-right: 1rem}
+</style>"""
+
+
+def streamlit_words() -> None:
+    """Streamlit's own words that no parameter changes, in the reader's language."""
+    if lang() == "nb":
+        st.html(_UPLOADER_NB % (tr("widget.upload"), tr("widget.drop")))
+
+
 def when(instant) -> str:
     """An instant (or a stored ISO 8601 one) as people in Oslo read it, in the reader's form."""
     if isinstance(instant, str):

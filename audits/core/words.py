@@ -424,6 +424,8 @@ WORDS: dict[str, Text] = {
     "nav.requests": Text("Henvendelser", "Requests"),
     "number": Text("{n:,}", "{n:,}"),
     "widget.choose": Text("Velg", "Choose"),
+    "widget.upload": Text("Last opp", "Upload"),
+    "widget.drop": Text("Dra filen hit, eller", "Drag the file here, or"),
     "widget.choose_one": Text("Velg én", "Choose one"),
     "nav.section.start": Text("Start", "Start"),
     "nav.section.cases": Text("Avvik og henvendelser", "Breaches and requests"),

@@ -86,7 +86,7 @@ else:
 
     st.subheader(tr("access.drill"))
     by_key = {r["fingerprint"]: r for r in rows}
-    key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message])
+    key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message], placeholder=tr("widget.choose_one"))
     finding = by_key[key]
     rule = rules[finding["rule"]]
     st.text(finding[message])

@@ -107,7 +107,7 @@ else:
     by_id = {r["id"]: r for r in rows}
     # Words fixed now: Streamlit may format the options after the run, out of session state's reach.
     options = {i: tr("audit.option", id=i, when=when(r["created_at"])) for i, r in by_id.items()}
-    chosen = st.selectbox(tr("audit.choose"), list(options), key="audit_chosen", format_func=options.__getitem__)
+    chosen = st.selectbox(tr("audit.choose"), list(options), key="audit_chosen", format_func=options.__getitem__, placeholder=tr("widget.choose_one"))
     st.download_button(
         tr("audit.download"), data=bytes(audit_report.get(store, chosen)["pdf"]),
         file_name=f"vern-audit-{chosen}.pdf", mime="application/pdf",

@@ -39,7 +39,7 @@ by_id = {r["id"]: r for r in records}
 lines = {r["id"]: status_line(r) for r in records}
 chosen = st.selectbox(tr("breaches.pick"), list(by_id), format_func=lines.get,
                       index=list(by_id).index(st.session_state.get("breach_open", records[0]["id"]))
-                      if st.session_state.get("breach_open") in by_id else 0)
+                      if st.session_state.get("breach_open") in by_id else 0, placeholder=tr("widget.choose_one"))
 record = by_id[chosen]
 
 
@@ -71,7 +71,7 @@ with assess_tab:
     with st.form("assess"):
         suggested = enisa.suggested_data_type(record["data_categories"])
         data_type = st.selectbox(tr("breaches.data_type"), list(enisa.DATA_TYPES),
-                                 index=list(enisa.DATA_TYPES).index(suggested), format_func=labels("data_type"))
+                                 index=list(enisa.DATA_TYPES).index(suggested), format_func=labels("data_type"), placeholder=tr("widget.choose_one"))
         adjustment = st.number_input(tr("breaches.adjustment"), min_value=-3.0, max_value=3.0, value=0.0, step=0.25,
                                      help=tr("breaches.adjustment_help"))
         ei = st.select_slider(tr("breaches.ei"), [0.25, 0.5, 0.75, 1.0], value=0.75, format_func=labels("ei"))
@@ -126,7 +126,7 @@ with notify_tab:
     now = clock.now().astimezone(clock.OSLO)
     with st.form("notify"):
         options = [record["notify_recipient"], "subjects"]
-        to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"))
+        to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"), placeholder=tr("widget.choose_one"))
         left, right = st.columns(2)
         day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date(), format=date_format())
         at = right.time_input(tr("breaches.sent_time"), value=now.time().replace(second=0, microsecond=0))

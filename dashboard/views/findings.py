@@ -21,7 +21,7 @@ severities = middle.multiselect(tr("findings.filter_severity"), [s.value for s i
 titles = {check_id: check.title(lang()) for check_id, check in checks.items()}
 check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get, **choose())
 order = sort_column.selectbox(tr("findings.sort"), ("severity", "last_seen", "first_seen"),
-                              format_func=labels("col"))
+                              format_func=labels("col"), placeholder=tr("widget.choose_one"))
 
 rows = [
     row for row in findings.listing(vern().store)
@@ -75,7 +75,7 @@ def lifecycle(event: dict) -> str:
 st.subheader(tr("findings.detail"))
 by_key = {r["fingerprint"]: r for r in rows}
 messages = {k: r[message] for k, r in by_key.items()}
-key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get)
+key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get, placeholder=tr("widget.choose_one"))
 finding = by_key[key]
 rule = checks[finding["check"]].rule(finding["rule"]) if finding["check"] in checks else None
 
@@ -101,7 +101,7 @@ if finding["status"] != "closed":
     with st.form(f"decide-{key}"):
         status = st.selectbox(tr("findings.set_status"), findings.DECISIONS,
                               index=findings.DECISIONS.index(finding["status"]),
-                              format_func=labels("status"))
+                              format_func=labels("status"), placeholder=tr("widget.choose_one"))
         reason = st.text_area(tr("findings.reason"))
         reason_slot = st.empty()
         review_on = st.date_input(tr("findings.review_on"), value=None, format=date_format())

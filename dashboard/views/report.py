@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, refusal, refuse, tr, vern
+from dashboard.ui import choose, labels, refusal, refuse, tr, vern
 
 user = auth.require("report")
 st.title(tr("report.title"))
@@ -55,7 +55,7 @@ with st.form("report"):
     happened_time = right.time_input(tr("report.happened_time"), key="report_happened_time")
     slots["occurred_at"] = st.empty()
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
-                                key="report_categories")
+                                key="report_categories", **choose())
     slots["data_categories"] = st.empty()
     subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
     slots["subjects_count"] = st.empty()
@@ -66,7 +66,7 @@ with st.form("report"):
     slots["breach_types"] = st.empty()
     none = tr("report.no_processor")
     processor = st.selectbox(tr("report.processor"), [""] + names, format_func=lambda n: n or none,
-                             key="report_processor")
+                             key="report_processor", placeholder=tr("widget.choose_one"))
     slots["processor"] = st.empty()
     for_chapter = st.checkbox(tr("report.for_chapter"), key="report_for_chapter")
     chapter = st.text_input(tr("report.chapter"), key="report_chapter")

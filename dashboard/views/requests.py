@@ -113,9 +113,9 @@ def log_form() -> None:
         day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day", format=date_format())
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
         slots["received_at"] = st.empty()
-        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind")
+        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind", placeholder=tr("widget.choose_one"))
         slots["kind"] = st.empty()
-        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel")
+        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel", placeholder=tr("widget.choose_one"))
         slots["channel"] = st.empty()
         requester = st.text_area(tr("requests.requester"), help=tr("requests.requester_help"), key="dsr_requester")
         slots["requester"] = st.empty()
@@ -227,7 +227,7 @@ def erasure_forms(record: dict) -> None:
             if task["activities"]:
                 st.caption(plain(", ".join(task["activities"])))
             outcome = st.selectbox(tr("requests.outcome"), subject_requests.OUTCOMES, format_func=outcome_name,
-                                   key=f"{form}-outcome")
+                                   key=f"{form}-outcome", placeholder=tr("widget.choose_one"))
             note = st.text_input(tr("requests.note"), help=tr("requests.note_help"), key=f"{form}-note")
             if st.form_submit_button(tr("requests.erase_save")):
                 attempt(subject_requests.erase, record, task["system"], outcome, note)
@@ -284,7 +284,7 @@ def register() -> None:
     wanted = st.session_state.get("dsr_open")
     lines = {r["id"]: pick_line(r) for r in records}
     chosen = st.selectbox(tr("requests.pick"), list(by_id), format_func=lines.get,
-                          index=list(by_id).index(wanted) if wanted in by_id else 0)
+                          index=list(by_id).index(wanted) if wanted in by_id else 0, placeholder=tr("widget.choose_one"))
     record = by_id[chosen]
     st.subheader(f"{lines[chosen]} · {status_name(record['status'])}")
     details(record)

@@ -71,10 +71,10 @@ st.caption(tr("retention.delete_explain"))
 categories: dict[str, list[str]] = {}
 for r in summary:
     categories.setdefault(r["system"], []).append(r["category"])
-system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system")
+system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system", placeholder=tr("widget.choose_one"))
 with st.form("deletion"):  # kept on a refusal: nothing typed is lost
     category = st.selectbox(tr("retention.category"), categories[system],
-                            format_func=category_name)
+                            format_func=category_name, placeholder=tr("widget.choose_one"))
     deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today(), format=date_format())
     count = st.number_input(tr("retention.count"), min_value=1, step=1, value=1)
     evidence = st.text_area(tr("retention.evidence"))

@@ -43,7 +43,7 @@ with st.form("add-user", clear_on_submit=True):
 names = [a["username"] for a in accounts]
 if names:
     st.subheader(tr("users.change"))
-    chosen = st.selectbox(tr("auth.username"), names)
+    chosen = st.selectbox(tr("auth.username"), names, placeholder=tr("widget.choose_one"))
     disabled = next(a["disabled"] for a in accounts if a["username"] == chosen)
     with st.form("change-user"):
         roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"),
