@@ -35,7 +35,7 @@ def language_switch() -> None:
         tr("sidebar.language"), LANGUAGES, key="lang", horizontal=True,
         format_func=lambda code: {"nb": "Norsk bokmål", "en": "English"}[code],
     )
-    st.sidebar.caption(tr("sidebar.now", now=clock.show(clock.now())))
+    st.sidebar.caption(tr("sidebar.now", now=when(clock.now())))
 
 
 # Streamlit's file uploader says "Drag and drop file here", "200MB per file" and "Upload" in

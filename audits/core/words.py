@@ -290,6 +290,7 @@ WORDS: dict[str, Text] = {
     "trail.value.objection": Text("protest", "objection"),
     "trail.value.erasure": Text("sletting", "erasure"),
     "trail.value.access": Text("innsyn", "access"),
+    "trail.value.password": Text("passord", "password"),
     # -- trail actions by name (dashboard/views/trail.py; an action not here is shown as recorded)
     "trail.did.access.denied": Text("tilgang nektet", "access denied"),
     "trail.did.access_logs.import": Text("tilgangslogger importert", "access logs imported"),
