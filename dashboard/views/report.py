@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import choose, labels, refusal, refuse, tr, vern
+from dashboard.ui import choose, date_format, labels, refusal, refuse, tr, vern
 
 user = auth.require("report")
 st.title(tr("report.title"))
@@ -46,12 +46,12 @@ with st.form("report"):
     description = st.text_area(tr("report.how"), key="report_description")
     slots["description"] = st.empty()
     left, right = st.columns(2)
-    noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day")
+    noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day", format=date_format())
     noticed_time = right.time_input(tr("report.noticed_time"), key="report_noticed_time")
     slots["aware_at"] = st.empty()
     happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
     left, right = st.columns(2)
-    happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day")
+    happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day", format=date_format())
     happened_time = right.time_input(tr("report.happened_time"), key="report_happened_time")
     slots["occurred_at"] = st.empty()
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),

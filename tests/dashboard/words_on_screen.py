@@ -82,6 +82,8 @@ def shown(at) -> list[str]:
     def walk(node) -> None:
         proto = getattr(node, "proto", None)
         kind = type(node).__name__
+        if kind == "Html" and proto.body.lstrip().startswith("<style>"):
+            return  # styles, never shown
         if proto is not None and kind not in ("Dataframe", "Table"):
             for name in MARKDOWN_FIELDS:
                 if hasattr(proto, name) and isinstance(getattr(proto, name), str):
