@@ -42,3 +42,11 @@ def test_the_leak_finder_sees_what_the_issue_saw():
              "tilretteleggingsbehov", "Privacy Shield (ugyldig siden 2020)", "—", "ja", "24. nov. 2026 kl. 12.00",
              "Velg", "p-0123456789abcdef"]
     assert leaks(plain, "nb") == []
+
+
+def test_a_decided_breach_says_decided(dashboard, demo_vern):
+    """The demo's breach 2 is assessed and decided (notify Datatilsynet), not yet notified: its
+    status reads "besluttet", not "vurdert"; breach 1 is logged only ("ny")."""
+    at = dashboard("breaches", "nb")
+    table = at.dataframe[0].value.set_index("#")
+    assert (table.loc[2, "Status"], table.loc[1, "Status"]) == ("besluttet", "ny")
