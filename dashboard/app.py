@@ -10,7 +10,7 @@ import streamlit as st
 
 from audits.accounts import page_roles
 from dashboard import auth
-from dashboard.ui import language_switch, plain, tr
+from dashboard.ui import language_switch, plain, streamlit_words, tr
 
 ICONS = {
     "overview": "dashboard", "board": "summarize", "breaches": "crisis_alert", "report": "report_problem",
@@ -25,6 +25,7 @@ ICONS = {
 ICON = Path(__file__).parent / "static" / "vern.png"
 st.set_page_config(page_title="Vern", page_icon=str(ICON), layout="wide")
 language_switch()
+streamlit_words()
 
 pages = {
     name: st.Page(f"views/{name}.py", title=tr(f"nav.{name}"), icon=f":material/{icon}:",
@@ -38,14 +39,15 @@ if user is None:
     auth.sign_in_page()
     st.stop()
 
-mine = page_roles.pages_for(user["roles"])
-if chosen is pages["overview"] and "overview" not in mine:
-    st.switch_page(pages[mine[0]])  # the start page of someone who has no overview
+if chosen is pages["overview"] and not page_roles.allowed(user["roles"], "overview"):
+    st.switch_page(pages["report"])  # the start page of someone who has no overview
 with st.sidebar:
-    for name in mine:
-        st.page_link(pages[name])
+    for section, names in page_roles.sections_for(user["roles"]).items():
+        st.caption(f"**{tr(f'nav.section.{section}')}**")
+        for name in names:
+            st.page_link(pages[name])
     st.divider()
-    st.caption(plain(tr("auth.signed_in_as", name=user["name"], roles=", ".join(user["roles"]))))
+    st.caption(plain(tr("auth.signed_in_as", name=user["name"], roles=", ".join(tr(f"role.{role}") for role in user["roles"]))))
     if st.button(tr("auth.sign_out")):
         auth.sign_out()
         st.rerun()

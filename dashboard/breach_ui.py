@@ -8,7 +8,7 @@ import streamlit as st
 from audits.alerts import outbox
 from audits.breaches import register as breaches
 from audits.core import clock
-from dashboard.ui import plain, tr, vern
+from dashboard.ui import number, plain, tr, vern, when
 
 
 def time_left(record: dict) -> str:
@@ -41,9 +41,9 @@ def countdown_table(records: list[dict], with_titles: bool) -> None:
     rows = [{
         "#": r["id"],
         **({tr("breach.title"): r["title"]} if with_titles else {}),
-        tr("col.status"): tr(f"breach.status.{r['status']}"),
+        tr("col.status"): status_name(r),
         tr("breach.notify_to"): "Datatilsynet" if r["notify_to"] == "datatilsynet" else r["notify_to"],
-        tr("breach.deadline"): clock.show(clock.parse_instant(r["deadline_at"])),
+        tr("breach.deadline"): when(r["deadline_at"]),
         tr("breach.time_left"): time_left(r),
         "_urgency": urgency(r),
     } for r in records]
@@ -62,12 +62,12 @@ def countdown_table(records: list[dict], with_titles: bool) -> None:
 def facts(record: dict) -> None:
     """What was logged, as text (it is people's words)."""
     lines = [
-        (tr("breach.aware_at"), clock.show(clock.parse_instant(record["aware_at"]))),
-        (tr("breach.occurred_at"), clock.show(clock.parse_instant(record["occurred_at"])) if record["occurred_at"] else "—"),
-        (tr("breach.deadline"), clock.show(clock.parse_instant(record["deadline_at"]))),
+        (tr("breach.aware_at"), when(record["aware_at"])),
+        (tr("breach.occurred_at"), when(record["occurred_at"]) if record["occurred_at"] else "—"),
+        (tr("breach.deadline"), when(record["deadline_at"])),
         (tr("breach.notify_to"), "Datatilsynet" if record["notify_to"] == "datatilsynet" else record["notify_to"]),
         (tr("breach.categories"), ", ".join(tr(f"category.{c}") for c in record["data_categories"]) or "—"),
-        (tr("breach.subjects_count"), record["subjects_count"] if record["subjects_count"] is not None else "—"),
+        (tr("breach.subjects_count"), number(record["subjects_count"]) if record["subjects_count"] is not None else "—"),
         (tr("breach.types"), ", ".join(tr(f"breach.type.{t}") for t in record["breach_types"]) or "—"),
         (tr("breach.processor"), record["processor"] or "—"),
     ]
@@ -79,12 +79,36 @@ def facts(record: dict) -> None:
             st.text(record[key])
 
 
+def status_name(record: dict) -> str:
+    """The breach's status in words; once the adviser has decided, it says so (the register
+    keeps 'assessed' until a notification is recorded)."""
+    status = "decided" if record["status"] == "assessed" and record["decision"] else record["status"]
+    return tr(f"breach.status.{status}")
+
+
+def recipient_name(recipient: str) -> str:
+    return tr(f"breaches.recipient.{recipient}")
+
+
+def detail(event: dict) -> str:
+    """An event's detail in words: the register writes an assessment as 'score level' and a
+    notification as 'recipient reference'; what people added is shown as written."""
+    text = event["detail"] or ""
+    if event["kind"] == "assessed" and text:
+        score, level = text.split(" ", 1)
+        return tr("breach.score_level", score=float(score), level=tr(f"level.{level}"))
+    if event["kind"] == "notified" and text:
+        recipient, _, reference = text.partition(" ")
+        return f"{recipient_name(recipient)} · {reference}".strip(" ·")
+    return text
+
+
 def timeline(record: dict) -> None:
     st.dataframe(pd.DataFrame([{
-        tr("col.when"): clock.show(clock.parse_instant(e["at"])),
+        tr("col.when"): when(e["at"]),
         tr("col.actor"): e["actor"],
         tr("col.change"): tr(f"breach.event.{e['kind']}"),
-        tr("breach.detail"): e["detail"] or "",
+        tr("breach.detail"): detail(e),
     } for e in record["timeline"]]), hide_index=True, width="stretch")
 
 
@@ -95,7 +119,7 @@ def instant(day: date, at: time) -> datetime:
 
 def status_line(record: dict) -> str:
     """One line naming a breach, as plain text (escape it with plain() for Markdown labels)."""
-    return f"#{record['id']} · {tr('breach.status.' + record['status'])} · {record['title']}"
+    return f"#{record['id']} · {status_name(record)} · {record['title']}"
 
 
 

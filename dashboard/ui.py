@@ -2,13 +2,14 @@
 
 import html
 import re
+from datetime import date
 
 import streamlit as st
 
 from audits import runtime
 from audits.core import clock
 from audits.core.errors import InputError, VernError
-from audits.core.i18n import LANGUAGES, Message, said, t
+from audits.core.i18n import LANGUAGES, Message, catalogue, said, t
 from audits.runtime import Vern
 
 SEVERITY_COLOURS = {"low": "#8fbc8f", "medium": "#f0ad4e", "high": "#d9534f", "critical": "#7b1f1f"}
@@ -34,12 +35,60 @@ def language_switch() -> None:
         tr("sidebar.language"), LANGUAGES, key="lang", horizontal=True,
         format_func=lambda code: {"nb": "Norsk bokmål", "en": "English"}[code],
     )
-    st.sidebar.caption(tr("sidebar.now", now=clock.show(clock.now())))
+    st.sidebar.caption(tr("sidebar.now", now=when(clock.now())))
+
+
+# Streamlit's file uploader says "Drag and drop file here", "200MB per file" and "Upload" in
+# English and takes no words for them: in bokmål its own words are hidden and ours drawn.
+_UPLOADER_NB = """<style>
+[data-testid=stFileUploaderDropzoneInstructions] {display: none}
+[data-testid=stFileUploaderDropzone] button > * {display: none}
+[data-testid=stFileUploaderDropzone] button::after {content: "%s"}
+[data-testid=stFileUploaderDropzone]::before {content: "%s"; margin-right: 1rem}
+</style>"""
+
+
+def streamlit_words() -> None:
+    """Streamlit's own words that no parameter changes, in the reader's language."""
+    if lang() == "nb":
+        st.html(_UPLOADER_NB % (tr("widget.upload"), tr("widget.drop")))
 
 
 def when(instant) -> str:
-    """An instant as people in Oslo read it."""
-    return clock.show(instant)
+    """An instant (or a stored ISO 8601 one) as people in Oslo read it, in the reader's form."""
+    if isinstance(instant, str):
+        instant = clock.parse_instant(instant)
+    return clock.show(instant, lang())
+
+
+def day(value) -> str:
+    """A calendar date (or a stored ISO one) in the reader's form: 2. des. 2026."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return clock.show_day(value, lang())
+
+
+def number(value) -> str:
+    """A count as the reader writes it: 1 234 in bokmål, 1,234 in English."""
+    return t("number", lang(), n=value)
+
+
+def date_format() -> str:
+    """st.date_input's format for the reader: DD.MM.YYYY in bokmål."""
+    return "DD.MM.YYYY" if lang() == "nb" else "YYYY-MM-DD"
+
+
+def choose() -> dict:
+    """st.multiselect's words for the reader (Streamlit's own are English): the placeholder,
+    and no "Select all", which cannot be translated."""
+    return {"placeholder": tr("widget.choose"), "select_all": False}
+
+
+def own_labels(prefix: str):
+    """Like labels, for values the organisation may have made up itself (a record category,
+    a purpose): the catalogue's name (`prefix.value`) where it has one, else as they wrote it."""
+    code = lang()
+    return lambda value: t(f"{prefix}.{value}", code) if f"{prefix}.{value}" in catalogue() else str(value)
 
 
 def labels(prefix: str):

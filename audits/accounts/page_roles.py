@@ -31,9 +31,27 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# The sidebar by task: section → its pages, in the order they are listed.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "start": ("overview", "review", "board", "home"),
+    "cases": ("breaches", "report", "mine", "requests"),
+    "compliance": ("findings", "activities", "processors", "training", "retention", "consent"),
+    "evidence": ("access", "checks", "pseudonyms"),
+    "audit": ("trail", "audit"),
+    "admin": ("users",),
+}
+
+
 def allowed(roles, page: str) -> bool:
     return bool(PAGE_ROLES[page] & set(roles))
 
 
+def sections_for(roles) -> dict[str, list[str]]:
+    """The sidebar of someone holding `roles`: each section with the pages they may open
+    (a section with none is left out)."""
+    mine = {section: [page for page in pages if allowed(roles, page)] for section, pages in SECTIONS.items()}
+    return {section: pages for section, pages in mine.items() if pages}
+
+
 def pages_for(roles) -> list[str]:
-    return [page for page in PAGE_ROLES if allowed(roles, page)]
+    return [page for pages in sections_for(roles).values() for page in pages]

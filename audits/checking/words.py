@@ -33,6 +33,9 @@ WORDS: dict[str, Text] = {
     "checks.schedule": Text("Tidsplan (cron, Oslo-tid)", "Schedule (cron, Oslo time)"),
     "checks.history": Text("Kjørehistorikk", "Run history"),
     "checks.run_now": Text("Kjør nå", "Run now"),
+    "trigger.schedule": Text("tidsplanen", "the schedule"),
+    "trigger.manual": Text("kjørt nå", "run now"),
+    "trigger.cli": Text("kommandolinjen", "the command line"),
     "checks.ran": Text("{check}: {status}, {findings} funn", "{check}: {status}, {findings} findings"),
     "checks.busy": Text("{check} kjører allerede.", "{check} is already running."),
     "checks.not_installed": Text(

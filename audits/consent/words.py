@@ -3,6 +3,10 @@
 from audits.core.i18n import Text
 
 WORDS: dict[str, Text] = {
+    # -- the purposes of the demo and of most associations (others as written)
+    "purpose.newsletter": Text("nyhetsbrev", "newsletter"),
+    "purpose.fundraising": Text("innsamling", "fundraising"),
+    "purpose.interest_profile": Text("interesseprofil", "interest profile"),
     "consent.title": Text("Samtykke og reservasjon", "Consent and opt-out"),
     "consent.explain": Text(
         "Hver markedsføringsutsendelse vurdert mot samtykkeregisteret i det øyeblikket den ble sendt. "

@@ -54,9 +54,29 @@ def local(instant: datetime | None) -> datetime | None:
     return instant.astimezone(OSLO) if instant is not None else None
 
 
-def show(instant: datetime | None) -> str:
-    """An instant as people in Oslo read it."""
-    return local(instant).strftime("%Y-%m-%d %H:%M") if instant is not None else "—"
+# Norwegian short month names (the forms of Norwegian CLDR), so a date does not depend on
+# the server's locale.
+MONTHS_NB = ("jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des.")
+
+
+def show(instant: datetime | None, lang: str | None = None) -> str:
+    """An instant as people in Oslo read it, to the minute: 2. des. 2026 kl. 14.05 in
+    bokmål; 2026-12-02 14:05 in English and wherever no reader is known (files, the CLI)."""
+    if instant is None:
+        return "—"
+    moment = local(instant)
+    if lang == "nb":
+        return f"{show_day(moment.date(), lang)} kl. {moment:%H.%M}"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def show_day(day: date | None, lang: str | None = None) -> str:
+    """A calendar date: 2. des. 2026 in bokmål; 2026-12-02 in English and elsewhere."""
+    if day is None:
+        return "—"
+    if lang == "nb":
+        return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+    return day.isoformat()
 
 
 def iso_utc(instant: datetime | None) -> str | None:

@@ -3,6 +3,15 @@
 from audits.core.i18n import Text
 
 WORDS: dict[str, Text] = {
+    # -- transfer mechanisms (Art. 44-49), as the register names them (transfer_law.MECHANISMS)
+    "mechanism.none": Text("ingen", "none"),
+    "mechanism.adequacy": Text("tilstrekkelighetsbeslutning (art. 45)", "adequacy decision (Art. 45)"),
+    "mechanism.dpf": Text("EU–US Data Privacy Framework", "EU-US Data Privacy Framework"),
+    "mechanism.scc2021": Text("standardkontraktsklausuler 2021", "standard contractual clauses 2021"),
+    "mechanism.bcr": Text("bindende virksomhetsregler (BCR)", "binding corporate rules (BCR)"),
+    "mechanism.derogation": Text("unntak etter art. 49", "Art. 49 derogation"),
+    "mechanism.privacy_shield": Text("Privacy Shield (ugyldig siden 2020)", "Privacy Shield (invalid since 2020)"),
+    "mechanism.scc2010": Text("standardkontraktsklausuler 2010 (ugyldige)", "standard contractual clauses 2010 (invalid)"),
     "processors.title": Text("Databehandlere og overføringer", "Processors and transfers"),
     "processors.none": Text(
         "Registeret er tomt. Importer det med `vern import processors FIL.csv`.",

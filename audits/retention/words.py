@@ -3,6 +3,16 @@
 from audits.core.i18n import Text
 
 WORDS: dict[str, Text] = {
+    # -- the record categories of the demo and of most membership registers (others as written)
+    "record_category.member": Text("medlem", "member"),
+    "record_category.prospect": Text("interessent", "prospect"),
+    "record_category.youth_member": Text("ungdomsmedlem", "youth member"),
+    "record_category.district_member": Text("kretsmedlem", "district member"),
+    "record_category.marketing_profile": Text("markedsføringsprofil", "marketing profile"),
+    "record_category.invoice": Text("faktura", "invoice"),
+    "record_category.volunteer_application": Text("søknad som frivillig", "volunteer application"),
+    "record_category.accessibility_need": Text("tilretteleggingsbehov", "accessibility need"),
+    "record_category.event_participant": Text("arrangementsdeltaker", "event participant"),
     "retention.title": Text("Lagringstid og sletting", "Retention and deletion"),
     "retention.explain": Text(
         "Postene hvert system har, fra siste oversikt (eksport), målt mot lagringstiden i "

@@ -3,6 +3,7 @@
 from audits.core.i18n import Text
 
 WORDS: dict[str, Text] = {
+    "requests.overdue_mark": Text("⚠ {due} – over fristen", "⚠ {due} – overdue"),
     "requests.intro": Text(
         "Ber noen om å få se, rette eller slette opplysningene vi har om dem, protesterer de mot bruken, eller vil "
         "de ikke ha markedsføring lenger? Da er det en henvendelse fra en registrert – på e-post, brev, telefon "

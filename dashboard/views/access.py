@@ -14,7 +14,19 @@ from audits.checking import findings
 from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, reidentify
-from dashboard.ui import SEVERITY_COLOURS, chart_label, labels, lang, refuse, tr, vern, when
+from dashboard.ui import (
+    SEVERITY_COLOURS,
+    chart_label,
+    choose,
+    day,
+    labels,
+    lang,
+    number,
+    refuse,
+    tr,
+    vern,
+    when,
+)
 
 user = auth.require("access")
 store = vern().store
@@ -25,16 +37,16 @@ st.caption(tr("access.explain"))
 
 stats = access_logs.counts(store)
 events, actors, period = st.columns(3)
-events.metric(tr("access.events"), f"{stats['events']:,}".replace(",", " "))
+events.metric(tr("access.events"), number(stats["events"]))
 actors.metric(tr("access.actors"), stats["actors"])
-period.metric(tr("access.period"), f"{when(stats['first'])[:10]} – {when(stats['last'])[:10]}"
+period.metric(tr("access.period"), f"{day(clock.local(stats['first']).date())} – {day(clock.local(stats['last']).date())}"
               if stats["events"] else "—")
 
 rules = {rule.id: rule for rule in check.rules} if check else {}
 left, right = st.columns(2)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
-                            default=list(findings.UNHANDLED), format_func=labels("status"))
-chosen_rules = right.multiselect(tr("col.rule"), list(rules), format_func=lambda r: rules[r].title(lang()))
+                            default=list(findings.UNHANDLED), format_func=labels("status"), **choose())
+chosen_rules = right.multiselect(tr("col.rule"), list(rules), format_func=lambda r: rules[r].title(lang()), **choose())
 rows = [r for r in findings.listing(store, check=CHECK)
         if (not statuses or r["status"] in statuses) and (not chosen_rules or r["rule"] in chosen_rules)]
 if check is None:
@@ -74,7 +86,7 @@ else:
 
     st.subheader(tr("access.drill"))
     by_key = {r["fingerprint"]: r for r in rows}
-    key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message])
+    key = st.selectbox(tr("findings.pick"), list(by_key), format_func=lambda k: by_key[k][message], placeholder=tr("widget.choose_one"))
     finding = by_key[key]
     rule = rules[finding["rule"]]
     st.text(finding[message])

@@ -16,7 +16,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth, downloads
-from dashboard.ui import SEVERITY_COLOURS, labels, lang, plain, refuse, say, tr, vern
+from dashboard.ui import SEVERITY_COLOURS, choose, date_format, labels, lang, plain, refuse, say, tr, vern
 
 user = auth.require("activities")
 adviser = "adviser" in user["roles"]
@@ -97,7 +97,7 @@ if records:
 by_id = {r["id"]: r for r in records}
 new_label = tr("activities.new")
 selected = st.selectbox(tr("activities.pick"), [None, *by_id],
-                        format_func=lambda i: new_label if i is None else by_id[i]["name"])
+                        format_func=lambda i: new_label if i is None else by_id[i]["name"], placeholder=tr("widget.choose_one"))
 current = by_id.get(selected)
 
 if current:
@@ -114,9 +114,9 @@ if current:
         adjusted = current["risk_adjustment"] or {}
         a_left, a_right = st.columns(2)
         likelihood = a_left.selectbox(tr("activities.likelihood"), LEVELS, format_func=scale,
-                                      index=LEVELS.index(adjusted.get("likelihood", risk["computed"]["likelihood"])))
+                                      index=LEVELS.index(adjusted.get("likelihood", risk["computed"]["likelihood"])), placeholder=tr("widget.choose_one"))
         severity = a_right.selectbox(tr("activities.severity"), LEVELS, format_func=scale,
-                                     index=LEVELS.index(adjusted.get("severity", risk["computed"]["severity"])))
+                                     index=LEVELS.index(adjusted.get("severity", risk["computed"]["severity"])), placeholder=tr("widget.choose_one"))
         reason = st.text_input(tr("activities.reason"), value=adjusted.get("reason", ""))
         reason_slot = st.empty()
         save_col, clear_col = st.columns(2)
@@ -154,17 +154,17 @@ with st.form(f"activity_{selected}"):
     name_slot = st.empty()
     f_left, f_right = st.columns(2)
     role = f_left.selectbox(tr("activities.role"), activities.ROLES, index=activities.ROLES.index(base["role"]),
-                            format_func=labels("activities.roles"))
+                            format_func=labels("activities.roles"), placeholder=tr("widget.choose_one"))
     controller_name = f_right.text_input(tr("activities.controller_name"), value=base.get("controller_name") or "")
     purpose = st.text_area(tr("activities.purpose"), value=base.get("purpose") or "", height=68)
     options, index = _optional(activities.LEGAL_BASES, base.get("legal_basis"))
     legal_basis = f_left.selectbox(tr("activities.legal_basis"), options, index=index,
-                                   format_func=lambda v: "—" if v is None else f"Art. 6(1)({v})")
+                                   format_func=lambda v: "—" if v is None else f"Art. 6(1)({v})", placeholder=tr("widget.choose_one"))
     options, index = _optional(activities.ART9_CONDITIONS, base.get("art9_condition"))
     art9 = f_right.selectbox(tr("activities.art9_condition"), options, index=index,
-                             format_func=lambda v: "—" if v is None else f"Art. 9(2)({v})")
+                             format_func=lambda v: "—" if v is None else f"Art. 9(2)({v})", placeholder=tr("widget.choose_one"))
     special = st.multiselect(tr("activities.special_categories"), activities.SPECIAL_CATEGORIES,
-                             default=base.get("special_categories", []), format_func=labels("activities.special"))
+                             default=base.get("special_categories", []), format_func=labels("activities.special"), **choose())
     g_left, g_right = st.columns(2)
     subjects = g_left.text_area(tr("activities.data_subjects"), "\n".join(base.get("data_subjects", [])))
     categories = g_right.text_area(tr("activities.data_categories"), "\n".join(base.get("data_categories", [])))
@@ -172,28 +172,28 @@ with st.form(f"activity_{selected}"):
     measures = g_right.text_area(tr("activities.security_measures"), "\n".join(base.get("security_measures", [])))
     children = st.checkbox(tr("activities.children"), value=base.get("children", False))
     chosen_processors = st.multiselect(tr("activities.processors"), processor_names,
-                                       default=base.get("processors", []))
-    chosen_systems = st.multiselect(tr("activities.systems"), system_names, default=base.get("systems", []))
+                                       default=base.get("processors", []), **choose())
+    chosen_systems = st.multiselect(tr("activities.systems"), system_names, default=base.get("systems", []), **choose())
     r_left, r_mid, r_right = st.columns(3)
     months = r_left.number_input(tr("activities.retention_months"), min_value=0, max_value=1200,
                                  value=retention.get("months", 0), help=tr("activities.retention_help"))
     start = r_mid.selectbox(tr("activities.retention_from"), activities.RETENTION_FROM,
                             index=activities.RETENTION_FROM.index(retention.get("from", "last_activity")),
-                            format_func=labels("activities.from"))
+                            format_func=labels("activities.from"), placeholder=tr("widget.choose_one"))
     record_categories = r_right.text_input(tr("activities.record_categories"),
                                            "; ".join(retention.get("categories", [])))
     exempt = st.checkbox(tr("activities.statistics_exempt"), value=retention.get("statistics_exempt", False))
     options, index = _optional(directory.CLASSIFICATIONS, base.get("classification"))
     c_left, c_right = st.columns(2)
     classification = c_left.selectbox(tr("activities.classification"), options, index=index,
-                                      format_func=lambda v: "—" if v is None else classified(v))
+                                      format_func=lambda v: "—" if v is None else classified(v), placeholder=tr("widget.choose_one"))
     dpia_status = c_right.selectbox(tr("activities.dpia"), activities.DPIA_STATUSES,
                                     index=activities.DPIA_STATUSES.index(base["dpia_status"]),
-                                    format_func=labels("activities.dpia_status"))
+                                    format_func=labels("activities.dpia_status"), placeholder=tr("widget.choose_one"))
     criteria = st.multiselect(tr("activities.dpia_criteria"), activities.DPIA_CRITERIA,
-                              default=base.get("dpia_criteria", []), format_func=labels("activities.criterion"))
+                              default=base.get("dpia_criteria", []), format_func=labels("activities.criterion"), **choose())
     owner = c_left.text_input(tr("activities.owner"), value=base.get("owner") or "")
-    review_on = c_right.date_input(tr("activities.review_on"), value=base.get("review_on"), format="YYYY-MM-DD")
+    review_on = c_right.date_input(tr("activities.review_on"), value=base.get("review_on"), format=date_format())
     if st.form_submit_button(tr("activities.save")):
         data = {
             "name": name, "role": role, "controller_name": controller_name or None, "purpose": purpose or None,

@@ -10,7 +10,7 @@ from audits.core.errors import VernError
 from audits.core.i18n import catalogue, said
 from audits.reporting import audit_report
 from dashboard import auth
-from dashboard.ui import lang, refuse, say, tr, vern, when
+from dashboard.ui import date_format, lang, refuse, say, tr, vern, when
 
 
 def findings_table(items: list[dict]) -> None:
@@ -73,7 +73,7 @@ st.caption(tr("audit.explain"))
 
 # -- create -------------------------------------------------------------------------------
 since = st.date_input(tr("audit.since"), value=audit_report.default_since(clock.today()),
-                      max_value=clock.today(), format="YYYY-MM-DD")
+                      max_value=clock.today(), format=date_format())
 if st.button(tr("audit.create"), type="primary"):
     try:
         made = audit_report.run(vern(), user["name"], since, lang())
@@ -107,7 +107,7 @@ else:
     by_id = {r["id"]: r for r in rows}
     # Words fixed now: Streamlit may format the options after the run, out of session state's reach.
     options = {i: tr("audit.option", id=i, when=when(r["created_at"])) for i, r in by_id.items()}
-    chosen = st.selectbox(tr("audit.choose"), list(options), key="audit_chosen", format_func=options.__getitem__)
+    chosen = st.selectbox(tr("audit.choose"), list(options), key="audit_chosen", format_func=options.__getitem__, placeholder=tr("widget.choose_one"))
     st.download_button(
         tr("audit.download"), data=bytes(audit_report.get(store, chosen)["pdf"]),
         file_name=f"vern-audit-{chosen}.pdf", mime="application/pdf",

@@ -11,8 +11,8 @@ from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
-from dashboard.breach_ui import countdown_table, facts, instant, status_line, timeline
-from dashboard.ui import labels, lang, plain, refuse, say, tr, vern
+from dashboard.breach_ui import countdown_table, facts, instant, recipient_name, status_line, timeline
+from dashboard.ui import date_format, labels, lang, plain, refuse, say, tr, vern, when
 
 user = auth.require("breaches")
 store = vern().store
@@ -39,7 +39,7 @@ by_id = {r["id"]: r for r in records}
 lines = {r["id"]: status_line(r) for r in records}
 chosen = st.selectbox(tr("breaches.pick"), list(by_id), format_func=lines.get,
                       index=list(by_id).index(st.session_state.get("breach_open", records[0]["id"]))
-                      if st.session_state.get("breach_open") in by_id else 0)
+                      if st.session_state.get("breach_open") in by_id else 0, placeholder=tr("widget.choose_one"))
 record = by_id[chosen]
 
 
@@ -67,11 +67,11 @@ with assess_tab:
         a = record["assessment"]
         cb = sum(v for k, v in a["cb"].items() if k != "malicious") + (0.5 if a["cb"]["malicious"] else 0)
         st.metric(tr("breaches.severity"), tr(f"level.{record['severity']['level']}"))
-        st.text(f"SE = DPC {a['dpc']:g} × EI {a['ei']:g} + CB {cb:g} = {record['severity']['score']:g}")
+        st.text(tr("breaches.formula", dpc=a["dpc"], ei=a["ei"], cb=cb, score=record["severity"]["score"]))
     with st.form("assess"):
         suggested = enisa.suggested_data_type(record["data_categories"])
         data_type = st.selectbox(tr("breaches.data_type"), list(enisa.DATA_TYPES),
-                                 index=list(enisa.DATA_TYPES).index(suggested), format_func=labels("data_type"))
+                                 index=list(enisa.DATA_TYPES).index(suggested), format_func=labels("data_type"), placeholder=tr("widget.choose_one"))
         adjustment = st.number_input(tr("breaches.adjustment"), min_value=-3.0, max_value=3.0, value=0.0, step=0.25,
                                      help=tr("breaches.adjustment_help"))
         ei = st.select_slider(tr("breaches.ei"), [0.25, 0.5, 0.75, 1.0], value=0.75, format_func=labels("ei"))
@@ -121,14 +121,14 @@ with decide_tab:
 with notify_tab:
     for n in record["notifications"]:
         late = f" · {tr('breaches.late')}" if n["late"] else ""
-        st.text(f"{clock.show(clock.parse_instant(n['at']))} → {n['to']} ({tr('breaches.phase')} {n['phase']}) "
+        st.text(f"{when(n['at'])} → {recipient_name(n['to'])} ({tr('breaches.phase')} {n['phase']}) "
                 f"{n['reference']}{late}")
     now = clock.now().astimezone(clock.OSLO)
     with st.form("notify"):
         options = [record["notify_recipient"], "subjects"]
-        to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"))
+        to = st.selectbox(tr("breaches.to"), options, format_func=labels("breaches.recipient"), placeholder=tr("widget.choose_one"))
         left, right = st.columns(2)
-        day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date())
+        day = left.date_input(tr("breaches.sent_day"), value=now.date(), max_value=now.date(), format=date_format())
         at = right.time_input(tr("breaches.sent_time"), value=now.time().replace(second=0, microsecond=0))
         reference = st.text_input(tr("breaches.reference"))
         delay = st.text_area(tr("breaches.delay_reason"), help=tr("breaches.delay_help"))
@@ -140,7 +140,7 @@ with documents_tab:
 
 with close_tab:
     if record["status"] == "closed":
-        st.success(tr("breaches.closed_on", at=clock.show(clock.parse_instant(record["closed_at"]))))
+        st.success(tr("breaches.closed_on", at=when(record["closed_at"])))
         st.text(record["summary"] or "")
     else:
         with st.form("close"):

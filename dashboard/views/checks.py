@@ -13,21 +13,21 @@ st.title(tr("checks.title"))
 for item in overview.checks_status(vern()):
     check = vern().checks[item["id"]]
     with st.container(border=True):
-        st.subheader(item["title"](lang()))
-        st.caption(f"`{item['id']}` · {tr('checks.schedule')}: `{item['schedule']}` · "
-                   f"{tr('col.next_run')}: {when(item['next_run'])}")
-        st.markdown(" · ".join(f"`{r.id}` ({r.article})" for r in item["rules"]))
+        title = item["title"](lang())
+        st.subheader(title, anchor=False)
+        st.caption(f"{tr('checks.schedule')}: `{item['schedule']}` · {tr('col.next_run')}: {when(item['next_run'])}")
+        st.markdown(" · ".join(f"{r.title(lang())} ({r.article})" for r in item["rules"]))
         if st.button(tr("checks.run_now"), key=f"run-{item['id']}"):
             with st.spinner(tr("run.running")):
                 result = runner.run(vern().store, vern().config, check, "manual", user["name"])
             if result.status == "busy":
-                st.warning(tr("checks.busy", check=item["id"]))
+                st.warning(tr("checks.busy", check=title))
             elif result.refusal is not None:
                 refuse(result.refusal)
             elif result.status == "failed":
                 st.error(plain(result.error))
             else:
-                st.success(tr("checks.ran", check=item["id"], status=tr("run.succeeded"),
+                st.success(tr("checks.ran", check=title, status=tr("run.succeeded"),
                               findings=result.findings))
         history = runner.history(vern().store, item["id"], limit=20)
         if history:
@@ -36,7 +36,7 @@ for item in overview.checks_status(vern()):
                 tr("col.started"): when(run["started_at"]),
                 tr("col.finished"): when(run["finished_at"]),
                 tr("col.status"): tr(f"run.{run['status']}"),
-                tr("col.trigger"): run["trigger"],
+                tr("col.trigger"): tr(f"trigger.{run['trigger']}"),
                 tr("col.evidence_rows"): run["evidence_rows"],
                 tr("col.run_findings"): run["findings"],
                 tr("col.error"): runner.error_in(run, lang()),

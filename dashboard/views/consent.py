@@ -9,7 +9,7 @@ import streamlit as st
 from audits.consent import register as consent
 from audits.core import clock
 from dashboard import auth
-from dashboard.ui import chart_label, lang, tr, vern, when
+from dashboard.ui import chart_label, lang, own_labels, tr, vern, when
 
 auth.require("consent")
 store = vern().store
@@ -40,7 +40,9 @@ opted_out.metric(tr("consent.request_withdrawals"), found["request_withdrawals"]
                  help=tr("consent.request_withdrawals_help"))
 
 st.subheader(tr("consent.by_purpose"))
+purpose_name = own_labels("purpose")
 purposes = pd.DataFrame(found["consents"], columns=["purpose", "valid", "withdrawn"])
+purposes["purpose"] = purposes["purpose"].map(purpose_name)
 if not purposes.empty:
     chart = purposes.assign(purpose=purposes["purpose"].map(chart_label)).melt(
         id_vars="purpose", value_vars=["valid", "withdrawn"], var_name="state", value_name="people")
@@ -55,7 +57,7 @@ st.subheader(tr("consent.campaigns"))
 rules = {rule.id: rule.title(lang()) for rule in check.rules}
 if not campaigns.empty:
     st.dataframe(pd.DataFrame([{
-        tr("consent.campaign"): row["campaign"], tr("consent.purpose"): row["purpose"],
+        tr("consent.campaign"): row["campaign"], tr("consent.purpose"): purpose_name(row["purpose"]),
         tr("consent.kind"): tr(f"consent.kind.{row['kind']}"), tr("consent.sends"): row["sends"],
         tr("consent.people"): row["people"], tr("consent.first"): when(row["first"]),
         tr("consent.last"): when(row["last"]),
@@ -63,7 +65,7 @@ if not campaigns.empty:
         rules["marketing_after_opt_out"]: row["marketing_after_opt_out"],
     } for row in found["campaigns"]]), hide_index=True, width="stretch")
 
-    names = [chart_label(f"{c} ({p})") for c, p in zip(marketing["campaign"], marketing["purpose"], strict=True)]
+    names = [chart_label(f"{c} ({p})") for c, p in zip(marketing["campaign"], marketing["purpose"].map(purpose_name), strict=True)]
     against = marketing[list(rules)].assign(name=names).melt(
         id_vars="name", var_name="rule", value_name="n")
     against = against[against["n"] > 0]

@@ -7,7 +7,7 @@ from audits.checking import findings
 from audits.checking.api import Severity
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, downloads
-from dashboard.ui import labels, lang, refuse, tr, vern, when
+from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
 
 user = auth.require("findings")
 st.title(tr("findings.title"))
@@ -15,13 +15,13 @@ checks = vern().checks
 
 left, middle, right, sort_column = st.columns(4)
 statuses = left.multiselect(tr("findings.filter_status"), findings.STATUSES,
-                            default=list(findings.UNHANDLED), format_func=labels("status"))
+                            default=list(findings.UNHANDLED), format_func=labels("status"), **choose())
 severities = middle.multiselect(tr("findings.filter_severity"), [s.value for s in Severity],
-                                format_func=labels("severity"))
+                                format_func=labels("severity"), **choose())
 titles = {check_id: check.title(lang()) for check_id, check in checks.items()}
-check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get)
+check_ids = right.multiselect(tr("findings.filter_check"), list(checks), format_func=titles.get, **choose())
 order = sort_column.selectbox(tr("findings.sort"), ("severity", "last_seen", "first_seen"),
-                              format_func=labels("col"))
+                              format_func=labels("col"), placeholder=tr("widget.choose_one"))
 
 rows = [
     row for row in findings.listing(vern().store)
@@ -43,13 +43,21 @@ if not rows:
     st.stop()
 
 message = f"message_{lang()}"
+
+
+def rule_title(row: dict) -> str:
+    """A rule by its name; a rule of a check no longer installed by its id, the only name left."""
+    check = checks.get(row["check"])
+    return check.rule(row["rule"]).title(lang()) if check else row["rule"]
+
+
 st.dataframe(
     pd.DataFrame([{
         tr("col.severity"): tr(f"severity.{r['severity']}"),
         tr("col.status"): tr(f"status.{r['status']}"),
         tr("col.message"): r[message],
-        tr("col.check"): r["check"],
-        tr("col.rule"): r["rule"],
+        tr("col.check"): titles.get(r["check"], r["check"]),
+        tr("col.rule"): rule_title(r),
         tr("col.first_seen"): when(r["first_seen"]),
         tr("col.last_seen"): when(r["last_seen"]),
     } for r in rows]),
@@ -67,12 +75,11 @@ def lifecycle(event: dict) -> str:
 st.subheader(tr("findings.detail"))
 by_key = {r["fingerprint"]: r for r in rows}
 messages = {k: r[message] for k, r in by_key.items()}
-key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get)
+key = st.selectbox(tr("findings.pick"), list(by_key), format_func=messages.get, placeholder=tr("widget.choose_one"))
 finding = by_key[key]
 rule = checks[finding["check"]].rule(finding["rule"]) if finding["check"] in checks else None
 
-st.markdown(f"**{tr('severity.' + finding['severity'])} · {tr('status.' + finding['status'])}** "
-            f"· `{finding['fingerprint']}`")
+st.markdown(f"**{tr('severity.' + finding['severity'])} · {tr('status.' + finding['status'])}**")
 st.text(finding[message])
 if rule is not None:
     st.markdown(f"**{rule.title(lang())}** — {tr('findings.article')}: {rule.article}")
@@ -94,10 +101,10 @@ if finding["status"] != "closed":
     with st.form(f"decide-{key}"):
         status = st.selectbox(tr("findings.set_status"), findings.DECISIONS,
                               index=findings.DECISIONS.index(finding["status"]),
-                              format_func=labels("status"))
+                              format_func=labels("status"), placeholder=tr("widget.choose_one"))
         reason = st.text_area(tr("findings.reason"))
         reason_slot = st.empty()
-        review_on = st.date_input(tr("findings.review_on"), value=None)
+        review_on = st.date_input(tr("findings.review_on"), value=None, format=date_format())
         if st.form_submit_button(tr("findings.save")):
             try:
                 findings.set_status(vern().store, key, status, user["name"], reason, review_on)

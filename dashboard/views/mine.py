@@ -10,7 +10,8 @@ from dashboard.ui import plain, refuse, tr, vern
 
 user = auth.require("mine")
 st.title(tr("mine.title"))
-records = breaches.listing(vern().store, reporter=user["name"])
+# Newest first: the one just logged is the one its reporter comes back for.
+records = sorted(breaches.listing(vern().store, reporter=user["name"]), key=lambda r: r["id"], reverse=True)
 if not records:
     st.info(tr("mine.none"))
 for record in records:

@@ -13,7 +13,7 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import labels, lang, refusal, refuse, tr, vern
+from dashboard.ui import choose, date_format, labels, lang, refusal, refuse, tr, vern
 
 user = auth.require("report")
 
@@ -54,16 +54,16 @@ with st.form("report"):
     description = st.text_area(tr("report.how"), key="report_description")
     slots["description"] = st.empty()
     left, right = st.columns(2)
-    noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day")
+    noticed_day = left.date_input(tr("report.noticed"), max_value=today, key="report_noticed_day", format=date_format())
     noticed_time = right.time_input(tr("report.noticed_time"), key="report_noticed_time")
     slots["aware_at"] = st.empty()
     happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
     left, right = st.columns(2)
-    happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day")
+    happened_day = left.date_input(tr("report.happened"), max_value=today, key="report_happened_day", format=date_format())
     happened_time = right.time_input(tr("report.happened_time"), key="report_happened_time")
     slots["occurred_at"] = st.empty()
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
-                                key="report_categories")
+                                key="report_categories", **choose())
     slots["data_categories"] = st.empty()
     subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
     slots["subjects_count"] = st.empty()
@@ -74,7 +74,7 @@ with st.form("report"):
     slots["breach_types"] = st.empty()
     none = tr("report.no_processor")
     processor = st.selectbox(tr("report.processor"), [""] + names, format_func=lambda n: n or none,
-                             key="report_processor")
+                             key="report_processor", placeholder=tr("widget.choose_one"))
     slots["processor"] = st.empty()
     for_chapter = st.checkbox(tr("report.for_chapter"), key="report_for_chapter")
     chapter = st.text_input(tr("report.chapter"), key="report_chapter")

@@ -14,7 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import instant
-from dashboard.ui import beside_field, labels, lang, plain, refuse, tr, vern
+from dashboard.ui import beside_field, choose, date_format, day, labels, lang, plain, refuse, tr, vern, when
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
 
@@ -67,20 +67,34 @@ def days_left(days: int) -> str:
 
 def oslo(iso: str | None) -> str:
     """A stored instant (ISO, UTC) as people in Oslo read it."""
-    return clock.show(clock.parse_instant(iso)) if iso else "—"
+    return when(iso) if iso else "—"
+
+
+def overdue(record: dict) -> bool:
+    return record["status"] in subject_requests.OPEN and due_in_force(record) < clock.today()
+
+
+def due_line(record: dict) -> str:
+    """The due date, marked when it has passed on an open request."""
+    shown = day(due_in_force(record))
+    return tr("requests.overdue_mark", due=shown) if overdue(record) else shown
 
 
 def table(records: list[dict], full: bool) -> None:
     """The requests without the requester; `full` adds the adviser's columns."""
     frame = pd.DataFrame([{
         "#": r["id"], tr("review.kind"): kind_name(r["kind"]), tr("col.status"): status_name(r["status"]),
-        tr("requests.received"): oslo(r["received_at"]), tr("review.due"): due_in_force(r).isoformat(),
+        tr("requests.received"): oslo(r["received_at"]), tr("review.due"): due_line(r),
         **({tr("requests.days_left"): r["days_left"], tr("requests.channel_col"): channel_name(r["channel"])}
            if full else {}),
     } for r in records])
     if full:
         frame[tr("requests.days_left")] = frame[tr("requests.days_left")].astype("Int64")  # blank once closed
-    st.dataframe(frame, hide_index=True, width="stretch")
+    late = tr("review.due")
+    st.dataframe(frame.style.apply(lambda row: ["color: #b00020; font-weight: bold" if col == late
+                                                 and overdue(records[row.name]) else "" for col in row.index],
+                                   axis=1),
+                 hide_index=True, width="stretch")
 
 
 def fresh_form() -> None:
@@ -96,12 +110,12 @@ def log_form() -> None:
     slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
     with st.form("dsr"):
         left, right = st.columns(2)
-        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day")
+        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day", format=date_format())
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
         slots["received_at"] = st.empty()
-        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind")
+        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind", placeholder=tr("widget.choose_one"))
         slots["kind"] = st.empty()
-        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel")
+        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel", placeholder=tr("widget.choose_one"))
         slots["channel"] = st.empty()
         requester = st.text_area(tr("requests.requester"), help=tr("requests.requester_help"), key="dsr_requester")
         slots["requester"] = st.empty()
@@ -152,8 +166,7 @@ def attempt(action, record: dict, *args) -> None:
 
 
 def pick_line(record: dict) -> str:
-    return tr("requests.pick_line", id=record["id"], kind=kind_name(record["kind"]),
-              due=due_in_force(record).isoformat())
+    return tr("requests.pick_line", id=record["id"], kind=kind_name(record["kind"]), due=due_line(record))
 
 
 def details(record: dict) -> None:
@@ -165,12 +178,13 @@ def details(record: dict) -> None:
         (tr("requests.channel_col"), channel_name(record["channel"])),
         (tr("requests.received"), oslo(record["received_at"])),
         (tr("requests.logged_by"), record["logged_by"]),
-        (tr("requests.due_on"), record["due_on"]),
+        (tr("requests.due_on"), day(record["due_on"])),
         (tr("requests.verified"), f"{oslo(record['verified_at'])}: {record['verified_how']}"
          if record["verified_at"] else tr("requests.not_yet")),
         (tr("requests.extended"), f"{oslo(record['extended_at'])}: {record['extension_reason']}" if extended else "—"),
-        (tr("requests.extended_due_on"), record["extended_due_on"] or "—"),
-        (tr("requests.told_on"), record["told_on"] or (tr("requests.not_yet") if extended else "—")),
+        (tr("requests.extended_due_on"), day(record["extended_due_on"]) if record["extended_due_on"] else "—"),
+        (tr("requests.told_on"), day(record["told_on"]) if record["told_on"] else
+         (tr("requests.not_yet") if extended else "—")),
         (tr("requests.searched"), ", ".join(record["systems_searched"]) or "—"),
         (tr("requests.person"), record["person"] or "—"),
     ]
@@ -193,7 +207,7 @@ def moment(name: str, key: str):
     """A day and a time in Oslo (default now, never later), as the instant they name."""
     now = clock.now().astimezone(clock.OSLO)
     left, right = st.columns(2)
-    day = left.date_input(tr(f"requests.{name}_day"), value=now.date(), max_value=now.date(), key=f"{key}-day")
+    day = left.date_input(tr(f"requests.{name}_day"), value=now.date(), max_value=now.date(), key=f"{key}-day", format=date_format())
     at = right.time_input(tr(f"requests.{name}_time"), value=now.time().replace(second=0, microsecond=0),
                           key=f"{key}-time")
     return instant(day, at)
@@ -213,7 +227,7 @@ def erasure_forms(record: dict) -> None:
             if task["activities"]:
                 st.caption(plain(", ".join(task["activities"])))
             outcome = st.selectbox(tr("requests.outcome"), subject_requests.OUTCOMES, format_func=outcome_name,
-                                   key=f"{form}-outcome")
+                                   key=f"{form}-outcome", placeholder=tr("widget.choose_one"))
             note = st.text_input(tr("requests.note"), help=tr("requests.note_help"), key=f"{form}-note")
             if st.form_submit_button(tr("requests.erase_save")):
                 attempt(subject_requests.erase, record, task["system"], outcome, note)
@@ -230,7 +244,7 @@ def actions(record: dict) -> None:
             attempt(subject_requests.verify, record, how, at)
     with tabs["search"], st.form(f"{key}-search"):
         systems = st.multiselect(tr("requests.systems"), subject_requests.known_systems(store),
-                                 help=tr("requests.systems_help"))
+                                 help=tr("requests.systems_help"), **choose())
         if st.form_submit_button(tr("requests.search_save")):
             attempt(subject_requests.search, record, systems)
     if "erase" in tabs:
@@ -240,7 +254,7 @@ def actions(record: dict) -> None:
         reason = st.text_area(tr("requests.extend_reason"), help=tr("requests.extend_help"))
         received_on = subject_requests.received_on(clock.parse_instant(record["received_at"]))
         told_on = st.date_input(tr("requests.told_on"), value=None, min_value=received_on,
-                                max_value=clock.today(), help=tr("requests.told_on_help"))
+                                max_value=clock.today(), help=tr("requests.told_on_help"), format=date_format())
         if st.form_submit_button(tr("requests.extend_save")):
             attempt(subject_requests.extend, record, reason, told_on)
     with tabs["answer"], st.form(f"{key}-answer"):
@@ -270,7 +284,7 @@ def register() -> None:
     wanted = st.session_state.get("dsr_open")
     lines = {r["id"]: pick_line(r) for r in records}
     chosen = st.selectbox(tr("requests.pick"), list(by_id), format_func=lines.get,
-                          index=list(by_id).index(wanted) if wanted in by_id else 0)
+                          index=list(by_id).index(wanted) if wanted in by_id else 0, placeholder=tr("widget.choose_one"))
     record = by_id[chosen]
     st.subheader(f"{lines[chosen]} · {status_name(record['status'])}")
     details(record)

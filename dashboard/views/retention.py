@@ -10,7 +10,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.retention import register as retention
 from dashboard import auth
-from dashboard.ui import chart_label, refuse, say, tr, vern, when
+from dashboard.ui import chart_label, date_format, day, own_labels, refuse, say, tr, vern, when
 
 user = auth.require("retention")
 store = vern().store
@@ -29,10 +29,13 @@ overdue.metric(tr("retention.overdue"), int(frame["overdue"].sum()))
 no_rule.metric(tr("retention.no_rule"), int((~frame["has_rule"]).sum()))
 
 adviser = "adviser" in user["roles"]
+category_name = own_labels("record_category")
 # The board sees overdue records per system; the adviser also by category.
 by = ["system", "category"] if adviser else ["system"]
 chart = frame.groupby(by, as_index=False)["overdue"].sum()
 chart = chart[chart["overdue"] > 0]
+if adviser:
+    chart["category"] = chart["category"].map(category_name)
 chart[by] = chart[by].map(chart_label)  # names from the inventories
 if not chart.empty:
     st.plotly_chart(px.bar(chart, x="overdue", y="system", orientation="h", title=tr("retention.per_system"),
@@ -56,9 +59,10 @@ def rule_text(rules: list[dict]) -> str:
 
 
 st.dataframe(pd.DataFrame([{
-    tr("retention.system"): r["system"], tr("retention.category"): r["category"],
+    tr("retention.system"): r["system"], tr("retention.category"): category_name(r["category"]),
     tr("retention.records"): r["records"], tr("retention.overdue"): r["overdue"],
-    tr("retention.oldest"): r["oldest"].isoformat() if r["oldest"] else "—", tr("retention.exempt"): r["exempt"],
+    tr("retention.oldest"): day(r["oldest"]) if r["oldest"] else "—",
+    tr("retention.exempt"): r["exempt"],
     tr("retention.rule"): rule_text(r["rules"]),
 } for r in summary]), hide_index=True, width="stretch")
 
@@ -67,10 +71,11 @@ st.caption(tr("retention.delete_explain"))
 categories: dict[str, list[str]] = {}
 for r in summary:
     categories.setdefault(r["system"], []).append(r["category"])
-system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system")
+system = st.selectbox(tr("retention.system"), list(categories), key="deletion_system", placeholder=tr("widget.choose_one"))
 with st.form("deletion"):  # kept on a refusal: nothing typed is lost
-    category = st.selectbox(tr("retention.category"), categories[system])
-    deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today())
+    category = st.selectbox(tr("retention.category"), categories[system],
+                            format_func=category_name, placeholder=tr("widget.choose_one"))
+    deleted_on = st.date_input(tr("retention.deleted_on"), value=clock.today(), max_value=clock.today(), format=date_format())
     count = st.number_input(tr("retention.count"), min_value=1, step=1, value=1)
     evidence = st.text_area(tr("retention.evidence"))
     evidence_slot = st.empty()
@@ -89,7 +94,7 @@ if not deletions:
     st.caption(tr("retention.no_deletions"))
 else:
     st.dataframe(pd.DataFrame([{
-        tr("retention.system"): d["system"], tr("retention.category"): d["category"],
+        tr("retention.system"): d["system"], tr("retention.category"): category_name(d["category"]),
         tr("retention.deleted_on"): d["deleted_on"], tr("retention.count"): d["count"],
         tr("retention.evidence"): d["evidence"],
         tr("col.status"): tr(f"retention.status.{d['status']}", n=d["remaining"]),

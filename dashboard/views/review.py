@@ -13,7 +13,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import digest, review
 from dashboard import auth
-from dashboard.ui import labels, lang, refuse, tr, vern, when
+from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
 
 user = auth.require("review")
 store, config = vern().store, vern().config
@@ -28,9 +28,9 @@ with queue_tab:
     areas = sorted({check.area for check in installed().values()} | {"breaches"})
     pick_area, pick_kind = st.columns(2)
     area = pick_area.selectbox(tr("review.area"), [None, *areas], format_func=lambda a: tr("review.all")
-                               if a is None else area_name(a))
+                               if a is None else area_name(a), placeholder=tr("widget.choose_one"))
     kind = pick_kind.selectbox(tr("review.kind"), [None, *review.KINDS], format_func=lambda k: tr("review.all")
-                               if k is None else kind_name(k))
+                               if k is None else kind_name(k), placeholder=tr("widget.choose_one"))
     found = review.queue(store, config, area, kind)
     counts = pd.DataFrame(found["counts"], columns=["area", "kind", "urgency", "n"])
     total, critical, high = st.columns(3)
@@ -55,16 +55,16 @@ with queue_tab:
         st.subheader(tr("review.decide"))
         every = kind is not None and st.checkbox(tr("review.all_shown", n=len(items), kind=kind_name(kind)))
         chosen = [row["item"] for row in items] if every else st.multiselect(
-            tr("review.choose"), list(described), format_func=lambda i: described[i][:120])
+            tr("review.choose"), list(described), format_func=lambda i: described[i][:120], **choose())
         people = [u["username"] for u in users.listing(store) if not u["disabled"]]
         with st.form("decide"):
             action = st.radio(tr("review.action"), review.ACTIONS, format_func=action_name, horizontal=True)
             note = st.text_area(tr("review.note"), help=tr("review.note_help"))
             note_slot = st.empty()
             left, middle, right = st.columns(3)
-            assignee = left.selectbox(tr("review.assignee"), people, index=None)
-            due_on = middle.date_input(tr("review.due"), value=None, format="YYYY-MM-DD")
-            review_on = right.date_input(tr("review.review_on"), value=None, format="YYYY-MM-DD")
+            assignee = left.selectbox(tr("review.assignee"), people, index=None, placeholder=tr("widget.choose_one"))
+            due_on = middle.date_input(tr("review.due"), value=None, format=date_format())
+            review_on = right.date_input(tr("review.review_on"), value=None, format=date_format())
             if st.form_submit_button(tr("review.apply")):
                 try:
                     n = review.decide(store, config, user["name"], chosen, action, note, assignee, due_on, review_on)

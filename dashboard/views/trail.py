@@ -4,9 +4,9 @@ it), and the entries, filtered."""
 import pandas as pd
 import streamlit as st
 
-from audits.core import clock, trail, trail_chain
+from audits.core import trail, trail_chain
 from dashboard import auth
-from dashboard.ui import lang, tr, vern
+from dashboard.ui import lang, own_labels, tr, vern, when
 
 auth.require("trail")
 st.title(tr("trail.title"))
@@ -28,9 +28,37 @@ if st.button(tr("trail.verify")):
 left, right = st.columns(2)
 actor = left.text_input(tr("col.actor"))
 action = right.text_input(tr("trail.action"))
+action_name = own_labels("trail.did")
+key_name = own_labels("trail.key")
+# A recorded value by its name where the catalogue has one; the first that knows it wins.
+VALUE_NAMES = [own_labels("trail.value"), own_labels("breaches.recipient"), own_labels("level"), own_labels("run"),
+               own_labels("role"), own_labels("requests.kind"), own_labels("record_category")]
+
+
+def value_name(value) -> str:
+    if isinstance(value, bool):
+        return tr(f"yes_no.{value}")
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(value_name(inner) for inner in value)
+    return next((name(value) for name in VALUE_NAMES if name(value) != str(value)), str(value))
+
+
+def object_name(name: str) -> str:
+    """A check by its title (a run names it by id); other objects as recorded."""
+    check = vern().checks.get(name)
+    return check.title(lang()) if check else name
+
+
+def details(recorded: dict) -> str:
+    """What the entry recorded, in words: 'til: Datatilsynet, fase: 1'."""
+    return ", ".join(f"{key_name(key)}: {value_name(value)}" for key, value in recorded.items())
+
+
 rows = trail.listing(store, actor=actor.strip() or None, action=action.strip() or None, limit=500)
 st.dataframe(pd.DataFrame([{
-    "#": r["seq"], tr("col.when"): clock.show(clock.parse_instant(r["at_utc"])), tr("col.actor"): r["actor"],
-    tr("trail.action"): r["action"], tr("trail.object"): r["object"],
-    tr("trail.details"): ", ".join(f"{k}={v}" for k, v in r["details"].items()),
+    "#": r["seq"], tr("col.when"): when(r["at_utc"]), tr("col.actor"): r["actor"],
+    tr("trail.action"): action_name(r["action"]), tr("trail.object"): object_name(r["object"]),
+    tr("trail.details"): details(r["details"]),
 } for r in rows]), hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from audits.core.errors import VernError
 from audits.core.labels import texts as label_texts
 from audits.training import register as training
 from dashboard import auth, downloads
-from dashboard.ui import chart_label, labels, refuse, tr, vern
+from dashboard.ui import chart_label, labels, refuse, tr, vern, when
 
 user = auth.require("training")
 store, config = vern().store, vern().config
@@ -52,9 +52,13 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
 history = pd.DataFrame(check.coverage(store), columns=["run_at", "required", "covered"])
 if not history.empty:
     history["share"] = history["covered"] / history["required"].where(history["required"] > 0) * 100
-    history["run_at"] = history["run_at"].map(clock.local)
-    st.plotly_chart(px.line(history, x="run_at", y="share", markers=True, title=tr("training.trend"),
-                            range_y=[0, 100], labels={"run_at": "", "share": "%"}), width="stretch")
+    if len(history) == 1:  # one run is a number, not a trend
+        st.metric(tr("training.trend_one", at=when(history["run_at"].iloc[0])),
+                  tr("training.share", share=history["share"].iloc[0]))
+    else:  # each run by its Oslo time, as words: no axis of milliseconds
+        history["run_at"] = history["run_at"].map(when)
+        st.plotly_chart(px.line(history, x="run_at", y="share", markers=True, title=tr("training.trend"),
+                                range_y=[0, 100], labels={"run_at": "", "share": "%"}), width="stretch")
 
 if "adviser" not in user["roles"]:
     st.stop()  # the board sees the shares; names are for the adviser

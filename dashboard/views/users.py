@@ -7,7 +7,7 @@ from audits.accounts import passwords, users
 from audits.core import clock, keys
 from audits.core.errors import VernError
 from dashboard import auth
-from dashboard.ui import labels, refuse, say, tr, vern, when
+from dashboard.ui import choose, labels, refuse, say, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
@@ -28,7 +28,7 @@ with st.form("add-user", clear_on_submit=True):
     st.subheader(tr("users.add"))
     name = st.text_input(tr("auth.username"))
     name_slot = st.empty()
-    roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"))
+    roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"), **choose())
     roles_slot = st.empty()
     password = st.text_input(tr("auth.password"), type="password", help=tr("users.password_rule"))
     password_slot = st.empty()
@@ -43,11 +43,11 @@ with st.form("add-user", clear_on_submit=True):
 names = [a["username"] for a in accounts]
 if names:
     st.subheader(tr("users.change"))
-    chosen = st.selectbox(tr("auth.username"), names)
+    chosen = st.selectbox(tr("auth.username"), names, placeholder=tr("widget.choose_one"))
     disabled = next(a["disabled"] for a in accounts if a["username"] == chosen)
     with st.form("change-user"):
         roles = st.multiselect(tr("users.roles"), users.ROLES, format_func=labels("role"),
-                               default=next(list(a["roles"]) for a in accounts if a["username"] == chosen))
+                               default=next(list(a["roles"]) for a in accounts if a["username"] == chosen), **choose())
         roles_slot = st.empty()
         password = st.text_input(tr("users.new_password"), type="password", help=tr("users.password_rule"))
         password_slot = st.empty()

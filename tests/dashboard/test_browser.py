@@ -46,7 +46,7 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
         page.get_by_role("link", name="Oversikt").click()
     expect(open_findings_metric(page)).to_contain_text(everything)
     # Table cells live in a canvas grid: present in the page, not "visible" to Playwright.
-    expect(page.get_by_text(re.compile(r"^fullført 2026-11-24 12:00"))).to_have_count(8)  # every check
+    expect(page.get_by_text(re.compile(r"^fullført 24\. nov\. 2026 kl\. 12\.00"))).to_have_count(8)  # every check
 
     page.get_by_role("link", name="Funn").click()
     expect(page.get_by_role("heading", name="Funn")).to_be_visible()
@@ -73,7 +73,7 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     page.get_by_role("link", name="Checks").click()
     expect(page.get_by_role("button", name="Run now")).to_have_count(8)  # one per check
     page.locator(".st-key-run-processors").get_by_role("button", name="Run now").click()
-    expect(page.get_by_text("processors: succeeded, 6 findings")).to_be_visible()
+    expect(page.get_by_text("Processor agreements and transfers: succeeded, 6 findings")).to_be_visible()
 
 
 def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, cli_checked_template, page):
@@ -104,8 +104,8 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, cli_che
         sign_in(page, url, "board", "vern-demo-styret")
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         links = page.get_by_test_id("stSidebar").get_by_role("link")
-        board_pages = ("Oversikt", "Styrerapport", "Meld avvik", "Mine avvik", "Henvendelser", "Opplæring",
-                       "Behandlinger og risiko", "Lagringstid", "Samtykke", "Min side")
+        board_pages = ("Oversikt", "Styrerapport", "Min side", "Meld avvik", "Mine avvik", "Henvendelser",
+                       "Behandlinger og risiko", "Opplæring", "Lagringstid", "Samtykke")
         expect(links).to_have_text([re.compile(f"{name}$") for name in board_pages])  # after the icon
         for name in board_pages:
             links.filter(has_text=name).click()

@@ -52,12 +52,12 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
                                         "Henvendelser fra de registrerte", "Lagringstid og sletting",
                                         "Revisjonssporet", "Personvernopplæring"]
-    assert all(last.startswith("fullført 2026-11-24 12:00") for last in checks["Siste kjøring"])
+    assert all(last == "fullført 24. nov. 2026 kl. 12.00" for last in checks["Siste kjøring"])  # bokmål's form
     # In Oslo time: access_logs 30 */6 * * * later today, the trail on the hour (the frozen clock
     # stands at 12:00 sharp); the others tomorrow morning.
-    assert list(checks["Neste kjøring"]) == ["2026-11-24 12:30", "2026-11-25 06:00", "2026-11-25 07:30",
-                                             "2026-11-25 06:15", "2026-11-25 07:00", "2026-11-25 07:00",
-                                             "2026-11-24 12:00", "2026-11-25 06:45"]
+    assert list(checks["Neste kjøring"]) == [
+        "24. nov. 2026 kl. 12.30", "25. nov. 2026 kl. 06.00", "25. nov. 2026 kl. 07.30", "25. nov. 2026 kl. 06.15",
+        "25. nov. 2026 kl. 07.00", "25. nov. 2026 kl. 07.00", "24. nov. 2026 kl. 12.00", "25. nov. 2026 kl. 06.45"]
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -82,14 +82,16 @@ def test_findings_page_lists_and_filters(app, demo_vern):
     assert len(at.dataframe[0].value) == 42
     at.multiselect[1].set_value(["medium"]).run()
     table = at.dataframe[0].value
-    assert sorted(table["Rule"]) == ["access_failed_signins", "access_failed_signins", "access_without_grant",
-                                     "dpa_review_overdue", "dsr_due_soon", "dsr_extension_not_notified",
-                                     "dsr_identity_unverified", "retention_rule_missing", "risk_review_overdue",
-                                     "ropa_incomplete", "training_expired", "training_missing",
-                                     "training_missing"]
+    # Rules by their names, never their ids.
+    assert sorted(table["Rule"]) == ["Access without a grant", "Answered without verified identity",
+                                     "Burst of failed sign-ins", "Burst of failed sign-ins", "Extension not told",
+                                     "Processor review overdue", "Record of processing incomplete",
+                                     "Request due soon", "Retention rule missing", "Risk review overdue",
+                                     "Training expired", "Training missing", "Training missing"]
     at.multiselect[2].set_value(["processors"]).run()
     table = at.dataframe[0].value
-    assert list(table["Rule"]) == ["dpa_review_overdue"]
+    assert list(table["Rule"]) == ["Processor review overdue"]
+    assert list(table["Check"]) == ["Processor agreements and transfers"]
 
 
 def test_findings_page_records_a_decision_with_reason(app, demo_vern):
@@ -130,19 +132,21 @@ def test_processor_page_explains_an_empty_register(app, vern):
 
 def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
-    # One caption per check, named by its id (the page has other captions, e.g. the clock).
-    captions = {c.value.split(" · ")[0]: c.value for c in at.caption if c.value.startswith("`")}
-    assert list(captions) == ["`access_logs`", "`activities`", "`consent`", "`processors`", "`requests`",
-                              "`retention`", "`trail`", "`training`"]
-    assert "30 */6 * * *" in captions["`access_logs`"] and "15 6 * * *" in captions["`processors`"]
+    # One box per check, named by its title, with its schedule (the page has other captions, e.g. the clock).
+    assert [h.value for h in at.subheader] == ["Access to personal data", "Record of processing and risk",
+                                               "Consent and opt-out", "Processor agreements and transfers",
+                                               "Data-subject requests", "Retention and deletion", "The audit trail",
+                                               "Privacy training"]
+    schedules = [c.value for c in at.caption if c.value.startswith("Schedule")]
+    assert "30 */6 * * *" in schedules[0] and "15 6 * * *" in schedules[3]
     at.button(key="run-processors").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["processors: succeeded, 6 findings"]
+    assert [s.value for s in at.success] == ["Processor agreements and transfers: succeeded, 6 findings"]
     assert runner.history(demo_vern.store, "processors")[0]["trigger"] == "manual"
     assert runner.history(demo_vern.store, "access_logs")[0]["trigger"] == "cli"  # not run again
     at.button(key="run-access_logs").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["access_logs: succeeded, 8 findings"]
+    assert [s.value for s in at.success] == ["Access to personal data: succeeded, 8 findings"]
     assert runner.history(demo_vern.store, "access_logs")[0]["trigger"] == "manual"
 
 

@@ -161,13 +161,13 @@ def test_the_adviser_sees_the_open_requests_most_urgent_first(dashboard, demo_ve
     table = at.dataframe[0].value
     assert list(table.columns) == ["#", "Kind", "Status", "Received", "Due", "Days left", "Channel"]
     assert table.values.tolist() == [
-        [4, "Access (Art. 15)", "in progress", "2026-10-20 13:00", "2026-11-20", -4, "Phone"],  # summer time
+        [4, "Access (Art. 15)", "in progress", "2026-10-20 13:00", "⚠ 2026-11-20 – overdue", -4, "Phone"],  # summer time; overdue, marked
         [5, "Erasure (Art. 17)", "in progress", "2026-10-29 12:00", "2026-11-30", 6, "Email"],
         [7, "Objection (Art. 21)", "received", "2026-11-21 12:00", "2026-12-21", 27, "Email"],
         [6, "Restriction (Art. 18)", "received", "2026-11-04 12:00", "2027-02-04", 72, "Email"],  # extended
     ]
     assert labelled(at.selectbox, "Choose a request").options == [
-        "#4 · Access (Art. 15) · due 2026-11-20", "#5 · Erasure (Art. 17) · due 2026-11-30",
+        "#4 · Access (Art. 15) · due ⚠ 2026-11-20 – overdue", "#5 · Erasure (Art. 17) · due 2026-11-30",
         "#7 · Objection (Art. 21) · due 2026-12-21", "#6 · Restriction (Art. 18) · due 2027-02-04"]
     assert "Lars Dalsrud, 912 34 567" in [t.value for t in at.text]  # the requester, to the adviser only
 
