@@ -374,6 +374,16 @@ WORDS: dict[str, Text] = {
     "breaches.refused.item": Text("element {n} er ikke en av {allowed}", "item {n} is not one of {allowed}"),
     "breaches.refused.one_of": Text("må være en av {allowed}", "must be one of {allowed}"),
     "breaches.refused.true_false": Text("må være true eller false", "must be true or false"),
+    "breaches.refused.special_categories_given": Text(
+        "data_categories har health, special_category eller criminal, som er særlige kategorier (art. 9 og 10): "
+        "skriv true eller utelat feltet, det følger av data_categories",
+        "data_categories holds health, special_category or criminal, which are special categories (Art. 9 and 10): "
+        "write true or leave the field out, it follows from data_categories"),
+    "breaches.refused.special_categories_none": Text(
+        "data_categories har ingen særlige kategorier (art. 9 og 10): legg til health, special_category eller "
+        "criminal i data_categories, eller utelat feltet",
+        "data_categories holds no special categories (Art. 9 and 10): add health, special_category or criminal "
+        "to data_categories, or leave the field out"),
     "breaches.refused.number": Text("må være et tall", "must be a number"),
     "breaches.refused.dpc_range": Text("må ligge mellom 1 og 4", "must lie between 1 and 4"),
     "breaches.refused.cb_object": Text(
