@@ -167,8 +167,30 @@ WORDS: dict[str, Text] = {
     "documents.record_csv": Text("Last ned protokollen (CSV)", "Download the record (CSV)"),
     "documents.record_xlsx": Text("Last ned protokollen (Excel)", "Download the record (Excel)"),
     "documents.record_pdf": Text("Last ned protokollen (PDF)", "Download the record (PDF)"),
+    "documents.gaps": Text("Utkastet mangler noe loven krever, og er merket UTKAST til det er fylt inn:",
+                           "The draft lacks what the law requires, and is marked DRAFT until it is filled in:"),
+    "documents.gaps_where": Text(
+        "Fakta om avviket fylles inn av den som meldte det (Mine avvik); organisasjonen og "
+        "personvernkontakten av administratoren (Organisasjon).",
+        "Facts of the breach are added by whoever reported it (My breaches); the organisation and the "
+        "privacy contact point by the administrator (Organisation)."),
     # the breach documents (audits.breaches.documents): the notification draft, the letter, the record
     "doc.unknown": Text("ikke kjent ennå", "not known yet"),
+    "doc.missing": Text("[mangler]", "[missing]"),
+    "doc.draft_missing": Text("UTKAST – mangler: {gaps}", "DRAFT – missing: {gaps}"),
+    # what a draft lacks, in the order of Art. 33(3)
+    "doc.gap.description": Text("beskrivelse av hva som skjedde", "a description of what happened"),
+    "doc.gap.data_categories": Text("typer personopplysninger", "the types of personal data"),
+    "doc.gap.subjects_count": Text("omtrentlig antall berørte personer", "the approximate number of data subjects"),
+    "doc.gap.records_count": Text("omtrentlig antall berørte registreringer",
+                                  "the approximate number of records"),
+    "doc.gap.name": Text("organisasjonens navn", "the organisation's name"),
+    "doc.gap.contact_name": Text("personvernkontaktens navn", "the privacy contact point's name"),
+    "doc.gap.contact_email": Text("personvernkontaktens e-post", "the privacy contact point's email"),
+    "doc.gap.contact_phone": Text("personvernkontaktens telefon", "the privacy contact point's phone"),
+    "doc.gap.chapter": Text("lokallagets kontaktperson", "the chapter's contact person"),
+    "doc.gap.consequences": Text("sannsynlige konsekvenser", "the likely consequences"),
+    "doc.gap.measures": Text("tiltak som er iverksatt eller planlagt", "the measures taken or proposed"),
     "doc.yes": Text("ja", "yes"),
     "doc.no": Text("nei", "no"),
     "doc.none": Text("ingen oppgitt", "none given"),
@@ -183,6 +205,7 @@ WORDS: dict[str, Text] = {
                       "**Our reference:** breach no. {id} · draft made {now}"),
     "doc.n.authority": Text("Datatilsynet", "Datatilsynet (the Norwegian Data Protection Authority)"),
     "doc.n.controller": Text("{name} (behandlingsansvarlig)", "{name} (the controller)"),
+    "doc.n.attention": Text("v/", "attn."),
     "doc.n.processor_note": Text(
         "Vi behandler opplysningene som databehandler for {name} og varsler dere uten ugrunnet opphold "
         "(personvernforordningen art. 33 nr. 2). Plikten til å melde avviket til Datatilsynet innen 72 "
@@ -239,6 +262,8 @@ WORDS: dict[str, Text] = {
     "doc.s.contact": Text("5. Kontaktopplysninger (personvernkontakt)",
                           "5. Contact details (privacy contact point)"),
     "doc.c.org": Text("Virksomhet", "Organisation"),
+    "doc.c.org_number": Text("Organisasjonsnummer", "Organisation number"),
+    "doc.c.address": Text("Adresse", "Address"),
     "doc.c.name": Text("Kontaktperson", "Contact person"),
     "doc.c.email": Text("E-post", "Email"),
     "doc.c.phone": Text("Telefon", "Phone"),
@@ -258,6 +283,11 @@ WORDS: dict[str, Text] = {
         "deg. Vi beklager det som har skjedd.",
         "We at {org} are writing to tell you about a security breach that concerns information about "
         "you. We are sorry that this has happened."),
+    "doc.l.intro_unnamed": Text(
+        "Vi skriver for å fortelle deg om et sikkerhetsbrudd (avvik) som gjelder opplysninger om deg. "
+        "Vi beklager det som har skjedd.",
+        "We are writing to tell you about a security breach that concerns information about you. "
+        "We are sorry that this has happened."),
     "doc.l.on_behalf": Text("Vi behandler opplysningene på vegne av {name}, som er ansvarlig for dem.",
                             "We process the data on behalf of {name}, who is responsible for them."),
     "doc.l.what": Text("Hva har skjedd?", "What happened?"),
