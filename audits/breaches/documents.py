@@ -115,7 +115,7 @@ def gaps(record: dict, profile: dict, document: str = "notification") -> list[Me
     in the law's order, as words for the reader."""
     nature = _NATURE if document == "notification" else ()
     found = [f"doc.gap.{key}" for key in nature if record[key] in (None, "", [])]
-    found += [f"doc.gap.{key}" for key in organisation.missing(profile)]
+    found += [f"organisation.gap.{key}" for key in organisation.missing(profile)]
     if document == "notification" and record["acting_as"] == "processor" and not organisation.chapter_reachable(
             profile, record["controller_name"]):
         found.append("doc.gap.chapter")

@@ -109,7 +109,7 @@ def test_a_processor_draft_goes_to_the_chapters_contact_from_the_profile(vern):
 
 # -- special categories: derived from the kinds of data (Art. 9 and 10) ----------------------
 def test_special_categories_are_the_art_9_and_10_kinds_of_data():
-    assert enisa.SPECIAL_CATEGORIES == {"health", "special_category", "criminal"}
+    assert {"health", "special_category", "criminal"} == enisa.SPECIAL_CATEGORIES
     assert enisa.special_categories(["contact", "health"]) is True
     assert enisa.special_categories(["criminal"]) is True
     assert enisa.special_categories(["contact", "national_id", "financial"]) is False
