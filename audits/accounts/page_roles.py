@@ -27,6 +27,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "trail": frozenset({"adviser", "admin"}),
     "audit": frozenset({"adviser", "admin"}),
     "users": frozenset({"admin"}),
+    "organisation": frozenset({"admin"}),  # the published contact details, no one's personal data
     "home": frozenset(ROLES),
 }
 

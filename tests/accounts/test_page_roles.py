@@ -18,7 +18,7 @@ POLICY = {
     "overview": "ABD", "board": "AB", "breaches": "A", "report": "SABD", "mine": "SABD",
     "requests": "SABD", "review": "A", "findings": "A", "access": "A", "training": "AB",
     "activities": "AB", "retention": "AB", "consent": "AB", "processors": "A", "checks": "AD",
-    "pseudonyms": "A", "trail": "AD", "audit": "AD", "users": "D", "home": "SABD",
+    "pseudonyms": "A", "trail": "AD", "audit": "AD", "users": "D", "organisation": "D", "home": "SABD",
 }
 LETTER = {"staff": "S", "adviser": "A", "board": "B", "admin": "D"}
 
@@ -61,10 +61,10 @@ def test_each_role_against_each_page(dashboard, vern, role, page):
     # "" is the start page: the overview.
     (("board",), ["", "board", "report", "mine", "requests", "training", "activities", "retention", "consent",
                   "home"]),
-    (("admin",), ["", "report", "mine", "requests", "checks", "trail", "audit", "users", "home"]),
+    (("admin",), ["", "report", "mine", "requests", "checks", "trail", "audit", "users", "organisation", "home"]),
     (("adviser", "admin"), ["", "board", "breaches", "report", "mine", "requests", "review", "findings", "access",
                             "training", "activities", "retention", "consent", "processors", "checks", "pseudonyms",
-                            "trail", "audit", "users", "home"]),
+                            "trail", "audit", "users", "organisation", "home"]),
 ])
 def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
     at = dashboard(roles=roles)
