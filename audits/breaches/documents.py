@@ -105,7 +105,8 @@ def _chapter_contact(record: dict, profile: dict, lang: str) -> str:
 # -- what the law requires and a draft lacks ------------------------------------------
 # Art. 33(3): (a) the nature of the breach with the categories and approximate numbers of
 # data subjects and records, (b) the contact point, (c) the likely consequences, (d) the
-# measures. Art. 34(2) asks the letter for (b), (c) and (d) in clear language.
+# measures; after the deadline, the reasons for the delay (Art. 33(1)). Art. 34(2) asks
+# the letter for (b), (c) and (d) in clear language.
 _NATURE = ("description", "data_categories", "subjects_count", "records_count")
 _AFTER_CONTACT = ("consequences", "measures")
 
@@ -120,6 +121,8 @@ def gaps(record: dict, profile: dict, document: str = "notification") -> list[Me
             profile, record["controller_name"]):
         found.append("doc.gap.chapter")
     found += [f"doc.gap.{key}" for key in _AFTER_CONTACT if not record[key]]
+    if document == "notification" and _lateness(record) == (True, None):  # Art. 33(1): the reasons for a delay
+        found.append("doc.gap.delay_reason")
     return [Message(key) for key in found]
 
 
@@ -178,7 +181,7 @@ def notification_markdown(record: dict, profile: dict, lang: str) -> str:
             f"## {t('doc.s.information', lang)}", ""]
     out += _information(record, lang)
     out += ["", f"## {t('doc.s.contact', lang)}", ""] + _contact(profile, lang)
-    out += ["", f"## {t('doc.s.timing', lang)}", ""] + _timing(record, earlier, lang)
+    out += ["", f"## {t('doc.s.timing', lang)}", ""] + _timing(record, lang)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -199,14 +202,20 @@ def _information(record: dict, lang: str) -> list[str]:
     return lines
 
 
-def _timing(record: dict, earlier: list[dict], lang: str) -> list[str]:
-    first = earlier[0] if earlier else None
-    late = first["late"] if first else clock.now() > clock.parse_instant(record["deadline_at"])
+def _lateness(record: dict) -> tuple[bool, str | None]:
+    """Whether the first notification is (or would now be) late, and the reasons given for it."""
+    earlier = _sent(record, record["notify_recipient"])
+    if earlier:
+        return earlier[0]["late"], earlier[0]["delay_reason"]
+    return clock.now() > clock.parse_instant(record["deadline_at"]), None
+
+
+def _timing(record: dict, lang: str) -> list[str]:
+    late, reason = _lateness(record)
     if not late:
         return [t("doc.t.in_time", lang)]
-    reason = first["delay_reason"] if first else None
     return [t("doc.t.late", lang, deadline=when(record["deadline_at"], lang)), "",
-            t("doc.t.reason", lang, reason=md(reason) if reason else t("doc.t.reason_missing", lang))]
+            t("doc.t.reason", lang, reason=md(reason) if reason else _missing(lang))]
 
 
 # -- the letter to data subjects (Art. 34) ----------------------------------------------

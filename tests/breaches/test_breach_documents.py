@@ -135,7 +135,8 @@ def test_late_notification_draft_says_late_and_carries_the_delay_reason(vern):
     record = decided(vern, aware_at="2026-11-20T09:00:00+01:00", occurred_at=None)
     unsent = documents.notification_markdown(record, PROFILE, "nb")
     assert "**etter fristen** (2026-11-23 09:00 norsk tid" in unsent
-    assert "ikke kjent ennå – må fylles ut før meldingen sendes" in unsent  # no reason given yet
+    assert "Årsak til forsinkelsen (art. 33 nr. 1): **[mangler]**" in unsent  # no reason given yet
+    assert [gap("nb") for gap in documents.gaps(record, PROFILE)][-1] == "årsaken til forsinkelsen"
     reason = "Avviket ble meldt fredag kveld og oppdaget av rådgiveren først mandag."
     record = breaches.notify(vern.store, "test", record["id"], "authority",
                              breaches.clock.parse_instant("2026-11-24T10:00:00+01:00"), "Altinn AR123", reason)
