@@ -18,6 +18,7 @@ ICONS = {
     "access": "key", "training": "school", "activities": "grid_view", "retention": "auto_delete",
     "consent": "mark_email_read", "processors": "handshake", "checks": "schedule", "pseudonyms": "badge",
     "trail": "history", "audit": "verified", "users": "manage_accounts",
+    "organisation": "corporate_fare",
 }
 
 # A local icon: a material icon as favicon is fetched from fonts.gstatic.com, and Vern must

@@ -2,7 +2,8 @@
 
 The files are made when the button is clicked (Streamlit's deferred `data`), so a page
 view costs no PDF, and the audit trail gets its "export" entry at that moment, in the
-same form as `vern breach draft` and `vern breach record` write it.
+same form as `vern breach draft` and `vern breach record` write it. What the law requires and
+a draft lacks is said before its buttons, as `vern breach draft` says it on stderr.
 """
 
 import streamlit as st
@@ -10,19 +11,29 @@ import streamlit as st
 from audits.breaches import documents as breach_documents
 from audits.core import trail
 from audits.io import pdf
+from audits.organisation import profile as organisation
 from dashboard.downloads import recorded, spreadsheet_buttons
 from dashboard.ui import tr, vern
 
 
+def gaps_warning(gaps: list, lang: str) -> None:
+    """Each missing element on its own line, and who can fill it in."""
+    lines = "\n".join(f"- {gap(lang)}" for gap in gaps)
+    st.warning(f"{tr('documents.gaps')}\n\n{lines}\n\n{tr('documents.gaps_where')}")
+
+
 def downloads(record: dict, actor: str, lang: str) -> None:
-    organisation = vern().config.organisation
+    profile = organisation.load(vern().store, vern().config)
     drafts = {
         "notification": (record["notify_recipient"],
-                         breach_documents.notification_markdown(record, organisation, lang)),
-        "subject_letter": ("subjects", breach_documents.subject_letter_markdown(record, organisation, lang)),
+                         breach_documents.notification_markdown(record, profile, lang)),
+        "subject_letter": ("subjects", breach_documents.subject_letter_markdown(record, profile, lang)),
     }
     for document, (recipient, markdown) in drafts.items():
         st.subheader(tr(f"documents.{document}"))
+        gaps = breach_documents.gaps(record, profile, document)
+        if gaps:
+            gaps_warning(gaps, lang)
         left, right = st.columns(2)
         name = f"vern-breach-{record['id']}-{document}-{lang}"
         details = {"document": document, "to": recipient, "lang": lang}

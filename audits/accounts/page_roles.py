@@ -27,6 +27,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "trail": frozenset({"adviser", "admin"}),
     "audit": frozenset({"adviser", "admin"}),
     "users": frozenset({"admin"}),
+    "organisation": frozenset({"admin"}),  # the published contact details, no one's personal data
     "home": frozenset(ROLES),
 }
 
@@ -38,7 +39,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "compliance": ("findings", "activities", "processors", "training", "retention", "consent"),
     "evidence": ("access", "checks", "pseudonyms"),
     "audit": ("trail", "audit"),
-    "admin": ("users",),
+    "admin": ("users", "organisation"),
 }
 
 

@@ -1,8 +1,11 @@
 """Breach documents: the notification draft (Art. 33(3)), the letter to data subjects
 (Art. 34) and the breach record (Art. 33(5)), in bokmål or English, as Markdown.
 
-The notification follows the sections of Datatilsynet's breach form in Altinn. A fact
-not known yet is written as such, so a draft is never silently incomplete. Instants are
+The notification follows the sections of Datatilsynet's breach form in Altinn. The
+organisation and its privacy contact point come from the organisation's profile (for a
+processor breach, the chapter's contact too). What the law requires and the draft lacks is
+marked where it belongs and listed at the top ("UTKAST – mangler: …"), so a draft is never
+silently incomplete; `gaps` gives the same list for a warning before download. Instants are
 shown in Oslo time with their UTC offset. Text typed by people is escaped so it can
 never turn into Markdown structure (audits.pdf undoes the escapes when it sets a PDF).
 """
@@ -11,12 +14,13 @@ import re
 from typing import Any
 
 from audits.core import clock
-from audits.core.i18n import catalogue, t
+from audits.core.i18n import Message, catalogue, t
 from audits.io import export
 from audits.io.pdf import pdf_bytes
+from audits.organisation import profile as organisation
 
-__all__ = ["notification_markdown", "subject_letter_markdown", "record_rows", "record_csv", "record_markdown",
-           "pdf_bytes", "md", "md_block", "when"]
+__all__ = ["notification_markdown", "subject_letter_markdown", "gaps", "record_rows", "record_csv",
+           "record_markdown", "pdf_bytes", "md", "md_block", "when"]
 
 # The advice in the letter to data subjects: for everyone, then by the kinds of data concerned.
 ADVICE = ("any", "credentials", "financial", "national_id")
@@ -51,10 +55,6 @@ def _label(prefix: str, key: str | None, lang: str) -> str:
     return t(prefix + key, lang) if key and prefix + key in catalogue() else (key or t("doc.unknown", lang))
 
 
-def _count(value: int | None, lang: str) -> str:
-    return t("doc.unknown", lang) if value is None else t("doc.about", lang, n=value)
-
-
 def _number(value: float, lang: str) -> str:
     text = f"{value:g}"
     return text.replace(".", ",") if lang == "nb" else text
@@ -64,19 +64,71 @@ def _score(severity: dict | None, lang: str) -> str:
     return f"{_number(severity['score'], lang)} {_label('doc.label.', severity['level'], lang)}" if severity else ""
 
 
-def _text_or_unknown(value: str | None, lang: str) -> str:
-    return md_block(value) if value else f"**{t('doc.unknown', lang)}**"
+def _missing(lang: str) -> str:
+    """Where the law wants something the draft does not have yet."""
+    return f"**{t('doc.missing', lang)}**"
+
+
+def _text_or_missing(value: str | None, lang: str) -> str:
+    return md_block(value) if value else _missing(lang)
 
 
 def _categories(record: dict, lang: str) -> str:
     names = [_label("doc.category.", c, lang) for c in record["data_categories"] or []]
-    return md(", ".join(names)) if names else t("doc.unknown", lang)
+    return md(", ".join(names)) if names else _missing(lang)
 
 
-def _contact(organisation: dict, lang: str) -> list[str]:
-    fields = (("doc.c.org", "name"), ("doc.c.name", "contact_name"), ("doc.c.email", "contact_email"),
-              ("doc.c.phone", "contact_phone"))
-    return [f"- {t(label, lang)}: {md(organisation.get(key) or t('doc.unknown', lang))}" for label, key in fields]
+def _count_or_missing(value: int | None, lang: str) -> str:
+    return _missing(lang) if value is None else t("doc.about", lang, n=value)
+
+
+def _contact(profile: dict, lang: str) -> list[str]:
+    """The privacy contact point (Art. 33(3)(b), 34(2)): as published, or marked missing."""
+    def value(key: str) -> str:
+        return md(profile[key]) if profile.get(key) else _missing(lang)
+
+    person = value("contact_name") + (f" ({md(profile['contact_role'])})" if profile.get("contact_role") else "")
+    lines = [f"- {t('doc.c.org', lang)}: {value('name')}"]
+    lines += [f"- {t(label, lang)}: {md(profile[key])}" for label, key in
+              (("doc.c.org_number", "org_number"), ("doc.c.address", "address")) if profile.get(key)]
+    return lines + [f"- {t('doc.c.name', lang)}: {person}", f"- {t('doc.c.email', lang)}: {value('contact_email')}",
+                    f"- {t('doc.c.phone', lang)}: {value('contact_phone')}"]
+
+
+def _chapter_contact(record: dict, profile: dict, lang: str) -> str:
+    """Whom at the district chapter we tell, as processor (Art. 33(2))."""
+    found = organisation.chapter(profile, record["controller_name"]) or {}
+    reach = [md(found[key]) for key in ("contact_name", "contact_email", "contact_phone") if found.get(key)]
+    return ", ".join(reach) if organisation.chapter_reachable(profile, record["controller_name"]) else _missing(lang)
+
+
+# -- what the law requires and a draft lacks ------------------------------------------
+# Art. 33(3): (a) the nature of the breach with the categories and approximate numbers of
+# data subjects and records, (b) the contact point, (c) the likely consequences, (d) the
+# measures; after the deadline, the reasons for the delay (Art. 33(1)). Art. 34(2) asks
+# the letter for (b), (c) and (d) in clear language.
+_NATURE = ("description", "data_categories", "subjects_count", "records_count")
+_AFTER_CONTACT = ("consequences", "measures")
+
+
+def gaps(record: dict, profile: dict, document: str = "notification") -> list[Message]:
+    """Each element the law requires that the notification (or the `subject_letter`) lacks,
+    in the law's order, as words for the reader."""
+    nature = _NATURE if document == "notification" else ()
+    found = [f"doc.gap.{key}" for key in nature if record[key] in (None, "", [])]
+    found += [f"organisation.gap.{key}" for key in organisation.missing(profile)]
+    if document == "notification" and record["acting_as"] == "processor" and not organisation.chapter_reachable(
+            profile, record["controller_name"]):
+        found.append("doc.gap.chapter")
+    found += [f"doc.gap.{key}" for key in _AFTER_CONTACT if not record[key]]
+    if document == "notification" and _lateness(record) == (True, None):  # Art. 33(1): the reasons for a delay
+        found.append("doc.gap.delay_reason")
+    return [Message(key) for key in found]
+
+
+def _draft_mark(record: dict, profile: dict, document: str, lang: str) -> list[str]:
+    missing = gaps(record, profile, document)
+    return [f"**{t('doc.draft_missing', lang, gaps=', '.join(m(lang) for m in missing))}**", ""] if missing else []
 
 
 def _notify_to(record: dict, lang: str) -> str:
@@ -88,12 +140,16 @@ def _sent(record: dict, recipient: str) -> list[dict]:
 
 
 # -- the notification draft (Art. 33(3)) ------------------------------------------------
-def notification_markdown(record: dict, organisation: dict, lang: str) -> str:
+def notification_markdown(record: dict, profile: dict, lang: str) -> str:
+    """The notification draft; `profile` is the organisation's (audits.organisation.profile)."""
     processor = record["acting_as"] == "processor"
-    org = organisation.get("name") or t("doc.unknown", lang)
-    to = t("doc.n.controller", lang, name=record["controller_name"]) if processor else t("doc.n.authority", lang)
+    org = md(profile["name"]) if profile.get("name") else _missing(lang)
+    to = md(t("doc.n.controller", lang, name=record["controller_name"]) if processor else t("doc.n.authority", lang))
+    if processor:
+        to += f" – {t('doc.n.attention', lang)} {_chapter_contact(record, profile, lang)}"
     earlier = _sent(record, record["notify_recipient"])
-    out = [f"# {t('doc.n.title', lang)}", "", t("doc.n.to", lang, to=md(to)), "", t("doc.n.from", lang, org=md(org)), "",
+    out = [f"# {t('doc.n.title', lang)}", "", *_draft_mark(record, profile, "notification", lang),
+           t("doc.n.to", lang, to=to), "", t("doc.n.from", lang, org=org), "",
            t("doc.n.ref", lang, id=record["id"], now=when(clock.iso_utc(clock.now()), lang)), "",
            t("doc.n.deadline", lang, at=when(record["deadline_at"], lang)), ""]
     if processor:
@@ -102,12 +158,12 @@ def notification_markdown(record: dict, organisation: dict, lang: str) -> str:
     out += [f"- {t('doc.n.earlier', lang, at=when(n['at'], lang), ref=md(n['reference']))}" for n in earlier]
     out += [""] if earlier else []
     out += [f"## {t('doc.s.description', lang)}", "", f"**{t('doc.f.what', lang)}:** {md(record['title'])}", "",
-            _text_or_unknown(record["description"], lang), ""]
+            _text_or_missing(record["description"], lang), ""]
     types = ", ".join(_label("doc.type.", kind, lang) for kind in record["breach_types"] or []) or t("doc.unknown", lang)
     period = t("doc.f.period_value", lang, start=when(record["occurred_at"], lang), end=when(record["aware_at"], lang))
     facts = [("doc.f.period", period), ("doc.f.discovered", when(record["aware_at"], lang)), ("doc.f.types", types),
-             ("doc.f.subjects", _count(record["subjects_count"], lang)),
-             ("doc.f.records", _count(record["records_count"], lang)),
+             ("doc.f.subjects", _count_or_missing(record["subjects_count"], lang)),
+             ("doc.f.records", _count_or_missing(record["records_count"], lang)),
              ("doc.f.categories", _categories(record, lang)),
              ("doc.f.special", t("doc.yes" if record["special_categories"] else "doc.no", lang)),
              ("doc.f.processor", md(record["processor"]) if record["processor"] else t("doc.none", lang)),
@@ -118,14 +174,14 @@ def notification_markdown(record: dict, organisation: dict, lang: str) -> str:
         out += ["", f"**{t('doc.f.added', lang)}:**", ""]
         out += [f"- {when(e['at'], lang)}: {md(e['detail'])}" for e in added]
     severity = record["severity"]
-    out += ["", f"## {t('doc.s.consequences', lang)}", "", _text_or_unknown(record["consequences"], lang), "",
+    out += ["", f"## {t('doc.s.consequences', lang)}", "", _text_or_missing(record["consequences"], lang), "",
             t("doc.f.severity", lang, score=_number(severity["score"], lang), level=_label("doc.label.", severity["level"], lang))
             if severity else t("doc.f.not_assessed", lang),
-            "", f"## {t('doc.s.measures', lang)}", "", _text_or_unknown(record["measures"], lang), "",
+            "", f"## {t('doc.s.measures', lang)}", "", _text_or_missing(record["measures"], lang), "",
             f"## {t('doc.s.information', lang)}", ""]
     out += _information(record, lang)
-    out += ["", f"## {t('doc.s.contact', lang)}", ""] + _contact(organisation, lang)
-    out += ["", f"## {t('doc.s.timing', lang)}", ""] + _timing(record, earlier, lang)
+    out += ["", f"## {t('doc.s.contact', lang)}", ""] + _contact(profile, lang)
+    out += ["", f"## {t('doc.s.timing', lang)}", ""] + _timing(record, lang)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -146,33 +202,42 @@ def _information(record: dict, lang: str) -> list[str]:
     return lines
 
 
-def _timing(record: dict, earlier: list[dict], lang: str) -> list[str]:
-    first = earlier[0] if earlier else None
-    late = first["late"] if first else clock.now() > clock.parse_instant(record["deadline_at"])
+def _lateness(record: dict) -> tuple[bool, str | None]:
+    """Whether the first notification is (or would now be) late, and the reasons given for it."""
+    earlier = _sent(record, record["notify_recipient"])
+    if earlier:
+        return earlier[0]["late"], earlier[0]["delay_reason"]
+    return clock.now() > clock.parse_instant(record["deadline_at"]), None
+
+
+def _timing(record: dict, lang: str) -> list[str]:
+    late, reason = _lateness(record)
     if not late:
         return [t("doc.t.in_time", lang)]
-    reason = first["delay_reason"] if first else None
     return [t("doc.t.late", lang, deadline=when(record["deadline_at"], lang)), "",
-            t("doc.t.reason", lang, reason=md(reason) if reason else t("doc.t.reason_missing", lang))]
+            t("doc.t.reason", lang, reason=md(reason) if reason else _missing(lang))]
 
 
 # -- the letter to data subjects (Art. 34) ----------------------------------------------
-def subject_letter_markdown(record: dict, organisation: dict, lang: str) -> str:
-    org = organisation.get("name") or t("doc.unknown", lang)
-    out = [f"# {t('doc.l.title', lang)}", "", f"**{t('doc.l.hello', lang)}**", "", t("doc.l.intro", lang, org=md(org)), ""]
+def subject_letter_markdown(record: dict, profile: dict, lang: str) -> str:
+    """The letter to the data subjects in clear language (Art. 34(2))."""
+    intro = t("doc.l.intro", lang, org=md(profile["name"])) if profile.get("name") else t("doc.l.intro_unnamed", lang)
+    out = [f"# {t('doc.l.title', lang)}", "", *_draft_mark(record, profile, "subject_letter", lang),
+           f"**{t('doc.l.hello', lang)}**", "", intro, ""]
     if record["acting_as"] == "processor":
         out += [t("doc.l.on_behalf", lang, name=md(record["controller_name"])), ""]
-    out += [f"## {t('doc.l.what', lang)}", "", _text_or_unknown(record["description"] or record["title"], lang), "",
-            t("doc.l.when", lang, aware=when(record["aware_at"], lang)), "",
-            t("doc.l.data", lang, categories=_categories(record, lang)), "",
-            f"## {t('doc.l.consequences', lang)}", "", _text_or_unknown(record["consequences"], lang), "",
-            f"## {t('doc.l.measures', lang)}", "", _text_or_unknown(record["measures"], lang), "",
+    out += [f"## {t('doc.l.what', lang)}", "", md_block(record["description"] or record["title"]), "",
+            t("doc.l.when", lang, aware=when(record["aware_at"], lang)), ""]
+    if record["data_categories"]:  # a letter need not name them (Art. 34(2)); said only when known
+        out += [t("doc.l.data", lang, categories=_categories(record, lang)), ""]
+    out += [f"## {t('doc.l.consequences', lang)}", "", _text_or_missing(record["consequences"], lang), "",
+            f"## {t('doc.l.measures', lang)}", "", _text_or_missing(record["measures"], lang), "",
             f"## {t('doc.l.you', lang)}", ""]
     categories = set(record["data_categories"] or [])
     out += [f"- {t('doc.advice.' + key, lang)}" for key in ADVICE if key == "any" or key in categories]
-    if record["special_categories"] or categories & {"health", "special_category", "criminal"}:
+    if record["special_categories"]:
         out.append(f"- {t('doc.advice.sensitive', lang)}")
-    out += ["", f"## {t('doc.l.contact', lang)}", "", t("doc.l.contact_text", lang), ""] + _contact(organisation, lang)
+    out += ["", f"## {t('doc.l.contact', lang)}", "", t("doc.l.contact_text", lang), ""] + _contact(profile, lang)
     out += ["", t("doc.l.complain", lang)]
     return "\n".join(out).rstrip() + "\n"
 

@@ -36,6 +36,16 @@ DATA_CATEGORIES = {
     "criminal": "sensitive",          # Art. 10
 }
 
+# ENISA's "sensitive" data are exactly the special categories of Art. 9 and the data on
+# criminal convictions of Art. 10: whether a breach concerns them follows from its kinds of
+# data, so it is derived here and never asked for twice.
+SPECIAL_CATEGORIES = frozenset(kind for kind, data_type in DATA_CATEGORIES.items() if data_type == "sensitive")
+
+
+def special_categories(categories: list[str] | None) -> bool:
+    """Whether the kinds of data include Art. 9 or Art. 10 data."""
+    return not SPECIAL_CATEGORIES.isdisjoint(categories or ())
+
 
 @dataclass(frozen=True)
 class Assessment:

@@ -93,7 +93,6 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         "acting_as": data.get("acting_as") or "controller",
         "controller_name": _name(data.get("controller_name"), "controller_name"),
         "data_categories": _choices(data.get("data_categories"), tuple(enisa.DATA_CATEGORIES), "data_categories"),
-        "special_categories": data.get("special_categories", False),
         "subjects_count": _count(data.get("subjects_count"), "subjects_count"),
         "records_count": _count(data.get("records_count"), "records_count"),
         "breach_types": _choices(data.get("breach_types"), BREACH_TYPES, "breach_types"),
@@ -102,6 +101,7 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         "measures": _text(data.get("measures"), "measures"),
         "finding": _name(data.get("finding"), "finding", 64),
     }
+    breach["special_categories"] = enisa.special_categories(breach["data_categories"])
     if not breach["title"]:
         raise VernError("text.refused", field="title", why=Message("input.required"))
     if breach["aware_at"] > now:
@@ -112,8 +112,7 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         raise VernError("text.refused", field="acting_as", why=Message("breaches.refused.acting_as"))
     if breach["acting_as"] == "processor" and not breach["controller_name"]:
         raise VernError("text.refused", field="controller_name", why=Message("breaches.refused.controller_needed"))
-    if not isinstance(breach["special_categories"], bool):
-        raise VernError("text.refused", field="special_categories", why=Message("breaches.refused.true_false"))
+    _special_categories_agree(data.get("special_categories"), breach)
     if breach["processor"] and not store.value(
             "SELECT count(*) FROM processors WHERE name = ?", [breach["processor"]]):
         raise VernError("text.refused", field="processor", why=Message("breaches.refused.unknown_processor"))
@@ -121,6 +120,19 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
             "SELECT count(*) FROM findings WHERE fingerprint = ?", [breach["finding"]]):
         raise VernError("text.refused", field="finding", why=Message("breaches.refused.unknown_finding"))
     return breach
+
+
+def _special_categories_agree(given, breach: dict[str, Any]) -> None:
+    """`special_categories` follows from `data_categories` (Art. 9 and 10); a file may still
+    say it, but only in agreement: a contradiction is refused rather than silently corrected,
+    so whoever wrote it learns that their facts disagree before a notification repeats them."""
+    if given is None:
+        return
+    if not isinstance(given, bool):
+        raise VernError("text.refused", field="special_categories", why=Message("breaches.refused.true_false"))
+    if given != breach["special_categories"]:
+        why = "special_categories_given" if breach["special_categories"] else "special_categories_none"
+        raise VernError("text.refused", field="special_categories", why=Message(f"breaches.refused.{why}"))
 
 
 # -- the clock ------------------------------------------------------------------------
@@ -384,7 +396,7 @@ def _record(store: Store, row: dict[str, Any], assessments: list, decisions: lis
         "reported_by": row["reported_by"],
         "reporter": row["reporter"],
         "data_categories": row["data_categories"],
-        "special_categories": row["special_categories"],
+        "special_categories": enisa.special_categories(row["data_categories"]),  # derived, also for old rows
         "subjects_count": row["subjects_count"],
         "records_count": row["records_count"],
         "breach_types": row["breach_types"],

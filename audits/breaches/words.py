@@ -170,8 +170,27 @@ WORDS: dict[str, Text] = {
     "documents.record_csv": Text("Last ned protokollen (CSV)", "Download the record (CSV)"),
     "documents.record_xlsx": Text("Last ned protokollen (Excel)", "Download the record (Excel)"),
     "documents.record_pdf": Text("Last ned protokollen (PDF)", "Download the record (PDF)"),
+    "documents.gaps": Text("Utkastet mangler noe loven krever, og er merket UTKAST til det er fylt inn:",
+                           "The draft lacks what the law requires, and is marked DRAFT until it is filled in:"),
+    "documents.gaps_where": Text(
+        "Fakta om avviket fylles inn av den som meldte det (Mine avvik); organisasjonen og "
+        "personvernkontakten av administratoren (Organisasjon).",
+        "Facts of the breach are added by whoever reported it (My breaches); the organisation and the "
+        "privacy contact point by the administrator (Organisation)."),
     # the breach documents (audits.breaches.documents): the notification draft, the letter, the record
     "doc.unknown": Text("ikke kjent ennå", "not known yet"),
+    "doc.missing": Text("[mangler]", "[missing]"),
+    "doc.draft_missing": Text("UTKAST – mangler: {gaps}", "DRAFT – missing: {gaps}"),
+    # what a draft lacks, in the order of Art. 33(3)
+    "doc.gap.description": Text("beskrivelse av hva som skjedde", "a description of what happened"),
+    "doc.gap.data_categories": Text("typer personopplysninger", "the types of personal data"),
+    "doc.gap.subjects_count": Text("omtrentlig antall berørte personer", "the approximate number of data subjects"),
+    "doc.gap.records_count": Text("omtrentlig antall berørte registreringer",
+                                  "the approximate number of records"),
+    "doc.gap.chapter": Text("lokallagets kontaktperson", "the chapter's contact person"),
+    "doc.gap.consequences": Text("sannsynlige konsekvenser", "the likely consequences"),
+    "doc.gap.measures": Text("tiltak som er iverksatt eller planlagt", "the measures taken or proposed"),
+    "doc.gap.delay_reason": Text("årsaken til forsinkelsen", "the reasons for the delay"),
     "doc.yes": Text("ja", "yes"),
     "doc.no": Text("nei", "no"),
     "doc.none": Text("ingen oppgitt", "none given"),
@@ -186,6 +205,7 @@ WORDS: dict[str, Text] = {
                       "**Our reference:** breach no. {id} · draft made {now}"),
     "doc.n.authority": Text("Datatilsynet", "Datatilsynet (the Norwegian Data Protection Authority)"),
     "doc.n.controller": Text("{name} (behandlingsansvarlig)", "{name} (the controller)"),
+    "doc.n.attention": Text("v/", "attn."),
     "doc.n.processor_note": Text(
         "Vi behandler opplysningene som databehandler for {name} og varsler dere uten ugrunnet opphold "
         "(personvernforordningen art. 33 nr. 2). Plikten til å melde avviket til Datatilsynet innen 72 "
@@ -242,6 +262,8 @@ WORDS: dict[str, Text] = {
     "doc.s.contact": Text("5. Kontaktopplysninger (personvernkontakt)",
                           "5. Contact details (privacy contact point)"),
     "doc.c.org": Text("Virksomhet", "Organisation"),
+    "doc.c.org_number": Text("Organisasjonsnummer", "Organisation number"),
+    "doc.c.address": Text("Adresse", "Address"),
     "doc.c.name": Text("Kontaktperson", "Contact person"),
     "doc.c.email": Text("E-post", "Email"),
     "doc.c.phone": Text("Telefon", "Phone"),
@@ -251,8 +273,6 @@ WORDS: dict[str, Text] = {
                        "The notification is made **after the deadline** ({deadline})."),
     "doc.t.reason": Text("Årsak til forsinkelsen (art. 33 nr. 1): {reason}",
                          "Reasons for the delay (Art. 33(1)): {reason}"),
-    "doc.t.reason_missing": Text("ikke kjent ennå – må fylles ut før meldingen sendes",
-                                 "not known yet – must be filled in before sending"),
     "doc.l.title": Text("Informasjon om et brudd på sikkerheten for personopplysninger om deg",
                         "Information about a breach of the security of your personal data"),
     "doc.l.hello": Text("Til deg som er berørt", "To those affected"),
@@ -261,6 +281,11 @@ WORDS: dict[str, Text] = {
         "deg. Vi beklager det som har skjedd.",
         "We at {org} are writing to tell you about a security breach that concerns information about "
         "you. We are sorry that this has happened."),
+    "doc.l.intro_unnamed": Text(
+        "Vi skriver for å fortelle deg om et sikkerhetsbrudd (avvik) som gjelder opplysninger om deg. "
+        "Vi beklager det som har skjedd.",
+        "We are writing to tell you about a security breach that concerns information about you. "
+        "We are sorry that this has happened."),
     "doc.l.on_behalf": Text("Vi behandler opplysningene på vegne av {name}, som er ansvarlig for dem.",
                             "We process the data on behalf of {name}, who is responsible for them."),
     "doc.l.what": Text("Hva har skjedd?", "What happened?"),
@@ -377,6 +402,16 @@ WORDS: dict[str, Text] = {
     "breaches.refused.item": Text("element {n} er ikke en av {allowed}", "item {n} is not one of {allowed}"),
     "breaches.refused.one_of": Text("må være en av {allowed}", "must be one of {allowed}"),
     "breaches.refused.true_false": Text("må være true eller false", "must be true or false"),
+    "breaches.refused.special_categories_given": Text(
+        "data_categories har health, special_category eller criminal, som er særlige kategorier (art. 9 og 10): "
+        "skriv true eller utelat feltet, det følger av data_categories",
+        "data_categories holds health, special_category or criminal, which are special categories (Art. 9 and 10): "
+        "write true or leave the field out, it follows from data_categories"),
+    "breaches.refused.special_categories_none": Text(
+        "data_categories har ingen særlige kategorier (art. 9 og 10): legg til health, special_category eller "
+        "criminal i data_categories, eller utelat feltet",
+        "data_categories holds no special categories (Art. 9 and 10): add health, special_category or criminal "
+        "to data_categories, or leave the field out"),
     "breaches.refused.number": Text("må være et tall", "must be a number"),
     "breaches.refused.dpc_range": Text("må ligge mellom 1 og 4", "must lie between 1 and 4"),
     "breaches.refused.cb_object": Text(

@@ -9,7 +9,7 @@ from audits.breaches import register as breaches
 from audits.cli.support import actor, open_from, print_json, write_file
 from audits.core import clock
 from audits.core.errors import VernError
-from audits.core.i18n import Message
+from audits.core.i18n import Message, t
 from audits.io import jsonfile
 
 
@@ -133,27 +133,33 @@ def _format(fmt: str | None, out: str, allowed: tuple[str, ...]) -> str:
                    "subjects: the letter to data subjects (Art. 34).")
 @click.pass_context
 def breach_draft(ctx, breach_id, lang, fmt, out, recipient):
-    """Write the notification draft (Art. 33(3)) or the letter to data subjects (Art. 34)."""
+    """Write the notification draft (Art. 33(3)) or the letter to data subjects (Art. 34);
+    what the law requires and the draft lacks is listed on stderr."""
     from audits.breaches import documents as breach_documents
     from audits.core import trail
     from audits.io import pdf
+    from audits.organisation import profile as organisation
 
     vern = open_from(ctx)
     record = breaches.get(vern.store, None, breach_id)
+    profile = organisation.load(vern.store, vern.config)
     lang, fmt = lang or vern.config.language, _format(fmt, out, ("md", "pdf"))
     recipient = recipient or record["notify_recipient"]
     if recipient == "subjects":
-        text = breach_documents.subject_letter_markdown(record, vern.config.organisation, lang)
+        text = breach_documents.subject_letter_markdown(record, profile, lang)
     elif recipient != record["notify_recipient"]:
         raise VernError("text.refused", field="--to",
                         why=Message(f"breaches.refused.notified_to.{record['notify_recipient']}"))
     else:
-        text = breach_documents.notification_markdown(record, vern.config.organisation, lang)
+        text = breach_documents.notification_markdown(record, profile, lang)
     title = text.splitlines()[0].lstrip("# ")
     path = write_file(out, pdf.pdf_bytes(text, title) if fmt == "pdf" else text.encode("utf-8"))
     trail.record(vern.store, actor(), "export", str(breach_id),
                  {"document": "subject_letter" if recipient == "subjects" else "notification",
                   "to": recipient, "format": fmt, "lang": lang})
+    gaps = breach_documents.gaps(record, profile, "subject_letter" if recipient == "subjects" else "notification")
+    if gaps:
+        click.echo("\n  - ".join([t("documents.gaps", lang), *(gap(lang) for gap in gaps)]), err=True)
     click.echo(str(path))
 
 

@@ -23,6 +23,7 @@ from audits.cli import audit as cli_audit
 from audits.cli import board as cli_board
 from audits.cli import consent as cli_consent
 from audits.cli import dsr as cli_requests
+from audits.cli import organisation as cli_organisation
 from audits.cli import report as cli_report
 from audits.cli import retention as cli_retention
 from audits.cli import review as cli_review
@@ -276,6 +277,7 @@ cli_audit.register(cli)
 cli_review.register(cli)
 cli_requests.register(cli)
 cli_alerts.register(cli)
+cli_organisation.register(cli)
 
 
 def main() -> None:

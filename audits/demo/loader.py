@@ -22,6 +22,7 @@ from audits.demo import consent as demo_consent
 from audits.demo import retention as demo_retention
 from audits.demo import subject_requests as demo_requests
 from audits.demo import training as demo_training
+from audits.organisation import profile
 from audits.processors import register as processors
 
 MARKER = "demo"
@@ -76,6 +77,17 @@ def _users(store: Store, actor: str) -> None:
             users.set_disabled(store, actor, name, False)
         else:
             users.add(store, actor, name, roles, password)
+
+
+# The association as its (fictitious) privacy statement publishes it: who we are, the privacy
+# contact point, and the contact of each district chapter whose data we process.
+PROFILE = {
+    "name": "Foreningen", "org_number": "923 456 783", "address": "Postboks 123 Sentrum, 0102 Oslo",
+    "contact_name": "Kari Nordmann", "contact_role": "personvernrådgiver",
+    "contact_email": "personvern@forening.no", "contact_phone": "+47 21 00 00 00",
+    "chapters": [{"name": "Vestland krets", "contact_name": "Ola Nordmann",
+                  "contact_email": "vestland@forening.no", "contact_phone": "+47 55 00 00 00"}],
+}
 
 
 BREACH_TABLES = ("breaches", "breach_assessments", "breach_decisions", "breach_notifications",
@@ -153,5 +165,6 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})
     _users(store, actor)
+    profile.save(store, config, actor, PROFILE)
     return {"processors": loaded, **access, **demo_requests.load(store, actor), "users": len(USERS),
             "breaches": _breaches(store, config, actor)}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from audits.core import text, trail
 from audits.core.errors import VernError
+from audits.core.i18n import Message
 
 if TYPE_CHECKING:  # annotations only
     from audits.core.config import Config
@@ -65,31 +66,55 @@ def chapter(profile: dict[str, Any], name: str | None) -> dict[str, str] | None:
     return next((c for c in profile["chapters"] if name and c["name"] == name), None)
 
 
-def _checked(values: dict[str, Any], fields: tuple[str, ...], where: str) -> dict[str, str]:
+def chapter_reachable(profile: dict[str, Any], name: str | None) -> bool:
+    """Whether the profile names a contact at the chapter and a way to reach them (Art. 33(2))."""
+    found = chapter(profile, name)
+    return bool(found and found["contact_name"] and (found["contact_email"] or found["contact_phone"]))
+
+
+def _refused(field: str, why: str, **values) -> VernError:
+    return VernError("text.refused", field=field, why=Message(f"organisation.refused.{why}", values))
+
+
+def _checked(values: Any, fields: tuple[str, ...], where: str) -> dict[str, str]:
+    if not isinstance(values, dict):
+        raise _refused(where.rstrip("."), "not_object")
+    unknown = sorted(set(values) - set(fields), key=str)
+    if unknown:
+        known = (*fields, "chapters") if fields == FIELDS else fields
+        raise _refused(where + text.key(unknown[0]), "unknown_field", known=", ".join(known))
     out = {}
     for key in fields:
         field = f"{where}{key}"
+        if not isinstance(values.get(key) or "", str):
+            raise _refused(field, "not_text")
         value = text.clean_name(values.get(key) or "", field)
         if key == "org_number" and value and not org_number_valid(value):
-            raise VernError("organisation.refused.org_number", field=field)
+            raise _refused(field, "org_number")
         if key.endswith("email") and value and not _EMAIL.fullmatch(value):
-            raise VernError("organisation.refused.email", field=field)
+            raise _refused(field, "email")
         if key.endswith("phone") and value and not _PHONE.fullmatch(value):
-            raise VernError("organisation.refused.phone", field=field)
+            raise _refused(field, "phone")
         out[key] = value
     return out
 
 
 def save(store: Store, config: Config, actor: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Check and store the profile; the trail names the fields that changed."""
-    profile = _checked(values, FIELDS, "")
-    chapters = [_checked(c, CHAPTER_FIELDS, f"chapters[{n}].") for n, c in enumerate(values.get("chapters", []), 1)]
+    """Check and store the profile (all of it: a field left out is emptied); the trail names
+    the fields that changed."""
+    if not isinstance(values, dict):
+        raise _refused("organisation", "not_object")
+    given = values.get("chapters") or []
+    if not isinstance(given, list):
+        raise _refused("chapters", "not_list")
+    profile = _checked({k: v for k, v in values.items() if k != "chapters"}, FIELDS, "")
+    chapters = [_checked(c, CHAPTER_FIELDS, f"chapters[{n}].") for n, c in enumerate(given, 1)]
     for number, entry in enumerate(chapters, 1):
         if not entry["name"]:
-            raise VernError("organisation.refused.chapter_name", field=f"chapters[{number}].name")
+            raise _refused(f"chapters[{number}].name", "chapter_name")
     names = [c["name"] for c in chapters]
     if len(set(names)) < len(names):
-        raise VernError("organisation.refused.chapter_twice", field="chapters")
+        raise _refused("chapters", "chapter_twice")
     profile["chapters"] = chapters
     before = load(store, config)
     changed = [key for key in (*FIELDS, "chapters") if before.get(key) != profile[key]]

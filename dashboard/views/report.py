@@ -89,7 +89,6 @@ if sent:
         "aware_at": instant(noticed_day, noticed_time).isoformat(),
         "occurred_at": instant(happened_day, happened_time).isoformat() if happened_known else None,
         "reported_by": user["name"], "data_categories": categories,
-        "special_categories": any(enisa.DATA_CATEGORIES[c] == "sensitive" for c in categories),
         "subjects_count": int(subjects) if subjects is not None else None,
         "breach_types": [t for t, ticked in zip(breaches.BREACH_TYPES, (seen, changed, lost), strict=True) if ticked],
         "processor": processor or None, "measures": measures or None,

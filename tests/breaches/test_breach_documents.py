@@ -16,10 +16,12 @@ import pytest
 from audits.breaches import documents
 from audits.breaches import register as breaches
 from audits.io.pdf import pdf_bytes
+from audits.organisation import profile
 
 VERN = Path(sys.executable).parent / "vern"
 ORG = {"name": "Foreningen Blåbær", "contact_name": "Åse Ødegård",
        "contact_email": "personvern@blabaer.no", "contact_phone": "+47 22 33 44 55"}
+PROFILE = profile.empty() | ORG
 BREACH = {
     "title": "Medlemsliste for Bærum sendt til feil adresse",
     "description": "En ansatt sendte medlemslisten som vedlegg til feil e-postadresse.",
@@ -55,7 +57,7 @@ def pdf_text(content: bytes) -> str:
 
 # -- the notification draft -----------------------------------------------------------
 def test_bokmal_draft_has_every_art_33_3_element_with_the_real_values(vern):
-    text = documents.notification_markdown(decided(vern), ORG, "nb")
+    text = documents.notification_markdown(decided(vern), PROFILE, "nb")
     for expected in (
             "# Melding om brudd på personopplysningssikkerheten (avvik)", "**Til:** Datatilsynet",
             # nature of the breach, in the sections of Datatilsynet's form
@@ -82,7 +84,7 @@ def test_bokmal_draft_has_every_art_33_3_element_with_the_real_values(vern):
 
 
 def test_english_draft_has_every_art_33_3_element_with_the_real_values(vern):
-    text = documents.notification_markdown(decided(vern), ORG, "en")
+    text = documents.notification_markdown(decided(vern), PROFILE, "en")
     for expected in (
             "# Notification of a personal data breach", "**To:** Datatilsynet",
             "## 1. Description of the breach", BREACH["title"], BREACH["description"],
@@ -99,47 +101,51 @@ def test_english_draft_has_every_art_33_3_element_with_the_real_values(vern):
     assert "ikke kjent" not in text and "Datatilsynet" in text
 
 
-def test_missing_facts_are_written_as_not_known_yet(vern):
+def test_missing_facts_are_written_as_not_known_yet_or_marked_missing(vern):
+    """A fact nobody knows yet says so; what Art. 33(3) requires and the draft lacks is marked
+    [mangler] where it belongs."""
     breach_id = breaches.add(vern.store, vern.config, "test",
                              {"title": "Noe gikk galt", "aware_at": "2026-11-24T08:00:00+01:00"})
-    text = documents.notification_markdown(breaches.get(vern.store, None, breach_id), {}, "nb")
-    for expected in ("Periode: fra ikke kjent ennå til", "personer (omtrentlig): ikke kjent ennå",
-                     "registreringer (omtrentlig): ikke kjent ennå", "Typer personopplysninger: ikke kjent ennå",
+    text = documents.notification_markdown(breaches.get(vern.store, None, breach_id), profile.empty(), "nb")
+    for expected in ("Periode: fra ikke kjent ennå til", "personer (omtrentlig): **[mangler]**",
+                     "registreringer (omtrentlig): **[mangler]**", "Typer personopplysninger: **[mangler]**",
                      "Type brudd: ikke kjent ennå", "ENISA-metoden: ikke vurdert ennå",
-                     "Kontaktperson: ikke kjent ennå", "E-post: ikke kjent ennå",
+                     "**Fra:** **[mangler]**", "Virksomhet: **[mangler]**",
+                     "Kontaktperson: **[mangler]**", "E-post: **[mangler]**", "Telefon: **[mangler]**",
                      "registrerte skal varsles er ikke avgjort ennå"):
         assert expected in text, expected
-    # description, consequences, measures: three explicit gaps
-    assert text.count("**ikke kjent ennå**") == 3
+    # description, consequences, measures: three paragraphs missing
+    assert text.count("\n**[mangler]**\n") == 3
 
 
 def test_processor_breach_draft_is_addressed_to_the_controller(vern):
     record = decided(vern, acting_as="processor", controller_name="Bærum lokallag")
-    text = documents.notification_markdown(record, ORG, "en")
+    text = documents.notification_markdown(record, PROFILE, "en")
     assert "**To:** Bærum lokallag (the controller)" in text
     assert "**To:** Datatilsynet" not in text
     assert "Art. 33(2)" in text
     # the configured notice to the controller (24 hours) rather than 72
     assert "**Deadline for notification:** 2026-11-24 23:40 Oslo time" in text
-    nb = documents.notification_markdown(record, ORG, "nb")
+    nb = documents.notification_markdown(record, PROFILE, "nb")
     assert "**Til:** Bærum lokallag (behandlingsansvarlig)" in nb and "databehandler" in nb
 
 
 def test_late_notification_draft_says_late_and_carries_the_delay_reason(vern):
     # aware 2026-11-20 09:00, deadline 2026-11-23 09:00; notified the next morning
     record = decided(vern, aware_at="2026-11-20T09:00:00+01:00", occurred_at=None)
-    unsent = documents.notification_markdown(record, ORG, "nb")
+    unsent = documents.notification_markdown(record, PROFILE, "nb")
     assert "**etter fristen** (2026-11-23 09:00 norsk tid" in unsent
-    assert "ikke kjent ennå – må fylles ut før meldingen sendes" in unsent  # no reason given yet
+    assert "Årsak til forsinkelsen (art. 33 nr. 1): **[mangler]**" in unsent  # no reason given yet
+    assert [gap("nb") for gap in documents.gaps(record, PROFILE)][-1] == "årsaken til forsinkelsen"
     reason = "Avviket ble meldt fredag kveld og oppdaget av rådgiveren først mandag."
     record = breaches.notify(vern.store, "test", record["id"], "authority",
                              breaches.clock.parse_instant("2026-11-24T10:00:00+01:00"), "Altinn AR123", reason)
     for lang, late, why in (("nb", "**etter fristen**", "Årsak til forsinkelsen (art. 33 nr. 1)"),
                             ("en", "**after the deadline**", "Reasons for the delay (Art. 33(1))")):
-        text = documents.notification_markdown(record, ORG, lang)
+        text = documents.notification_markdown(record, PROFILE, lang)
         assert late in text and f"{why}: {reason}" in text
         assert "Altinn AR123" in text  # the earlier report; this draft is its supplement
-    assert "tilleggsmelding (fase 2)" in documents.notification_markdown(record, ORG, "nb")
+    assert "tilleggsmelding (fase 2)" in documents.notification_markdown(record, PROFILE, "nb")
 
 
 def test_in_time_notification_and_subjects_told(vern):
@@ -147,7 +153,7 @@ def test_in_time_notification_and_subjects_told(vern):
     at = breaches.clock.parse_instant("2026-11-24T09:00:00+01:00")
     breaches.notify(vern.store, "test", record["id"], "authority", at, "Altinn AR1")
     record = breaches.notify(vern.store, "test", record["id"], "subjects", at, "e-post til alle berørte")
-    text = documents.notification_markdown(record, ORG, "en")
+    text = documents.notification_markdown(record, PROFILE, "en")
     assert "The notification is made within the deadline." in text
     assert "Told 2026-11-24 09:00 Oslo time (UTC+01:00): e-post til alle berørte" in text
 
@@ -156,13 +162,13 @@ def test_subjects_not_told_because_data_unintelligible(vern):
     breach_id = add(vern)
     breaches.assess(vern.store, "test", breach_id, {**HIGH, "data_unintelligible": True})
     record = breaches.decide(vern.store, "test", breach_id, True, False)
-    text = documents.notification_markdown(record, ORG, "nb")
+    text = documents.notification_markdown(record, PROFILE, "nb")
     assert "Nei, de registrerte varsles ikke." in text and "art. 34 nr. 3 bokstav a" in text
 
 
 def test_text_from_people_cannot_become_markdown_structure(vern):
     record = decided(vern, title="<b>Liste</b> *viktig*", description="# Ikke en overskrift\n- ikke et punkt")
-    text = documents.notification_markdown(record, ORG, "nb")
+    text = documents.notification_markdown(record, PROFILE, "nb")
     assert "\\<b\\>Liste\\</b\\> \\*viktig\\*" in text
     assert "\n\\# Ikke en overskrift\n\\- ikke et punkt" in text
     read_back = pdf_text(pdf_bytes(text, "Utkast"))
@@ -172,29 +178,29 @@ def test_text_from_people_cannot_become_markdown_structure(vern):
 # -- the letter to data subjects ------------------------------------------------------
 def test_subject_letter_in_bokmal_and_english(vern):
     record = decided(vern)
-    nb = documents.subject_letter_markdown(record, ORG, "nb")
+    nb = documents.subject_letter_markdown(record, PROFILE, "nb")
     for expected in ("Til deg som er berørt", "Vi i Foreningen Blåbær", BREACH["description"],
                      "## Hva kan dette bety for deg?", BREACH["consequences"], "## Hva har vi gjort?",
                      BREACH["measures"], "## Hva kan du gjøre?", "kredittsperre", "Vær ekstra på vakt",
                      "Kontaktperson: Åse Ødegård", "E-post: personvern@blabaer.no", "klage til Datatilsynet",
                      "Opplysningene det gjelder: kontaktopplysninger"):
         assert expected in nb, expected
-    en = documents.subject_letter_markdown(record, ORG, "en")
+    en = documents.subject_letter_markdown(record, PROFILE, "en")
     for expected in ("To those affected", "We at Foreningen Blåbær", "## What could this mean for you?",
                      "## What have we done?", "## What can you do?", "identity theft",
                      "Contact person: Åse Ødegård", "Phone: +47 22 33 44 55", "complain to Datatilsynet",
                      "national identity numbers"):
         assert expected in en, expected
     assert "Change your password" not in en  # no credentials were involved
-    credentials = decided(vern, data_categories=["credentials"], special_categories=True)
-    letter = documents.subject_letter_markdown(credentials, ORG, "en")
+    credentials = decided(vern, data_categories=["credentials", "health"])
+    letter = documents.subject_letter_markdown(credentials, PROFILE, "en")
     assert "Change your password" in letter and "especially sensitive" in letter
 
 
 # -- the PDF --------------------------------------------------------------------------
 def test_pdf_is_real_and_reads_back(vern):
     record = decided(vern, title="Ærlig feil: påmeldingsliste på avveie")
-    text = documents.notification_markdown(record, ORG, "nb")
+    text = documents.notification_markdown(record, PROFILE, "nb")
     content = pdf_bytes(text, "Melding om avvik nr. 1")
     reader = pypdf.PdfReader(io.BytesIO(content))
     assert reader.metadata.title == "Melding om avvik nr. 1"

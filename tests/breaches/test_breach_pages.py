@@ -202,3 +202,33 @@ def test_the_breach_record_can_be_downloaded_from_the_register(dashboard, demo_v
     at = dashboard("breaches", "en")
     labels = [b.label for b in at.get("download_button")]
     assert "Download the record (CSV)" in labels and "Download the record (PDF)" in labels
+
+
+def test_the_documents_tab_warns_of_each_missing_element_before_the_download(dashboard, vern):
+    from audits.organisation import profile
+
+    breaches.add(vern.store, vern.config, "staff", {"title": TITLE, "aware_at": "2026-11-24T09:00:00+01:00"})
+    at = dashboard("breaches", "nb")
+    assert not at.exception
+    where = ("Fakta om avviket fylles inn av den som meldte det (Mine avvik); organisasjonen og "
+             "personvernkontakten av administratoren (Organisasjon).")
+    contact = ["organisasjonens navn", "personvernkontaktens navn", "personvernkontaktens e-post",
+               "personvernkontaktens telefon"]
+    notification = ["beskrivelse av hva som skjedde", "typer personopplysninger",
+                    "omtrentlig antall berørte personer", "omtrentlig antall berørte registreringer", *contact,
+                    "sannsynlige konsekvenser", "tiltak som er iverksatt eller planlagt"]
+    letter = [*contact, "sannsynlige konsekvenser", "tiltak som er iverksatt eller planlagt"]
+    intro = "Utkastet mangler noe loven krever, og er merket UTKAST til det er fylt inn:"
+    assert [w.value for w in at.warning] == [
+        "\n\n".join([intro, "\n".join(f"- {gap}" for gap in gaps), where]) for gaps in (notification, letter)]
+    # each warning stands before its document's two buttons (Markdown, PDF)
+    order = [type(e).__name__ for e in in_order(at.main) if type(e).__name__ in ("Warning", "DownloadButton")]
+    assert order[-6:] == ["Warning", "DownloadButton", "DownloadButton", "Warning", "DownloadButton", "DownloadButton"]
+
+    profile.save(vern.store, vern.config, "admin", {
+        "name": "Foreningen", "contact_name": "Kari Nordmann", "contact_email": "personvern@forening.no",
+        "contact_phone": "+47 21 00 00 00"})
+    at = dashboard("breaches", "nb")
+    facts = [gap for gap in notification if gap not in contact]
+    assert [w.value.split("\n\n")[1] for w in at.warning] == [
+        "\n".join(f"- {gap}" for gap in gaps) for gaps in (facts, facts[-2:])]
