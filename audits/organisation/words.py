@@ -39,6 +39,7 @@ WORDS: dict[str, Text] = {
     "organisation.field.contact_role": Text("Personvernkontakt – rolle", "Privacy contact point – role"),
     "organisation.field.contact_email": Text("Personvernkontakt – e-post", "Privacy contact point – email"),
     "organisation.field.contact_phone": Text("Personvernkontakt – telefon", "Privacy contact point – phone"),
+    "organisation.field.chapters": Text("Lokallagenes kontakter", "The chapters' contacts"),
     "organisation.chapters": Text("Lokallag (kretser) vi er databehandler for",
                                   "District chapters we process data for"),
     "organisation.chapters_help": Text(

@@ -32,7 +32,8 @@ action_name = own_labels("trail.did")
 key_name = own_labels("trail.key")
 # A recorded value by its name where the catalogue has one; the first that knows it wins.
 VALUE_NAMES = [own_labels("trail.value"), own_labels("breaches.recipient"), own_labels("level"), own_labels("run"),
-               own_labels("role"), own_labels("requests.kind"), own_labels("record_category")]
+               own_labels("role"), own_labels("requests.kind"), own_labels("record_category"),
+               own_labels("organisation.field")]
 
 
 def value_name(value) -> str:
