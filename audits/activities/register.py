@@ -268,7 +268,7 @@ def _records_from_csv(path: Path) -> list[tuple[str, Any]]:
     unknown = [column for column in rows[0][1] if column not in CSV_COLUMNS]
     if unknown:
         raise InputError(str(path), [csvfile.at_line(1, "activities.refused.unknown_columns", n=len(unknown),
-                                                     columns=", ".join(map(text.key, unknown)),
+                                                     columns=text.keys(unknown),
                                                      known=", ".join(CSV_COLUMNS))])
     return [(Message("input.line", {"n": line}), _from_row(row)) for line, row in rows]
 

@@ -140,9 +140,10 @@ def _opened(store: Store, row: dict) -> dict:
         try:
             said = json.loads(recorded)
         except ValueError:  # a run recorded before errors had their languages: English only
-            kind, _, words = recorded.partition(": ")
-            said = {"kind": kind} | dict.fromkeys(LANGUAGES, words)
-        row["error"], row["error_said"] = f"{said['kind']}: {said.get('fault', said.get('en'))}", said
+            kind, colon, words = recorded.partition(": ")
+            said = {"kind": kind if colon else ""} | dict.fromkeys(LANGUAGES, words if colon else recorded)
+        words = said.get("fault", said.get("en"))
+        row["error"], row["error_said"] = f"{said['kind']}: {words}" if said["kind"] else words, said
     return row
 
 

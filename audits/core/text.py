@@ -92,3 +92,11 @@ def key(value: object) -> str | Message:
     if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
         return value
     return Message("text.name_not_shown")
+
+
+def keys(values: list) -> str | Message:
+    """Several keys (at least one) as `key` shows each, with commas between them."""
+    *rest, last = map(key, values)
+    for before in reversed(rest):
+        last = Message("text.listed", {"first": before, "rest": last})
+    return last

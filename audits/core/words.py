@@ -438,4 +438,5 @@ WORDS: dict[str, Text] = {
     "nav.section.admin": Text("Administrasjon", "Administration"),
     # -- several messages as one (audits.core.i18n.joined; added by words-wb)
     "text.joined": Text("{first}; {rest}", "{first}; {rest}"),
+    "text.listed": Text("{first}, {rest}", "{first}, {rest}"),  # audits.core.text.keys
 }

@@ -174,7 +174,7 @@ def needed(parser: Callable[[str], object], hint: str | Message = "") -> Callabl
     """`parser` for a field that must not be empty; `hint` says what to write, e.g. (YYYY-MM-DD)."""
     def parse_needed(value: str):
         if not value:
-            raise ValueError(Message("input.needed_hint", {"hint": hint}) if hint else Message("input.needed"))
+            raise ValueError(Message("input.required_hint", {"hint": hint}) if hint else Message("input.required"))
         return parser(value)
     return parse_needed
 

@@ -28,8 +28,6 @@ WORDS: dict[str, Text] = {
     "input.columns_missing": Text("mangler {n:kolonnen|kolonnene} {columns}", "missing {n:column|columns} {columns}"),
     # one field
     "input.invalid": Text("ugyldig verdi", "not a valid value"),
-    "input.needed": Text("må fylles ut", "must not be empty"),
-    "input.needed_hint": Text("må fylles ut {hint}", "must not be empty {hint}"),
     "input.not_one_of": Text("ikke en av {allowed}", "not one of {allowed}"),
     "input.not_date": Text("ikke en dato (ÅÅÅÅ-MM-DD)", "not a date (YYYY-MM-DD)"),
     "input.yes_no": Text("må være yes, no eller tom", "must be yes, no or empty"),

@@ -186,10 +186,10 @@ CONSENT_REFUSED = [
     ("not-an-instant", "per@example.org,newsletter,02.11.2026 10:00,,web",
      "line 3, field given_at: not an ISO 8601 instant"),
     ("no-given", "per@example.org,newsletter,,,web",
-     "line 3, field given_at: must not be empty (ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"),
+     "line 3, field given_at: required (ISO 8601 with its offset, e.g. 2026-03-28T10:00+01:00)"),
     ("bad-email", "per.hemmelig(at)example.org,newsletter,2026-11-02T10:00Z,,web",
      "line 3, field email: not an email address"),
-    ("no-purpose", f"per@example.org,,{SEND},,web", "line 3, field purpose: must not be empty"),
+    ("no-purpose", f"per@example.org,,{SEND},,web", "line 3, field purpose: required"),
     ("withdrawn-before-given", "per@example.org,newsletter,2026-11-02T10:00:00+01:00,2026-11-02T08:59:59Z,web",
      "line 3, field withdrawn_at: before given_at"),
     ("far-future", "per@example.org,newsletter,9999-12-31T23:30:00Z,,web",
@@ -214,8 +214,8 @@ GOOD_SEND = f"kari@example.org,Nyhetsbrev,newsletter,{SEND}"
 SEND_REFUSED = [
     ("naive-sent", "per@example.org,Nyhetsbrev,newsletter,2026-11-02T10:00:00",
      "line 3, field sent_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
-    ("no-campaign", f"per@example.org,,newsletter,{SEND}", "line 3, field campaign: must not be empty"),
-    ("no-purpose", f"per@example.org,Nyhetsbrev,,{SEND}", "line 3, field purpose: must not be empty"),
+    ("no-campaign", f"per@example.org,,newsletter,{SEND}", "line 3, field campaign: required"),
+    ("no-purpose", f"per@example.org,Nyhetsbrev,,{SEND}", "line 3, field purpose: required"),
     ("bad-email", f"hemmelig,Nyhetsbrev,newsletter,{SEND}", "line 3, field email: not an email address"),
     ("too-long-campaign", f"per@example.org,{'x' * 201},newsletter,{SEND}",
      "line 3, field campaign: longer than 200 characters"),
@@ -256,7 +256,7 @@ def test_every_bad_line_is_named_at_once(vern):
         consent.import_campaigns(vern.store, path, "test")
     assert [str(p) for p in caught.value.problems] == [
         "line 2, field email: not an email address",
-        "line 3, field campaign: must not be empty",
+        "line 3, field campaign: required",
         "line 4, field sent_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"]
 
 
@@ -554,7 +554,7 @@ def test_page_shows_aggregates_without_addresses_or_pseudonyms(with_demo, dashbo
     purposes, campaigns = (frame.value for frame in at.dataframe)
     assert purposes.to_dict("records") == [
         {"Purpose": "fundraising", "Valid consent": 19, "Withdrawn": 1},
-        {"Purpose": "interest_profile", "Valid consent": 11, "Withdrawn": 1},
+        {"Purpose": "interest profile", "Valid consent": 11, "Withdrawn": 1},
         {"Purpose": "newsletter", "Valid consent": 33, "Withdrawn": 3}]
     by_campaign = {row["Campaign"]: row for row in campaigns.to_dict("records")}
     assert by_campaign["Påmeldingsbekreftelse"]["Kind"] == "service mail"
@@ -579,7 +579,7 @@ def test_page_on_the_whole_demo_counts_the_withdrawals_from_requests(demo_vern, 
     purposes = at.dataframe[0].value
     assert purposes.to_dict("records") == [  # Ingrid held all three: each has one more withdrawn
         {"Purpose": "fundraising", "Valid consent": 18, "Withdrawn": 2},
-        {"Purpose": "interest_profile", "Valid consent": 10, "Withdrawn": 2},
+        {"Purpose": "interest profile", "Valid consent": 10, "Withdrawn": 2},
         {"Purpose": "newsletter", "Valid consent": 32, "Withdrawn": 4}]
 
 

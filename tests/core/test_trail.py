@@ -239,6 +239,8 @@ def test_cli_changes_append_with_the_cli_actor(db):
         ("cli:tester", "users.add", "staff"),
         ("cli:tester", "users.add", "board"),
         ("cli:tester", "users.add", "admin"),
+        # ...its organisation profile, from the association's privacy statement...
+        ("cli:tester", "organisation.changed", ""),
         *[("cli:tester", f"request.{action}", str(request)) for request, action in DEMO_REQUEST_STEPS],
         *[("cli:tester", f"breach.{action}", str(breach)) for breach, action in DEMO_BREACH_STEPS],
         ("cli:tester", "users.add", "ola"),
@@ -269,7 +271,7 @@ def test_cli_changes_append_with_the_cli_actor(db):
         {"kind": "access"}, {"kind": "rectification"}, {"kind": "portability"}, {"kind": "access"},
         {"kind": "erasure", "erasure_tasks": 5}, {"kind": "restriction"},
         {"kind": "objection", "consent_withdrawn": True}, {"kind": "marketing_opt_out", "consent_withdrawn": True}]
-    count = 30 + len(DEMO_REQUEST_STEPS) + len(DEMO_BREACH_STEPS)
+    count = 31 + len(DEMO_REQUEST_STEPS) + len(DEMO_BREACH_STEPS)
     assert len(got) == count
     assert_intact(db, count)
 

@@ -140,6 +140,7 @@ def test_adviser_follows_an_access_finding_to_its_events_and_the_person(demo_ser
     page.get_by_role("option", name=re.compile("exported 2500 records from SuperOffice CRM")).click()
     expect(page.get_by_text("1 events (newest first, up to 500)")).to_be_visible()
     page.get_by_text("Who is this?").click()
+    expect(page.get_by_label("Reason")).to_have_count(1)  # the rerun's stale copy gone
     page.get_by_label("Reason").fill("Asking about the 2,500-contact export")
     page.get_by_role("button", name="Reveal the person").click()
     expect(page.get_by_text("lise.dahl@forening.no")).to_be_visible()

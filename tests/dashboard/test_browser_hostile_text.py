@@ -220,6 +220,7 @@ ADMIN_PAGES = {
     "trail": Page(),
     "audit": Page(),
     "users": Page(),
+    "organisation": Page(),
     "report": REPORT,
     "mine": Page(),
     "requests": Page(),

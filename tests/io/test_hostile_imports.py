@@ -277,7 +277,7 @@ def json_refusal(vern, register: str, field: str, value) -> str:
      "request: nothing was imported.\n  field received_at: has no UTC offset (write e.g. 2026-03-28T10:00+01:00)"),
     ("activity", "review_on", 20270101, "field review_on: must be a date (YYYY-MM-DD)"),
     ("activity", "review_on", "2027-1-1", "field review_on: not a date (YYYY-MM-DD)"),
-    ("activity", "name", " \t ", "field name: must not be empty"),
+    ("activity", "name", " \t ", "field name: required"),
 ])
 def test_a_json_field_is_judged_as_the_csv_cell_of_its_kind(vern, register, field, value, problem):
     """Breaches, requests and activities read JSON through csvfile's field parsers: a value
@@ -298,7 +298,7 @@ REQUIRED_DATES = {  # register: (header, the row with {} for the date, the date'
 
 
 @pytest.mark.parametrize("register", list(REQUIRED_DATES))
-@pytest.mark.parametrize(("value", "problem"), [("", "must not be empty (YYYY-MM-DD)"),
+@pytest.mark.parametrize(("value", "problem"), [("", "required (YYYY-MM-DD)"),
                                                 ("24.11.2026", "not a date (YYYY-MM-DD)"),
                                                 ("2026-02-30", "not a date (YYYY-MM-DD)")])
 def test_a_required_date_is_refused_alike_in_every_register(vern, tmp_path, register, value, problem):

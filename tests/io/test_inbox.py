@@ -69,7 +69,7 @@ def test_a_refused_file_is_said_in_either_language_without_its_value(tmp_path):
         "people.csv: linje 2, felt name: må fylles ut"]
     assert [refusal("en") for refusal in refusals] == [
         "kept.csv: a symbolic link: Vern does not follow links (put the file itself there)",
-        "people.csv: line 2, field name: must not be empty"]
+        "people.csv: line 2, field name: required"]
     assert [p.name for p in (folder / "failed").iterdir()] and not (folder / "imported").exists()
     assert "Kari" not in " ".join(refusal(lang) for refusal in refusals for lang in ("nb", "en"))
 

@@ -631,7 +631,7 @@ def test_a_bad_digest_schedule_is_refused_naming_the_key(vern, schedule):
 def test_a_bad_digest_schedule_stops_the_command_line(db):
     bad = db.parent / "vern.toml"
     bad.write_text('[review]\ndigest_schedule = "mondays at seven"\n', encoding="utf-8")
-    result = cli(db, "--config", str(bad), "review", "list")
+    result = cli(db, "--lang", "en", "--config", str(bad), "review", "list")
     assert result.returncode == 1
     assert result.stderr.startswith("vern: configuration key review.digest_schedule: 'mondays at seven' "
                                     "is not a crontab line")

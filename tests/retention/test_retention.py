@@ -130,11 +130,11 @@ def test_unknown_system_is_refused_naming_the_known_ones(vern):
 @pytest.mark.parametrize(("content", "problem"), [
     ("record_ref,category\nA-1,member\n", "line 1: missing column last_activity_on"),
     (f"{HEADER}\nA-1,member,2026-13-01,,\n", "line 2, field last_activity_on: not a date"),
-    (f"{HEADER}\nA-1,member,,,\n", "line 2, field last_activity_on: must not be empty"),
+    (f"{HEADER}\nA-1,member,,,\n", "line 2, field last_activity_on: required"),
     (f"{HEADER}\nA-1,member,2026-01-01,01.02.2026,\n", "line 2, field purpose_ended_on: not a date"),
     (f"{HEADER}\nA-1,member,2026-01-01,,maybe\n", "line 2, field pseudonymised: must be yes, no or empty"),
-    (f"{HEADER}\n,member,2026-01-01,,\n", "line 2, field record_ref: must not be empty"),
-    (f"{HEADER}\nA-1,,2026-01-01,,\n", "line 2, field category: must not be empty"),
+    (f"{HEADER}\n,member,2026-01-01,,\n", "line 2, field record_ref: required"),
+    (f"{HEADER}\nA-1,,2026-01-01,,\n", "line 2, field category: required"),
     (f"{HEADER}\nA-1,member,2026-01-01,,\nB-2,member,2026-01-01,,\na-1,prospect,2026-01-02,,\n",
      "line 4, field record_ref: the same record as on line 2"),
 ])
@@ -460,7 +460,7 @@ def test_adviser_sees_overdue_by_category_records_a_deletion_and_its_status(rete
     rows = {(s, c): (o, r) for s, c, o, r in zip(table["System"], table["Category"], table["Past retention"],
                                                  table["Retention rule"], strict=True)}
     assert rows[("SuperOffice CRM", "prospect")] == (12, "24 months from last activity (Kontaktpersoner hos prospekter)")
-    assert rows[("Medlemsregister (SharePoint)", "volunteer_application")] == (0, "no retention rule")
+    assert rows[("Medlemsregister (SharePoint)", "volunteer application")] == (0, "no retention rule")
     assert len(at.get("plotly_chart")) == 1
     statuses = list(at.dataframe[1].value["Status"])
     assert statuses == ["awaiting the next inventory", "confirmed"]

@@ -312,8 +312,8 @@ REFUSED = [
     ("xapi", "naive-timestamp.jsonl", "record 2, field timestamp: not an ISO 8601 instant with its offset",
      LRS_ARRAY),
     ("xapi", "missing-object-id.json", "record 1, field object.id: missing", LRS_ARRAY),
-    ("xapi", "broken.json", "line 13, column 1: not valid JSON (Expecting ',' delimiter)", LRS_ARRAY),
-    ("xapi", "broken.jsonl", "line 2, column 108: not valid JSON (Unterminated string starting at)", LRS_LINES),
+    ("xapi", "broken.json", "line 13, column 1: not valid JSON", LRS_ARRAY),
+    ("xapi", "broken.jsonl", "line 2, column 108: not valid JSON", LRS_LINES),
 ]
 REFUSED_IDS = [name for _, name, _, _ in REFUSED]
 
@@ -383,8 +383,8 @@ def test_every_bad_line_is_named_at_once(vern):
     with pytest.raises(InputError) as caught:
         training.import_files(vern.store, [write(vern, text, "lms.csv")], "csv", settings(vern), "test")
     assert [str(p) for p in caught.value.problems] == ["line 2, field email: not an email address",
-                                     "line 3, field course: must not be empty",
-                                     "line 4, field completed_on: must not be empty (YYYY-MM-DD)"]
+                                     "line 3, field course: required",
+                                     "line 4, field completed_on: required (YYYY-MM-DD)"]
 
 
 def test_unknown_format_and_missing_path_are_refused(vern, tmp_path):
@@ -823,7 +823,7 @@ def test_a_bad_dropped_file_fails_the_run_and_goes_to_failed(vern):
     result = runner.run(vern.store, vern.config, TrainingCheck, "schedule")
     assert result.status == "failed"
     assert "bad-date.csv: line 3, field completed_on" in result.error
-    assert "missing-verb.json: record 2: field verb.id: missing" in result.error
+    assert "missing-verb.json: record 2, field verb.id: missing" in result.error
     assert {r[6] for r in stored(vern)} == {"lms-export.csv"}  # the good file is in
     assert sorted(p.name for p in (folder / "failed").iterdir()) == [
         "20261124T110000Z-bad-date.csv", "20261124T110000Z-missing-verb.json"]

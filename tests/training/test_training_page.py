@@ -14,7 +14,9 @@ def test_board_sees_coverage_but_no_names(demo_vern, dashboard):
     assert at.title[0].value == "Privacy training"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Coverage"] == "50%"  # 4 of the 8 who need it: Kari, Ola, Nils, Anne
-    assert len(at.get("plotly_chart")) == 3  # by kind, by district, trend
+    assert len(at.get("plotly_chart")) == 2  # by kind, by district
+    trend = [m for m in at.metric if m.label.startswith("Coverage at the check run of ")]
+    assert [m.value for m in trend] == ["50%"]  # one run: a number, not a chart
     assert not at.dataframe
     page_text = " ".join(str(e.value) for e in at.markdown) + " ".join(str(e.value) for e in at.caption)
     assert not any(name in page_text for name in NAMES)
