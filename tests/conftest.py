@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import vern_process
 from aiosmtpd.controller import Controller
 
 from audits import runtime
@@ -108,7 +109,7 @@ def cli_env(**extra: str) -> dict[str, str]:
 def cli_built(folder: Path, *commands: tuple[str, ...], **env: str) -> Path:
     """`folder` after running each `vern` command on its vern.duckdb (VERN_NOW="": the real clock)."""
     for command in commands:
-        subprocess.run([VERN, "--db", str(folder / "vern.duckdb"), *command], check=True,
+        vern_process.run([VERN, "--db", str(folder / "vern.duckdb"), *command], check=True,
                        capture_output=True, env=cli_env(**env), timeout=300)
     return folder
 

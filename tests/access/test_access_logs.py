@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.access import logs as access_logs
@@ -572,7 +573,7 @@ def test_gzipped_cloudtrail_file_given_as_gworkspace_is_refused(store, tmp_path)
 
 # -- command line ---------------------------------------------------------------------
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
 
 
 def stored_count(db: Path) -> int:

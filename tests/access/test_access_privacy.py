@@ -8,11 +8,11 @@ import csv
 import io
 import json
 import logging
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import logs as access_logs
 from audits.checking import runner
@@ -182,7 +182,7 @@ def test_cli_refusals_quote_no_planted_value(db, tmp_path):
                 f"-{t}-" in p.name for t in VARIANTS))]
             if not paths:
                 continue
-            result = subprocess.run([VERN, "--db", str(db), "import", "access-logs", *paths, "--format", fmt],
+            result = vern_process.run([VERN, "--db", str(db), "import", "access-logs", *paths, "--format", fmt],
                                     capture_output=True, text=True, timeout=120)
             assert result.returncode == 1, (fmt, tag)
             assert "Traceback" not in result.stderr

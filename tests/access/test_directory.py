@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.core import keys, pseudonyms, trail
@@ -461,7 +462,7 @@ def test_grants_before_any_directory_are_refused(store, tmp_path):
 
 # -- command line ---------------------------------------------------------------------
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_imports_people_systems_and_grants(db, tmp_path):

@@ -7,11 +7,11 @@ import gzip
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import logs as access_logs
 from audits.accounts import users
@@ -168,7 +168,7 @@ def test_cli_import_of_hostile_files_exits_cleanly(vern, tmp_path):
     latin = tmp_path / "bytes.csv"
     latin.write_bytes(register_bytes([row(name=HOSTILE["surrogate"])]))
     for path in (nul, latin):
-        result = subprocess.run([VERN, "--db", str(db), "import", "processors", str(path)],
+        result = vern_process.run([VERN, "--db", str(db), "import", "processors", str(path)],
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 1
         assert result.stderr.startswith(f"vern: {path}: ingenting ble importert.\n  ")
@@ -360,7 +360,7 @@ def test_cli_non_utf8_arguments_exit_cleanly(tmp_path, env):
         ([b"users", b"add", b"ola", b"--role", b"staff", b"--password-stdin"],
          b"abc\xffdefghijklmnop\n", "vern: Passordet er ikke gyldig tekst."),
     ):
-        result = subprocess.run([VERN, "--db", db, *args], capture_output=True, input=stdin, timeout=120)
+        result = vern_process.run([VERN, "--db", db, *args], capture_output=True, input=stdin, timeout=120)
         stderr = result.stderr.decode("utf-8", errors="replace")
         assert "Traceback" not in stderr, args
         assert result.returncode == 1, args
@@ -533,7 +533,7 @@ def test_access_log_named_pipe_is_refused_without_waiting_for_a_writer(vern, tmp
 def test_cli_access_csv_with_nul_exits_cleanly(vern, tmp_path):
     vern.close()
     path = access_csv(tmp_path, GOOD, csv_row(actor="kari\x00@example.org"))
-    result = subprocess.run([VERN, "--db", str(vern.store.path), "import", "access-logs", str(path), "--format", "csv"],
+    result = vern_process.run([VERN, "--db", str(vern.store.path), "import", "access-logs", str(path), "--format", "csv"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == f"vern: {path}: ingenting ble importert.\n  linje 3, felt actor: inneholder et kontrolltegn\n"

@@ -4,10 +4,10 @@ with the file and the limit named."""
 
 import gzip
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import limits as access_input
 from audits.access import logs as access_logs
@@ -216,7 +216,7 @@ def test_a_file_past_a_limit_in_the_inbox_goes_to_failed_and_the_others_land(ver
 def test_cli_refuses_a_zip_bomb_with_exit_1_and_imports_nothing(db, tmp_path):
     """At the real limit: 513 MB of blanks in 513 kB."""
     path = bomb(tmp_path / "bomb.json.gz", 513)
-    result = subprocess.run([VERN, "--db", str(db), "--lang", "en", "import", "access-logs", str(path), "--format", "cloudtrail"],
+    result = vern_process.run([VERN, "--db", str(db), "--lang", "en", "import", "access-logs", str(path), "--format", "cloudtrail"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == f"vern: {path}: nothing was imported.\n  larger than 512 MB uncompressed: split it\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 from argon2 import PasswordHasher
 
 from audits.accounts import passwords, users
@@ -35,7 +36,7 @@ def store(db):
 
 
 def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True,
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True,
                           input=input, timeout=120)
 
 

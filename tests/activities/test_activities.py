@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.activities import register as activities
 from audits.activities.risk import Risk, computed, level, residual
@@ -93,7 +94,7 @@ def findings(vern, records: list[dict], processor_rows: tuple[str, ...] = (ACME,
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
 
 
 def cli_json(db: Path, *args: str):

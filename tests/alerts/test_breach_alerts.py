@@ -5,9 +5,9 @@ or the description; the staff member reads the truth about it."""
 
 import json
 import re
-import subprocess
 from datetime import datetime, timedelta
 
+import vern_process
 from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook
 from test_outbox import SECRET
@@ -52,7 +52,7 @@ def test_staff_log_a_breach_and_both_channels_have_it_before_the_confirmation(
     monkeypatch.delenv("VERN_NOW", raising=False)  # the webhook's signature is judged on the receiver's clock
     httpserver.expect_request("/vern", method="POST").respond_with_data("", status=204)
     configure(db_path, smtp, httpserver)
-    subprocess.run([VERN, "demo"], check=True, capture_output=True)
+    vern_process.run([VERN, "demo"], check=True, capture_output=True)
     with serving(db_path) as url:
         sign_in(page, url, "staff", "vern-demo-ansatt")
         page.get_by_label("Hva skjedde? (kort)").fill(TITLE)
@@ -73,7 +73,7 @@ def test_vern_breach_add_alerts_the_same_way(db_path, smtp, httpserver, tmp_path
     breach = tmp_path / "breach.json"
     breach.write_text(json.dumps({"title": TITLE, "description": DESCRIPTION,
                                   "aware_at": "2026-11-24T09:00:00+01:00"}))
-    done = subprocess.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
+    done = vern_process.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     number = str(json.loads(done.stdout)["id"])
     assert done.stderr == "Varslet: e-post til 2 rådgivere, webhook.\n"
@@ -85,7 +85,7 @@ def test_with_no_channel_the_reporter_is_told_whom_to_call(db_path, smtp, httpse
         '[organisation]\nname = "Foreningen"\ncontact_name = "Kari Nordmann"\ncontact_phone = "+47 22 00 00 00"\n')
     breach = tmp_path / "breach.json"
     breach.write_text(json.dumps({"title": TITLE, "aware_at": "2026-11-24T09:00:00+01:00"}))
-    done = subprocess.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
+    done = vern_process.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ("Personvernrådgiveren er ikke varslet ennå. Ring Kari Nordmann på +47 22 00 00 00 nå.\n")
 
@@ -97,10 +97,10 @@ def test_a_channel_that_is_down_is_said_and_tried_again(db_path, smtp, httpserve
     smtp.refuse = True
     breach = tmp_path / "breach.json"
     breach.write_text(json.dumps({"title": TITLE, "aware_at": "2026-11-24T09:00:00+01:00"}))
-    done = subprocess.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
+    done = vern_process.run([VERN, "breach", "add", "--file", str(breach)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr  # saved, whatever the channels say
     assert done.stderr.splitlines() == [
         "Ikke kommet fram ennå: e-post til 2 rådgivere, webhook. Vern prøver igjen.",
         "Personvernrådgiveren er ikke varslet ennå. Si fra til personvernrådgiveren nå."]
-    listed = subprocess.run([VERN, "breach", "list", "--json"], capture_output=True, text=True)
+    listed = vern_process.run([VERN, "breach", "list", "--json"], capture_output=True, text=True)
     assert [b["title"] for b in json.loads(listed.stdout)] == [TITLE]

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import vern_process
 from standardwebhooks.webhooks import Webhook
 from werkzeug import Response
 
@@ -178,7 +179,6 @@ def test_a_channel_configured_wrong_is_refused_by_its_key(vern, toml, nb):
 
 
 def test_vern_alerts_test_reports_each_channel_and_fails_when_one_did(vern, httpserver, smtp, secret):
-    import subprocess
 
     from conftest import VERN
 
@@ -186,7 +186,7 @@ def test_vern_alerts_test_reports_each_channel_and_fails_when_one_did(vern, http
     httpserver.expect_request("/slack").respond_with_data("no_service", status=404)
     config = config_with(vern, channels_toml(httpserver, "teams", "slack", mail_port=smtp.port))
     vern.close()
-    done = subprocess.run([VERN, "alerts", "test"], capture_output=True, text=True)
+    done = vern_process.run([VERN, "alerts", "test"], capture_output=True, text=True)
     teams, slack = (channel.ref for channel in config.alert_channels)
     assert done.stdout.splitlines() == ["mail: sendt", f"{teams}: sendt", f"{slack}: ikke sendt (HTTP 404)"]
     assert done.stderr == "vern: 1 kanal tok ikke imot testmeldingen\n"

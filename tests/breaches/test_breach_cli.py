@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from conftest import copy_template
 
@@ -29,7 +30,7 @@ def db(db, new_db_template):
 
 
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
+    return vern_process.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
                           timeout=120, check=False)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import vern_process
 
 from audits.breaches import documents
 from audits.breaches import register as breaches
@@ -281,7 +282,7 @@ def test_record_markdown_has_every_timeline(vern, three_breaches):
 
 # -- the command line -----------------------------------------------------------------
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True,
+    return vern_process.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True,
                           text=True, timeout=120, check=False)
 
 

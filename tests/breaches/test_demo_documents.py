@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import vern_process
 
 VERN = Path(sys.executable).parent / "vern"
 # Demo breach 2: a stolen laptop with health data, decided: Datatilsynet and the data subjects
@@ -29,7 +30,7 @@ def demo_db(demo_template, tmp_path, env) -> Path:
 
 
 def vern(db: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(VERN), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
+    result = vern_process.run([str(VERN), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
                             check=False)
     assert result.returncode == 0, result.stderr
     return result

@@ -80,6 +80,7 @@ def package(tmp_path):
 
 def vern_cli(db, package, *args: str, installed: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, **({"PYTHONPATH": str(package)} if installed else {})}
+    # A fresh interpreter: the package is installed by PYTHONPATH at its start.
     return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, env=env)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.core.store import migrations
 
@@ -126,7 +127,7 @@ def vern(db: Path, *args: str, now: str = NOW, config: Path | None = None) -> su
     env = {k: v for k, v in os.environ.items() if k not in ("VERN_DB", "VERN_CONFIG", "VERN_NOW")}
     env["VERN_NOW"] = now
     options = ["--db", str(db)] + (["--config", str(config)] if config else [])
-    return subprocess.run([str(VERN), *options, *args], capture_output=True, text=True, env=env,
+    return vern_process.run([str(VERN), *options, *args], capture_output=True, text=True, env=env,
                           timeout=120, check=False)
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import vern_process
+
 VERN = Path(sys.executable).parent / "vern"
 
 
@@ -14,7 +16,7 @@ def vern_cli(tmp_path: Path, *args: str, lang_env: str | None = None) -> subproc
     env = {k: v for k, v in os.environ.items() if k not in ("VERN_LANG", "VERN_DB", "VERN_CONFIG", "VERN_KEYS")}
     if lang_env:
         env["VERN_LANG"] = lang_env
-    return subprocess.run([VERN, "--db", str(tmp_path / "v.duckdb"), *args], capture_output=True, text=True,
+    return vern_process.run([VERN, "--db", str(tmp_path / "v.duckdb"), *args], capture_output=True, text=True,
                           env=env, timeout=120)
 
 

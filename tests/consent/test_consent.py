@@ -15,6 +15,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.checking import runner
 from audits.consent import register as consent
@@ -480,7 +481,7 @@ def test_demo_plants_one_campaign_for_each_rule_and_nothing_else(vern, tmp_path)
 
 # -- command line ---------------------------------------------------------------------------------
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_imports_register_and_sends_and_summarises(db, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.breaches import register as breaches
 from audits.checking import findings, runner
@@ -42,7 +43,7 @@ REF = re.compile(r"l-[0-9a-f]{24}")
 
 
 def vern_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=300)
+    return vern_process.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=300)
 
 
 def every_feature(vern) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.breaches import register as breaches
@@ -35,7 +36,7 @@ def key_file(db: Path) -> Path:
 
 
 def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
+    return vern_process.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
                           input=input, timeout=120)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.accounts import users
 from audits.checking import findings, runner
@@ -29,7 +30,7 @@ COLUMNS = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on
 
 
 def vern_cli(db: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
+    return vern_process.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True,
                           input=input, timeout=120)
 
 

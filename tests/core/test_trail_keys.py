@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.core import trail
 from audits.runtime import open_vern
@@ -26,7 +27,7 @@ CANARY = "vern key check"
 
 
 def vern_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), "--lang", "en", *args], capture_output=True, text=True, timeout=120)
 
 
 def key_file(db: Path) -> Path:

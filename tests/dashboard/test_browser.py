@@ -6,8 +6,8 @@ never ran), and the pages show what they found.
 
 import json
 import re
-import subprocess
 
+import vern_process
 from playwright.sync_api import expect
 
 from conftest import VERN, copy_template, serving, sign_in
@@ -80,15 +80,15 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, cli_che
     """Plant a marker where personal data lives (a decision's reason, a failed run's
     error), then walk every page the board can reach, and try the ones it cannot."""
     copy_template(cli_checked_template, db_path)  # `vern demo`, `vern checks run`
-    listed = json.loads(subprocess.run([VERN, "findings", "list", "--json"], check=True,
+    listed = json.loads(vern_process.run([VERN, "findings", "list", "--json"], check=True,
                                        capture_output=True, text=True).stdout)
-    subprocess.run([VERN, "findings", "set-status", listed[0]["fingerprint"], "acknowledged",
+    vern_process.run([VERN, "findings", "set-status", listed[0]["fingerprint"], "acknowledged",
                     "--reason", f"Kari Nordmann ({MARKER}) is handling it"], check=True, capture_output=True)
     inbox = db_path.parent / "inbox" / "processors"
     inbox.mkdir(parents=True)
     header = "name,service,countries,transfer_mechanism,dpf_certified,dpa_signed_on,dpa_expires_on,last_reviewed_on"
     (inbox / f"{MARKER}.csv").write_text(f"{header}\nAcme,CRM,NO,sccs,,,,\n")
-    subprocess.run([VERN, "checks", "run"], capture_output=True)  # fails, naming the file
+    vern_process.run([VERN, "checks", "run"], capture_output=True)  # fails, naming the file
 
     with serving(db_path) as url:
         sign_in(page, url, "adviser", "vern-demo-personvern")  # the markers are there to be found

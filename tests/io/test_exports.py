@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
+import vern_process
 
 from audits.breaches import documents as breach_documents
 from audits.breaches import register as breaches
@@ -110,7 +111,7 @@ def test_the_breach_record_in_both_forms(vern):
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, timeout=120)
 
 
 def test_the_command_line_writes_xlsx(db, tmp_path, cli_demo_template):

@@ -10,10 +10,10 @@ message and exit 1, never a traceback. Nothing is written by a refused import.
 import csv
 import io
 import json
-import subprocess
 import tracemalloc
 
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.activities import register as activities
@@ -394,14 +394,14 @@ def test_json_nested_100000_deep_is_refused_by_the_command(db_with_a_breach, tmp
     before = counts(db_with_a_breach)
     path = write(tmp_path, content, name)
     command = [*args, str(path)] if args[0] != "import" or len(args) == 2 else [*args[:2], str(path), *args[2:]]
-    result = subprocess.run([VERN, "--lang", "en", *command], capture_output=True, text=True, timeout=180)
+    result = vern_process.run([VERN, "--lang", "en", *command], capture_output=True, text=True, timeout=180)
     assert (result.returncode, result.stderr) == (1, f"vern: {path}: nothing was imported.\n  {problem}\n")
     assert counts(db_with_a_breach) == before
 
 
 def test_json_nested_100000_deep_on_standard_input_is_refused(db_with_a_breach):
     before = counts(db_with_a_breach)
-    result = subprocess.run([VERN, "--lang", "en", "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
+    result = vern_process.run([VERN, "--lang", "en", "breach", "add", "--file", "-"], input="{" * DEPTH, capture_output=True,
                             text=True, timeout=180)
     assert (result.returncode, result.stderr) == (
         1, "vern: -: nothing was imported.\n  nested more than 64 levels deep: not a breach\n")
@@ -409,6 +409,6 @@ def test_json_nested_100000_deep_on_standard_input_is_refused(db_with_a_breach):
 
 
 def test_standard_input_over_the_size_limit_is_refused(db_with_a_breach):
-    result = subprocess.run([VERN, "breach", "add", "--file", "-"], input=" " * (csvfile.MAX_BYTES + 1),
+    result = vern_process.run([VERN, "breach", "add", "--file", "-"], input=" " * (csvfile.MAX_BYTES + 1),
                             capture_output=True, text=True, timeout=180)
     assert (result.returncode, result.stderr) == (1, "vern: -: ingenting ble importert.\n  større enn 50 MB\n")

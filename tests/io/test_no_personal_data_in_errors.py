@@ -18,6 +18,7 @@ import logging
 import subprocess
 
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.activities import register as activities
@@ -309,7 +310,7 @@ def test_a_key_that_is_personal_data_is_not_named(loaded, tmp_path, caplog, what
 def run_vern(db, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """In English: these tests read where each problem is said to be (the bokmål is tested in
     tests/core/test_words.py and each feature's own tests)."""
-    return subprocess.run([VERN, "--lang", "en", "--db", str(db), *args], capture_output=True, text=True, input=stdin,
+    return vern_process.run([VERN, "--lang", "en", "--db", str(db), *args], capture_output=True, text=True, input=stdin,
                           timeout=180)
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import vern_process
+
 VERN = Path(sys.executable).parent / "vern"
 PROFILE = {"name": "Foreningen", "org_number": "923 456 783", "address": "Postboks 123 Sentrum, 0102 Oslo",
            "contact_name": "Kari Nordmann", "contact_role": "personvernrådgiver",
@@ -15,7 +17,7 @@ PROFILE = {"name": "Foreningen", "org_number": "923 456 783", "address": "Postbo
 
 
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
+    return vern_process.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
                           timeout=120, check=False)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import vern_process
 
 from audits.breaches import register as breaches
 from audits.checking import findings
@@ -288,7 +289,7 @@ def test_the_first_audit_has_nothing_to_compare_with(demo_vern):
 
 # -- the command line --------------------------------------------------------------------------------
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ nor the PDF."""
 
 import io
 import json
-import subprocess
 from datetime import date
 
 import pypdf
 import pytest
+import vern_process
 
 from audits.breaches import register as breaches
 from audits.checking import findings, registry, runner
@@ -269,13 +269,13 @@ def test_the_pdf_reads_back_with_title_areas_narrative_and_charts(demo_vern, lan
 def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_path):
     demo_vern.close()  # the command opens the database itself
     out = tmp_path / "board.pdf"
-    done = subprocess.run([VERN, "report", "board", "--out", str(out)], capture_output=True, text=True)
+    done = vern_process.run([VERN, "report", "board", "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Styrerapport: personvern" in pdf_text(out.read_bytes())  # the configured language: bokmål
-    english = subprocess.run([VERN, "report", "board", "--out", str(tmp_path / "en.pdf"), "--lang", "en"],
+    english = vern_process.run([VERN, "report", "board", "--out", str(tmp_path / "en.pdf"), "--lang", "en"],
                              capture_output=True, text=True)
     assert english.returncode == 0 and "Board summary: privacy" in pdf_text((tmp_path / "en.pdf").read_bytes())
-    printed = subprocess.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
+    printed = vern_process.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
     data = json.loads(printed.stdout)
     assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
                          "training", "agreements", "retention", "requests", "trail"}
@@ -288,7 +288,7 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     assert data["agreements"]["in_order"] == 8 and data["retention"]["overdue"] == 17
     assert set(data["requests"]) == {"answered", "on_time", "late", "share", "since", "open", "overdue", "quarters"}
     assert (data["requests"]["on_time"], data["requests"]["answered"], data["requests"]["overdue"]) == (3, 4, 1)
-    usage = subprocess.run([VERN, "report", "board"], capture_output=True, text=True)
+    usage = vern_process.run([VERN, "report", "board"], capture_output=True, text=True)
     assert usage.returncode == 2 and "--out" in usage.stderr
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+import vern_process
 
 from audits import scheduler
 from audits.accounts import users
@@ -40,7 +41,7 @@ MEDIUM = {"dpc": 4, "ei": 0.5, "cb": {}}  # 2: the authority
 
 # -- helpers --------------------------------------------------------------------------
 def cli(db, *args: str, now: str = FIXED_NOW) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120,
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "VERN_NOW": now})
 
 

@@ -14,6 +14,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits import runtime
 from audits.access import directory
@@ -353,7 +354,7 @@ def test_inbox_inventories_are_imported_per_system_folder_and_a_bad_file_does_no
 
 # -- the command line -----------------------------------------------------------------
 def vern_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True)
 
 
 def test_cli_imports_lists_and_records_deletions(db, tmp_path):

@@ -9,11 +9,11 @@ so an Oslo day begins at 23:00 UTC the day before.
 
 import json
 import os
-import subprocess
 import time
 from datetime import date, timedelta
 
 import pytest
+import vern_process
 
 from audits import scheduler
 from audits.core import clock, trail
@@ -323,7 +323,7 @@ def test_a_bad_reminder_schedule_is_refused_naming_the_file_and_key(tmp_path, sc
 
 
 def cli(db, config, *args):
-    return subprocess.run([VERN, "--db", str(db), "--config", str(config), *args], capture_output=True,
+    return vern_process.run([VERN, "--db", str(db), "--config", str(config), *args], capture_output=True,
                           text=True, timeout=120, env=os.environ.copy())
 
 

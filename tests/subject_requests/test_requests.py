@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import vern_process
 
 from audits.core.errors import VernError
 from audits.runtime import open_vern
@@ -42,7 +43,7 @@ def db(db, new_db_template):
 
 
 def cli(db: Path, *args: str, now: str = FIXED_NOW) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120,
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "VERN_NOW": now})
 
 
@@ -378,12 +379,12 @@ def test_an_extension_told_outside_receipt_and_today_and_an_answer_before_receip
     request = tmp_path / "r.json"
     request.write_text(json.dumps({"received_at": "2026-10-31T10:00:00+01:00", "kind": "access",
                                    "channel": "e-post", "requester": "ola@example.org"}))
-    assert subprocess.run([VERN, "--db", str(db), "dsr", "add", "--file", str(request)],
+    assert vern_process.run([VERN, "--db", str(db), "dsr", "add", "--file", str(request)],
                           capture_output=True).returncode == 0
     for args, message in ((["extend", "1", "--reason", "x", "--told-on", "2026-12-01"], "told_on: må ligge"),
                           (["extend", "1", "--reason", "x", "--told-on", "2026-10-30"], "told_on: må ligge"),
                           (["answer", "1", "--at", "2026-10-01T10:00:00+01:00"], "at: før henvendelsen kom inn")):
-        result = subprocess.run([VERN, "--db", str(db), "dsr", *args], capture_output=True, text=True)
+        result = vern_process.run([VERN, "--db", str(db), "dsr", *args], capture_output=True, text=True)
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
 
 

@@ -16,6 +16,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+import vern_process
 
 from audits.access import directory
 from audits.access import logs as access_logs
@@ -396,7 +397,7 @@ def test_unknown_format_and_missing_path_are_refused(vern, tmp_path):
 
 # -- command line -----------------------------------------------------------------------
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+    return vern_process.run([VERN, "--db", str(db), *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_imports_a_csv_export(db):
