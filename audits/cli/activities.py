@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from audits.activities import files as activity_files
 from audits.activities import register as activities
 from audits.activities.risk import LEVELS
 from audits.cli.support import actor, open_from, print_json, write_file
@@ -76,9 +77,9 @@ def export_activities(ctx, fmt, out):
     vern = open_from(ctx)
     records = activities.listing(vern.store)
     if fmt == "json":
-        data = activities.to_json(records).encode()
+        data = activity_files.to_json(records).encode()
     else:
-        data = activities.to_csv(records) if fmt == "csv" else activities.to_xlsx(records)
+        data = activity_files.to_csv(records) if fmt == "csv" else activity_files.to_xlsx(records)
     if out is None:
         sys.stdout.buffer.write(data)
         return

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from audits.access import directory
+from audits.activities import files as activity_files
+from audits.activities import record
 from audits.activities import register as activities
 from audits.activities.risk import LEVELS, RISK_LEVELS, level
 from audits.core import clock
@@ -134,7 +136,7 @@ if current:
 # -- the editor -----------------------------------------------------------------------
 st.subheader(tr("activities.edit") if current else tr("activities.new"))
 base = current or {"role": "controller", "retention": None, "dpia_status": "not_started", "children": False,
-                   **{key: [] for key in activities.LISTS}}
+                   **{key: [] for key in record.LISTS}}
 
 
 def _lines(value: str) -> list[str]:
@@ -153,17 +155,17 @@ with st.form(f"activity_{selected}"):
     name = st.text_input(tr("col.name"), value=base.get("name") or "")
     name_slot = st.empty()
     f_left, f_right = st.columns(2)
-    role = f_left.selectbox(tr("activities.role"), activities.ROLES, index=activities.ROLES.index(base["role"]),
+    role = f_left.selectbox(tr("activities.role"), record.ROLES, index=record.ROLES.index(base["role"]),
                             format_func=labels("activities.roles"), placeholder=tr("widget.choose_one"))
     controller_name = f_right.text_input(tr("activities.controller_name"), value=base.get("controller_name") or "")
     purpose = st.text_area(tr("activities.purpose"), value=base.get("purpose") or "", height=68)
-    options, index = _optional(activities.LEGAL_BASES, base.get("legal_basis"))
+    options, index = _optional(record.LEGAL_BASES, base.get("legal_basis"))
     legal_basis = f_left.selectbox(tr("activities.legal_basis"), options, index=index,
                                    format_func=lambda v: "—" if v is None else f"Art. 6(1)({v})", placeholder=tr("widget.choose_one"))
-    options, index = _optional(activities.ART9_CONDITIONS, base.get("art9_condition"))
+    options, index = _optional(record.ART9_CONDITIONS, base.get("art9_condition"))
     art9 = f_right.selectbox(tr("activities.art9_condition"), options, index=index,
                              format_func=lambda v: "—" if v is None else f"Art. 9(2)({v})", placeholder=tr("widget.choose_one"))
-    special = st.multiselect(tr("activities.special_categories"), activities.SPECIAL_CATEGORIES,
+    special = st.multiselect(tr("activities.special_categories"), record.SPECIAL_CATEGORIES,
                              default=base.get("special_categories", []), format_func=labels("activities.special"), **choose())
     g_left, g_right = st.columns(2)
     subjects = g_left.text_area(tr("activities.data_subjects"), "\n".join(base.get("data_subjects", [])))
@@ -177,8 +179,8 @@ with st.form(f"activity_{selected}"):
     r_left, r_mid, r_right = st.columns(3)
     months = r_left.number_input(tr("activities.retention_months"), min_value=0, max_value=1200,
                                  value=retention.get("months", 0), help=tr("activities.retention_help"))
-    start = r_mid.selectbox(tr("activities.retention_from"), activities.RETENTION_FROM,
-                            index=activities.RETENTION_FROM.index(retention.get("from", "last_activity")),
+    start = r_mid.selectbox(tr("activities.retention_from"), record.RETENTION_FROM,
+                            index=record.RETENTION_FROM.index(retention.get("from", "last_activity")),
                             format_func=labels("activities.from"), placeholder=tr("widget.choose_one"))
     record_categories = r_right.text_input(tr("activities.record_categories"),
                                            "; ".join(retention.get("categories", [])))
@@ -187,10 +189,10 @@ with st.form(f"activity_{selected}"):
     c_left, c_right = st.columns(2)
     classification = c_left.selectbox(tr("activities.classification"), options, index=index,
                                       format_func=lambda v: "—" if v is None else classified(v), placeholder=tr("widget.choose_one"))
-    dpia_status = c_right.selectbox(tr("activities.dpia"), activities.DPIA_STATUSES,
-                                    index=activities.DPIA_STATUSES.index(base["dpia_status"]),
+    dpia_status = c_right.selectbox(tr("activities.dpia"), record.DPIA_STATUSES,
+                                    index=record.DPIA_STATUSES.index(base["dpia_status"]),
                                     format_func=labels("activities.dpia_status"), placeholder=tr("widget.choose_one"))
-    criteria = st.multiselect(tr("activities.dpia_criteria"), activities.DPIA_CRITERIA,
+    criteria = st.multiselect(tr("activities.dpia_criteria"), record.DPIA_CRITERIA,
                               default=base.get("dpia_criteria", []), format_func=labels("activities.criterion"), **choose())
     owner = c_left.text_input(tr("activities.owner"), value=base.get("owner") or "")
     review_on = c_right.date_input(tr("activities.review_on"), value=base.get("review_on"), format=date_format())
@@ -222,10 +224,10 @@ st.subheader(tr("activities.files"))
 listing = activities.listing(store)
 d_left, d_middle, d_right = st.columns(3)
 downloads.spreadsheet_buttons((d_left, d_middle), {fmt: tr(f"activities.download_{fmt}") for fmt in ("csv", "xlsx")},
-                              lambda: activities.export_rows(listing), "behandlingsprotokoll", user["name"],
-                              "activities.{fmt}", {"rows": len(listing)}, activities.CSV_COLUMNS)
+                              lambda: activity_files.export_rows(listing), "behandlingsprotokoll", user["name"],
+                              "activities.{fmt}", {"rows": len(listing)}, record.CSV_COLUMNS)
 d_right.download_button(tr("activities.download_json"),
-                        downloads.recorded(lambda: activities.to_json(listing).encode(), user["name"],
+                        downloads.recorded(lambda: activity_files.to_json(listing).encode(), user["name"],
                                            "activities.json", {"rows": len(listing), "format": "json"}),
                         "behandlingsprotokoll.json", "application/json", on_click="ignore")
 upload = st.file_uploader(tr("activities.upload"), type=["csv", "json"])

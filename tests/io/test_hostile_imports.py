@@ -16,6 +16,7 @@ import pytest
 import vern_process
 
 from audits.access import directory
+from audits.activities import files as activity_files
 from audits.activities import register as activities
 from audits.breaches import register as breaches
 from audits.consent import register as consent
@@ -325,7 +326,7 @@ def test_a_yes_no_cell_that_defaults_to_no_reads_alike_in_every_register(vern, t
     register.write_text("name,children,retention_months,retention_from,retention_statistics_exempt\n"
                         f"A,{cell},12,last_activity,{cell}\n")
     [(_, record)] = retention.parse(vern.store, inventory)
-    [activity] = activities.read_file(register)
+    [activity] = activity_files.read_file(register)
     assert (record["pseudonymised"], activity["children"], activity["retention"]["statistics_exempt"]) == (
         meaning, meaning, meaning)
 
