@@ -8,6 +8,7 @@ from audits.accounts import users
 from audits.cli.support import actor, open_from, print_json
 from audits.core import clock, keys, pseudonyms, trail, trail_chain
 from audits.core.errors import VernError
+from audits.organisation import profile as organisation
 
 
 def _password(from_stdin: bool) -> str:
@@ -35,7 +36,7 @@ def users_add(ctx, name, roles, password_stdin, oidc_only):
     one, nor contains the username or the association's name; a few unrelated words do well."""
     vern = open_from(ctx)
     password = None if oidc_only else _password(password_stdin)
-    row = users.add(vern.store, actor(), name, roles, password, vern.config.organisation["name"])
+    row = users.add(vern.store, actor(), name, roles, password, organisation.load(vern.store, vern.config)["name"])
     click.echo(f"user {row['username']} created with role(s) {', '.join(row['roles'])}")
 
 
@@ -81,7 +82,7 @@ def users_enable(ctx, name):
 def users_set_password(ctx, name, password_stdin):
     """Set a new password (also lifts a lock)."""
     vern = open_from(ctx)
-    users.set_password(vern.store, actor(), name, _password(password_stdin), vern.config.organisation["name"])
+    users.set_password(vern.store, actor(), name, _password(password_stdin), organisation.load(vern.store, vern.config)["name"])
     click.echo(f"password of {name} changed")
 
 

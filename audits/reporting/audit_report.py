@@ -30,6 +30,7 @@ from audits.core import clock, trail
 from audits.core.errors import VernError
 from audits.core.i18n import Message
 from audits.core.store import Store
+from audits.organisation import profile as organisation
 from audits.processors import register as processors
 from audits.reporting import board
 from audits.retention import register as retention
@@ -237,7 +238,7 @@ def snapshot(vern: Vern, lang: str, period_from: date, now: datetime) -> dict[st
     intact, problem = trail.verify(vern.store)
     return {
         "format": FORMAT, "language": lang, "taken_at": clock.iso_utc(now),
-        "organisation": vern.config.organisation.get("name") or None,
+        "organisation": organisation.load(vern.store, vern.config)["name"] or None,
         "period": {"from": period_from.isoformat(), "to": today.isoformat()},
         "trail": {"head_seq": head["seq"], "head_hash": head["hash"], "head_signature": head["signature"],
                   "entries_verified": intact, "intact": problem is None, "problem": problem},

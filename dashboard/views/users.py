@@ -6,12 +6,13 @@ import streamlit as st
 from audits.accounts import passwords, users
 from audits.core import clock, keys
 from audits.core.errors import VernError
+from audits.organisation import profile as organisation
 from dashboard import auth
 from dashboard.ui import choose, labels, refuse, say, tr, vern, when
 
 user = auth.require("users")
 store = vern().store
-association = vern().config.organisation["name"]  # no password may hold it
+association = organisation.load(vern().store, vern().config)["name"]  # no password may hold it
 
 
 st.title(tr("users.title"))

@@ -70,7 +70,7 @@ def test_the_pdf_reads_back_with_title_head_hash_sections_and_counts(demo_vern):
     stored = audit_report.get(demo_vern.store, made["id"])
     text = pdf_text(bytes(stored["pdf"]))
     counts = open_counts(demo_vern)
-    assert text.startswith("Revisjonsrapport 1")
+    assert text.startswith("Revisjonsrapport 1 – Foreningen")  # the organisation profile's name
     assert (f"Revisjonssporets hode: oppføring {made['trail_head_seq']}, kjedeverdi {made['trail_head_hash']}, "
             "signatur ") in text  # the signature: tests/core/test_trail_check.py
     assert "Laget: 2026-11-24 12:00 norsk tid (UTC+01:00), kari" in text
