@@ -66,8 +66,11 @@ def facts(record: dict) -> None:
         (tr("breach.occurred_at"), when(record["occurred_at"]) if record["occurred_at"] else "—"),
         (tr("breach.deadline"), when(record["deadline_at"])),
         (tr("breach.notify_to"), "Datatilsynet" if record["notify_to"] == "datatilsynet" else record["notify_to"]),
-        (tr("breach.categories"), ", ".join(tr(f"category.{c}") for c in record["data_categories"]) or "—"),
+        (tr("breach.subject_categories"),
+         ", ".join(tr(f"subject_category.{c}") for c in record["subject_categories"]) or "—"),
         (tr("breach.subjects_count"), number(record["subjects_count"]) if record["subjects_count"] is not None else "—"),
+        (tr("breach.categories"), ", ".join(tr(f"category.{c}") for c in record["data_categories"]) or "—"),
+        (tr("breach.records_count"), number(record["records_count"]) if record["records_count"] is not None else "—"),
         (tr("breach.types"), ", ".join(tr(f"breach.type.{t}") for t in record["breach_types"]) or "—"),
         (tr("breach.processor"), record["processor"] or "—"),
     ]
@@ -90,6 +93,15 @@ def recipient_name(recipient: str) -> str:
     return tr(f"breaches.recipient.{recipient}")
 
 
+# Each fact the adviser may complete (breaches.FACTS), by its label on this page.
+FACT_LABELS = {
+    "description": "breach.description", "occurred_at": "breach.occurred_at",
+    "subject_categories": "breach.subject_categories", "subjects_count": "breach.subjects_count",
+    "data_categories": "breach.categories", "records_count": "breach.records_count",
+    "breach_types": "breach.types", "consequences": "breach.consequences", "measures": "breach.measures",
+}
+
+
 def detail(event: dict) -> str:
     """An event's detail in words: the register writes an assessment as 'score level' and a
     notification as 'recipient reference'; what people added is shown as written."""
@@ -100,6 +112,8 @@ def detail(event: dict) -> str:
     if event["kind"] == "notified" and text:
         recipient, _, reference = text.partition(" ")
         return f"{recipient_name(recipient)} · {reference}".strip(" ·")
+    if event["kind"] == "completed" and text:
+        return ", ".join(tr(FACT_LABELS[field]) for field in text.split(", "))
     return text
 
 

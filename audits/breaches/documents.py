@@ -78,6 +78,11 @@ def _categories(record: dict, lang: str) -> str:
     return md(", ".join(names)) if names else _missing(lang)
 
 
+def _subject_categories(record: dict, lang: str) -> str:
+    names = [t(f"subject_category.{c}", lang) for c in record["subject_categories"]]
+    return md(", ".join(names)) if names else _missing(lang)
+
+
 def _count_or_missing(value: int | None, lang: str) -> str:
     return _missing(lang) if value is None else t("doc.about", lang, n=value)
 
@@ -107,7 +112,7 @@ def _chapter_contact(record: dict, profile: dict, lang: str) -> str:
 # data subjects and records, (b) the contact point, (c) the likely consequences, (d) the
 # measures; after the deadline, the reasons for the delay (Art. 33(1)). Art. 34(2) asks
 # the letter for (b), (c) and (d) in clear language.
-_NATURE = ("description", "data_categories", "subjects_count", "records_count")
+_NATURE = ("description", "subject_categories", "subjects_count", "data_categories", "records_count")
 _AFTER_CONTACT = ("consequences", "measures")
 
 
@@ -162,6 +167,7 @@ def notification_markdown(record: dict, profile: dict, lang: str) -> str:
     types = ", ".join(_label("doc.type.", kind, lang) for kind in record["breach_types"] or []) or t("doc.unknown", lang)
     period = t("doc.f.period_value", lang, start=when(record["occurred_at"], lang), end=when(record["aware_at"], lang))
     facts = [("doc.f.period", period), ("doc.f.discovered", when(record["aware_at"], lang)), ("doc.f.types", types),
+             ("doc.f.subject_categories", _subject_categories(record, lang)),
              ("doc.f.subjects", _count_or_missing(record["subjects_count"], lang)),
              ("doc.f.records", _count_or_missing(record["records_count"], lang)),
              ("doc.f.categories", _categories(record, lang)),

@@ -22,11 +22,14 @@ from audits.io import csvfile
 AUTHORITY_HOURS = 72
 BREACH_TYPES = ("confidentiality", "integrity", "availability")
 RECIPIENTS = ("authority", "controller", "subjects")
+# Whom a breach concerns (Art. 33(3)(a)), as a membership association knows its people.
+SUBJECT_CATEGORIES = ("member", "volunteer", "employee", "donor", "participant", "child", "contact", "other")
 MAX_COUNT = 10_000_000_000  # more people than there are: a typo, not an estimate
 FIELDS = {
     "title", "description", "aware_at", "occurred_at", "reported_by", "acting_as",
     "controller_name", "data_categories", "special_categories", "subjects_count",
     "records_count", "breach_types", "processor", "consequences", "measures", "finding",
+    "subject_categories",
 }
 SECRET = ("title", "description", "reported_by", "consequences", "measures", "summary", "controller_name")
 
@@ -77,6 +80,21 @@ def _name(value, field: str, limit: int = 300) -> str | None:
     return _field(csvfile.name(limit), value, field) or None
 
 
+# The facts the adviser may complete after the report (Art. 33(4): information in phases),
+# each read as the report reads it.
+FACTS = {
+    "description": lambda value: _text(value, "description"),
+    "occurred_at": lambda value: _instant(value, "occurred_at"),
+    "subject_categories": lambda value: _choices(value, SUBJECT_CATEGORIES, "subject_categories"),
+    "subjects_count": lambda value: _count(value, "subjects_count"),
+    "data_categories": lambda value: _choices(value, tuple(enisa.DATA_CATEGORIES), "data_categories"),
+    "records_count": lambda value: _count(value, "records_count"),
+    "breach_types": lambda value: _choices(value, BREACH_TYPES, "breach_types"),
+    "consequences": lambda value: _text(value, "consequences"),
+    "measures": lambda value: _text(value, "measures"),
+}
+
+
 def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
     """A new breach as `vern breach add` and the staff form give it; refused by field name."""
     if not isinstance(data, dict):
@@ -86,20 +104,13 @@ def parse(store: Store, data: dict, now: datetime) -> dict[str, Any]:
         raise VernError("text.refused", field=text.key(unknown[0]), why=Message("breaches.refused.unknown_field"))
     breach = {
         "title": _name(data.get("title"), "title"),
-        "description": _text(data.get("description"), "description"),
         "aware_at": _instant(data.get("aware_at"), "aware_at", required=True),
-        "occurred_at": _instant(data.get("occurred_at"), "occurred_at"),
         "reported_by": _name(data.get("reported_by"), "reported_by"),
         "acting_as": data.get("acting_as") or "controller",
         "controller_name": _name(data.get("controller_name"), "controller_name"),
-        "data_categories": _choices(data.get("data_categories"), tuple(enisa.DATA_CATEGORIES), "data_categories"),
-        "subjects_count": _count(data.get("subjects_count"), "subjects_count"),
-        "records_count": _count(data.get("records_count"), "records_count"),
-        "breach_types": _choices(data.get("breach_types"), BREACH_TYPES, "breach_types"),
         "processor": _name(data.get("processor"), "processor"),
-        "consequences": _text(data.get("consequences"), "consequences"),
-        "measures": _text(data.get("measures"), "measures"),
         "finding": _name(data.get("finding"), "finding", 64),
+        **{field: read(data.get(field)) for field, read in FACTS.items()},
     }
     breach["special_categories"] = enisa.special_categories(breach["data_categories"])
     if not breach["title"]:
@@ -172,14 +183,15 @@ def add(store: Store, config: Config, actor: str, data: dict, reporter: str | No
         breach_id = tx.execute(
             "INSERT INTO breaches (title, description, aware_at, occurred_at, deadline_at, reported_by, "
             " reporter, acting_as, controller_name, data_categories, special_categories, subjects_count, "
-            " records_count, breach_types, processor, consequences, measures, finding, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
+            " records_count, breach_types, processor, consequences, measures, finding, subject_categories, "
+            " status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
             [sealed["title"], sealed["description"], breach["aware_at"], breach["occurred_at"],
              deadline(breach["aware_at"], breach["acting_as"], config), sealed["reported_by"], reporter or actor,
              breach["acting_as"], sealed["controller_name"], breach["data_categories"],
              breach["special_categories"], breach["subjects_count"], breach["records_count"],
              breach["breach_types"], breach["processor"], sealed["consequences"], sealed["measures"],
-             breach["finding"], now]).fetchone()[0]
+             breach["finding"], breach["subject_categories"], now]).fetchone()[0]
         _event(tx, store, breach_id, actor, "logged")
         trail.append(tx, actor, "breach.add", str(breach_id),
                      {"acting_as": breach["acting_as"], "finding": breach["finding"]})
@@ -202,6 +214,29 @@ def _open(tx, breach_id: int) -> dict[str, Any]:
     if row[0] == "closed":
         raise VernError("breaches.refused.closed", id=breach_id)
     return dict(zip(("status", "acting_as", "deadline_at", "aware_at"), row, strict=True))
+
+
+def complete(store: Store, actor: str, breach_id: int, data: dict) -> dict[str, Any]:
+    """Set the facts in `data` (any of FACTS) that were missing or have changed since the
+    report. The timeline and the trail name the fields, never their values."""
+    if not isinstance(data, dict) or not data:
+        raise VernError("text.refused", field="facts", why=Message("breaches.refused.no_facts"))
+    unknown = sorted(set(data) - set(FACTS), key=str)
+    if unknown:
+        raise VernError("text.refused", field=text.key(unknown[0]), why=Message("breaches.refused.unknown_field"))
+    given = {field: read(data[field]) for field, read in FACTS.items() if field in data}
+    if "data_categories" in given:
+        given["special_categories"] = enisa.special_categories(given["data_categories"])
+    with store.transaction() as tx:
+        breach = _open(tx, breach_id)
+        if given.get("occurred_at") and given["occurred_at"] > breach["aware_at"]:
+            raise VernError("text.refused", field="occurred_at", why=Message("breaches.refused.occurred_after"))
+        values = [store.keys.encrypt(v, f"breaches.{k}") if k in SECRET else v for k, v in given.items()]
+        tx.execute(f"UPDATE breaches SET {', '.join(f'{k} = ?' for k in given)} WHERE id = ?", [*values, breach_id])
+        fields = [field for field in FACTS if field in data]
+        _event(tx, store, breach_id, actor, "completed", ", ".join(fields))
+        trail.append(tx, actor, "breach.complete", str(breach_id), {"fields": fields})
+    return get(store, None, breach_id)
 
 
 def add_information(store: Store, actor: str, breach_id: int, information: str) -> None:
@@ -396,6 +431,7 @@ def _record(store: Store, row: dict[str, Any], assessments: list, decisions: lis
         "reported_by": row["reported_by"],
         "reporter": row["reporter"],
         "data_categories": row["data_categories"],
+        "subject_categories": row["subject_categories"] or [],
         "special_categories": enisa.special_categories(row["data_categories"]),  # derived, also for old rows
         "subjects_count": row["subjects_count"],
         "records_count": row["records_count"],

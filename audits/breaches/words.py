@@ -58,6 +58,15 @@ WORDS: dict[str, Text] = {
     "category.special_category": Text("særlige kategorier (religion, politikk, fagforening …)",
                                       "special categories (religion, politics, union …)"),
     "category.criminal": Text("straffbare forhold", "criminal offences"),
+    # whom a breach concerns (Art. 33(3)(a)): register.SUBJECT_CATEGORIES
+    "subject_category.member": Text("medlemmer", "members"),
+    "subject_category.volunteer": Text("frivillige", "volunteers"),
+    "subject_category.employee": Text("ansatte", "employees"),
+    "subject_category.donor": Text("givere", "donors"),
+    "subject_category.participant": Text("deltakere på arrangementer", "event participants"),
+    "subject_category.child": Text("barn og unge", "children and young people"),
+    "subject_category.contact": Text("kontaktpersoner hos samarbeidspartnere", "contacts at partners"),
+    "subject_category.other": Text("andre", "others"),
     "mine.title": Text("Mine avvik", "My breaches"),
     "mine.none": Text("Du har ikke meldt noen avvik.", "You have not reported any breaches."),
     "mine.add": Text("Legg til noe du har fått vite", "Add something you have learned"),
@@ -71,6 +80,8 @@ WORDS: dict[str, Text] = {
     "breach.aware_at": Text("Oppdaget", "Noticed"),
     "breach.occurred_at": Text("Skjedde", "Happened"),
     "breach.categories": Text("Opplysninger", "Data"),
+    "breach.subject_categories": Text("Hvem det gjelder", "Whom it concerns"),
+    "breach.records_count": Text("Berørte registreringer (omtrent)", "Records affected (approx.)"),
     "breach.subjects_count": Text("Berørte personer (omtrent)", "People affected (approx.)"),
     "breach.types": Text("Type brudd", "Kind of breach"),
     "breach.processor": Text("Databehandler", "Processor"),
@@ -96,6 +107,15 @@ WORDS: dict[str, Text] = {
     "breach.event.notified": Text("varslet", "notified"),
     "breach.event.closed": Text("lukket", "closed"),
     "breach.event.reminded": Text("påminnelse sendt", "reminder sent"),
+    "breach.event.completed": Text("fakta utfylt", "facts completed"),
+    "breaches.complete": Text("Fyll ut eller rett fakta", "Complete or correct the facts"),
+    "breaches.complete_help": Text(
+        "Det som mangler i meldingen til Datatilsynet kan fylles ut her etter hvert som dere får vite mer "
+        "(art. 33 nr. 4). Tidslinjen viser hvilke felt som ble endret.",
+        "What the notification to Datatilsynet lacks can be filled in here as you learn more (Art. 33(4)). "
+        "The timeline shows which fields changed."),
+    "breaches.complete_save": Text("Lagre fakta", "Save the facts"),
+    "breaches.complete_unchanged": Text("Ingenting er endret.", "Nothing has changed."),
     "breaches.title": Text("Avvik (brudd på personopplysningssikkerheten)", "Personal-data breaches"),
     "breaches.none_open": Text("Ingen åpne avvik.", "No open breaches."),
     "breaches.pick": Text("Velg avvik", "Pick a breach"),
@@ -173,10 +193,10 @@ WORDS: dict[str, Text] = {
     "documents.gaps": Text("Utkastet mangler noe loven krever, og er merket UTKAST til det er fylt inn:",
                            "The draft lacks what the law requires, and is marked DRAFT until it is filled in:"),
     "documents.gaps_where": Text(
-        "Fakta om avviket fylles inn av den som meldte det (Mine avvik); organisasjonen og "
-        "personvernkontakten av administratoren (Organisasjon).",
-        "Facts of the breach are added by whoever reported it (My breaches); the organisation and the "
-        "privacy contact point by the administrator (Organisation)."),
+        "Fakta om avviket fyller du inn under Fakta («Fyll ut eller rett fakta»); organisasjonen og "
+        "personvernkontakten fyller administratoren inn (Organisasjon).",
+        "Fill in the facts of the breach under Facts (“Complete or correct the facts”); the administrator "
+        "fills in the organisation and the privacy contact point (Organisation)."),
     # the breach documents (audits.breaches.documents): the notification draft, the letter, the record
     "doc.unknown": Text("ikke kjent ennå", "not known yet"),
     "doc.missing": Text("[mangler]", "[missing]"),
@@ -184,6 +204,7 @@ WORDS: dict[str, Text] = {
     # what a draft lacks, in the order of Art. 33(3)
     "doc.gap.description": Text("beskrivelse av hva som skjedde", "a description of what happened"),
     "doc.gap.data_categories": Text("typer personopplysninger", "the types of personal data"),
+    "doc.gap.subject_categories": Text("hvilke grupper av personer det gjelder", "the categories of data subjects"),
     "doc.gap.subjects_count": Text("omtrentlig antall berørte personer", "the approximate number of data subjects"),
     "doc.gap.records_count": Text("omtrentlig antall berørte registreringer",
                                   "the approximate number of records"),
@@ -236,6 +257,7 @@ WORDS: dict[str, Text] = {
     "doc.f.records": Text("Antall berørte registreringer (omtrentlig)",
                           "Number of personal data records affected (approximate)"),
     "doc.f.categories": Text("Typer personopplysninger", "Types of personal data"),
+    "doc.f.subject_categories": Text("Kategorier registrerte", "Categories of data subjects"),
     "doc.f.special": Text("Særlige kategorier personopplysninger (art. 9 og 10)",
                           "Special categories of personal data (Art. 9 and 10)"),
     "doc.f.processor": Text("Databehandler involvert", "Processor involved"),
@@ -396,6 +418,8 @@ WORDS: dict[str, Text] = {
     # refusals: the why of "{field}: {why}" (text.refused), or a whole sentence
     "breaches.refused.not_object": Text("må være et JSON-objekt", "must be a JSON object"),
     "breaches.refused.unknown_field": Text("ukjent felt", "unknown field"),
+    "breaches.refused.no_facts": Text("må være et JSON-objekt med minst ett av feltene som kan fylles ut",
+                                      "must be a JSON object with at least one of the fields that can be completed"),
     "breaches.refused.count": Text("må være et helt tall fra 0 til {max:,}",
                                    "must be a whole number from 0 to {max:,}"),
     "breaches.refused.not_list": Text("må være en liste", "must be a list"),

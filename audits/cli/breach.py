@@ -35,6 +35,19 @@ def breach_add(ctx, file):
     print_json(breaches.get(vern.store, None, breach_id))
 
 
+@breach_group.command("complete")
+@click.argument("breach_id", type=int)
+@click.option("--file", "file", required=True,
+              help="The facts to set, as JSON (any of: description, occurred_at, subject_categories, "
+                   "subjects_count, data_categories, records_count, breach_types, consequences, measures); "
+                   "- reads standard input.")
+@click.pass_context
+def breach_complete(ctx, breach_id, file):
+    """Fill in or correct the facts a notification needs (Art. 33(3), in phases: 33(4))."""
+    vern = open_from(ctx)
+    print_json(breaches.complete(vern.store, actor(), breach_id, jsonfile.read(file, Message("json.what.facts"))))
+
+
 @breach_group.command("assess")
 @click.argument("breach_id", type=int)
 @click.option("--file", "file", required=True, help="The ENISA assessment as JSON; - reads standard input.")

@@ -113,32 +113,32 @@ def _breaches(store: Store, config, actor: str) -> int:
     due = breaches.add(store, config, actor, alert=False, reporter="staff", data={
         "title": "Medlemsliste sendt til feil e-postadresse", "aware_at": ago(68), "reported_by": "Ola (sekretariatet)",
         "description": "Excel-fil med 340 medlemmer i Bergen sendt til en ekstern mottaker med likt navn.",
-        "data_categories": ["contact", "membership"], "subjects_count": 340, "records_count": 340,
+        "subject_categories": ["member"], "data_categories": ["contact", "membership"], "subjects_count": 340, "records_count": 340,
         "breach_types": ["confidentiality"], "processor": "Microsoft Ireland Operations Ltd",
         "measures": "Bedt mottakeren slette e-posten."})
     overdue = breaches.add(store, config, actor, alert=False, reporter="adviser", data={
         "title": "Bærbar PC med deltakerlister stjålet", "aware_at": ago(80),
-        "data_categories": ["contact", "health"], "subjects_count": 45, "breach_types": ["confidentiality", "availability"],
+        "subject_categories": ["participant"], "data_categories": ["contact", "health"], "subjects_count": 45, "breach_types": ["confidentiality", "availability"],
         "consequences": "Allergier og tilretteleggingsbehov for 45 deltakere kan være lest av andre."})
     breaches.assess(store, actor, overdue, assessment("sensitive", 0.75, 0.5, malicious=True))
     breaches.decide(store, actor, overdue, True, True)
     notified = breaches.add(store, config, actor, alert=False, reporter="adviser", data={
         "title": "Nyhetsbrev med synlige mottakeradresser", "aware_at": ago(240),
-        "data_categories": ["contact", "behaviour"], "subjects_count": 1200, "breach_types": ["confidentiality"],
+        "subject_categories": ["member", "donor"], "data_categories": ["contact", "behaviour"], "subjects_count": 1200, "breach_types": ["confidentiality"],
         "processor": "The Rocket Science Group LLC (Mailchimp)"})
     breaches.assess(store, actor, notified, assessment("behavioural", 1, 0.25))
     breaches.decide(store, actor, notified, True, False)
     breaches.notify(store, actor, notified, "authority", now - timedelta(hours=200), "Altinn 2026/4711")
     closed = breaches.add(store, config, actor, alert=False, reporter="staff", data={
         "title": "Påmeldingsskjema viste andres navn", "aware_at": ago(24 * 60),
-        "data_categories": ["contact"], "subjects_count": 3, "breach_types": ["confidentiality"]})
+        "subject_categories": ["participant"], "data_categories": ["contact"], "subjects_count": 3, "breach_types": ["confidentiality"]})
     breaches.assess(store, actor, closed, assessment("simple", 0.5, 0.25))
     breaches.decide(store, actor, closed, False, False)
     breaches.close(store, actor, closed, "Feil i skjemaoppsettet rettet; skjemaer testes nå før publisering.")
     for_chapter = breaches.add(store, config, actor, alert=False, reporter="staff", data={
         "title": "Kretsens medlemsregister delt med feil lenke", "aware_at": ago(5),
         "acting_as": "processor", "controller_name": "Vestland krets",
-        "data_categories": ["contact", "membership"], "subjects_count": 900, "breach_types": ["confidentiality"],
+        "subject_categories": ["member"], "data_categories": ["contact", "membership"], "subjects_count": 900, "breach_types": ["confidentiality"],
         "processor": "Google Cloud EMEA Ltd"})
     return len((due, overdue, notified, closed, for_chapter))
 

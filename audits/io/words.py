@@ -48,6 +48,7 @@ WORDS: dict[str, Text] = {
     "json.what.xapi_statements": Text("xAPI-utsagn", "xAPI statements"),
     "json.what.xapi_statement": Text("et xAPI-utsagn", "an xAPI statement"),
     "json.what.breach": Text("et avvik", "a breach"),
+    "json.what.facts": Text("fakta om et avvik", "the facts of a breach"),
     "json.what.assessment": Text("en vurdering", "an assessment"),
     "json.what.activities": Text("en liste over behandlingsaktiviteter", "a list of activities"),
     "json.what.request": Text("en henvendelse", "a request"),

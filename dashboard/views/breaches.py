@@ -12,7 +12,7 @@ from audits.core.errors import VernError
 from dashboard import auth
 from dashboard.breach_documents import downloads, record_downloads
 from dashboard.breach_ui import countdown_table, facts, instant, recipient_name, status_line, timeline
-from dashboard.ui import date_format, labels, lang, plain, refuse, say, tr, vern, when
+from dashboard.ui import choose, date_format, labels, lang, plain, refuse, say, tr, vern, when
 
 user = auth.require("breaches")
 store = vern().store
@@ -57,9 +57,54 @@ facts_tab, assess_tab, decide_tab, notify_tab, documents_tab, close_tab = st.tab
     [tr("breaches.tab.facts"), tr("breaches.tab.assess"), tr("breaches.tab.decide"),
      tr("breaches.tab.notify"), tr("breaches.tab.documents"), tr("breaches.tab.close")])
 
+def complete_facts() -> None:
+    """The facts the notification still lacks (or that changed), filled in by the adviser."""
+    with st.form(f"complete-{record['id']}"):
+        st.caption(tr("breaches.complete_help"))
+        slots, given = {}, {}
+        given["subject_categories"] = st.multiselect(
+            tr("breach.subject_categories"), breaches.SUBJECT_CATEGORIES, default=record["subject_categories"],
+            format_func=labels("subject_category"), **choose())
+        slots["subject_categories"] = st.empty()
+        given["subjects_count"] = st.number_input(tr("breach.subjects_count"), min_value=0, step=1,
+                                                  value=record["subjects_count"])
+        slots["subjects_count"] = st.empty()
+        given["data_categories"] = st.multiselect(
+            tr("breach.categories"), list(enisa.DATA_CATEGORIES), default=record["data_categories"],
+            format_func=labels("category"), **choose())
+        slots["data_categories"] = st.empty()
+        given["records_count"] = st.number_input(tr("breach.records_count"), min_value=0, step=1,
+                                                 value=record["records_count"])
+        slots["records_count"] = st.empty()
+        given["breach_types"] = st.multiselect(tr("breach.types"), breaches.BREACH_TYPES,
+                                               default=record["breach_types"], format_func=labels("breach.type"),
+                                               **choose())
+        for field in ("description", "consequences", "measures"):
+            given[field] = st.text_area(tr(f"breach.{field}"), record[field] or "")
+            slots[field] = st.empty()
+        if st.form_submit_button(tr("breaches.complete_save")):
+            changed = {field: value for field, value in given.items()
+                       if value != ((record[field] or "") if field in TEXTS else record[field])}
+            if not changed:
+                st.info(tr("breaches.complete_unchanged"))
+                return
+            try:
+                breaches.complete(store, user["name"], record["id"], changed)
+            except VernError as error:
+                refuse(error, slots)
+            else:
+                st.session_state["breach_open"] = record["id"]
+                st.rerun()
+
+
+TEXTS = ("description", "consequences", "measures")
+
 with facts_tab:
     st.subheader(plain(record["title"]), anchor=False)  # no link named after it
     facts(record)
+    if record["status"] != "closed":
+        with st.expander(tr("breaches.complete")):
+            complete_facts()
     timeline(record)
 
 with assess_tab:

@@ -210,12 +210,13 @@ def test_the_documents_tab_warns_of_each_missing_element_before_the_download(das
     breaches.add(vern.store, vern.config, "staff", {"title": TITLE, "aware_at": "2026-11-24T09:00:00+01:00"})
     at = dashboard("breaches", "nb")
     assert not at.exception
-    where = ("Fakta om avviket fylles inn av den som meldte det (Mine avvik); organisasjonen og "
-             "personvernkontakten av administratoren (Organisasjon).")
+    where = ("Fakta om avviket fyller du inn under Fakta («Fyll ut eller rett fakta»); organisasjonen og "
+             "personvernkontakten fyller administratoren inn (Organisasjon).")
     contact = ["organisasjonens navn", "personvernkontaktens navn", "personvernkontaktens e-post",
                "personvernkontaktens telefon"]
-    notification = ["beskrivelse av hva som skjedde", "typer personopplysninger",
-                    "omtrentlig antall berørte personer", "omtrentlig antall berørte registreringer", *contact,
+    notification = ["beskrivelse av hva som skjedde", "hvilke grupper av personer det gjelder",
+                    "omtrentlig antall berørte personer", "typer personopplysninger",
+                    "omtrentlig antall berørte registreringer", *contact,
                     "sannsynlige konsekvenser", "tiltak som er iverksatt eller planlagt"]
     letter = [*contact, "sannsynlige konsekvenser", "tiltak som er iverksatt eller planlagt"]
     intro = "Utkastet mangler noe loven krever, og er merket UTKAST til det er fylt inn:"

@@ -17,14 +17,15 @@ FULL = profile.empty() | {
     "chapters": [{"name": "Vestland krets", "contact_name": "Ola Nordmann",
                   "contact_email": "vestland@blabaer.no", "contact_phone": "+47 55 00 00 00"}]}
 COMPLETE = {"title": "Liste sendt til feil adresse", "description": "Vedlegg til feil mottaker.",
-            "aware_at": "2026-11-24T08:00:00+01:00", "data_categories": ["contact"], "subjects_count": 40,
+            "aware_at": "2026-11-24T08:00:00+01:00", "subject_categories": ["member"], "subjects_count": 40,
+            "data_categories": ["contact"],
             "records_count": 40, "breach_types": ["confidentiality"], "consequences": "Uønsket kontakt.",
             "measures": "Mottakeren har slettet e-posten."}
 BARE = {"title": "Noe gikk galt", "aware_at": "2026-11-24T08:00:00+01:00"}
 # Art. 33(3), in the law's order: (a) nature, categories and numbers; (b) the contact point;
 # (c) the likely consequences; (d) the measures.
-EVERY_GAP_NB = ["beskrivelse av hva som skjedde", "typer personopplysninger", "omtrentlig antall berørte personer",
-                "omtrentlig antall berørte registreringer", "organisasjonens navn", "personvernkontaktens navn",
+EVERY_GAP_NB = ["beskrivelse av hva som skjedde", "hvilke grupper av personer det gjelder",
+                "omtrentlig antall berørte personer", "typer personopplysninger", "omtrentlig antall berørte registreringer", "organisasjonens navn", "personvernkontaktens navn",
                 "personvernkontaktens e-post", "personvernkontaktens telefon", "sannsynlige konsekvenser",
                 "tiltak som er iverksatt eller planlagt"]
 
@@ -45,8 +46,8 @@ def test_every_art_33_3_element_missing_is_listed_and_marked_at_the_top(vern):
     assert nb.splitlines()[2] == "**UTKAST – mangler: " + ", ".join(EVERY_GAP_NB) + "**"
     en = documents.notification_markdown(bare, profile.empty(), "en")
     assert en.splitlines()[2] == (
-        "**DRAFT – missing: a description of what happened, the types of personal data, the approximate number "
-        "of data subjects, the approximate number of records, the organisation's name, the privacy contact "
+        "**DRAFT – missing: a description of what happened, the categories of data subjects, the approximate "
+        "number of data subjects, the types of personal data, the approximate number of records, the organisation's name, the privacy contact "
         "point's name, the privacy contact point's email, the privacy contact point's phone, the likely "
         "consequences, the measures taken or proposed**")
 
