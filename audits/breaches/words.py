@@ -24,6 +24,7 @@ WORDS: dict[str, Text] = {
     "report.happened": Text("Når skjedde det? (dato)", "When did it happen? (date)"),
     "report.happened_time": Text("Klokkeslett", "Time"),
     "report.categories": Text("Hva slags opplysninger gjelder det?", "Which kinds of data?"),
+    "report.whom": Text("Hvem gjelder det? (velg alle som passer)", "Whom does it concern? (choose all that apply)"),
     "report.people": Text("Omtrent hvor mange personer gjelder det?", "Roughly how many people?"),
     "report.what_kind": Text("Hva har skjedd med opplysningene?", "What happened to the data?"),
     "report.seen": Text("Noen som ikke skulle, har sett eller fått dem", "Someone who should not have seen or got them"),

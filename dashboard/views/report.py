@@ -39,7 +39,7 @@ def fresh_form() -> None:
     st.session_state.update(
         report_title="", report_description="", report_noticed_day=day, report_noticed_time=at,
         report_happened_known=False, report_happened_day=day, report_happened_time=at, report_categories=[],
-        report_people=None, report_seen=False, report_changed=False, report_lost=False, report_processor="",
+        report_whom=[], report_people=None, report_seen=False, report_changed=False, report_lost=False, report_processor="",
         report_for_chapter=False, report_chapter="", report_measures="")
 
 
@@ -65,6 +65,9 @@ with st.form("report"):
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
                                 key="report_categories", **choose())
     slots["data_categories"] = st.empty()
+    whom = st.multiselect(tr("report.whom"), breaches.SUBJECT_CATEGORIES, format_func=labels("subject_category"),
+                          key="report_whom", **choose())
+    slots["subject_categories"] = st.empty()
     subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
     slots["subjects_count"] = st.empty()
     st.markdown(tr("report.what_kind"))
@@ -88,7 +91,7 @@ if sent:
         "title": title, "description": description or None,
         "aware_at": instant(noticed_day, noticed_time).isoformat(),
         "occurred_at": instant(happened_day, happened_time).isoformat() if happened_known else None,
-        "reported_by": user["name"], "data_categories": categories,
+        "reported_by": user["name"], "data_categories": categories, "subject_categories": whom,
         "subjects_count": int(subjects) if subjects is not None else None,
         "breach_types": [t for t, ticked in zip(breaches.BREACH_TYPES, (seen, changed, lost), strict=True) if ticked],
         "processor": processor or None, "measures": measures or None,

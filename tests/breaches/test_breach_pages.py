@@ -23,6 +23,7 @@ def test_staff_log_a_breach_in_a_few_fields(staff_form, demo_vern):
     at = staff_form
     at.text_input(key="report_title").input(TITLE)
     at.multiselect(key="report_categories").set_value(["contact", "membership"])
+    at.multiselect(key="report_whom").set_value(["member", "child"])
     at.number_input(key="report_people").set_value(120)
     at.checkbox(key="report_seen").check()
     at.button[0].click().run()
@@ -31,6 +32,7 @@ def test_staff_log_a_breach_in_a_few_fields(staff_form, demo_vern):
     breach_id = int(at.success[0].value.rsplit(" ", 1)[1].rstrip("."))
     record = breaches.get(demo_vern.store, "staff", breach_id)
     assert (record["title"], record["subjects_count"], record["breach_types"]) == (TITLE, 120, ["confidentiality"])
+    assert record["subject_categories"] == ["member", "child"]
     assert record["aware_at"] == "2026-11-24T11:00:00Z"  # "when did you notice" defaults to now
     assert record["reporter"] == "staff" and record["clock_running"]
     assert at.text_input(key="report_title").value == ""  # a fresh form for the next one
