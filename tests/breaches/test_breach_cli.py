@@ -1,5 +1,5 @@
-"""`vern breach …` as a user runs it (issue 4, the README's Breaches): the real console
-script in its own process, a temporary database, the clock fixed at 2026-11-24 12:00 Oslo.
+"""`vern breach …` as a user runs it (issue 4, the README's Breaches): the command line in
+a process of its own (tests/vern_process.py), a temporary database, the clock fixed at 2026-11-24 12:00 Oslo.
 Exit 0 success, 1 a domain error with the field named on stderr (never a traceback, and
 nothing stored), 2 bad usage; `--json` prints JSON only."""
 

@@ -1,4 +1,5 @@
-"""The real `vern` console script, run as a separate process against a temporary database.
+"""The `vern` command line, each command a process of its own (tests/vern_process.py; the
+installed console script itself for --help), against a temporary database.
 
 Exit status: 0 success, 1 a domain error with a message on stderr (never a traceback),
 2 bad usage. `--json` prints JSON only on stdout.

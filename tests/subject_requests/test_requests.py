@@ -1,6 +1,6 @@
 """Data-subject requests (GDPR Art. 12(3), 12(6)) through `vern dsr`, and the check `requests`.
 
-Every test drives the command line as a subprocess against a real DuckDB file. Today is
+Every test drives the command line in a process of its own against a real DuckDB file. Today is
 2026-11-24 (a Tuesday, winter time in Oslo, UTC+01:00) unless a test sets VERN_NOW for one
 call to stand on either side of an edge. The reference request, received Thursday
 2026-10-15, is due Monday 2026-11-16 (15 November is a Sunday) and, once extended, Friday
