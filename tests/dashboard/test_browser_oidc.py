@@ -7,6 +7,7 @@ a group from the ID token's groups claim, or an address.
 
 import contextlib
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
@@ -57,6 +58,14 @@ def oidc_serving(db_path, provider):
     assert provider.refused == []  # every request Streamlit made is one a real provider accepts
 
 
+@pytest.fixture
+def hosts(page) -> set[str]:
+    """Every host the browser sends a request to, redirects included."""
+    seen: set[str] = set()
+    page.context.on("request", lambda request: seen.add(urlsplit(request.url).hostname))
+    return seen
+
+
 def recorded(db_path, action: str) -> list[dict]:
     """The trail's entries for `action`, oldest first (read once the server has stopped)."""
     opened = open_vern(str(db_path))
@@ -87,7 +96,7 @@ def expect_sidebar_of(page, role: str) -> None:
     assert [text.splitlines()[-1] for text in links.all_inner_texts()] == titles  # after the icon's name
 
 
-def test_roles_come_from_the_groups_claim_or_the_address_and_last_until_sign_out(oidc_db, provider, page):
+def test_roles_come_from_the_groups_claim_or_the_address_and_last_until_sign_out(oidc_db, provider, page, hosts):
     with oidc_serving(oidc_db, provider) as url:
         provider.identity = {"email": "kari@forening.no", "name": "Kari Nordmann", "groups": ["other", ADVISERS]}
         sign_in_with_provider(page, url)
@@ -111,6 +120,7 @@ def test_roles_come_from_the_groups_claim_or_the_address_and_last_until_sign_out
         expect(signed_in_as(page, "ola@forening.no (Ansatt/frivillig)")).to_be_visible()
         expect_sidebar_of(page, "staff")
 
+    assert hosts == {"localhost", "127.0.0.1"}  # Vern and the provider: nothing beyond this machine
     assert [claims.get("groups") for claims in provider.issued] == [["other", ADVISERS], None]  # 2 sign-ins
     kari = {"actor": "kari@forening.no", "object": "kari@forening.no"}
     assert recorded(oidc_db, "sign_in") == [
@@ -150,6 +160,7 @@ def test_an_expired_id_token_starts_no_session(real_clock, oidc_db, provider, pa
         provider.identity = {"email": "kari@forening.no", "name": "Kari Nordmann", "groups": [ADVISERS]}
         sign_in_with_provider(page, url)
         expect(page.get_by_text("Innloggingen med organisasjonskontoen er utløpt. Logg inn på nytt.")).to_be_visible()
+        expect(page.get_by_role("button", name=ORGANISATION_ACCOUNT)).to_be_visible()  # to sign in anew
         expect(page.get_by_text("Innlogget som")).to_have_count(0)
 
     assert len(provider.issued) == 1
