@@ -97,7 +97,7 @@ class Provider:
             "client": (client_id, client_secret) == (CLIENT_ID, CLIENT_SECRET),
             "code": grant is not None,
             "redirect_uri": grant is not None and form.get("redirect_uri") == grant["redirect_uri"],
-            "code_verifier": grant is not None and _s256(verifier) == grant["challenge"],
+            "code_verifier": grant is not None and s256(verifier) == grant["challenge"],
         })
         now = int(time.time())
         identity = grant["identity"]
@@ -124,7 +124,7 @@ class Refused(Exception):
     """A request the provider answers 400."""
 
 
-def _s256(verifier: str) -> str:
+def s256(verifier: str) -> str:
     """PKCE's S256 code challenge of `verifier` (RFC 7636 4.2)."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
