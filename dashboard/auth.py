@@ -87,6 +87,16 @@ def fragment(run_every: timedelta):
 
 
 def _start_oidc_session(claims: dict, now) -> dict | None:
+    """A session for the provider's identity, with the roles [auth.roles] gives it.
+
+    Streamlit keeps the ID token's claims in a cookie for 30 days and hands them to every
+    new browser session (a reload, a new tab). A session starts from them only while the ID
+    token is valid (`exp`: an hour at Entra ID and Google): someone the provider has since
+    disabled, or taken out of a group, loses access when the token expires, not a month later.
+    """
+    if not _oidc_token_valid(claims, now):
+        st.session_state["notice"] = "auth.oidc_expired"
+        return None
     email = str(claims.get("email") or claims.get("preferred_username") or "")
     roles = users.roles_for_claims(claims, vern().config.role_map)
     if not roles:
@@ -95,6 +105,12 @@ def _start_oidc_session(claims: dict, now) -> dict | None:
         return None
     trail.record(vern().store, email, "sign_in", email, {"method": "oidc", "roles": list(roles)})
     return _start(email, roles, "oidc", now)
+
+
+def _oidc_token_valid(claims: dict, now) -> bool:
+    """The ID token's expiry (seconds since 1970, required by OpenID Connect) is still ahead."""
+    expires = claims.get("exp")
+    return isinstance(expires, int | float) and now.timestamp() < expires
 
 
 def _start(name: str, roles, method: str, now) -> dict:

@@ -21,6 +21,9 @@ WORDS: dict[str, Text] = {
                        "Your session ended because your account was changed. Sign in again."),
     "auth.no_role": Text("Kontoen din har ingen rolle i Vern. Spør administratoren.",
                          "Your account has no role in Vern. Ask the administrator."),
+    "auth.oidc_expired": Text(
+        "Innloggingen med organisasjonskontoen er utløpt. Logg inn på nytt.",
+        "Your sign-in with the organisation account has expired. Sign in again."),
     "auth.no_users": Text(
         "Databasen har ingen brukere ennå. Opprett den første administratoren på serveren:",
         "This database has no users yet. Create the first administrator on the server:"),

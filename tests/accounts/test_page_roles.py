@@ -1,12 +1,14 @@
 """Sign-in and need to know: every role against every page, refusals recorded."""
 
+from datetime import datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from audits.accounts import users
 from audits.checking import runner
 from audits.core import trail
-from conftest import APP
+from conftest import APP, FIXED_NOW
 
 DENIED = "Du har ikke tilgang til denne siden. Forsøket er registrert."
 REFUSED = ("Sign-in failed: wrong username or password, or the account is blocked. Try again. After five "
@@ -135,9 +137,13 @@ def oidc(vern, tmp_path):
     return vern
 
 
+# The ID token's expiry, an hour after the fixed clock (seconds since 1970).
+VALID_UNTIL = int(datetime.fromisoformat(FIXED_NOW).timestamp()) + 3600
+
+
 def oidc_app(claims: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
-    at.user = {"is_logged_in": True, **claims}
+    at.user = {"is_logged_in": True, "exp": VALID_UNTIL, **claims}
     at.run()
     return at
 
@@ -160,6 +166,16 @@ def test_oidc_identity_without_a_role_is_refused_and_recorded(oidc):
     assert "user" not in at.session_state
     assert at.warning[0].value == "Kontoen din har ingen rolle i Vern. Spør administratoren."
     assert trail.listing(oidc.store, action="sign_in.failed")[0]["details"] == {"reason": "no role", "method": "oidc"}
+
+
+@pytest.mark.parametrize("expires", [VALID_UNTIL - 3600, None])
+def test_oidc_identity_whose_token_has_expired_starts_no_session(oidc, expires):
+    """Streamlit hands the ID token's claims to every new browser session for 30 days; a
+    session starts from them only before the token's `exp` (reached at exactly that second)."""
+    at = oidc_app({"email": "kari@forening.no", "exp": expires})
+    assert "user" not in at.session_state
+    assert at.warning[0].value == "Innloggingen med organisasjonskontoen er utløpt. Logg inn på nytt."
+    assert trail.listing(oidc.store, action="sign_in") == []
 
 
 def test_the_sign_in_form_offers_the_organisation_account_when_oidc_is_configured(oidc):
