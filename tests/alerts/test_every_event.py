@@ -4,13 +4,21 @@ retries and the overview's failed alerts cover them all). What each feature mail
 it still mails itself, once; no alert holds a title, a free text or a person. Real SMTP and
 HTTP servers on loopback, a real DuckDB file."""
 
+import base64
+import hashlib
+import hmac
 import json
+import re
+import textwrap
+import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from test_outbox import channels_toml
+from test_outbox import SECRET, channels_toml
 
-from audits.alerts import outbox
+from audits.alerts import messages, outbox
+from audits.alerts.channels import Alert, Channel, request
 from audits.breaches import register as breaches
 from audits.breaches import reminders
 from audits.checking import runner
@@ -208,6 +216,19 @@ def test_the_overview_shows_each_alert_that_did_not_get_through(vern, dashboard,
     ("ReadError", "sending feilet (ReadError)"),
 ])
 def test_each_problem_is_said_in_plain_words(problem, nb):
-    from audits.alerts import messages
-
     assert messages.problem_words(problem, "nb") == nb
+
+
+def test_the_readme_shows_a_receiver_how_to_verify_what_the_code_signs(monkeypatch):
+    """The README's verification, run as written against a request Vern signs."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [snippet] = re.findall(r"By hand, in Python:\n\n  ```python\n(.*?)  ```", readme, re.S)
+    monkeypatch.setenv("VERN_TEST_WEBHOOK_SECRET", SECRET)
+    raw_body, headers = request(Channel("webhook", "https://receiver.invalid", "VERN_TEST_WEBHOOK_SECRET"),
+                                Alert("test", "Test", [], "", {}), clock.now())
+    for body, expected in ((raw_body, True), (raw_body.replace(b"Test", b"Tast"), False)):
+        seen = {"base64": base64, "hashlib": hashlib, "hmac": hmac, "time": time, "secret": SECRET,
+                "headers": headers, "raw_body": body}
+        monkeypatch.setattr(time, "time", lambda: clock.now().timestamp())  # the receiver's clock
+        exec(textwrap.dedent(snippet), seen)  # noqa: S102 (our own README)
+        assert seen["ok"] is expected
