@@ -122,19 +122,25 @@ def channel_label(name: str, config: Config, lang: str) -> str:
     return t("alerts.channel.which", lang, kind=said, n=numbers[0])
 
 
+def _unbroken(shown: str) -> str:
+    """An instant that wraps only before its time of day, in a narrow column."""
+    day, _, time = shown.partition(" kl. ")
+    return day.replace(" ", "\u00a0") + (f" kl.\u00a0{time}" if time else "")
+
+
 def failed_rows(store, config: Config, lang: str, since) -> list[dict[str, str]]:
-    """The alerts that have not got through, for the overview: channel, alert, when queued,
-    tries, the last problem in plain words and what Vern does now."""
+    """The alerts that have not got through, for the overview: which alert, when queued, the
+    channel, what Vern does now, the last problem in plain words and the tries."""
     from audits.alerts import outbox
 
     return [{
-        "channel": channel_label(row["channel"], config, lang),
         "alert": render(row["event"], row["data"], config, lang).title,
-        "queued": clock.show(row["created_at"], lang),
-        "attempts": str(row["attempts"]),
-        "problem": problem_words(row["problem"], lang),
+        "queued": _unbroken(clock.show(row["created_at"], lang)),
+        "channel": channel_label(row["channel"], config, lang),
         "status": (t("alerts.failed.given_up", lang) if row["status"] == "failed"
-                   else t("alerts.failed.retrying", lang, at=clock.show(row["next_at"], lang))),
+                   else t("alerts.failed.retrying", lang, at=_unbroken(clock.show(row["next_at"], lang)))),
+        "problem": problem_words(row["problem"], lang),
+        "attempts": str(row["attempts"]),
     } for row in outbox.failures(store, since)]
 
 

@@ -41,7 +41,7 @@ WORDS: dict[str, Text] = {
     "alerts.channel.teams": Text("Teams", "Teams"),
     "alerts.channel.slack": Text("Slack", "Slack"),
     "alerts.channel.webhook": Text("webhook", "webhook"),
-    "alerts.channel.which": Text("{kind} (kanal {n} i konfigurasjonen)", "{kind} (channel {n} in the configuration)"),
+    "alerts.channel.which": Text("{kind} (kanal {n})", "{kind} (channel {n})"),
     "alerts.channel.gone": Text("{kind} (ikke lenger i konfigurasjonen)", "{kind} (no longer in the configuration)"),
     # the overview's failed alerts
     "alerts.failed.heading": Text("Varsler som ikke kom fram", "Alerts that did not get through"),

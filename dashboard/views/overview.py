@@ -31,8 +31,9 @@ failed_alerts = messages.failed_rows(vern().store, vern().config, lang(),
 if failed_alerts:
     st.subheader(tr("alerts.failed.heading"))
     st.warning(tr("alerts.failed.intro", days=FAILED_ALERT_DAYS))
-    st.dataframe(pd.DataFrame([{tr(f"alerts.failed.{key}"): value for key, value in row.items()}
-                               for row in failed_alerts]), hide_index=True, width="stretch")
+    # A table that wraps: at 1280 px every column stays in sight, the problem included.
+    st.table(pd.DataFrame([{tr(f"alerts.failed.{key}"): value for key, value in row.items()}
+                           for row in failed_alerts]).set_index(tr("alerts.failed.alert")))
 counts = overview.open_findings(vern())
 checks = overview.checks_status(vern())
 failed = [c for c in checks if c["last_run"] and c["last_run"]["status"] == "failed"]

@@ -9,14 +9,17 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
 import textwrap
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import vern_process
 from test_outbox import SECRET, channels_toml
 
+from audits import scheduler
 from audits.alerts import messages, outbox
 from audits.alerts.channels import Alert, Channel, request
 from audits.breaches import register as breaches
@@ -30,7 +33,7 @@ from audits.reporting import digest
 from audits.subject_requests import register as subject_requests
 from audits.subject_requests import reminders as request_reminders
 from audits.subject_requests.reminders import Sent
-from conftest import FIXED_NOW, config_with, page_text
+from conftest import FIXED_NOW, VERN, config_with, page_text
 
 MARKER = "MARKER-Kari-Nordmann-12345678901"
 NOW = clock.parse_instant(FIXED_NOW)
@@ -184,25 +187,27 @@ def test_the_overview_shows_each_alert_that_did_not_get_through(vern, dashboard,
     at_nb = dashboard("overview", "nb", ("admin",))
     assert not at_nb.exception, at_nb.exception
     assert at_nb.subheader[0].value == "Varsler som ikke kom fram"
-    [table] = [frame.value for frame in at_nb.dataframe if "Kanal" in frame.value.columns]
-    rows = table.to_dict("records")
-    assert rows[0] == {"Kanal": "webhook (kanal 2 i konfigurasjonen)", "Varsel": f"Nytt avvik meldt: nr. {number}",
+    [table] = [shown.value.reset_index().map(lambda said: said.replace("\u00a0", " "))  # (no break in a date)
+               for shown in at_nb.table]  # a table that wraps: every column in sight
+    rows, rows_csv = table.to_dict("records"), table.to_csv()
+    assert rows[0] == {"Kanal": "webhook (kanal 2)", "Varsel": f"Nytt avvik meldt: nr. {number}",
                       "Laget": "24. nov. 2026 kl. 12.00", "Forsøk": "1",
                       "Siste problem": "hemmeligheten for webhooken mangler eller er ugyldig (se secret_env)",
                       "Status": rows[0]["Status"]}
     assert rows[0]["Status"].startswith("prøver igjen ")
     assert rows[1]["Siste problem"] == "feil hos tjenesten (HTTP 503)"
-    assert rows[3] == {"Kanal": "Slack (kanal 1 i konfigurasjonen)", "Varsel": f"Nytt avvik meldt: nr. {first}",
+    assert rows[3] == {"Kanal": "Slack (kanal 1)", "Varsel": f"Nytt avvik meldt: nr. {first}",
                       "Laget": "24. nov. 2026 kl. 12.00", "Forsøk": str(outbox.MAX_ATTEMPTS),
                       "Siste problem": "feil hos tjenesten (HTTP 503)", "Status": "gitt opp"}
 
     at_en = dashboard("overview", "en", ("adviser",))
-    [table] = [frame.value for frame in at_en.dataframe if "Channel" in frame.value.columns]
+    [table] = [shown.value.reset_index().map(lambda said: said.replace("\u00a0", " ")) for shown in at_en.table]
     assert table.iloc[3].to_dict() == {
-        "Channel": "Slack (channel 1 in the configuration)", "Alert": f"New breach logged: no. {first}",
+        "Channel": "Slack (channel 1)", "Alert": f"New breach logged: no. {first}",
         "Queued": "2026-11-24 12:00", "Tries": str(outbox.MAX_ATTEMPTS),
         "Last problem": "an error at the service (HTTP 503)", "Status": "given up"}
-    assert httpserver.url_for("/") not in page_text(at_nb) + page_text(at_en)  # a webhook's URL is a secret
+    shown = page_text(at_nb) + page_text(at_en) + rows_csv + table.to_csv()
+    assert "http://localhost" not in shown and "127.0.0.1" not in shown  # a webhook's URL is a secret
     assert MARKER not in page_text(at_nb)  # the admin reads no title
 
 
@@ -232,3 +237,30 @@ def test_the_readme_shows_a_receiver_how_to_verify_what_the_code_signs(monkeypat
         monkeypatch.setattr(time, "time", lambda: clock.now().timestamp())  # the receiver's clock
         exec(textwrap.dedent(snippet), seen)  # noqa: S102 (our own README)
         assert seen["ok"] is expected
+
+
+def test_with_chat_only_vern_serve_runs_the_reminder_and_digest_jobs(vern, httpserver):
+    disabled = "".join(f"[checks.{check}]\nenabled = false\n" for check in vern.checks)
+    vern.config = config_with(vern, channels_toml(httpserver, "slack") + disabled)  # no [mail]
+    started = scheduler.start(vern)
+    try:
+        jobs = {job.id for job in started.get_jobs()}
+        assert {scheduler.ALERTS_JOB, scheduler.REMINDER_JOB, scheduler.REQUEST_REMINDER_JOB,
+                scheduler.DIGEST_JOB} <= jobs
+    finally:
+        started.shutdown()
+        vern.scheduler = None
+
+
+def test_vern_checks_run_alerts_the_advisers_of_a_failed_run_at_once(vern, db_path, smtp):
+    vern.config = config_with(vern, channels_toml(None, mail_port=smtp.port))  # mail only
+    folder = vern.config.inbox / "training"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parents[1] / "training" / "fixtures" / "bad" / "bad-date.csv", folder)
+    vern.close()
+    done = vern_process.run([VERN, "checks", "run", "training"], capture_output=True, text=True)
+    assert done.returncode == 1 and "bad-date.csv" in done.stdout  # the person running it reads why
+    [mail] = smtp.messages()
+    assert mail["Subject"] == "Vern: Kontrollen Personvernopplæring feilet"
+    assert "Årsak: kontrollen fikk ikke det den trenger" in mail.get_content()
+    assert "bad-date" not in mail.get_content()  # a file's name, a line, a value: not in an alert
