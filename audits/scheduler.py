@@ -76,7 +76,7 @@ def start(vern: Vern) -> BackgroundScheduler:
             args=(vern.store, vern.config), id=ALERTS_JOB, name="alerts", replace_existing=True,
             next_run_time=now,
         )
-    if mail.configured(vern.config.mail):  # no mail host or no adviser: nothing to send
+    if mail.configured(vern.config.mail) or vern.config.alert_channels:  # else nowhere to send them
         scheduler.add_job(
             reminders.scheduled, IntervalTrigger(minutes=vern.config.breaches["reminder_minutes"],
                                                  timezone=clock.OSLO),

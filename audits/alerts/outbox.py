@@ -36,9 +36,12 @@ def channels(config: Config) -> dict[str, Channel | None]:
     return found | {channel.ref: channel for channel in config.alert_channels}
 
 
-def queue(tx, config: Config, event: str, data: dict[str, Any], now: datetime) -> list[str]:
-    """One alert per channel in force, inside the caller's transaction; the channels' names."""
-    names = list(channels(config))
+def queue(tx, config: Config, event: str, data: dict[str, Any], now: datetime, *,
+          by_mail: bool = True) -> list[str]:
+    """One alert per channel in force, inside the caller's transaction; the channels' names.
+    `by_mail=False` for what its feature mails itself (reminders, the digest): the chat
+    channels only, so no adviser gets the same mail twice."""
+    names = [name for name in channels(config) if by_mail or name != MAIL]
     for name in names:
         tx.execute("INSERT INTO alerts (created_at, event, data, channel, next_at) VALUES (?, ?, ?, ?, ?)",
                    [now, event, json.dumps(data), name, now])
@@ -100,9 +103,12 @@ def about_breach(store: Store, number: int) -> dict[str, list[str]]:
 
 
 def failures(store: Store, since: datetime) -> list[dict[str, Any]]:
-    """Alerts given up on since `since`, newest first: for the overview."""
-    return store.rows("SELECT id, created_at, event, channel, attempts, problem FROM alerts "
-                      "WHERE status = 'failed' AND created_at >= ? ORDER BY id DESC", [since])
+    """Alerts queued since `since` that have not got through: given up on ('failed'), or
+    failed at least once and still being tried ('pending'); newest first, for the overview."""
+    rows = store.rows("SELECT id, created_at, event, data, channel, status, attempts, next_at, problem "
+                      "FROM alerts WHERE (status = 'failed' OR (status = 'pending' AND attempts > 0)) "
+                      "AND created_at >= ? ORDER BY id DESC", [since])
+    return [row | {"data": json.loads(row["data"])} for row in rows]
 
 
 def test(config: Config) -> list[tuple[str, str | None]]:

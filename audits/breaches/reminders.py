@@ -1,4 +1,5 @@
-"""Reminder mails to the privacy advisers as a breach's notification deadline nears.
+"""Reminders to the privacy advisers as a breach's notification deadline nears: by mail,
+and by the chat channels through the alerts outbox.
 
 Thresholds: 48, 24 and 6 hours before the deadline, and the deadline itself. A threshold
 is reached at the exact instant `deadline - hours` (UTC arithmetic, like the clock). Only
@@ -12,6 +13,12 @@ commit would send that one mail again: at least once, never silently lost.)
 The mail names no title, description or person: free text about a breach may hold
 personal data, and mail leaves our control. It gives the breach number, the time left,
 the deadline in Oslo time, whom to notify and the dashboard link.
+
+Mail and chat, without sending anything twice: the mail goes from here as it always has
+(both languages, the SMTP server's own error when it fails); the chat channels get the same
+reminder through the outbox (`by_mail=False`), queued in the transaction that records the
+threshold, so each is queued once and the outbox retries it with backoff. With chat channels
+and no mail, the threshold is recorded when it is queued.
 """
 
 import logging
@@ -19,6 +26,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
+from audits.alerts import outbox
 from audits.breaches import register as breaches
 from audits.core import clock, trail
 from audits.core.config import Config
@@ -32,9 +40,13 @@ ACTOR = "scheduler"
 _running = threading.Lock()  # one sender at a time in this process
 
 
+def _instant(record: dict[str, Any], key: str) -> datetime:
+    value = record[key]
+    return value if isinstance(value, datetime) else clock.parse_instant(value, key)
+
+
 def _deadline(record: dict[str, Any]) -> datetime:
-    value = record["deadline_at"]
-    return value if isinstance(value, datetime) else clock.parse_instant(value, "deadline_at")
+    return _instant(record, "deadline_at")
 
 
 def due(record: dict[str, Any], now: datetime) -> int | None:
@@ -85,7 +97,8 @@ def _handled(store: Store) -> dict[int, int]:
     return {row["breach_id"]: row["hours"] for row in rows}
 
 
-def _record(store: Store, breach_id: int, hours: int, now: datetime) -> None:
+def _record(store: Store, config: Config, record: dict[str, Any], hours: int, now: datetime) -> None:
+    breach_id = record["id"]
     with store.transaction() as tx:
         for threshold in THRESHOLDS:
             if threshold >= hours:
@@ -93,15 +106,22 @@ def _record(store: Store, breach_id: int, hours: int, now: datetime) -> None:
                            "ON CONFLICT DO NOTHING", [breach_id, threshold, now])
         breaches._event(tx, store, breach_id, ACTOR, "reminded", f"{hours} h")
         trail.append(tx, ACTOR, "breach.reminder", str(breach_id), {"hours": hours})
+        outbox.queue(tx, config, "breach_reminder", {  # numbers and instants only, as in the mail
+            "breach": breach_id, "hours": hours, "aware_at": clock.iso_utc(_instant(record, "aware_at")),
+            "deadline_at": clock.iso_utc(_deadline(record)),
+            "recipient": "authority" if record["notify_recipient"] == "authority" else "controller"},
+            now, by_mail=False)
 
 
 def send_due(store: Store, config: Config) -> list[tuple[int, int]]:
-    """Mail every reminder that is due and not yet sent; returns (breach id, hours) sent.
+    """Mail every reminder that is due and not yet sent, and queue it for the chat
+    channels; returns (breach id, hours) sent.
 
     Raises VernError when the mail server cannot take a mail: that reminder (and the
     ones after it in this run) stay unrecorded, so the next run tries again."""
     settings = config.mail
-    if not mail.configured(settings):
+    mailing = mail.configured(settings)
+    if not mailing and not config.alert_channels:
         return []
     sent: list[tuple[int, int]] = []
     with _running:
@@ -114,9 +134,10 @@ def send_due(store: Store, config: Config) -> list[tuple[int, int]]:
             latest = handled.get(record["id"])
             if latest is not None and latest <= hours:
                 continue
-            subject, body = compose(record, hours, now, config)
-            mail.send(settings, list(settings["advisers"]), subject, body)
-            _record(store, record["id"], hours, now)
+            if mailing:
+                subject, body = compose(record, hours, now, config)
+                mail.send(settings, list(settings["advisers"]), subject, body)
+            _record(store, config, record, hours, now)
             log.info("reminder for breach %s at %s hours sent", record["id"], hours)
             sent.append((record["id"], hours))
     return sent

@@ -1,6 +1,8 @@
 """Runs checks and records every run, successful or not.
 
-One check that raises is recorded as failed with its error; the others still run.
+One check that raises is recorded as failed with its error; the others still run, and the
+advisers get one alert per failed run (the check's name and the kind of failure, never the
+error's text, which may quote the evidence).
 At most one instance of a check runs at a time, whoever starts it.
 """
 
@@ -9,6 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from audits.alerts import outbox
 from audits.checking import findings
 from audits.checking.api import Check, CheckContext
 from audits.core import clock, trail
@@ -91,8 +94,17 @@ def _run(store: Store, config: Config, check: type[Check], trigger: str, actor: 
                 "UPDATE check_runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
                 [clock.now(), store.keys.encrypt(_recorded(error), "check_runs.error"), run_id])
             trail.append(tx, actor, "check.run", check.id, {"run": run_id, "status": "failed"})
+            outbox.queue(tx, config, "check_failed", _failure(check, error), clock.now())
         return RunResult(check.id, "failed", run_id, error=message,
                          refusal=error if isinstance(error, VernError) else None)
+
+
+def _failure(check: type[Check], error: Exception) -> dict:
+    """What the alert of a failed run may say: the check and the kind of failure."""
+    name = {lang: getattr(check.title, lang) for lang in LANGUAGES}
+    if isinstance(error, VernError):
+        return {"check": check.id, "name": name, "kind": "refused"}
+    return {"check": check.id, "name": name, "kind": "fault", "fault": type(error).__name__}
 
 
 def _recorded(error: Exception, kind: str = "") -> str:

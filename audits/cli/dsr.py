@@ -133,12 +133,13 @@ def dsr_show(ctx, request_id, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
 @click.pass_context
 def dsr_remind(ctx, as_json):
-    """Mail the advisers the reminders due now (7 and 1 days before the due date, on the due
-    day, the day after); each is sent once, whether by this command or the scheduler."""
+    """Send the advisers the reminders due now, by mail and chat (7 and 1 days before the due
+    date, on the due day, the day after); each is sent once, by this command or the scheduler."""
     vern = open_from(ctx)
     request_reminders.require_mail(vern.config)
     if as_json:
         sent = request_reminders.send_due(vern.store, vern.config, actor())
+        _deliver_chat(vern)
         return print_json([{"request_id": s.request_id, "due_on": s.due_on.isoformat(), "days": s.days}
                            for s in sent])
     sent = 0
@@ -146,8 +147,17 @@ def dsr_remind(ctx, as_json):
         click.echo(f"request {s.request_id}: {request_reminders.threshold_words(s.days)} reminder sent "
                    f"(due {s.due_on.isoformat()})")
         sent += 1
+    _deliver_chat(vern)
     if not sent:
         click.echo("no reminders due")
+
+
+def _deliver_chat(vern) -> None:
+    """The chat channels' copies now, not at `vern serve`'s next round (which retries what fails)."""
+    if vern.config.alert_channels:
+        from audits.alerts import outbox  # imported here: httpx is for sending only
+
+        outbox.deliver(vern.store, vern.config)
 
 
 def register(cli: click.Group) -> None:

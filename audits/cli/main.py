@@ -144,6 +144,10 @@ def checks_run(ctx, check_ids):
                            item_show_func=lambda c: c.id if c else "") as bar:
         for check in bar:
             results.append(runner.run(vern.store, vern.config, check, "cli", actor()))
+    if any(r.status == "failed" for r in results):
+        from audits.alerts import outbox  # imported here: httpx is for sending only
+
+        outbox.deliver(vern.store, vern.config)  # the advisers told now; `vern serve` retries what fails
     for result in results:
         detail = (result.refusal.text(vern.config.language) if result.refusal else result.error
                   ) or f"{result.findings} findings from {result.evidence_rows} evidence rows"

@@ -1,9 +1,12 @@
 """The weekly digest for the advisers: the queue by area and urgency, the most urgent items,
 and what changed and was decided since the last review. Markdown, mailed on the
-configured schedule and written by `vern report digest`."""
+configured schedule and written by `vern report digest`. The chat channels get its
+headline only, counts without a finding's text or a name (through the alerts outbox;
+the digest itself is mailed from here, so nobody gets it twice)."""
 
 import logging
 
+from audits.alerts import outbox
 from audits.checking import registry
 from audits.core import clock, trail
 from audits.core.i18n import t
@@ -62,11 +65,24 @@ def markdown(vern: Vern, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def headline(vern: Vern) -> dict[str, int]:
+    """The digest in four numbers: the queue, and this week's new and closed findings and breaches."""
+    week = review.this_week(vern.store)
+    return {"queue": review.queue(vern.store, vern.config, limit=1)["total"],
+            "new": week["counts"].get("new", 0), "closed": week["counts"].get("closed", 0),
+            "breaches": week["breaches_logged"]}
+
+
 def send(vern: Vern) -> None:
-    """Mail the digest to the advisers; recorded in the trail without its content."""
-    lang, advisers = vern.config.language, vern.config.mail["advisers"]
-    refused = mail.send(vern.config.mail, advisers, t("review.digest.title", lang), markdown(vern, lang))
-    trail.record(vern.store, "vern", "review.digest", "", {"advisers": len(advisers), "refused": refused})
+    """Mail the digest to the advisers (recorded in the trail without its content) and queue
+    its headline for the chat channels."""
+    if vern.config.alert_channels:  # first: a mail server that is down does not hold the chat back
+        with vern.store.transaction() as tx:
+            outbox.queue(tx, vern.config, "digest", headline(vern), clock.now(), by_mail=False)
+    if mail.configured(vern.config.mail):
+        lang, advisers = vern.config.language, vern.config.mail["advisers"]
+        refused = mail.send(vern.config.mail, advisers, t("review.digest.title", lang), markdown(vern, lang))
+        trail.record(vern.store, "vern", "review.digest", "", {"advisers": len(advisers), "refused": refused})
 
 
 def scheduled(vern: Vern) -> None:

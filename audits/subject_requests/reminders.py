@@ -1,4 +1,5 @@
-"""Reminder mails to the privacy advisers as a data-subject request's due date nears
+"""Reminders to the privacy advisers, by mail and by the chat channels, as a data-subject
+request's due date nears
 (GDPR Art. 12(3): answered within one month of receipt, or within the extension of two
 further months the person was told of within the first month).
 
@@ -15,6 +16,11 @@ get nothing.
 The mail names neither the requester, their address, nor any text someone typed (not even
 the channel): mail leaves our control. It gives the request number, its kind, the dates,
 the days left, whether it was extended, what to do, and the dashboard link.
+
+The chat channels get the same reminder through the alerts outbox (`by_mail=False`: the
+mail goes from here, never twice), queued in the transaction that records the threshold;
+the outbox retries it with backoff. With chat channels and no mail, the threshold is
+recorded when it is queued.
 """
 
 import logging
@@ -23,6 +29,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from audits.alerts import outbox
 from audits.core import clock, trail
 from audits.core.config import Config
 from audits.core.errors import VernError
@@ -126,22 +133,28 @@ def _handled(store: Store) -> dict[tuple[int, date], int]:
     return {(row["request_id"], row["due_on"]): row["days"] for row in rows}
 
 
-def _record(store: Store, actor: str, sent: Sent) -> None:
+def _record(store: Store, config: Config, actor: str, sent: Sent, record: dict[str, Any], today: date) -> None:
     with store.transaction() as tx:
         tx.executemany("INSERT INTO request_reminders (request_id, due_on, days, sent_at) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT DO NOTHING",
                        [[sent.request_id, sent.due_on, days, clock.now()]
                         for days in THRESHOLDS if days >= sent.days])
         trail.append(tx, actor, "request.reminder", str(sent.request_id), {"days": sent.days})
+        outbox.queue(tx, config, "request_reminder", {  # the number, kind and dates only, as in the mail
+            "request": sent.request_id, "kind": record["kind"], "days": sent.days,
+            "days_left": (sent.due_on - today).days, "due_on": sent.due_on.isoformat(),
+            "extended": record["extended_due_on"] is not None}, clock.now(), by_mail=False)
 
 
 def sending(store: Store, config: Config, actor: str = ACTOR) -> Iterator[Sent]:
-    """Mail every reminder that is due and not yet sent, yielding each once it is recorded.
+    """Mail every reminder that is due and not yet sent, and queue it for the chat
+    channels, yielding each once it is recorded.
 
     Raises VernError when the mail server cannot take a mail: that reminder (and the ones
     after it in this run) stay unrecorded, so the next run tries again."""
     settings = config.mail
-    if not mail.configured(settings):
+    mailing = mail.configured(settings)
+    if not mailing and not config.alert_channels:
         return
     with _running:
         today = clock.today()
@@ -153,10 +166,11 @@ def sending(store: Store, config: Config, actor: str = ACTOR) -> Iterator[Sent]:
             latest = handled.get((record["id"], record["due_now"]))
             if latest is not None and latest <= days:
                 continue
-            subject, body = compose(record, today, config)
-            mail.send(settings, list(settings["advisers"]), subject, body)
+            if mailing:
+                subject, body = compose(record, today, config)
+                mail.send(settings, list(settings["advisers"]), subject, body)
             sent = Sent(record["id"], record["due_now"], days)
-            _record(store, actor, sent)
+            _record(store, config, actor, sent, record, today)
             log.info("reminder for request %s at %s days sent", sent.request_id, days)
             yield sent
 
@@ -167,8 +181,8 @@ def send_due(store: Store, config: Config, actor: str = ACTOR) -> list[Sent]:
 
 
 def require_mail(config: Config) -> None:
-    """For a person asking to send now: no mail settings is an error, not silence."""
-    if not mail.configured(config.mail):
+    """For a person asking to send now: neither mail nor a chat channel is an error, not silence."""
+    if not mail.configured(config.mail) and not config.alert_channels:
         raise VernError("requests.refused.no_mail")
 
 

@@ -1,21 +1,39 @@
-"""Overview: open findings by severity and area, and how the checks are running."""
+"""Overview: alerts that did not get through, open findings by severity and area, and how
+the checks are running."""
+
+from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from audits.accounts import page_roles
+from audits.alerts import messages
 from audits.breaches import register as breaches
 from audits.checking import registry, runner
 from audits.checking.api import Severity
+from audits.core import clock
 from audits.reporting import overview
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import countdown_table
 from dashboard.ui import SEVERITY_COLOURS, lang, plain, tr, vern, when
 
+FAILED_ALERT_DAYS = 30
+
 user = auth.require("overview")
 st.title(tr("overview.title"))
+
+# First: an adviser who was not alerted may not know of a breach. (An alert holds no
+# personal data, so every reader of the overview may see which did not get through.)
+failed_alerts = messages.failed_rows(vern().store, vern().config, lang(),
+                                     clock.now() - timedelta(days=FAILED_ALERT_DAYS))
+if failed_alerts:
+    st.subheader(tr("alerts.failed.heading"))
+    st.warning(tr("alerts.failed.intro", days=FAILED_ALERT_DAYS))
+    # A table that wraps: at 1280 px every column stays in sight, the problem included.
+    st.table(pd.DataFrame([{tr(f"alerts.failed.{key}"): value for key, value in row.items()}
+                           for row in failed_alerts]).set_index(tr("alerts.failed.alert")))
 counts = overview.open_findings(vern())
 checks = overview.checks_status(vern())
 failed = [c for c in checks if c["last_run"] and c["last_run"]["status"] == "failed"]
