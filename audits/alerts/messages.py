@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # annotations only
 
 
 def _when(iso: str, lang: str) -> str:
-    return t("alerts.oslo_time", lang, at=clock.show(clock.parse_instant(iso)))
+    return t("alerts.oslo_time", lang, at=clock.show(clock.parse_instant(iso), lang))
 
 
 def _recipient(data: dict[str, Any], lang: str) -> str:

@@ -80,7 +80,7 @@ def test_a_breach_reminder_is_mailed_once_and_reaches_slack_through_the_outbox(v
     assert outbox.deliver(vern.store, vern.config)["sent"] == 3
     assert slack_texts(httpserver)[1] == (
         f"Avvik nr. {number}: 48 timer til fristen\n"
-        "Kjent siden: 2026-11-24 12:00 (norsk tid)\nFrist for melding: 2026-11-27 12:00 (norsk tid)\n"
+        "Kjent siden: 24. nov. 2026 kl. 12.00 (norsk tid)\nFrist for melding: 27. nov. 2026 kl. 12.00 (norsk tid)\n"
         "Skal varsles: Datatilsynet\nhttps://vern.example.org")
     reminder_mails = [s for s in smtp.subjects() if "til fristen" in s]
     assert len(reminder_mails) == 1  # the outbox mailed the new breach's alert only

@@ -66,14 +66,14 @@ def test_a_breach_alert_reaches_teams_slack_a_signed_webhook_and_mail(vern, http
     assert content["type"] == "AdaptiveCard"
     assert content["body"][0]["text"] == "Nytt avvik meldt: nr. 7"
     assert content["body"][1]["facts"] == [
-        {"title": "Kjent siden", "value": "2026-03-28 10:00 (norsk tid)"},
-        {"title": "Frist for melding", "value": "2026-03-31 11:00 (norsk tid)"},  # summer time began
+        {"title": "Kjent siden", "value": "28. mar. 2026 kl. 10.00 (norsk tid)"},
+        {"title": "Frist for melding", "value": "31. mar. 2026 kl. 11.00 (norsk tid)"},  # summer time began
         {"title": "Skal varsles", "value": "Datatilsynet"}]
     assert content["actions"][0]["url"] == "https://vern.example.org"
 
     slack = json.loads(bodies["slack"].data)
     assert slack["text"] == "Nytt avvik meldt: nr. 7"
-    assert "Frist for melding: 2026-03-31 11:00 (norsk tid)" in slack["blocks"][1]["text"]["text"]
+    assert "Frist for melding: 31. mar. 2026 kl. 11.00 (norsk tid)" in slack["blocks"][1]["text"]["text"]
     assert slack["blocks"][1]["text"]["type"] == "plain_text"
 
     hook = bodies["webhook"]
@@ -89,7 +89,7 @@ def test_a_breach_alert_reaches_teams_slack_a_signed_webhook_and_mail(vern, http
 
     [message] = smtp.messages()
     assert message["Subject"] == "Vern: Nytt avvik meldt: nr. 7"
-    assert "Frist for melding: 2026-03-31 11:00 (norsk tid)" in message.get_content()
+    assert "Frist for melding: 31. mar. 2026 kl. 11.00 (norsk tid)" in message.get_content()
     assert [s for _, s, _, _ in statuses(vern)] == ["sent"] * 4
 
 
