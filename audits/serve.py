@@ -2,7 +2,9 @@
 
 Streamlit's server is started inside this interpreter (streamlit.web.bootstrap), so the
 pages import the very store and scheduler opened here: DuckDB allows one read-write
-process per database file.
+process per database file. It runs as an st.App, Streamlit's own server with routes of
+ours beside the pages: the session cookie is set and cleared there
+(audits/accounts/session_routes.py).
 """
 
 import logging
@@ -15,8 +17,11 @@ APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
 def serve(vern: Vern, port: int, address: str) -> None:
+    import streamlit as st
     from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
+
+    from audits.accounts import session_routes
 
     # The server's log says which check ran and which failed (never the data it read).
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -35,4 +40,7 @@ def serve(vern: Vern, port: int, address: str) -> None:
     }
     streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/
     bootstrap.load_config_options(flag_options=flags)
-    bootstrap.run(str(APP), False, [], flags)  # returns when the server stops
+    app = st.App(str(APP), routes=session_routes.ROUTES)
+    # What `streamlit run` does with a script that holds an st.App, here with the App itself
+    # rather than an import string, so it is this process's store the pages use.
+    bootstrap.run_asgi_app(str(APP), app, [], flags)  # returns when the server stops

@@ -52,4 +52,5 @@ with st.sidebar:
     if st.button(tr("auth.sign_out")):
         auth.sign_out()
         st.rerun()
+    auth.hand_over_cookie()  # after a sign-in: the cookie that keeps the session across a reload
 chosen.run()

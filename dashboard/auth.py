@@ -7,6 +7,11 @@ account is disabled, removed or given other roles meanwhile. Changed roles end t
 session rather than take effect in it: a fragment rerun does not pass the page's own role
 check again, so a page drawn under the old roles could keep refreshing; signing in anew
 is the one way roles start. A fragment's run is a refresh, not the person's activity.
+
+A session lives on the server too (audits/accounts/sessions.py), named by a cookie that
+holds only a random id, so a reload finds the person still signed in, under the same idle
+limit. The session on the server is the one that counts: once it is gone (signed out in
+another tab, replaced by a new sign-in in this browser), the page's session ends as well.
 """
 
 import functools
@@ -14,7 +19,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from audits.accounts import page_roles, users
+from audits.accounts import drafts, page_roles, session_routes, sessions, users
 from audits.core import clock, trail
 from dashboard.ui import lang, tr, vern
 
@@ -35,10 +40,16 @@ def current_user(activity: bool = True) -> dict | None:
     session alive; a fragment's refresh passes False."""
     now = clock.now()
     user = st.session_state.get("user")
+    if user is None and activity:
+        user = _resume()
     if user is None:
         claims = _oidc_user() if activity else None
         return _start_oidc_session(claims, now) if claims is not None else None
     ended = _ended(user, now)
+    if ended == "gone":  # its end is recorded where it happened
+        sign_out(quiet=True)
+        st.session_state["notice"] = "auth.gone"
+        return None
     if ended:
         trail.record(vern().store, user["name"], "sign_out", user["name"], {"reason": ended})
         sign_out(quiet=True)
@@ -46,7 +57,36 @@ def current_user(activity: bool = True) -> dict | None:
         return None
     if activity:
         st.session_state["last_activity"] = now
+        _touch(now)
     return user
+
+
+def _resume() -> dict | None:
+    """The session this browser's cookie names, taken up after a reload (or in a new tab); its
+    idle time counts from when it was last used, so `_ended` may still end it. An unknown
+    cookie signs nobody in."""
+    session_id = _cookie()
+    found = sessions.find(vern().store, session_id)
+    if found is None:
+        return None
+    user = {"name": found["name"], "roles": tuple(found["roles"]), "method": found["method"]}
+    st.session_state.update(user=user, last_activity=found["last_seen"], session_id=session_id)
+    return user
+
+
+def _cookie() -> str | None:
+    """The session id this browser sent when the page was opened. (Under AppTest, with no
+    browser, Streamlit's runtime is a stand-in whose cookies are no text.)"""
+    value = st.context.cookies.get(sessions.COOKIE)
+    return value if isinstance(value, str) else None
+
+
+def _touch(now) -> None:
+    """Keep the server's session alive with the page's (a page opened without one, as in
+    AppTest, has nothing to keep)."""
+    session_id = st.session_state.get("session_id")
+    if session_id:
+        sessions.touch(vern().store, session_id, now, vern().config.idle_minutes)
 
 
 def idle_expired(last_activity, now, minutes: float) -> bool:
@@ -58,6 +98,9 @@ def _ended(user: dict, now) -> str | None:
     """Why this session may not go on, or None."""
     if idle_expired(st.session_state["last_activity"], now, vern().config.idle_minutes):
         return "idle"
+    session_id = st.session_state.get("session_id")
+    if session_id and not sessions.alive(vern().store, session_id):
+        return "gone"
     if user["method"] != "password":
         return None  # OpenID Connect: the provider and the configuration answer for the account
     account = users.find(vern().store, user["name"])
@@ -114,16 +157,43 @@ def _oidc_token_valid(claims: dict, now) -> bool:
 
 
 def _start(name: str, roles, method: str, now) -> dict:
+    """A new session, on the server too, with a new id: the one this browser's cookie held
+    before is ended, never taken over. The page hands the cookie over on its next runs."""
     user = {"name": name, "roles": tuple(roles), "method": method}
-    st.session_state["user"] = user
-    st.session_state["last_activity"] = now
+    session_id = sessions.start(vern().store, name, roles, method, now, vern().config.idle_minutes,
+                                replacing=_cookie())
+    st.session_state.update(user=user, last_activity=now, session_id=session_id,
+                            cookie_ticket=sessions.ticket(session_id, now))
     return user
 
 
+def hand_over_cookie() -> None:
+    """After a sign-in, the browser exchanges a one-time ticket for the session cookie
+    (audits/accounts/session_routes.py). Offered on every run until it is taken: a run can be
+    cut short (st.switch_page) before the browser has seen it. An empty element."""
+    ticket = st.session_state.get("cookie_ticket")
+    if ticket is None:
+        return
+    if sessions.waiting(ticket, clock.now()):
+        st.html(session_routes.script("POST", ticket), unsafe_allow_javascript=True, width="content")
+    else:
+        del st.session_state["cookie_ticket"]
+
+
 def sign_out(quiet: bool = False) -> None:
+    """End the session here and on the server. Signing out on purpose (not `quiet`) also
+    discards the person's drafts: they have left, perhaps a shared computer; a session that
+    ended by itself (idle, account changed) keeps them for the next sign-in."""
     user = st.session_state.pop("user", None)
+    sessions.end(vern().store, st.session_state.pop("session_id", None))
+    st.session_state.pop("cookie_ticket", None)
     if user and not quiet:
+        drafts.discard_all(vern().store, user["name"])
         trail.record(vern().store, user["name"], "sign_out", user["name"])
+    for key in [key for key in st.session_state if key != "lang"]:
+        del st.session_state[key]  # nothing typed stays for whoever signs in next at this screen
+    if user:
+        st.session_state["clear_cookie"] = True  # the sign-in page clears it
     if user and user["method"] == "oidc":
         st.logout()
 
@@ -136,6 +206,8 @@ def _minutes(minutes: float) -> str:
 def sign_in_page() -> None:
     """The form; or, on a database without accounts, how to create the first admin."""
     st.title(tr("auth.title"))
+    if st.session_state.pop("clear_cookie", False):
+        st.html(session_routes.script("DELETE"), unsafe_allow_javascript=True, width="content")
     notice = st.session_state.pop("notice", None)
     if notice:
         st.warning(tr(notice, minutes=_minutes(vern().config.idle_minutes)))

@@ -19,6 +19,8 @@ WORDS: dict[str, Text] = {
                       "You were signed out after {minutes} minutes without activity. Sign in again."),
     "auth.ended": Text("Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen.",
                        "Your session ended because your account was changed. Sign in again."),
+    "auth.gone": Text("Økten er avsluttet, i en annen fane eller ved en ny innlogging. Logg inn igjen.",
+                      "Your session has ended, in another tab or by a new sign-in. Sign in again."),
     "auth.no_role": Text("Kontoen din har ingen rolle i Vern. Spør administratoren.",
                          "Your account has no role in Vern. Ask the administrator."),
     "auth.oidc_expired": Text(
@@ -29,6 +31,10 @@ WORDS: dict[str, Text] = {
         "This database has no users yet. Create the first administrator on the server:"),
     "auth.denied": Text("Du har ikke tilgang til denne siden. Forsøket er registrert.",
                         "You do not have access to this page. The attempt has been recorded."),
+    # a form being written, kept for its author (dashboard/draft_ui.py)
+    "drafts.kept_today": Text("Utkast lagret kl. {time}", "Draft saved at {time}"),
+    "drafts.kept": Text("Utkast lagret {at}", "Draft saved {at}"),
+    "drafts.discard": Text("Forkast utkast", "Discard draft"),
     "users.title": Text("Brukere og nøkler", "Users and keys"),
     "users.roles": Text("Roller", "Roles"),
     "users.active": Text("aktiv", "active"),

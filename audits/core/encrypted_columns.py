@@ -31,6 +31,8 @@ ENCRYPTED = frozenset({
     "requests.refusal_ground", "erasure_tasks.note",
     # retention: how a deletion was done may name records
     "deletions.evidence",
+    # a breach report or a request being written, kept for its author
+    "drafts.content",
 })
 
 # Columns holding label references, by the kind of label.

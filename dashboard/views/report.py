@@ -1,6 +1,7 @@
 """Report a breach: a short form in plain words, for anyone, at any hour.
 
-Nothing typed is lost: the form keeps its values when something is missing.
+Nothing typed is lost: the form keeps its values when something is missing, and what is
+typed is kept as the author's draft through a reload or a new sign-in (dashboard/draft_ui.py).
 """
 
 import streamlit as st
@@ -11,7 +12,7 @@ from audits.breaches import register as breaches
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.processors import register as processors
-from dashboard import auth
+from dashboard import auth, draft_ui
 from dashboard.breach_ui import instant
 from dashboard.ui import choose, date_format, labels, lang, refusal, refuse, tr, vern
 
@@ -31,24 +32,32 @@ if saved is not None:
 st.caption(tr("report.intro"))
 
 
-def fresh_form() -> None:
-    """The form's start values, set through session state so the browser shows them too
-    (deleting the keys would leave the last report's words on screen)."""
+def fresh_values() -> dict:
     now = clock.now().astimezone(clock.OSLO)
     day, at = now.date(), now.time().replace(second=0, microsecond=0)
-    st.session_state.update(
+    return dict(
         report_title="", report_description="", report_noticed_day=day, report_noticed_time=at,
         report_happened_known=False, report_happened_day=day, report_happened_time=at, report_categories=[],
         report_whom=[], report_people=None, report_seen=False, report_changed=False, report_lost=False, report_processor="",
         report_for_chapter=False, report_chapter="", report_measures="")
 
 
-if saved is not None or "report_title" not in st.session_state:
-    fresh_form()  # a first visit, or a fresh form for the next report (before the widgets are drawn)
+def fresh_form() -> None:
+    """The form's start values, set through session state so the browser shows them too
+    (deleting the keys would leave the last report's words on screen)."""
+    st.session_state.update(fresh_values())
+
+
+FIELDS = tuple(fresh_values())  # what the draft keeps
 today = clock.today()
 names = [p["name"] for p in processors.register(vern().store)]
+if saved is not None or "report_title" not in st.session_state:
+    # a first visit (with the author's draft, if any), or a fresh form for the next report
+    draft_ui.start("breach", user["name"], fresh_form, FIELDS)
+if st.session_state["report_processor"] not in ["", *names]:
+    st.session_state["report_processor"] = ""  # a draft's processor since removed from the register
 slots = {}  # field of the breach -> the place under its widget where a refusal of it is shown
-with st.form("report"):
+with st.container():  # no st.form: each field reaches the server as it is left, and the draft keeps it
     title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), key="report_title")
     slots["title"] = st.empty()
     description = st.text_area(tr("report.how"), key="report_description")
@@ -84,7 +93,10 @@ with st.form("report"):
     slots["controller_name"] = st.empty()
     measures = st.text_area(tr("report.done"), key="report_measures")
     slots["measures"] = st.empty()
-    sent = st.form_submit_button(tr("report.save"), type="primary")
+    sent = st.button(tr("report.save"), type="primary")
+    draft_place = st.container()
+draft_ui.keep("breach", user["name"], FIELDS)
+draft_ui.status("breach", user["name"], fresh_form, FIELDS, draft_place)
 
 if sent:
     data = {
@@ -107,6 +119,7 @@ if sent:
         else:
             st.error(tr("report.fix", problem=refusal(error)))
     else:
+        draft_ui.forget("breach", user["name"])
         outbox.deliver(vern().store, vern().config)  # now, not at the next scheduled round
         st.session_state["report_saved"] = breach_id
         st.rerun()

@@ -12,7 +12,7 @@ import streamlit as st
 from audits.core import clock
 from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
-from dashboard import auth
+from dashboard import auth, draft_ui
 from dashboard.breach_ui import instant
 from dashboard.ui import beside_field, choose, date_format, day, labels, lang, plain, refuse, tr, vern, when
 
@@ -97,6 +97,9 @@ def table(records: list[dict], full: bool) -> None:
                  hide_index=True, width="stretch")
 
 
+FIELDS = ("dsr_day", "dsr_time", "dsr_kind", "dsr_channel", "dsr_requester", "dsr_email")  # what the draft keeps
+
+
 def fresh_form() -> None:
     """The form's start values: received now. Set through session state, so the browser shows
     them too (deleting the keys would leave the last request's words on screen)."""
@@ -106,9 +109,10 @@ def fresh_form() -> None:
 
 
 def log_form() -> None:
-    """The form; a refused one keeps every word, a saved one starts afresh."""
+    """The form; a refused one keeps every word, a saved one starts afresh. What is typed is
+    kept as the author's draft (no st.form, so each field reaches the server as it is left)."""
     slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
-    with st.form("dsr"):
+    with st.container():
         left, right = st.columns(2)
         day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day", format=date_format())
         at = right.time_input(tr("requests.received_time"), key="dsr_time")
@@ -121,7 +125,10 @@ def log_form() -> None:
         slots["requester"] = st.empty()
         email = st.text_input(tr("requests.email"), help=tr("requests.email_help"), key="dsr_email")
         slots["email"] = st.empty()
-        sent = st.form_submit_button(tr("requests.save"), type="primary")
+        sent = st.button(tr("requests.save"), type="primary")
+        draft_place = st.container()
+    draft_ui.keep("request", user["name"], FIELDS)
+    draft_ui.status("request", user["name"], fresh_form, FIELDS, draft_place)
     if not sent:
         return
     data = {"received_at": instant(day, at).isoformat(), "kind": kind, "channel": channel,
@@ -131,6 +138,7 @@ def log_form() -> None:
     except VernError as error:
         refused(error, slots)
         return
+    draft_ui.forget("request", user["name"])
     st.session_state["dsr_saved"] = request_id
     st.rerun()
 
@@ -299,7 +307,8 @@ saved = st.session_state.pop("dsr_saved", None)
 if saved is not None:
     confirmation(saved)
 if saved is not None or "dsr_day" not in st.session_state:
-    fresh_form()  # a first visit, or a fresh form for the next request
+    # a first visit (with the author's draft, if any), or a fresh form for the next request
+    draft_ui.start("request", user["name"], fresh_form, FIELDS)
 st.info(tr("requests.intro"))
 st.subheader(tr("requests.log"))
 log_form()

@@ -189,7 +189,9 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
             con.execute(f"ALTER TABLE findings DROP COLUMN {column}")
         con.execute("DROP TABLE alerts")  # migration 0015
         con.execute("DROP SEQUENCE alert_id")
-        con.execute("ALTER TABLE breaches DROP COLUMN subject_categories")  # migration 0018
+        con.execute("DROP TABLE sessions")  # migration 0016
+        con.execute("DROP TABLE drafts")
+        con.execute("ALTER TABLE breaches DROP COLUMN subject_categories")  # migration 0017
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)
