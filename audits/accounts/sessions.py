@@ -24,6 +24,9 @@ from audits.core.store import Store
 
 COOKIE = "vern_session"
 TICKET_LIFE = timedelta(minutes=1)
+# An expired session's row stays this long, so that a reload can still say why it ended
+# ("signed out after 30 minutes without activity") rather than just show the sign-in page.
+KEEP_EXPIRED = timedelta(days=1)
 
 _tickets: dict[str, tuple[str, datetime]] = {}  # ticket -> (session id, when it lapses)
 _tickets_lock = threading.Lock()
@@ -36,8 +39,9 @@ def _hash(session_id: str) -> str:
 def start(store: Store, name: str, roles, method: str, now: datetime, idle_minutes: float,
           replacing: str | None = None) -> str:
     """A new session for a person who has just signed in; its id, for the cookie only.
-    `replacing`: the id the browser brought, ended here. Sessions found expired are ended
-    too, each recorded as an idle sign-out."""
+    `replacing`: the id the browser brought, ended here. Sessions expired for a day are
+    removed too, each recorded as an idle sign-out (one taken up by a reload before then is
+    ended, and recorded, by the dashboard's session guard)."""
     session_id = secrets.token_urlsafe(32)
     with store.transaction() as tx:
         _prune(tx, now)
@@ -49,7 +53,8 @@ def start(store: Store, name: str, roles, method: str, now: datetime, idle_minut
 
 
 def _prune(tx, now: datetime) -> None:
-    expired = tx.execute("DELETE FROM sessions WHERE expires_at <= ? RETURNING username", [now]).fetchall()
+    expired = tx.execute("DELETE FROM sessions WHERE expires_at <= ? RETURNING username",
+                         [now - KEEP_EXPIRED]).fetchall()
     for (name,) in expired:
         trail.append(tx, name, "sign_out", name, {"reason": "idle"})
 

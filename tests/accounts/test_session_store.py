@@ -53,10 +53,13 @@ def test_use_moves_the_expiry_and_an_ended_session_stays_ended(vern):
     assert stored(vern.store) == []
 
 
-def test_expired_sessions_are_removed_at_the_next_sign_in_and_recorded_as_idle(vern):
-    old = sessions.start(vern.store, "kari", ["adviser"], "password", NOW, 30)
-    sessions.start(vern.store, "ola", ["staff"], "password", NOW + timedelta(minutes=29, seconds=59), 30)
-    sessions.start(vern.store, "per", ["board"], "password", NOW + timedelta(minutes=30), 30)
+def test_expired_sessions_are_removed_a_day_later_at_a_sign_in_and_recorded_as_idle(vern):
+    old = sessions.start(vern.store, "kari", ["adviser"], "password", NOW, 30)  # expires at 12:30
+    a_day_later = NOW + timedelta(minutes=30, days=1)
+    sessions.start(vern.store, "ola", ["staff"], "password", a_day_later - timedelta(seconds=1), 30)
+    assert sessions.find(vern.store, old)["name"] == "kari"  # still there to say why it ended
+    assert trail.listing(vern.store, action="sign_out") == []
+    sessions.start(vern.store, "per", ["board"], "password", a_day_later, 30)
     assert sessions.find(vern.store, old) is None
     assert sorted(r["username"] for r in stored(vern.store)) == ["ola", "per"]
     entry = trail.listing(vern.store, action="sign_out")[-1]

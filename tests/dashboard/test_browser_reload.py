@@ -43,16 +43,20 @@ def wait_for_cookie(page, gone: bool = False) -> dict | None:
 
 def after_the_rerun(page, action) -> None:
     """Do `action` (leaving a field) and wait until the run it starts has finished, so the
-    server has what the field held."""
+    server has what the field held. The app's element may be drawn anew meanwhile: the whole
+    document is watched, and polled as well."""
     page.evaluate("""() => {
         window.vernRan = false;
-        const app = document.querySelector('[data-testid=stApp]');
-        new MutationObserver(() => { window.vernRan = true; })
-            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        const state = () => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state');
+        const look = () => { if (state() !== 'notRunning') window.vernRan = true; };
+        new MutationObserver(look).observe(document.documentElement,
+            {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
+        window.vernLook = setInterval(look, 5);
     }""")
     action()
     page.wait_for_function("() => window.vernRan && document.querySelector('[data-testid=stApp]')"
                            ".getAttribute('data-test-script-state') === 'notRunning'")
+    page.evaluate("() => clearInterval(window.vernLook)")
 
 
 def query(db_path, sql: str, params=()) -> list[tuple]:
