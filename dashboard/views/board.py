@@ -55,6 +55,7 @@ this.metric(tr("board.this_quarter"), counts["this_quarter"]["total"])
 still_open.metric(tr("board.open"), counts["open"])
 overdue.metric(tr("board.overdue"), counts["overdue"])
 in_time.metric(tr("board.within_72h"), board.percent(within["share"], code))
+st.caption(tr("board.breaches_explain"))
 quarters = pd.DataFrame([{"quarter": board.quarter_label(q["quarter"], code),
                           "level": board_pdf.level_label(level, code), "n": q[level]}
                          for q in counts["quarters"] for level in board.LEVELS])
