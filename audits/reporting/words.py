@@ -139,6 +139,7 @@ WORDS: dict[str, Text] = {
     "board.key_figures": Text("Nøkkeltall", "Key figures"),
     "board.training": Text("Opplæringsdekning", "Training coverage"),
     "board.training_trend": Text("Opplæringsdekning per måned", "Training coverage by month"),
+    "board.training_trend_one": Text("Opplæringsdekning målt i {month}", "Training coverage measured in {month}"),
     "board.agreements": Text("Databehandleravtaler i orden", "Processor agreements in order"),
     "board.retention": Text("Poster over lagringstiden", "Records past their retention"),
     "board.percent": Text("{n} %", "{n}%"),

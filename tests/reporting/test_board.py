@@ -335,9 +335,25 @@ def test_the_page_shows_scores_method_charts_and_the_download(demo_vern, dashboa
     assert "The weakest area is Processing activities and risk" in at.markdown[0].value
     shown = page_text(at)
     assert "Each area starts at 100 points" in shown
-    assert "Q4 2026" in shown and "2025-12" in shown  # inside the charts' specs: they are searched too
-    assert len(at.get("plotly_chart")) == 3  # the trend, breaches per quarter, training coverage
+    assert "Q4 2026" in shown and "Dec 2025" in shown  # inside the charts' specs: they are searched too
+    assert "2025-12" not in shown  # months by their names
+    assert len(at.get("plotly_chart")) == 2  # the trend, breaches per quarter
+    # Training coverage was measured in one month only: a number, not a dot on an axis.
+    assert metrics["Training coverage measured in Nov 2026"] == "50%"
     assert "Download the board summary (PDF)" in page_text(at)
+
+
+def test_the_trend_is_by_month_named_in_bokmal_and_every_label_level(demo_vern, dashboard):
+    at = dashboard("board", lang="nb", roles=("board",))
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axis = figure["layout"]["xaxis"]
+    months = ["des. 2025", "jan. 2026", "feb. 2026", "mar. 2026", "apr. 2026", "mai 2026", "jun. 2026",
+              "jul. 2026", "aug. 2026", "sep. 2026", "okt. 2026", "nov. 2026"]
+    assert (axis["type"], axis["categoryarray"], axis["tickangle"]) == ("category", months, 0)
+    assert axis["ticktext"] == months[::2]  # six written: none overlap beside the legend at 1280 px
+    assert figure["data"][0]["x"] == months
+    assert {m.label: m.value for m in at.metric}["Opplæringsdekning målt i nov. 2026"] == "50 %"
+    assert at.caption[0].value.startswith("Per 24. nov. 2026 kl. 12.00")
 
 
 def test_the_page_is_refused_to_staff(demo_vern, dashboard):
