@@ -57,6 +57,7 @@ def local(instant: datetime | None) -> datetime | None:
 # Norwegian short month names (the forms of Norwegian CLDR), so a date does not depend on
 # the server's locale.
 MONTHS_NB = ("jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des.")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def show(instant: datetime | None, lang: str | None = None) -> str:
@@ -77,6 +78,19 @@ def show_day(day: date | None, lang: str | None = None) -> str:
     if lang == "nb":
         return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
     return day.isoformat()
+
+
+def show_month(day: date, lang: str | None = None) -> str:
+    """The month a date falls in: des. 2026 in bokmål; Dec 2026 in English."""
+    months = MONTHS_NB if lang == "nb" else MONTHS_EN
+    return f"{months[day.month - 1]} {day.year}"
+
+
+def show_day_month(day: date, lang: str | None = None) -> str:
+    """A date within a year that is clear from elsewhere (a chart's ticks): 2. des. / 2 Dec."""
+    if lang == "nb":
+        return f"{day.day}. {MONTHS_NB[day.month - 1]}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]}"
 
 
 def iso_utc(instant: datetime | None) -> str | None:

@@ -19,6 +19,13 @@ WORDS: dict[str, Text] = {
     ),
     "processors.outside_eea": Text("Utenfor EØS", "Outside the EEA"),
     "processors.count": Text("{n} databehandlere", "{n} processors"),
+    # the register's short column names (the full ones, col.*, are their help): all fit at 1280 px
+    "processors.col.findings": Text("Funn", "Findings"),
+    "processors.col.signed": Text("Signert", "Signed"),
+    "processors.col.expires": Text("Utløper", "Expires"),
+    "processors.col.reviewed": Text("Gjennomgått", "Reviewed"),
+    "processors.col.mechanism": Text("Grunnlag", "Basis"),
+    "processors.col.dpf": Text("DPF", "DPF"),
     # the register refused (audits.processors.register)
     "processors.refused.no_country": Text("minst én landkode må fylles ut (f.eks. NO;IE)",
                                           "at least one country code is required (e.g. NO;IE)"),

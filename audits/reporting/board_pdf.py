@@ -83,7 +83,7 @@ def _figures_table(data: dict[str, Any], lang: str, styles) -> Table:
         (t("board.this_quarter", lang), str(counts["this_quarter"]["total"])),
         (t("board.open", lang), str(counts["open"])),
         (t("board.overdue", lang), str(counts["overdue"])),
-        (t("board.within_72h", lang), f"{board.percent(within['share'], lang)} ({within['within']}/{within['notified']})"),
+        (t("board.within_72h", lang), f"{board.percent(within['share'], lang)} ({within['within']}/{within['counted']})"),
         (t("board.training", lang), board.percent(training["share"], lang)
          + (f" ({training['covered']}/{training['required']})" if training["share"] is not None else "")),
         (t("board.agreements", lang), f"{agreements['in_order']}/{agreements['total']}"),

@@ -125,10 +125,21 @@ WORDS: dict[str, Text] = {
     "board.open": Text("Åpne avvik", "Open breaches"),
     "board.overdue": Text("Over fristen uten varsel", "Past the deadline, not notified"),
     "board.within_72h": Text("Meldt innen 72 timer (12 mnd.)", "Notified within 72 hours (12 months)"),
+    "board.breaches_explain": Text(
+        "Meldt innen 72 timer: av avvikene der vi er behandlingsansvarlig og fristen for å melde til "
+        "Datatilsynet falt de siste 12 månedene, andelen som ble meldt i tide. Et avvik som er over fristen "
+        "uten melding, teller som ikke meldt i tide. Over fristen uten varsel: avvik som nå er over fristen "
+        "for pliktig varsel, til Datatilsynet eller, når vi er databehandler, til den behandlingsansvarlige.",
+        "Notified within 72 hours: of the breaches where we are the controller and the deadline for "
+        "notifying Datatilsynet fell in the last 12 months, the share notified in time. A breach past the "
+        "deadline without a notification counts as not notified in time. Past the deadline, not notified: "
+        "breaches now past the deadline for the notice they owe, to Datatilsynet or, where we are the "
+        "processor, to the controller."),
     "board.level.unassessed": Text("ikke vurdert", "not assessed"),
     "board.key_figures": Text("Nøkkeltall", "Key figures"),
     "board.training": Text("Opplæringsdekning", "Training coverage"),
     "board.training_trend": Text("Opplæringsdekning per måned", "Training coverage by month"),
+    "board.training_trend_one": Text("Opplæringsdekning målt i {month}", "Training coverage measured in {month}"),
     "board.agreements": Text("Databehandleravtaler i orden", "Processor agreements in order"),
     "board.retention": Text("Poster over lagringstiden", "Records past their retention"),
     "board.percent": Text("{n} %", "{n}%"),
@@ -142,10 +153,13 @@ WORDS: dict[str, Text] = {
         "Breaches logged this quarter: {n}, of which {serious} of high or very high severity."),
     "board.say.overdue": Text("Avvik over fristen uten pliktig varsel: {n}.",
                               "Breaches past their deadline without the notification they owe: {n}."),
-    "board.say.within": Text("Meldt til Datatilsynet innen 72 timer de siste 12 månedene: {share} (av {n}).",
-                             "Notified to Datatilsynet within 72 hours in the last 12 months: {share} (of {n})."),
-    "board.say.within_none": Text("Ingen avvik er meldt til Datatilsynet de siste 12 månedene.",
-                                  "No breach was notified to Datatilsynet in the last 12 months."),
+    "board.say.within": Text(
+        "Meldt til Datatilsynet innen 72 timer, av avvikene med meldefrist de siste 12 månedene: {within} av {n} "
+        "({share}).",
+        "Notified to Datatilsynet within 72 hours, of the breaches with a notification deadline in the last "
+        "12 months: {within} of {n} ({share})."),
+    "board.say.within_none": Text("Ingen avvik hadde frist for melding til Datatilsynet de siste 12 månedene.",
+                                  "No breach had a deadline for notifying Datatilsynet in the last 12 months."),
     "board.say.training": Text("Opplæringsdekning: {share} ({covered} av {required} som trenger opplæring).",
                                "Training coverage: {share} ({covered} of {required} who need it)."),
     "board.say.training_none": Text("Opplæringskontrollen har ikke kjørt ennå.",

@@ -21,7 +21,6 @@ WORDS: dict[str, Text] = {
     "training.by_district": Text("Dekning per krets", "Coverage by district"),
     "training.no_district": Text("(sentralt)", "(central)"),
     "training.trend_one": Text("Dekning ved kontrollkjøringen {at}", "Coverage at the check run of {at}"),
-    "training.share": Text("{share:.0f} %", "{share:.0f}%"),
     "training.trend": Text("Dekning over tid (kontrollkjøringer)", "Coverage over time (check runs)"),
     "training.reminders": Text("Påminnelser", "Reminders"),
     "training.all_done": Text("Alle har gyldig opplæring.", "Everyone holds valid training."),

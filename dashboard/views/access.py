@@ -1,7 +1,7 @@
 """Access to personal data: what the access logs show, finding by finding, down to the
 events behind each; a pseudonym re-identified only with a reason; the system list."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 import plotly.express as px
@@ -14,6 +14,8 @@ from audits.checking import findings
 from audits.core import clock
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, reidentify
+from dashboard.charts import day_label, every_day, time_axis
+from dashboard.tables import table
 from dashboard.ui import (
     SEVERITY_COLOURS,
     chart_label,
@@ -28,6 +30,21 @@ from dashboard.ui import (
     when,
 )
 
+
+def window(first: str, last: str) -> str:
+    """When a finding's events happened, in Oslo time: 13. nov. 2026 kl. 10.00–10.24 within a day."""
+    start, end = clock.local(clock.parse_instant(first)), clock.local(clock.parse_instant(last))
+    if start.date() == end.date():
+        return f"{when(start)}–{end:%H.%M}" if lang() == "nb" else f"{when(start)}–{end:%H:%M}"
+    return f"{when(start)} – {when(end)}"
+
+
+def span(first: date, last: date) -> str:
+    """Two dates, the year once when they share it: 25. aug. – 23. nov. 2026."""
+    start = clock.show_day_month(first, lang()) if first.year == last.year else day(first)
+    return f"{start} – {day(last)}"
+
+
 user = auth.require("access")
 store = vern().store
 CHECK = "access_logs"  # its findings, rules and the events behind them
@@ -36,10 +53,10 @@ st.title(tr("access.title"))
 st.caption(tr("access.explain"))
 
 stats = access_logs.counts(store)
-events, actors, period = st.columns(3)
+events, actors, period = st.columns([1, 1, 2])  # the period's two dates in full
 events.metric(tr("access.events"), number(stats["events"]))
 actors.metric(tr("access.actors"), stats["actors"])
-period.metric(tr("access.period"), f"{day(clock.local(stats['first']).date())} – {day(clock.local(stats['last']).date())}"
+period.metric(tr("access.period"), span(clock.local(stats["first"]).date(), clock.local(stats["last"]).date())
               if stats["events"] else "—")
 
 rules = {rule.id: rule for rule in check.rules} if check else {}
@@ -60,29 +77,38 @@ else:
         "systems": [chart_label(s) for s in r["details"].get("system_list") or []] or [tr("access.signin")],
     } for r in rows])
     colours = {tr(f"severity.{s}"): c for s, c in SEVERITY_COLOURS.items()}
-    over_time, per_system, per_rule = st.columns(3)
+    # Each day of the findings' span on the axis, a quiet day too; the two counts side by side.
     daily = frame.groupby(["day", "rule"]).size().reset_index(name="n")
-    over_time.plotly_chart(px.bar(daily, x="day", y="n", color="rule", title=tr("access.over_time"),
-                                  labels={"day": "", "n": "", "rule": ""}), width="stretch")
+    days = [day_label(d) for d in every_day(frame["day"].min(), frame["day"].max())]
+    daily["day"] = daily["day"].map(day_label)
+    over_time = px.bar(daily, x="day", y="n", color="rule", title=tr("access.over_time"),
+                       labels={"day": "", "n": "", "rule": ""})
+    over_time.update_traces(hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
+    st.plotly_chart(time_axis(over_time, days), width="stretch")
+    per_system, per_rule = st.columns(2)
     systems = frame.explode("systems").groupby(["systems", "severity"]).size().reset_index(name="n")
-    per_system.plotly_chart(px.bar(systems, x="n", y="systems", color="severity", orientation="h",
-                                   color_discrete_map=colours, title=tr("access.per_system"),
-                                   labels={"systems": "", "n": "", "severity": ""}), width="stretch")
     by_rule = frame.groupby(["rule", "severity"]).size().reset_index(name="n")
-    per_rule.plotly_chart(px.bar(by_rule, x="n", y="rule", color="severity", orientation="h",
-                                 color_discrete_map=colours, title=tr("access.per_rule"),
-                                 labels={"rule": "", "n": "", "severity": ""}), width="stretch")
+    for column, counts, key, title in ((per_system, systems, "systems", "access.per_system"),
+                                       (per_rule, by_rule, "rule", "access.per_rule")):
+        figure = px.bar(counts, x="n", y=key, color="severity", orientation="h", color_discrete_map=colours,
+                        title=tr(title), labels={key: "", "n": "", "severity": ""})
+        # The legend under the bars leaves their names the width: none cut at 1280 px.
+        figure.update_layout(legend={"orientation": "h", "y": -0.15})
+        figure.update_traces(hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>")
+        figure.update_xaxes(dtick=1)  # counts: whole numbers
+        column.plotly_chart(figure, width="stretch")
 
     message = f"message_{lang()}"
-    st.dataframe(pd.DataFrame([{
+    table([{
         tr("col.severity"): tr(f"severity.{r['severity']}"),
         tr("col.rule"): rules[r["rule"]].title(lang()),
-        tr("access.actor"): r["details"]["actor"],
+        tr("access.window"): window(r["details"]["first_at"], r["details"]["last_at"]),
         tr("access.systems"): r["details"]["systems"],
-        tr("access.window"): f"{r['details']['first']} – {r['details']['last']}",
         tr("access.count"): r["details"]["count"],
+        tr("access.actor"): r["details"]["actor"],
         tr("col.status"): tr(f"status.{r['status']}"),
-    } for r in rows]), hide_index=True, width="stretch")
+    } for r in rows], {tr("col.severity"): 70, tr("col.rule"): 150, tr("access.window"): 175, tr("access.systems"): 140,
+                       tr("access.count"): 60, tr("access.actor"): 140, tr("col.status"): 60}, wrap=True)
 
     st.subheader(tr("access.drill"))
     by_key = {r["fingerprint"]: r for r in rows}

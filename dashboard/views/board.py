@@ -11,6 +11,7 @@ from audits.checking import registry
 from audits.core import clock, trail
 from audits.reporting import board, board_pdf
 from dashboard import auth
+from dashboard.charts import month_label, time_axis, trend
 from dashboard.ui import lang, tr, vern
 
 user = auth.require("board")
@@ -29,23 +30,26 @@ data = _summary(str(store.path), head["seq"] if head else 0, minute.isoformat())
 code = lang()
 
 st.title(tr("board.title"))
-st.caption(f"{tr('board.as_of', at=clock.show(minute))} · {tr('board.explain')}")
+st.caption(f"{tr('board.as_of', at=clock.show(minute, code))} · {tr('board.explain')}")
 st.markdown("  \n".join(board.narrative(data, code)))
 
 st.subheader(tr("board.scores"))
-for column, area in zip(st.columns(len(data["areas"])), data["areas"], strict=True):
-    column.metric(registry.area_title(area["area"], code), area["score"])
+PER_ROW = 3  # the areas' names in full beside the open sidebar at 1280 px
+for first in range(0, len(data["areas"]), PER_ROW):
+    for column, area in zip(st.columns(PER_ROW), data["areas"][first:first + PER_ROW], strict=False):
+        column.metric(registry.area_title(area["area"], code), area["score"])
 failed = sum(a["failed_last_run"] for a in data["areas"])
 if failed:
     st.warning(tr("board.failed_runs", n=failed))
 with st.expander(tr("board.method_title"), expanded=True):
     st.markdown(tr("board.method"))
 
-trend = pd.DataFrame([{"month": point["month"], "area": registry.area_title(area, code), "score": value}
-                      for point in data["trend"] for area, value in point["scores"].items()])
-st.plotly_chart(px.line(trend, x="month", y="score", color="area", markers=True, title=tr("board.trend"),
-                        range_y=[0, 105], labels={"month": "", "score": tr("board.col.score"), "area": ""}),
-                width="stretch")
+scores = pd.DataFrame([{"month": month_label(point["month"]), "area": registry.area_title(area, code), "score": value}
+                       for point in data["trend"] for area, value in point["scores"].items()])
+figure = px.line(scores, x="month", y="score", color="area", markers=True, title=tr("board.trend"),
+                 range_y=[0, 105], labels={"month": "", "score": tr("board.col.score"), "area": ""})
+figure.update_traces(hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
+st.plotly_chart(time_axis(figure, scores["month"]), width="stretch")
 st.caption(tr("board.trend_explain"))
 
 st.subheader(tr("board.breaches"))
@@ -55,6 +59,7 @@ this.metric(tr("board.this_quarter"), counts["this_quarter"]["total"])
 still_open.metric(tr("board.open"), counts["open"])
 overdue.metric(tr("board.overdue"), counts["overdue"])
 in_time.metric(tr("board.within_72h"), board.percent(within["share"], code))
+st.caption(tr("board.breaches_explain"))
 quarters = pd.DataFrame([{"quarter": board.quarter_label(q["quarter"], code),
                           "level": board_pdf.level_label(level, code), "n": q[level]}
                          for q in counts["quarters"] for level in board.LEVELS])
@@ -71,9 +76,9 @@ in_order.metric(tr("board.agreements"), f"{agreements['in_order']}/{agreements['
 overruns.metric(tr("board.retention"), data["retention"]["overdue"])
 points = [p for p in training["trend"] if p["share"] is not None]
 if points:
-    history = pd.DataFrame([{"month": p["month"], "share": p["share"] * 100} for p in points])
-    st.plotly_chart(px.line(history, x="month", y="share", markers=True, title=tr("board.training_trend"),
-                            range_y=[0, 100], labels={"month": "", "share": "%"}), width="stretch")
+    history = pd.DataFrame([{"month": month_label(p["month"]), "share": p["share"] * 100} for p in points])
+    trend(history, "month", "share", tr("board.training_trend"), shares=True,
+          single=tr("board.training_trend_one", month=history["month"].iloc[0]))
 
 st.subheader(registry.area_title("requests", code))
 asked = data["requests"]

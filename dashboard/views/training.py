@@ -2,7 +2,6 @@
 runs, and — for the adviser only — who is missing or expiring, to export or remind."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from audits.core import clock
@@ -10,7 +9,8 @@ from audits.core.errors import VernError
 from audits.core.labels import texts as label_texts
 from audits.training import register as training
 from dashboard import auth, downloads
-from dashboard.ui import chart_label, labels, refuse, tr, vern, when
+from dashboard.charts import percent, share_bars, trend
+from dashboard.ui import chart_label, day, labels, refuse, tr, vern, when
 
 user = auth.require("training")
 store, config = vern().store, vern().config
@@ -33,7 +33,7 @@ covered = (people.assign(ok=people["status"].isin(("valid", "due_soon")))
            .groupby(["person", "kind", "district"], as_index=False)["ok"].all())
 share = covered["ok"].mean()
 total, missing, soon = st.columns(3)
-total.metric(tr("training.coverage"), f"{share:.0%}")
+total.metric(tr("training.coverage"), percent(share * 100))
 missing.metric(tr("training.missing"), int((people["status"].isin(("missing", "expired"))).sum()))
 soon.metric(tr("training.due_soon"), int((people["status"] == "due_soon").sum()))
 
@@ -46,19 +46,15 @@ for column, key, label in ((by_kind, "kind", "training.by_kind"), (by_district, 
     else:
         names = {ref: chart_label(name) for ref, name in label_texts(store, frame["district"]).items()}
         frame["district"] = frame["district"].map({"": tr("training.no_district"), **names})
-    column.plotly_chart(px.bar(frame, x=key, y="share", title=tr(label), range_y=[0, 100],
-                               labels={key: "", "share": "%"}), width="stretch")
+    column.plotly_chart(share_bars(frame, key, "share", tr(label)), width="stretch")
 
 history = pd.DataFrame(check.coverage(store), columns=["run_at", "required", "covered"])
+history["share"] = history["covered"] / history["required"].where(history["required"] > 0) * 100
+history = history.dropna(subset=["share"])  # a run with no one to train measured nothing
 if not history.empty:
-    history["share"] = history["covered"] / history["required"].where(history["required"] > 0) * 100
-    if len(history) == 1:  # one run is a number, not a trend
-        st.metric(tr("training.trend_one", at=when(history["run_at"].iloc[0])),
-                  tr("training.share", share=history["share"].iloc[0]))
-    else:  # each run by its Oslo time, as words: no axis of milliseconds
-        history["run_at"] = history["run_at"].map(when)
-        st.plotly_chart(px.line(history, x="run_at", y="share", markers=True, title=tr("training.trend"),
-                                range_y=[0, 100], labels={"run_at": "", "share": "%"}), width="stretch")
+    history["run_at"] = history["run_at"].map(when)  # each run by its Oslo time, in words
+    trend(history, "run_at", "share", tr("training.trend"), shares=True, most=4,
+          single=tr("training.trend_one", at=history["run_at"].iloc[0]))
 
 if "adviser" not in user["roles"]:
     st.stop()  # the board sees the shares; names are for the adviser
@@ -71,7 +67,7 @@ if not reminders:
 st.dataframe(pd.DataFrame([{
     tr("col.name"): r["name"], tr("training.email"): r["email"], tr("training.kind"): tr(f"kind.{r['kind']}"),
     tr("training.district"): r["district"], tr("training.course"): r["course"],
-    tr("col.status"): tr(f"training.status.{r['status']}"), tr("training.by"): r["by"],
+    tr("col.status"): tr(f"training.status.{r['status']}"), tr("training.by"): day(r["by"]),
 } for r in reminders]), hide_index=True, width="stretch")
 downloads.spreadsheets({"csv": tr("training.export"), "xlsx": tr("training.export_xlsx")}, lambda: reminders,
                        "vern-training-reminders", user["name"], "training-reminders.{fmt}", {"rows": len(reminders)})

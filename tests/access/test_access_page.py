@@ -1,6 +1,8 @@
 """The adviser's access page on the demo data: charts, findings, the events behind one,
 re-identification with a reason, a breach from a finding, and the system list editor."""
 
+import json
+
 import pytest
 
 from audits.access import directory
@@ -120,3 +122,18 @@ def test_without_the_access_logs_check_the_page_says_so_and_keeps_the_system_lis
     assert not at.get("plotly_chart") and not at.selectbox  # no findings, no drill-down
     assert at.metric[0].label == "Events stored"  # the evidence is still there, and the system list
     assert "Save the system list" in [b.label for b in at.button]
+
+
+def test_findings_over_time_by_day_in_bokmal_every_day_in_its_place(demo_vern, dashboard):
+    at = dashboard("access", lang="nb")
+    over_time = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axis = over_time["layout"]["xaxis"]
+    days = [f"{n}. nov." for n in range(11, 22)]  # the open findings' last events: 11 to 21 November
+    assert (axis["type"], axis["categoryarray"], axis["tickangle"]) == ("category", days, 0)
+    assert axis["ticktext"] == days[::2]  # six written: none overlap
+    assert {m.label: m.value for m in at.metric}["Periode"] == "25. aug. – 23. nov. 2026"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Alvorlighet", "Regel", "Tidsrom (Oslo)", "Systemer", "Antall",
+                                   "Konto (pseudonym)", "Status"]
+    unknown = table[table["Regel"] == "Tilgang fra ukjent konto"].iloc[0]
+    assert unknown["Tidsrom (Oslo)"] == "13. nov. 2026 kl. 10.00–10.24"

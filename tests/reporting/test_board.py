@@ -61,8 +61,10 @@ def test_the_demo_summary(demo_vern):
         {"quarter": "2026-Q4", "total": 4, "very_high": 1, "high": 0, "medium": 1, "low": 0, "unassessed": 2}]
     assert {k: data["breaches"][k] for k in ("open", "overdue", "awaiting", "notified_late")} == {
         "open": 4, "overdue": 1, "awaiting": 2, "notified_late": 0}
-    assert {k: data["notified_within_72h"][k] for k in ("notified", "within", "share")} == {
-        "notified": 1, "within": 1, "share": 1.0}
+    # Owed to Datatilsynet: #3, notified in time, and #2, past its deadline (today 04:00) with none:
+    # it counts against the share, as it counts as overdue beside it.
+    assert {k: data["notified_within_72h"][k] for k in ("counted", "within", "late", "overdue", "share")} == {
+        "counted": 2, "within": 1, "late": 0, "overdue": 1, "share": 0.5}
     assert {k: data["training"][k] for k in ("required", "covered", "share")} == {
         "required": 8, "covered": 4, "share": 0.5}
     assert data["agreements"] == {"total": 11, "in_order": 8, "share": 0.7273, "review_months": 12,
@@ -139,11 +141,32 @@ def test_breaches_per_quarter_within_72_hours_and_their_weight_over_time(vern):
     data = board.summary(vern)
     assert [(q["quarter"], q["total"], q["high"], q["unassessed"]) for q in data["breaches"]["quarters"]] == [
         ("2026-Q1", 1, 1, 0), ("2026-Q2", 1, 0, 1), ("2026-Q3", 0, 0, 0), ("2026-Q4", 0, 0, 0)]
-    assert {k: data["notified_within_72h"][k] for k in ("notified", "within", "share")} == {
-        "notified": 2, "within": 1, "share": 0.5}
+    assert {k: data["notified_within_72h"][k] for k in ("counted", "within", "late", "overdue", "share")} == {
+        "counted": 2, "within": 1, "late": 1, "overdue": 0, "share": 0.5}
     weight = {p["month"]: p["scores"]["breaches"] for p in data["trend"]}
     # February: none yet; from March the late one weighs 10; from May the other, notified and open, 1.
     assert [weight[m] for m in ("2026-02", "2026-03", "2026-04", "2026-05", "2026-11")] == [100, 90, 90, 89, 89]
+
+
+def test_a_breach_past_its_deadline_without_notice_counts_against_the_72_hour_share(vern):
+    """The two figures side by side agree: every breach "past the deadline, not notified" that
+    owed Datatilsynet a notice is counted as not notified in time, whatever its age; a notified
+    one counts when its deadline fell in the last 12 months; one that owed none does not count."""
+    in_time = _add(vern, "2026-10-01T10:00:00+02:00")
+    breaches.notify(vern.store, "adviser", in_time, "authority", clock.parse_instant("2026-10-02T10:00+02:00"), "A1")
+    _add(vern, "2026-11-10T10:00:00+01:00")  # past its deadline, nothing decided: owes the notice
+    _add(vern, "2025-06-01T10:00:00+02:00")  # past its deadline for 17 months: still owes it
+    long_ago = _add(vern, "2025-03-01T10:00:00+01:00")  # notified in time, but before the 12 months
+    breaches.notify(vern.store, "adviser", long_ago, "authority", clock.parse_instant("2025-03-02T10:00+01:00"), "A0")
+    not_owed = _add(vern, "2026-11-01T10:00:00+01:00")
+    breaches.assess(vern.store, "adviser", not_owed, {"dpc": 1, "ei": 0.25, "cb": {
+        "confidentiality": 0, "integrity": 0, "availability": 0}})
+    breaches.decide(vern.store, "adviser", not_owed, False, False)  # decided: unlikely to result in a risk
+    _add(vern, "2026-11-23T10:00:00+01:00")  # its deadline is still to come: not yet counted
+    data = board.summary(vern)
+    assert data["breaches"]["overdue"] == 2
+    assert {k: data["notified_within_72h"][k] for k in ("counted", "within", "late", "overdue", "share")} == {
+        "counted": 3, "within": 1, "late": 0, "overdue": 2, "share": 0.3333}
 
 
 def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
@@ -152,7 +175,8 @@ def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
     assert nb[0] == "Svakeste område er Behandlingsaktiviteter og risiko, med 31 av 100 poeng."
     assert en[0] == "The weakest area is Processing activities and risk, at 31 of 100 points."
     assert "Breaches logged this quarter: 4, of which 1 of high or very high severity." in en
-    assert "Notified to Datatilsynet within 72 hours in the last 12 months: 100% (of 1)." in en
+    assert ("Notified to Datatilsynet within 72 hours, of the breaches with a notification deadline in the last "
+            "12 months: 1 of 2 (50%).") in en
     assert "Opplæringsdekning: 50 % (4 av 8 som trenger opplæring)." in nb
     assert "Processor agreements in order (signed, current and reviewed): 8 of 11." in en
     assert en[-2:] == ["Data-subject requests answered on time in the last 12 months: 3 of 4 (75%).",
@@ -283,7 +307,7 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run"}
     assert set(data["trend"][0]) == {"month", "at", "scores"} and len(data["trend"]) == 12
     assert set(data["breaches"]) == {"quarters", "this_quarter", "open", "overdue", "awaiting", "notified_late"}
-    assert set(data["notified_within_72h"]) == {"notified", "within", "share", "since"}
+    assert set(data["notified_within_72h"]) == {"counted", "within", "late", "overdue", "share", "since"}
     assert set(data["training"]) == {"required", "covered", "share", "at", "trend"}
     assert data["agreements"]["in_order"] == 8 and data["retention"]["overdue"] == 17
     assert set(data["requests"]) == {"answered", "on_time", "late", "share", "since", "open", "overdue", "quarters"}
@@ -301,7 +325,8 @@ def test_the_page_shows_scores_method_charts_and_the_download(demo_vern, dashboa
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Processing activities and risk"] == "31" and metrics["Breaches"] == "66"
     assert metrics["Consent"] == "70" and metrics["Data-subject requests"] == "78"
-    assert metrics["Notified within 72 hours (12 months)"] == "100%"
+    # Beside "past the deadline, not notified: 1", which counts against it (1 of 2 in time).
+    assert (metrics["Past the deadline, not notified"], metrics["Notified within 72 hours (12 months)"]) == ("1", "50%")
     assert metrics["Training coverage"] == "50%" and metrics["Processor agreements in order"] == "8/11"
     assert metrics["Records past their retention"] == "17"
     assert (metrics["Answered on time (12 months)"], metrics["Answered late (12 months)"], metrics["Open requests"],
@@ -310,9 +335,25 @@ def test_the_page_shows_scores_method_charts_and_the_download(demo_vern, dashboa
     assert "The weakest area is Processing activities and risk" in at.markdown[0].value
     shown = page_text(at)
     assert "Each area starts at 100 points" in shown
-    assert "Q4 2026" in shown and "2025-12" in shown  # inside the charts' specs: they are searched too
-    assert len(at.get("plotly_chart")) == 3  # the trend, breaches per quarter, training coverage
+    assert "Q4 2026" in shown and "Dec 2025" in shown  # inside the charts' specs: they are searched too
+    assert "2025-12" not in shown  # months by their names
+    assert len(at.get("plotly_chart")) == 2  # the trend, breaches per quarter
+    # Training coverage was measured in one month only: a number, not a dot on an axis.
+    assert metrics["Training coverage measured in Nov 2026"] == "50%"
     assert "Download the board summary (PDF)" in page_text(at)
+
+
+def test_the_trend_is_by_month_named_in_bokmal_and_every_label_level(demo_vern, dashboard):
+    at = dashboard("board", lang="nb", roles=("board",))
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axis = figure["layout"]["xaxis"]
+    months = ["des. 2025", "jan. 2026", "feb. 2026", "mar. 2026", "apr. 2026", "mai 2026", "jun. 2026",
+              "jul. 2026", "aug. 2026", "sep. 2026", "okt. 2026", "nov. 2026"]
+    assert (axis["type"], axis["categoryarray"], axis["tickangle"]) == ("category", months, 0)
+    assert axis["ticktext"] == months[::2]  # six written: none overlap beside the legend at 1280 px
+    assert figure["data"][0]["x"] == months
+    assert {m.label: m.value for m in at.metric}["Opplæringsdekning målt i nov. 2026"] == "50 %"
+    assert at.caption[0].value.startswith("Per 24. nov. 2026 kl. 12.00")
 
 
 def test_the_page_is_refused_to_staff(demo_vern, dashboard):

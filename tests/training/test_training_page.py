@@ -1,8 +1,9 @@
 """The training page on the demo data: the board sees shares only; the adviser sees who
 needs a reminder, can export the list safely, and can mail the reminders."""
 
+import json
 
-
+from audits.checking import runner
 from audits.core import trail
 
 NAMES = ("Lise Dahl", "Jonas Lie", "Ingrid Berg", "Ola Hansen", "Henrik Vik")
@@ -56,3 +57,32 @@ def test_without_the_training_check_the_page_says_so(demo_vern, dashboard, monke
     assert at.info[0].value == ("This page shows what the check “training” finds, and it is not installed "
                                 "in this Vern. Ask the administrator.")
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_every_share_is_written_on_its_bar_so_0_percent_is_seen(demo_vern, dashboard):
+    at = dashboard("training", lang="nb", roles=("board",))
+    assert {m.label: m.value for m in at.metric}["Dekning"] == "50 %"
+    by_kind, by_district = _figures(at)
+    # Hired hands and volunteers: none of those who need it covered; staff 4 of 5.
+    assert dict(zip(by_kind["data"][0]["x"], by_kind["data"][0]["text"], strict=True)) == {
+        "innleid": "0 %", "ansatt": "80 %", "frivillig": "0 %"}
+    assert by_kind["data"][0]["textposition"] == "outside"
+    assert by_district["data"][0]["text"] == ["67 %", "0 %", "0 %"]
+    assert by_kind["layout"]["yaxis"]["ticktext"] == ["0 %", "25 %", "50 %", "75 %", "100 %"]
+
+
+def test_coverage_over_two_runs_is_a_line_by_the_runs_oslo_times(demo_vern, dashboard, monkeypatch):
+    monkeypatch.setenv("VERN_NOW", "2026-12-01T09:30:00+01:00")
+    runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["training"], "cli")
+    at = dashboard("training", lang="nb", roles=("board",))
+    assert not [m for m in at.metric if m.label.startswith("Dekning ved kontrollkjøringen")]
+    line = _figures(at)[2]
+    assert line["data"][0]["x"] == ["24. nov. 2026 kl. 12.00", "1. des. 2026 kl. 09.30"]
+    axis = line["layout"]["xaxis"]
+    assert (axis["type"], axis["ticktext"], axis["tickangle"]) == (
+        "category", ["24. nov. 2026 kl. 12.00", "1. des. 2026 kl. 09.30"], 0)  # no axis of milliseconds
+    assert line["data"][0]["customdata"] == ["50 %", "50 %"]  # hover reads the share as the bars do
