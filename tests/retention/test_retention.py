@@ -488,7 +488,7 @@ def test_board_sees_counts_per_system_and_no_record_refs(retention_page):
     assert {m.label: m.value for m in at.metric}["Past retention"] == "17"
     assert len(at.dataframe) == 1
     table = at.dataframe[0].value
-    assert list(table.columns) == ["System", "Records", "Past retention"]
+    assert list(table.columns) == ["System", "Past retention", "Records"]  # what is past retention first
     assert dict(zip(table["System"], table["Past retention"], strict=True))["SuperOffice CRM"] == 12
     assert not at.form and not at.text_area
     shown = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.dataframe))
