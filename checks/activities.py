@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from audits.activities import register as activities
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
-from audits.core.i18n import Text
+from audits.core import clock
+from audits.core.i18n import Text, t
 from audits.processors.register import agreement_problem
 
 RULES = (
@@ -20,16 +21,16 @@ RULES = (
     Rule(
         "dpia_required", Severity.high, "Art. 35(1), WP248",
         Text("DPIA kreves", "DPIA required"),
-        Text("«{subject}» oppfyller {count} av WP248-kriteriene ({criteria}); DPIA: {status_nb}.",
-             "“{subject}” meets {count} of the WP248 criteria ({criteria}); DPIA: {status_en}."),
+        Text("«{subject}» oppfyller {count} av WP248-kriteriene ({criteria_nb}); DPIA: {status_nb}.",
+             "“{subject}” meets {count} of the WP248 criteria ({criteria_en}); DPIA: {status_en}."),
         Text("Gjennomfør og dokumenter en vurdering av personvernkonsekvenser før behandlingen fortsetter.",
              "Carry out and document a data protection impact assessment before the processing goes on."),
     ),
     Rule(
         "special_category_without_condition", Severity.high, "Art. 9(1)-(2)",
         Text("Særlige kategorier uten unntak", "Special categories without a condition"),
-        Text("«{subject}» behandler {categories} uten et vilkår i art. 9(2).",
-             "“{subject}” processes {categories} without an Art. 9(2) condition."),
+        Text("«{subject}» behandler {categories_nb} uten et vilkår i art. 9(2).",
+             "“{subject}” processes {categories_en} without an Art. 9(2) condition."),
         Text("Angi vilkåret i art. 9(2), eller stans behandlingen av disse opplysningene.",
              "Name the Art. 9(2) condition, or stop processing these data."),
     ),
@@ -50,8 +51,8 @@ RULES = (
     Rule(
         "risk_review_overdue", Severity.medium, "Art. 24(1), 32(1)",
         Text("Risikovurdering forfalt", "Risk review overdue"),
-        Text("Risikoen i «{subject}» skulle vært vurdert {review_on}{owner}.",
-             "The risk of “{subject}” was due for review on {review_on}{owner}."),
+        Text("Risikoen i «{subject}» skulle vært vurdert {review_on_nb}{owner}.",
+             "The risk of “{subject}” was due for review on {review_on_en}{owner}."),
         Text("Gå gjennom risikoen og sett neste dato.", "Review the risk and set the next date."),
     ),
 )
@@ -89,9 +90,18 @@ def missing(record: dict, processors: set[str]) -> list[Text]:
     return lacking
 
 
-def _both(key: str, texts: list[Text]) -> dict[str, str]:
+def _both(key: str, texts: list[Text], between: str = "; ") -> dict[str, str]:
     """A value that reads in either language: {key}_nb and {key}_en."""
-    return {f"{key}_nb": "; ".join(t.nb for t in texts), f"{key}_en": "; ".join(t.en for t in texts)}
+    return {f"{key}_nb": between.join(t.nb for t in texts), f"{key}_en": between.join(t.en for t in texts)}
+
+
+def _named(prefix: str, ids: list[str]) -> list[Text]:
+    """Ids (a WP248 criterion, a special category) by their names in the catalogue."""
+    return [Text(t(f"{prefix}.{id_}", "nb"), t(f"{prefix}.{id_}", "en")) for id_ in ids]
+
+
+def _day(day) -> list[Text]:
+    return [Text(clock.show_day(day, "nb"), clock.show_day(day, "en"))]
 
 
 class ActivitiesCheck(Check):
@@ -120,10 +130,13 @@ class ActivitiesCheck(Check):
             if activities.dpia_required(record) and record["dpia_status"] != "completed":
                 yield Finding("dpia_required", name, {
                     "count": len(record["dpia_criteria"]), "criteria": ", ".join(record["dpia_criteria"]),
+                    **_both("criteria", _named("activities.criterion", record["dpia_criteria"]), ", "),
                     **_both("status", [DPIA_STATUS[record["dpia_status"]]])}, activity=name)
             if record["special_categories"] and not record["art9_condition"]:
                 yield Finding("special_category_without_condition", name,
-                              {"categories": ", ".join(record["special_categories"])}, activity=name)
+                              {"categories": ", ".join(record["special_categories"]),
+                               **_both("categories", _named("activities.special", record["special_categories"]),
+                                       ", ")}, activity=name)
             lapsed = [p for p in record["processors"] if agreements.get(p)]
             if lapsed:
                 yield Finding("activity_processor_without_dpa", name,
@@ -132,5 +145,5 @@ class ActivitiesCheck(Check):
                 yield Finding("classification_missing", name, activity=name)
             if record["review_on"] and record["review_on"] < ctx.today:
                 yield Finding("risk_review_overdue", name, {
-                    "review_on": record["review_on"].isoformat(),
+                    "review_on": record["review_on"].isoformat(), **_both("review_on", _day(record["review_on"])),
                     "owner": f" ({record['owner']})" if record["owner"] else ""}, activity=name)

@@ -4,8 +4,9 @@ its inventory, judged against the retention rules of the processing activities."
 from collections.abc import Iterable
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core import clock
 from audits.core.errors import VernError
-from audits.core.i18n import Message, Text, joined
+from audits.core.i18n import LANGUAGES, Message, Text, catalogue, joined, t
 from audits.io import inbox
 from audits.retention import register as retention
 
@@ -13,20 +14,25 @@ RULES = (
     Rule(
         "retention_overdue", Severity.high, "Art. 5(1)(e), 17(1)(a)",
         Text("Lagret for lenge", "Kept too long"),
-        Text("{subject}: {count} poster er over lagringstiden; eldste frist {oldest}.",
-             "{subject}: {count} records are past their retention; oldest due {oldest}."),
+        Text("{system} – {category_nb}: {count} poster er over lagringstiden; eldste frist {oldest_nb}.",
+             "{system} – {category_en}: {count} records are past their retention; oldest due {oldest_en}."),
         Text("Slett postene og registrer slettingen.", "Delete the records and record the deletion."),
     ),
     Rule(
         "retention_rule_missing", Severity.medium, "Art. 5(1)(e), 30(1)(f)",
         Text("Lagringstid mangler", "Retention rule missing"),
-        Text("{subject}: {count} poster i en kategori uten lagringsregel.",
-             "{subject}: {count} records in a category with no retention rule."),
+        Text("{system} – {category_nb}: {count} poster i en kategori uten lagringsregel.",
+             "{system} – {category_en}: {count} records in a category with no retention rule."),
         Text("Knytt kategorien til en behandlingsaktivitet med lagringstid.",
              "Link the category to a processing activity with a retention period."),
     ),
 )
 
+
+def category_name(category: str, lang: str) -> str:
+    """A record category by its name where the catalogue has one, else as the inventory wrote it."""
+    key = f"record_category.{category}"
+    return t(key, lang) if key in catalogue() else category
 
 
 class RetentionCheck(Check):
@@ -55,12 +61,14 @@ class RetentionCheck(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
         for row in retention.summary(ctx.store, ctx.today):
-            values = {"system": row["system"], "category": row["category"]}
+            values = {"system": row["system"], "category": row["category"],
+                      **{f"category_{lang}": category_name(row["category"], lang) for lang in LANGUAGES}}
             subject = retention.subject(row["system"], row["category"])
             if not row["has_rule"]:
                 yield Finding("retention_rule_missing", subject, {**values, "count": row["records"]},
                               record_category=row["category"])
             elif row["overdue"]:
                 yield Finding("retention_overdue", subject,
-                              {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat()},
+                              {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat(),
+                               **{f"oldest_{lang}": clock.show_day(row["oldest"], lang) for lang in LANGUAGES}},
                               record_category=row["category"])

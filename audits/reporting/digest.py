@@ -24,8 +24,8 @@ def item_text(row: dict, lang: str) -> str:
     if row["kind"] == "finding":
         return row["text_nb"] if lang == "nb" else row["text_en"]
     if row["kind"] == "breach":
-        return t("review.item.breach", lang, subject=row["subject"], due=clock.show(row["due"]))
-    due = clock.local(row["due"]).date().isoformat()
+        return t("review.item.breach", lang, subject=row["subject"], due=clock.show(row["due"], lang))
+    due = clock.show_day(clock.local(row["due"]).date(), lang)  # 2. des. 2026 in bokmål
     if row["kind"] == "request":
         return t("review.item.request", lang, subject=row["subject"], due=due,
                  kind=subject_requests.kind_words(row["request_kind"], lang))

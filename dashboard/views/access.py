@@ -120,12 +120,14 @@ else:
     st.markdown(f"**{tr('findings.remedy')}:** {rule.remedy(lang())}")
     behind = check.evidence(store, vern().config.check(CHECK), finding)
     st.caption(tr("access.behind", n=len(behind)))
-    st.dataframe(pd.DataFrame([{
-        tr("col.when"): when(e["happened_at"]), tr("access.source"): e["source"],
-        tr("access.system"): e["system"] or "—", tr("access.action"): e["action"],
-        tr("access.operation"): e["operation"], tr("access.object"): e["object"] or "",
-        tr("access.ip"): e["source_ip"] or "", tr("access.records"): e["records"],
-    } for e in behind]), hide_index=True, width="stretch")
+    at, source, system, action, operation, target, ip, records = (tr(key) for key in (
+        "col.when", "access.source", "access.system", "access.action", "access.operation", "access.object",
+        "access.ip", "access.records"))
+    table([{
+        at: when(e["happened_at"]), system: e["system"] or "—", action: e["action"], records: e["records"],
+        target: e["object"] or "", operation: e["operation"], source: e["source"], ip: e["source_ip"] or "",
+    } for e in behind], {at: 100, system: 120, action: 65, records: 55, target: 220, operation: 95, source: 60,
+                         ip: 85}, wrap=True)
     breach_ui.from_finding_button(finding, rule.title(lang()), finding[message], user)
     with st.expander(tr("access.reidentify")):
         reidentify.form(user, finding["details"]["actor"])

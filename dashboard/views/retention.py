@@ -10,6 +10,7 @@ from audits.core import clock
 from audits.core.errors import VernError
 from audits.retention import register as retention
 from dashboard import auth
+from dashboard.tables import table
 from dashboard.ui import chart_label, date_format, day, own_labels, refuse, say, tr, vern, when
 
 user = auth.require("retention")
@@ -45,9 +46,8 @@ if not chart.empty:
 
 if not adviser:
     per_system = frame.groupby("system", as_index=False)[["records", "overdue"]].sum()
-    st.dataframe(pd.DataFrame({tr("retention.system"): per_system["system"],
-                               tr("retention.records"): per_system["records"],
-                               tr("retention.overdue"): per_system["overdue"]}), hide_index=True, width="stretch")
+    table(pd.DataFrame({tr("retention.system"): per_system["system"], tr("retention.overdue"): per_system["overdue"],
+                        tr("retention.records"): per_system["records"]}))
     st.stop()
 
 
@@ -58,13 +58,16 @@ def rule_text(rules: list[dict]) -> str:
                         activity=r["activity"]) for r in rules)
 
 
-st.dataframe(pd.DataFrame([{
-    tr("retention.system"): r["system"], tr("retention.category"): category_name(r["category"]),
-    tr("retention.records"): r["records"], tr("retention.overdue"): r["overdue"],
-    tr("retention.oldest"): day(r["oldest"]) if r["oldest"] else "—",
-    tr("retention.exempt"): r["exempt"],
-    tr("retention.rule"): rule_text(r["rules"]),
-} for r in summary]), hide_index=True, width="stretch")
+# What is past its retention first; the rule behind it wrapped, every column in view.
+system_, category_, overdue_, oldest_, rule_, records_, exempt_ = (tr(key) for key in (
+    "retention.system", "retention.category", "retention.overdue", "retention.oldest", "retention.rule",
+    "retention.records", "retention.exempt"))
+table([{
+    system_: r["system"], category_: category_name(r["category"]), overdue_: r["overdue"],
+    oldest_: day(r["oldest"]) if r["oldest"] else "—", rule_: rule_text(r["rules"]),
+    records_: r["records"], exempt_: r["exempt"],
+} for r in summary], {system_: 130, category_: 115, overdue_: 120, oldest_: 90, rule_: 170, records_: 55,
+                      exempt_: 125}, wrap=True)
 
 st.subheader(tr("retention.delete"))
 st.caption(tr("retention.delete_explain"))
@@ -93,16 +96,18 @@ deletions = retention.deletions(store)
 if not deletions:
     st.caption(tr("retention.no_deletions"))
 else:
-    st.dataframe(pd.DataFrame([{
-        tr("retention.system"): d["system"], tr("retention.category"): category_name(d["category"]),
-        tr("retention.deleted_on"): d["deleted_on"], tr("retention.count"): d["count"],
-        tr("retention.evidence"): d["evidence"],
-        tr("col.status"): tr(f"retention.status.{d['status']}", n=d["remaining"]),
-        tr("retention.recorded_by"): d["recorded_by"], tr("col.when"): when(d["recorded_at"]),
-    } for d in deletions]), hide_index=True, width="stretch")
+    deleted_on, count, status, evidence, by, at = (tr(key) for key in (
+        "retention.deleted_on", "retention.count", "col.status", "retention.evidence", "retention.recorded_by",
+        "col.when"))
+    table([{
+        system_: d["system"], category_: category_name(d["category"]), deleted_on: day(d["deleted_on"]),
+        count: d["count"], status: tr(f"retention.status.{d['status']}", n=d["remaining"]),
+        evidence: d["evidence"], by: d["recorded_by"], at: when(d["recorded_at"]),
+    } for d in deletions], {system_: 110, category_: 95, deleted_on: 90, count: 90, status: 105, evidence: 135,
+                            by: 95, at: 90}, wrap=True)
 
 st.subheader(tr("retention.inventories"))
-st.dataframe(pd.DataFrame([{
-    tr("retention.system"): i["system"], tr("retention.file"): i["file"],
-    tr("retention.records"): i["records"], tr("retention.imported_at"): when(i["imported_at"]),
-} for i in retention.inventories(store)]), hide_index=True, width="stretch")
+table([{
+    system_: i["system"], tr("retention.file"): i["file"],
+    records_: i["records"], tr("retention.imported_at"): when(i["imported_at"]),
+} for i in retention.inventories(store)])

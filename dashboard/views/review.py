@@ -8,12 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from audits.accounts import users
+from audits.checking import findings
 from audits.checking.registry import area_title, installed
 from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import digest, review
 from dashboard import auth
-from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
+from dashboard.tables import table
+from dashboard.ui import choose, date_format, day, labels, lang, refuse, tr, vern, when
 
 user = auth.require("review")
 store, config = vern().store, vern().config
@@ -21,6 +23,22 @@ st.title(tr("review.title"))
 st.caption(tr("review.explain"))
 if "review_flash" in st.session_state:
     st.success(st.session_state.pop("review_flash"))
+
+
+
+def item_name(item: str) -> str:
+    """A decided item by its name, not its key (finding:…, breach:2): the finding's message,
+    the breach or request by number, the agreement by processor and service."""
+    kind, _, key = item.partition(":")
+    if kind == "finding":
+        try:
+            return findings.get(store, key)[f"message_{lang()}"]
+        except VernError:  # gone since: its kind is all there is to say
+            return kind_name(kind)
+    if kind == "agreement":
+        return key.rpartition(":")[0]
+    return f"{kind_name(kind)} #{key}"
+
 
 queue_tab, week_tab = st.tabs([tr("review.tab.queue"), tr("review.tab.week")])
 area_name, kind_name, action_name = partial(area_title, lang=lang()), labels("review.kind"), labels("review.action")
@@ -42,13 +60,16 @@ with queue_tab:
         st.success(tr("review.empty"))
     else:
         described = {row["item"]: digest.item_text(row, lang()) for row in items}
-        st.dataframe(pd.DataFrame([{
-            tr("col.severity"): tr(f"severity.{row['urgency']}"), tr("review.area"): area_name(row["area"]),
-            tr("review.kind"): kind_name(row["kind"]), tr("review.item"): described[row["item"]],
-            tr("col.status"): tr(f"review.status.{row['status']}") + (" ↺" if row["reopened"] else ""),
-            tr("review.assignee"): row["assignee"] or "",
-            tr("review.due"): row["assigned_due"].isoformat() if row["assigned_due"] else "",
-        } for row in items]), hide_index=True, width="stretch")
+        # What wants a decision first, in full (wrapped); then when, who and where.
+        severity, item, due, status, assignee, where, what = (tr(key) for key in (
+            "col.severity", "review.item", "review.due", "col.status", "review.assignee", "review.area", "review.kind"))
+        table([{
+            severity: tr(f"severity.{row['urgency']}"), item: described[row["item"]],
+            due: day(row["assigned_due"]) if row["assigned_due"] else "",
+            status: tr(f"review.status.{row['status']}") + (" ↺" if row["reopened"] else ""),
+            assignee: row["assignee"] or "", where: area_name(row["area"]), what: kind_name(row["kind"]),
+        } for row in items], {severity: 85, item: 300, due: 90, status: 60, assignee: 70, where: 110, what: 85},
+            wrap=True)
         if found["matching"] > len(items):
             st.caption(tr("review.more", shown=len(items), total=found["matching"]))
 
@@ -84,18 +105,21 @@ with week_tab:
     closed.metric(tr("review.change.closed"), week["counts"].get("closed", 0))
     logged.metric(tr("review.breaches_logged"), week["breaches_logged"])
     if week["changes"]:
-        st.dataframe(pd.DataFrame([{
-            tr("review.when"): when(row["happened_at"]), tr("review.change"): tr(f"review.change.{row['change']}"),
+        table([{
             tr("col.severity"): tr(f"severity.{row['severity']}"),
             tr("col.message"): row["message_nb"] if lang() == "nb" else row["message_en"],
-        } for row in week["changes"]]), hide_index=True, width="stretch")
+            tr("review.change"): tr(f"review.change.{row['change']}"), tr("review.when"): when(row["happened_at"]),
+        } for row in week["changes"]], {tr("col.severity"): 70, tr("col.message"): 470, tr("review.change"): 90,
+                                         tr("review.when"): 170}, wrap=True)
     st.subheader(tr("review.decisions"))
     if week["decisions"]:
-        st.dataframe(pd.DataFrame([{
-            tr("review.when"): when(row["decided_at"]), tr("review.by"): row["actor"],
-            tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): row["item"],
+        table([{
+            tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): item_name(row["item"]),
             tr("review.note"): row["note"] or "", tr("review.assignee"): row["assignee"] or "",
-        } for row in week["decisions"]]), hide_index=True, width="stretch")
+            tr("review.by"): row["actor"], tr("review.when"): when(row["decided_at"]),
+        } for row in week["decisions"]], {tr("review.action"): 90, tr("review.item"): 220, tr("review.note"): 200,
+                                           tr("review.assignee"): 80, tr("review.by"): 70,
+                                           tr("review.when"): 140}, wrap=True)
     else:
         st.caption(tr("review.no_decisions"))
     done, download = st.columns(2)

@@ -1,11 +1,11 @@
 """The audit trail: its signed head, verifying the chain (every break and the segment after
 it), and the entries, filtered."""
 
-import pandas as pd
 import streamlit as st
 
 from audits.core import trail, trail_chain
 from dashboard import auth
+from dashboard.tables import table
 from dashboard.ui import lang, own_labels, tr, vern, when
 
 auth.require("trail")
@@ -58,8 +58,10 @@ def details(recorded: dict) -> str:
 
 
 rows = trail.listing(store, actor=actor.strip() or None, action=action.strip() or None, limit=500)
-st.dataframe(pd.DataFrame([{
-    "#": r["seq"], tr("col.when"): when(r["at_utc"]), tr("col.actor"): r["actor"],
-    tr("trail.action"): action_name(r["action"]), tr("trail.object"): object_name(r["object"]),
-    tr("trail.details"): details(r["details"]),
-} for r in rows]), hide_index=True, width="stretch")
+when_, actor_, action_, object_, details_ = (tr(key) for key in (
+    "col.when", "col.actor", "trail.action", "trail.object", "trail.details"))
+# The details get the room and wrap: what was recorded is read in full, not cut at the edge.
+table([{
+    "#": r["seq"], when_: when(r["at_utc"]), actor_: r["actor"], action_: action_name(r["action"]),
+    object_: object_name(r["object"]), details_: details(r["details"]),
+} for r in rows], {"#": 45, when_: 95, actor_: 80, action_: 110, object_: 140, details_: 340}, wrap=True)

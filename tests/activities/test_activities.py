@@ -344,8 +344,22 @@ def test_one_dpia_criterion_does_not_require_a_dpia(vern):
 def test_two_dpia_criteria_require_a_dpia(vern, status, shown):
     found = findings(vern, [activity(dpia_criteria=["large_scale", "systematic_monitoring"], dpia_status=status)])
     assert found == {("dpia_required", "Medlemsregister"):
-                     "“Medlemsregister” meets 2 of the WP248 criteria (large_scale, systematic_monitoring); "
+                     "“Medlemsregister” meets 2 of the WP248 criteria (large scale, systematic monitoring); "
                      f"DPIA: {shown}."}
+
+
+def test_the_findings_name_criteria_categories_and_dates_in_bokmal(vern):
+    """The reader reads the criteria and special categories by their names, and the date in
+    the Norwegian form, never the record's ids."""
+    findings(vern, [activity(dpia_criteria=["large_scale", "systematic_monitoring"], special_categories=["health"],
+                             review_on="2026-11-02")])
+    said = {r["rule"]: r["message_nb"] for r in vern.store.rows(
+        "SELECT rule, message_nb FROM findings WHERE check_id = 'activities'")}
+    assert said["dpia_required"] == ("«Medlemsregister» oppfyller 2 av WP248-kriteriene (stor skala, systematisk "
+                                     "overvåking); DPIA: ikke påbegynt.")
+    assert said["special_category_without_condition"] == (
+        "«Medlemsregister» behandler helseopplysninger uten et vilkår i art. 9(2).")
+    assert said["risk_review_overdue"] == "Risikoen i «Medlemsregister» skulle vært vurdert 2. nov. 2026 (Kommunikasjonssjef)."
 
 
 def test_two_dpia_criteria_with_a_completed_dpia_raise_nothing(vern):
@@ -398,7 +412,7 @@ def test_a_processor_not_in_the_register_is_an_incomplete_record_of_transfers(ve
 def test_special_categories_without_an_art9_condition(vern):
     assert findings(vern, [activity(special_categories=["health", "trade_union_membership"])]) == {
         ("special_category_without_condition", "Medlemsregister"):
-            "“Medlemsregister” processes health, trade_union_membership without an Art. 9(2) condition."}
+            "“Medlemsregister” processes health data, trade union membership without an Art. 9(2) condition."}
 
 
 def test_special_categories_with_an_art9_condition_raise_nothing(vern):

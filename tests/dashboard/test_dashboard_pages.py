@@ -1,6 +1,8 @@
 """Each page through Streamlit's AppTest, on the demo data."""
 
 
+import json
+
 import pytest
 
 from audits.checking import findings, runner
@@ -119,8 +121,14 @@ def test_processor_register_page(app, demo_vern):
     at = app("processors", "en")
     table = at.dataframe[0].value
     assert len(table) == 11
+    # Who, the open findings and the agreement's dates first; short names, the full ones as help.
+    assert list(table.columns) == ["Name", "Service", "Findings", "Signed", "Expires", "Reviewed", "Outside the EEA",
+                                   "Basis", "DPF", "Countries"]
+    helps = {label: config.get("help") for label, config in json.loads(at.dataframe[0].proto.columns).items()}
+    assert (helps["Findings"], helps["Signed"], helps["Basis"]) == ("Open findings", "Agreement signed",
+                                                                   "Transfer mechanism")
     already_on = table[table["Name"] == "Already On AS"].iloc[0]
-    assert already_on["Open findings"] == 1
+    assert already_on["Findings"] == 1
     freshworks = table[table["Name"] == "Freshworks Inc."].iloc[0]
     assert freshworks["Outside the EEA"] == "US, IN"
 

@@ -530,9 +530,10 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
     for line in ("- Avvik: kritisk 1, høy 2", "- Databehandlere og overføringer: høy 5, middels 2",
                  "## De 10 mest hastende",
                  "- Henvendelser fra de registrerte: kritisk 1, høy 1, middels 2",
-                 "1. **kritisk** — Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 2026-11-20",
+                 # The items' dates in the reader's form, as on the review page.
+                 "1. **kritisk** — Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 20. nov. 2026",
                  "2. **kritisk** — Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
-                 "2026-11-24 04:00 (tildelt adviser)",
+                 "24. nov. 2026 kl. 04.00 (tildelt adviser)",
                  "## Denne uken", "42 nye funn, 0 gjenåpnet, 0 lukket av Vern, 5 avvik meldt.",
                  "- 2026-11-24 12:00 cli:tester: tildelt breach:2"):
         assert line in text.splitlines(), line

@@ -60,7 +60,8 @@ def test_the_adviser_sees_the_queue_most_urgent_first(demo_vern, dashboard):
     # 2026-11-30: high)
     assert (metrics["Items in the queue"], metrics["critical"], metrics["high"]) == ("46", "2", "28")
     table = queue_table(at)
-    assert list(table.columns) == ["Severity", "Area", "Kind", "Item", "Status", "Assigned to", "Due"]
+    # What wants a decision first; where it belongs last (the item wraps, every column in view).
+    assert list(table.columns) == ["Severity", "Item", "Due", "Status", "Assigned to", "Area", "Kind"]
     assert list(table["Severity"]) == ["critical"] * 2 + ["high"] * 28 + ["medium"] * 13 + ["low"] * 3
     assert list(table["Item"][:5]) == [
         "Data-subject request #4, access (Art. 15): answer due 2026-11-20",
@@ -82,9 +83,21 @@ def test_the_page_in_bokmal(demo_vern, dashboard):
     table = next(d.value for d in at.dataframe if "Type" in d.value.columns)
     assert table.iloc[0][["Alvorlighet", "Område", "Type", "Status"]].tolist() == [
         "kritisk", "Henvendelser fra de registrerte", "henvendelse", "ny"]
-    assert table.iloc[0]["Sak"] == "Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 2026-11-20"
+    assert table.iloc[0]["Sak"] == "Henvendelse #4 fra en registrert, innsyn (art. 15): svarfrist 20. nov. 2026"
     assert table.iloc[1][["Alvorlighet", "Område", "Type", "Status"]].tolist() == ["kritisk", "Avvik", "avvik", "ny"]
-    assert table.iloc[1]["Sak"].startswith("Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er")
+    assert table.iloc[1]["Sak"] == ("Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
+                                    "24. nov. 2026 kl. 04.00")
+    # An assignment's due date and a decided item, as a person reads them.
+    at.multiselect[0].set_value(["breach:2"]).run()
+    next(r for r in at.radio if r.label == "Beslutning").set_value("assigned")
+    next(s for s in at.selectbox if s.label == "Tildelt").select("adviser")
+    next(d for d in at.date_input if d.label == "Frist").set_value(date(2026, 12, 2))
+    next(b for b in at.button if b.label == "Lagre beslutningen").click().run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Type" in d.value.columns)
+    assert table.iloc[1][["Tildelt", "Frist"]].tolist() == ["adviser", "2. des. 2026"]
+    decisions = next(d.value for d in at.dataframe if "Av" in d.value.columns)
+    assert decisions[["Beslutning", "Sak"]].values.tolist() == [["tildelt", "avvik #2"]]
 
 
 @pytest.mark.parametrize("area, kind, kinds", [
@@ -183,7 +196,7 @@ def test_this_week_shows_the_decisions_and_the_review_is_held(demo_vern, dashboa
     decide(choose(at, "breach:2"), "assigned", assignee="adviser", due=date(2026, 11, 24))
     table = decisions_table(at)
     assert table[["When", "By", "Decision", "Item", "Assigned to"]].values.tolist() == [
-        ["2026-11-24 12:00", "adviser", "assigned", "breach:2", "adviser"]]
+        ["2026-11-24 12:00", "adviser", "assigned", "breach #2", "adviser"]]  # by its name, not its key
     next(b for b in at.button if b.label == "This week's review is done").click().run()
     assert not at.exception, at.exception
     assert at.success[0].value == "The review is recorded."

@@ -65,13 +65,29 @@ def inventory(vern, *rows: tuple, system: str = "CRM") -> retention.Imported:
 
 
 def findings(vern, monkeypatch, day: str, rule: str) -> dict[str, dict]:
-    """Run the check on `day` and return the open findings of `rule`: subject → values."""
+    """Run the check on `day` and return the open findings of `rule`: subject → values (without
+    the category's and date's words for each language, read in test_the_findings_read_in_bokmal)."""
     monkeypatch.setenv("VERN_NOW", f"{day}T12:00:00+01:00")
     result = runner.run(vern.store, vern.config, RetentionCheck, "manual")
     assert result.status == "succeeded", result.error
     rows = vern.store.rows("SELECT subject, message_en, details FROM findings "
                            "WHERE check_id = 'retention' AND rule = ? AND status = 'open'", [rule])
-    return {r["subject"]: {**json.loads(r["details"]), "message": r["message_en"]} for r in rows}
+    return {r["subject"]: {**{key: value for key, value in json.loads(r["details"]).items()
+                              if not key.endswith(("_nb", "_en"))}, "message": r["message_en"]} for r in rows}
+
+
+def test_the_findings_read_in_bokmal(vern, monkeypatch):
+    """The category by its name and the date in the Norwegian form, not the inventory's id."""
+    systems(vern)
+    activity(vern, "Prospects", 12, "last_activity", ["prospect"])
+    inventory(vern, ("P-1", "prospect", "2025-10-01"), ("P-2", "volunteer_application", "2025-10-01"))
+    monkeypatch.setenv("VERN_NOW", "2026-11-24T12:00:00+01:00")
+    assert runner.run(vern.store, vern.config, RetentionCheck, "manual").status == "succeeded"
+    said = {r["rule"]: r["message_nb"] for r in vern.store.rows(
+        "SELECT rule, message_nb FROM findings WHERE check_id = 'retention'")}
+    assert said == {
+        "retention_overdue": "CRM – interessent: 1 poster er over lagringstiden; eldste frist 1. okt. 2026.",
+        "retention_rule_missing": "CRM – søknad som frivillig: 1 poster i en kategori uten lagringsregel."}
 
 
 def due(vern) -> dict[str, date | None]:
@@ -254,7 +270,7 @@ def test_retention_rule_missing_for_a_category_no_rule_governs(vern, monkeypatch
     found = findings(vern, monkeypatch, "2026-11-24", "retention_rule_missing")
     assert found == {
         "CRM – volunteer_application": {"system": "CRM", "category": "volunteer_application", "count": 2,
-                                        "message": "CRM – volunteer_application: 2 records in a category "
+                                        "message": "CRM – volunteer application: 2 records in a category "
                                                    "with no retention rule."},
         "CRM – unknown_category": {"system": "CRM", "category": "unknown_category", "count": 1,
                                    "message": "CRM – unknown_category: 1 records in a category with no "
@@ -488,7 +504,7 @@ def test_board_sees_counts_per_system_and_no_record_refs(retention_page):
     assert {m.label: m.value for m in at.metric}["Past retention"] == "17"
     assert len(at.dataframe) == 1
     table = at.dataframe[0].value
-    assert list(table.columns) == ["System", "Records", "Past retention"]
+    assert list(table.columns) == ["System", "Past retention", "Records"]  # what is past retention first
     assert dict(zip(table["System"], table["Past retention"], strict=True))["SuperOffice CRM"] == 12
     assert not at.form and not at.text_area
     shown = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.dataframe))
