@@ -41,7 +41,7 @@ def test_the_adviser_holds_the_weekly_review(demo_server, page):
 
     page.get_by_role("tab", name="This week").click()
     expect(page.get_by_role("heading", name="Decisions")).to_be_visible()
-    expect(page.get_by_text("breach:1")).to_be_attached()
+    expect(page.get_by_text("breach #1", exact=True)).to_be_attached()
     page.get_by_role("button", name="This week's review is done").click()
     expect(page.get_by_text("The review is recorded.")).to_be_visible()
     page.get_by_role("tab", name="This week").click()
