@@ -74,8 +74,8 @@ def _kept(at) -> str:
 
 
 def status(form: str, author: str, fresh: Callable[[], None], keys: tuple[str, ...], place) -> None:
-    """In `place` (beside the form's button): when the draft was last kept, quietly, and the
-    button that discards it and starts the form afresh."""
+    """In `place` (a row after the form's button): the button that discards the draft and
+    starts the form afresh, and, quietly, when the draft was last kept."""
     at = st.session_state.get(f"draft_{form}_at")
     if at is None:
         return
@@ -84,6 +84,5 @@ def status(form: str, author: str, fresh: Callable[[], None], keys: tuple[str, .
         drafts.discard(vern().store, author, form)
         start(form, author, fresh, keys)
 
-    note, button = place.columns([3, 1], vertical_alignment="center")
-    note.caption(_kept(at))
-    button.button(tr("drafts.discard"), key=f"draft_{form}_discard", on_click=discard)
+    place.button(tr("drafts.discard"), key=f"draft_{form}_discard", on_click=discard)
+    place.caption(_kept(at))

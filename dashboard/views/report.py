@@ -93,8 +93,8 @@ with st.container():  # no st.form: each field reaches the server as it is left,
     slots["controller_name"] = st.empty()
     measures = st.text_area(tr("report.done"), key="report_measures")
     slots["measures"] = st.empty()
-    sent = st.button(tr("report.save"), type="primary")
-    draft_place = st.container()
+    draft_place = st.container(horizontal=True, vertical_alignment="center")  # the button, then the draft
+    sent = draft_place.button(tr("report.save"), type="primary")
 draft_ui.keep("breach", user["name"], FIELDS)
 draft_ui.status("breach", user["name"], fresh_form, FIELDS, draft_place)
 

@@ -125,8 +125,8 @@ def log_form() -> None:
         slots["requester"] = st.empty()
         email = st.text_input(tr("requests.email"), help=tr("requests.email_help"), key="dsr_email")
         slots["email"] = st.empty()
-        sent = st.button(tr("requests.save"), type="primary")
-        draft_place = st.container()
+        draft_place = st.container(horizontal=True, vertical_alignment="center")  # the button, then the draft
+        sent = draft_place.button(tr("requests.save"), type="primary")
     draft_ui.keep("request", user["name"], FIELDS)
     draft_ui.status("request", user["name"], fresh_form, FIELDS, draft_place)
     if not sent:

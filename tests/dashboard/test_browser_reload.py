@@ -41,6 +41,17 @@ def wait_for_cookie(page, gone: bool = False) -> dict | None:
     pytest.fail("the session cookie was " + ("never cleared" if gone else "never set"))
 
 
+def new_id(page, old: str) -> str:
+    """The id of the session cookie once it is another than `old` (the cookie is handed over,
+    and a dead one cleared, by requests of the page's own)."""
+    for _ in range(150):
+        cookie = session_cookie(page)
+        if cookie is not None and cookie["value"] != old:
+            return cookie["value"]
+        page.wait_for_timeout(100)
+    pytest.fail("the session cookie kept its old id")
+
+
 def after_the_rerun(page, action) -> None:
     """Do `action` (leaving a field) and wait until the run it starts has finished, so the
     server has what the field held. The app's element may be drawn anew meanwhile: the whole
@@ -180,11 +191,7 @@ def ids_handed_out(page, url: str) -> list[str]:
     brought = session_cookie(other)["value"]
     sign_in(other, f"{url}/report", "adviser", "vern-demo-personvern")
     expect(other.get_by_role("heading", name="Meld et avvik")).to_be_visible()
-    for _ in range(150):
-        if session_cookie(other)["value"] != brought:
-            break
-        other.wait_for_timeout(100)
-    given = session_cookie(other)["value"]
+    given = new_id(other, brought)
     assert given not in (brought, stolen)
 
     # Past the idle limit (15 s) without a click, a reload finds the session over.
@@ -200,9 +207,4 @@ def ids_handed_out(page, url: str) -> list[str]:
 
     sign_in(page, f"{url}/report", *STAFF)
     expect(page.get_by_role("heading", name="Meld et avvik")).to_be_visible()
-    for _ in range(150):
-        if session_cookie(page)["value"] != stolen:
-            break
-        page.wait_for_timeout(100)
-    assert session_cookie(page)["value"] != stolen  # a new sign-in, a new id
-    return [stolen, given, session_cookie(page)["value"]]
+    return [stolen, given, new_id(page, stolen)]  # a new sign-in, a new id
