@@ -37,10 +37,8 @@ _lock = threading.Lock()
 
 # -- the caller's side ------------------------------------------------------------------
 def run(args, *, input=None, capture_output: bool = False, text: bool = False, env=None, cwd=None,
-        timeout: float | None = None, check: bool = False, stdout=None, stderr=None) -> subprocess.CompletedProcess:
+        timeout: float | None = None, check: bool = False) -> subprocess.CompletedProcess:
     """As subprocess.run([VERN, ...]) would: args[0] is the `vern` script, the rest its arguments."""
-    if not capture_output and (stdout is not None or stderr is not None):
-        raise ValueError("vern_process.run captures output or leaves it to the console")
     with tempfile.TemporaryFile() as stdin_file, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         if input is not None:
             stdin_file.write(input.encode() if isinstance(input, str) else input)

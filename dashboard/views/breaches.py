@@ -57,6 +57,9 @@ facts_tab, assess_tab, decide_tab, notify_tab, documents_tab, close_tab = st.tab
     [tr("breaches.tab.facts"), tr("breaches.tab.assess"), tr("breaches.tab.decide"),
      tr("breaches.tab.notify"), tr("breaches.tab.documents"), tr("breaches.tab.close")])
 
+TEXTS = ("description", "consequences", "measures")  # free text: an empty field is ""
+
+
 def complete_facts() -> None:
     """The facts the notification still lacks (or that changed), filled in by the adviser."""
     with st.form(f"complete-{record['id']}"):
@@ -79,7 +82,7 @@ def complete_facts() -> None:
         given["breach_types"] = st.multiselect(tr("breach.types"), breaches.BREACH_TYPES,
                                                default=record["breach_types"], format_func=labels("breach.type"),
                                                **choose())
-        for field in ("description", "consequences", "measures"):
+        for field in TEXTS:
             given[field] = st.text_area(tr(f"breach.{field}"), record[field] or "")
             slots[field] = st.empty()
         if st.form_submit_button(tr("breaches.complete_save")):
@@ -96,8 +99,6 @@ def complete_facts() -> None:
                 st.session_state["breach_open"] = record["id"]
                 st.rerun()
 
-
-TEXTS = ("description", "consequences", "measures")
 
 with facts_tab:
     st.subheader(plain(record["title"]), anchor=False)  # no link named after it
