@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from audits.accounts import sessions
 from audits.alerts import outbox
 from audits.breaches import reminders
 from audits.checking import runner
@@ -29,6 +30,7 @@ DIGEST_JOB = "review-digest"
 REQUEST_REMINDER_JOB = "request-reminders"
 ALERTS_JOB = "alerts"
 ALERTS_SECONDS = 20  # an alert that could not go at once is tried within the minute
+SESSIONS_JOB = "sessions"
 
 
 def job_id(check_id: str) -> str:
@@ -92,9 +94,15 @@ def start(vern: Vern) -> BackgroundScheduler:
             args=(vern,), id=REQUEST_REMINDER_JOB, name="request reminders", replace_existing=True,
             next_run_time=now,
         )
+    scheduler.add_job(_prune_sessions, IntervalTrigger(hours=1, timezone=clock.OSLO), args=(vern,),
+                      id=SESSIONS_JOB, name="expired sessions", replace_existing=True, next_run_time=now)
     scheduler.start()
     vern.scheduler = scheduler
     return scheduler
+
+
+def _prune_sessions(vern: Vern) -> None:
+    sessions.prune(vern.store, clock.now())
 
 
 def next_run(vern: Vern, check_id: str) -> datetime | None:

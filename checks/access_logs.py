@@ -152,26 +152,26 @@ class AccessLogsCheck(Check):
         s = ctx.settings
 
         def rows(sql: str, params: dict) -> list[dict]:
-            # Thousands of findings: their times are formatted by DuckDB, not one by one.
-            return ctx.store.rows(f"SELECT * EXCLUDE (first, last), {_SHOWN} FROM ({sql})", params)
+            # Thousands of findings: their UTC times for the details are formatted by DuckDB.
+            return ctx.store.rows(f"SELECT *, {_UTC} FROM ({sql})", params)
 
         night = {"night_from": s["night_from"], "night_until": s["night_until"]}
         for row in rows(PRESENCE, {}):
             if row["known"]:
-                yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"].isoformat())
+                yield _finding("access_after_offboarding", row["actor"], row, left_on=row["left_on"])
             else:
                 yield _finding("access_unknown_actor", row["actor"], row)
         for row in rows(UNGRANTED, {}):
             yield _finding("access_without_grant", f"{row['actor']} · {row['system']}", row, system=row["system"])
         for row in rows(BULK, {"days": s["baseline_days"], "floor": s["bulk_floor"],
                                "factor": s["bulk_factor"]}):
-            yield _finding("access_bulk_export", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat(),
+            yield _finding("access_bulk_export", f"{row['actor']} · {row['day']}", row, day=row["day"],
                            baseline=round(float(row["baseline"]), 1))
         for row in rows(BURSTS, {"minutes": s["failed_minutes"], "threshold": s["failed_signins"]}):
             yield _finding("access_failed_signins", f"{row['actor']} · {row['day']}", row,
                            minutes=s["failed_minutes"])
         for row in rows(OUT_OF_HOURS, night):
-            yield _finding("access_out_of_hours", f"{row['actor']} · {row['day']}", row, day=row["day"].isoformat())
+            yield _finding("access_out_of_hours", f"{row['actor']} · {row['day']}", row, day=row["day"])
 
     @classmethod
     def evidence(cls, store, settings: dict, finding: dict, limit: int = 500) -> list[dict]:
@@ -249,16 +249,13 @@ def _behind(store, settings: dict, rule: str, subject: str, limit: int) -> list[
 
 
 # As clock.show (Oslo) and clock.iso_utc (UTC) write them.
-_SHOWN = ", ".join(
-    f"strftime(timezone('{zone}', {end}), '{pattern}') AS {end}{suffix}"
-    for end in ("first", "last")
-    for zone, pattern, suffix in (("Europe/Oslo", "%Y-%m-%d %H:%M", "_shown"), ("UTC", "%Y-%m-%dT%H:%M:%SZ", "_at")))
+_UTC = ", ".join(f"strftime(timezone('UTC', {end}), '%Y-%m-%dT%H:%M:%SZ') AS {end}_at" for end in ("first", "last"))
 
 
 def _finding(rule: str, subject: str, row: dict, **values) -> Finding:
     names = row.get("systems") or ([row["system"]] if row.get("system") else [])
     return Finding(rule, subject, {
-        "actor": row["actor"], "count": int(row["n"]), "first": row["first_shown"], "last": row["last_shown"],
+        "actor": row["actor"], "count": int(row["n"]), "first": row["first"], "last": row["last"],
         "systems": _systems(names), "system_list": names, "first_at": row["first_at"], "last_at": row["last_at"],
         **values}, systems=tuple(names))
 

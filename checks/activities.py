@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from audits.activities import register as activities
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
-from audits.core import clock
 from audits.core.i18n import Text, t
 from audits.processors.register import agreement_problem
 
@@ -51,8 +50,8 @@ RULES = (
     Rule(
         "risk_review_overdue", Severity.medium, "Art. 24(1), 32(1)",
         Text("Risikovurdering forfalt", "Risk review overdue"),
-        Text("Risikoen i «{subject}» skulle vært vurdert {review_on_nb}{owner}.",
-             "The risk of “{subject}” was due for review on {review_on_en}{owner}."),
+        Text("Risikoen i «{subject}» skulle vært vurdert {review_on}{owner}.",
+             "The risk of “{subject}” was due for review on {review_on}{owner}."),
         Text("Gå gjennom risikoen og sett neste dato.", "Review the risk and set the next date."),
     ),
 )
@@ -100,10 +99,6 @@ def _named(prefix: str, ids: list[str]) -> list[Text]:
     return [Text(t(f"{prefix}.{id_}", "nb"), t(f"{prefix}.{id_}", "en")) for id_ in ids]
 
 
-def _day(day) -> list[Text]:
-    return [Text(clock.show_day(day, "nb"), clock.show_day(day, "en"))]
-
-
 class ActivitiesCheck(Check):
     id = "activities"
     title = Text("Behandlingsprotokoll og risiko", "Record of processing and risk")
@@ -145,5 +140,5 @@ class ActivitiesCheck(Check):
                 yield Finding("classification_missing", name, activity=name)
             if record["review_on"] and record["review_on"] < ctx.today:
                 yield Finding("risk_review_overdue", name, {
-                    "review_on": record["review_on"].isoformat(), **_both("review_on", _day(record["review_on"])),
+                    "review_on": record["review_on"],
                     "owner": f" ({record['owner']})" if record["owner"] else ""}, activity=name)

@@ -103,9 +103,9 @@ class ProcessorsCheck(Check):
             if row["problem"] == "dpa_missing":
                 yield Finding("dpa_missing", who, processor=name)
             elif row["problem"] == "dpa_expired":
-                yield Finding("dpa_expired", who, {"expired": row["dpa_expires_on"].isoformat()}, processor=name)
+                yield Finding("dpa_expired", who, {"expired": row["dpa_expires_on"]}, processor=name)
             elif row["problem"] == "dpa_review_overdue":
-                yield Finding("dpa_review_overdue", who, {"reviewed": row["reviewed"].isoformat(),
+                yield Finding("dpa_review_overdue", who, {"reviewed": row["reviewed"],
                                                           "months": ctx.settings["review_months"]}, processor=name)
         for row in register(ctx.store):
             yield from _transfer_findings(row)

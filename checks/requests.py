@@ -61,7 +61,7 @@ class RequestsCheck(Check):
             subject = f"#{row['id']}"
             values = {"kind": row["kind"], "kind_nb": subject_requests.kind_words(row["kind"], "nb"),
                       "kind_en": subject_requests.kind_words(row["kind"], "en"),
-                      "received": subject_requests.received_on(row["received_at"]).isoformat(), "due": due_now.isoformat()}
+                      "received": subject_requests.received_on(row["received_at"]), "due": due_now}
             if row["status"] in subject_requests.OPEN:
                 days = (due_now - ctx.today).days
                 if days < 0:
@@ -69,6 +69,6 @@ class RequestsCheck(Check):
                 elif days <= subject_requests.DUE_SOON_DAYS:
                     yield Finding("dsr_due_soon", subject, {**values, "days": days})
             if row["extended_at"] is not None and (row["told_on"] is None or row["told_on"] > due):
-                yield Finding("dsr_extension_not_notified", subject, {**values, "due": due.isoformat()})
+                yield Finding("dsr_extension_not_notified", subject, {**values, "due": due})
             if row["status"] == "answered" and row["verified_at"] is None:
                 yield Finding("dsr_identity_unverified", subject, values)

@@ -4,7 +4,6 @@ its inventory, judged against the retention rules of the processing activities."
 from collections.abc import Iterable
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
-from audits.core import clock
 from audits.core.errors import VernError
 from audits.core.i18n import LANGUAGES, Message, Text, catalogue, joined, t
 from audits.io import inbox
@@ -14,8 +13,8 @@ RULES = (
     Rule(
         "retention_overdue", Severity.high, "Art. 5(1)(e), 17(1)(a)",
         Text("Lagret for lenge", "Kept too long"),
-        Text("{system} – {category_nb}: {count} poster er over lagringstiden; eldste frist {oldest_nb}.",
-             "{system} – {category_en}: {count} records are past their retention; oldest due {oldest_en}."),
+        Text("{system} – {category_nb}: {count} poster er over lagringstiden; eldste frist {oldest}.",
+             "{system} – {category_en}: {count} records are past their retention; oldest due {oldest}."),
         Text("Slett postene og registrer slettingen.", "Delete the records and record the deletion."),
     ),
     Rule(
@@ -69,6 +68,5 @@ class RetentionCheck(Check):
                               record_category=row["category"])
             elif row["overdue"]:
                 yield Finding("retention_overdue", subject,
-                              {**values, "count": row["overdue"], "oldest": row["oldest"].isoformat(),
-                               **{f"oldest_{lang}": clock.show_day(row["oldest"], lang) for lang in LANGUAGES}},
+                              {**values, "count": row["overdue"], "oldest": row["oldest"]},
                               record_category=row["category"])

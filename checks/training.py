@@ -131,15 +131,13 @@ class TrainingCheck(Check):
         for row in ctx.store.rows(f"SELECT * FROM ({STATUS}) WHERE status IN ('missing', 'expired', 'due_soon')",
                                   params):
             values = {"person": row["person"], "kind": row["kind"], "course": row["course"],
-                      "due": row["due"].isoformat(),
-                      "completed": row["completed"].isoformat() if row["completed"] else "",
-                      "valid_until": row["valid_until"].isoformat() if row["valid_until"] else ""}
+                      "due": row["due"], "completed": row["completed"] or "", "valid_until": row["valid_until"] or ""}
             yield Finding(f"training_{row['status']}", f"{row['person']} · {row['course']}", values)
         pairs = {k: params[k] for k in ("kinds", "courses", "validity")}
         for row in ctx.store.rows(UNTRAINED, pairs):
             yield Finding("access_untrained", row["person"], {
-                "person": row["person"], "count": row["n"], "first": clock.show(row["first"]),
-                "last": clock.show(row["last"]), "systems": ", ".join(row["systems"]),
+                "person": row["person"], "count": row["n"], "first": row["first"],
+                "last": row["last"], "systems": ", ".join(row["systems"]),
                 "courses": ", ".join(row["courses"] or []), "system_list": row["systems"],
                 "first_at": clock.iso_utc(row["first"]), "last_at": clock.iso_utc(row["last"])},
                 systems=tuple(row["systems"]))

@@ -75,7 +75,7 @@ def facts(record: dict) -> None:
         (tr("breach.processor"), record["processor"] or "—"),
     ]
     # st.table renders Markdown in cells: names from people are escaped to show as typed.
-    st.table(pd.DataFrame([(k, plain(v)) for k, v in lines], columns=["", " "]).set_index(""))
+    st.table(pd.DataFrame([(k, plain(v)) for k, v in lines], columns=["", " "]).set_index(""), hide_header=True)
     for key in ("description", "consequences", "measures"):
         if record[key]:
             st.caption(tr(f"breach.{key}"))

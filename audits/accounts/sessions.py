@@ -52,6 +52,12 @@ def start(store: Store, name: str, roles, method: str, now: datetime, idle_minut
     return session_id
 
 
+def prune(store: Store, now: datetime) -> None:
+    """Remove the sessions expired for a day (the server's hourly job; sign-ins do it too)."""
+    with store.transaction() as tx:
+        _prune(tx, now)
+
+
 def _prune(tx, now: datetime) -> None:
     expired = tx.execute("DELETE FROM sessions WHERE expires_at <= ? RETURNING username",
                          [now - KEEP_EXPIRED]).fetchall()

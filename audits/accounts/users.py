@@ -105,6 +105,9 @@ def set_disabled(store: Store, actor: str, name: str, disabled: bool) -> None:
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET disabled = ? WHERE username = ?", [disabled, name])
+        if disabled:  # out at once, and what they were writing goes with them: nobody else may read it
+            tx.execute("DELETE FROM sessions WHERE username = ?", [name])
+            tx.execute("DELETE FROM drafts WHERE author = ?", [name])
         trail.append(tx, actor, "users.disable" if disabled else "users.enable", name)
 
 
@@ -208,7 +211,9 @@ def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> t
     An entry is an email address, or `group:ID` matched against the `groups` claim
     (Entra ID sends group object ids; Google Workspace sends none, so map by email there).
     """
-    names = {str(claims.get(c) or "").strip().lower() for c in ("email", "preferred_username")} - {""}
+    # An address the provider says it has not verified names nobody (Google sends `email_verified`).
+    said = ("email", "preferred_username") if claims.get("email_verified") not in (False, "false") else ("preferred_username",)
+    names = {str(claims.get(c) or "").strip().lower() for c in said} - {""}
     groups = {str(g) for g in claims.get("groups") or []}
     granted = []
     for role in ROLES:

@@ -14,6 +14,7 @@ bokmål, 10,000 in English).
 import importlib
 import string
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 LANGUAGES = ("nb", "en")
 # The packages that keep words, in the order the catalogue is assembled.
@@ -66,8 +67,15 @@ class Message:
 
 
 def said(value, lang: str):
-    """A value as it goes into a sentence: a Message in the reader's language, else as it is."""
-    return value(lang) if isinstance(value, Message) else value
+    """A value as it goes into a sentence: a Message in the reader's language, a date or an
+    instant as the reader writes it (2. des. 2026 in bokmål, in Oslo time), else as it is."""
+    if isinstance(value, Message):
+        return value(lang)
+    if isinstance(value, date):
+        from audits.core import clock  # clock speaks through Message: imported when first needed
+
+        return clock.show(value, lang) if isinstance(value, datetime) else clock.show_day(value, lang)
+    return value
 
 
 _catalogue: dict[str, Text] = {}

@@ -375,7 +375,7 @@ WORDS: dict[str, Text] = {
     "overview.requests_overdue": Text("Over svarfristen", "Past the answer deadline"),
     "overview.title": Text("Oversikt", "Overview"),
     "overview.open_findings": Text("Åpne funn", "Open findings"),
-    "overview.failed_runs": Text("Feilede kjøringer (siste)", "Failed runs (latest)"),
+    "overview.failed_runs": Text("Feilede kontroller", "Failed checks"),
     "overview.last_run": Text("Siste kjøring", "Last run"),
     "overview.next_run": Text("Neste kjøring", "Next run"),
     "overview.by_severity": Text("Åpne funn etter alvorlighet", "Open findings by severity"),

@@ -37,7 +37,7 @@ def markdown(vern: Vern, lang: str) -> str:
     found = review.queue(vern.store, vern.config, limit=TOP)
     week = review.this_week(vern.store)
     lines = [f"# {t('review.digest.title', lang)}", "",
-             t("review.digest.when", lang, now=clock.show(now), since=clock.show(week["since"])), "",
+             t("review.digest.when", lang, now=clock.show(now, lang), since=clock.show(week["since"], lang)), "",
              f"## {t('review.digest.queue', lang, n=found['total'])}", ""]
     by_area: dict[str, dict[str, int]] = {}
     for row in found["counts"]:
@@ -58,7 +58,8 @@ def markdown(vern: Vern, lang: str) -> str:
     if week["decisions"]:
         for d in week["decisions"][:50]:
             action = t(f"review.past.{d['action']}", lang)
-            lines.append(f"- {clock.show(d['decided_at'])} {d['actor']}: {action} {d['item']}")
+            item = review.item_name(vern.store, d["item"], lang)
+            lines.append(f"- {clock.show(d['decided_at'], lang)} {d['actor']}: {action} {item}")
     else:
         lines.append(t("review.digest.no_decisions", lang))
     lines += ["", trail.head_line(trail.signed_head(vern.store), lang)]

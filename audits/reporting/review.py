@@ -17,6 +17,7 @@ from audits.checking.registry import installed
 from audits.core import clock, text, trail
 from audits.core.config import Config
 from audits.core.errors import VernError
+from audits.core.i18n import t
 from audits.core.store import Store
 from audits.subject_requests import register as subject_requests
 
@@ -131,6 +132,21 @@ def queue(store: Store, config: Config, area: str | None = None, kind: str | Non
             row["request_kind"] = kinds[int(row["ref"])]  # named in the reader's language (digest.item_text)
     matching = sum(c["n"] for c in counts if (not area or c["area"] == area) and (not kind or c["kind"] == kind))
     return {"items": rows, "counts": counts, "total": sum(c["n"] for c in counts), "matching": matching}
+
+
+def item_name(store: Store, item: str, lang: str) -> str:
+    """A decided item by its name, not its key (finding:…, breach:2): the finding's message,
+    the breach or request by number, the agreement by processor and service."""
+    kind, _, key = item.partition(":")
+    kind_name = t(f"review.kind.{kind}", lang) if kind in KINDS else kind
+    if kind == "finding":
+        try:
+            return findings.get(store, key)[f"message_{lang}"]
+        except VernError:  # gone since: its kind is all there is to say
+            return kind_name
+    if kind == "agreement":
+        return key.rpartition(":")[0]
+    return f"{kind_name} #{key}"
 
 
 def _split(item: str) -> tuple[str, str]:

@@ -64,9 +64,13 @@ quarters = pd.DataFrame([{"quarter": board.quarter_label(q["quarter"], code),
                           "level": board_pdf.level_label(level, code), "n": q[level]}
                          for q in counts["quarters"] for level in board.LEVELS])
 colours = {board_pdf.level_label(level, code): colour for level, colour in board_pdf.LEVEL_COLOURS.items()}
-st.plotly_chart(px.bar(quarters, x="quarter", y="n", color="level", color_discrete_map=colours,
-                       title=tr("board.per_quarter"), labels={"quarter": "", "n": "", "level": ""}),
-                width="stretch")
+per_quarter = px.bar(quarters, x="quarter", y="n", color="level", color_discrete_map=colours,
+                     title=tr("board.per_quarter"), labels={"quarter": "", "n": "", "level": ""})
+for q in counts["quarters"]:  # a quarter without breaches says 0, not nothing
+    if not q["total"]:
+        per_quarter.add_annotation(x=board.quarter_label(q["quarter"], code), y=0, text="0", showarrow=False,
+                                   yshift=10)
+st.plotly_chart(per_quarter, width="stretch")
 
 st.subheader(tr("board.key_figures"))
 training, agreements = data["training"], data["agreements"]

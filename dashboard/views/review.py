@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from audits.accounts import users
-from audits.checking import findings
 from audits.checking.registry import area_title, installed
 from audits.core import clock
 from audits.core.errors import VernError
@@ -24,20 +23,6 @@ st.caption(tr("review.explain"))
 if "review_flash" in st.session_state:
     st.success(st.session_state.pop("review_flash"))
 
-
-
-def item_name(item: str) -> str:
-    """A decided item by its name, not its key (finding:…, breach:2): the finding's message,
-    the breach or request by number, the agreement by processor and service."""
-    kind, _, key = item.partition(":")
-    if kind == "finding":
-        try:
-            return findings.get(store, key)[f"message_{lang()}"]
-        except VernError:  # gone since: its kind is all there is to say
-            return kind_name(kind)
-    if kind == "agreement":
-        return key.rpartition(":")[0]
-    return f"{kind_name(kind)} #{key}"
 
 
 queue_tab, week_tab = st.tabs([tr("review.tab.queue"), tr("review.tab.week")])
@@ -114,7 +99,7 @@ with week_tab:
     st.subheader(tr("review.decisions"))
     if week["decisions"]:
         table([{
-            tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): item_name(row["item"]),
+            tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): review.item_name(store, row["item"], lang()),
             tr("review.note"): row["note"] or "", tr("review.assignee"): row["assignee"] or "",
             tr("review.by"): row["actor"], tr("review.when"): when(row["decided_at"]),
         } for row in week["decisions"]], {tr("review.action"): 90, tr("review.item"): 220, tr("review.note"): 200,

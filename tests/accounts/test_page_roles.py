@@ -119,7 +119,7 @@ def test_the_board_sees_no_error_text_from_a_failed_check(dashboard, demo_vern, 
     (inbox / "register.csv").write_text("name,service\nPERSONAL-MARKER,CRM\n")
     runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
     board = dashboard(roles=("board",))
-    assert [m.value for m in board.metric if m.label == "Feilede kjøringer (siste)"] == ["1"]
+    assert [m.value for m in board.metric if m.label == "Feilede kontroller"] == ["1"]
     assert not board.error
     adviser = dashboard(roles=("adviser",))
     assert any("mangler kolonnene countries" in e.value for e in adviser.error)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from audits.accounts import session_routes, sessions
+from audits.accounts import drafts, session_routes, sessions, users
 from audits.core import clock, trail
 
 NOW = clock.parse_instant("2026-11-24T12:00:00+01:00")
@@ -64,6 +64,31 @@ def test_expired_sessions_are_removed_a_day_later_at_a_sign_in_and_recorded_as_i
     assert sorted(r["username"] for r in stored(vern.store)) == ["ola", "per"]
     entry = trail.listing(vern.store, action="sign_out")[-1]
     assert (entry["actor"], entry["object"], entry["details"]) == ("kari", "kari", {"reason": "idle"})
+
+
+def test_the_hourly_job_removes_sessions_expired_for_a_day_without_waiting_for_a_sign_in(vern):
+    old = sessions.start(vern.store, "kari", ["adviser"], "password", NOW, 30)
+    sessions.prune(vern.store, NOW + timedelta(minutes=30, days=1) - timedelta(seconds=1))
+    assert sessions.find(vern.store, old)["name"] == "kari"
+    sessions.prune(vern.store, NOW + timedelta(minutes=30, days=1))
+    assert stored(vern.store) == []
+    [entry] = trail.listing(vern.store, action="sign_out")
+    assert (entry["actor"], entry["details"]) == ("kari", {"reason": "idle"})
+
+
+def test_a_disabled_account_loses_its_sessions_and_drafts_at_once(vern):
+    users.add(vern.store, "admin", "kari", ["staff"], "et langt og godt passord")
+    users.add(vern.store, "admin", "ola", ["staff"], "et annet langt passord")
+    kari = sessions.start(vern.store, "kari", ["staff"], "password", NOW, 30)
+    ola = sessions.start(vern.store, "ola", ["staff"], "password", NOW, 30)
+    drafts.keep(vern.store, "kari", "breach", {"title": "halvskrevet"}, NOW)
+    drafts.keep(vern.store, "ola", "breach", {"title": "hans egen"}, NOW)
+    users.set_disabled(vern.store, "admin", "kari", True)
+    assert sessions.find(vern.store, kari) is None and drafts.get(vern.store, "kari", "breach") is None
+    assert sessions.find(vern.store, ola)["name"] == "ola"
+    assert drafts.get(vern.store, "ola", "breach")["content"] == {"title": "hans egen"}
+    users.set_disabled(vern.store, "admin", "ola", False)  # enabling ends nothing
+    assert sessions.alive(vern.store, ola)
 
 
 def test_a_ticket_carries_its_session_id_once_and_for_a_minute_only():

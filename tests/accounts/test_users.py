@@ -469,6 +469,10 @@ MAPPING = {
     ({"email": "someone@example.no"}, ()),
     ({"email": "someone@example.no", "groups": ["1111"]}, ()),
     ({}, ()),
+    # An address the provider has not verified (Google says so) names nobody; its groups still count.
+    ({"email": "kari.nordmann@example.no", "email_verified": False}, ()),
+    ({"email": "ola@example.no", "email_verified": False, "groups": ["1111-aaaa"]}, ("board",)),
+    ({"email": "kari.nordmann@example.no", "email_verified": True}, ("adviser",)),
 ])
 def test_roles_for_claims(claims, roles):
     assert users.roles_for_claims(claims, MAPPING) == roles

@@ -44,7 +44,7 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert metric(at, "høy") == "26"
     assert metric(at, "middels") == "13"
     assert metric(at, "lav") == "3"
-    assert metric(at, "Feilede kjøringer (siste)") == "0"
+    assert metric(at, "Feilede kontroller") == "0"
     # The data-subject requests (audits/demo/subject_requests.py), the page's last three metrics: #4-#7
     # open, #5 due 2026-11-30 (within a week), #4 due 2026-11-20 (overdue).
     assert [(m.label, m.value) for m in at.metric][-3:] == [
@@ -68,7 +68,7 @@ def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
     (broken / "register.csv").write_text("name,service\nAcme,CRM\n")
     runner.run(demo_vern.store, demo_vern.config, demo_vern.checks["processors"], "cli")
     at = app(lang="en")
-    assert metric(at, "Failed runs (latest)") == "1"
+    assert metric(at, "Failed checks") == "1"
     assert any("missing columns countries" in e.value for e in at.error)  # escaped: see below
 
 

@@ -515,7 +515,7 @@ def test_the_digest_in_english_on_the_fixed_clock(demo_db):
     assert lines[27:-2] == [
         "", "## This week", "",
         "42 new findings, 0 reopened, 0 closed by Vern, 5 breaches logged.", "",
-        "- 2026-11-24 12:00 cli:tester: acknowledged breach:1"]
+        "- 2026-11-24 12:00 cli:tester: acknowledged breach #1"]
     assert lines[-2] == "" and lines[-1].startswith("Audit-trail head: entry ")  # tests/core/test_trail_check.py
 
 
@@ -525,8 +525,8 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
     out = demo_db.parent / "ukesammendrag.md"
     assert cli(demo_db, "report", "digest", "--out", str(out), "--lang", "nb").returncode == 0
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Vern – ukesammendrag\n\nLaget 2026-11-24 12:00 (Oslo). Endringer siden "
-                           "2026-11-17 12:00.\n\n## Køen: 46 saker\n\n- Tilgang: høy 4, middels 3, lav 1\n")
+    assert text.startswith("# Vern – ukesammendrag\n\nLaget 24. nov. 2026 kl. 12.00 (Oslo). Endringer siden "
+                           "17. nov. 2026 kl. 12.00.\n\n## Køen: 46 saker\n\n- Tilgang: høy 4, middels 3, lav 1\n")
     for line in ("- Avvik: kritisk 1, høy 2", "- Databehandlere og overføringer: høy 5, middels 2",
                  "## De 10 mest hastende",
                  "- Henvendelser fra de registrerte: kritisk 1, høy 1, middels 2",
@@ -535,7 +535,7 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
                  "2. **kritisk** — Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
                  "24. nov. 2026 kl. 04.00 (tildelt adviser)",
                  "## Denne uken", "42 nye funn, 0 gjenåpnet, 0 lukket av Vern, 5 avvik meldt.",
-                 "- 2026-11-24 12:00 cli:tester: tildelt breach:2"):
+                 "- 24. nov. 2026 kl. 12.00 cli:tester: tildelt avvik #2"):
         assert line in text.splitlines(), line
     stdout = cli(demo_db, "report", "digest", "--lang", "nb")
     assert stdout.stdout == text
