@@ -105,9 +105,8 @@ def set_disabled(store: Store, actor: str, name: str, disabled: bool) -> None:
     with store.transaction() as tx:
         _require(tx, name)
         tx.execute("UPDATE users SET disabled = ? WHERE username = ?", [disabled, name])
-        if disabled:  # out at once, and what they were writing goes with them: nobody else may read it
-            tx.execute("DELETE FROM sessions WHERE username = ?", [name])
-            tx.execute("DELETE FROM drafts WHERE author = ?", [name])
+        if disabled:  # what they were writing goes (nobody else may read it); their open pages end
+            tx.execute("DELETE FROM drafts WHERE author = ?", [name])  # at the next run (dashboard/auth.py)
         trail.append(tx, actor, "users.disable" if disabled else "users.enable", name)
 
 

@@ -5,6 +5,7 @@ and evaluates the real check. "Today" is the Oslo calendar date of VERN_NOW.
 """
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_agreement_that_expired_yesterday_is_expired(store, tmp_path, monkeypatc
     monkeypatch.setenv("VERN_NOW", NOON)
     found = findings(store, tmp_path, [processor(expires="2026-06-14")])
     assert {(f.rule, f.subject) for f in found} == {("dpa_expired", "Acme AS – Mail")}
-    assert found[0].values == {"expired": "2026-06-14"}
+    assert found[0].values == {"expired": date(2026, 6, 14)}
 
 
 def test_agreement_that_expires_today_is_still_valid(store, tmp_path, monkeypatch):
@@ -113,7 +114,7 @@ def test_review_twelve_months_and_one_day_ago_is_overdue(store, tmp_path, monkey
     monkeypatch.setenv("VERN_NOW", NOON)
     found = findings(store, tmp_path, [processor(signed="2024-01-01", reviewed="2025-06-14")])
     assert {(f.rule, f.subject) for f in found} == {("dpa_review_overdue", "Acme AS – Mail")}
-    assert found[0].values == {"reviewed": "2025-06-14", "months": 12}
+    assert found[0].values == {"reviewed": date(2025, 6, 14), "months": 12}
 
 
 def test_never_reviewed_counts_from_the_signing_date(store, tmp_path, monkeypatch):
@@ -167,7 +168,7 @@ def test_review_period_is_configurable_overdue(store, tmp_path, monkeypatch):
     toml = "[checks.processors]\nreview_months = 6\n"
     found = findings(store, tmp_path, [processor(signed="2024-01-01", reviewed="2025-12-14")], toml)
     assert {(f.rule, f.subject) for f in found} == {("dpa_review_overdue", "Acme AS – Mail")}
-    assert found[0].values == {"reviewed": "2025-12-14", "months": 6}
+    assert found[0].values == {"reviewed": date(2025, 12, 14), "months": 6}
 
 
 def test_longer_review_period_spares_a_review_older_than_twelve_months(store, tmp_path, monkeypatch):
