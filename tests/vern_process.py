@@ -101,6 +101,26 @@ def _connection() -> socket.socket:
 
 
 # -- the zygote -------------------------------------------------------------------------
+def _import_every_module() -> None:
+    """Every module of Vern's a command can reach (not the dashboard's: it runs in `vern
+    serve`), the words catalogue and this decade's public holidays: what a child would
+    otherwise load again each time, from disk, on every call."""
+    import importlib
+    import pkgutil
+
+    import audits
+    import checks
+    from audits.core import i18n, legal_dates
+
+    for package in (audits, checks):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if module.name != "audits.serve":  # Streamlit's server: `vern serve` is started for real
+                importlib.import_module(module.name)
+    i18n.catalogue()
+    for year in range(2020, 2031):
+        legal_dates._norway(year)
+
+
 def _serve(fd: int) -> None:
     # Everything a command may import, imported once; no thread and no database is opened here.
     import pandas  # noqa: F401
@@ -108,6 +128,7 @@ def _serve(fd: int) -> None:
 
     import audits.cli.main  # noqa: F401
 
+    _import_every_module()
     connection = socket.socket(fileno=fd)
     while True:
         try:

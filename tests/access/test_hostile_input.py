@@ -22,7 +22,7 @@ from audits.core.errors import InputError, VernError
 from audits.io import export
 from audits.processors import register as processors
 from audits.runtime import open_vern
-from conftest import stored_objects
+from conftest import copy_template, stored_objects
 
 VERN = str(Path(sys.executable).parent / "vern")
 NOW = "2026-11-24T12:00:00+01:00"
@@ -58,8 +58,8 @@ TABLES = {"schema_version", "processors", "check_runs", "findings", "finding_eve
 
 
 @pytest.fixture
-def vern(tmp_path, env):
-    opened = open_vern(str(tmp_path / "vern.duckdb"))
+def vern(tmp_path, env, new_db_template):
+    opened = open_vern(str(copy_template(new_db_template, tmp_path / "vern.duckdb")))
     yield opened
     assert_intact(opened.store)
     opened.close()

@@ -19,6 +19,7 @@ from audits.accounts.users import SignIn
 from audits.core import trail
 from audits.core.errors import VernError
 from audits.runtime import open_vern
+from conftest import copy_template
 
 VERN = str(Path(sys.executable).parent / "vern")
 NOW = "2026-11-24T12:00:00+01:00"
@@ -29,8 +30,8 @@ NAME_RULE = ("username: 2-64 characters: letters a-z, digits and . _ @ - "
 
 
 @pytest.fixture
-def store(db):
-    vern = open_vern(str(db))
+def store(db, new_db_template):
+    vern = open_vern(str(copy_template(new_db_template, db)))
     yield vern.store
     vern.close()
 
