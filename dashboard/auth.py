@@ -195,7 +195,8 @@ def sign_out(quiet: bool = False) -> None:
     if user:
         st.session_state["clear_cookie"] = True  # the sign-in page clears it
     if user and user["method"] == "oidc":
-        st.logout()
+        st.logout()  # the browser goes to the provider and back, to a new session on the sign-in page
+        st.stop()  # not a rerun: a rerun starting now can drop the logout before the browser has it
 
 
 def _minutes(minutes: float) -> str:
