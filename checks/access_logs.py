@@ -248,7 +248,7 @@ def _behind(store, settings: dict, rule: str, subject: str, limit: int) -> list[
     return [{**e, "object": objects.get(e["object"])} for e in events]
 
 
-# As clock.show (Oslo) and clock.iso_utc (UTC) write them.
+# As clock.iso_utc writes them.
 _UTC = ", ".join(f"strftime(timezone('UTC', {end}), '%Y-%m-%dT%H:%M:%SZ') AS {end}_at" for end in ("first", "last"))
 
 

@@ -211,7 +211,8 @@ def roles_for_claims(claims: dict[str, Any], mapping: dict[str, list[str]]) -> t
     (Entra ID sends group object ids; Google Workspace sends none, so map by email there).
     """
     # An address the provider says it has not verified names nobody (Google sends `email_verified`).
-    said = ("email", "preferred_username") if claims.get("email_verified") not in (False, "false") else ("preferred_username",)
+    verified = claims.get("email_verified") not in (False, "false")
+    said = ("email", "preferred_username") if verified else ("preferred_username",)
     names = {str(claims.get(c) or "").strip().lower() for c in said} - {""}
     groups = {str(g) for g in claims.get("groups") or []}
     granted = []
