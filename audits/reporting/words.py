@@ -167,8 +167,8 @@ WORDS: dict[str, Text] = {
     "board.say.agreements": Text(
         "Databehandleravtaler i orden (signert, gyldig og gjennomgått): {n} av {total}.",
         "Processor agreements in order (signed, current and reviewed): {n} of {total}."),
-    "board.say.retention": Text("Poster lagret lenger enn lagringstiden: {n}, i {systems} system(er).",
-                                "Records kept past their retention: {n}, in {systems} system(s)."),
+    "board.say.retention": Text("Poster lagret lenger enn lagringstiden: {n}, i {systems} {systems:system|systemer}.",
+                                "Records kept past their retention: {n}, in {systems} {systems:system|systems}."),
     "board.say.retention_none": Text("Ingen poster er lagret lenger enn lagringstiden.",
                                      "No record is kept past its retention."),
     "audit.title": Text("Revisjonsrapporter", "Audit reports"),

@@ -179,6 +179,8 @@ def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
             "12 months: 1 of 2 (50%).") in en
     assert "Opplæringsdekning: 50 % (4 av 8 som trenger opplæring)." in nb
     assert "Processor agreements in order (signed, current and reviewed): 8 of 11." in en
+    assert "Poster lagret lenger enn lagringstiden: 17, i 2 systemer." in nb
+    assert "Records kept past their retention: 17, in 2 systems." in en
     assert en[-2:] == ["Data-subject requests answered on time in the last 12 months: 3 of 4 (75%).",
                        "Requests open now: 4, of which 1 past the deadline."]
     assert nb[-2:] == ["Henvendelser fra de registrerte besvart innen fristen de siste 12 månedene: 3 av 4 (75 %).",
