@@ -53,7 +53,7 @@ with queue_tab:
             due: day(row["assigned_due"]) if row["assigned_due"] else "",
             status: tr(f"review.status.{row['status']}") + (" ↺" if row["reopened"] else ""),
             assignee: row["assignee"] or "", where: area_name(row["area"]), what: kind_name(row["kind"]),
-        } for row in items], {severity: 80, item: 335, due: 85, status: 55, assignee: 65, where: 100, what: 90},
+        } for row in items], {severity: 80, item: 320, due: 85, status: 55, assignee: 80, where: 100, what: 90},
             wrap=True)
         if found["matching"] > len(items):
             st.caption(tr("review.more", shown=len(items), total=found["matching"]))
