@@ -324,15 +324,70 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def page():
-    """Headless Debian Chromium driven by Playwright."""
+# Counts the dashboard's script runs as they end, for `after_rerun`. Streamlit marks its app
+# element with the state of the run (its own end-to-end tests wait on the same attribute).
+COUNT_RUNS = """
+window.vernRunsEnded = 0;
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.target.getAttribute('data-test-script-state') === 'notRunning' && change.oldValue !== 'notRunning') {
+      window.vernRunsEnded += 1;
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def new_tab(browser, **options):
+    """A tab in a context of its own, counting the dashboard's script runs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context.add_init_script(COUNT_RUNS)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    return tab
+
+
+@contextlib.contextmanager
+def after_rerun(page):
+    """Around an action that reruns the page's script (a click, a choice, a form sent):
+    on leaving, that run is over and its page drawn. No fixed wait: a slow machine waits
+    longer, a fast one not at all."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate("window.vernRunsEnded")
+    yield
+    try:
+        page.wait_for_function("n => window.vernRunsEnded > n", arg=before)
+    except PlaywrightTimeout:
+        state = page.evaluate("[window.vernRunsEnded, document.querySelector('[data-testid=stApp]')"
+                              "?.getAttribute('data-test-script-state')]")
+        pytest.fail(f"no script run ended on {page.url} after the action ({before} ended before; now {state})")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def run_over(page) -> None:
+    """Until the script run under way (one the test saw start) is over."""
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium driven by Playwright: one per test worker (a launch costs
+    about a second of CPU); each test gets a context of its own, so no cookie or storage
+    passes from one test to the next."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=15_000)  # a slow 2-core CI machine, not a flaky page
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.set_default_timeout(30_000)
-        yield tab
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context and its tab; every context the test opened is closed after it."""
+    yield new_tab(chromium)
+    for context in chromium.contexts:
+        context.close()

@@ -4,6 +4,7 @@ database file and a fixed clock; the browser proves the whole in
 tests/dashboard/test_browser_reload.py."""
 
 import asyncio
+import concurrent.futures
 import hashlib
 from datetime import timedelta
 
@@ -110,7 +111,9 @@ class Client:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as client:
                 return await client.request(method, "/_vern/session", **kwargs)
-        return asyncio.run(ask())
+        # In a thread of its own: a browser test's Playwright may hold this thread's event loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, ask()).result()
 
     def post(self, path: str, **kwargs) -> httpx.Response:
         return self.request("POST", **kwargs)

@@ -16,9 +16,9 @@ from typing import NamedTuple
 import hostile_data
 import pytest
 from hostile_data import HOSTS, MARKERS, PASSWORD, PLANTED, USERS
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect
 
-from conftest import CHROMIUM_FLAGS, FIXED_NOW, serving, sign_in
+from conftest import FIXED_NOW, after_rerun, new_tab, run_over, serving, sign_in
 
 WORD_JOINER = "\u2060"  # what plain() adds to break autolinks
 
@@ -69,20 +69,17 @@ SCAN = """([markers, hosts, planted, designed]) => {
 }"""
 
 
-def settle(page) -> None:
-    """Until the script run (and any rerun) is over."""
-    page.wait_for_timeout(400)
-    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
-    page.wait_for_timeout(400)
-
-
 def pick(label: str, typed: str, option: str = ""):
     """A step: choose in the picker `label` the option that holds `typed` (and `option`)."""
     def step(page):
         page.get_by_role("combobox", name=label, exact=True).click()
         page.keyboard.type(typed)
-        page.get_by_role("option").filter(has_text=typed).filter(has_text=option).first.click()
-        settle(page)
+        choice = page.get_by_role("option").filter(has_text=typed).filter(has_text=option).first
+        if choice.get_attribute("aria-selected") == "true":  # chosen already: no rerun
+            choice.click()
+        else:
+            with after_rerun(page):
+                choice.click()
     return step
 
 
@@ -100,25 +97,25 @@ def press(button: str, fill: dict[str, str] | None = None):
     def step(page):
         for label, value in (fill or {}).items():
             page.get_by_label(label, exact=True).fill(value)
-        page.get_by_role("button", name=button, exact=True).click()
-        settle(page)
+        with after_rerun(page):
+            page.get_by_role("button", name=button, exact=True).click()
     return step
 
 
 def toggle(label: str):
     def step(page):
-        page.get_by_text(label, exact=True).click()
-        settle(page)
+        with after_rerun(page):
+            page.get_by_text(label, exact=True).click()
     return step
 
 
 def open_expanders(page) -> None:
     """Every expander in view opened (a click on an open one would close it)."""
-    page.wait_for_timeout(200)
     for summary in page.get_by_test_id("stExpander").locator("summary").all():
-        if summary.is_visible() and summary.locator("xpath=..").get_attribute("open") is None:
+        details = summary.locator("xpath=..")
+        if summary.is_visible() and details.get_attribute("open") is None:
             summary.click()
-    page.wait_for_timeout(200)
+            expect(details).to_have_attribute("open", "")
 
 
 def marker(field: str) -> str:
@@ -242,34 +239,24 @@ def hostile(tmp_path_factory):
             yield url, numbers
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 def walk(chromium, url: str, role: str, pages: dict[str, Page]) -> list[str]:
     """Sign in as the role's hostile account and look at every page it may open: what is wrong."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    page = new_tab(chromium)
     failures = []
     try:
         sign_in(page, url, USERS[role], PASSWORD)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_test_id("stPageLink-NavLink").first.wait_for()
-        settle(page)
+        run_over(page)
         hrefs = [link.get_attribute("href") for link in sidebar.get_by_test_id("stPageLink-NavLink").all()]
         href = {path: "" if path == "overview" else path for path in pages}  # the default page is the root
         assert sorted(hrefs) == sorted(href.values()), f"{role} may open {hrefs}"
         for path, shown in pages.items():
-            sidebar.locator(f'a[href="{href[path]}"]').click()
-            settle(page)
+            with after_rerun(page):
+                sidebar.locator(f'a[href="{href[path]}"]').click()
             failures += [f"{role} on {path}: {failure}" for failure in look_at(page, role, shown)]
     finally:
-        context.close()
+        page.context.close()
     return failures
 
 

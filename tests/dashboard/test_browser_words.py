@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from words_on_screen import STREAMLIT_ENGLISH
 
-from conftest import sign_in
+from conftest import after_rerun, sign_in
 
 ACCOUNTS = {"staff": "vern-demo-ansatt", "adviser": "vern-demo-personvern", "board": "vern-demo-styret",
             "admin": "vern-demo-drift"}
@@ -34,9 +34,8 @@ def test_every_page_in_bokmal_with_no_outside_request(demo_server, page, role):
     names = [text.split("\n")[-1] for text in links.all_inner_texts()]  # after the icon
     english = {}
     for number, name in enumerate(names):
-        links.nth(number).click()
-        expect(page.get_by_role("heading").first).to_be_visible()
-        page.wait_for_timeout(1500)  # the page's widgets drawn
+        with after_rerun(page):
+            links.nth(number).click()
         words = drawn_words(page)
         english[name] = [default for default in STREAMLIT_ENGLISH if default in words]
         if "None" in words.split():
