@@ -301,6 +301,20 @@ def demo_server(db_path, cli_demo_template):
         yield url
 
 
+@pytest.fixture(scope="module")
+def shared_demo_server(tmp_path_factory, cli_demo_template):
+    """As `demo_server`, one for a module's tests that only look: each signs in afresh as a
+    different role (a server start costs about three seconds)."""
+    db = copy_template(cli_demo_template, tmp_path_factory.mktemp("served") / "vern.duckdb")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("VERN_DB", str(db))
+        env.setenv("VERN_NOW", FIXED_NOW)
+        for name in ("VERN_CONFIG", "VERN_KEYS"):
+            env.delenv(name, raising=False)
+        with serving(db) as url:
+            yield url
+
+
 def sign_in(page, url: str, name: str, password: str) -> None:
     """Open `url` and sign in on the form it shows."""
     page.goto(url)
@@ -324,45 +338,44 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-# Counts the dashboard's script runs as they end, for `after_rerun`. Streamlit marks its app
-# element with the state of the run (its own end-to-end tests wait on the same attribute).
-COUNT_RUNS = """
-window.vernRunsEnded = 0;
-new MutationObserver((changes) => {
-  for (const change of changes) {
-    if (change.target.getAttribute('data-test-script-state') === 'notRunning' && change.oldValue !== 'notRunning') {
-      window.vernRunsEnded += 1;
-    }
-  }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+def _count_runs(tab) -> None:
+    """Count the dashboard's whole-page script runs as they end, read from the server's own
+    messages on the WebSocket (Streamlit's ForwardMsg: fast runs may never show in the DOM)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    finished = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+    tab.runs_ended = 0
+
+    def received(payload) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "script_finished" and message.script_finished == finished:
+                tab.runs_ended += 1
+
+    tab.on("websocket", lambda socket: socket.on("framereceived", received))
 
 
 def new_tab(browser, **options):
     """A tab in a context of its own, counting the dashboard's script runs."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
-    context.add_init_script(COUNT_RUNS)
-    tab = context.new_page()
+    tab = browser.new_context(viewport={"width": 1400, "height": 1000}, **options).new_page()
     tab.set_default_timeout(30_000)
+    _count_runs(tab)
     return tab
 
 
 @contextlib.contextmanager
-def after_rerun(page):
+def after_rerun(page, timeout: float = 30):
     """Around an action that reruns the page's script (a click, a choice, a form sent):
     on leaving, that run is over and its page drawn. No fixed wait: a slow machine waits
     longer, a fast one not at all."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    before = page.evaluate("window.vernRunsEnded")
+    before = page.runs_ended
     yield
-    try:
-        page.wait_for_function("n => window.vernRunsEnded > n", arg=before)
-    except PlaywrightTimeout:
-        state = page.evaluate("[window.vernRunsEnded, document.querySelector('[data-testid=stApp]')"
-                              "?.getAttribute('data-test-script-state')]")
-        pytest.fail(f"no script run ended on {page.url} after the action ({before} ended before; now {state})")
+    deadline = time.monotonic() + timeout
+    while page.runs_ended == before:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no script run ended on {page.url} after the action")
+        page.wait_for_timeout(20)  # Playwright hands over the socket's messages while it waits
+    run_over(page)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 

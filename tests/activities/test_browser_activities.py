@@ -15,8 +15,8 @@ def open_activities(page, url, name, password):
     expect(page.get_by_role("heading", name="Processing activities and risk")).to_be_visible()
 
 
-def test_the_adviser_clicks_a_cell_of_the_heat_map(demo_server, page):
-    open_activities(page, demo_server, "adviser", "vern-demo-personvern")
+def test_the_adviser_clicks_a_cell_of_the_heat_map(shared_demo_server, page):
+    open_activities(page, shared_demo_server, "adviser", "vern-demo-personvern")
     cells = page.locator(".js-plotly-plot .scatterlayer path.point")
     expect(cells).to_have_count(16)
     # The cells run likelihood by likelihood, severity within: (significant, significant) is
@@ -28,8 +28,8 @@ def test_the_adviser_clicks_a_cell_of_the_heat_map(demo_server, page):
     expect(page.get_by_role("heading", name="Risk register")).to_be_visible()
 
 
-def test_the_board_sees_the_map_and_no_register(demo_server, page):
-    open_activities(page, demo_server, "board", "vern-demo-styret")
+def test_the_board_sees_the_map_and_no_register(shared_demo_server, page):
+    open_activities(page, shared_demo_server, "board", "vern-demo-styret")
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     expect(page.get_by_role("heading", name="Risk register")).to_have_count(0)
     expect(page.get_by_text("Kommunikasjonssjef")).to_have_count(0)

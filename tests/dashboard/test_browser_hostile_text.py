@@ -251,9 +251,10 @@ def walk(chromium, url: str, role: str, pages: dict[str, Page]) -> list[str]:
         hrefs = [link.get_attribute("href") for link in sidebar.get_by_test_id("stPageLink-NavLink").all()]
         href = {path: "" if path == "overview" else path for path in pages}  # the default page is the root
         assert sorted(hrefs) == sorted(href.values()), f"{role} may open {hrefs}"
-        for path, shown in pages.items():
-            with after_rerun(page):
-                sidebar.locator(f'a[href="{href[path]}"]').click()
+        for number, (path, shown) in enumerate(pages.items()):
+            if number:  # the first is the page the sign-in lands on: a click there may start no run
+                with after_rerun(page):
+                    sidebar.locator(f'a[href="{href[path]}"]').click()
             failures += [f"{role} on {path}: {failure}" for failure in look_at(page, role, shown)]
     finally:
         page.context.close()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from words_on_screen import STREAMLIT_ENGLISH
 
-from conftest import after_rerun, sign_in
+from conftest import after_rerun, run_over, sign_in
 
 ACCOUNTS = {"staff": "vern-demo-ansatt", "adviser": "vern-demo-personvern", "board": "vern-demo-styret",
             "admin": "vern-demo-drift"}
@@ -23,19 +23,21 @@ def drawn_words(page) -> str:
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))
-def test_every_page_in_bokmal_with_no_outside_request(demo_server, page, role):
-    host = urlsplit(demo_server).hostname
+def test_every_page_in_bokmal_with_no_outside_request(shared_demo_server, page, role):
+    host = urlsplit(shared_demo_server).hostname
     outside = []
     page.on("request", lambda request: outside.append(request.url)
             if urlsplit(request.url).hostname not in (host, None) and not request.url.startswith("data:") else None)
-    sign_in(page, demo_server, role, ACCOUNTS[role])
+    sign_in(page, shared_demo_server, role, ACCOUNTS[role])
     links = page.get_by_test_id("stSidebar").get_by_role("link")
     expect(links.first).to_be_visible()
+    run_over(page)
     names = [text.split("\n")[-1] for text in links.all_inner_texts()]  # after the icon
     english = {}
     for number, name in enumerate(names):
-        with after_rerun(page):
-            links.nth(number).click()
+        if number:  # the first is the page the sign-in lands on: a click there may start no run
+            with after_rerun(page):
+                links.nth(number).click()
         words = drawn_words(page)
         english[name] = [default for default in STREAMLIT_ENGLISH if default in words]
         if "None" in words.split():

@@ -14,8 +14,8 @@ def open_training(page, url, name, password):
     expect(page.get_by_role("heading", name="Privacy training")).to_be_visible()
 
 
-def test_the_adviser_finds_who_to_remind(demo_server, page):
-    open_training(page, demo_server, "adviser", "vern-demo-personvern")
+def test_the_adviser_finds_who_to_remind(shared_demo_server, page):
+    open_training(page, shared_demo_server, "adviser", "vern-demo-personvern")
     expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Coverage", exact=True))).to_contain_text("50%")
     trend = page.get_by_test_id("stMetric").filter(has_text="Coverage at the check run of")
     for _ in range(30):  # the trend appears once the scheduler has run the never-run check
@@ -31,8 +31,8 @@ def test_the_adviser_finds_who_to_remind(demo_server, page):
     expect(page.get_by_role("button", name="Download the reminder list (CSV)")).to_be_visible()
 
 
-def test_the_board_sees_shares_and_no_names(demo_server, page):
-    open_training(page, demo_server, "board", "vern-demo-styret")
+def test_the_board_sees_shares_and_no_names(shared_demo_server, page):
+    open_training(page, shared_demo_server, "board", "vern-demo-styret")
     expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Coverage", exact=True))).to_contain_text("50%")
     expect(page.get_by_role("heading", name="Reminders")).to_have_count(0)
     expect(page.get_by_text("Lise Dahl")).to_have_count(0)
