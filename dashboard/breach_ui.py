@@ -7,8 +7,8 @@ import streamlit as st
 
 from audits.alerts import outbox
 from audits.breaches import register as breaches
-from audits.core import clock
-from dashboard.ui import number, plain, tr, vern, when
+from audits.core import clock, trail
+from dashboard.ui import lang, number, plain, tr, vern, when
 
 
 def time_left(record: dict) -> str:
@@ -120,7 +120,7 @@ def detail(event: dict) -> str:
 def timeline(record: dict) -> None:
     st.dataframe(pd.DataFrame([{
         tr("col.when"): when(e["at"]),
-        tr("col.actor"): e["actor"],
+        tr("col.actor"): trail.actor_name(e["actor"], lang()),
         tr("col.change"): tr(f"breach.event.{e['kind']}"),
         tr("breach.detail"): detail(e),
     } for e in record["timeline"]]), hide_index=True, width="stretch")

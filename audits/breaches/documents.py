@@ -13,7 +13,7 @@ never turn into Markdown structure (audits.pdf undoes the escapes when it sets a
 import re
 from typing import Any
 
-from audits.core import clock
+from audits.core import clock, trail
 from audits.core.i18n import Message, catalogue, t
 from audits.io import export
 from audits.io.pdf import pdf_bytes
@@ -317,6 +317,7 @@ def record_markdown(records: list[dict], lang: str, trail_head: dict | None = No
             if text:
                 out += ["", f"**{t(key, lang).lstrip('0123456789. ')}:**", "", md_block(text)]
         out += ["", f"### {t('doc.r.timeline', lang)}", ""]
-        out += [f"- {when(e['at'], lang)} · {md(e['actor'])} · {_label('doc.event.', e['kind'], lang)}"
-                + (f": {md(e['detail'])}" if e["detail"] else "") for e in record["timeline"]]
+        out += [f"- {when(e['at'], lang)} · {md(trail.actor_name(e['actor'], lang))} · "
+                f"{_label('doc.event.', e['kind'], lang)}" + (f": {md(e['detail'])}" if e["detail"] else "")
+                for e in record["timeline"]]
     return "\n".join(out).rstrip() + "\n"

@@ -52,6 +52,18 @@ TABLE = ("CREATE TABLE trail (seq BIGINT PRIMARY KEY, at_utc VARCHAR NOT NULL, a
          "action VARCHAR NOT NULL, object VARCHAR NOT NULL, details VARCHAR NOT NULL, "
          "prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL, legacy_hash VARCHAR)")
 
+def actor_name(actor: str, lang: str) -> str:
+    """Who acted, as a person reads it: a user by name, Vern itself or the command line said
+    in words ("root (kommandolinjen)"), not the trail's "cli:root"."""
+    if actor == ACTOR:
+        return t("actor.vern", lang)
+    if actor == "cli":
+        return t("actor.cli_unknown", lang)
+    if actor.startswith("cli:"):
+        return t("actor.cli", lang, user=actor.removeprefix("cli:"))
+    return actor
+
+
 Reader = Callable[[str, list], list[dict[str, Any]]]  # Store.rows, or the same over a transaction
 
 

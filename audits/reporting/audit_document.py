@@ -39,7 +39,7 @@ def _head(s: dict[str, Any], lang: str) -> list[str]:
     return [
         f"# {t('audit.doc.title', lang)} {audit['id']}", "",
         f"**{t('audit.doc.organisation', lang)}:** {md(s['organisation'] or t('audit.doc.not_set', lang))}",
-        f"**{t('audit.doc.created', lang)}:** {when(audit['created_at'], lang)}, {md(audit['actor'])}",
+        f"**{t('audit.doc.created', lang)}:** {when(audit['created_at'], lang)}, {md(trail.actor_name(audit['actor'], lang))}",
         f"**{t('audit.doc.period', lang)}:** {period['from']} – {period['to']}",
         trail.head_line({"seq": chain["head_seq"], "hash": chain["head_hash"],
                          "signature": chain.get("head_signature") or "—"}, lang), intact, "",

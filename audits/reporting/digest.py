@@ -59,7 +59,7 @@ def markdown(vern: Vern, lang: str) -> str:
         for d in week["decisions"][:50]:
             action = t(f"review.past.{d['action']}", lang)
             item = review.item_name(vern.store, d["item"], lang)
-            lines.append(f"- {clock.show(d['decided_at'], lang)} {d['actor']}: {action} {item}")
+            lines.append(f"- {clock.show(d['decided_at'], lang)} {trail.actor_name(d['actor'], lang)}: {action} {item}")
     else:
         lines.append(t("review.digest.no_decisions", lang))
     lines += ["", trail.head_line(trail.signed_head(vern.store), lang)]

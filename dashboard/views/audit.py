@@ -95,7 +95,7 @@ else:
     broken = checked["trail"]["problem"] is not None
     st.dataframe(pd.DataFrame([{
         tr("audit.col.id"): r["id"], tr("audit.col.verified"): "✗" if broken or checked["reports"][r["id"]] else "✓",
-        tr("audit.col.created"): when(r["created_at"]), tr("col.actor"): r["actor"],
+        tr("audit.col.created"): when(r["created_at"]), tr("col.actor"): trail.actor_name(r["actor"], lang()),
         tr("audit.col.period"): f"{r['period_from']} – {r['period_to']}", tr("audit.col.sha"): r["report_sha256"],
         tr("audit.col.trail_head"): f"#{r['trail_head_seq']} {r['trail_head_hash']}",
     } for r in rows]), hide_index=True, width="stretch")

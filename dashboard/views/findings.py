@@ -5,6 +5,7 @@ import streamlit as st
 
 from audits.checking import findings
 from audits.checking.api import Severity
+from audits.core import trail
 from audits.core.errors import VernError
 from dashboard import auth, breach_ui, downloads
 from dashboard.ui import choose, date_format, labels, lang, refuse, tr, vern, when
@@ -90,7 +91,7 @@ if finding["status_reason"]:
 
 with st.expander(tr("findings.history")):
     st.dataframe(pd.DataFrame([{
-        tr("col.when"): when(e["happened_at"]), tr("col.actor"): e["actor"],
+        tr("col.when"): when(e["happened_at"]), tr("col.actor"): trail.actor_name(e["actor"], lang()),
         tr("col.change"): " → ".join(tr(f"status.{s}") for s in (e["from_status"], e["to_status"]) if s),
         tr("findings.reason"): e["reason"] or (tr(f"history.{lifecycle(e)}") if e["actor"] == "vern" else ""),
     } for e in findings.history(vern().store, key)]), hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from audits.accounts import users
 from audits.checking.registry import area_title, installed
-from audits.core import clock
+from audits.core import clock, trail
 from audits.core.errors import VernError
 from audits.reporting import digest, review
 from dashboard import auth
@@ -101,7 +101,7 @@ with week_tab:
         table([{
             tr("review.action"): tr(f"review.past.{row['action']}"), tr("review.item"): review.item_name(store, row["item"], lang()),
             tr("review.note"): row["note"] or "", tr("review.assignee"): row["assignee"] or "",
-            tr("review.by"): row["actor"], tr("review.when"): when(row["decided_at"]),
+            tr("review.by"): trail.actor_name(row["actor"], lang()), tr("review.when"): when(row["decided_at"]),
         } for row in week["decisions"]], {tr("review.action"): 90, tr("review.item"): 220, tr("review.note"): 200,
                                            tr("review.assignee"): 80, tr("review.by"): 70,
                                            tr("review.when"): 140}, wrap=True)

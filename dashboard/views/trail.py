@@ -62,6 +62,6 @@ when_, actor_, action_, object_, details_ = (tr(key) for key in (
     "col.when", "col.actor", "trail.action", "trail.object", "trail.details"))
 # The details get the room and wrap: what was recorded is read in full, not cut at the edge.
 table([{
-    "#": r["seq"], when_: when(r["at_utc"]), actor_: r["actor"], action_: action_name(r["action"]),
+    "#": r["seq"], when_: when(r["at_utc"]), actor_: trail.actor_name(r["actor"], lang()), action_: action_name(r["action"]),
     object_: object_name(r["object"]), details_: details(r["details"]),
 } for r in rows], {"#": 45, when_: 95, actor_: 80, action_: 110, object_: 140, details_: 340}, wrap=True)

@@ -280,6 +280,14 @@ def test_record_markdown_has_every_timeline(vern, three_breaches):
     assert "varslet: authority Altinn AR42" in notified_section
 
 
+def test_the_timeline_names_the_command_line_and_vern_in_words(vern):
+    logged = add(vern, title="Feil mottaker")
+    breaches.assess(vern.store, "cli:root", logged, LOW)
+    text = documents.record_markdown(breaches.listing(vern.store), "nb")
+    assert "root (kommandolinjen) · vurdert (ENISA)" in text
+    assert "cli:root" not in text
+
+
 # -- the command line -----------------------------------------------------------------
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return vern_process.run([str(VERN), "--db", str(db), *args], input=stdin, capture_output=True,

@@ -201,6 +201,17 @@ DEMO_BREACH_STEPS = [(1, "add"), (2, "add"), (2, "assess"), (2, "decide"), (3, "
                      (5, "add")]
 
 
+@pytest.mark.parametrize(("actor", "nb", "en"), [
+    ("cli:root", "root (kommandolinjen)", "root (command line)"),
+    ("cli", "kommandolinjen", "the command line"),
+    ("vern", "Vern (automatisk)", "Vern (automatic)"),
+    ("kari.nordmann@example.org", "kari.nordmann@example.org", "kari.nordmann@example.org"),
+    ("adviser", "adviser", "adviser"),
+])
+def test_an_actor_is_named_in_words_where_people_read_it(actor, nb, en):
+    assert (trail.actor_name(actor, "nb"), trail.actor_name(actor, "en")) == (nb, en)
+
+
 def test_cli_changes_append_with_the_cli_actor(db):
     for args, stdin in ((["demo"], None),
                         (["users", "add", "ola", "--role", "staff", "--password-stdin"], "a long password!\n"),

@@ -515,7 +515,7 @@ def test_the_digest_in_english_on_the_fixed_clock(demo_db):
     assert lines[27:-2] == [
         "", "## This week", "",
         "42 new findings, 0 reopened, 0 closed by Vern, 5 breaches logged.", "",
-        "- 2026-11-24 12:00 cli:tester: acknowledged breach #1"]
+        "- 2026-11-24 12:00 tester (command line): acknowledged breach #1"]
     assert lines[-2] == "" and lines[-1].startswith("Audit-trail head: entry ")  # tests/core/test_trail_check.py
 
 
@@ -535,7 +535,7 @@ def test_the_digest_in_bokmal_names_the_assignee(demo_db):
                  "2. **kritisk** — Avvik #2 Bærbar PC med deltakerlister stjålet: fristen for melding er "
                  "24. nov. 2026 kl. 04.00 (tildelt adviser)",
                  "## Denne uken", "42 nye funn, 0 gjenåpnet, 0 lukket av Vern, 5 avvik meldt.",
-                 "- 24. nov. 2026 kl. 12.00 cli:tester: tildelt avvik #2"):
+                 "- 24. nov. 2026 kl. 12.00 tester (kommandolinjen): tildelt avvik #2"):
         assert line in text.splitlines(), line
     stdout = cli(demo_db, "report", "digest", "--lang", "nb")
     assert stdout.stdout == text
