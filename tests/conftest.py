@@ -355,9 +355,9 @@ def _count_runs(tab) -> None:
     tab.on("websocket", lambda socket: socket.on("framereceived", received))
 
 
-def new_tab(browser, **options):
+def new_tab(browser):
     """A tab in a context of its own, counting the dashboard's script runs."""
-    tab = browser.new_context(viewport={"width": 1400, "height": 1000}, **options).new_page()
+    tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     tab.set_default_timeout(30_000)
     _count_runs(tab)
     return tab
