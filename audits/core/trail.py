@@ -57,6 +57,8 @@ def actor_name(actor: str, lang: str) -> str:
     in words ("root (kommandolinjen)"), not the trail's "cli:root"."""
     if actor == ACTOR:
         return t("actor.vern", lang)
+    if actor in ("schedule", "scheduler"):  # a scheduled check run; the reminders' sender
+        return t("actor.schedule", lang)
     if actor == "cli":
         return t("actor.cli_unknown", lang)
     if actor.startswith("cli:"):

@@ -409,6 +409,7 @@ WORDS: dict[str, Text] = {
     "col.when": Text("Når", "When"),
     "col.actor": Text("Hvem", "Who"),
     "actor.vern": Text("Vern (automatisk)", "Vern (automatic)"),
+    "actor.schedule": Text("Vern (planlagt)", "Vern (scheduled)"),
     "actor.cli": Text("{user} (kommandolinjen)", "{user} (command line)"),
     "actor.cli_unknown": Text("kommandolinjen", "the command line"),
     "col.change": Text("Endring", "Change"),

@@ -205,6 +205,8 @@ DEMO_BREACH_STEPS = [(1, "add"), (2, "add"), (2, "assess"), (2, "decide"), (3, "
     ("cli:root", "root (kommandolinjen)", "root (command line)"),
     ("cli", "kommandolinjen", "the command line"),
     ("vern", "Vern (automatisk)", "Vern (automatic)"),
+    ("schedule", "Vern (planlagt)", "Vern (scheduled)"),
+    ("scheduler", "Vern (planlagt)", "Vern (scheduled)"),
     ("kari.nordmann@example.org", "kari.nordmann@example.org", "kari.nordmann@example.org"),
     ("adviser", "adviser", "adviser"),
 ])
