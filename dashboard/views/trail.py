@@ -64,4 +64,4 @@ when_, actor_, action_, object_, details_ = (tr(key) for key in (
 table([{
     "#": r["seq"], when_: when(r["at_utc"]), actor_: trail.actor_name(r["actor"], lang()), action_: action_name(r["action"]),
     object_: object_name(r["object"]), details_: details(r["details"]),
-} for r in rows], {"#": 45, when_: 95, actor_: 125, action_: 110, object_: 140, details_: 295}, wrap=True)
+} for r in rows], {"#": 45, when_: 95, actor_: 140, action_: 110, object_: 140, details_: 280}, wrap=True)
