@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -377,6 +378,18 @@ def after_rerun(page, timeout: float = 30):
         page.wait_for_timeout(20)  # Playwright hands over the socket's messages while it waits
     run_over(page)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def each_page(page, links: list) -> Iterator[int]:
+    """Each page behind `links` (the one the sign-in landed on first) drawn in turn; yields
+    its place in the list. The landing page is read as it is: a click on its own link may
+    start no run."""
+    run_over(page)
+    for number, link in enumerate(links):
+        if number:
+            with after_rerun(page):
+                link.click()
+        yield number
 
 
 def run_over(page) -> None:

@@ -52,6 +52,7 @@ TABLE = ("CREATE TABLE trail (seq BIGINT PRIMARY KEY, at_utc VARCHAR NOT NULL, a
          "action VARCHAR NOT NULL, object VARCHAR NOT NULL, details VARCHAR NOT NULL, "
          "prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL, legacy_hash VARCHAR)")
 
+
 def actor_name(actor: str, lang: str) -> str:
     """Who acted, as a person reads it: a user by name, Vern itself or the command line said
     in words ("root (kommandolinjen)"), not the trail's "cli:root"."""

@@ -18,7 +18,7 @@ import pytest
 from hostile_data import HOSTS, MARKERS, PASSWORD, PLANTED, USERS
 from playwright.sync_api import expect
 
-from conftest import FIXED_NOW, after_rerun, new_tab, run_over, serving, sign_in
+from conftest import FIXED_NOW, after_rerun, each_page, new_tab, serving, sign_in
 
 WORD_JOINER = "\u2060"  # what plain() adds to break autolinks
 
@@ -247,14 +247,11 @@ def walk(chromium, url: str, role: str, pages: dict[str, Page]) -> list[str]:
         sign_in(page, url, USERS[role], PASSWORD)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_test_id("stPageLink-NavLink").first.wait_for()
-        run_over(page)
         hrefs = [link.get_attribute("href") for link in sidebar.get_by_test_id("stPageLink-NavLink").all()]
         href = {path: "" if path == "overview" else path for path in pages}  # the default page is the root
         assert sorted(hrefs) == sorted(href.values()), f"{role} may open {hrefs}"
-        for number, (path, shown) in enumerate(pages.items()):
-            if number:  # the first is the page the sign-in lands on: a click there may start no run
-                with after_rerun(page):
-                    sidebar.locator(f'a[href="{href[path]}"]').click()
+        links = [sidebar.locator(f'a[href="{href[path]}"]') for path in pages]
+        for (path, shown), _ in zip(pages.items(), each_page(page, links), strict=True):
             failures += [f"{role} on {path}: {failure}" for failure in look_at(page, role, shown)]
     finally:
         page.context.close()

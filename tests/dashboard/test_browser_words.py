@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from words_on_screen import STREAMLIT_ENGLISH
 
-from conftest import after_rerun, run_over, sign_in
+from conftest import each_page, run_over, sign_in
 
 ACCOUNTS = {"staff": "vern-demo-ansatt", "adviser": "vern-demo-personvern", "board": "vern-demo-styret",
             "admin": "vern-demo-drift"}
@@ -31,13 +31,11 @@ def test_every_page_in_bokmal_with_no_outside_request(shared_demo_server, page, 
     sign_in(page, shared_demo_server, role, ACCOUNTS[role])
     links = page.get_by_test_id("stSidebar").get_by_role("link")
     expect(links.first).to_be_visible()
-    run_over(page)
+    run_over(page)  # the sidebar whole before its links are read
     names = [text.split("\n")[-1] for text in links.all_inner_texts()]  # after the icon
     english = {}
-    for number, name in enumerate(names):
-        if number:  # the first is the page the sign-in lands on: a click there may start no run
-            with after_rerun(page):
-                links.nth(number).click()
+    for number in each_page(page, [links.nth(number) for number in range(len(names))]):
+        name = names[number]
         words = drawn_words(page)
         english[name] = [default for default in STREAMLIT_ENGLISH if default in words]
         if "None" in words.split():
