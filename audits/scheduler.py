@@ -20,6 +20,7 @@ from audits.core.config import cron_trigger
 from audits.io import mail
 from audits.reporting import digest
 from audits.runtime import Vern
+from audits.sources import pulling
 from audits.subject_requests import reminders as request_reminders
 
 if TYPE_CHECKING:  # annotations only
@@ -31,6 +32,10 @@ REQUEST_REMINDER_JOB = "request-reminders"
 ALERTS_JOB = "alerts"
 ALERTS_SECONDS = 20  # an alert that could not go at once is tried within the minute
 SESSIONS_JOB = "sessions"
+
+
+def source_job_id(name: str) -> str:
+    return f"source:{name}"
 
 
 def job_id(check_id: str) -> str:
@@ -94,6 +99,9 @@ def start(vern: Vern) -> BackgroundScheduler:
             args=(vern,), id=REQUEST_REMINDER_JOB, name="request reminders", replace_existing=True,
             next_run_time=now,
         )
+    for name, source in vern.config.sources.items():  # each pulls on its own schedule
+        scheduler.add_job(pulling.scheduled, cron_trigger(source.schedule), args=(vern, name),
+                          id=source_job_id(name), name=f"source {name}", replace_existing=True)
     scheduler.add_job(_prune_sessions, IntervalTrigger(hours=1, timezone=clock.OSLO), args=(vern,),
                       id=SESSIONS_JOB, name="expired sessions", replace_existing=True, next_run_time=now)
     scheduler.start()

@@ -27,6 +27,7 @@ from audits.cli import organisation as cli_organisation
 from audits.cli import report as cli_report
 from audits.cli import retention as cli_retention
 from audits.cli import review as cli_review
+from audits.cli import sources as cli_sources
 from audits.cli.support import VernGroup, actor, open_from, print_json
 from audits.core import clock
 from audits.core.errors import VernError
@@ -281,6 +282,7 @@ cli_audit.register(cli)
 cli_review.register(cli)
 cli_requests.register(cli)
 cli_alerts.register(cli)
+cli_sources.register(cli)
 cli_organisation.register(cli)
 
 

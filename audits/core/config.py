@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # annotations only
     from apscheduler.triggers.cron import CronTrigger
 
     from audits.alerts.channels import Channel
+    from audits.sources.settings import Source
 
 DEFAULTS: dict[str, Any] = {
     "language": "nb",
@@ -63,6 +64,7 @@ class Config:
     mail: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     alert_channels: list[Channel] = field(default_factory=list)  # [[alerts.channels]]
+    sources: dict[str, Source] = field(default_factory=dict)  # [sources.<name>]
 
     def check(self, check_id: str) -> dict[str, Any]:
         return self.checks.get(check_id, {})
@@ -186,6 +188,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
 
     check_sections = _merge(raw.pop("checks", {}), dict.fromkeys(checks, {}), "checks.")
     alert_channels = _alert_channels(raw.pop("alerts", {}))
+    sources = _sources(raw.pop("sources", {}))
     top = _merge(raw, DEFAULTS, "")
     if top["language"] not in LANGUAGES:
         raise VernError("config.key", setting="language", why=Message("config.one_of", {"allowed": ", ".join(LANGUAGES)}))
@@ -241,6 +244,7 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         mail=top["mail"],
         checks=check_settings,
         alert_channels=alert_channels,
+        sources=sources,
     )
 
 
@@ -251,6 +255,12 @@ def _alert_channels(section: Any) -> list[Channel]:
     if not isinstance(section, dict) or set(section) - {"channels"}:
         raise VernError("alerts.config.section")
     return channels.from_config(section.get("channels", []))
+
+
+def _sources(section: Any) -> dict[str, Source]:
+    from audits.sources import settings
+
+    return settings.from_config(section)
 
 
 def locate(explicit: str | None, env: str | None, database: Path) -> Path | None:

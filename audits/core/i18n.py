@@ -19,7 +19,8 @@ from datetime import date, datetime
 LANGUAGES = ("nb", "en")
 # The packages that keep words, in the order the catalogue is assembled.
 WORD_PACKAGES = ("core", "accounts", "checking", "io", "breaches", "subject_requests", "activities",
-                 "processors", "retention", "consent", "training", "access", "reporting", "alerts", "organisation", "cli")
+                 "processors", "retention", "consent", "training", "access", "reporting", "alerts", "organisation",
+                 "sources", "cli")
 
 
 class _Formatter(string.Formatter):

@@ -8,8 +8,9 @@ are kept and reported, never silently dropped.
 """
 
 import hashlib
+import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,7 +82,8 @@ def _hash(*parts: str) -> str:
 
 
 def _statements(path: Path) -> Iterator[tuple[int, object]]:
-    """(record, statement): a JSON array, or one statement per line."""
+    """(record, statement): a JSON array, an LRS's answer (a StatementResult: `{"statements":
+    [...], "more": ...}`), or one statement per line."""
     content = jsonfile.read_text(path)
     if content.lstrip().startswith("["):
         statements = jsonfile.loads(content, str(path), Message("json.what.xapi_statements"))
@@ -89,9 +91,34 @@ def _statements(path: Path) -> Iterator[tuple[int, object]]:
             raise InputError(str(path), [Message("training.refused.not_array")])
         yield from enumerate(statements, start=1)
         return
-    for line, raw in enumerate(content.splitlines(), start=1):
+    lines = content.splitlines()
+    filled = [raw for raw in lines if raw.strip()]
+    if filled and (len(filled) == 1 or not _one_value(filled[0])):  # one document, maybe over many lines
+        document = jsonfile.loads(content, str(path), Message("json.what.xapi_statements"))
+        if isinstance(document, dict) and "statements" in document:
+            yield from result_statements(document, str(path))
+        else:
+            yield 1, document
+        return
+    for line, raw in enumerate(lines, start=1):
         if raw.strip():
             yield line, jsonfile.loads(raw, str(path), Message("json.what.xapi_statement"), line)
+
+
+def _one_value(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def result_statements(result: object, source: str) -> Iterator[tuple[int, object]]:
+    """(record, statement) of a StatementResult, as an LRS answers `GET /statements`."""
+    statements = result.get("statements") if isinstance(result, dict) else None
+    if not isinstance(statements, list):
+        raise InputError(source, [Message("training.refused.not_result")])
+    yield from enumerate(statements, start=1)
 
 
 class _Refused(Exception):
@@ -181,8 +208,15 @@ def _completion(statement: dict, verb: str, settings: dict, known: set[str]) -> 
 
 
 def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Completion], int]:
+    return read_statements(_statements(path), str(path), settings, known)
+
+
+def read_statements(statements: Iterable[tuple[int, object]], source: str, settings: dict,
+                    known: set[str]) -> tuple[list[Completion], int]:
+    """The completions among (record, statement), and how many statements were no completion;
+    every refused field of `source` (a file, or a page an LRS answered) together."""
     completions, skipped, problems = [], 0, []
-    for record, statement in _statements(path):
+    for record, statement in statements:
         try:
             if not isinstance(statement, dict):
                 problems.append(Message("input.at", {"where": Message("input.record", {"n": record}),
@@ -203,7 +237,7 @@ def _from_xapi(path: Path, settings: dict, known: set[str]) -> tuple[list[Comple
             problems.append(Message("input.field", {"where": Message("input.record", {"n": record}),
                                                     "field": error.field, "why": error.why}))
     if problems:
-        raise InputError(str(path), problems)
+        raise InputError(source, problems)
     return completions, skipped
 
 
@@ -220,31 +254,38 @@ def import_files(store: Store, paths: list[Path], fmt: str, settings: dict, acto
     read, skipped = [], 0
     for path in files:
         if fmt == "csv":
-            read += [(path, c) for c in _from_csv(path)]
+            read += [(path.name, c) for c in _from_csv(path)]
         else:
             completions, not_counted = _from_xapi(path, settings, known)
-            read += [(path, c) for c in completions]
+            read += [(path.name, c) for c in completions]
             skipped += not_counted
-    now = clock.now()
     with store.transaction() as tx:
-        persons = pseudonyms.remember_many(tx, store, {c.identity for _, c in read})
-        stored = {r[0] for r in tx.execute(
-            "SELECT record_id FROM training_completions WHERE source = ? AND list_contains(?, record_id)",
-            [fmt, [c.record_id for _, c in read]]).fetchall()}
-        new = {}  # the first of each record not stored yet
-        for path, c in read:
-            if c.record_id not in stored:
-                new.setdefault(c.record_id, [fmt, c.record_id, persons[c.identity], c.course, c.completed_on,
-                                             c.expires_on, c.score, path.name, now])
-        if new:
-            tx.executemany("INSERT INTO training_completions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(new.values()))
-        added = len(new)
-        people = {r[0] for r in tx.execute("SELECT person FROM people").fetchall()}
-        unknown_people = len(set(persons.values()) - people)
-        unknown_courses = tuple(sorted({c.course for _, c in read} - known))
+        added, unknown_people, unknown_courses = store_completions(tx, store, fmt, read, known)
         trail.append(tx, actor, "training.import", fmt,
                      {"files": len(files), "completions": len(read), "added": added})
     return Imported(len(files), len(read), added, skipped, unknown_people, unknown_courses)
+
+
+def store_completions(tx, store: Store, fmt: str, read: list[tuple[str, Completion]],
+                      known: set[str]) -> tuple[int, int, tuple[str, ...]]:
+    """Store (where read, completion) not stored yet, inside the caller's transaction: how
+    many were added, how many are of people not in the directory, and the courses no one
+    is required to take."""
+    now = clock.now()
+    persons = pseudonyms.remember_many(tx, store, {c.identity for _, c in read})
+    stored = {r[0] for r in tx.execute(
+        "SELECT record_id FROM training_completions WHERE source = ? AND list_contains(?, record_id)",
+        [fmt, [c.record_id for _, c in read]]).fetchall()}
+    new = {}  # the first of each record not stored yet
+    for where, c in read:
+        if c.record_id not in stored:
+            new.setdefault(c.record_id, [fmt, c.record_id, persons[c.identity], c.course, c.completed_on,
+                                         c.expires_on, c.score, where, now])
+    if new:
+        tx.executemany("INSERT INTO training_completions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(new.values()))
+    people = {r[0] for r in tx.execute("SELECT person FROM people").fetchall()}
+    unknown_people = len(set(persons.values()) - people)
+    return len(new), unknown_people, tuple(sorted({c.course for _, c in read} - known))
 
 
 def reminder_rows(store: Store, status: list[dict]) -> list[dict]:

@@ -43,6 +43,8 @@ WORDS: dict[str, Text] = {
     "training.refused.not_number": Text("ikke et tall", "not a number"),
     "training.refused.not_finite": Text("ikke et endelig tall", "not a finite number"),
     "training.refused.not_array": Text("ikke en JSON-liste (array) av utsagn", "not a JSON array of statements"),
+    "training.refused.not_result": Text("ikke et svar med utsagn (StatementResult: «statements» må være en liste)",
+                                        "not an answer with statements (StatementResult: \"statements\" must be a list)"),
     "training.refused.not_statement": Text("ikke et utsagn (et JSON-objekt)", "not a statement (a JSON object)"),
     "training.refused.missing": Text("mangler", "missing"),
     "training.refused.no_actor": Text("verken mbox (mailto:) eller account.name",

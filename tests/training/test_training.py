@@ -196,6 +196,19 @@ def test_statement_array_is_stored_with_the_oslo_day_and_counting_verbs_only(ver
     assert p(vern, OLA) not in {r[1] for r in rows}
 
 
+@pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "pretty"])
+def test_an_lrs_answer_saved_as_it_came_is_read_as_its_statements(vern, indent):
+    """What `GET /statements` answers: a StatementResult, `{"statements": [...], "more": ...}`."""
+    answer = {"statements": json.loads(LRS_ARRAY.read_text(encoding="utf-8")), "more": "/xapi/statements/more/7"}
+    path = write(vern, json.dumps(answer, indent=indent), "answer.json")
+    result = training.import_files(vern.store, [path], "xapi", settings(vern), "test")
+    assert (result.completions, result.not_counted) == (4, 3)
+    broken = write(vern, json.dumps({"statements": {"id": "x"}, "more": ""}), "broken.json")
+    with pytest.raises(InputError) as refused:
+        training.import_files(vern.store, [broken], "xapi", settings(vern), "test")
+    assert refused.value.text("en").endswith('not an answer with statements (StatementResult: "statements" must be a list)')
+
+
 def test_2230_utc_in_summer_is_the_next_day_in_oslo(vern):
     statement = json.loads(LRS_LINES.read_text(encoding="utf-8").splitlines()[1])
     late, early = dict(statement, id="late", timestamp="2026-06-30T22:30:00Z"), \

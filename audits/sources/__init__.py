@@ -1,0 +1,1 @@
+"""Evidence Vern collects itself: one connector per kind of source, pulled on a schedule."""

@@ -1,0 +1,88 @@
+"""Asking a provider, politely: rate limits (429) and server errors (5xx) are tried again
+after the wait the provider asks for in Retry-After, else after 1, 2, 4 … seconds; any
+other refusal ends the pull at once with the provider's own words, which the adviser
+reads to put it right (a wrong secret, a missing permission, a disabled subscription)."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from audits.core import text
+from audits.core.errors import InputError
+from audits.core.i18n import Message
+
+if TYPE_CHECKING:  # annotations only: httpx is imported by the pulls
+    import httpx
+
+TRIES = 5
+BACKOFF_SECONDS = (1, 2, 4, 8)  # the wait after the 1st, 2nd … failed try
+LONGEST_WAIT = 120  # seconds: a Retry-After beyond it ends the pull; the next one resumes
+TIMEOUT_SECONDS = 30
+SAID_LENGTH = 500  # of the provider's answer kept with a failed pull
+sleep = time.sleep  # the waits; a test may watch them
+
+
+class SourceFailed(Exception):
+    """The provider did not give what was asked, or gave what the import refused: `text`
+    says why in the reader's words."""
+
+    def __init__(self, message: Message, refused: InputError | None = None):
+        super().__init__(message("en"))
+        self.message, self.refused = message, refused
+
+    def text(self, lang: str) -> str:
+        return "\n  ".join([self.message(lang), *(self.refused.shown(lang) if self.refused else [])])
+
+
+def get(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.Response:
+    """GET `url`; the answer when it is 2xx, else SourceFailed once the tries are spent."""
+    import httpx
+
+    for attempt in range(TRIES):
+        wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
+        try:
+            answer = client.get(url, timeout=TIMEOUT_SECONDS, **request)
+        except httpx.TimeoutException:
+            problem = Message("sources.timeout", {"source": source, "seconds": TIMEOUT_SECONDS})
+        except httpx.HTTPError as error:
+            problem = Message("sources.unreachable", {"source": source, "kind": type(error).__name__})
+        else:
+            if answer.is_success:
+                return answer
+            problem = refused(source, answer)
+            if answer.status_code != 429 and answer.status_code < 500:
+                raise SourceFailed(problem)
+            wait = retry_after(answer.headers.get("Retry-After"), wait)
+        if attempt + 1 == TRIES or wait > LONGEST_WAIT:
+            raise SourceFailed(problem)
+        sleep(wait)
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def refused(source: str, answer: httpx.Response) -> Message:
+    """The provider's refusal in its own words (shortened, control characters dropped)."""
+    shown = text.BIDI_CONTROLS.sub("", text.CONTROLS.sub(" ", answer.text[:SAID_LENGTH * 2]))
+    said = " ".join(shown.split())[:SAID_LENGTH]
+    if not said:
+        return Message("sources.http_silent", {"source": source, "status": answer.status_code})
+    return Message("sources.http", {"source": source, "status": answer.status_code, "said": said})
+
+
+def retry_after(value: str | None, otherwise: float) -> float:
+    """Retry-After in seconds, as a number or an HTTP date; `otherwise` when absent or unreadable."""
+    if not value:
+        return otherwise
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return otherwise
+    if when.tzinfo is None:
+        return otherwise
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -1,0 +1,120 @@
+"""Pulling the configured sources, by hand (`vern sources pull`) or on each source's
+schedule inside `vern serve`. Every pull is recorded in `source_pulls` with what it read
+and stored, or why it failed in the provider's own words; one source failing never stops
+the others. The audit trail gets one entry per pull."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from audits.core import clock, trail
+from audits.core.errors import VernError
+from audits.sources import cursors
+from audits.sources.asking import SourceFailed
+
+if TYPE_CHECKING:  # annotations only
+    from audits.core.config import Config
+    from audits.core.store import Store
+    from audits.sources.settings import Source
+
+log = logging.getLogger(__name__)
+CONNECTORS = {"xapi": "audits.sources.xapi"}  # kind -> the module with its pull and test
+_pulling: dict[str, threading.Lock] = {}  # one pull of a source at a time in this process
+
+
+@dataclass
+class Counts:
+    read: int = 0  # events the provider gave
+    new: int = 0  # of them, not stored before
+
+
+@dataclass(frozen=True)
+class Pulled:
+    source: str
+    read: int
+    new: int
+    problem: str | None  # None when the pull went through
+
+
+def _connector(source: Source):
+    return importlib.import_module(CONNECTORS[source.kind])
+
+
+def chosen(config: Config, name: str | None) -> list[Source]:
+    """The source named, or every configured one; a name not configured is refused."""
+    if not config.sources:
+        raise VernError("sources.none")
+    if name is None:
+        return list(config.sources.values())
+    if name not in config.sources:
+        raise VernError("sources.unknown", name=name, known=", ".join(config.sources))
+    return [config.sources[name]]
+
+
+def pull(store: Store, config: Config, source: Source, actor: str) -> Pulled:
+    """Pull one source; never raises for the provider's or the evidence's faults."""
+    import httpx  # imported here: only pulling and sending need it
+
+    lock = _pulling.setdefault(source.name, threading.Lock())
+    with lock:
+        started = clock.now()
+        with store.transaction() as tx:
+            pull_id = tx.execute("INSERT INTO source_pulls (source, kind, actor, started_at, status) "
+                                 "VALUES (?, ?, ?, ?, 'running') RETURNING id",
+                                 [source.name, source.kind, actor, started]).fetchone()[0]
+        counts, problem = Counts(), None
+        try:
+            with httpx.Client() as client:
+                _connector(source).pull(store, config, source, client, counts)
+        except SourceFailed as failed:
+            problem = failed.text(config.language)
+        except VernError as error:  # a secret not set, the store refusing what was read
+            problem = error.text(config.language)
+        status = "failed" if problem else "ok"
+        with store.transaction() as tx:
+            tx.execute("UPDATE source_pulls SET finished_at = ?, status = ?, events_read = ?, events_new = ?, "
+                       "problem = ? WHERE id = ?", [clock.now(), status, counts.read, counts.new, problem, pull_id])
+            trail.append(tx, actor, "source.pull", source.name,
+                         {"status": status, "read": counts.read, "new": counts.new})
+        if problem:
+            log.warning("source %s failed after %d events", source.name, counts.read)
+        return Pulled(source.name, counts.read, counts.new, problem)
+
+
+def test(config: Config, source: Source) -> str | None:
+    """A connection check with the configured credentials: None when it works, else why not."""
+    import httpx
+
+    try:
+        with httpx.Client() as client:
+            _connector(source).test(config, source, client)
+    except SourceFailed as failed:
+        return failed.text(config.language)
+    except VernError as error:
+        return error.text(config.language)
+    return None
+
+
+def states(store: Store, config: Config) -> list[dict[str, Any]]:
+    """Each configured source with its last pull, its last good pull and its cursors."""
+    last = {row["source"]: row for row in store.rows(
+        "SELECT * FROM source_pulls QUALIFY row_number() OVER (PARTITION BY source ORDER BY id DESC) = 1")}
+    good = {row["source"]: row["finished_at"] for row in store.rows(
+        "SELECT source, max(finished_at) AS finished_at FROM source_pulls WHERE status = 'ok' GROUP BY source")}
+    return [{"name": name, "kind": source.kind, "schedule": source.schedule,
+             "state": last[name]["status"] if name in last else "never",
+             "last_pull_at": last[name]["started_at"] if name in last else None,
+             "last_success_at": good.get(name), "problem": last[name]["problem"] if name in last else None,
+             "cursors": cursors.listing(store, name)}
+            for name, source in config.sources.items()]
+
+
+def scheduled(vern, name: str) -> None:
+    """The scheduler's job for one source: the open Vern's store and configuration."""
+    source = vern.config.sources.get(name)
+    if source is not None:
+        pull(vern.store, vern.config, source, "schedule")

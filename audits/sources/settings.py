@@ -1,0 +1,82 @@
+"""`[sources.<name>]`: where Vern pulls evidence itself, one table per source.
+
+Every source has `kind`, `schedule` (crontab, Oslo time; `vern serve` pulls on it) and
+`endpoint` (the provider's base URL: every address of that provider is built from it, so
+a test or a national cloud moves them all together). Each kind adds keys of its own.
+Secrets are never in the file: a key ending in `_env` names the environment variable that
+holds one, and the value is read only when a pull needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from audits.core.errors import VernError
+
+# kind -> its own keys (beside kind, schedule and endpoint), each with its default.
+KINDS: dict[str, dict[str, str]] = {
+    "xapi": {"username_env": "", "password_env": "", "token_env": ""},
+}
+DEFAULT_SCHEDULE = "15 * * * *"  # hourly, a quarter past
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    schedule: str
+    endpoint: str
+    options: dict[str, str] = field(default_factory=dict)
+
+    def secret(self, key: str) -> str:
+        """The value of the environment variable that `key` (an `_env` key) names."""
+        variable = self.options[key]
+        value = os.environ.get(variable, "")
+        if not value:
+            raise VernError("sources.secret_missing", source=self.name, variable=variable)
+        return value
+
+
+def from_config(section: Any) -> dict[str, Source]:
+    """The sources of `[sources.<name>]`, each checked; refused naming the table and key."""
+    from audits.core.config import cron_trigger  # the configuration imports this module
+
+    if not isinstance(section, dict):
+        raise VernError("sources.config.not_tables")
+    sources = {}
+    for name, table in section.items():
+        where = f"sources.{name}"
+        if not isinstance(table, dict):
+            raise VernError("sources.config.not_a_table", key=where)
+        kind = table.get("kind")
+        if kind not in KINDS:
+            raise VernError("sources.config.kind", key=f"{where}.kind", kinds=", ".join(KINDS))
+        known = {"kind", "schedule", "endpoint", *KINDS[kind]}
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise VernError("sources.config.unknown_key", key=f"{where}.{unknown[0]}")
+        for key, value in table.items():
+            if not isinstance(value, str):
+                raise VernError("sources.config.not_text", key=f"{where}.{key}")
+        endpoint = table.get("endpoint", "")
+        if not endpoint.startswith(("https://", "http://")):
+            raise VernError("sources.config.endpoint", key=f"{where}.endpoint")
+        schedule = table.get("schedule", DEFAULT_SCHEDULE)
+        try:
+            cron_trigger(schedule)
+        except ValueError:
+            raise VernError("sources.config.schedule", key=f"{where}.schedule") from None
+        options = {key: table.get(key, default) for key, default in KINDS[kind].items()}
+        _check_auth(where, kind, options)
+        sources[name] = Source(name, kind, schedule, endpoint.rstrip("/"), options)
+    return sources
+
+
+def _check_auth(where: str, kind: str, options: dict[str, str]) -> None:
+    """xAPI: basic auth (username_env and password_env) or a bearer token (token_env)."""
+    if kind == "xapi":
+        basic = bool(options["username_env"]) + bool(options["password_env"])
+        if basic == 1 or (basic == 2) == bool(options["token_env"]):
+            raise VernError("sources.config.xapi_auth", key=where)
