@@ -88,7 +88,9 @@ RULES = (
 )
 
 # Which events each rule counts: the findings aggregate them, the drill-down lists them.
-COUNTS = {
+# Every rule judges an account: an event whose log names nobody is no one's, and is not
+# lumped into one (wrong user names at a failed sign-in would all be one account).
+COUNTS = {rule: f"actor <> '{access_logs.UNATTRIBUTED}' AND {counted}" for rule, counted in {
     "access_unknown_actor": "NOT service AND NOT known AND action NOT IN ('signin_failed', 'denied')",
     "access_after_offboarding": "oslo_day > left_on AND action NOT IN ('signin_failed', 'denied')",
     "access_without_grant": f"personal AND known AND NOT service AND action NOT IN {NOT_ACCESS} "
@@ -96,7 +98,7 @@ COUNTS = {
     "access_bulk_export": "personal AND NOT service AND action IN ('download', 'export')",
     "access_failed_signins": "action = 'signin_failed'",  # within a burst
     "access_out_of_hours": f"personal AND NOT service AND action NOT IN {NOT_ACCESS} AND night",
-}
+}.items()}
 # A grant covers the day of an event: both dates count.
 GRANTED = """g.person = e.actor AND g.system = e.system AND g.granted_on <= e.oslo_day
              AND (g.revoked_on IS NULL OR e.oslo_day <= g.revoked_on)"""

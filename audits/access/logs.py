@@ -34,6 +34,9 @@ PURGED_BEFORE = "access_logs.purged_before"  # settings key: events before this 
 # beyond it (see benchmarks/hostile_input.py).
 MEMORY_LIMIT = "384MB"
 MAP_CHUNK = 50_000  # identities pseudonymised, object names labelled, at a time
+# The actor of an event whose log names nobody (a wrong user name at sign-in, an empty
+# identity): kept visibly apart, never a pseudonym, so no shared blank person is judged.
+UNATTRIBUTED = "unattributed"
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,9 @@ class Imported:
 
 def files_under(paths: list[Path], fmt: str) -> list[Path]:
     """Files named, and files under directories named (CloudTrail delivers a tree), at most
-    MAX_FILES. CloudTrail's digest files sit beside the logs and are not events; hidden
-    files and folders are skipped. A symbolic link or a special file, named or met in a
-    tree, refuses the import: Vern never follows a link."""
+    MAX_FILES. CloudTrail's digest and Insights files sit beside the logs and are not
+    accesses; hidden files and folders are skipped. A symbolic link or a special file, named
+    or met in a tree, refuses the import: Vern never follows a link."""
     found: list[Path] = []
     for path in paths:
         if not path.exists() and not path.is_symlink():
@@ -68,12 +71,15 @@ def _refuse_unreadable(path: Path) -> None:
         raise InputError(str(path), [why])
 
 
+_NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")  # folders of CloudTrail's S3 delivery tree
+
+
 def _tree(folder: Path, room: int) -> list[Path]:
     """The regular files under `folder`, by path; stops once there are more than `room`."""
     found, folders = [], [folder]
     while folders and len(found) <= room:
         for entry in folders.pop().iterdir():
-            if entry.name.startswith(".") or entry.name == "CloudTrail-Digest":
+            if entry.name.startswith(".") or entry.name in _NOT_LOGS:
                 continue
             _refuse_unreadable(entry)
             (folders if entry.is_dir() else found).append(entry)
@@ -152,10 +158,30 @@ def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
     if "maximum_object_size" in message:
         return InputError(where, [Message("access.object_too_large", {
             "max": access_input.amount(access_input.MAX_OBJECT_BYTES), "format": named(fmt)})])
+    if "JSON transform error" in message and fmt in access_formats.ENVELOPES:
+        misshapen = _misshapen(found, fmt)
+        if misshapen:
+            return misshapen
     at = re.search(r"at byte (\d+)", message)
     if "Malformed JSON" in message:
         return InputError(where, [Message("access.not_json_at", {"byte": int(at[1])}) if at else Message("json.invalid")])
     return InputError(where, [Message("access.unreadable_as", {"format": named(fmt)})])
+
+
+def _misshapen(found: list[Screened], fmt: str) -> InputError | None:
+    """Where a file's JSON is not of the shape the format reads, by record and field:
+    DuckDB's refusal quotes the value and names no field. Read on a connection of its own,
+    the refusal having aborted the import's transaction."""
+    try:
+        with duckdb.connect() as con:
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            bad = con.execute(access_formats.shapes(fmt), {"files": [str(s.path) for s in found]}).fetchall()
+    except duckdb.Error:
+        return None
+    if not bad:
+        return None
+    first = bad[0][0]
+    return InputError(first, [_located(fmt, record, code, {}) for file, record, code in bad if file == first])
 
 
 def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
@@ -176,7 +202,7 @@ def _located(fmt: str, record: int | None, code: str, lines: dict[int, int]) -> 
     starts, as an editor shows it), else the record's number within the file."""
     field, why = _said(fmt, code)
     if not record:
-        return why
+        return Message("access.field", {"field": field, "why": why}) if field else why
     if fmt not in CSV_COLUMNS:
         where = Message("input.record", {"n": record})
         return Message("input.at", {"where": where, "why": Message("access.field", {"field": field, "why": why})
@@ -194,6 +220,10 @@ def _said(fmt: str, code: str) -> tuple[str | None, Message]:
         return field, Message("access.too_long", {"max": access_input.MAX_FIELD})
     if kind == "control":
         return field, Message("access.control")
+    if kind == "not_object":
+        return field or None, Message("access.not_object")
+    if kind == "not_list":
+        return field or None, Message("access.not_list")
     return {
         "envelope": (None, Message("access.no_envelope", {"envelope": Message(f"access.envelope.{fmt}"),
                                                           "format": named(fmt)})),
@@ -236,7 +266,8 @@ def _map_in_chunks(tx, table: str, column: str, where: str, remember) -> None:
 
 def _actor_map(tx, store: Store) -> None:
     """`actor_map`: identity → pseudonym, new identities remembered encrypted."""
-    _map_in_chunks(tx, "actor_map", "identity", "true", lambda chunk: pseudonyms.remember_many(tx, store, chunk))
+    _map_in_chunks(tx, "actor_map", "identity", "identity <> ''",
+                   lambda chunk: pseudonyms.remember_many(tx, store, chunk))
 
 
 def _object_map(tx, store: Store) -> None:
@@ -280,10 +311,11 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
                    service, action, operation, resource, object, source_ip, records, file, imported_at
             FROM (
                 SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
-                       m.mapped AS actor, s.service, s.action, s.operation, s.resource,
+                       CASE WHEN s.identity = '' THEN '{UNATTRIBUTED}' ELSE m.mapped END AS actor,
+                       s.service, s.action, s.operation, s.resource,
                        coalesce(o.mapped, s.object) AS object,
                        s.source_ip, s.records, parse_filename(s.file) AS file, ? AS imported_at
-                FROM staged s JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
+                FROM staged s LEFT JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
                                   WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
                 {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
@@ -345,5 +377,6 @@ def purge(store: Store, today, months: int, actor: str) -> int:
 
 
 def counts(store: Store) -> dict[str, int]:
-    return store.rows("SELECT count(*) AS events, count(DISTINCT actor) AS actors, "
-                      "min(happened_at) AS first, max(happened_at) AS last FROM access_events")[0]
+    """Events, the accounts behind them (unattributed events are no account), and when."""
+    return store.rows("SELECT count(*) AS events, count(DISTINCT actor) FILTER (WHERE actor <> ?) AS actors, "
+                      "min(happened_at) AS first, max(happened_at) AS last FROM access_events", [UNATTRIBUTED])[0]

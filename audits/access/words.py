@@ -111,6 +111,8 @@ WORDS: dict[str, Text] = {
                             "missing, or not a time with its UTC offset"),
     "access.no_identity": Text("mangler: hvem sin tilgang er dette?", "missing: whose access is this?"),
     "access.missing": Text("mangler", "missing"),
+    "access.not_object": Text("ikke et JSON-objekt", "not a JSON object"),
+    "access.not_list": Text("ikke en JSON-liste", "not a JSON array"),
     "access.not_records": Text("ikke et helt antall poster", "not a whole number of records"),
     "access.too_long": Text("lengre enn {max:,} tegn", "longer than {max:,} characters"),
     # -- the people directory, systems and grants refused (audits.access.directory; added by words-wb)

@@ -68,6 +68,7 @@ class CheckContext:
     inbox: Path  # this check's drop folder: data/inbox/<check id>/
     actor: str  # who started the run, for the audit trail
     mail: dict[str, Any] = field(default_factory=dict)  # [mail], for a check that must alert at once
+    sources: dict[str, Any] = field(default_factory=dict)  # [sources.<name>]: what Vern pulls itself
 
 
 class Check:

@@ -51,6 +51,7 @@ def context(store: Store, config: Config, check: type[Check], actor: str) -> Che
         inbox=config.inbox / check.id,
         actor=actor,
         mail=config.mail,
+        sources=config.sources,
     )
 
 

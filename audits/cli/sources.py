@@ -21,12 +21,12 @@ def sources_list(ctx, as_json):
     from audits.sources import pulling
 
     vern = open_from(ctx)
-    states = pulling.states(vern.store, vern.config)
+    states = pulling.states(vern.store, vern.config.sources)
     if as_json:
         print_json([{**state, "cursors": [{"stream": c["stream"], "position": c["position"],
                                           "updated_at": clock.iso_utc(c["updated_at"])} for c in state["cursors"]],
                      **{key: clock.iso_utc(state[key]) if state[key] else None
-                        for key in ("last_pull_at", "last_success_at")}} for state in states])
+                        for key in ("last_pull_at", "first_pull_at", "last_success_at", "last_new_at")}} for state in states])
         return
     lang = language(ctx)
     if not states:
@@ -39,7 +39,7 @@ def sources_list(ctx, as_json):
         for cursor in state["cursors"]:
             click.echo(f"  {cursor['stream']}: {cursor['position']}")
         if state["problem"]:
-            click.echo(f"  {state['problem']}")
+            click.echo(f"  {state['problem'][lang]}")
 
 
 @sources_group.command("pull")

@@ -6,6 +6,7 @@ the others. The audit trail gets one entry per pull."""
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from audits.core import clock, trail
 from audits.core.errors import VernError
+from audits.core.i18n import LANGUAGES
 from audits.sources import cursors
 from audits.sources.asking import SourceFailed
 
@@ -37,7 +39,7 @@ class Pulled:
     source: str
     read: int
     new: int
-    problem: str | None  # None when the pull went through
+    problem: str | None  # why it failed, in the configured language; None when the pull went through
 
 
 def _connector(source: Source):
@@ -66,23 +68,22 @@ def pull(store: Store, config: Config, source: Source, actor: str) -> Pulled:
             pull_id = tx.execute("INSERT INTO source_pulls (source, kind, actor, started_at, status) "
                                  "VALUES (?, ?, ?, ?, 'running') RETURNING id",
                                  [source.name, source.kind, actor, started]).fetchone()[0]
-        counts, problem = Counts(), None
+        counts, said = Counts(), None
         try:
             with httpx.Client() as client:
                 _connector(source).pull(store, config, source, client, counts)
-        except SourceFailed as failed:
-            problem = failed.text(config.language)
-        except VernError as error:  # a secret not set, the store refusing what was read
-            problem = error.text(config.language)
-        status = "failed" if problem else "ok"
+        except (SourceFailed, VernError) as error:  # also a secret not set, the store refusing what was read
+            said = {lang: error.text(lang) for lang in LANGUAGES}
+        status = "failed" if said else "ok"
         with store.transaction() as tx:
             tx.execute("UPDATE source_pulls SET finished_at = ?, status = ?, events_read = ?, events_new = ?, "
-                       "problem = ? WHERE id = ?", [clock.now(), status, counts.read, counts.new, problem, pull_id])
+                       "problem = ? WHERE id = ?", [clock.now(), status, counts.read, counts.new,
+                                                    json.dumps(said, ensure_ascii=False) if said else None, pull_id])
             trail.append(tx, actor, "source.pull", source.name,
                          {"status": status, "read": counts.read, "new": counts.new})
-        if problem:
+        if said:
             log.warning("source %s failed after %d events", source.name, counts.read)
-        return Pulled(source.name, counts.read, counts.new, problem)
+        return Pulled(source.name, counts.read, counts.new, said[config.language] if said else None)
 
 
 def test(config: Config, source: Source) -> str | None:
@@ -92,25 +93,29 @@ def test(config: Config, source: Source) -> str | None:
     try:
         with httpx.Client() as client:
             _connector(source).test(config, source, client)
-    except SourceFailed as failed:
-        return failed.text(config.language)
-    except VernError as error:
+    except (SourceFailed, VernError) as error:
         return error.text(config.language)
     return None
 
 
-def states(store: Store, config: Config) -> list[dict[str, Any]]:
-    """Each configured source with its last pull, its last good pull and its cursors."""
+def states(store: Store, sources: dict[str, Source]) -> list[dict[str, Any]]:
+    """Each configured source with its first and last pull, its last good pull, when it last
+    brought something new, and its cursors."""
     last = {row["source"]: row for row in store.rows(
         "SELECT * FROM source_pulls QUALIFY row_number() OVER (PARTITION BY source ORDER BY id DESC) = 1")}
-    good = {row["source"]: row["finished_at"] for row in store.rows(
-        "SELECT source, max(finished_at) AS finished_at FROM source_pulls WHERE status = 'ok' GROUP BY source")}
-    return [{"name": name, "kind": source.kind, "schedule": source.schedule,
-             "state": last[name]["status"] if name in last else "never",
-             "last_pull_at": last[name]["started_at"] if name in last else None,
-             "last_success_at": good.get(name), "problem": last[name]["problem"] if name in last else None,
-             "cursors": cursors.listing(store, name)}
-            for name, source in config.sources.items()]
+    times = {row["source"]: row for row in store.rows(
+        "SELECT source, min(started_at) AS first_pull_at, max(finished_at) FILTER (status = 'ok') AS last_success_at, "
+        "max(finished_at) FILTER (events_new > 0) AS last_new_at FROM source_pulls GROUP BY source")}
+    states = []
+    for name, source in sources.items():
+        pulled, seen = last.get(name, {}), times.get(name, {})
+        states.append({
+            "name": name, "kind": source.kind, "schedule": source.schedule,
+            "state": pulled.get("status", "never"), "last_pull_at": pulled.get("started_at"),
+            "problem": json.loads(pulled["problem"]) if pulled.get("problem") else None, "first_pull_at": seen.get("first_pull_at"),
+            "last_success_at": seen.get("last_success_at"), "last_new_at": seen.get("last_new_at"),
+            "cursors": cursors.listing(store, name)})
+    return states
 
 
 def scheduled(vern, name: str) -> None:

@@ -20,6 +20,9 @@ KINDS: dict[str, dict[str, str]] = {
     "xapi": {"username_env": "", "password_env": "", "token_env": ""},
 }
 DEFAULT_SCHEDULE = "15 * * * *"  # hourly, a quarter past
+# How long a source may bring nothing new before the `sources` check calls it stale: a
+# learning record store is quiet between courses.
+QUIET_HOURS = {"xapi": 24 * 14}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Source:
     kind: str
     schedule: str
     endpoint: str
+    quiet_hours: int = 24
     options: dict[str, str] = field(default_factory=dict)
 
     def secret(self, key: str) -> str:
@@ -50,13 +54,17 @@ def from_config(section: Any) -> dict[str, Source]:
         where = f"sources.{name}"
         if not isinstance(table, dict):
             raise VernError("sources.config.not_a_table", key=where)
+        table = dict(table)  # quiet_hours is taken out below; the configuration read stays as it was
         kind = table.get("kind")
         if kind not in KINDS:
             raise VernError("sources.config.kind", key=f"{where}.kind", kinds=", ".join(KINDS))
-        known = {"kind", "schedule", "endpoint", *KINDS[kind]}
+        known = {"kind", "schedule", "endpoint", "quiet_hours", *KINDS[kind]}
         unknown = sorted(set(table) - known)
         if unknown:
             raise VernError("sources.config.unknown_key", key=f"{where}.{unknown[0]}")
+        quiet = table.pop("quiet_hours", QUIET_HOURS[kind])
+        if isinstance(quiet, bool) or not isinstance(quiet, int) or quiet < 1:
+            raise VernError("sources.config.quiet_hours", key=f"{where}.quiet_hours")
         for key, value in table.items():
             if not isinstance(value, str):
                 raise VernError("sources.config.not_text", key=f"{where}.{key}")
@@ -70,7 +78,7 @@ def from_config(section: Any) -> dict[str, Source]:
             raise VernError("sources.config.schedule", key=f"{where}.schedule") from None
         options = {key: table.get(key, default) for key, default in KINDS[kind].items()}
         _check_auth(where, kind, options)
-        sources[name] = Source(name, kind, schedule, endpoint.rstrip("/"), options)
+        sources[name] = Source(name, kind, schedule, endpoint.rstrip("/"), quiet, options)
     return sources
 
 

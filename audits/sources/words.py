@@ -19,6 +19,8 @@ WORDS: dict[str, Text] = {
     "sources.config.xapi_auth": Text(
         "konfigurasjonsnøkkel {key}: oppgi enten username_env og password_env (basic) eller token_env (bearer)",
         "configuration key {key}: give either username_env and password_env (basic) or token_env (bearer)"),
+    "sources.config.quiet_hours": Text("konfigurasjonsnøkkel {key}: må være et helt antall timer, minst 1",
+                                       "configuration key {key}: must be a whole number of hours, at least 1"),
     "sources.secret_missing": Text("kilde {source}: miljøvariabelen {variable} er ikke satt",
                                    "source {source}: the environment variable {variable} is not set"),
     "sources.unknown": Text("ingen kilde heter {name} (konfigurert: {known})",

@@ -112,9 +112,9 @@ REQUESTS_PLANTED = {
     ("dsr_identity_unverified", "#2"),
 }
 REQUESTS_ROWS = 8  # the demo's requests, one evidence row each
-# The trail check reads every entry: the demo's 62 (tests/core/test_trail.py) and the runs of the six
+# The trail check reads every entry: the demo's 62 (tests/core/test_trail.py) and the runs of the seven
 # checks before it in id order.
-TRAIL_ENTRIES = 62 + 6
+TRAIL_ENTRIES = 62 + 7
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -228,6 +228,7 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
         "processors: succeeded: 6 findings from 11 evidence rows\n"
         f"requests: succeeded: 4 findings from {REQUESTS_ROWS} evidence rows\n"
         f"retention: succeeded: 3 findings from {RETENTION_ROWS} evidence rows\n"
+        "sources: succeeded: 0 findings from 0 evidence rows\n"  # no source configured
         f"trail: succeeded: 0 findings from {TRAIL_ENTRIES} evidence rows\n"
         f"training: succeeded: 9 findings from {TRAINING_COMPLETIONS} evidence rows\n")
     rows = listed(db)
@@ -387,12 +388,13 @@ def test_checks_list_json_before_any_run(tmp_path):
          ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
          ("requests", "0 7 * * *", "2026-06-16T05:00:00Z", None),
          ("retention", "0 7 * * *", "2026-06-16T05:00:00Z", None),
+         ("sources", "*/30 * * * *", "2026-06-15T10:00:00Z", None),  # every half hour: this very minute
          ("trail", "0 * * * *", "2026-06-15T10:00:00Z", None),  # every hour: this very minute
          ("training", "45 6 * * *", "2026-06-16T04:45:00Z", None)]
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, activity, consent, item, requests, retention, _, trained = \
+    access, activity, consent, item, requests, retention, _, _, trained = \
         json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
@@ -434,7 +436,8 @@ def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
         {"processors": "2026-01-16T05:15:00Z", "access_logs": "2026-01-15T11:30:00Z",
          "training": "2026-01-16T05:45:00Z", "activities": "2026-01-16T05:00:00Z",
          "retention": "2026-01-15T06:00:00Z", "requests": "2026-01-15T06:00:00Z",
-         "consent": "2026-01-15T06:30:00Z", "trail": "2026-01-15T06:00:00Z"}
+         "consent": "2026-01-15T06:30:00Z", "trail": "2026-01-15T06:00:00Z",
+         "sources": "2026-01-15T06:00:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -490,7 +493,8 @@ def test_import_processors_good_file(tmp_path):
         "processors: succeeded: 1 findings from 1 evidence rows\n"
         "requests: succeeded: 0 findings from 0 evidence rows\n"  # no data-subject requests
         "retention: succeeded: 0 findings from 0 evidence rows\n"  # no inventories
-        "trail: succeeded: 0 findings from 8 evidence rows\n"  # the first entry, the import, six runs
+        "sources: succeeded: 0 findings from 0 evidence rows\n"  # no source configured
+        "trail: succeeded: 0 findings from 9 evidence rows\n"  # the first entry, the import, seven runs
         "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
         {("transfer_dpf_not_certified", "Acme AS – Mail")}
@@ -500,7 +504,8 @@ def test_import_processors_good_file(tmp_path):
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
         (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "consent"),
         (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "requests"),
-        (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "trail"),
+        (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "sources"),
+        (CLI_ACTOR, "check.run", "trail"),
         (CLI_ACTOR, "check.run", "training")]
 
 

@@ -214,6 +214,7 @@ def test_example_configuration_shows_every_key_with_its_default():
             "consent": {"enabled": True, "schedule": "30 7 * * *", "service_purposes": ["service"]},
             "requests": {"enabled": True, "schedule": "0 7 * * *"},
             "trail": {"enabled": True, "schedule": "0 * * * *"},
+            "sources": {"enabled": True, "schedule": "*/30 * * * *"},
         },
     }
     # Every installed check has its section, with its own settings and schedule as defaults.

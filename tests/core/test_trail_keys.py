@@ -192,6 +192,9 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
         con.execute("DROP TABLE sessions")  # migration 0016
         con.execute("DROP TABLE drafts")
         con.execute("ALTER TABLE breaches DROP COLUMN subject_categories")  # migration 0017
+        for table in ("source_cursors", "source_pulls"):  # migration 0018
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DROP SEQUENCE source_pull_id")
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)

@@ -53,13 +53,14 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
                                         "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
                                         "Henvendelser fra de registrerte", "Lagringstid og sletting",
-                                        "Revisjonssporet", "Personvernopplæring"]
+                                        "Kilder Vern henter fra", "Revisjonssporet", "Personvernopplæring"]
     assert all(last == "fullført 24. nov. 2026 kl. 12.00" for last in checks["Siste kjøring"])  # bokmål's form
     # In Oslo time: access_logs 30 */6 * * * later today, the trail on the hour (the frozen clock
     # stands at 12:00 sharp); the others tomorrow morning.
     assert list(checks["Neste kjøring"]) == [
         "24. nov. 2026 kl. 12.30", "25. nov. 2026 kl. 06.00", "25. nov. 2026 kl. 07.30", "25. nov. 2026 kl. 06.15",
-        "25. nov. 2026 kl. 07.00", "25. nov. 2026 kl. 07.00", "24. nov. 2026 kl. 12.00", "25. nov. 2026 kl. 06.45"]
+        "25. nov. 2026 kl. 07.00", "25. nov. 2026 kl. 07.00", "24. nov. 2026 kl. 12.00", "24. nov. 2026 kl. 12.00",
+        "25. nov. 2026 kl. 06.45"]
 
 
 def test_overview_in_english_names_a_failed_check(app, demo_vern, tmp_path):
@@ -143,8 +144,8 @@ def test_checks_page_runs_a_check_now(app, demo_vern):
     # One box per check, named by its title, with its schedule (the page has other captions, e.g. the clock).
     assert [h.value for h in at.subheader] == ["Access to personal data", "Record of processing and risk",
                                                "Consent and opt-out", "Processor agreements and transfers",
-                                               "Data-subject requests", "Retention and deletion", "The audit trail",
-                                               "Privacy training"]
+                                               "Data-subject requests", "Retention and deletion",
+                                               "Sources Vern pulls from", "The audit trail", "Privacy training"]
     schedules = [c.value for c in at.caption if c.value.startswith("Schedule")]
     assert "30 */6 * * *" in schedules[0] and "15 6 * * *" in schedules[3]
     at.button(key="run-processors").click().run()

@@ -179,6 +179,9 @@ def test_the_command_line_pulls_lists_and_tests(db_path, httpserver, secrets, ne
     assert failed.returncode == 1
     assert failed.stdout == "lrs: 0 hendelser lest, 0 nye\nlrs: feilet – lrs svarte HTTP 403\n"
     assert failed.stderr == "vern: 1 kilde kunne ikke hentes\n"
+    shown = vern_process.run([VERN, "sources", "list"], capture_output=True, text=True).stdout.splitlines()
+    assert shown[0].startswith("lrs (xapi): feilet; sist hentet 24. nov. 2026 kl. 12.00; sist hentet uten feil ")
+    assert shown[1:] == ["  statements: " + lrs.statements[-1]["stored"].replace(".000", ""), "  lrs svarte HTTP 403"]
     assert "Traceback" not in failed.stderr
 
 

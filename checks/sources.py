@@ -1,0 +1,60 @@
+"""The sources Vern pulls evidence from still deliver: a clean score over stale evidence is
+worse than none (GDPR Art. 5(2): the controller must be able to show compliance). A source
+whose last pull failed, or that has brought nothing new for longer than its quiet time
+(`quiet_hours` in `[sources.<name>]`), or was never pulled, is a finding."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
+from audits.core import clock
+from audits.core.i18n import Text
+from audits.sources import pulling
+
+RULES = (
+    Rule(
+        "source_failed", Severity.high, "Art. 5(2)",
+        Text("En kilde kunne ikke hentes", "A source could not be pulled"),
+        Text("Siste henting fra {subject} ({at}) feilet: {problem_nb}",
+             "The last pull from {subject} ({at}) failed: {problem_en}"),
+        Text("Les feilmeldingen, rett nøkkelen eller tilgangen hos leverandøren, og prøv med "
+             "vern sources test eller «Test tilkobling».",
+             "Read the error, put the secret or the permission right at the provider, and try with "
+             "vern sources test or 'Test connection'."),
+    ),
+    Rule(
+        "source_stale", Severity.medium, "Art. 5(2)",
+        Text("En kilde har ikke gitt nye hendelser", "A source has brought nothing new"),
+        Text("Ingen nye hendelser fra {subject} siden {since}; stille i mer enn {hours} timer er ikke ventet.",
+             "Nothing new from {subject} since {since}; quiet for more than {hours} hours is not expected."),
+        Text("Sjekk at kilden fortsatt sender, og at Vern henter (vern sources list). Funn som bygger på "
+             "kilden er ikke bevis for tiden uten hendelser.",
+             "Check that the source still sends and that Vern pulls (vern sources list). Findings built "
+             "on the source are no evidence for the quiet time."),
+    ),
+)
+
+
+class SourcesCheck(Check):
+    id = "sources"
+    title = Text("Kilder Vern henter fra", "Sources Vern pulls from")
+    area = "sources"
+    area_rank = 90
+    schedule = "*/30 * * * *"
+    run_at_start = True
+    rules = RULES
+
+    def collect(self, ctx: CheckContext) -> int:
+        self.states = pulling.states(ctx.store, ctx.sources)
+        return len(self.states)
+
+    def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
+        for state in self.states:
+            name, quiet = state["name"], ctx.sources[state["name"]].quiet_hours
+            if state["state"] == "failed":
+                yield Finding("source_failed", name, {"at": clock.show(state["last_pull_at"]),
+                                                      "problem_nb": state["problem"]["nb"],
+                                                      "problem_en": state["problem"]["en"]})
+            since = state["last_new_at"] or state["first_pull_at"]
+            if since is None or ctx.now - since > timedelta(hours=quiet):
+                yield Finding("source_stale", name, {"since": clock.show(since), "hours": quiet})
