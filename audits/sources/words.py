@@ -32,6 +32,8 @@ WORDS: dict[str, Text] = {
     "sources.timeout": Text("{source} svarte ikke innen {seconds} sekunder",
                             "{source} did not answer within {seconds} seconds"),
     "sources.unreachable": Text("{source} kan ikke nås ({kind})", "{source} cannot be reached ({kind})"),
+    "sources.internal": Text("Vern feilet under hentingen ({kind}); se serverens logg",
+                             "Vern failed during the pull ({kind}); see the server's log"),
     "sources.not_json": Text("{source} svarte med noe som ikke er JSON", "{source} answered with something that is not JSON"),
     "sources.page_refused": Text("{source}: en side ble avvist og lagt i {folder} som {file}:",
                                  "{source}: a page was refused and kept in {folder} as {file}:"),

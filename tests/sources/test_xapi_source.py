@@ -201,3 +201,18 @@ def test_the_server_pulls_each_source_on_its_own_schedule(vern, httpserver, secr
         vern.scheduler = None
     assert len(stored(vern)) == 2
     assert vern.store.value("SELECT actor FROM source_pulls") == "schedule"
+
+
+def test_a_fault_of_vern_itself_is_recorded_as_a_failed_pull_and_raises_nothing(vern, httpserver, secrets,
+                                                                               monkeypatch):
+    lrs = LRS(httpserver, statements(2))
+    configure(vern, lrs.endpoint)
+
+    def broken(*args):
+        raise RuntimeError("kari@vern.example")  # a message that may quote the evidence
+
+    monkeypatch.setattr("audits.training.register.store_completions", broken)
+    pulled = pull(vern)
+    assert pulled.problem == "Vern feilet under hentingen (RuntimeError); se serverens logg"
+    assert vern.store.value("SELECT status FROM source_pulls") == "failed"
+    assert "kari@" not in vern.store.value("SELECT problem FROM source_pulls")
