@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 from playwright.sync_api import expect
+from test_browser_reload import wait_for_cookie
 
 from audits.accounts import page_roles
 from audits.core import trail
@@ -104,6 +105,7 @@ def test_roles_come_from_the_groups_claim_or_the_address_and_last_until_sign_out
         expect(page.get_by_role("heading", name="Oversikt")).to_be_visible()
         expect_sidebar_of(page, "adviser")
 
+        wait_for_cookie(page)  # handed over by a request of the page's own, just after the sign-in
         page.reload()  # a new Streamlit session: still signed in, from the same sign-in at the provider
         expect(signed_in_as(page, "kari@forening.no (Personvernrådgiver)")).to_be_visible()
         expect_sidebar_of(page, "adviser")
