@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import offline
 import pytest
 import vern_process
 from aiosmtpd.controller import Controller
@@ -31,12 +32,24 @@ FIXED_NOW = "2026-11-24T12:00:00+01:00"
 
 
 def pytest_configure(config):
-    """Compile Vern's modules once, before the workers start: the suite runs `vern` in a
-    subprocess thousands of times, and under PYTHONDONTWRITEBYTECODE each of them would
-    compile every module it imports again (~0.15 s a call)."""
+    """No test reaches the outside network (tests/offline.py). And Vern's modules compiled
+    once, before the workers start: the suite runs `vern` in a subprocess thousands of
+    times, and under PYTHONDONTWRITEBYTECODE each of them would compile every module it
+    imports again (~0.15 s a call)."""
+    offline.install()
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         for folder in ("audits", "checks", "dashboard"):
             compileall.compile_dir(ROOT / folder, quiet=1)
+
+
+@pytest.fixture(autouse=True)
+def stays_on_this_machine():
+    """Fails a test that tried to reach another host, even if the code under test took the
+    refusal in its stride (a mail server or a provider that seemed down)."""
+    offline.attempts.clear()
+    yield
+    if offline.attempts:
+        pytest.fail(f"the test tried to reach the outside network: {', '.join(sorted(set(offline.attempts)))}")
 
 
 @pytest.fixture

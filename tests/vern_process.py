@@ -32,6 +32,7 @@ import traceback
 from pathlib import Path
 
 _zygote: tuple[subprocess.Popen, socket.socket] | None = None
+OFFLINE_EXIT = 86  # a command that tried to reach another host (tests/offline.py)
 _lock = threading.Lock()
 
 
@@ -179,6 +180,9 @@ def _child(request: dict, fds: list[int]) -> None:
             traceback.print_exc()
             code = 1
         atexit._run_exitfuncs()
+        if sys.modules["offline"].attempts:  # the command tried to reach another host: fail its test
+            print(f"a test tried to reach the outside network: {sys.modules['offline'].attempts}", file=sys.stderr)
+            code = OFFLINE_EXIT
     finally:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):  # a closed pipe: the caller went away
@@ -196,5 +200,8 @@ def _exit_code(code) -> int:
 
 
 if __name__ == "__main__":
+    import offline  # from tests/, before the path is the installed script's
+
+    offline.install()
     sys.path[0] = str(Path(sys.executable).parent)  # as for the installed `vern` script, not tests/
     _serve(int(sys.argv[1]))
