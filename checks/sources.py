@@ -44,6 +44,10 @@ class SourcesCheck(Check):
     run_at_start = True
     rules = RULES
 
+    @classmethod
+    def in_use(cls, config) -> bool:
+        return bool(config.sources)  # no source configured: nothing pulled, nothing to vouch for
+
     def collect(self, ctx: CheckContext) -> int:
         self.states = pulling.states(ctx.store, ctx.sources)
         return len(self.states)

@@ -83,6 +83,12 @@ class Check:
     rules: ClassVar[tuple[Rule, ...]]
 
     @classmethod
+    def in_use(cls, config: Any) -> bool:
+        """Whether this check has anything to judge under `config` (the Config). The board
+        leaves off an area whose checks are all out of use, rather than score it a clean 100."""
+        return True
+
+    @classmethod
     def check_settings(cls, settings: dict[str, Any]) -> None:
         """Refuse a bad setting with ValueError("key: why"); types are checked already."""
 

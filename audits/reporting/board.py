@@ -344,7 +344,8 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
     store = vern.store
     points = month_points(now)
     states = _breach_states(store, points)
-    areas, trend = _areas(store, vern.checks, points, states)
+    in_use = {check_id: check for check_id, check in vern.checks.items() if check.in_use(vern.config)}
+    areas, trend = _areas(store, in_use, points, states)
     return {
         "as_of": clock.iso_utc(now),
         "today": today.isoformat(),

@@ -20,8 +20,8 @@ from audits.subject_requests import register as subject_requests
 from conftest import VERN, page_text
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
-AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "sources", "trail",
-         "breaches"]
+# The demo configures no source: the sources check is out of use, and its area is not shown.
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "trail", "breaches"]
 
 
 def pdf_text(data: bytes) -> str:
@@ -48,8 +48,7 @@ def test_the_demo_summary(demo_vern):
     # told) — as `vern findings list --json` shows after `vern demo` and `vern checks run`;
     # breaches: one past its deadline, two awaiting notification, one notified and still open.
     assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
-                      "consent": 70, "requests": 78, "sources": 100, "trail": 100,  # no source; the trail holds
-                      "breaches": 66}
+                      "consent": 70, "requests": 78, "trail": 100, "breaches": 66}  # the audit trail holds
     assert list(scores) == AREAS
     assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
     assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]

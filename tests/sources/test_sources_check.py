@@ -61,3 +61,14 @@ def test_quiet_longer_than_quiet_hours_is_stale(vern, httpserver, monkeypatch):
     monkeypatch.setenv("VERN_NOW", clock.iso_utc(NOW + timedelta(hours=49)))
     assert open_findings(vern, SourcesCheck, "source_stale", toml(lrs.endpoint, "quiet_hours = 48\n")) == {
         "lrs": "Nothing new from lrs since 2026-11-24 12:00; quiet for more than 48 hours is not expected."}
+
+
+def test_the_board_shows_the_sources_area_only_when_a_source_is_configured(vern, httpserver):
+    from audits.reporting import board
+    from conftest import config_with
+
+    assert "sources" not in [a["area"] for a in board.summary(vern)["areas"]]  # not a clean 100 over nothing
+    vern.config = config_with(vern, toml(LRS(httpserver, []).endpoint))
+    open_findings(vern, SourcesCheck, "source_stale")  # never pulled
+    shown = {a["area"]: a for a in board.summary(vern)["areas"]}
+    assert shown["sources"]["open"]["medium"] == 1 and shown["sources"]["score"] < 100
