@@ -10,8 +10,10 @@ holds one, and the value is read only when a pull needs it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from audits.core.errors import VernError
 
@@ -20,6 +22,8 @@ KINDS: dict[str, dict[str, str]] = {
     "xapi": {"username_env": "", "password_env": "", "token_env": ""},
 }
 DEFAULT_SCHEDULE = "15 * * * *"  # hourly, a quarter past
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the only hosts asked over clear http
 # How long a source may bring nothing new before the `sources` check calls it stale: a
 # learning record store is quiet between courses.
 QUIET_HOURS = {"xapi": 24 * 14}
@@ -52,6 +56,8 @@ def from_config(section: Any) -> dict[str, Source]:
     sources = {}
     for name, table in section.items():
         where = f"sources.{name}"
+        if not NAME.fullmatch(name):  # it names files (a refused page) and the scheduler's jobs
+            raise VernError("sources.config.name", key=where)
         if not isinstance(table, dict):
             raise VernError("sources.config.not_a_table", key=where)
         table = dict(table)  # quiet_hours is taken out below; the configuration read stays as it was
@@ -71,6 +77,8 @@ def from_config(section: Any) -> dict[str, Source]:
         endpoint = table.get("endpoint", "")
         if not endpoint.startswith(("https://", "http://")):
             raise VernError("sources.config.endpoint", key=f"{where}.endpoint")
+        if endpoint.startswith("http://") and urlsplit(endpoint).hostname not in LOOPBACK:
+            raise VernError("sources.config.clear_text", key=f"{where}.endpoint")  # secrets travel with it
         schedule = table.get("schedule", DEFAULT_SCHEDULE)
         try:
             cron_trigger(schedule)

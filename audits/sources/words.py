@@ -7,6 +7,11 @@ WORDS: dict[str, Text] = {
                                       "configuration key sources: write one [sources.<name>] table per source"),
     "sources.config.not_a_table": Text("konfigurasjonsnøkkel {key}: forventet en tabell",
                                        "configuration key {key}: expected a table"),
+    "sources.config.name": Text("konfigurasjonsnøkkel {key}: et kildenavn er små bokstaver a–z, sifre, - og _ (høyst 40)",
+                                "configuration key {key}: a source's name is lower-case a–z, digits, - and _ (at most 40)"),
+    "sources.config.clear_text": Text(
+        "konfigurasjonsnøkkel {key}: bruk https:// (http:// bare til denne maskinen: nøkler sendes med)",
+        "configuration key {key}: use https:// (http:// only to this machine: secrets travel with it)"),
     "sources.config.kind": Text("konfigurasjonsnøkkel {key}: må være en av {kinds}",
                                 "configuration key {key}: must be one of {kinds}"),
     "sources.config.unknown_key": Text("konfigurasjonsnøkkel {key}: ukjent nøkkel", "configuration key {key}: unknown key"),

@@ -148,6 +148,8 @@ def test_a_page_the_import_refuses_is_kept_in_failed_and_nothing_of_it_stored(ve
     ('kind = "xapi"\nendpoint = "https://x"\ntoken_env = "T"\npassword = "p"', "sources.lrs.password"),
     ('kind = "xapi"\nendpoint = "https://x"\nusername_env = "U"', "sources.lrs"),
     ('kind = "xapi"\nendpoint = "https://x"\ntoken_env = "T"\nschedule = "hourly"', "sources.lrs.schedule"),
+    ('kind = "xapi"\nendpoint = "http://lrs.forening.no/xapi"\ntoken_env = "T"', "sources.lrs.endpoint"),
+    ('kind = "xapi"\nendpoint = "https://x"\ntoken_env = "T"\nquiet_hours = "a week"', "sources.lrs.quiet_hours"),
 ])
 def test_a_bad_source_table_is_refused_naming_its_key(vern, table, key):
     path = vern.store.path.parent / "vern.toml"
@@ -155,6 +157,15 @@ def test_a_bad_source_table_is_refused_naming_its_key(vern, table, key):
     with pytest.raises(VernError) as refused:
         load(path, vern.store.path, vern.checks)
     assert f"konfigurasjonsnøkkel {key}:" in refused.value.text("nb")
+
+
+@pytest.mark.parametrize("name", ['"../lrs"', '"LRS på kontoret"', '""'])
+def test_a_source_name_that_could_name_a_path_is_refused(vern, name):
+    path = vern.store.path.parent / "vern.toml"
+    path.write_text(f'[sources.{name}]\nkind = "xapi"\nendpoint = "https://x"\ntoken_env = "T"\n', encoding="utf-8")
+    with pytest.raises(VernError) as refused:
+        load(path, vern.store.path, vern.checks)
+    assert "et kildenavn er små bokstaver" in refused.value.text("nb")
 
 
 def test_the_command_line_pulls_lists_and_tests(db_path, httpserver, secrets, new_db_template):
