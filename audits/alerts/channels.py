@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from audits.core.errors import VernError
+from audits.io.http_retry import retry_after
 
 if TYPE_CHECKING:  # annotations only: httpx is imported when something is sent
     import httpx
@@ -154,12 +155,4 @@ def post(client: httpx.Client, channel: Channel, alert: Alert, now: datetime) ->
     except httpx.HTTPError as error:
         raise SendFailed(type(error).__name__) from None
     if answer.status_code >= 300:
-        raise SendFailed(f"HTTP {answer.status_code}", _retry_after(answer.headers.get("Retry-After")))
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (the HTTP-date form is rare from chat services and ignored)."""
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
+        raise SendFailed(f"HTTP {answer.status_code}", retry_after(answer.headers.get("Retry-After")))

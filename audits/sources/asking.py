@@ -5,14 +5,13 @@ reads to put it right (a wrong secret, a missing permission, a disabled subscrip
 
 from __future__ import annotations
 
-import email.utils
 import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from audits.core import text
 from audits.core.errors import InputError
 from audits.core.i18n import Message
+from audits.io.http_retry import retry_after
 
 if TYPE_CHECKING:  # annotations only: httpx is imported by the pulls
     import httpx
@@ -55,7 +54,8 @@ def get(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.Re
             problem = refused(source, answer)
             if answer.status_code != 429 and answer.status_code < 500:
                 raise SourceFailed(problem)
-            wait = retry_after(answer.headers.get("Retry-After"), wait)
+            asked = retry_after(answer.headers.get("Retry-After"))
+            wait = wait if asked is None else asked
         if attempt + 1 == TRIES or wait > LONGEST_WAIT:
             raise SourceFailed(problem)
         sleep(wait)
@@ -69,20 +69,3 @@ def refused(source: str, answer: httpx.Response) -> Message:
     if not said:
         return Message("sources.http_silent", {"source": source, "status": answer.status_code})
     return Message("sources.http", {"source": source, "status": answer.status_code, "said": said})
-
-
-def retry_after(value: str | None, otherwise: float) -> float:
-    """Retry-After in seconds, as a number or an HTTP date; `otherwise` when absent or unreadable."""
-    if not value:
-        return otherwise
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return otherwise
-    if when.tzinfo is None:
-        return otherwise
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

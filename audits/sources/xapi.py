@@ -11,7 +11,7 @@ folder for the adviser, and the pull stops there.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -52,7 +52,7 @@ def _page(source: Source, answer: httpx.Response) -> dict:
     return page
 
 
-def _newest_stored(statements: list) -> str | None:
+def _newest_stored(statements: list) -> datetime | None:
     stamps = []
     for statement in statements:
         stored = statement.get("stored") if isinstance(statement, dict) else None
@@ -61,7 +61,7 @@ def _newest_stored(statements: list) -> str | None:
                 stamps.append(clock.parse_instant(stored))
             except ValueError:
                 continue
-    return clock.iso_utc(max(stamps)) if stamps else None
+    return max(stamps) if stamps else None
 
 
 def test(config: Config, source: Source, client: httpx.Client) -> None:
@@ -74,14 +74,16 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     settings = config.check("training")
     known = training.required_courses(settings)
     params: dict | None = {"ascending": "true", "limit": PAGE_SIZE}
-    since = cursors.position(store, source.name, STREAM)
-    if since:
-        params["since"] = clock.iso_utc(clock.parse_instant(since) - OVERLAP)
+    stored = cursors.position(store, source.name, STREAM)
+    cursor = clock.parse_instant(stored) if stored else None
+    if cursor:
+        params["since"] = clock.iso_utc(cursor - OVERLAP)
+    auth = _auth(source)
     url: str | None = f"{source.endpoint}/statements"
     number = 0
     while url:
         number += 1
-        answer = asking.get(client, source.name, url, params=params, **_auth(source))
+        answer = asking.get(client, source.name, url, params=params, **auth)
         page = _page(source, answer)
         name = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{number}.json"
         try:
@@ -97,9 +99,9 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
         with store.transaction() as tx:
             added, _, _ = training.store_completions(tx, store, "xapi", [(source.name, c) for c in completions],
                                                      known)
-            if newest and (since is None or clock.parse_instant(newest) > clock.parse_instant(since)):
-                cursors.advance(tx, source.name, STREAM, newest)
-                since = newest
+            if newest and (cursor is None or newest > cursor):
+                cursors.advance(tx, source.name, STREAM, clock.iso_utc(newest))
+                cursor = newest
         counts.read += len(statements)
         counts.new += added
         more = page.get("more")
