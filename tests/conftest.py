@@ -42,6 +42,17 @@ def pytest_configure(config):
             compileall.compile_dir(ROOT / folder, quiet=1)
 
 
+LONG_FIXTURES = {"page", "chromium", "demo_server", "shared_demo_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that drive a browser or a served Vern first (seconds to a minute each), the
+    many short ones after: the workers end together, not one waiting on a long test that
+    started last. A stable sort: each group keeps its order, so module fixtures are shared."""
+    items.sort(key=lambda item: not (LONG_FIXTURES & set(getattr(item, "fixturenames", ()))
+                                     or item.get_closest_marker("long")))
+
+
 @pytest.fixture(autouse=True)
 def stays_on_this_machine():
     """Fails a test that tried to reach another host, even if the code under test took the

@@ -110,8 +110,8 @@ class Store:
         """Stop with a message, not a traceback later, when a table was dropped outside Vern."""
         expected = {name for _, sql in known
                     for name in re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql, re.IGNORECASE)}
-        present = {row["table_name"] for row in self.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")}
+        present = {row["table_name"] for row in self.rows(  # duckdb_tables(): half the time of information_schema
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary")}
         # A dropped trail is recreated and the loss recorded as a break (audits.core.trail.attach).
         missing = sorted(expected - present - {"trail"})
         if missing:

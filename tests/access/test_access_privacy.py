@@ -142,6 +142,7 @@ def dropped(vern) -> dict[str, Path]:
     return folders
 
 
+@pytest.mark.long
 def test_no_import_message_log_line_or_admin_page_shows_a_planted_value(vern, dropped, dashboard, caplog,
                                                                          capfd):
     """The inbox imports each format's files together, then, refused, one by one: the run's

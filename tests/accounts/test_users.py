@@ -267,6 +267,7 @@ def verifications(monkeypatch):
     return made
 
 
+@pytest.mark.long
 def test_every_refusal_is_one_answer_after_one_verification(store, monkeypatch, verifications):
     """OWASP ASVS 4 V2.2.1/V3: an unknown user, a wrong password, a locked, a disabled and a
     password-less account get the same answer, after the same Argon2 work: one verification

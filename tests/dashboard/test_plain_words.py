@@ -14,6 +14,7 @@ from audits.accounts import page_roles
 ROLES = ("staff", "adviser", "board", "admin")
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_speaks_plainly(dashboard, demo_vern, role):
     found = []
