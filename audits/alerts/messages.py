@@ -4,7 +4,7 @@ travels through other companies' chat services."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from audits.alerts.channels import KINDS, Alert
@@ -91,8 +91,18 @@ def problem_words(problem: str | None, lang: str) -> str:
     return t(f"alerts.problem.{problem if problem in known else 'other'}", lang, code=problem)
 
 
-def mail_text(alert: Alert, lang: str) -> tuple[str, str]:
-    """(subject, body) of the same alert by mail."""
+def mail_text(alert: Alert, config: Config, now: datetime) -> tuple[str, str]:
+    """(subject, body) of the same alert by mail. A reminder is a letter of its own, in
+    both languages, with the time left at `now` (the feature's `compose`)."""
+    if alert.event == "breach_reminder":
+        from audits.breaches import reminders  # imported here: the reminders queue through this module
+
+        return reminders.compose(alert.data, now, config)
+    if alert.event == "request_reminder":
+        from audits.subject_requests import reminders as request_reminders
+
+        return request_reminders.compose(alert.data, clock.local(now).date(), config)
+    lang = config.language
     lines = [f"{label}: {value}" for label, value in alert.facts]
     if alert.link:
         lines += ["", t("alerts.open", lang, link=alert.link)]

@@ -39,7 +39,7 @@ def channels(config: Config) -> dict[str, Channel | None]:
 def queue(tx, config: Config, event: str, data: dict[str, Any], now: datetime, *,
           by_mail: bool = True) -> list[str]:
     """One alert per channel in force, inside the caller's transaction; the channels' names.
-    `by_mail=False` for what its feature mails itself (reminders, the digest): the chat
+    `by_mail=False` for what its feature mails itself (the digest, in full): the chat
     channels only, so no adviser gets the same mail twice."""
     names = [name for name in channels(config) if by_mail or name != MAIL]
     for name in names:
@@ -75,10 +75,11 @@ def _send(client, config: Config, channel: Channel | None, row: dict[str, Any], 
     alert = messages.render(row["event"], json.loads(row["data"]), config)
     if channel is not None:
         return post(client, channel, alert, now)
-    subject, body = messages.mail_text(alert, config.language)
+    subject, body = messages.mail_text(alert, config, now)
     try:
         mail.send(config.mail, list(config.mail["advisers"]), subject, body)
-    except VernError:
+    except VernError as error:  # its words name the server and the cause, never a recipient
+        log.warning("mail alert not sent: %s", error)
         raise SendFailed("smtp") from None  # the server is named in the log, not in the outbox
 
 

@@ -79,6 +79,9 @@ WORDS: dict[str, Text] = {
     "alerts.problem.smtp": Text("e-postserveren tok ikke imot e-posten", "the mail server did not take the mail"),
     "alerts.problem.removed": Text("kanalen er tatt ut av konfigurasjonen", "the channel was taken out of the configuration"),
     "alerts.problem.other": Text("sending feilet ({code})", "sending failed ({code})"),
+    # vern dsr remind, when a channel did not take what was sent
+    "alerts.not_through": Text("{n} {n:varsel|varsler} kom ikke fram ennå. Vern prøver igjen; se oversikten.",
+                               "{n} {n:alert|alerts} did not get through yet. Vern tries again; see the overview."),
     # vern alerts test
     "alerts.test.sent": Text("sendt", "sent"),
     "alerts.test.failed": Text("ikke sendt ({problem})", "not sent ({problem})"),

@@ -6,6 +6,7 @@ import click
 
 from audits.cli.support import actor, open_from, print_json
 from audits.core import clock
+from audits.core.i18n import t
 from audits.subject_requests import register as subject_requests
 from audits.subject_requests import reminders as request_reminders
 
@@ -135,29 +136,23 @@ def dsr_show(ctx, request_id, as_json):
 def dsr_remind(ctx, as_json):
     """Send the advisers the reminders due now, by mail and chat (7 and 1 days before the due
     date, on the due day, the day after); each is sent once, by this command or the scheduler."""
+    from audits.alerts import outbox  # imported here: httpx is for sending only
+
     vern = open_from(ctx)
     request_reminders.require_mail(vern.config)
+    sent = request_reminders.queue_due(vern.store, vern.config, actor())
+    # Now, not at `vern serve`'s next round (which tries again what fails).
+    stuck = outbox.deliver(vern.store, vern.config) if sent else {}
     if as_json:
-        sent = request_reminders.send_due(vern.store, vern.config, actor())
-        _deliver_chat(vern)
-        return print_json([{"request_id": s.request_id, "due_on": s.due_on.isoformat(), "days": s.days}
-                           for s in sent])
-    sent = 0
-    for s in request_reminders.sending(vern.store, vern.config, actor()):  # each line once it is sent
-        click.echo(f"request {s.request_id}: {request_reminders.threshold_words(s.days)} reminder sent "
-                   f"(due {s.due_on.isoformat()})")
-        sent += 1
-    _deliver_chat(vern)
-    if not sent:
-        click.echo("no reminders due")
-
-
-def _deliver_chat(vern) -> None:
-    """The chat channels' copies now, not at `vern serve`'s next round (which retries what fails)."""
-    if vern.config.alert_channels:
-        from audits.alerts import outbox  # imported here: httpx is for sending only
-
-        outbox.deliver(vern.store, vern.config)
+        print_json([{"request_id": s.request_id, "due_on": s.due_on.isoformat(), "days": s.days} for s in sent])
+    else:
+        for s in sent:
+            click.echo(f"request {s.request_id}: {request_reminders.threshold_words(s.days)} reminder sent "
+                       f"(due {s.due_on.isoformat()})")
+        if not sent:
+            click.echo("no reminders due")
+    if stuck.get("retrying") or stuck.get("failed"):
+        click.echo(t("alerts.not_through", vern.config.language, n=stuck["retrying"] + stuck["failed"]), err=True)
 
 
 def register(cli: click.Group) -> None:

@@ -1,31 +1,27 @@
-"""Reminders to the privacy advisers, by mail and by the chat channels, as a data-subject
+"""Reminders to the privacy advisers, by mail and by every chat channel, as a data-subject
 request's due date nears
 (GDPR Art. 12(3): answered within one month of receipt, or within the extension of two
 further months the person was told of within the first month).
 
 Thresholds, in Oslo calendar days before the due date in force (the extended one once
 extended): 7, 1, 0 (the due day) and -1 (the day after: overdue). A threshold is reached
-from Oslo midnight of `due - days`. Only the latest threshold reached is mailed: a request
-logged with one day left gets the 1-day mail, not two at once. A threshold is recorded in
-`request_reminders` per (request, due date) together with every earlier one, in one
-transaction with its trail entry, and only after the SMTP server accepted the mail — so
-each is sent once across runs and restarts, a failed send is tried again by the next run,
-and an extension (a new due date) starts the thresholds anew. Answered and refused requests
-get nothing.
+from Oslo midnight of `due - days`. Only the latest threshold reached is sent: a request
+logged with one day left gets the 1-day reminder, not two at once. A threshold is recorded
+in `request_reminders` per (request, due date) together with every earlier one, in one
+transaction with its trail entry and the reminder's alerts (one per channel), so each is
+sent once across runs and restarts, and an extension (a new due date) starts the
+thresholds anew. The outbox sends them at once and, when a mail server or chat service is
+down, tries again with backoff and shows the failure on the overview
+(audits/alerts/outbox.py). Answered and refused requests get nothing.
 
-The mail names neither the requester, their address, nor any text someone typed (not even
-the channel): mail leaves our control. It gives the request number, its kind, the dates,
-the days left, whether it was extended, what to do, and the dashboard link.
-
-The chat channels get the same reminder through the alerts outbox (`by_mail=False`: the
-mail goes from here, never twice), queued in the transaction that records the threshold;
-the outbox retries it with backoff. With chat channels and no mail, the threshold is
-recorded when it is queued.
+The reminder names neither the requester, their address, nor any text someone typed (not
+even the channel): mail and chat leave our control. It gives the request number, its kind,
+the dates, the days left, whether it was extended, what to do, and the dashboard link. By
+mail it is a letter of its own in both languages (`compose`), written when it is sent.
 """
 
 import logging
 import threading
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -35,7 +31,6 @@ from audits.core.config import Config
 from audits.core.errors import VernError
 from audits.core.i18n import t
 from audits.core.store import Store
-from audits.io import mail
 from audits.subject_requests import register as subject_requests
 
 log = logging.getLogger(__name__)
@@ -91,34 +86,44 @@ def link(config: Config) -> str:
     return url + PAGE if url else ""
 
 
-def _words(record: dict[str, Any], today: date, url: str, lang: str) -> list[str]:
+def _words(facts: dict[str, Any], today: date, url: str, lang: str) -> list[str]:
     """The body's lines in one language."""
-    due_now, due_first = record["due_now"], record["due_on"].isoformat()
+    due_now = date.fromisoformat(facts["due_on"])
     days_left = (due_now - today).days
-    extended = record["extended_due_on"] is not None
     return [
-        t("requests.reminder.not_answered", lang, id=record["id"],
-          kind=subject_requests.kind_words(record["kind"], lang)),
-        t("requests.reminder.received", lang, day=subject_requests.received_on(record["received_at"]).isoformat()),
+        t("requests.reminder.not_answered", lang, id=facts["request"],
+          kind=subject_requests.kind_words(facts["kind"], lang)),
+        t("requests.reminder.received", lang, day=facts["received_on"]),
         t("requests.reminder.due", lang, weekday=t(f"requests.weekday.{due_now.weekday()}", lang),
           day=due_now.isoformat()),
         _days(days_left, lang),
-        t("requests.reminder.extended", lang, due=due_first) if extended else t("requests.reminder.not_extended", lang),
-        _todo(days_left, extended, lang),
+        (t("requests.reminder.extended", lang, due=facts["first_due_on"]) if facts["extended"]
+         else t("requests.reminder.not_extended", lang)),
+        _todo(days_left, facts["extended"], lang),
         t("requests.reminder.link", lang, url=url) if url else t("requests.reminder.no_link", lang),
     ]
 
 
-def compose(record: dict[str, Any], today: date, config: Config) -> tuple[str, str]:
-    """(subject, body) in bokmål and English, built from the number, kind and dates only:
-    never the requester, an address or anything a person typed."""
-    days_left = (record["due_now"] - today).days
-    subject = " / ".join(t("requests.reminder.subject", lang, id=record["id"], left=_left(days_left, lang))
+def compose(facts: dict[str, Any], today: date, config: Config) -> tuple[str, str]:
+    """The mail's (subject, body) in bokmål and English, from the reminder's facts in the
+    outbox (`_facts`), with the days left on Oslo's `today`: the number, kind and dates
+    only, never the requester, an address or anything a person typed."""
+    days_left = (date.fromisoformat(facts["due_on"]) - today).days
+    subject = " / ".join(t("requests.reminder.subject", lang, id=facts["request"], left=_left(days_left, lang))
                          for lang in ("nb", "en"))
     url = link(config)
-    body = [*_words(record, today, url, "nb"), "", *_words(record, today, url, "en"), "",
+    body = [*_words(facts, today, url, "nb"), "", *_words(facts, today, url, "en"), "",
             "-- ", t("requests.reminder.footer", "nb"), t("requests.reminder.footer", "en")]
     return f"Vern: {subject}", "\n".join(body) + "\n"
+
+
+def _facts(sent: Sent, record: dict[str, Any], today: date) -> dict[str, Any]:
+    """What the outbox keeps of a reminder, for the chat card and the mail alike."""
+    return {"request": sent.request_id, "kind": record["kind"], "days": sent.days,
+            "days_left": (sent.due_on - today).days, "due_on": sent.due_on.isoformat(),
+            "extended": record["extended_due_on"] is not None,
+            "received_on": subject_requests.received_on(record["received_at"]).isoformat(),
+            "first_due_on": record["due_on"].isoformat()}
 
 
 def threshold_words(days: int) -> str:
@@ -140,22 +145,15 @@ def _record(store: Store, config: Config, actor: str, sent: Sent, record: dict[s
                        [[sent.request_id, sent.due_on, days, clock.now()]
                         for days in THRESHOLDS if days >= sent.days])
         trail.append(tx, actor, "request.reminder", str(sent.request_id), {"days": sent.days})
-        outbox.queue(tx, config, "request_reminder", {  # the number, kind and dates only, as in the mail
-            "request": sent.request_id, "kind": record["kind"], "days": sent.days,
-            "days_left": (sent.due_on - today).days, "due_on": sent.due_on.isoformat(),
-            "extended": record["extended_due_on"] is not None}, clock.now(), by_mail=False)
+        outbox.queue(tx, config, "request_reminder", _facts(sent, record, today), clock.now())
 
 
-def sending(store: Store, config: Config, actor: str = ACTOR) -> Iterator[Sent]:
-    """Mail every reminder that is due and not yet sent, and queue it for the chat
-    channels, yielding each once it is recorded.
-
-    Raises VernError when the mail server cannot take a mail: that reminder (and the ones
-    after it in this run) stay unrecorded, so the next run tries again."""
-    settings = config.mail
-    mailing = mail.configured(settings)
-    if not mailing and not config.alert_channels:
-        return
+def queue_due(store: Store, config: Config, actor: str = ACTOR) -> list[Sent]:
+    """Queue every reminder that is due and not yet queued, one alert per channel; the
+    reminders queued. The outbox sends them (`send_due`, `vern serve`)."""
+    if not outbox.channels(config):
+        return []
+    queued = []
     with _running:
         today = clock.today()
         handled = _handled(store)
@@ -166,23 +164,25 @@ def sending(store: Store, config: Config, actor: str = ACTOR) -> Iterator[Sent]:
             latest = handled.get((record["id"], record["due_now"]))
             if latest is not None and latest <= days:
                 continue
-            if mailing:
-                subject, body = compose(record, today, config)
-                mail.send(settings, list(settings["advisers"]), subject, body)
             sent = Sent(record["id"], record["due_now"], days)
             _record(store, config, actor, sent, record, today)
-            log.info("reminder for request %s at %s days sent", sent.request_id, days)
-            yield sent
+            log.info("reminder for request %s at %s days queued", sent.request_id, days)
+            queued.append(sent)
+    return queued
 
 
 def send_due(store: Store, config: Config, actor: str = ACTOR) -> list[Sent]:
-    """The reminders `sending` sent, as a list."""
-    return list(sending(store, config, actor))
+    """Queue the reminders due (`queue_due`) and send what the outbox holds; those queued.
+    A channel that fails is tried again by the outbox, never by queuing the reminder twice."""
+    queued = queue_due(store, config, actor)
+    if queued:
+        outbox.deliver(store, config)
+    return queued
 
 
 def require_mail(config: Config) -> None:
     """For a person asking to send now: neither mail nor a chat channel is an error, not silence."""
-    if not mail.configured(config.mail) and not config.alert_channels:
+    if not outbox.channels(config):
         raise VernError("requests.refused.no_mail")
 
 

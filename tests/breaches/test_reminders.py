@@ -1,6 +1,8 @@
 """Reminder mails at 48, 24, 6 and 0 hours before a breach's deadline, through a real SMTP
 server on loopback (aiosmtpd), each sent exactly once across runs and restarts."""
 
+import email
+import email.policy
 import time
 from datetime import timedelta
 
@@ -9,6 +11,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from audits import scheduler
+from audits.alerts import outbox
 from audits.breaches import register as breaches
 from audits.breaches import reminders
 from audits.core import clock, trail
@@ -43,6 +46,16 @@ def add(vern, aware_at=NOW, **extra):
         "aware_at": aware_at.isoformat(), **extra})
 
 
+def reminder_mails(inbox) -> list[dict]:
+    """What the reminders mailed: the breach's own alert, mailed by the outbox with them, left out."""
+    return [m for m, parsed in zip(inbox.received, inbox.messages(), strict=True)
+            if "Nytt avvik meldt" not in parsed["Subject"]]
+
+
+def parsed(mails: list[dict]) -> list[email.message.EmailMessage]:
+    return [email.message_from_bytes(m["raw"], policy=email.policy.default) for m in mails]
+
+
 def recorded(vern, breach_id):
     return sorted(r["hours"] for r in vern.store.rows(
         "SELECT hours FROM breach_reminders WHERE breach_id = ?", [breach_id]))
@@ -60,12 +73,12 @@ def test_each_threshold_fires_at_its_edge_and_not_a_second_before(vern, smtp, mo
         assert reminders.send_due(vern.store, vern.config) == [(number, hours)]
         assert reminders.send_due(vern.store, vern.config) == []  # again: nothing
     assert recorded(vern, number) == [0, 6, 24, 48]
-    assert len(smtp.received) == 4
-    subjects = [m["Subject"] for m in smtp.messages()]
+    assert len(reminder_mails(smtp)) == 4
+    subjects = [m["Subject"] for m in parsed(reminder_mails(smtp))]
     assert "48 timer til fristen" in subjects[0] and "48 hours to the deadline" in subjects[0]
     assert "6 timer" in subjects[2] and "fristen er nådd" in subjects[3]
-    assert all(m["to"] == ["personvern@vern.example", "dpo@vern.example"] for m in smtp.received)
-    assert all(m["from"] == "vern@vern.example" for m in smtp.received)
+    assert all(m["to"] == ["personvern@vern.example", "dpo@vern.example"] for m in reminder_mails(smtp))
+    assert all(m["from"] == "vern@vern.example" for m in reminder_mails(smtp))
     # Each one is in the audit trail, by the scheduler, with its threshold.
     entries = trail.listing(vern.store, action="breach.reminder")
     assert sorted((e["actor"], e["object"], e["details"]["hours"]) for e in entries) == [
@@ -98,13 +111,13 @@ def test_sent_once_across_runs_and_across_a_restart(vern, smtp, monkeypatch):
     try:
         assert reopened.config.mail["advisers"]  # the same configuration, read anew
         assert reminders.send_due(reopened.store, reopened.config) == []
-        assert len(smtp.received) == 1
+        assert len(reminder_mails(smtp)) == 1
         at(monkeypatch, DEADLINE - timedelta(hours=24))
         assert reminders.send_due(reopened.store, reopened.config) == [(number, 24)]
         reopened.close()
         reopened = open_vern(str(database), str(config_path))
         assert reminders.send_due(reopened.store, reopened.config) == []
-        assert len(smtp.received) == 2
+        assert len(reminder_mails(smtp)) == 2
     finally:
         reopened.close()
 
@@ -113,7 +126,7 @@ def test_a_breach_logged_late_gets_only_the_latest_threshold(vern, smtp, monkeyp
     configure(vern, smtp.port)
     number = add(vern, aware_at=NOW - timedelta(hours=67))  # 5 hours left
     assert reminders.send_due(vern.store, vern.config) == [(number, 6)]
-    assert len(smtp.received) == 1
+    assert len(reminder_mails(smtp)) == 1
     assert recorded(vern, number) == [6, 24, 48]
     assert reminders.send_due(vern.store, vern.config) == []
     at(monkeypatch, NOW + timedelta(hours=5))
@@ -122,7 +135,7 @@ def test_a_breach_logged_late_gets_only_the_latest_threshold(vern, smtp, monkeyp
     overdue = add(vern, aware_at=NOW - timedelta(hours=100))
     assert reminders.send_due(vern.store, vern.config) == [(overdue, 0)]
     assert recorded(vern, overdue) == [0, 6, 24, 48]
-    assert len(smtp.received) == 3
+    assert len(reminder_mails(smtp)) == 3
 
 
 def test_notified_or_decided_not_to_notify_gets_no_more_reminders(vern, smtp, monkeypatch):
@@ -141,7 +154,7 @@ def test_notified_or_decided_not_to_notify_gets_no_more_reminders(vern, smtp, mo
     breaches.close(vern.store, "test", closed, "Rutine for utsending endret.")
     at(monkeypatch, DEADLINE + timedelta(hours=1))
     assert reminders.send_due(vern.store, vern.config) == [(undecided, 0)]
-    assert len(smtp.received) == 5
+    assert len(reminder_mails(smtp)) == 5
 
 
 def test_the_mail_names_no_title_or_description_and_the_deadline_in_oslo_time(vern, smtp, monkeypatch):
@@ -151,9 +164,9 @@ def test_the_mail_names_no_title_or_description_and_the_deadline_in_oslo_time(ve
     at(monkeypatch, aware + timedelta(hours=30))
     number = add(vern, aware_at=aware)
     assert reminders.send_due(vern.store, vern.config) == [(number, 48)]
-    raw = smtp.received[0]["raw"]
+    raw = reminder_mails(smtp)[0]["raw"]
     assert MARKER.encode() not in raw and b"Medlemsliste" not in raw and b"Sendt til" not in raw
-    message = smtp.messages()[0]
+    message = parsed(reminder_mails(smtp))[0]
     body = message.get_content()
     assert MARKER not in body and MARKER not in message["Subject"]
     assert f"nr. {number}" in body and f"no. {number}" in body
@@ -169,36 +182,47 @@ def test_a_processor_breach_names_the_controller_to_notify(vern, smtp, monkeypat
     number = add(vern, acting_as="processor", controller_name="Vern Bergen lokallag")
     # processor_notice_hours = 24 by default: the 48- and 24-hour thresholds are reached at once.
     assert reminders.send_due(vern.store, vern.config) == [(number, 24)]
-    body = smtp.messages()[0].get_content()
+    body = parsed(reminder_mails(smtp))[0].get_content()
     assert "Vern Bergen lokallag" in body and "Datatilsynet" not in body
     assert "2026-11-25 12:00 (UTC+01:00)" in body
 
 
-def test_a_server_that_is_down_records_nothing_and_the_next_run_sends(vern, monkeypatch):
+def reminder_alerts(vern):
+    return vern.store.rows("SELECT channel, status, attempts, problem FROM alerts "
+                           "WHERE event = 'breach_reminder' ORDER BY id")
+
+
+def test_a_server_that_is_down_gets_the_reminder_when_it_is_back(vern, monkeypatch):
+    """Queued once, with its threshold recorded; shown as failing while the server is down;
+    tried again after the outbox's backoff. Never queued twice, never lost."""
     port = free_port()  # nothing listens here yet
     configure(vern, port)
     number = add(vern, aware_at=NOW - timedelta(hours=50))
-    with pytest.raises(VernError, match=f"127.0.0.1:{port}"):
-        reminders.send_due(vern.store, vern.config)
-    assert recorded(vern, number) == []
-    assert trail.listing(vern.store, action="breach.reminder") == []
-    reminders.scheduled(vern)  # the job's wrapper swallows it for the scheduler
-    assert recorded(vern, number) == []
+    assert reminders.send_due(vern.store, vern.config) == [(number, 24)]
+    assert recorded(vern, number) == [24, 48]
+    failing = outbox.failures(vern.store, NOW - timedelta(hours=1))  # the overview's list, newest first
+    assert [(f["event"], f["channel"], f["status"], f["problem"]) for f in failing] == [
+        ("breach_reminder", "mail", "pending", "smtp"), ("breach_logged", "mail", "pending", "smtp")]
+    assert reminders.send_due(vern.store, vern.config) == []
+    reminders.scheduled(vern)  # the scheduler's job: nothing queued twice
+    assert len(reminder_alerts(vern)) == 1
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        assert reminders.send_due(vern.store, vern.config) == [(number, 24)]
-        assert len(inbox.received) == 1
-        # A server that answers but refuses the mail: nothing recorded either.
+        assert outbox.deliver(vern.store, vern.config, NOW + timedelta(seconds=30))["sent"] == 0  # not yet
+        assert outbox.deliver(vern.store, vern.config, NOW + timedelta(minutes=1))["sent"] == 2  # and the alert
+        assert [m["Subject"] for m in parsed(reminder_mails(inbox))] == [f"Vern: avvik nr. {number} – 24 timer til fristen / "
+                                    f"breach no. {number} – 24 hours to the deadline"]
+        # A server that answers but refuses the mail: tried again, not lost.
         inbox.refuse = True
         later = add(vern, aware_at=NOW - timedelta(hours=50))
-        with pytest.raises(VernError, match="SMTP 554"):
-            reminders.send_due(vern.store, vern.config)
-        assert recorded(vern, later) == []
-        inbox.refuse = False
         assert reminders.send_due(vern.store, vern.config) == [(later, 24)]
+        assert [a["status"] for a in reminder_alerts(vern)] == ["sent", "pending"]
+        inbox.refuse = False
+        assert outbox.deliver(vern.store, vern.config, NOW + timedelta(minutes=1))["sent"] == 2
+        assert len(reminder_mails(inbox)) == 2
     finally:
         controller.stop()
 
@@ -226,16 +250,15 @@ def test_login_uses_the_password_from_the_environment(vern, monkeypatch):
         configure(vern, controller.port, extra='username = "vern-mailer"\n')
         number = add(vern, aware_at=NOW - timedelta(hours=50))
         monkeypatch.delenv("VERN_SMTP_PASSWORD", raising=False)
-        with pytest.raises(VernError, match="VERN_SMTP_PASSWORD"):
-            reminders.send_due(vern.store, vern.config)
-        monkeypatch.setenv("VERN_SMTP_PASSWORD", "wrong")
-        with pytest.raises(VernError, match="login was refused"):
-            reminders.send_due(vern.store, vern.config)
-        assert recorded(vern, number) == []
-        monkeypatch.setenv("VERN_SMTP_PASSWORD", "s3cret-from-env")
         assert reminders.send_due(vern.store, vern.config) == [(number, 24)]
+        assert seen == [] and reminder_alerts(vern)[0]["problem"] == "smtp"
+        monkeypatch.setenv("VERN_SMTP_PASSWORD", "wrong")
+        assert outbox.deliver(vern.store, vern.config, NOW + timedelta(minutes=1))["retrying"] == 2  # and the alert
+        assert seen[-1] == (b"vern-mailer", b"wrong") and reminder_mails(inbox) == []
+        monkeypatch.setenv("VERN_SMTP_PASSWORD", "s3cret-from-env")
+        assert outbox.deliver(vern.store, vern.config, NOW + timedelta(minutes=3))["sent"] == 2
         assert seen[-1] == (b"vern-mailer", b"s3cret-from-env")
-        assert len(inbox.received) == 1
+        assert len(reminder_mails(inbox)) == 1
     finally:
         controller.stop()
 

@@ -16,6 +16,7 @@ import pytest
 import vern_process
 
 from audits import scheduler
+from audits.alerts import outbox
 from audits.core import clock, trail
 from audits.core.config import load
 from audits.core.errors import VernError
@@ -184,30 +185,31 @@ def test_answered_and_refused_requests_get_nothing(vern, smtp, monkeypatch):
     assert len(smtp.received) == 8
 
 
-def test_a_refused_send_records_nothing_and_the_next_run_sends(vern, smtp, monkeypatch):
+def test_a_refused_send_is_tried_again_by_the_outbox_never_queued_twice(vern, smtp, monkeypatch):
     configure(vern, smtp.port)
     number = add(vern, monkeypatch)
     at(monkeypatch, "2026-11-16T08:00:00+01:00")
     smtp.refuse = True
-    with pytest.raises(VernError, match="SMTP 554"):
-        send(vern)
-    assert recorded(vern, number) == []
-    assert trail.listing(vern.store, action="request.reminder") == []
-    request_reminders.scheduled(vern)  # the job's wrapper swallows it for the scheduler
-    assert recorded(vern, number) == []
-    smtp.refuse = False
     assert send(vern) == [Sent(number, DUE, 0)]
-    assert len(smtp.received) == 1
+    assert recorded(vern, number) == [(DUE, 0), (DUE, 1), (DUE, 7)]
+    [failing] = outbox.failures(vern.store, clock.now() - timedelta(hours=1))
+    assert (failing["event"], failing["channel"], failing["problem"]) == ("request_reminder", "mail", "smtp")
+    assert send(vern) == []
+    request_reminders.scheduled(vern)  # the scheduler's job: nothing queued twice
+    smtp.refuse = False
+    assert outbox.deliver(vern.store, vern.config, clock.now() + timedelta(minutes=1))["sent"] == 1
+    assert smtp.subjects() == [f"Vern: henvendelse nr. {number} – svarfrist i dag / request no. {number} – due today"]
+    assert outbox.failures(vern.store, clock.now() - timedelta(hours=1)) == []
 
 
-def test_a_server_that_is_down_records_nothing(vern, monkeypatch):
+def test_a_server_that_is_down_leaves_the_reminder_queued(vern, monkeypatch):
     port = free_port()  # nothing listens here
     configure(vern, port)
     number = add(vern, monkeypatch)
     at(monkeypatch, "2026-11-16T08:00:00+01:00")
-    with pytest.raises(VernError, match=f"127.0.0.1:{port}"):
-        send(vern)
-    assert recorded(vern, number) == []
+    assert send(vern) == [Sent(number, DUE, 0)]
+    assert [(a["status"], a["problem"]) for a in vern.store.rows("SELECT status, problem FROM alerts")] == [
+        ("pending", "smtp")]
 
 
 def test_without_mail_nothing_is_sent(vern, smtp, monkeypatch):
@@ -286,6 +288,8 @@ def test_the_scheduler_registers_the_job_when_mail_is_configured_and_runs_it_at_
         while not recorded(vern, number) and time.monotonic() < deadline:
             time.sleep(0.1)  # next_run_time is now: it runs at start
         assert recorded(vern, number)[0] == (date(2026, 11, 24), 0)
+        while not smtp.received and time.monotonic() < deadline:
+            time.sleep(0.1)  # recorded and queued first, then sent
         assert len(smtp.received) == 1
     finally:
         started.shutdown()
