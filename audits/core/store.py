@@ -126,10 +126,9 @@ class Store:
         newest = known[-1][0] if known else 0
         if current > newest:
             raise VernError("store.newer", path=str(self.path), version=current, newest=newest)
-        for version, sql in known:
-            if version > current:
-                with self.transaction() as tx:
+        pending = [(version, sql) for version, sql in known if version > current]
+        if pending:
+            with self.transaction() as tx:  # all or none: never a schema half-way between versions
+                for version, sql in pending:
                     tx.execute(sql)
-                    tx.execute(
-                        "INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()]
-                    )
+                    tx.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
