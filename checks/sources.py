@@ -4,7 +4,6 @@ whose last pull failed, or that has brought nothing new for longer than its quie
 (`quiet_hours` in `[sources.<name>]`), or was never pulled, is a finding."""
 
 from collections.abc import Iterable
-from datetime import timedelta
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import clock
@@ -54,11 +53,11 @@ class SourcesCheck(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
         for state in self.states:
-            name, quiet = state["name"], ctx.sources[state["name"]].quiet_hours
+            name, source = state["name"], ctx.sources[state["name"]]
             if state["state"] == "failed":
                 yield Finding("source_failed", name, {"at": clock.show(state["last_pull_at"]),
                                                       "problem_nb": state["problem"]["nb"],
                                                       "problem_en": state["problem"]["en"]})
-            since = state["last_new_at"] or state["first_pull_at"]
-            if since is None or ctx.now - since > timedelta(hours=quiet):
-                yield Finding("source_stale", name, {"since": clock.show(since), "hours": quiet})
+            if pulling.stale(state, source, ctx.now):
+                since = state["last_new_at"] or state["first_pull_at"]
+                yield Finding("source_stale", name, {"since": clock.show(since), "hours": source.quiet_hours})

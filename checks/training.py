@@ -92,6 +92,7 @@ class TrainingCheck(Check):
     title = Text("Personvernopplæring", "Privacy training")
     area = "training"
     area_rank = 30
+    sources = ("xapi",)  # completions pulled from the learning platform
     schedule = "45 6 * * *"
     settings = {
         # Courses each kind of person needs (those who handle personal data).

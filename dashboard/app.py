@@ -16,7 +16,8 @@ ICONS = {
     "overview": "dashboard", "board": "summarize", "breaches": "crisis_alert", "report": "report_problem",
     "mine": "inbox", "requests": "contact_mail", "home": "home", "review": "checklist", "findings": "report",
     "access": "key", "training": "school", "activities": "grid_view", "retention": "auto_delete",
-    "consent": "mark_email_read", "processors": "handshake", "checks": "schedule", "pseudonyms": "badge",
+    "consent": "mark_email_read", "processors": "handshake", "sources": "cloud_sync", "checks": "schedule",
+    "pseudonyms": "badge",
     "trail": "history", "audit": "verified", "users": "manage_accounts",
     "organisation": "corporate_fare",
 }

@@ -213,7 +213,7 @@ def as_read(markdown: str) -> str:
 def page_text(at) -> str:
     """Every element an AppTest page sent (its protobuf text: labels, values, chart specs)
     and every table's cells."""
-    found = [frame.value.to_csv() for frame in at.dataframe]
+    found = [frame.value.to_csv() for frame in [*at.dataframe, *at.table]]
 
     def walk(node) -> None:
         proto = getattr(node, "proto", None)

@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "consent": frozenset({"adviser", "board"}),  # aggregates only
     "processors": frozenset({"adviser"}),
     "checks": frozenset({"adviser", "admin"}),
+    "sources": frozenset({"adviser", "admin"}),  # states and errors; the admin also where secrets are read
     "pseudonyms": frozenset({"adviser"}),
     "trail": frozenset({"adviser", "admin"}),
     "audit": frozenset({"adviser", "admin"}),
@@ -37,7 +38,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "start": ("overview", "review", "board", "home"),
     "cases": ("breaches", "report", "mine", "requests"),
     "compliance": ("findings", "activities", "processors", "training", "retention", "consent"),
-    "evidence": ("access", "checks", "pseudonyms"),
+    "evidence": ("access", "sources", "checks", "pseudonyms"),
     "audit": ("trail", "audit"),
     "admin": ("users", "organisation"),
 }

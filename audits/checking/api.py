@@ -81,6 +81,9 @@ class Check:
     run_at_start: ClassVar[bool] = False  # also whenever the server starts, missed or not
     settings: ClassVar[dict[str, Any]] = {}
     rules: ClassVar[tuple[Rule, ...]]
+    # The kinds of `[sources.<name>]` whose pulled evidence this check judges: while such a
+    # source has failed or gone quiet, the board and the overview call its area not verified.
+    sources: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def in_use(cls, config: Any) -> bool:

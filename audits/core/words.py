@@ -153,6 +153,7 @@ WORDS: dict[str, Text] = {
     "nav.findings": Text("Funn", "Findings"),
     "nav.processors": Text("Databehandlere", "Processors"),
     "nav.checks": Text("Kontroller", "Checks"),
+    "nav.sources": Text("Kilder", "Sources"),
     "nav.home": Text("Min side", "My page"),
     "nav.pseudonyms": Text("Pseudonymer", "Pseudonyms"),
     "nav.trail": Text("Revisjonsspor", "Audit trail"),
@@ -376,6 +377,12 @@ WORDS: dict[str, Text] = {
     "overview.title": Text("Oversikt", "Overview"),
     "overview.open_findings": Text("Åpne funn", "Open findings"),
     "overview.failed_runs": Text("Feilede kontroller", "Failed checks"),
+    "overview.unverified": Text(
+        "Ikke verifisert: {areas}. Vern fikk ikke hentet nye bevis fra kilden, så funnene i "
+        "{n:området|områdene} viser ikke hvordan det står nå. Se kontrollen «Kilder Vern henter fra».",
+        "Not verified: {areas}. Vern could not pull new evidence from the source, so the findings of "
+        "{n:the area|the areas} do not show how things stand now. See the check 'Sources Vern pulls from'."),
+    "overview.unverified_area": Text("{area} (kilde: {sources})", "{area} (source: {sources})"),
     "overview.last_run": Text("Siste kjøring", "Last run"),
     "overview.next_run": Text("Neste kjøring", "Next run"),
     "overview.by_severity": Text("Åpne funn etter alvorlighet", "Open findings by severity"),

@@ -31,6 +31,7 @@ from audits.core import clock, trail
 from audits.core.i18n import t
 from audits.retention import register as retention
 from audits.runtime import Vern
+from audits.sources import pulling
 from audits.subject_requests import register as subject_requests
 
 WEIGHTS = {"critical": 25, "high": 10, "medium": 4, "low": 1}
@@ -221,7 +222,21 @@ def _breach_states(store, points: list[tuple[str, datetime]]) -> dict[str, dict[
             for month, _ in points}
 
 
-def _areas(store, checks: dict, points, breach_states) -> tuple[list[dict], list[dict]]:
+def unverified_areas(checks: dict, store, sources: dict, now: datetime | None = None) -> dict[str, list[str]]:
+    """The areas whose checks judge evidence from a source in doubt (its last pull failed,
+    or it brought nothing new for too long), each with those sources' names. Their scores
+    would rest on stale evidence: the board and the overview say "not verified" instead."""
+    doubtful = pulling.in_doubt(store, sources, now)
+    found: dict[str, set[str]] = {}
+    for check in checks.values():
+        for name, kind in doubtful.items():
+            if kind in check.sources:
+                found.setdefault(check.area, set()).add(name)
+    return {area: sorted(names) for area, names in found.items()}
+
+
+def _areas(store, checks: dict, points, breach_states, doubted: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
+    """Each area's score now and at each month's end; `doubted` as `unverified_areas` says."""
     area_of = {check_id: check.area for check_id, check in checks.items()}
     order = [*registry.areas(checks), BREACHES]
     unhandled = list(UNHANDLED)
@@ -238,12 +253,13 @@ def _areas(store, checks: dict, points, breach_states) -> tuple[list[dict], list
         if area == BREACHES:
             counts = breach_states[current]
             areas.append({"area": area, "score": score(counts, BREACH_WEIGHTS), "open": counts,
-                          "checks": [], "failed_last_run": 0})
+                          "checks": [], "failed_last_run": 0, "verified": True, "unverified_sources": []})
             continue
         counts = now_counts.get(area, dict.fromkeys(WEIGHTS, 0))
         ids = [c for c, a in area_of.items() if a == area]
         areas.append({"area": area, "score": score(counts, WEIGHTS), "open": counts, "checks": ids,
-                      "failed_last_run": sum(c in failed for c in ids)})
+                      "failed_last_run": sum(c in failed for c in ids), "verified": area not in doubted,
+                      "unverified_sources": doubted.get(area, [])})
     trend = []
     for month, at in points[:-1]:
         counts = _finding_counts(by_month.get(month, []), area_of)
@@ -345,7 +361,7 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
     points = month_points(now)
     states = _breach_states(store, points)
     in_use = {check_id: check for check_id, check in vern.checks.items() if check.in_use(vern.config)}
-    areas, trend = _areas(store, in_use, points, states)
+    areas, trend = _areas(store, in_use, points, states, unverified_areas(in_use, store, vern.config.sources, now))
     return {
         "as_of": clock.iso_utc(now),
         "today": today.isoformat(),
@@ -373,18 +389,29 @@ def quarter_label(key: str, lang: str) -> str:
     return t("board.quarter", lang, year=year, q=quarter)
 
 
-def weakest(data: dict[str, Any]) -> dict[str, Any]:
-    """The area with the lowest score (the first in order on a tie)."""
-    return min(data["areas"], key=lambda a: a["score"])
+def weakest(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The verified area with the lowest score (the first in order on a tie); None when no
+    area is verified."""
+    verified = [a for a in data["areas"] if a["verified"]]
+    return min(verified, key=lambda a: a["score"]) if verified else None
+
+
+def unverified(data: dict[str, Any], lang: str) -> str | None:
+    """The sentence that names the areas not verified, or None when every area is."""
+    names = [registry.area_title(a["area"], lang) for a in data["areas"] if not a["verified"]]
+    return t("board.say.unverified", lang, areas=", ".join(names), n=len(names)) if names else None
 
 
 def narrative(data: dict[str, Any], lang: str) -> list[str]:
     """A few sentences for the board: the weakest area, breaches this quarter, notification
     within 72 hours, training, agreements, retention and data-subject requests. Numbers
     only, no names."""
-    low = weakest(data)
-    sentences = [t("board.say.all_full", lang) if low["score"] == 100 else
-                 t("board.say.weakest", lang, area=registry.area_title(low["area"], lang), score=low["score"])]
+    low, doubted = weakest(data), unverified(data, lang)
+    sentences = [doubted] if doubted else []
+    if low is not None:
+        sentences.append(t("board.say.all_full" if doubted is None else "board.say.verified_full", lang)
+                         if low["score"] == 100 else
+                         t("board.say.weakest", lang, area=registry.area_title(low["area"], lang), score=low["score"]))
     quarter, counts = data["breaches"]["this_quarter"], data["breaches"]
     serious = quarter["high"] + quarter["very_high"]
     sentences.append(t("board.say.quarter", lang, n=quarter["total"], serious=serious))

@@ -63,7 +63,8 @@ def _score_table(data: dict[str, Any], lang: str, styles) -> Table:
     rows = [[_p(t("board.col.area", lang), styles["cell"]), _p(t("board.col.score", lang), styles["cell"]),
              _p(t("board.col.open", lang), styles["cell"])]]
     for area in data["areas"]:
-        rows.append([_p(registry.area_title(area["area"], lang), styles["cell"]), str(area["score"]),
+        shown = str(area["score"]) if area["verified"] else t("board.not_verified", lang)
+        rows.append([_p(registry.area_title(area["area"], lang), styles["cell"]), _p(shown, styles["cell"]),
                      _p(_open_text(area, lang), styles["cell"])])
     table = Table(rows, colWidths=[WIDTH * 0.42, WIDTH * 0.12, WIDTH * 0.46], repeatRows=1)
     table.setStyle(TableStyle([

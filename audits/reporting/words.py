@@ -148,6 +148,13 @@ WORDS: dict[str, Text] = {
     "board.say.weakest": Text("Svakeste område er {area}, med {score} av 100 poeng.",
                               "The weakest area is {area}, at {score} of 100 points."),
     "board.say.all_full": Text("Alle områder har 100 av 100 poeng.", "Every area scores 100 of 100."),
+    "board.say.verified_full": Text("De andre områdene har 100 av 100 poeng.", "The other areas score 100 of 100."),
+    "board.say.unverified": Text(
+        "Ikke verifisert: {areas}. Kilden Vern henter bevisene fra har feilet eller ikke gitt noe nytt, "
+        "så {n:området|områdene} får ingen poengsum før den leverer igjen.",
+        "Not verified: {areas}. The source Vern pulls the evidence from has failed or brought nothing new, "
+        "so {n:the area gets|the areas get} no score until it delivers again."),
+    "board.not_verified": Text("ikke verifisert", "not verified"),
     "board.say.quarter": Text(
         "Avvik registrert dette kvartalet: {n}, herav {serious} med høy eller svært høy alvorlighet.",
         "Breaches logged this quarter: {n}, of which {serious} of high or very high severity."),

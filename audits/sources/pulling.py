@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from audits.core import clock, trail
@@ -119,6 +120,28 @@ def states(store: Store, sources: dict[str, Source]) -> list[dict[str, Any]]:
             "first_pull_at": seen.get("first_pull_at"), "last_success_at": seen.get("last_success_at"), "last_new_at": seen.get("last_new_at"),
             "cursors": cursors.listing(store, name)})
     return states
+
+
+def daily(store: Store, source: str, first) -> dict:
+    """New events a source brought per Oslo day since the day `first`: day -> count."""
+    return {row["day"]: row["new"] for row in store.rows(
+        "SELECT CAST(timezone('Europe/Oslo', started_at) AS DATE) AS day, sum(events_new) AS new "
+        "FROM source_pulls WHERE source = ? AND CAST(timezone('Europe/Oslo', started_at) AS DATE) >= ? "
+        "GROUP BY day", [source, first])}
+
+
+def stale(state: dict[str, Any], source: Source, now) -> bool:
+    """Nothing new for longer than the source's quiet time, or never pulled."""
+    since = state["last_new_at"] or state["first_pull_at"]
+    return since is None or now - since > timedelta(hours=source.quiet_hours)
+
+
+def in_doubt(store: Store, sources: dict[str, Source], now=None) -> dict[str, str]:
+    """The configured sources whose evidence cannot be trusted now (the last pull failed,
+    or the source is stale): name -> kind."""
+    now = now or clock.now()
+    return {state["name"]: state["kind"] for state in states(store, sources)
+            if state["state"] == "failed" or stale(state, sources[state["name"]], now)}
 
 
 def scheduled(vern, name: str) -> None:

@@ -53,4 +53,34 @@ WORDS: dict[str, Text] = {
     "sources.state.failed": Text("feilet", "failed"),
     "sources.state.running": Text("henter nå", "pulling"),
     "sources.state.never": Text("ikke hentet ennå", "not pulled yet"),
+    "sources.kind.xapi": Text("opplæringsplattform (xAPI)", "training platform (xAPI)"),
+    # the Kilder / Sources page
+    "sources.page.title": Text("Kilder", "Sources"),
+    "sources.page.explain": Text(
+        "Her henter Vern bevis selv, etter timeplanen. En kilde som feiler eller ikke gir noe nytt, gjør "
+        "områdene den leverer til «ikke verifisert» på oversikten og i styrerapporten.",
+        "Where Vern pulls evidence itself, on the schedule. A source that fails or brings nothing new makes "
+        "the areas it feeds 'not verified' on the overview and the board summary."),
+    "sources.page.none": Text(
+        "Ingen kilder er satt opp. Legg til en `[sources.<navn>]`-tabell i vern.toml (se README, "
+        "«Sources Vern pulls itself»), og start Vern på nytt.",
+        "No sources are set up. Add a `[sources.<name>]` table to vern.toml (see the README, "
+        "'Sources Vern pulls itself') and restart Vern."),
+    "sources.page.kind": Text("Type", "Kind"),
+    "sources.page.state": Text("Tilstand", "State"),
+    "sources.page.stale": Text("ikke noe nytt på over {hours} timer", "nothing new for over {hours} hours"),
+    "sources.page.last_pull": Text("Siste henting", "Last pull"),
+    "sources.page.last_success": Text("Siste henting uten feil", "Last pull without error"),
+    "sources.page.last_new": Text("Sist noe nytt", "Last brought something new"),
+    "sources.page.schedule": Text("Timeplan (cron, Oslo-tid)", "Schedule (cron, Oslo time)"),
+    "sources.page.cursor": Text("Markør ({stream})", "Cursor ({stream})"),
+    "sources.page.cursor_age": Text("flyttet {at} ({hours} timer siden)", "moved {at} ({hours} hours ago)"),
+    "sources.page.secret": Text("Hemmelighet {setting}", "Secret {setting}"),
+    "sources.page.variable": Text("leses fra miljøvariabelen {variable}", "read from the environment variable {variable}"),
+    "sources.page.fact": Text("Hva", "What"),
+    "sources.page.value": Text("Verdi", "Value"),
+    "sources.page.per_day": Text("Nye hendelser per dag, siste {days} dager", "New events per day, last {days} days"),
+    "sources.page.pull": Text("Hent nå", "Pull now"),
+    "sources.page.pulling": Text("Henter …", "Pulling …"),
+    "sources.page.test": Text("Test tilkobling", "Test connection"),
 }

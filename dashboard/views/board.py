@@ -37,7 +37,8 @@ st.subheader(tr("board.scores"))
 PER_ROW = 3  # the areas' names in full beside the open sidebar at 1280 px
 for first in range(0, len(data["areas"]), PER_ROW):
     for column, area in zip(st.columns(PER_ROW), data["areas"][first:first + PER_ROW], strict=False):
-        column.metric(registry.area_title(area["area"], code), area["score"])
+        column.metric(registry.area_title(area["area"], code),
+                      area["score"] if area["verified"] else tr("board.not_verified"))
 failed = sum(a["failed_last_run"] for a in data["areas"])
 if failed:
     st.warning(tr("board.failed_runs", n=failed))

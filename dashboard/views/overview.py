@@ -13,7 +13,7 @@ from audits.breaches import register as breaches
 from audits.checking import registry, runner
 from audits.checking.api import Severity
 from audits.core import clock
-from audits.reporting import overview
+from audits.reporting import board, overview
 from audits.subject_requests import register as subject_requests
 from dashboard import auth
 from dashboard.breach_ui import countdown_table
@@ -34,6 +34,12 @@ if failed_alerts:
     # A table that wraps: at 1280 px every column stays in sight, the problem included.
     st.table(pd.DataFrame([{tr(f"alerts.failed.{key}"): value for key, value in row.items()}
                            for row in failed_alerts]).set_index(tr("alerts.failed.alert")))
+# Then: areas whose evidence Vern could not collect. Their findings are no proof either way.
+doubted = board.unverified_areas(vern().checks, vern().store, vern().config.sources)
+if doubted:
+    st.warning(tr("overview.unverified", n=len(doubted), areas="; ".join(
+        tr("overview.unverified_area", area=registry.area_title(area, lang()), sources=plain(", ".join(names)))
+        for area, names in doubted.items())))
 counts = overview.open_findings(vern())
 checks = overview.checks_status(vern())
 failed = [c for c in checks if c["last_run"] and c["last_run"]["status"] == "failed"]

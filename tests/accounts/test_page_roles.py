@@ -20,7 +20,7 @@ POLICY = {
     "overview": "ABD", "board": "AB", "breaches": "A", "report": "SABD", "mine": "SABD",
     "requests": "SABD", "review": "A", "findings": "A", "access": "A", "training": "AB",
     "activities": "AB", "retention": "AB", "consent": "AB", "processors": "A", "checks": "AD",
-    "pseudonyms": "A", "trail": "AD", "audit": "AD", "users": "D", "organisation": "D", "home": "SABD",
+    "sources": "AD", "pseudonyms": "A", "trail": "AD", "audit": "AD", "users": "D", "organisation": "D", "home": "SABD",
 }
 LETTER = {"staff": "S", "adviser": "A", "board": "B", "admin": "D"}
 
@@ -64,10 +64,11 @@ def test_each_role_against_each_page(dashboard, vern, role, page):
     # compliance, evidence, audit, administration).
     (("board",), ["", "board", "home", "report", "mine", "requests", "activities", "training", "retention",
                   "consent"]),
-    (("admin",), ["", "home", "report", "mine", "requests", "checks", "trail", "audit", "users", "organisation"]),
+    (("admin",), ["", "home", "report", "mine", "requests", "sources", "checks", "trail", "audit", "users",
+                  "organisation"]),
     (("adviser", "admin"), ["", "review", "board", "home", "breaches", "report", "mine", "requests", "findings",
-                            "activities", "processors", "training", "retention", "consent", "access", "checks",
-                            "pseudonyms", "trail", "audit", "users", "organisation"]),
+                            "activities", "processors", "training", "retention", "consent", "access", "sources",
+                            "checks", "pseudonyms", "trail", "audit", "users", "organisation"]),
 ])
 def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
     at = dashboard(roles=roles)

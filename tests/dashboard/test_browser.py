@@ -112,8 +112,8 @@ def test_the_board_reaches_no_finding_and_sees_no_personal_data(db_path, cli_che
             assert "Kari Nordmann" not in page.content()
             assert "Medlemsliste sendt" not in page.content()  # a demo breach's title
 
-        for path in ("breaches", "review", "findings", "processors", "checks", "pseudonyms", "trail", "audit",
-                     "users"):
+        for path in ("breaches", "review", "findings", "processors", "sources", "checks", "pseudonyms", "trail",
+                     "audit", "users"):
             page.goto(f"{url}/{path}")  # by its address, still signed in (the session outlives the reload)
             expect(page.get_by_text("Du har ikke tilgang til denne siden. Forsøket er registrert.")).to_be_visible()
             assert MARKER.lower() not in page.content().lower()

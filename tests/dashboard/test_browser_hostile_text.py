@@ -181,6 +181,7 @@ def adviser_pages(numbers: dict[str, int]) -> dict[str, Page]:
                                 ["system_name"], charts=["system_name", "retention_category"])]),
         "consent": Page([Look(charts=["campaign", "consent_purpose"])]),
         "processors": Page(),
+        "sources": Page(),
         "checks": Page(),
         "pseudonyms": Page(),
         "trail": Page(),
@@ -213,6 +214,7 @@ BOARD_PAGES = {
 
 ADMIN_PAGES = {
     "overview": Page([Look(text=["failed_file"])]),
+    "sources": Page(),
     "checks": Page(),
     "trail": Page(),
     "audit": Page(),

@@ -307,7 +307,8 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
                          "training", "agreements", "retention", "requests", "trail"}
     assert [a["area"] for a in data["areas"]] == AREAS
-    assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run"}
+    assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run", "verified",
+                                     "unverified_sources"}
     assert set(data["trend"][0]) == {"month", "at", "scores"} and len(data["trend"]) == 12
     assert set(data["breaches"]) == {"quarters", "this_quarter", "open", "overdue", "awaiting", "notified_late"}
     assert set(data["notified_within_72h"]) == {"counted", "within", "late", "overdue", "share", "since"}

@@ -1,0 +1,79 @@
+"""Kilder / Sources: where Vern pulls evidence itself. Each source's state, its last good
+pull, the new events per day, how old its cursor is and the last error in full, with
+*Pull now* and *Test connection*. The admin also sees where each secret is read from: the
+environment variable's name, never its value."""
+
+from datetime import timedelta
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from audits.core import clock
+from audits.sources import pulling
+from dashboard import auth
+from dashboard.charts import day_label, every_day, time_axis
+from dashboard.ui import lang, number, plain, tr, vern, when
+
+DAYS = 30  # the chart's span
+
+user = auth.require("sources")
+st.title(tr("sources.page.title"))
+st.caption(tr("sources.page.explain"))
+sources = vern().config.sources
+if not sources:
+    st.info(tr("sources.page.none"))
+    st.stop()
+
+today = clock.today()
+states = {state["name"]: state for state in pulling.states(vern().store, sources)}
+for name, source in sources.items():
+    state = states[name]
+    with st.container(border=True):
+        st.subheader(plain(name), anchor=False)
+        said = tr(f"sources.state.{state['state']}")
+        if state["state"] == "ok" and pulling.stale(state, source, clock.now()):
+            said = tr("sources.page.stale", hours=number(source.quiet_hours))
+        facts = {
+            tr("sources.page.kind"): tr(f"sources.kind.{source.kind}"),
+            tr("sources.page.state"): said,
+            tr("sources.page.last_pull"): when(state["last_pull_at"]) if state["last_pull_at"] else tr("sources.never"),
+            tr("sources.page.last_success"): (when(state["last_success_at"]) if state["last_success_at"]
+                                              else tr("sources.never")),
+            tr("sources.page.last_new"): when(state["last_new_at"]) if state["last_new_at"] else tr("sources.never"),
+            tr("sources.page.schedule"): source.schedule,
+        }
+        for cursor in state["cursors"]:
+            age = clock.now() - cursor["updated_at"]
+            facts[tr("sources.page.cursor", stream=cursor["stream"])] = tr(
+                "sources.page.cursor_age", at=when(cursor["updated_at"]), hours=number(age // timedelta(hours=1)))
+        if "admin" in user["roles"]:  # where the secrets are read from, for the one who sets them
+            for key, variable in source.options.items():
+                if key.endswith("_env") and variable:
+                    facts[tr("sources.page.secret", setting=key)] = tr("sources.page.variable", variable=variable)
+        st.table(pd.DataFrame({tr("sources.page.fact"): list(facts), tr("sources.page.value"): list(facts.values())})
+                 .set_index(tr("sources.page.fact")))
+        if state["problem"]:
+            st.error(plain(state["problem"][lang()]))
+        first = today - timedelta(days=DAYS - 1)
+        counts = pulling.daily(vern().store, name, first)
+        if counts:
+            frame = pd.DataFrame([{"day": day_label(d), "new": counts.get(d, 0)} for d in every_day(first, today)])
+            figure = px.bar(frame, x="day", y="new", title=tr("sources.page.per_day", days=DAYS),
+                            labels={"day": "", "new": ""})
+            figure.update_traces(hovertemplate="%{x}: %{y}<extra></extra>")
+            st.plotly_chart(time_axis(figure, frame["day"]), width="stretch", key=f"chart-{name}")
+        pull_now, test_now = st.columns(2)
+        if pull_now.button(tr("sources.page.pull"), key=f"pull-{name}"):
+            with st.spinner(tr("sources.page.pulling")):
+                pulled = pulling.pull(vern().store, vern().config, source, user["name"])
+            if pulled.problem:
+                st.error(plain(tr("sources.pull_failed", source=name, problem=pulled.problem)))
+            else:
+                st.success(tr("sources.pulled", source=name, read=number(pulled.read), new=number(pulled.new)))
+        if test_now.button(tr("sources.page.test"), key=f"test-{name}"):
+            problem = pulling.test(vern().config, source)
+            if problem:
+                st.error(plain(tr("sources.pull_failed", source=name, problem=problem)))
+            else:
+                st.success(tr("sources.test_ok", source=name))
