@@ -80,6 +80,8 @@ WORDS: dict[str, Text] = {
     "sources.page.fact": Text("Hva", "What"),
     "sources.page.value": Text("Verdi", "Value"),
     "sources.page.per_day": Text("Nye hendelser per dag, siste {days} dager", "New events per day, last {days} days"),
+    "sources.page.nothing_new": Text("Ingen nye hendelser de siste {days} dagene.",
+                                     "No new events in the last {days} days."),
     "sources.page.pull": Text("Hent nå", "Pull now"),
     "sources.page.pulling": Text("Henter …", "Pulling …"),
     "sources.page.test": Text("Test tilkobling", "Test connection"),

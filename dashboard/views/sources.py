@@ -51,13 +51,17 @@ for name, source in sources.items():
             for key, variable in source.options.items():
                 if key.endswith("_env") and variable:
                     facts[tr("sources.page.secret", setting=key)] = tr("sources.page.variable", variable=variable)
-        st.table(pd.DataFrame({tr("sources.page.fact"): list(facts), tr("sources.page.value"): list(facts.values())})
+        # st.table reads Markdown in its cells: "4. des." would start a list, "* * *" emphasis.
+        st.table(pd.DataFrame({tr("sources.page.fact"): [plain(f) for f in facts],
+                               tr("sources.page.value"): [plain(v) for v in facts.values()]})
                  .set_index(tr("sources.page.fact")))
         if state["problem"]:
             st.error(plain(state["problem"][lang()]))
         first = today - timedelta(days=DAYS - 1)
         counts = pulling.daily(vern().store, name, first)
-        if counts:
+        if not any(counts.values()):
+            st.caption(tr("sources.page.nothing_new", days=DAYS))
+        else:
             frame = pd.DataFrame([{"day": day_label(d), "new": counts.get(d, 0)} for d in every_day(first, today)])
             figure = px.bar(frame, x="day", y="new", title=tr("sources.page.per_day", days=DAYS),
                             labels={"day": "", "new": ""})
