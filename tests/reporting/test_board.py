@@ -422,3 +422,13 @@ def test_a_planted_marker_reaches_neither_the_page_nor_the_pdf(demo_vern, dashbo
         shown = page_text(at)
         assert MARKER not in shown and "Kari Nordmann" not in shown
         assert at.warning  # the failed run is counted, its error is not shown
+
+
+def test_the_page_counts_what_happened_earlier_in_the_minute_it_shows(vern, dashboard, monkeypatch):
+    """The page says "as of 12.00" to the minute; a breach logged at 12.00.30 is in its
+    numbers when it is opened at 12.00.40 (not counted as of 12.00.00)."""
+    monkeypatch.setenv("VERN_NOW", "2026-11-24T12:00:40+01:00")
+    breaches.add(vern.store, vern.config, "adviser", {"title": "t", "aware_at": "2026-11-24T12:00:30+01:00"})
+    at = dashboard("board", lang="en", roles=("board",))
+    assert not at.exception
+    assert "Breaches logged this quarter: 1" in " ".join(m.value for m in at.markdown)
