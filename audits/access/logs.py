@@ -9,10 +9,12 @@ events not already stored: re-importing a file changes nothing.
 """
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from dateutil.relativedelta import relativedelta
@@ -289,8 +291,10 @@ def _memory_capped(store: Store):
             tx.execute("RESET memory_limit")
 
 
-def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Imported:
-    """Import access logs of one format, all or nothing."""
+def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
+                 within: Callable[[Any], None] | None = None) -> Imported:
+    """Import access logs of one format, all or nothing. `within(tx)` runs inside the same
+    transaction (a pulled source moves its cursor there, with the events it covers)."""
     if fmt not in FORMATS:
         raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
     screened = _screen(files_under(paths, fmt), fmt)
@@ -328,6 +332,8 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str) -> Impor
         unknown = tuple(r[0] for r in tx.execute(
             "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
             "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
+        if within is not None:
+            within(tx)
         trail.append(tx, actor, "access_logs.import", fmt,
                      {"files": len(screened), "events": read, "added": added})
         tx.execute("DROP TABLE staged")

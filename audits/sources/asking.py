@@ -38,12 +38,20 @@ class SourceFailed(Exception):
 
 def get(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.Response:
     """GET `url`; the answer when it is 2xx, else SourceFailed once the tries are spent."""
+    return ask(client, source, "GET", url, **request)
+
+
+def post(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.Response:
+    return ask(client, source, "POST", url, **request)
+
+
+def ask(client: httpx.Client, source: str, method: str, url: str, **request: Any) -> httpx.Response:
     import httpx
 
     for attempt in range(TRIES):
         wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
         try:
-            answer = client.get(url, timeout=TIMEOUT_SECONDS, **request)
+            answer = client.request(method, url, timeout=TIMEOUT_SECONDS, **request)
         except httpx.TimeoutException:
             problem = Message("sources.timeout", {"source": source, "seconds": TIMEOUT_SECONDS})
         except httpx.HTTPError as error:
@@ -62,10 +70,15 @@ def get(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.Re
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
+def cleaned(said: str) -> str:
+    """A provider's words as Vern keeps them: shortened, on one line, control characters dropped."""
+    shown = text.BIDI_CONTROLS.sub("", text.CONTROLS.sub(" ", said[:SAID_LENGTH * 2]))
+    return " ".join(shown.split())[:SAID_LENGTH]
+
+
 def refused(source: str, answer: httpx.Response) -> Message:
-    """The provider's refusal in its own words (shortened, control characters dropped)."""
-    shown = text.BIDI_CONTROLS.sub("", text.CONTROLS.sub(" ", answer.text[:SAID_LENGTH * 2]))
-    said = " ".join(shown.split())[:SAID_LENGTH]
+    """The provider's refusal in its own words."""
+    said = cleaned(answer.text)
     if not said:
         return Message("sources.http_silent", {"source": source, "status": answer.status_code})
     return Message("sources.http", {"source": source, "status": answer.status_code, "said": said})

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # annotations only
     from audits.sources.settings import Source
 
 log = logging.getLogger(__name__)
-CONNECTORS = {"xapi": "audits.sources.xapi"}  # kind -> the module with its pull and test
+CONNECTORS = {"xapi": "audits.sources.xapi", "m365": "audits.sources.m365"}  # kind -> the module with its pull and test
 _pulling: dict[str, threading.Lock] = {}  # one pull of a source at a time in this process
 
 

@@ -20,13 +20,17 @@ from audits.core.errors import VernError
 # kind -> its own keys (beside kind, schedule and endpoint), each with its default.
 KINDS: dict[str, dict[str, str]] = {
     "xapi": {"username_env": "", "password_env": "", "token_env": ""},
+    "m365": {"tenant_id": "", "client_id": "", "client_secret_env": "", "certificate_env": ""},
 }
+# The endpoint of a kind whose provider has one of its own (Microsoft's public cloud): the
+# `endpoint` key then overrides it, for a national cloud or a test. Every other kind needs one.
+PROVIDER_DEFAULT = {"m365"}
 DEFAULT_SCHEDULE = "15 * * * *"  # hourly, a quarter past
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the only hosts asked over clear http
 # How long a source may bring nothing new before the `sources` check calls it stale: a
 # learning record store is quiet between courses.
-QUIET_HOURS = {"xapi": 24 * 14}
+QUIET_HOURS = {"xapi": 24 * 14, "m365": 48}
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,8 @@ def from_config(section: Any) -> dict[str, Source]:
             if not isinstance(value, str):
                 raise VernError("sources.config.not_text", key=f"{where}.{key}")
         endpoint = table.get("endpoint", "")
-        if not endpoint.startswith(("https://", "http://")):
-            raise VernError("sources.config.endpoint", key=f"{where}.endpoint")
-        if endpoint.startswith("http://") and urlsplit(endpoint).hostname not in LOOPBACK:
-            raise VernError("sources.config.clear_text", key=f"{where}.endpoint")  # secrets travel with it
+        if endpoint or kind not in PROVIDER_DEFAULT:
+            _check_endpoint(where, endpoint)
         schedule = table.get("schedule", DEFAULT_SCHEDULE)
         try:
             cron_trigger(schedule)
@@ -90,9 +92,23 @@ def from_config(section: Any) -> dict[str, Source]:
     return sources
 
 
+def _check_endpoint(where: str, endpoint: str) -> None:
+    if not endpoint.startswith(("https://", "http://")):
+        raise VernError("sources.config.endpoint", key=f"{where}.endpoint")
+    if endpoint.startswith("http://") and urlsplit(endpoint).hostname not in LOOPBACK:
+        raise VernError("sources.config.clear_text", key=f"{where}.endpoint")  # secrets travel with it
+
+
 def _check_auth(where: str, kind: str, options: dict[str, str]) -> None:
-    """xAPI: basic auth (username_env and password_env) or a bearer token (token_env)."""
+    """xAPI: basic auth (username_env and password_env) or a bearer token (token_env).
+    Microsoft 365: the tenant, the app, and its secret or its certificate."""
     if kind == "xapi":
         basic = bool(options["username_env"]) + bool(options["password_env"])
         if basic == 1 or (basic == 2) == bool(options["token_env"]):
             raise VernError("sources.config.xapi_auth", key=where)
+    if kind == "m365":
+        for key in ("tenant_id", "client_id"):
+            if not options[key]:
+                raise VernError("sources.config.required", key=f"{where}.{key}")
+        if bool(options["client_secret_env"]) == bool(options["certificate_env"]):
+            raise VernError("sources.config.m365_auth", key=where)

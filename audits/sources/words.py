@@ -24,6 +24,17 @@ WORDS: dict[str, Text] = {
     "sources.config.xapi_auth": Text(
         "konfigurasjonsnøkkel {key}: oppgi enten username_env og password_env (basic) eller token_env (bearer)",
         "configuration key {key}: give either username_env and password_env (basic) or token_env (bearer)"),
+    "sources.config.required": Text("konfigurasjonsnøkkel {key}: mangler", "configuration key {key}: missing"),
+    "sources.config.m365_auth": Text(
+        "konfigurasjonsnøkkel {key}: oppgi enten client_secret_env (en hemmelighet) eller certificate_env "
+        "(en PEM-fil med nøkkel og sertifikat)",
+        "configuration key {key}: give either client_secret_env (a secret) or certificate_env "
+        "(a PEM file with key and certificate)"),
+    "sources.m365.token": Text("{source}: Microsoft ga ingen tilgang: {said}",
+                               "{source}: Microsoft gave no access: {said}"),
+    "sources.m365.certificate": Text("{source}: sertifikatfilen i {variable} kan ikke leses ({why})",
+                                     "{source}: the certificate file in {variable} cannot be read ({why})"),
+    "sources.kind.m365": Text("Microsoft 365 (revisjonslogg)", "Microsoft 365 (audit log)"),
     "sources.config.quiet_hours": Text("konfigurasjonsnøkkel {key}: må være et helt antall timer, minst 1",
                                        "configuration key {key}: must be a whole number of hours, at least 1"),
     "sources.secret_missing": Text("kilde {source}: miljøvariabelen {variable} er ikke satt",

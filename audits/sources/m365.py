@@ -1,0 +1,204 @@
+"""Microsoft 365: the Office 365 Management Activity API.
+
+App-only sign-in with MSAL (client credentials: the app's secret, or its certificate), for
+the scope https://manage.office.com/.default (permission ActivityFeed.Read). The
+subscriptions the access checks read are started when they are not enabled. For each, the
+content Microsoft has is listed in windows of at most 24 hours, following NextPageUri, from
+the cursor less 12 hours (blobs arrive up to 12 hours late and out of order) but never from
+further back than the 7 days Microsoft keeps. Each blob is an array of the same records as
+the Purview export's AuditData column, so a window's blobs go through the m365 import, its
+de-duplication and its one transaction, written to a file as the export would be; the
+cursor moves in that transaction. A window the import refuses is kept in the inbox's
+failed/ folder for the adviser, and the pull stops there.
+
+`endpoint` moves the sign-in and the API together (a national cloud, a test); without it
+they are Microsoft's public ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audits.access import logs as access_logs
+from audits.core import clock
+from audits.core.errors import InputError
+from audits.core.i18n import Message
+from audits.sources import asking, cursors
+from audits.sources.asking import SourceFailed
+
+if TYPE_CHECKING:  # annotations only
+    import httpx
+
+    from audits.core.config import Config
+    from audits.core.store import Store
+    from audits.sources.pulling import Counts
+    from audits.sources.settings import Source
+
+LOGIN, API = "https://login.microsoftonline.com", "https://manage.office.com"
+SCOPE = ["https://manage.office.com/.default"]  # the API's name, wherever it is reached
+CONTENT_TYPES = ("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "Audit.General")
+WINDOW = timedelta(hours=24)  # the longest span one content listing may ask for
+KEPT = timedelta(days=7)  # how far back Microsoft lists content
+LATE = timedelta(hours=12)  # how late a blob may become available
+_PEM = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
+
+
+class Token:
+    """The app's access token from MSAL, which keeps it and asks anew when it expires."""
+
+    def __init__(self, source: Source):
+        import msal  # imported here: only Microsoft's pulls need it
+
+        self.source = source
+        self.app = msal.ConfidentialClientApplication(
+            source.options["client_id"], authority=f"{source.endpoint or LOGIN}/{source.options['tenant_id']}",
+            client_credential=_credential(source),
+            instance_discovery=not source.endpoint)  # an overridden endpoint is asked nothing elsewhere
+
+    def header(self) -> dict[str, str]:
+        import requests  # MSAL's own HTTP client
+
+        try:
+            result = self.app.acquire_token_for_client(scopes=SCOPE)
+        except (requests.RequestException, ValueError) as error:  # unreachable, or no OpenID configuration
+            raise SourceFailed(Message("sources.unreachable", {"source": self.source.name,
+                                                               "kind": type(error).__name__})) from None
+        if "access_token" not in result:
+            said = asking.cleaned(str(result.get("error_description") or result.get("error") or ""))
+            raise SourceFailed(Message("sources.m365.token", {"source": self.source.name, "said": said}))
+        return {"Authorization": f"Bearer {result['access_token']}"}
+
+
+def _credential(source: Source) -> str | dict[str, str]:
+    """The app's secret, or its certificate: the private key and the certificate's SHA-1
+    thumbprint, from one PEM file (the path in the variable `certificate_env` names)."""
+    if source.options["client_secret_env"]:
+        return source.secret("client_secret_env")
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    variable = source.options["certificate_env"]
+    try:
+        blocks = {kind: block for kind, block in
+                  ((m.group(1), m.group(0)) for m in _PEM.finditer(Path(source.secret("certificate_env")).read_bytes()))}
+        key = next(block for kind, block in blocks.items() if kind.endswith(b"PRIVATE KEY"))
+        certificate = x509.load_pem_x509_certificate(blocks[b"CERTIFICATE"])
+    except (OSError, StopIteration, KeyError, ValueError) as error:
+        raise SourceFailed(Message("sources.m365.certificate", {"source": source.name, "variable": variable,
+                                                                "why": type(error).__name__})) from None
+    return {"private_key": key.decode(), "thumbprint": certificate.fingerprint(hashes.SHA1()).hex()}  # noqa: S303 (Entra's x5t)
+
+
+def _feed(source: Source) -> str:
+    return f"{source.endpoint or API}/api/v1.0/{source.options['tenant_id']}/activity/feed"
+
+
+def _json(source: Source, answer: httpx.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
+
+
+def _subscribe(client: httpx.Client, source: Source, token: Token) -> None:
+    """Start every subscription the checks read that is not enabled. A tenant whose audit
+    log is off refuses, in Microsoft's words, which the adviser reads."""
+    listed = _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
+                                      headers=token.header()))
+    enabled = {s.get("contentType") for s in listed if isinstance(s, dict) and s.get("status") == "enabled"} \
+        if isinstance(listed, list) else set()
+    for kind in CONTENT_TYPES:
+        if kind not in enabled:
+            asking.post(client, source.name, f"{_feed(source)}/subscriptions/start", headers=token.header(),
+                        params={"contentType": kind, "PublisherIdentifier": source.options["tenant_id"]})
+
+
+def test(config: Config, source: Source, client: httpx.Client) -> None:
+    """Sign in and list the subscriptions; SourceFailed if either is refused."""
+    _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
+                             headers=Token(source).header()))
+
+
+def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
+    token = Token(source)
+    _subscribe(client, source, token)
+    for kind in CONTENT_TYPES:
+        now = clock.now()
+        stored = cursors.position(store, source.name, kind)
+        start = now - KEPT + timedelta(minutes=5)  # inside what Microsoft keeps, with a margin
+        if stored:
+            start = max(start, clock.parse_instant(stored) - LATE)
+        while start < now:
+            end = min(start + WINDOW, now)
+            _window(store, config, source, client, token, kind, (start, end), counts)
+            start = end
+
+
+def _window(store: Store, config: Config, source: Source, client: httpx.Client, token: Token, kind: str,
+            span: tuple[datetime, datetime], counts: Counts) -> None:
+    """One window of one content type: its blobs written as the Purview export would be,
+    imported, and the cursor moved to the window's end, in one transaction."""
+    start, end = span
+    name = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{kind}-{start.strftime('%Y%m%dT%H%M')}.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with path.open("w", encoding="utf-8", newline="") as file:
+            written = _write_blobs(csv.writer(file), client, source, token, kind, span)
+        advance = lambda tx: cursors.advance(tx, source.name, kind, clock.iso_utc(end))  # noqa: E731
+        if not written:
+            with store.transaction() as tx:
+                advance(tx)
+            return
+        try:
+            imported = access_logs.import_files(store, [path], "m365", f"source:{source.name}", within=advance)
+        except InputError as refused:
+            failed = config.inbox / "access-logs" / "m365" / "failed"
+            failed.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, failed / name)
+            raise SourceFailed(Message("sources.page_refused", {"source": source.name, "file": name,
+                                                                "folder": str(failed)}), refused) from None
+    counts.read += imported.events
+    counts.new += imported.added
+
+
+def _write_blobs(out, client: httpx.Client, source: Source, token: Token, kind: str,
+                 span: tuple[datetime, datetime]) -> int:
+    """Every record of the window's blobs as a row of the Purview export; how many."""
+    url: str | None = f"{_feed(source)}/subscriptions/content"
+    params: dict | None = {"contentType": kind, "PublisherIdentifier": source.options["tenant_id"],
+                           "startTime": _stamp(span[0]), "endTime": _stamp(span[1])}
+    written = 0
+    while url:
+        answer = asking.get(client, source.name, url, params=params, headers=token.header())
+        listing = _json(source, answer)
+        for item in listing if isinstance(listing, list) else []:
+            uri = item.get("contentUri") if isinstance(item, dict) else None
+            if not isinstance(uri, str):
+                continue
+            blob = _json(source, asking.get(client, source.name, uri, headers=token.header()))
+            for record in blob if isinstance(blob, list) else []:
+                if not written:
+                    out.writerow(("RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData"))
+                out.writerow(_row(record))
+                written += 1
+        url, params = answer.headers.get("NextPageUri") or None, None  # the next page carries its query
+    return written
+
+
+def _row(record: Any) -> tuple:
+    """A record as the export's row: the export's columns beside AuditData, the record itself."""
+    got = record if isinstance(record, dict) else {}
+    return (got.get("Id", ""), got.get("CreationTime", ""), got.get("RecordType", ""), got.get("Operation", ""),
+            got.get("UserId", ""), json.dumps(record, ensure_ascii=False))
+
+
+def _stamp(instant: datetime) -> str:
+    """The API's time form: UTC, to the second, no offset."""
+    return instant.astimezone(clock.UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,155 @@
+"""The Microsoft 365 source against a fake Microsoft on loopback over TLS (tests/sources/
+microsoft.py): the real MSAL signs in with a secret or a certificate, the subscriptions are
+started, every page and blob is read, a 429 and a 500 are taken in their stride, a token
+that expires is renewed, and a disabled subscription fails in Microsoft's words."""
+
+import datetime as dt
+import ssl
+
+import pytest
+from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, records_from, tls_files
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from audits.core.errors import VernError
+from audits.reporting import board
+from audits.sources import asking, cursors, pulling
+from checks.sources import SourcesCheck
+from conftest import config_with, open_findings
+
+NOW = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)  # conftest's frozen clock
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """An HTTPS server on localhost whose certificate MSAL (requests) and httpx trust."""
+    cert, key = tls_files(tmp_path)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    started = HTTPServer(host="localhost", port=0, ssl_context=context)
+    started.start()
+    started.tls_files = (cert, key)
+    yield started
+    started.clear()
+    started.stop()
+
+
+def toml(endpoint: str, auth: str = 'client_secret_env = "M365_SECRET"') -> str:
+    return (f'[sources.m365]\nkind = "m365"\nendpoint = "{endpoint}"\ntenant_id = "{TENANT}"\n'
+            f'client_id = "{CLIENT}"\n{auth}\n')
+
+
+def blobs() -> list:
+    """Five SharePoint blobs over the last two days (three records each) and one Exchange
+    blob three days ago (two records): 17 records."""
+    return ([("Audit.SharePoint", NOW - dt.timedelta(hours=40 - 8 * n), records_from(10 * n, 3, NOW - dt.timedelta(hours=41)))
+             for n in range(5)]
+            + [("Audit.Exchange", NOW - dt.timedelta(days=3), records_from(100, 2, NOW - dt.timedelta(days=3)))])
+
+
+def stored(vern) -> int:
+    return vern.store.value("SELECT count(*) FROM access_events WHERE source = 'm365'")
+
+
+def pull(vern):
+    return pulling.pull(vern.store, vern.config, vern.config.sources["m365"], "test")
+
+
+def test_a_pull_starts_the_subscriptions_reads_every_page_and_blob_and_a_second_adds_nothing(
+        vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs())
+    vern.config = config_with(vern, toml(fake.endpoint))
+    first = pull(vern)
+    assert (first.problem, first.read, first.new) == (None, 17, 17)
+    assert fake.enabled == set(TYPES) and stored(vern) == 17
+    # Seven days back in windows of at most 24 hours: seven per type, and one page more where
+    # three SharePoint blobs fall into one window (two to a page).
+    assert fake.pages_listed() == 7 * 4 + 1
+    assert {c["stream"]: c["position"] for c in cursors.listing(vern.store, "m365")} == dict.fromkeys(
+        TYPES, "2026-11-24T11:00:00Z")
+    again = pull(vern)  # re-reads the last 12 hours, where a late blob would be: the one of 8 hours ago
+    assert (again.problem, again.read, again.new) == (None, 3, 0) and stored(vern) == 17
+
+
+def test_a_429_is_waited_out_and_a_pull_that_failed_half_way_resumes_with_nothing_lost_or_doubled(
+        vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    waits = []
+    monkeypatch.setattr(asking, "sleep", waits.append)
+    fake = Microsoft(server, blobs())
+    vern.config = config_with(vern, toml(fake.endpoint))
+    fake.trouble = [Response("slow down", 429, headers={"Retry-After": "3"})]
+    first = pull(vern)
+    assert waits == [3] and (first.problem, first.new) == (None, 17)
+    # Two hours ago a new General blob arrived, and Microsoft answers 500 for it five times:
+    # the pull ends there, with what it stored before and the cursor where that ended.
+    fake.blobs.append(("Audit.General", NOW - dt.timedelta(hours=2), records_from(200, 6, NOW)))
+    fake.broken[len(fake.blobs) - 1] = 5
+    failed = pull(vern)
+    assert failed.problem == "m365 svarte HTTP 500" and stored(vern) == 17  # the configured language
+    assert waits[1:] == [1, 2, 4, 8]
+    resumed = pull(vern)
+    assert (resumed.problem, resumed.new) == (None, 6)
+    assert stored(vern) == vern.store.value(
+        "SELECT count(DISTINCT event_id) FROM access_events WHERE source = 'm365'") == 23
+
+
+def test_a_token_that_expires_between_pages_is_renewed(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs(), token_seconds=1)  # MSAL asks anew for one this close to its end
+    vern.config = config_with(vern, toml(fake.endpoint))
+    assert pull(vern).problem is None and stored(vern) == 17
+    assert len(fake.tokens) > 1
+
+
+def test_a_disabled_subscription_fails_in_microsofts_words_and_is_a_finding(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs())
+    fake.disabled = True
+    vern.config = config_with(vern, toml(fake.endpoint))
+    said = ('HTTP 400: {"error": {"code": "AF20023", "message": "The subscription was disabled by '
+            'an administrator: audit logging is turned off."}}')
+    assert pull(vern).problem == f"m365 svarte {said}"
+    assert open_findings(vern, SourcesCheck, "source_failed", toml(fake.endpoint)) == {
+        "m365": f"The last pull from m365 (2026-11-24 12:00) failed: m365 answered {said}"}
+    areas = {a["area"]: a for a in board.summary(vern)["areas"]}  # the access checks judge its evidence
+    assert (areas["access"]["verified"], areas["access"]["unverified_sources"]) == (False, ["m365"])
+
+
+def test_a_wrong_secret_is_refused_in_entras_words(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", "not-the-secret")
+    fake = Microsoft(server, blobs())
+    vern.config = config_with(vern, toml(fake.endpoint))
+    said = "m365: Microsoft ga ingen tilgang: AADSTS7000215: Invalid client secret provided."
+    assert pull(vern).problem == said
+    assert pulling.test(vern.config, vern.config.sources["m365"]) == said
+
+
+def test_the_app_signs_in_with_its_certificate(vern, server, monkeypatch, tmp_path):
+    from cryptography import x509
+
+    cert, key = server.tls_files  # any key and certificate will do for the app
+    pem = tmp_path / "vern-app.pem"
+    pem.write_bytes(key.read_bytes() + cert.read_bytes())
+    monkeypatch.setenv("M365_CERT", str(pem))
+    fake = Microsoft(server, blobs(), certificate=x509.load_pem_x509_certificate(cert.read_bytes()))
+    vern.config = config_with(vern, toml(fake.endpoint, 'certificate_env = "M365_CERT"'))
+    assert pull(vern).problem is None and stored(vern) == 17
+    pem.write_text("not a certificate")
+    assert pull(vern).problem == "m365: sertifikatfilen i M365_CERT kan ikke leses (StopIteration)"
+
+
+@pytest.mark.parametrize("auth, said", [
+    ("", "configuration key sources.m365: give either client_secret_env (a secret) or certificate_env"),
+    ('client_secret_env = "A"\ncertificate_env = "B"', "configuration key sources.m365: give either"),
+])
+def test_the_configuration_asks_for_a_secret_or_a_certificate(vern, auth, said):
+    with pytest.raises(VernError, match=said.replace("(", r"\(").replace(")", r"\)")):
+        config_with(vern, toml("https://localhost:1", auth))
+    with pytest.raises(VernError, match="configuration key sources.m365.tenant_id: missing"):
+        config_with(vern, '[sources.m365]\nkind = "m365"\nclient_id = "x"\nclient_secret_env = "S"\n')
+    assert config_with(vern, '[sources.m365]\nkind = "m365"\ntenant_id = "t"\nclient_id = "x"\n'
+                             'client_secret_env = "S"\n').sources["m365"].endpoint == ""  # Microsoft's own
