@@ -1,14 +1,16 @@
 """The sources Vern pulls evidence from still deliver: a clean score over stale evidence is
 worse than none (GDPR Art. 5(2): the controller must be able to show compliance). A source
 whose last pull failed, or that has brought nothing new for longer than its quiet time
-(`quiet_hours` in `[sources.<name>]`), or was never pulled, is a finding."""
+(`quiet_hours` in `[sources.<name>]`), or was never pulled, is a finding; so is a span whose
+events were lost because the provider had deleted them before Vern asked (`source_gaps`)."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from audits.checking.api import Check, CheckContext, Finding, Rule, Severity
 from audits.core import clock
 from audits.core.i18n import Text
-from audits.sources import pulling
+from audits.sources import cursors, pulling
 
 RULES = (
     Rule(
@@ -31,7 +33,21 @@ RULES = (
              "Check that the source still sends and that Vern pulls (vern sources list). Findings built "
              "on the source are no evidence for the quiet time."),
     ),
+    Rule(
+        "source_gap", Severity.high, "Art. 5(2)",
+        Text("Hendelser fra en kilde er tapt", "Events from a source are lost"),
+        Text("Hendelsene fra {stream} mellom {since} og {until} er tapt: Vern hentet ikke før leverandøren "
+             "hadde slettet dem. Funnene for den perioden er ikke bevis.",
+             "The events of {stream} between {since} and {until} are lost: Vern did not pull before the "
+             "provider had deleted them. The findings of that period are no evidence."),
+        Text("Hent dem fra leverandørens egen eksport om den finnes (for Microsoft 365: Purview, inntil "
+             "180 dager) og legg filen i innboksen; sørg for at Vern henter oftere enn leverandøren sletter.",
+             "Fetch them from the provider's own export if there is one (for Microsoft 365: Purview, up to "
+             "180 days) and drop the file in the inbox; make sure Vern pulls more often than the provider "
+             "deletes."),
+    ),
 )
+GAP_DAYS = 365  # a lost span stays a finding for a year: the board reports on twelve months
 
 
 class SourcesCheck(Check):
@@ -49,7 +65,8 @@ class SourcesCheck(Check):
 
     def collect(self, ctx: CheckContext) -> int:
         self.states = pulling.states(ctx.store, ctx.sources)
-        return len(self.states)
+        self.gaps = cursors.gaps(ctx.store, ctx.sources, ctx.now - timedelta(days=GAP_DAYS))
+        return len(self.states) + len(self.gaps)
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
         for state in self.states:
@@ -61,3 +78,7 @@ class SourcesCheck(Check):
             if pulling.stale(state, source, ctx.now):
                 since = state["last_new_at"] or state["first_pull_at"]
                 yield Finding("source_stale", name, {"since": clock.show(since), "hours": source.quiet_hours})
+        for gap in self.gaps:
+            since, until = clock.show(gap["missed_from"]), clock.show(gap["missed_to"])
+            yield Finding("source_gap", f"{gap['source']}: {gap['stream']} {since}–{until}",
+                          {"stream": f"{gap['source']} ({gap['stream']})", "since": since, "until": until})

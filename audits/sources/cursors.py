@@ -25,3 +25,16 @@ def advance(tx, source: str, stream: str, to: str) -> None:
 def listing(store: Store, source: str) -> list[dict]:
     return store.rows("SELECT stream, position, updated_at FROM source_cursors WHERE source = ? ORDER BY stream",
                       [source])
+
+
+def gap(tx, source: str, stream: str, missed_from, missed_to) -> None:
+    """Record that the events of a stream between two instants are lost (the provider no
+    longer had them when Vern asked)."""
+    tx.execute("INSERT INTO source_gaps VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+               [source, stream, missed_from, missed_to, clock.now()])
+
+
+def gaps(store: Store, sources, since) -> list[dict]:
+    """The gaps of the configured sources that ended after `since`, oldest first."""
+    return store.rows("SELECT * FROM source_gaps WHERE list_contains(?, source) AND missed_to >= ? "
+                      "ORDER BY missed_from, source, stream", [list(sources), since])

@@ -5,7 +5,8 @@ the scope https://manage.office.com/.default (permission ActivityFeed.Read). The
 subscriptions the access checks read are started when they are not enabled. For each, the
 content Microsoft has is listed in windows of at most 24 hours, following NextPageUri, from
 the cursor less 12 hours (blobs arrive up to 12 hours late and out of order) but never from
-further back than the 7 days Microsoft keeps. Each blob is an array of the same records as
+further back than the 7 days Microsoft keeps: a cursor older than that is recorded as a gap
+(`source_gaps`), the span whose events are lost. Each blob is an array of the same records as
 the Purview export's AuditData column, so a window's blobs go through the m365 import, its
 de-duplication and its one transaction, written to a file as the export would be; the
 cursor moves in that transaction. A window the import refuses is kept in the inbox's
@@ -132,9 +133,14 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     for kind in CONTENT_TYPES:
         now = clock.now()
         stored = cursors.position(store, source.name, kind)
-        start = now - KEPT + timedelta(minutes=5)  # inside what Microsoft keeps, with a margin
+        oldest = now - KEPT + timedelta(minutes=5)  # inside what Microsoft keeps, with a margin
+        start = oldest
         if stored:
-            start = max(start, clock.parse_instant(stored) - LATE)
+            cursor = clock.parse_instant(stored)
+            if cursor < oldest:  # Vern was away longer than Microsoft keeps: those events are gone
+                with store.transaction() as tx:
+                    cursors.gap(tx, source.name, kind, cursor, oldest)
+            start = max(oldest, cursor - LATE)
         while start < now:
             end = min(start + WINDOW, now)
             _window(store, config, source, client, token, kind, (start, end), counts)

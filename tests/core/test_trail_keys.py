@@ -195,6 +195,7 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
         for table in ("source_cursors", "source_pulls"):  # migration 0018
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP SEQUENCE source_pull_id")
+        con.execute("DROP TABLE source_gaps")  # migration 0019
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)

@@ -97,6 +97,26 @@ def test_a_429_is_waited_out_and_a_pull_that_failed_half_way_resumes_with_nothin
         "SELECT count(DISTINCT event_id) FROM access_events WHERE source = 'm365'") == 23
 
 
+def test_a_cursor_older_than_microsoft_keeps_is_a_gap_and_a_finding(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs())
+    vern.config = config_with(vern, toml(fake.endpoint))
+    with vern.store.transaction() as tx:  # the last pull, nine days ago
+        for kind in TYPES:
+            cursors.advance(tx, "m365", kind, "2026-11-15T11:00:00Z")
+    assert pull(vern).new == 17  # the seven days Microsoft still has
+    year_ago = NOW - dt.timedelta(days=365)
+    assert [(g["stream"], g["missed_from"], g["missed_to"]) for g in cursors.gaps(vern.store, ["m365"], year_ago)] == [
+        (kind, dt.datetime(2026, 11, 15, 11, 0, tzinfo=dt.UTC), dt.datetime(2026, 11, 17, 11, 5, tzinfo=dt.UTC))
+        for kind in sorted(TYPES)]
+    found = open_findings(vern, SourcesCheck, "source_gap", toml(fake.endpoint))
+    assert found["m365: Audit.Exchange 2026-11-15 12:00–2026-11-17 12:05"] == (
+        "The events of m365 (Audit.Exchange) between 2026-11-15 12:00 and 2026-11-17 12:05 are lost: Vern did "
+        "not pull before the provider had deleted them. The findings of that period are no evidence.")
+    assert len(found) == 4
+    assert pull(vern).problem is None and len(cursors.gaps(vern.store, ["m365"], year_ago)) == 4  # no new gap
+
+
 def test_a_token_that_expires_between_pages_is_renewed(vern, server, monkeypatch):
     monkeypatch.setenv("M365_SECRET", SECRET)
     fake = Microsoft(server, blobs(), token_seconds=1)  # MSAL asks anew for one this close to its end
