@@ -87,11 +87,10 @@ def _credential(source: Source) -> str | dict[str, str]:
 
     variable = source.options["certificate_env"]
     try:
-        blocks = {kind: block for kind, block in
-                  ((m.group(1), m.group(0)) for m in _PEM.finditer(Path(source.secret("certificate_env")).read_bytes()))}
-        key = next(block for kind, block in blocks.items() if kind.endswith(b"PRIVATE KEY"))
-        certificate = x509.load_pem_x509_certificate(blocks[b"CERTIFICATE"])
-    except (OSError, StopIteration, KeyError, ValueError) as error:
+        pem = Path(source.secret("certificate_env")).read_bytes()
+        key = next(m.group(0) for m in _PEM.finditer(pem) if m.group(1).endswith(b"PRIVATE KEY"))
+        certificate = x509.load_pem_x509_certificates(pem)[0]  # the app's own; a chain may follow
+    except (OSError, StopIteration, ValueError) as error:
         raise SourceFailed(Message("sources.m365.certificate", {"source": source.name, "variable": variable,
                                                                 "why": type(error).__name__})) from None
     return {"private_key": key.decode(), "thumbprint": certificate.fingerprint(hashes.SHA1()).hex()}  # noqa: S303 (Entra's x5t)

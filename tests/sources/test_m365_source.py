@@ -158,6 +158,10 @@ def test_the_app_signs_in_with_its_certificate(vern, server, monkeypatch, tmp_pa
     fake = Microsoft(server, blobs(), certificate=x509.load_pem_x509_certificate(cert.read_bytes()))
     vern.config = config_with(vern, toml(fake.endpoint, 'certificate_env = "M365_CERT"'))
     assert pull(vern).problem is None and stored(vern) == 17
+    (tmp_path / "chain").mkdir()
+    other, _ = tls_files(tmp_path / "chain")
+    pem.write_bytes(key.read_bytes() + cert.read_bytes() + other.read_bytes())  # the app's, then a chain
+    assert pull(vern).problem is None
     pem.write_text("not a certificate")
     assert pull(vern).problem == "m365: sertifikatfilen i M365_CERT kan ikke leses (StopIteration)"
 
