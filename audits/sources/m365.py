@@ -107,11 +107,16 @@ def _json(source: Source, answer: httpx.Response) -> Any:
         raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
 
 
+def _listed(client: httpx.Client, source: Source, token: Token) -> Any:
+    """The tenant's subscriptions, as Microsoft lists them."""
+    return _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
+                                    headers=token.header()))
+
+
 def _subscribe(client: httpx.Client, source: Source, token: Token) -> None:
     """Start every subscription the checks read that is not enabled. A tenant whose audit
     log is off refuses, in Microsoft's words, which the adviser reads."""
-    listed = _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
-                                      headers=token.header()))
+    listed = _listed(client, source, token)
     enabled = {s.get("contentType") for s in listed if isinstance(s, dict) and s.get("status") == "enabled"} \
         if isinstance(listed, list) else set()
     for kind in CONTENT_TYPES:
@@ -122,8 +127,7 @@ def _subscribe(client: httpx.Client, source: Source, token: Token) -> None:
 
 def test(config: Config, source: Source, client: httpx.Client) -> None:
     """Sign in and list the subscriptions; SourceFailed if either is refused."""
-    _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
-                             headers=Token(source).header()))
+    _listed(client, source, Token(source))
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
