@@ -115,7 +115,7 @@ class AccessLogsCheck(Check):
     id = "access_logs"
     title = Text("Tilgang til personopplysninger", "Access to personal data")
     area = "access"
-    sources = ("m365",)  # Microsoft 365's audit log, pulled
+    sources = ("m365", "google", "s3")  # the audit logs of Microsoft 365, Google Workspace and AWS, pulled
     area_rank = 20
     schedule = "30 */6 * * *"
     settings = {

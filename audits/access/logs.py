@@ -73,7 +73,7 @@ def _refuse_unreadable(path: Path) -> None:
         raise InputError(str(path), [why])
 
 
-_NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")  # folders of CloudTrail's S3 delivery tree
+NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")  # folders of CloudTrail's S3 delivery tree
 
 
 def _tree(folder: Path, room: int) -> list[Path]:
@@ -81,7 +81,7 @@ def _tree(folder: Path, room: int) -> list[Path]:
     found, folders = [], [folder]
     while folders and len(found) <= room:
         for entry in folders.pop().iterdir():
-            if entry.name.startswith(".") or entry.name in _NOT_LOGS:
+            if entry.name.startswith(".") or entry.name in NOT_LOGS:
                 continue
             _refuse_unreadable(entry)
             (folders if entry.is_dir() else found).append(entry)

@@ -21,17 +21,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
-import tempfile
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from audits.access import logs as access_logs
 from audits.core import clock
-from audits.core.errors import InputError
 from audits.core.i18n import Message
-from audits.sources import asking, cursors
+from audits.sources import asking, windows
 from audits.sources.asking import SourceFailed
 
 if TYPE_CHECKING:  # annotations only
@@ -45,7 +42,6 @@ if TYPE_CHECKING:  # annotations only
 LOGIN, API = "https://login.microsoftonline.com", "https://manage.office.com"
 SCOPE = ["https://manage.office.com/.default"]  # the API's name, wherever it is reached
 CONTENT_TYPES = ("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "Audit.General")
-WINDOW = timedelta(hours=24)  # the longest span one content listing may ask for
 KEPT = timedelta(days=7)  # how far back Microsoft lists content
 LATE = timedelta(hours=12)  # how late a blob may become available
 _PEM = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
@@ -134,52 +130,15 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     token = Token(source)
     _subscribe(client, source, token)
     for kind in CONTENT_TYPES:
-        now = clock.now()
-        stored = cursors.position(store, source.name, kind)
-        oldest = now - KEPT + timedelta(minutes=5)  # inside what Microsoft keeps, with a margin
-        start = oldest
-        if stored:
-            cursor = clock.parse_instant(stored)
-            if cursor < oldest:  # Vern was away longer than Microsoft keeps: those events are gone
-                with store.transaction() as tx:
-                    cursors.gap(tx, source.name, kind, cursor, oldest)
-            start = max(oldest, cursor - LATE)
-        while start < now:
-            end = min(start + WINDOW, now)
-            _window(store, config, source, client, token, kind, (start, end), counts)
-            start = end
+        for span in windows.spans(store, source.name, kind, KEPT, LATE):
+            windows.store_window(store, config, source, kind, "m365", span, counts=counts, write=partial(
+                _write_blobs, client=client, source=source, token=token, kind=kind, span=span))
 
 
-def _window(store: Store, config: Config, source: Source, client: httpx.Client, token: Token, kind: str,
-            span: tuple[datetime, datetime], counts: Counts) -> None:
-    """One window of one content type: its blobs written as the Purview export would be,
-    imported, and the cursor moved to the window's end, in one transaction."""
-    start, end = span
-    name = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{kind}-{start.strftime('%Y%m%dT%H%M')}.csv"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("w", encoding="utf-8", newline="") as file:
-            written = _write_blobs(csv.writer(file), client, source, token, kind, span)
-        advance = lambda tx: cursors.advance(tx, source.name, kind, clock.iso_utc(end))  # noqa: E731
-        if not written:
-            with store.transaction() as tx:
-                advance(tx)
-            return
-        try:
-            imported = access_logs.import_files(store, [path], "m365", f"source:{source.name}", within=advance)
-        except InputError as refused:
-            failed = config.inbox / "access-logs" / "m365" / "failed"
-            failed.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, failed / name)
-            raise SourceFailed(Message("sources.page_refused", {"source": source.name, "file": name,
-                                                                "folder": str(failed)}), refused) from None
-    counts.read += imported.events
-    counts.new += imported.added
-
-
-def _write_blobs(out, client: httpx.Client, source: Source, token: Token, kind: str,
+def _write_blobs(file: TextIO, client: httpx.Client, source: Source, token: Token, kind: str,
                  span: tuple[datetime, datetime]) -> int:
     """Every record of the window's blobs as a row of the Purview export; how many."""
+    out = csv.writer(file)
     url: str | None = f"{_feed(source)}/subscriptions/content"
     params: dict | None = {"contentType": kind, "PublisherIdentifier": source.options["tenant_id"],
                            "startTime": _stamp(span[0]), "endTime": _stamp(span[1])}

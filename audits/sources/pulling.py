@@ -25,7 +25,10 @@ if TYPE_CHECKING:  # annotations only
     from audits.sources.settings import Source
 
 log = logging.getLogger(__name__)
-CONNECTORS = {"xapi": "audits.sources.xapi", "m365": "audits.sources.m365"}  # kind -> the module with its pull and test
+# kind -> the module with its pull and test
+CONNECTORS = {"xapi": "audits.sources.xapi", "m365": "audits.sources.m365", "google": "audits.sources.google",
+              "s3": "audits.sources.s3", "entra_directory": "audits.sources.entra_directory",
+              "google_directory": "audits.sources.google_directory"}
 _pulling: dict[str, threading.Lock] = {}  # one pull of a source at a time in this process
 
 

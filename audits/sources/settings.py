@@ -21,16 +21,26 @@ from audits.core.errors import VernError
 KINDS: dict[str, dict[str, str]] = {
     "xapi": {"username_env": "", "password_env": "", "token_env": ""},
     "m365": {"tenant_id": "", "client_id": "", "client_secret_env": "", "certificate_env": ""},
+    "google": {"credentials_env": "", "subject": ""},
+    "s3": {"bucket": "", "prefix": "AWSLogs/", "region": "", "profile": ""},
+    "entra_directory": {"tenant_id": "", "client_id": "", "client_secret_env": "", "certificate_env": "",
+                        "personal_data_group": ""},
+    "google_directory": {"credentials_env": "", "subject": "", "personal_data_group": ""},
 }
-# The endpoint of a kind whose provider has one of its own (Microsoft's public cloud): the
-# `endpoint` key then overrides it, for a national cloud or a test. Every other kind needs one.
-PROVIDER_DEFAULT = {"m365"}
+# The endpoint of a kind whose provider has one of its own (Microsoft's, Google's, Amazon's
+# public addresses): the `endpoint` key then overrides it, for a national cloud or a test.
+# Every other kind needs one.
+PROVIDER_DEFAULT = {"m365", "google", "s3", "entra_directory", "google_directory"}
+REQUIRED = {"m365": ("tenant_id", "client_id"), "entra_directory": ("tenant_id", "client_id"),
+            "google": ("credentials_env", "subject"), "google_directory": ("credentials_env", "subject"),
+            "s3": ("bucket",)}  # kind -> its keys that must be given
 DEFAULT_SCHEDULE = "15 * * * *"  # hourly, a quarter past
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the only hosts asked over clear http
 # How long a source may bring nothing new before the `sources` check calls it stale: a
 # learning record store is quiet between courses.
-QUIET_HOURS = {"xapi": 24 * 14, "m365": 48}
+QUIET_HOURS = {"xapi": 24 * 14, "m365": 48, "google": 48, "s3": 48, "entra_directory": 24 * 7,
+               "google_directory": 24 * 7}
 
 
 @dataclass(frozen=True)
@@ -101,14 +111,15 @@ def _check_endpoint(where: str, endpoint: str) -> None:
 
 def _check_auth(where: str, kind: str, options: dict[str, str]) -> None:
     """xAPI: basic auth (username_env and password_env) or a bearer token (token_env).
-    Microsoft 365: the tenant, the app, and its secret or its certificate."""
+    Microsoft (the audit log, the directory): the tenant, the app, and its secret or its
+    certificate. Google (the audit log, the directory): the service account's key file and
+    the admin it acts as. S3: the trail's bucket."""
     if kind == "xapi":
         basic = bool(options["username_env"]) + bool(options["password_env"])
         if basic == 1 or (basic == 2) == bool(options["token_env"]):
             raise VernError("sources.config.xapi_auth", key=where)
-    if kind == "m365":
-        for key in ("tenant_id", "client_id"):
-            if not options[key]:
-                raise VernError("sources.config.required", key=f"{where}.{key}")
-        if bool(options["client_secret_env"]) == bool(options["certificate_env"]):
-            raise VernError("sources.config.m365_auth", key=where)
+    for key in REQUIRED.get(kind, ()):
+        if not options[key]:
+            raise VernError("sources.config.required", key=f"{where}.{key}")
+    if kind in ("m365", "entra_directory") and bool(options["client_secret_env"]) == bool(options["certificate_env"]):
+        raise VernError("sources.config.m365_auth", key=where)

@@ -96,4 +96,22 @@ WORDS: dict[str, Text] = {
     "sources.page.pull": Text("Hent nå", "Pull now"),
     "sources.page.pulling": Text("Henter …", "Pulling …"),
     "sources.page.test": Text("Test tilkobling", "Test connection"),
+    # Google Workspace
+    "sources.kind.google": Text("Google Workspace (revisjonslogg)", "Google Workspace (audit log)"),
+    "sources.google.token": Text("{source}: Google ga ingen tilgang: {said}", "{source}: Google gave no access: {said}"),
+    "sources.google.key_file": Text("{source}: nøkkelfilen i {variable} kan ikke leses ({why})",
+                                    "{source}: the key file in {variable} cannot be read ({why})"),
+    # AWS S3 (CloudTrail)
+    "sources.s3.no_credentials": Text(
+        "{source}: fant ingen AWS-nøkler (miljøvariabler, ~/.aws/credentials, en profil eller en rolle)",
+        "{source}: no AWS credentials found (environment variables, ~/.aws/credentials, a profile or a role)"),
+    "sources.s3.profile": Text("{source}: AWS-profilen {profile} finnes ikke i AWS-konfigurasjonen",
+                               "{source}: the AWS profile {profile} is not in the AWS configuration"),
+    "sources.s3.unreachable": Text("{source}: AWS kan ikke nås ({kind}): {said}",
+                                   "{source}: AWS cannot be reached ({kind}): {said}"),
+    "sources.s3.client": Text("{source}: AWS-klienten feilet ({kind}): {said}",
+                              "{source}: the AWS client failed ({kind}): {said}"),
+    "sources.s3.empty": Text("{source}: bøtta {bucket} har ingen filer under {prefix} (stemmer prefix?)",
+                             "{source}: the bucket {bucket} holds no files under {prefix} (is the prefix right?)"),
+    "sources.kind.s3": Text("AWS CloudTrail (S3-bøtte)", "AWS CloudTrail (S3 bucket)"),
 }

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from audits.core import clock
 from audits.core.errors import InputError
 from audits.core.i18n import Message
-from audits.sources import asking, cursors
+from audits.sources import asking, cursors, failed
 from audits.sources.asking import SourceFailed
 from audits.training import register as training
 
@@ -90,11 +90,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
             statements = list(training.result_statements(page, name))
             completions, _ = training.read_statements(statements, name, settings, known)
         except InputError as refused:
-            folder = config.inbox / "training" / "xapi" / "failed"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(answer.content)
-            raise SourceFailed(Message("sources.page_refused", {"source": source.name, "file": name,
-                                                                "folder": str(folder)}), refused) from None
+            raise failed.kept(config, "training/xapi", source.name, {name: answer.content}, refused) from None
         newest = _newest_stored([one for _, one in statements])
         with store.transaction() as tx:
             added, _, _ = training.store_completions(tx, store, "xapi", [(source.name, c) for c in completions],

@@ -1,0 +1,31 @@
+"""A page or batch of pulled evidence the import refused: kept in the inbox's failed/ folder
+for the adviser to look at (pages are not kept otherwise), and the failure that ends the
+pull, naming the file and the import's reasons."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audits.core.i18n import Message
+from audits.sources.asking import SourceFailed
+
+if TYPE_CHECKING:  # annotations only
+    from audits.core.config import Config
+    from audits.core.errors import InputError
+
+
+def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path | bytes], refused: InputError,
+         named: str | None = None) -> SourceFailed:
+    """`files` (name -> the file or its content) copied to `<inbox>/<inbox_folder>/failed/`;
+    the failure names them (or `named`, for a large batch)."""
+    folder = config.inbox / inbox_folder / "failed"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            shutil.copyfile(content, folder / name)
+    return SourceFailed(Message("sources.page_refused", {"source": source, "file": named or ", ".join(files),
+                                                        "folder": str(folder)}), refused)

@@ -1,0 +1,139 @@
+"""Google Workspace: the Admin SDK Reports API's activity reports (`activities.list`).
+
+A service account with domain-wide delegation signs in with google-auth (a JWT signed with
+its key, exchanged at Google's token endpoint), acting as `subject`, an admin allowed to
+read reports, for the one scope admin.reports.audit.readonly. Each application the access
+checks judge is a stream, listed in windows (audits.sources.windows) following
+nextPageToken, from the cursor less 6 hours but never from further back than the 180 days
+Google keeps. The pages are the ones `vern import access-logs --format gworkspace` reads,
+so a window's pages are written to a file, one line each, and go through that import.
+
+`endpoint` moves the token endpoint and the API together (a test); without it they are
+Google's public ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from audits.core import clock
+from audits.core.i18n import Message
+from audits.sources import asking, windows
+from audits.sources.asking import SourceFailed
+
+if TYPE_CHECKING:  # annotations only
+    import httpx
+
+    from audits.core.config import Config
+    from audits.core.store import Store
+    from audits.sources.pulling import Counts
+    from audits.sources.settings import Source
+
+TOKEN_URI, API = "https://oauth2.googleapis.com/token", "https://admin.googleapis.com"
+SCOPE = "https://www.googleapis.com/auth/admin.reports.audit.readonly"  # reading the audit reports, nothing more
+# The applications the gworkspace import judges (sign-ins, Drive); another's events would be
+# stored as `other` on no system, which no rule reads.
+APPLICATIONS = ("login", "saml", "drive")
+KEPT = timedelta(days=180)  # how far back the Reports API lists activities
+# Google's "Data retention and lag times": most log events reach the Reports API within
+# minutes, some only after a few hours (rarely later). Each pull re-reads six hours before its
+# cursor for those; the import's de-duplication makes re-reading harmless.
+LATE = timedelta(hours=6)
+PAGE_SIZE = 1000  # the most activities.list gives in one page
+
+
+class Token:
+    """The service account's access token, acting as the admin; asked anew when it is no
+    longer fresh (none yet, or near its end), so a pull outlasting one token goes on."""
+
+    def __init__(self, source: Source):
+        from google.auth.transport.requests import Request  # imported here: only Google's pulls need it
+        from google.oauth2 import service_account
+
+        self.source, self.request = source, Request()
+        path = source.secret("credentials_env")
+        try:
+            key = json.loads(Path(path).read_text(encoding="utf-8"))
+            self.credentials = service_account.Credentials.from_service_account_info(
+                {**key, "token_uri": _token_uri(source)},
+                scopes=[SCOPE], subject=source.options["subject"])
+        except (OSError, ValueError, TypeError) as error:  # unreadable, not JSON, not a key; never quoted
+            raise SourceFailed(Message("sources.google.key_file", {
+                "source": source.name, "variable": source.options["credentials_env"],
+                "why": type(error).__name__})) from None
+
+    def header(self) -> dict[str, str]:
+        from google.auth import exceptions
+        from google.auth.credentials import TokenState
+
+        if self.credentials.token_state is not TokenState.FRESH:
+            try:
+                self.credentials.refresh(self.request)
+            except exceptions.RefreshError as refused:  # the token endpoint's error and its description
+                said = asking.cleaned(str(refused.args[0]) if refused.args else "")
+                raise SourceFailed(Message("sources.google.token", {"source": self.source.name, "said": said})) from None
+            except exceptions.TransportError as error:
+                raise SourceFailed(Message("sources.unreachable", {
+                    "source": self.source.name, "kind": type(error.__cause__ or error).__name__})) from None
+        return {"Authorization": f"Bearer {self.credentials.token}"}
+
+
+def _token_uri(source: Source) -> str:
+    """Where the key's signed assertion is exchanged for a token: Google's, whatever the key file says."""
+    return f"{source.endpoint}/token" if source.endpoint else TOKEN_URI
+
+
+def _activities(source: Source, application: str) -> str:
+    return f"{source.endpoint or API}/admin/reports/v1/activity/users/all/applications/{application}"
+
+
+def _page(source: Source, answer: httpx.Response) -> dict:
+    try:
+        page = answer.json()
+    except ValueError:
+        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
+    if not isinstance(page, dict):
+        raise SourceFailed(Message("sources.not_json", {"source": source.name}))
+    return page
+
+
+def test(config: Config, source: Source, client: httpx.Client) -> None:
+    """Sign in and ask for one activity; SourceFailed if either is refused."""
+    _page(source, asking.get(client, source.name, _activities(source, APPLICATIONS[0]), params={"maxResults": 1},
+                             headers=Token(source).header()))
+
+
+def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
+    token = Token(source)
+    for application in APPLICATIONS:
+        for span in windows.spans(store, source.name, application, KEPT, LATE):
+            windows.store_window(store, config, source, application, "gworkspace", span, counts=counts, write=partial(
+                _write_pages, client=client, source=source, token=token, application=application, span=span))
+
+
+def _write_pages(file: TextIO, client: httpx.Client, source: Source, token: Token, application: str,
+                 span: tuple[datetime, datetime]) -> int:
+    """The window's pages, one line each, as the API gave them; how many activities. One page
+    at a time in memory."""
+    params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}
+    written = 0
+    while True:
+        page = _page(source, asking.get(client, source.name, _activities(source, application), params=params,
+                                        headers=token.header()))
+        items = page.get("items")
+        if items:  # an empty page has none
+            file.write(json.dumps(page, ensure_ascii=False) + "\n")
+            written += len(items) if isinstance(items, list) else 1  # not a list: the import says so
+        following = page.get("nextPageToken")
+        if not following or not isinstance(following, str):
+            return written
+        params = {**params, "pageToken": following}  # the same query, its next page
+
+
+def _stamp(instant: datetime) -> str:
+    """RFC 3339 in UTC, as the API's examples write it."""
+    return instant.astimezone(clock.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

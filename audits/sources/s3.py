@@ -1,0 +1,211 @@
+"""AWS: the log files a CloudTrail trail delivers to its S3 bucket.
+
+The bucket is read with boto3, as the standard AWS chain (or the named profile) allows:
+credentials never sit in Vern's configuration. CloudTrail writes each account's logs in a
+folder per region, `<prefix>[o-org/]<account>/CloudTrail/<region>/YYYY/MM/DD/`, and S3
+lists keys in lexicographic order: one cursor over the whole bucket would pass over a new
+file in a region that sorts before the one read last. So the region folders are found
+first (listings with Delimiter="/"), and each is a cursor stream of its own, holding the
+last key imported. Digest and Insights files lie beside CloudTrail/ (CloudTrail-Digest/,
+CloudTrail-Insight/) and are never listed.
+
+A region's new files are downloaded to a temporary folder and imported in batches (the
+cloudtrail import, its de-duplication by event id and its one transaction); the cursor
+moves in that transaction. A batch the import refuses is kept in the inbox's failed/
+folder for the adviser, and the pull stops there. Requests that S3 slows down (503
+SlowDown) or that fail on its side are tried again by botocore's standard retry mode.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audits.access import logs as access_logs
+from audits.access.limits import MB
+from audits.core.errors import InputError
+from audits.core.i18n import Message
+from audits.sources import asking, cursors, failed
+from audits.sources.asking import SourceFailed
+
+if TYPE_CHECKING:  # annotations only
+    import httpx
+
+    from audits.core.config import Config
+    from audits.core.store import Store
+    from audits.sources.pulling import Counts
+    from audits.sources.settings import Source
+
+TRAIL = "CloudTrail"  # an account's folder of log files, one folder per region within
+DEPTH = 3  # how far below the prefix the trail's folder may be: [o-org/]account/CloudTrail/
+PAGE_SIZE = 1000  # keys one listing asks for (S3's most)
+BATCH_FILES = 500  # log files imported in one transaction, or fewer when
+BATCH_BYTES = 16 * MB  # they are this large gzipped: well inside the import's limits unpacked
+OVERLAP = timedelta(hours=1)  # how far behind the last file read a late one is looked for
+TRIES = asking.TRIES  # in all, as for the other sources; botocore waits between them
+# <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<unique>.json.gz, named for its delivery time
+_LOG_FILE = re.compile(r"(?P<folder>.*/)\d{4}/\d{2}/\d{2}/(?P<stem>[^/]*_CloudTrail_[^/]*_)(?P<at>\d{8}T\d{4}Z)_[^/]*")
+_STAMP = "%Y%m%dT%H%MZ"
+
+
+class Bucket:
+    """The trail's bucket, as the configured credentials see it."""
+
+    def __init__(self, source: Source):
+        import boto3  # imported here: only AWS's pulls need it
+        from botocore.config import Config as Settings
+
+        session = boto3.Session(profile_name=source.options["profile"] or None,
+                                region_name=source.options["region"] or None)
+        self.s3 = session.client("s3", endpoint_url=source.endpoint or None, config=Settings(
+            retries={"mode": "standard", "total_max_attempts": TRIES},
+            connect_timeout=asking.TIMEOUT_SECONDS, read_timeout=asking.TIMEOUT_SECONDS))
+        self.name = source.options["bucket"]
+
+    def _pages(self, prefix: str, **asked) -> Iterator[dict]:
+        return self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.name, Prefix=prefix, PaginationConfig={"PageSize": PAGE_SIZE}, **asked)
+
+    def holds_files(self, prefix: str) -> bool:
+        """One key listed: the least request that needs s3:ListBucket."""
+        return bool(self.s3.list_objects_v2(Bucket=self.name, Prefix=prefix, MaxKeys=1).get("Contents"))
+
+    def subfolders(self, folder: str) -> list[str]:
+        return [common["Prefix"] for page in self._pages(folder, Delimiter="/")
+                for common in page.get("CommonPrefixes", [])]
+
+    def region_folders(self, folder: str, depth: int = DEPTH) -> list[str]:
+        """The region folders of every trail folder at most `depth` levels below `folder`."""
+        name = folder.rstrip("/").rpartition("/")[2]
+        if name == TRAIL:
+            return self.subfolders(folder)
+        if depth == 0 or name in access_logs.NOT_LOGS:
+            return []
+        return [found for sub in self.subfolders(folder) for found in self.region_folders(sub, depth - 1)]
+
+    def log_files(self, folder: str, after: str | None) -> Iterator[tuple[str, int]]:
+        """(key, size) of the log files under `folder` after the key `after`, in S3's order;
+        not a folder's marker, not anything else."""
+        for page in self._pages(folder, **({"StartAfter": after} if after else {})):
+            for listed in page.get("Contents", []):
+                if listed["Key"].endswith(".json.gz"):
+                    yield listed["Key"], listed["Size"]
+
+    def download(self, key: str, path: Path) -> None:
+        """Streamed to disk: a large file never sits in memory."""
+        with self.s3.get_object(Bucket=self.name, Key=key)["Body"] as body, path.open("wb") as out:
+            shutil.copyfileobj(body, out, MB)
+
+
+@contextmanager
+def _answered(source: Source) -> Iterator[None]:
+    """botocore's failures as SourceFailed: AWS's code and words, or what is missing."""
+    from botocore import exceptions as aws
+
+    name = source.name
+    try:
+        yield
+    except aws.ClientError as error:  # AWS refused: no such bucket, access denied, slow down …
+        got = error.response.get("Error", {})
+        code, said = asking.cleaned(str(got.get("Code", ""))), asking.cleaned(str(got.get("Message", "")))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+        raise SourceFailed(Message("sources.http", {"source": name, "status": status,
+                                                    "said": f"{code}: {said}" if said else code})) from None
+    except aws.NoCredentialsError:
+        raise SourceFailed(Message("sources.s3.no_credentials", {"source": name})) from None
+    except aws.ProfileNotFound:
+        raise SourceFailed(Message("sources.s3.profile", {"source": name,
+                                                          "profile": source.options["profile"]})) from None
+    except (aws.EndpointConnectionError, aws.ConnectTimeoutError, aws.ReadTimeoutError) as error:
+        raise SourceFailed(Message("sources.s3.unreachable", {"source": name, "kind": type(error).__name__,
+                                                              "said": asking.cleaned(str(error))})) from None
+    except aws.BotoCoreError as error:  # its texts name what is wrong, never a secret
+        raise SourceFailed(Message("sources.s3.client", {"source": name, "kind": type(error).__name__,
+                                                         "said": asking.cleaned(str(error))})) from None
+
+
+def _prefix(source: Source) -> str:
+    """The configured prefix as a folder: "AWSLogs" lists "AWSLogs/"."""
+    prefix = source.options["prefix"]
+    return prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+
+def test(config: Config, source: Source, client: httpx.Client) -> None:
+    """One key listed under the prefix: a wrong bucket or prefix, a missing s3:ListBucket or
+    missing credentials show."""
+    with _answered(source):
+        if not Bucket(source).holds_files(_prefix(source)):
+            raise SourceFailed(Message("sources.s3.empty", {"source": source.name, "bucket": source.options["bucket"],
+                                                            "prefix": _prefix(source)}))
+
+
+def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
+    with _answered(source):
+        bucket = Bucket(source)
+        prefix = _prefix(source)
+        for folder in bucket.region_folders(prefix):
+            _region(store, config, source, bucket, folder, _stream(prefix, folder), counts)
+
+
+def _stream(prefix: str, folder: str) -> str:
+    """A region folder's cursor stream: its path below the prefix without CloudTrail/, as
+    "111122223333/eu-north-1" or, for an organisation's trail, "o-a1b2c3d4e5/111122223333/eu-north-1"."""
+    return "/".join(part for part in folder[len(prefix):].split("/") if part and part != TRAIL)
+
+
+def _start_after(cursor: str | None) -> str | None:
+    """Where a region's listing starts: where a file delivered OVERLAP before the cursor's
+    would be. Files of one region are not always delivered in the order of their names, so
+    one may land behind a file already read; reading the last hour again finds it, and the
+    import's de-duplication by event id makes what is read twice harmless."""
+    found = _LOG_FILE.fullmatch(cursor or "")
+    if not found:
+        return cursor  # none yet: from the region's first file
+    at = datetime.strptime(found["at"], _STAMP) - OVERLAP
+    return f"{found['folder']}{at:%Y/%m/%d}/{found['stem']}{at.strftime(_STAMP)}"
+
+
+def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder: str, stream: str,
+            counts: Counts) -> None:
+    """One region folder's files after its cursor, imported batch by batch."""
+    cursor = cursors.position(store, source.name, stream)
+    batch: list[tuple[str, Path]] = []
+    held = 0
+    with tempfile.TemporaryDirectory() as temp:
+        for key, size in bucket.log_files(folder, _start_after(cursor)):
+            path = Path(temp) / key.rpartition("/")[2]
+            # path.exists(): two days' folders may hold one name; they go in separate batches
+            if batch and (len(batch) == BATCH_FILES or held >= BATCH_BYTES or path.exists()):
+                cursor = _import(store, config, source, stream, batch, cursor, counts)
+                batch, held = [], 0
+            bucket.download(key, path)
+            batch.append((key, path))
+            held += size
+        if batch:
+            _import(store, config, source, stream, batch, cursor, counts)
+
+
+def _import(store: Store, config: Config, source: Source, stream: str, batch: list[tuple[str, Path]],
+            cursor: str | None, counts: Counts) -> str:
+    """A batch's events and its stream's cursor, moved to its last key, in one transaction;
+    the cursor now. A refused batch is copied to failed/ and ends the pull."""
+    last = max([key for key, _ in batch] + ([cursor] if cursor else []))  # the overlap never moves it back
+    paths = [path for _, path in batch]
+    advance = lambda tx: cursors.advance(tx, source.name, stream, last)  # noqa: E731
+    try:
+        imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)
+    except InputError as refused:
+        named = ", ".join(Path(one).name for one in refused.source.split(", "))  # the file, or the first few
+        raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths}, refused,
+                          named) from None
+    for path in paths:
+        path.unlink()  # the disk holds one batch at a time
+    counts.read += imported.events
+    counts.new += imported.added
+    return last

@@ -1,0 +1,206 @@
+"""A fake Google on loopback: the OAuth 2.0 token endpoint for a service account's
+JWT-bearer grant (domain-wide delegation), and the Admin SDK Reports API's activities.list
+with its documented shapes (activities newest first, `nextPageToken` paging of the same
+query, startTime/endTime, 180 days kept, Google's error JSON, 401 for a token it does not
+know or that has expired). Plain HTTP: google-auth's requests transport and httpx take an
+http:// address as well, and Vern allows clear http to this machine only.
+
+`key_file` writes a service account's JSON key, as the Google Cloud console gives it, with a
+freshly generated RSA key; the fake verifies the assertions signed with it."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+SCOPE = "https://www.googleapis.com/auth/admin.reports.audit.readonly"
+GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"  # the audience Google's token endpoint requires
+CLIENT_EMAIL, KEY_ID = "vern-reports@vern-audit.iam.gserviceaccount.com", "5d0c1f7a9e3b4c2d8f6a0b1c2d3e4f5a6b7c8d9e"
+SUBJECT, CUSTOMER = "it-admin@vern.example", "C03az79cb"
+APPLICATIONS = ("access_transparency", "admin", "calendar", "chat", "drive", "gcp", "groups", "login", "meet",
+                "mobile", "rules", "saml", "token", "user_accounts")
+KEPT = dt.timedelta(days=180)
+UNAUTHORIZED_CLIENT = ("Client is unauthorized to retrieve access tokens using this method, or client not "
+                       "authorized for any of the scopes requested.")
+
+
+def key_file(folder: Path) -> Path:
+    """A service account key file, as Google Cloud's console downloads it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path = folder / "vern-audit-5d0c1f7a9e3b.json"
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "vern-audit", "private_key_id": KEY_ID, "private_key": pem,
+        "client_email": CLIENT_EMAIL, "client_id": "104857600000000000042",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": GOOGLE_TOKEN,
+        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+        "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{CLIENT_EMAIL.replace('@', '%40')}",
+        "universe_domain": "googleapis.com"}, indent=2), encoding="utf-8")
+    return path
+
+
+def activity(n: int, at: dt.datetime, application: str, name: str, email: str = "kari@vern.example") -> dict:
+    """One activity of the Reports API: a sign-in (login, saml) or a Drive file viewed."""
+    if application == "drive":
+        event = {"type": "access", "name": name, "parameters": [
+            {"name": "primary_event", "boolValue": True}, {"name": "owner", "value": "medlem@vern.example"},
+            {"name": "doc_id", "value": f"1AbCdEfGhIjKlMnOpQrStUv{n:05d}"}, {"name": "doc_type", "value": "spreadsheet"},
+            {"name": "doc_title", "value": f"Medlemsliste {n}"}, {"name": "visibility", "value": "private"}]}
+    elif application == "saml":
+        event = {"type": "login", "name": name, "parameters": [
+            {"name": "application_name", "value": "Medlemsregister"}, {"name": "initiated_by", "value": "sp"},
+            {"name": "orgunit_path", "value": "/"}, {"name": "saml_status_code", "value": "SUCCESS_URI"}]}
+    else:
+        event = {"type": "login", "name": name, "parameters": [
+            {"name": "login_type", "value": "google_password"}, {"name": "is_suspicious", "boolValue": False}]}
+    return {"kind": "admin#reports#activity", "etag": f"\"etag-{n}\"",
+            "id": {"time": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
+                   "uniqueQualifier": str(-(4611686018427387 + 7919 * n)), "applicationName": application,
+                   "customerId": CUSTOMER},
+            "actor": {"callerType": "USER", "email": email, "profileId": str(104857600000000000100 + n)},
+            "ipAddress": "203.0.113.7", "events": [event]}
+
+
+def _error(status: int, message: str, reason: str, code: str) -> Response:
+    """The Google APIs' error JSON."""
+    return Response(json.dumps({"error": {"code": status, "message": message, "errors": [
+        {"message": message, "domain": "global", "reason": reason}], "status": code}}), status,
+        content_type="application/json; charset=UTF-8")
+
+
+def _oauth_error(status: int, error: str, description: str) -> Response:
+    return Response(json.dumps({"error": error, "error_description": description}), status,
+                    content_type="application/json; charset=utf-8")
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+
+
+class Google:
+    """`activities`: what the domain's log holds, any order. A page holds at most `page_size`
+    activities (Google may give fewer than maxResults). `now` is the API's time (Vern's
+    frozen clock); tokens live by `clock()`, real time moved on by `tick` at each API
+    request, so a test can let a pull outlast a token. `trouble` queues answers for the
+    API's requests; `broken[n]` makes a page holding activity n answer 500 that many times.
+    `delegated` is the client ID's domain-wide delegation in the Admin console; `admins`
+    the users allowed to read reports."""
+
+    def __init__(self, server: HTTPServer, key: Path, activities: list[dict], now: dt.datetime,
+                 page_size: int = 2, token_seconds: int = 3599, tick: dt.timedelta = dt.timedelta(0)):
+        self.server, self.activities, self.now, self.page_size = server, activities, now, page_size
+        self.public_key = serialization.load_pem_private_key(
+            json.loads(key.read_text())["private_key"].encode(), None).public_key()
+        self.token_seconds, self.tick, self.moved = token_seconds, tick, dt.timedelta(0)
+        self.delegated, self.admins, self.users = True, {SUBJECT}, {SUBJECT, "kari@vern.example"}
+        self.tokens: dict[str, tuple[dt.datetime, str]] = {}  # token -> (expires, the user it acts as)
+        self.assertions: list[dict] = []  # the claims of every assertion verified
+        self.trouble: list[Response] = []
+        self.broken: dict[int, int] = {}
+        self.asked: list[tuple[str, dict]] = []  # (application, query) of every API request
+        self.endpoint = f"http://localhost:{server.port}"
+        server.expect_request("/token", method="POST").respond_with_handler(self.token)
+        server.expect_request(re.compile(r"/admin/reports/v1/activity/users/[^/]+/applications/[^/]+")) \
+            .respond_with_handler(self.listing)
+
+    def clock(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.moved
+
+    def token(self, request: Request) -> Response:
+        form = request.form
+        if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            return _oauth_error(400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type", ""))
+        assertion = form.get("assertion", "")
+        try:  # an RS256 JWT signed with the service account's key, for Google's token endpoint
+            if jwt.get_unverified_header(assertion).get("kid") != KEY_ID:
+                return _oauth_error(400, "invalid_grant", "Invalid JWT Signature.")
+            claims = jwt.decode(assertion, self.public_key, algorithms=["RS256"], audience=GOOGLE_TOKEN,
+                                options={"verify_exp": False, "verify_iat": False})  # by this Google's clock, below
+        except jwt.PyJWTError:
+            return _oauth_error(400, "invalid_grant", "Invalid JWT Signature.")
+        self.assertions.append(claims)
+        now = self.clock().timestamp()
+        if claims.get("iss") != CLIENT_EMAIL:
+            return _oauth_error(400, "invalid_grant", "Invalid JWT Signature.")
+        if not claims["iat"] - 300 <= now < claims["exp"] or claims["exp"] - claims["iat"] > 3600:
+            return _oauth_error(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) "
+                                "and in a reasonable timeframe. Check your iat and exp values in the JWT claim.")
+        if claims.get("sub") not in self.users:
+            return _oauth_error(400, "invalid_grant", "Invalid email or User ID")
+        if not self.delegated or claims.get("scope") != SCOPE:
+            return _oauth_error(401, "unauthorized_client", UNAUTHORIZED_CLIENT)
+        issued = f"ya29.c.fake-{len(self.tokens) + 1}"
+        self.tokens[issued] = (self.clock() + dt.timedelta(seconds=self.token_seconds), claims["sub"])
+        return Response(json.dumps({"access_token": issued, "expires_in": self.token_seconds,
+                                    "token_type": "Bearer"}), content_type="application/json; charset=utf-8")
+
+    def listing(self, request: Request) -> Response:
+        application = request.path.rsplit("/", 1)[1]
+        self.asked.append((application, dict(request.args)))
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        expires, user = self.tokens.get(given, (dt.datetime.min.replace(tzinfo=dt.UTC), ""))
+        now, self.moved = self.clock(), self.moved + self.tick
+        if expires <= now:
+            return _error(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                          "login cookie or other valid authentication credential. See "
+                          "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                          "authError", "UNAUTHENTICATED")
+        if user not in self.admins:
+            return _error(403, "Not Authorized to access this resource/api", "forbidden", "PERMISSION_DENIED")
+        if self.trouble:
+            return self.trouble.pop(0)
+        if application not in APPLICATIONS:
+            return _error(400, f"Invalid value '{application}'.", "invalid", "INVALID_ARGUMENT")
+        return self._page(application, request.args)
+
+    def _page(self, application: str, args) -> Response:
+        try:
+            start = _instant(args["startTime"]) if "startTime" in args else self.now - KEPT
+            end = _instant(args["endTime"]) if "endTime" in args else self.now
+            size = int(args.get("maxResults", 1000))
+        except ValueError:
+            return _error(400, "Invalid value", "invalid", "INVALID_ARGUMENT")
+        if not 1 <= size <= 1000:
+            return _error(400, f"Invalid value '{size}'. Values must be within the range: [1, 1000]", "invalid",
+                          "INVALID_ARGUMENT")
+        if start > end:
+            return _error(400, "Invalid request: Start time is after end time.", "invalid", "INVALID_ARGUMENT")
+        query = [args.get("startTime"), args.get("endTime"), size]
+        offset = 0
+        if "pageToken" in args:  # opaque to the client; valid only with the query it came from
+            try:
+                held = json.loads(base64.urlsafe_b64decode(args["pageToken"]))
+            except ValueError:
+                held = {}
+            if held.get("query") != query:
+                return _error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT")
+            offset = held["offset"]
+        found = sorted(((n, a) for n, a in enumerate(self.activities)
+                        if a["id"]["applicationName"] == application and start <= _instant(a["id"]["time"]) <= end
+                        and _instant(a["id"]["time"]) >= self.now - KEPT),  # older ones Google no longer has
+                       key=lambda found: _instant(found[1]["id"]["time"]), reverse=True)  # newest first
+        chunk = found[offset:offset + min(size, self.page_size)]
+        for n, _ in chunk:
+            if self.broken.get(n):
+                self.broken[n] -= 1
+                return _error(500, "Internal error encountered.", "backendError", "INTERNAL")
+        page = {"kind": "admin#reports#activities", "etag": f"\"page-{offset}\""}
+        if chunk:  # Google leaves an empty list out
+            page["items"] = [a for _, a in chunk]
+        if offset + len(chunk) < len(found):
+            page["nextPageToken"] = base64.urlsafe_b64encode(json.dumps(
+                {"query": query, "offset": offset + len(chunk)}).encode()).decode()
+        return Response(json.dumps(page, indent=2), content_type="application/json; charset=UTF-8")
+
+    def pages(self, application: str | None = None) -> int:
+        return sum(1 for asked, _ in self.asked if application in (None, asked))
