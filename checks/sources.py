@@ -2,7 +2,8 @@
 worse than none (GDPR Art. 5(2): the controller must be able to show compliance). A source
 whose last pull failed, or that has brought nothing new for longer than its quiet time
 (`quiet_hours` in `[sources.<name>]`), or was never pulled, is a finding; so is a span whose
-events were lost because the provider had deleted them before Vern asked (`source_gaps`)."""
+events were lost because the provider had deleted them before Vern asked (`source_gaps`),
+and a secret or certificate about to expire, where its date is known."""
 
 from collections.abc import Iterable
 from datetime import timedelta
@@ -46,8 +47,20 @@ RULES = (
              "180 days) and drop the file in the inbox; make sure Vern pulls more often than the provider "
              "deletes."),
     ),
+    Rule(
+        "source_secret_expiring", Severity.medium, "Art. 32(1)(b)",
+        Text("En kildes hemmelighet går snart ut", "A source's secret expires soon"),
+        Text("{what_nb} som {subject} logger inn med, gjelder til {on_nb}; etter det feiler hentingen.",
+             "The {what_en} {subject} signs in with is valid until {on_en}; after that the pull fails."),
+        Text("Lag en ny hos leverandøren, gi den til Vern (miljøvariabelen i [sources.{subject}]) og oppdater "
+             "expires_on; prøv med vern sources test.",
+             "Make a new one at the provider, give it to Vern (the environment variable in [sources.{subject}]) "
+             "and update expires_on; try with vern sources test."),
+    ),
 )
 GAP_DAYS = 365  # a lost span stays a finding for a year: the board reports on twelve months
+EXPIRING_DAYS = 30  # a month to make a new secret and give it to Vern
+WHAT = {"certificate": ("Sertifikatet", "certificate"), "secret": ("Hemmeligheten", "secret")}
 
 
 class SourcesCheck(Check):
@@ -78,6 +91,13 @@ class SourcesCheck(Check):
             if pulling.stale(state, source, ctx.now):
                 since = state["last_new_at"] or state["first_pull_at"]
                 yield Finding("source_stale", name, {"since": clock.show(since), "hours": source.quiet_hours})
+        for name, source in ctx.sources.items():
+            expiry = pulling.expires(source)
+            if expiry and expiry[0] - ctx.now.date() <= timedelta(days=EXPIRING_DAYS):
+                on, what = expiry
+                yield Finding("source_secret_expiring", name, {
+                    "on_nb": clock.show_day(on, "nb"), "on_en": clock.show_day(on, "en"),
+                    "what_nb": WHAT[what][0], "what_en": WHAT[what][1]})
         for gap in self.gaps:
             since, until = clock.show(gap["missed_from"]), clock.show(gap["missed_to"])
             yield Finding("source_gap", f"{gap['source']}: {gap['stream']} {since}–{until}",

@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from audits.core import clock
+from audits.core.errors import VernError
 from audits.core.i18n import Message
 from audits.sources import asking, windows
 from audits.sources.asking import SourceFailed
@@ -78,8 +79,15 @@ def _credential(source: Source) -> str | dict[str, str]:
     thumbprint, from one PEM file (the path in the variable `certificate_env` names)."""
     if source.options["client_secret_env"]:
         return source.secret("client_secret_env")
-    from cryptography import x509
     from cryptography.hazmat.primitives import hashes
+
+    key, certificate = _certificate(source)
+    return {"private_key": key, "thumbprint": certificate.fingerprint(hashes.SHA1()).hex()}  # noqa: S303 (Entra's x5t)
+
+
+def _certificate(source: Source):
+    """The private key (PEM) and the app's certificate, from the file `certificate_env` names."""
+    from cryptography import x509
 
     variable = source.options["certificate_env"]
     try:
@@ -89,7 +97,19 @@ def _credential(source: Source) -> str | dict[str, str]:
     except (OSError, StopIteration, ValueError) as error:
         raise SourceFailed(Message("sources.m365.certificate", {"source": source.name, "variable": variable,
                                                                 "why": type(error).__name__})) from None
-    return {"private_key": key.decode(), "thumbprint": certificate.fingerprint(hashes.SHA1()).hex()}  # noqa: S303 (Entra's x5t)
+    return key.decode(), certificate
+
+
+def expires(source: Source) -> date | None:
+    """The last day of the app's certificate (Oslo), when it signs in with one it can read;
+    a secret's end Entra tells only to a broader permission than Vern asks for."""
+    if not source.options["certificate_env"]:
+        return None
+    try:
+        _, certificate = _certificate(source)
+    except (SourceFailed, VernError):  # unreadable or not set: the pull says so
+        return None
+    return clock.local(certificate.not_valid_after_utc).date()
 
 
 def _feed(source: Source) -> str:

@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from audits.core import clock, trail
@@ -103,6 +103,17 @@ def test(config: Config, source: Source) -> str | None:
     except (SourceFailed, VernError) as error:
         return error.text(config.language)
     return None
+
+
+def expires(source: Source) -> tuple[date, str] | None:
+    """When the source's credential stops working, and what it is ("certificate" or
+    "secret"): the sooner of what the connector reads (a certificate's end) and the
+    `expires_on` the admin noted; None when neither is known."""
+    known = [(source.expires_on, "secret")] if source.expires_on else []
+    read = getattr(_connector(source), "expires", None)
+    if read is not None and (ends := read(source)) is not None:
+        known.append((ends, "certificate"))
+    return min(known, default=None)
 
 
 def states(store: Store, sources: dict[str, Source]) -> list[dict[str, Any]]:

@@ -9,9 +9,11 @@ holds one, and the value is read only when a pull needs it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +53,7 @@ class Source:
     endpoint: str
     quiet_hours: int = 24
     options: dict[str, str] = field(default_factory=dict)
+    expires_on: date | None = None  # when its secret expires, as the admin noted it from the provider
 
     def secret(self, key: str) -> str:
         """The value of the environment variable that `key` (an `_env` key) names."""
@@ -78,13 +81,14 @@ def from_config(section: Any) -> dict[str, Source]:
         kind = table.get("kind")
         if kind not in KINDS:
             raise VernError("sources.config.kind", key=f"{where}.kind", kinds=", ".join(KINDS))
-        known = {"kind", "schedule", "endpoint", "quiet_hours", *KINDS[kind]}
+        known = {"kind", "schedule", "endpoint", "quiet_hours", "expires_on", *KINDS[kind]}
         unknown = sorted(set(table) - known)
         if unknown:
             raise VernError("sources.config.unknown_key", key=f"{where}.{unknown[0]}")
         quiet = table.pop("quiet_hours", QUIET_HOURS[kind])
         if isinstance(quiet, bool) or not isinstance(quiet, int) or quiet < 1:
             raise VernError("sources.config.quiet_hours", key=f"{where}.quiet_hours")
+        expires_on = _date(table.pop("expires_on", None), f"{where}.expires_on")
         for key, value in table.items():
             if not isinstance(value, str):
                 raise VernError("sources.config.not_text", key=f"{where}.{key}")
@@ -98,8 +102,18 @@ def from_config(section: Any) -> dict[str, Source]:
             raise VernError("sources.config.schedule", key=f"{where}.schedule") from None
         options = {key: table.get(key, default) for key, default in KINDS[kind].items()}
         _check_auth(where, kind, options)
-        sources[name] = Source(name, kind, schedule, endpoint.rstrip("/"), quiet, options)
+        sources[name] = Source(name, kind, schedule, endpoint.rstrip("/"), quiet, options, expires_on)
     return sources
+
+
+def _date(value: Any, key: str) -> date | None:
+    """A TOML date (expires_on = 2027-05-01), or the same in quotes."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
+    raise VernError("sources.config.date", key=key)
 
 
 def _check_endpoint(where: str, endpoint: str) -> None:

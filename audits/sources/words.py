@@ -24,6 +24,8 @@ WORDS: dict[str, Text] = {
     "sources.config.xapi_auth": Text(
         "konfigurasjonsnøkkel {key}: oppgi enten username_env og password_env (basic) eller token_env (bearer)",
         "configuration key {key}: give either username_env and password_env (basic) or token_env (bearer)"),
+    "sources.config.date": Text("konfigurasjonsnøkkel {key}: forventet en dato, for eksempel 2027-05-01",
+                                "configuration key {key}: expected a date, for example 2027-05-01"),
     "sources.config.required": Text("konfigurasjonsnøkkel {key}: mangler", "configuration key {key}: missing"),
     "sources.config.m365_auth": Text(
         "konfigurasjonsnøkkel {key}: oppgi enten client_secret_env (en hemmelighet) eller certificate_env "
@@ -88,6 +90,8 @@ WORDS: dict[str, Text] = {
     "sources.page.cursor_age": Text("flyttet {at} ({hours} timer siden)", "moved {at} ({hours} hours ago)"),
     "sources.page.secret": Text("Hemmelighet {setting}", "Secret {setting}"),
     "sources.page.variable": Text("leses fra miljøvariabelen {variable}", "read from the environment variable {variable}"),
+    "sources.page.valid_until.certificate": Text("Sertifikatet gjelder til", "Certificate valid until"),
+    "sources.page.valid_until.secret": Text("Hemmeligheten gjelder til", "Secret valid until"),
     "sources.page.fact": Text("Hva", "What"),
     "sources.page.value": Text("Verdi", "Value"),
     "sources.page.per_day": Text("Nye hendelser per dag, siste {days} dager", "New events per day, last {days} days"),

@@ -43,6 +43,9 @@ for name, source in sources.items():
             tr("sources.page.last_new"): when(state["last_new_at"]) if state["last_new_at"] else tr("sources.never"),
             tr("sources.page.schedule"): source.schedule,
         }
+        expiry = pulling.expires(source)
+        if expiry:
+            facts[tr(f"sources.page.valid_until.{expiry[1]}")] = clock.show_day(expiry[0], lang())
         for cursor in state["cursors"]:
             age = clock.now() - cursor["updated_at"]
             facts[tr("sources.page.cursor", stream=cursor["stream"])] = tr(

@@ -27,14 +27,15 @@ TENANT, CLIENT, SECRET = "7e5a-tenant", "vern-app", "app-secret"
 TYPES = ("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "Audit.General")
 
 
-def tls_files(folder: Path) -> tuple[Path, Path]:
-    """(certificate, key) PEM files for localhost and 127.0.0.1, self-signed."""
+def tls_files(folder: Path, valid_until: dt.datetime | None = None) -> tuple[Path, Path]:
+    """(certificate, key) PEM files for localhost and 127.0.0.1, self-signed, valid for 30
+    days or until `valid_until`."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-                   .not_valid_after(now + dt.timedelta(days=30))
+                   .not_valid_after(valid_until or now + dt.timedelta(days=30))
                    .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
                                                                x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
                                   critical=False)

@@ -4,10 +4,12 @@ so a clean score never stands on evidence that stopped arriving."""
 import json
 from datetime import timedelta
 
+import pytest
 from lrs import LRS, USER, statement
 from werkzeug import Response
 
 from audits.core import clock
+from audits.core.errors import VernError
 from audits.sources import pulling
 from checks.sources import SourcesCheck
 from conftest import open_findings
@@ -72,3 +74,29 @@ def test_the_board_shows_the_sources_area_only_when_a_source_is_configured(vern,
     open_findings(vern, SourcesCheck, "source_stale")  # never pulled
     shown = {a["area"]: a for a in board.summary(vern)["areas"]}
     assert shown["sources"]["open"]["medium"] == 1 and shown["sources"]["score"] < 100
+
+
+def test_a_certificate_or_a_noted_secret_ending_within_30_days_is_a_finding(vern, tmp_path, monkeypatch):
+    from microsoft import tls_files
+
+    from conftest import config_with
+
+    ends = NOW + timedelta(days=30, hours=12, minutes=30)  # 24 Dec 2026 at 23:30 UTC: 25 Dec in Oslo
+    cert, key = tls_files(tmp_path, valid_until=ends)
+    (tmp_path / "app.pem").write_bytes(key.read_bytes() + cert.read_bytes())
+    monkeypatch.setenv("M365_CERT", str(tmp_path / "app.pem"))
+    m365 = '[sources.m365]\nkind = "m365"\ntenant_id = "t"\nclient_id = "c"\ncertificate_env = "M365_CERT"\n'
+    assert open_findings(vern, SourcesCheck, "source_secret_expiring", m365) == {}  # 31 days left, in Oslo
+    monkeypatch.setenv("VERN_NOW", clock.iso_utc(NOW + timedelta(days=1)))
+    assert open_findings(vern, SourcesCheck, "source_secret_expiring", m365) == {
+        "m365": "The certificate m365 signs in with is valid until 2026-12-25; after that the pull fails."}
+    noted = toml("http://localhost:1", "expires_on = 2026-12-01\n")  # the admin's note from the provider
+    monkeypatch.setenv("LRS_TOKEN", "lrs-token")
+    assert open_findings(vern, SourcesCheck, "source_secret_expiring", m365 + noted) == {
+        "m365": "The certificate m365 signs in with is valid until 2026-12-25; after that the pull fails.",
+        "lrs": "The secret lrs signs in with is valid until 2026-12-01; after that the pull fails."}
+    assert vern.store.value("SELECT message_nb FROM findings WHERE rule = 'source_secret_expiring' AND subject = 'lrs'") \
+        == "Hemmeligheten som lrs logger inn med, gjelder til 1. des. 2026; etter det feiler hentingen."
+    with pytest.raises(VernError) as refused:
+        config_with(vern, toml("http://localhost:1", 'expires_on = "soon"\n'))
+    assert refused.value.text("en") == "configuration key sources.lrs.expires_on: expected a date, for example 2027-05-01"

@@ -46,8 +46,10 @@ def test_the_adviser_pulls_now_and_reads_the_providers_words_when_it_fails(vern,
 def test_the_admin_sees_where_each_secret_is_read_from_never_its_value(vern, httpserver, monkeypatch, dashboard):
     monkeypatch.setenv("LRS_TOKEN", TOKEN)
     lrs = LRS(httpserver, [], bearer=True)
-    vern.config = config_with(vern, toml(lrs.endpoint))
-    for lang, said in (("nb", "leses fra miljøvariabelen LRS_TOKEN"), ("en", "read from the environment variable LRS_TOKEN")):
+    vern.config = config_with(vern, toml(lrs.endpoint, "expires_on = 2027-03-01\n"))
+    for lang, said, ends in (("nb", "leses fra miljøvariabelen LRS_TOKEN", "Hemmeligheten gjelder til,1. mar. 2027"),
+                             ("en", "read from the environment variable LRS_TOKEN", "Secret valid until,2027-03-01")):
         page = dashboard("sources", lang, ("admin",))
-        shown = page_text(page)
-        assert not page.exception and said in as_read(shown) and TOKEN not in as_read(shown)
+        shown = as_read(page_text(page))
+        assert not page.exception and said in shown and TOKEN not in shown
+        assert ends in shown  # the admin's note of when it expires (a row of the facts table)
