@@ -115,7 +115,8 @@ class AccessLogsCheck(Check):
     id = "access_logs"
     title = Text("Tilgang til personopplysninger", "Access to personal data")
     area = "access"
-    sources = ("m365", "google", "s3")  # the audit logs of Microsoft 365, Google Workspace and AWS, pulled
+    # the audit logs of Microsoft 365, Google Workspace and AWS, and the people they are judged against
+    sources = ("m365", "google", "s3", "entra_directory", "google_directory")
     area_rank = 20
     schedule = "30 */6 * * *"
     settings = {

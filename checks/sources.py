@@ -89,7 +89,7 @@ class SourcesCheck(Check):
                                                       "problem_nb": state["problem"]["nb"],
                                                       "problem_en": state["problem"]["en"]})
             if pulling.stale(state, source, ctx.now):
-                since = state["last_new_at"] or state["first_pull_at"]
+                since = pulling.fresh_since(state, source)
                 yield Finding("source_stale", name, {"since": clock.show(since), "hours": source.quiet_hours})
         for name, source in ctx.sources.items():
             expiry = pulling.expires(source)

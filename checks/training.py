@@ -92,7 +92,8 @@ class TrainingCheck(Check):
     title = Text("Personvernopplæring", "Privacy training")
     area = "training"
     area_rank = 30
-    sources = ("xapi",)  # completions pulled from the learning platform
+    # completions pulled from the learning platform; who must complete, from a directory
+    sources = ("xapi", "entra_directory", "google_directory")
     schedule = "45 6 * * *"
     settings = {
         # Courses each kind of person needs (those who handle personal data).

@@ -4,13 +4,20 @@ know) — the evidence the access-log and training checks judge against.
 Each import replaces its register whole, in one transaction. People are stored by
 keyed pseudonym with name and email encrypted; error messages name line and field but
 never repeat a person's name or address.
+
+People come from the CSV import and from the directories Vern pulls (Entra ID, Google
+Workspace: audits.sources.people). Each replaces only its own people (`people_sources`
+says which a directory wrote); a directory is the source of truth, so a person it lists
+takes the place of a CSV row for the same address, and the CSV keeps those without an
+account (volunteers, mostly).
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from audits.access import logs as access_logs
-from audits.core import labels, pseudonyms, text, trail
+from audits.core import clock, labels, pseudonyms, text, trail
 from audits.core.errors import InputError
 from audits.core.i18n import Message
 from audits.core.store import Store
@@ -74,21 +81,132 @@ def _ordered(rows: list[tuple[int, dict]], start: str, end: str, source: Path) -
 
 
 def import_people(store: Store, path: Path, actor: str) -> int:
+    """The CSV's people in place of the CSV's earlier ones; a person a directory lists is
+    the directory's, and their row is left out. How many were imported."""
     rows = csvfile.parse(path, PEOPLE, ("email", "name", "kind", "handles_personal_data", "started_on", "left_on"))
     _unique(rows, "email", path)
     _ordered(rows, "started_on", "left_on", path)
     keys = store.keys
     with store.transaction() as tx:
-        tx.execute("DELETE FROM people")
-        districts = labels.remember_many(tx, keys, "district", {r["district"] for _, r in rows if r["district"]})
-        for _, r in rows:
-            person = pseudonyms.remember(tx, store, r["email"])
-            tx.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [person, keys.encrypt(r["name"], "people.name"), keys.encrypt(r["email"], "people.email"),
-                        r["kind"], r["handles_personal_data"], r["started_on"], r["left_on"],
-                        districts.get(r["district"])])
-        trail.append(tx, actor, "people.import", path.name, {"rows": len(rows)})
-    return len(rows)
+        pulled = {row[0] for row in tx.execute("SELECT person FROM people_sources").fetchall()}
+        tx.execute("DELETE FROM people WHERE person NOT IN (SELECT person FROM people_sources)")
+        kept = [r for _, r in rows if keys.pseudonym(r["email"]) not in pulled]
+        _insert_people(tx, store, kept)
+        superseded = {"superseded": len(rows) - len(kept)} if len(kept) < len(rows) else {}
+        trail.append(tx, actor, "people.import", path.name, {"rows": len(rows), **superseded})
+    return len(kept)
+
+
+def _insert_people(tx, store: Store, records: list[dict]) -> None:
+    """Checked records as rows: by pseudonym, name and email encrypted, the district a label."""
+    if not records:
+        return
+    keys = store.keys
+    districts = labels.remember_many(tx, keys, "district", {r["district"] for r in records if r["district"]})
+    persons = pseudonyms.remember_many(tx, store, [r["email"] for r in records])
+    tx.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        [persons[r["email"]], keys.encrypt(r["name"], "people.name"), keys.encrypt(r["email"], "people.email"),
+         r["kind"], r["handles_personal_data"], r["started_on"], r["left_on"], districts.get(r["district"])]
+        for r in records])
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account a directory lists (audits.sources.people), its fields as a CSV row holds
+    them, checked here by the CSV's own parsers."""
+    id: str  # the directory's object id: how Vern names an account it could not read
+    enabled: bool
+    fields: dict[str, str]  # PEOPLE's but left_on; started_on empty when the directory knows no date
+
+
+@dataclass(frozen=True)
+class Synced:
+    added: int  # new to the directory's people (a CSV row it took the place of, too)
+    changed: int
+    left: int  # disabled or no longer listed since the last pull
+    skipped: int  # accounts that could not be read
+    problems: list[Message]  # why, naming each by its id
+
+
+def sync_people(store: Store, source: str, accounts: list[Account]) -> Synced:
+    """The people of the directory `source` from the accounts it lists now, in one
+    transaction. A disabled account is a person who left the day Vern first saw it so; an
+    account no longer listed (deleted) is kept, left the day Vern first missed it: access
+    after offboarding is judged either way. An account a field refuses is skipped and its
+    person, if any, kept as it was; InputError when none can be read. A person another
+    directory wrote stays that directory's."""
+    today, keys = clock.today(), store.keys
+    with store.transaction() as tx:
+        before = {row[0]: dict(zip(_KNOWN, row, strict=True)) for row in tx.execute(
+            f"SELECT {', '.join(_KNOWN)} FROM people LEFT JOIN people_sources USING (person)").fetchall()}
+        records, listed, skipped, problems = {}, {}, 0, []
+        for account in accounts:
+            record, person, found = _read(account, keys, before, listed, today)
+            if person:
+                listed.setdefault(person, account.id)
+            skipped, problems = skipped + bool(found), problems + found
+            if not found and before.get(person, {}).get("source") in (None, source):
+                records[person] = record
+        if skipped == len(accounts):  # nothing could be read: nothing is changed
+            raise InputError(source, problems)
+        written, counted = _changes(store, source, records, before)
+        if written:
+            tx.execute("DELETE FROM people WHERE list_contains(?, person)", [[person for person, _ in written]])
+            _insert_people(tx, store, [record for _, record in written])
+            tx.executemany("INSERT OR REPLACE INTO people_sources VALUES (?, ?)", [[p, source] for p, _ in written])
+        gone = [person for person, row in before.items()
+                if row["source"] == source and person not in listed and row["left_on"] is None]
+        if gone:
+            tx.execute("UPDATE people SET left_on = ? WHERE list_contains(?, person)", [today, gone])
+        synced = Synced(counted["added"], counted["changed"], counted["left"] + len(gone), skipped, problems)
+        trail.append(tx, trail.ACTOR, "people.sync", source, {
+            "added": synced.added, "changed": synced.changed, "left": synced.left, "skipped": skipped})
+    return synced
+
+
+_KNOWN = ("person", "name", "kind", "handles_personal_data", "started_on", "left_on", "district", "source")
+
+
+def _read(account: Account, keys, before: dict, listed: dict, today) -> tuple[dict, str | None, list[Message]]:
+    """The account as a person's record: (record, their pseudonym when the address reads,
+    what is wrong with it). Dates Vern knows from earlier pulls (or the CSV) are kept."""
+    where = Message("sources.directory.account", {"id": account.id})
+    try:
+        person = keys.pseudonym(email_address(account.fields.get("email", "")))
+    except ValueError:
+        person = None
+    if person in listed:  # a second account with the same address
+        return {}, person, [Message("input.field", {"where": where, "field": "email", "why": Message(
+            "directory.refused.same", {"first": Message("sources.directory.account", {"id": listed[person]})})})]
+    known = before.get(person, {})
+    started = account.fields.get("started_on") or (known.get("started_on") or today).isoformat()
+    left = None if account.enabled else known.get("left_on") or today
+    record, problems = csvfile.parse_record(
+        {**account.fields, "started_on": started, "left_on": left.isoformat() if left else ""}, PEOPLE, where)
+    if not problems and record["left_on"] and record["left_on"] < record["started_on"]:
+        problems = [Message("input.field", {"where": where, "field": "left_on",
+                                            "why": Message("directory.refused.before", {"start": "started_on"})})]
+    return record, person, problems
+
+
+def _changes(store: Store, source: str, records: dict, before: dict) -> tuple[list, dict[str, int]]:
+    """The records that differ from what is stored, and how many of them are new, changed
+    or newly left."""
+    keys, written, counted = store.keys, [], {"added": 0, "changed": 0, "left": 0}
+    for person, record in records.items():
+        known = before.get(person)
+        if known is None or known["source"] != source:
+            counted["added"] += 1
+        else:
+            stored = (keys.decrypt(known["name"], "people.name"), known["kind"], known["handles_personal_data"],
+                      known["started_on"], known["left_on"], known["district"])
+            district = keys.label_ref("district", record["district"]) if record["district"] else None
+            if stored == (record["name"], record["kind"], record["handles_personal_data"], record["started_on"],
+                          record["left_on"], district):
+                continue
+            counted["left" if known["left_on"] is None and record["left_on"] else "changed"] += 1
+        written.append((person, record))
+    return written, counted
 
 
 def import_systems(store: Store, path: Path, actor: str) -> int:

@@ -47,10 +47,11 @@ PAGE_SIZE = 1000  # the most activities.list gives in one page
 
 
 class Token:
-    """The service account's access token, acting as the admin; asked anew when it is no
-    longer fresh (none yet, or near its end), so a pull outlasting one token goes on."""
+    """The service account's access token for `scopes` (the audit reports', or the
+    directory's), acting as the admin; asked anew when it is no longer fresh (none yet, or
+    near its end), so a pull outlasting one token goes on."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, scopes: tuple[str, ...] = (SCOPE,)):
         from google.auth.transport.requests import Request  # imported here: only Google's pulls need it
         from google.oauth2 import service_account
 
@@ -60,7 +61,7 @@ class Token:
             key = json.loads(Path(path).read_text(encoding="utf-8"))
             self.credentials = service_account.Credentials.from_service_account_info(
                 {**key, "token_uri": _token_uri(source)},
-                scopes=[SCOPE], subject=source.options["subject"])
+                scopes=list(scopes), subject=source.options["subject"])
         except (OSError, ValueError, TypeError) as error:  # unreadable, not JSON, not a key; never quoted
             raise SourceFailed(Message("sources.google.key_file", {
                 "source": source.name, "variable": source.options["credentials_env"],

@@ -49,12 +49,13 @@ _PEM = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
 
 
 class Token:
-    """The app's access token from MSAL, which keeps it and asks anew when it expires."""
+    """The app's access token for `scopes` (the Management API's, or Graph's for the
+    directory) from MSAL, which keeps it and asks anew when it expires."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, scopes: list[str] = SCOPE):
         import msal  # imported here: only Microsoft's pulls need it
 
-        self.source = source
+        self.source, self.scopes = source, scopes
         self.app = msal.ConfidentialClientApplication(
             source.options["client_id"], authority=f"{source.endpoint or LOGIN}/{source.options['tenant_id']}",
             client_credential=_credential(source),
@@ -64,7 +65,7 @@ class Token:
         import requests  # MSAL's own HTTP client
 
         try:
-            result = self.app.acquire_token_for_client(scopes=SCOPE)
+            result = self.app.acquire_token_for_client(scopes=self.scopes)
         except (requests.RequestException, ValueError) as error:  # unreachable, or no OpenID configuration
             raise SourceFailed(Message("sources.unreachable", {"source": self.source.name,
                                                                "kind": type(error).__name__})) from None

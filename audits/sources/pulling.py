@@ -18,6 +18,7 @@ from audits.core.errors import VernError
 from audits.core.i18n import LANGUAGES, t
 from audits.sources import cursors
 from audits.sources.asking import SourceFailed
+from audits.sources.settings import SNAPSHOTS
 
 if TYPE_CHECKING:  # annotations only
     from audits.core.config import Config
@@ -144,9 +145,16 @@ def daily(store: Store, source: str, first) -> dict:
         "GROUP BY day", [source, first])}
 
 
+def fresh_since(state: dict[str, Any], source: Source):
+    """When the source last brought something new (a directory: last went through), else
+    its first pull; None when never pulled."""
+    return state["last_success_at" if source.kind in SNAPSHOTS else "last_new_at"] or state["first_pull_at"]
+
+
 def stale(state: dict[str, Any], source: Source, now) -> bool:
-    """Nothing new for longer than the source's quiet time, or never pulled."""
-    since = state["last_new_at"] or state["first_pull_at"]
+    """Nothing new (a directory: no pull that went through) for longer than the source's
+    quiet time, or never pulled."""
+    since = fresh_since(state, source)
     return since is None or now - since > timedelta(hours=source.quiet_hours)
 
 

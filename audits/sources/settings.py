@@ -41,8 +41,10 @@ NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the only hosts asked over clear http
 # How long a source may bring nothing new before the `sources` check calls it stale: a
 # learning record store is quiet between courses.
-QUIET_HOURS = {"xapi": 24 * 14, "m365": 48, "google": 48, "s3": 48, "entra_directory": 24 * 7,
-               "google_directory": 24 * 7}
+QUIET_HOURS = {"xapi": 24 * 14, "m365": 48, "google": 48, "s3": 48, "entra_directory": 48, "google_directory": 48}
+# Kinds that read the whole of something each time (a directory): fresh while their pulls go
+# through, whether or not anything changed; the others are fresh while they bring new events.
+SNAPSHOTS = {"entra_directory", "google_directory"}
 
 
 @dataclass(frozen=True)

@@ -118,4 +118,18 @@ WORDS: dict[str, Text] = {
     "sources.s3.empty": Text("{source}: bøtta {bucket} har ingen filer under {prefix} (stemmer prefix?)",
                              "{source}: the bucket {bucket} holds no files under {prefix} (is the prefix right?)"),
     "sources.kind.s3": Text("AWS CloudTrail (S3-bøtte)", "AWS CloudTrail (S3 bucket)"),
+    # Directories (Entra ID, Google Workspace): the people register
+    "sources.kind.entra_directory": Text("Microsoft Entra ID (personkatalog)", "Microsoft Entra ID (people directory)"),
+    "sources.kind.google_directory": Text("Google Workspace (personkatalog)", "Google Workspace (people directory)"),
+    "sources.directory.account": Text("konto {id}", "account {id}"),
+    "sources.directory.no_one": Text("{source}: katalogen listet ingen personer; ingenting er endret",
+                                     "{source}: the directory listed no one; nothing was changed"),
+    "sources.directory.unreadable": Text(
+        "{source}: ingen av {n} {n:konto|kontoer} kunne leses; ingenting er endret:",
+        "{source}: none of {n} {n:account|accounts} could be read; nothing was changed:"),
+    "trail.did.people.sync": Text("personkatalog hentet fra en katalog", "people directory pulled from a directory"),
+    "trail.key.changed": Text("endret", "changed"),
+    "trail.key.left": Text("sluttet", "left"),
+    "trail.key.skipped": Text("hoppet over", "skipped"),
+    "trail.key.superseded": Text("erstattet av en katalog", "superseded by a directory"),
 }

@@ -1,7 +1,10 @@
 """A fake Microsoft on loopback, over TLS (MSAL takes only an https:// authority): Entra's
-OpenID configuration and token endpoint for the client-credentials grant, and the Office 365
+OpenID configuration and token endpoint for the client-credentials grant, the Office 365
 Management Activity API with its documented shapes (subscriptions list and start, content
-listed per window with NextPageUri paging, blobs of AuditData records).
+listed per window with NextPageUri paging, blobs of AuditData records), and Microsoft
+Graph's users and a group's transitive members ($select, $top, @odata.nextLink paging, the
+application permissions granted, Graph's error JSON). A token is for one resource (its
+scope): each API refuses another's.
 
 `tls_files` makes a certificate for localhost the test trusts through REQUESTS_CA_BUNDLE
 (MSAL's requests) and SSL_CERT_FILE (httpx), so the real clients verify the real thing."""
@@ -25,6 +28,10 @@ from werkzeug import Request, Response
 
 TENANT, CLIENT, SECRET = "7e5a-tenant", "vern-app", "app-secret"
 TYPES = ("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "Audit.General")
+MANAGE, GRAPH = "https://manage.office.com/.default", "https://graph.microsoft.com/.default"
+# The properties of a Graph user Vern may $select (a few of the many Graph has).
+USER_PROPERTIES = ("id", "displayName", "mail", "userPrincipalName", "accountEnabled", "userType", "employeeType",
+                   "department", "employeeHireDate", "employeeLeaveDateTime", "createdDateTime", "jobTitle")
 
 
 def tls_files(folder: Path, valid_until: dt.datetime | None = None) -> tuple[Path, Path]:
@@ -56,16 +63,40 @@ def record(n: int, created: dt.datetime, user: str = "kari@vern.example") -> dic
             "ObjectId": f"https://vern.sharepoint.com/sites/medlem/Delte dokumenter/liste-{n}.xlsx"}
 
 
+def user(n: int, name: str, email: str, **properties) -> dict:
+    """A member of the tenant as Graph holds them: enabled, made on 1 March 2021."""
+    return {"id": f"{n:08x}-7c1e-4d2a-9b3f-5e6d7c8b9a0f", "displayName": name, "mail": email,
+            "userPrincipalName": email, "accountEnabled": True, "userType": "Member", "employeeType": None,
+            "department": None, "employeeHireDate": None, "employeeLeaveDateTime": None,
+            "createdDateTime": "2021-03-01T08:15:00Z", "jobTitle": None, **properties}
+
+
+def _graph_error(status: int, code: str, message: str) -> Response:
+    return Response(json.dumps({"error": {"code": code, "message": message, "innerError": {
+        "date": "2026-11-24T11:00:00", "request-id": "0b8c7d6e-5f4a-4b3c-9d2e-1f0a9b8c7d6e",
+        "client-request-id": "0b8c7d6e-5f4a-4b3c-9d2e-1f0a9b8c7d6e"}}}), status, content_type="application/json")
+
+
 class Microsoft:
     """`blobs`: (content type, available at, records). Every page of a content listing holds
-    `page_size` blobs. `trouble` queues answers for the API's requests; `disabled` makes
-    starting a subscription fail as a tenant without audit logging does."""
+    `page_size` blobs, every page of Graph's `graph_page` users or members. `trouble` queues
+    answers for the API's requests; `disabled` makes starting a subscription fail as a tenant
+    without audit logging does. `users` and `groups` (object id -> its members' ids, nested
+    groups already flattened) are the tenant's; `permissions` the application permissions
+    granted to the app; `broken_pages[n]` makes the n-th page (from 0) of every Graph listing
+    answer 500 that many times."""
 
     def __init__(self, server: HTTPServer, blobs: list[tuple[str, dt.datetime, list[dict]]], page_size: int = 2,
                  token_seconds: int = 3600, certificate: x509.Certificate | None = None):
         self.server, self.blobs, self.page_size = server, blobs, page_size
         self.token_seconds, self.certificate = token_seconds, certificate
         self.tokens: dict[str, dt.datetime] = {}
+        self.resources: dict[str, str] = {}  # token -> the scope it was issued for
+        self.users: list[dict] = []
+        self.groups: dict[str, list[str]] = {}
+        self.permissions = {"User.Read.All", "GroupMember.Read.All"}
+        self.graph_page = 2
+        self.broken_pages: dict[int, int] = {}
         self.enabled: set[str] = set()
         self.disabled = False
         self.trouble: list[Response] = []
@@ -78,6 +109,9 @@ class Microsoft:
         server.expect_request(f"{feed}/subscriptions/start", method="POST").respond_with_handler(self.start)
         server.expect_request(f"{feed}/subscriptions/content").respond_with_handler(self.content)
         server.expect_request(re.compile(r"/blobs/\d+")).respond_with_handler(self.blob)
+        server.expect_request("/v1.0/users").respond_with_handler(self.graph_users)
+        server.expect_request(re.compile(r"/v1\.0/groups/[^/]+/transitiveMembers/microsoft\.graph\.user")) \
+            .respond_with_handler(self.graph_members)
         self.broken: dict[int, int] = {}  # blob number -> how many more times it answers 500
 
     def openid(self, request: Request) -> Response:
@@ -89,12 +123,18 @@ class Microsoft:
     def token(self, request: Request) -> Response:
         form = request.form
         if form.get("grant_type") != "client_credentials" or form.get("client_id") != CLIENT \
-                or form.get("scope") != "https://manage.office.com/.default" or not self._credential_holds(form):
+                or not self._credential_holds(form):
             return Response(json.dumps({"error": "invalid_client", "error_description":
                                         "AADSTS7000215: Invalid client secret provided."}), 401,
                             content_type="application/json")
+        scope = form.get("scope")
+        if scope not in (MANAGE, GRAPH):
+            return Response(json.dumps({"error": "invalid_resource", "error_description":
+                                        f"AADSTS500011: The resource principal named {scope} was not found in "
+                                        f"the tenant named {TENANT}."}), 400, content_type="application/json")
         issued = f"token-{len(self.tokens) + 1}"
         self.tokens[issued] = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.token_seconds)
+        self.resources[issued] = scope
         return Response(json.dumps({"token_type": "Bearer", "expires_in": self.token_seconds,
                                     "access_token": issued}), content_type="application/json")
 
@@ -114,9 +154,61 @@ class Microsoft:
     def _refusal(self, request: Request) -> Response | None:
         self.asked.append(request.path)
         given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if self.tokens.get(given, dt.datetime.min.replace(tzinfo=dt.UTC)) < dt.datetime.now(dt.UTC):
+        if self.tokens.get(given, dt.datetime.min.replace(tzinfo=dt.UTC)) < dt.datetime.now(dt.UTC) \
+                or self.resources[given] != MANAGE:
             return Response(json.dumps({"error": {"code": "AF10001", "message": "The token is not valid."}}), 401)
         return self.trouble.pop(0) if self.trouble else None
+
+    def _graph_refusal(self, request: Request, permission: str) -> Response | None:
+        self.asked.append(request.path)
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.tokens.get(given, dt.datetime.min.replace(tzinfo=dt.UTC)) < dt.datetime.now(dt.UTC):
+            return _graph_error(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+        if self.resources[given] != GRAPH:
+            return _graph_error(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+        if permission not in self.permissions:
+            return _graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+        return self.trouble.pop(0) if self.trouble else None
+
+    def _graph_page(self, request: Request, items: list[dict], kind: str) -> Response:
+        """One page of a Graph collection: the $select-ed properties of `page_size` items, and
+        @odata.nextLink (the same query with a $skiptoken) when there are more."""
+        args = request.args
+        selected = args.get("$select", "").split(",") if args.get("$select") else list(USER_PROPERTIES)
+        unknown = [name for name in selected if name not in USER_PROPERTIES]
+        if unknown:
+            return _graph_error(400, "BadRequest", f"Could not find a property named '{unknown[0]}' on type "
+                                f"'microsoft.graph.{kind}'.")
+        top = int(args.get("$top", 100))
+        if not 1 <= top <= 999:
+            return _graph_error(400, "Request_UnsupportedQuery", f"Invalid page size specified: '{top}'. Must be "
+                                "between 1 and 999 inclusive.")
+        start = int(args.get("$skiptoken", 0))
+        number = start // min(top, self.graph_page)
+        if self.broken_pages.get(number):
+            self.broken_pages[number] -= 1
+            return _graph_error(500, "generalException", "General exception while processing.")
+        chunk = items[start:start + min(top, self.graph_page)]
+        page = {"@odata.context": f"{self.endpoint}/v1.0/$metadata#users({','.join(selected)})",
+                "value": [{name: item.get(name) for name in selected} for item in chunk]}
+        if start + len(chunk) < len(items):
+            following = {key: value for key, value in args.items() if key != "$skiptoken"}
+            query = "&".join(f"{key}={value}" for key, value in following.items())
+            page["@odata.nextLink"] = f"{self.endpoint}{request.path}?{query}&$skiptoken={start + len(chunk)}"
+        return Response(json.dumps(page), content_type="application/json;odata.metadata=minimal")
+
+    def graph_users(self, request: Request) -> Response:
+        return self._graph_refusal(request, "User.Read.All") or self._graph_page(request, self.users, "user")
+
+    def graph_members(self, request: Request) -> Response:
+        refused = self._graph_refusal(request, "GroupMember.Read.All")
+        if refused:
+            return refused
+        group = request.path.split("/")[3]
+        if group not in self.groups:
+            return _graph_error(404, "Request_ResourceNotFound", f"Resource '{group}' does not exist or one of its "
+                                "queried reference-property objects are not present.")
+        return self._graph_page(request, [u for u in self.users if u["id"] in self.groups[group]], "user")
 
     def listing(self, request: Request) -> Response:
         return self._refusal(request) or Response(json.dumps(
