@@ -1,12 +1,12 @@
 """Sessions that really end, in the real browser against a live `vern serve`: the breach
-register refreshes its clocks (here every 12 seconds, `[breaches] refresh_seconds`), and
+register refreshes its clocks (here every 8 seconds, `[breaches] refresh_seconds`), and
 that refresh must neither keep an idle session alive nor keep showing breaches to an
 account disabled meanwhile. Nobody clicks.
 
 A live server's clock cannot be frozen (VERN_NOW), so these wait for real: the idle limit
-is set to 18 seconds (`[auth] idle_minutes = 0.3`), longer than one refresh, so the
-first refresh at 12 s must find the session alive and not count as activity, and the
-second at 24 s must end it."""
+is set to 12 seconds (`[auth] idle_minutes = 0.2`), longer than one refresh, so the
+first refresh at 8 s must find the session alive and not count as activity, and the
+second at 16 s must end it."""
 
 import time
 
@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from conftest import cli_built, copy_template, serving, sign_in
 
 BREACH = "Medlemsliste sendt til feil e-postadresse"  # open in the demo, so on the clock
-ENDED_IDLE = "Du ble logget ut etter 0,3 minutter uten aktivitet. Logg inn igjen."
-REFRESH_SECONDS = 12  # short, so the waits below are short
+ENDED_IDLE = "Du ble logget ut etter 0,2 minutter uten aktivitet. Logg inn igjen."
+REFRESH_SECONDS = 8  # short, so the waits below are short
 ENDED_CHANGED = "Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen."
 
 
@@ -54,18 +54,18 @@ def expect_only_the_sign_in_page(page, notice: str, within_ms: int = 15_000) -> 
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.parametrize("live_demo", [0.3], indirect=True)
+@pytest.mark.parametrize("live_demo", [0.2], indirect=True)
 def test_an_idle_session_on_the_refreshing_register_ends_without_a_click(live_demo, page):
     on_the_breach_register(page, live_demo)
     signed_in = time.monotonic()
-    page.wait_for_timeout(15_000)  # past the first refresh (12 s), short of the limit (18 s)
+    page.wait_for_timeout(10_000)  # past the first refresh (8 s), short of the limit (12 s)
     expect(page.get_by_text(BREACH).first).to_be_attached()
     expect(page.get_by_role("heading", name="Logg inn i Vern")).to_have_count(0)
-    # The second refresh (24 s) finds 18 s passed since the last click: only the sign-in page.
-    expect(page.get_by_role("heading", name="Logg inn i Vern")).to_be_visible(timeout=25_000)
-    assert time.monotonic() - signed_in >= 18
+    # The second refresh (16 s) finds 12 s passed since the last click: only the sign-in page.
+    expect(page.get_by_role("heading", name="Logg inn i Vern")).to_be_visible(timeout=20_000)
+    assert time.monotonic() - signed_in >= 12
     expect_only_the_sign_in_page(page, ENDED_IDLE)
-    page.wait_for_timeout(14_000)  # no refresh of the page that was left
+    page.wait_for_timeout(10_000)  # no refresh of the page that was left (one would come within 8 s)
     expect_only_the_sign_in_page(page, ENDED_IDLE)
 
 
@@ -81,5 +81,5 @@ def test_an_account_disabled_meanwhile_loses_the_register_at_the_next_refresh(li
     admin.get_by_role("checkbox", name="aktiv").uncheck(force=True)  # the account is disabled
     admin.get_by_role("button", name="Lagre").click()
     expect(admin.get_by_text("deaktivert").first).to_be_attached()  # in the account table
-    # No click on the adviser's page: its next refresh (within 12 s) ends the session.
+    # No click on the adviser's page: its next refresh (within 8 s) ends the session.
     expect_only_the_sign_in_page(page, ENDED_CHANGED, within_ms=25_000)
