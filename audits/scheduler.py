@@ -2,7 +2,10 @@
 
 Late runs are coalesced into one and still run within the grace time (APScheduler's
 default of one second would silently skip them); a check missed while the server was
-down runs at start-up.
+down runs at start-up. Sources are pulled on their schedules; with `pull_at_start` (the
+demo's sources, audits/demo/sources.py) each is also pulled once at start, and the checks
+that run at every start (`run_at_start`: the sources check, the trail's) run after those
+first pulls, so the sources check judges them rather than sources never pulled.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ REQUEST_REMINDER_JOB = "request-reminders"
 ALERTS_JOB = "alerts"
 ALERTS_SECONDS = 20  # an alert that could not go at once is tried within the minute
 SESSIONS_JOB = "sessions"
+FIRST_PULLS_JOB = "first-pulls"
 
 
 def source_job_id(name: str) -> str:
@@ -52,7 +56,7 @@ def missed(vern: Vern, check: type[Check], now: datetime) -> bool:
     return due is not None and due <= now
 
 
-def start(vern: Vern) -> BackgroundScheduler:
+def start(vern: Vern, pull_at_start: bool = False) -> BackgroundScheduler:
     # imported here: only `vern serve` runs a scheduler, and it costs 0.06 s at every command's start
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
@@ -66,12 +70,17 @@ def start(vern: Vern) -> BackgroundScheduler:
         },
     )
     now = datetime.now(clock.UTC)
+    after_pulls = []  # with pulls at start: the checks the first pulls start once they are in
     for check in vern.checks.values():
         settings = vern.config.check(check.id)
         if not settings["enabled"]:
             continue
+        extra = {}
+        if check.run_at_start and pull_at_start:
+            after_pulls.append(job_id(check.id))
         # Missed is judged on Vern's clock (runs are stamped with it); the job starts on the real one.
-        extra = {"next_run_time": now} if check.run_at_start or missed(vern, check, clock.now()) else {}
+        elif check.run_at_start or missed(vern, check, clock.now()):
+            extra = {"next_run_time": now}
         scheduler.add_job(
             runner.run, cron_trigger(settings["schedule"]),
             args=(vern.store, vern.config, check, "schedule"),
@@ -102,11 +111,25 @@ def start(vern: Vern) -> BackgroundScheduler:
     for name, source in vern.config.sources.items():  # each pulls on its own schedule
         scheduler.add_job(pulling.scheduled, cron_trigger(source.schedule), args=(vern, name),
                           id=source_job_id(name), name=f"source {name}", replace_existing=True)
+    if pull_at_start:  # once, now (no trigger)
+        scheduler.add_job(_first_pulls, args=(vern, scheduler, after_pulls), id=FIRST_PULLS_JOB,
+                          name="first pulls", replace_existing=True, next_run_time=now)
     scheduler.add_job(_prune_sessions, IntervalTrigger(hours=1, timezone=clock.OSLO), args=(vern,),
                       id=SESSIONS_JOB, name="expired sessions", replace_existing=True, next_run_time=now)
     scheduler.start()
     vern.scheduler = scheduler
     return scheduler
+
+
+def _first_pulls(vern: Vern, scheduler: BackgroundScheduler, jobs: list[str]) -> None:
+    """Every source pulled once, one after the other; then the checks `jobs` start."""
+    try:
+        for name in vern.config.sources:
+            pulling.scheduled(vern, name)
+    finally:
+        now = datetime.now(clock.UTC)
+        for job in jobs:
+            scheduler.modify_job(job, next_run_time=now)
 
 
 def _prune_sessions(vern: Vern) -> None:
@@ -122,3 +145,11 @@ def next_run(vern: Vern, check_id: str) -> datetime | None:
         job = vern.scheduler.get_job(job_id(check_id))
         return job.next_run_time if job else None
     return cron_trigger(settings["schedule"]).get_next_fire_time(None, clock.now())
+
+
+def next_pull(vern: Vern, name: str) -> datetime | None:
+    """A source's next pull: from the running scheduler when there is one, else from its schedule."""
+    if vern.scheduler is not None:
+        job = vern.scheduler.get_job(source_job_id(name))
+        return job.next_run_time if job else None
+    return cron_trigger(vern.config.sources[name].schedule).get_next_fire_time(None, clock.now())

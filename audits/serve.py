@@ -5,12 +5,17 @@ pages import the very store and scheduler opened here: DuckDB allows one read-wr
 process per database file. It runs as an st.App, Streamlit's own server with routes of
 ours beside the pages: the session cookie is set and cleared there
 (audits/accounts/session_routes.py).
+
+On the demo's database with no sources configured, the demo's fake providers run in this
+process too, and its sources are pulled at once and then on their schedules
+(audits/demo/sources.py).
 """
 
 import logging
 from pathlib import Path
 
 from audits import runtime, scheduler
+from audits.demo import sources as demo_sources
 from audits.runtime import Vern
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -27,7 +32,8 @@ def serve(vern: Vern, port: int, address: str) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("audits").setLevel(logging.INFO)
     runtime.install(vern)
-    scheduler.start(vern)
+    demo = demo_sources.start(vern)  # None unless the demo's database with no [sources]
+    scheduler.start(vern, pull_at_start=demo is not None)
     flags = {
         "server_port": port,
         "server_address": address,
@@ -47,4 +53,8 @@ def serve(vern: Vern, port: int, address: str) -> None:
     app = st.App(str(APP), routes=session_routes.ROUTES)
     # What `streamlit run` does with a script that holds an st.App, here with the App itself
     # rather than an import string, so it is this process's store the pages use.
-    bootstrap.run_asgi_app(str(APP), app, [], flags)  # returns when the server stops
+    try:
+        bootstrap.run_asgi_app(str(APP), app, [], flags)  # returns when the server stops
+    finally:
+        if demo is not None:
+            demo.stop()

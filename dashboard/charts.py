@@ -54,6 +54,13 @@ def time_axis(figure: go.Figure, labels: Sequence[str], most: int = MOST_TICKS) 
     return figure
 
 
+def count_axis(figure: go.Figure, top: float) -> go.Figure:
+    """A y axis of counts, `top` the largest: whole numbers only (left to itself, Plotly writes
+    0.2, 0.4 … beside a bar of 1)."""
+    figure.update_yaxes(rangemode="tozero", tickformat="d", title_text="", **({"dtick": 1} if top <= 5 else {}))
+    return figure
+
+
 def percent_axis(figure: go.Figure) -> go.Figure:
     """A y axis of shares from 0 to 100, room above for the label of a full bar."""
     figure.update_yaxes(range=[0, 112], tickvals=[0, 25, 50, 75, 100], ticktext=[percent(v) for v in (0, 25, 50, 75, 100)],

@@ -1,6 +1,9 @@
 """Demo training records for the demo people: an LMS export (CSV) and a learning record
 store's xAPI statements, with someone trained, due soon, expired, never trained, newly
-started, and one who left — written as real files and imported as a real import is."""
+started, and one who left — written as real files and imported as a real import is.
+
+The same learning record store, holding those statements and one completion since, is what
+`vern serve` pulls from on the demo's database (`lrs_statements`, audits/demo/sources.py)."""
 
 import csv
 import json
@@ -29,6 +32,9 @@ XAPI = [
     ("Jonas Lie", 60, "failed", "mbox"),  # failed: does not count
     ("Jonas Lie", 61, "attempted", "mbox"),
 ]
+# Only in the learning record store `vern serve` pulls from: Anne renews hers early, which
+# changes no finding (hers was valid for two more months), so the pull brings something new.
+PULLED = [("Anne Bakken", 2, "completed", "mbox")]
 
 
 def _statement(name: str, day: date, verb: str, actor: str) -> dict:
@@ -48,6 +54,30 @@ def _statement(name: str, day: date, verb: str, actor: str) -> dict:
     return statement
 
 
+def _statements(today: date) -> list[dict]:
+    """The xAPI statements of the demo's export: the course's, another course's, an outsider's."""
+    statements = [_statement(name, today - timedelta(days=ago), verb, how) for name, ago, verb, how in XAPI]
+    # Someone outside the directory, and a course no one is required to take.
+    statements.append({**_statement("Ola Hansen", today - timedelta(days=5), "completed", "mbox"),
+                       "object": {"id": "https://lms.forening.no/kurs/brannvern",
+                                  "definition": {"name": {"nb-NO": "Brannvern"}}}})
+    statements.append({**_statement("Ola Hansen", today - timedelta(days=8), "completed", "mbox"),
+                       "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "outsider")),
+                       "actor": {"mbox": "mailto:tidligere.frivillig@example.org"}})
+    return statements
+
+
+def lrs_statements(today: date) -> list[dict]:
+    """What the demo's learning record store holds: the statements of the export and the
+    completion since (`PULLED`), each stored by the LRS a few seconds after it happened (its
+    `stored` time, in UTC as an LRS gives it)."""
+    held = _statements(today) + [_statement(name, today - timedelta(days=ago), verb, how)
+                                 for name, ago, verb, how in PULLED]
+    return [{**statement, "stored": clock.iso_utc(datetime.fromisoformat(statement["timestamp"])
+                                                  + timedelta(seconds=2))}
+            for statement in held]
+
+
 def load(store: Store, folder: Path, settings: dict, actor: str) -> dict[str, int]:
     today = clock.today()
     with store.transaction() as tx:
@@ -59,16 +89,8 @@ def load(store: Store, folder: Path, settings: dict, actor: str) -> dict[str, in
         writer.writerow(["email", "course", "completed_on", "score"])
         for name, ago in LMS:
             writer.writerow([email(name), COURSE, (today - timedelta(days=ago)).isoformat(), "92"])
-    statements = [_statement(name, today - timedelta(days=ago), verb, how) for name, ago, verb, how in XAPI]
-    # Someone outside the directory, and a course no one is required to take.
-    statements.append({**_statement("Ola Hansen", today - timedelta(days=5), "completed", "mbox"),
-                       "object": {"id": "https://lms.forening.no/kurs/brannvern",
-                                  "definition": {"name": {"nb-NO": "Brannvern"}}}})
-    statements.append({**_statement("Ola Hansen", today - timedelta(days=8), "completed", "mbox"),
-                       "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "outsider")),
-                       "actor": {"mbox": "mailto:tidligere.frivillig@example.org"}})
     xapi = folder / "lrs-statements.json"
-    xapi.write_text(json.dumps(statements, ensure_ascii=False, indent=1), encoding="utf-8")
+    xapi.write_text(json.dumps(_statements(today), ensure_ascii=False, indent=1), encoding="utf-8")
     from_lms = training.import_files(store, [lms], "csv", settings, actor)
     from_lrs = training.import_files(store, [xapi], "xapi", settings, actor)
     return {"training_completions": from_lms.added + from_lrs.added}

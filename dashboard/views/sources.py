@@ -1,5 +1,5 @@
 """Kilder / Sources: where Vern pulls evidence itself. Each source's state, its last good
-pull, the new events per day, how old its cursor is and the last error in full, with
+pull, its next, the new events per day, how old its cursors are and the last error in full, with
 *Pull now* and *Test connection*. The admin also sees where each secret is read from: the
 environment variable's name, never its value."""
 
@@ -9,13 +9,30 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from audits import scheduler
 from audits.core import clock
+from audits.core.i18n import catalogue
 from audits.sources import pulling
 from dashboard import auth
-from dashboard.charts import day_label, every_day, time_axis
+from dashboard.charts import count_axis, day_label, every_day, time_axis
 from dashboard.ui import lang, number, plain, tr, vern, when
 
 DAYS = 30  # the chart's span
+
+
+def stream_name(stream: str) -> str:
+    """A cursor's stream by what it holds (sign-ins, Drive files …); one Vern has no name for
+    (an AWS account and region) as it is."""
+    key = f"sources.stream.{stream}"
+    return tr(key) if key in catalogue() else stream
+
+
+def cursor_age(moved) -> str:
+    hours = (clock.now() - moved) // timedelta(hours=1)
+    if hours < 1:
+        return tr("sources.page.cursor_recent", at=when(moved))
+    return tr("sources.page.cursor_age", at=when(moved), hours=hours)
+
 
 user = auth.require("sources")
 st.title(tr("sources.page.title"))
@@ -29,7 +46,7 @@ today = clock.today()
 states = {state["name"]: state for state in pulling.states(vern().store, sources)}
 for name, source in sources.items():
     state = states[name]
-    with st.container(border=True):
+    with st.container(border=True, key=f"source-{name}"):
         st.subheader(plain(name), anchor=False)
         said = tr(f"sources.state.{state['state']}")
         if state["state"] == "ok" and pulling.stale(state, source, clock.now()):
@@ -43,13 +60,14 @@ for name, source in sources.items():
             tr("sources.page.last_new"): when(state["last_new_at"]) if state["last_new_at"] else tr("sources.never"),
             tr("sources.page.schedule"): source.schedule,
         }
+        upcoming = scheduler.next_pull(vern(), name)
+        if upcoming:
+            facts[tr("sources.page.next_pull")] = when(upcoming)
         expiry = pulling.expires(source)
         if expiry:
             facts[tr(f"sources.page.valid_until.{expiry[1]}")] = clock.show_day(expiry[0], lang())
         for cursor in state["cursors"]:
-            age = clock.now() - cursor["updated_at"]
-            facts[tr("sources.page.cursor", stream=cursor["stream"])] = tr(
-                "sources.page.cursor_age", at=when(cursor["updated_at"]), hours=number(age // timedelta(hours=1)))
+            facts[tr("sources.page.cursor", stream=stream_name(cursor["stream"]))] = cursor_age(cursor["updated_at"])
         if "admin" in user["roles"]:  # where the secrets are read from, for the one who sets them
             for key, variable in source.options.items():
                 if key.endswith("_env") and variable:
@@ -69,7 +87,8 @@ for name, source in sources.items():
             figure = px.bar(frame, x="day", y="new", title=tr("sources.page.per_day", days=DAYS),
                             labels={"day": "", "new": ""})
             figure.update_traces(hovertemplate="%{x}: %{y}<extra></extra>")
-            st.plotly_chart(time_axis(figure, frame["day"]), width="stretch", key=f"chart-{name}")
+            st.plotly_chart(count_axis(time_axis(figure, frame["day"]), frame["new"].max()), width="stretch",
+                            key=f"chart-{name}")
         pull_now, test_now = st.columns(2)
         if pull_now.button(tr("sources.page.pull"), key=f"pull-{name}"):
             with st.spinner(tr("sources.page.pulling")):

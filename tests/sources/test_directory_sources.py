@@ -1,5 +1,5 @@
 """The directory sources against the fakes on loopback (tests/sources/microsoft.py over TLS,
-tests/sources/google_workspace.py): the real MSAL and google-auth sign in, every page of
+audits/demo/providers/google_workspace.py): the real MSAL and google-auth sign in, every page of
 users is read and each account becomes a person; a leaver keeps their row and the day Vern
 first saw them go, so access after offboarding is judged; `personal_data_group` decides who
 handles personal data; the CSV's people and the directory's live side by side; a refusal or
@@ -12,13 +12,13 @@ import logging
 import ssl
 
 import pytest
-from google_workspace import SUBJECT, Google, key_file, person
 from microsoft import CLIENT, SECRET, TENANT, Microsoft, tls_files, user
 from pytest_httpserver import HTTPServer
 
 from audits.access import directory as register
 from audits.access import logs as access_logs
 from audits.core import trail
+from audits.demo.providers.google_workspace import SUBJECT, Google, key_file, person
 from audits.sources import asking, entra_directory, google_directory, pulling
 from checks.access_logs import AccessLogsCheck
 from conftest import FIXED_NOW, config_with, open_findings

@@ -1,4 +1,4 @@
-"""The Google Workspace source against a fake Google on loopback (tests/sources/google_workspace.py):
+"""The Google Workspace source against a fake Google on loopback (audits/demo/providers/google_workspace.py):
 the real google-auth signs a JWT with the service account's key and acts as the admin, every
 page of every window is read and imported once, a 429 and a 500 are taken in their stride, a
 token that runs out mid-pull is renewed, a cursor older than Google keeps is a gap, and a
@@ -8,12 +8,19 @@ import datetime as dt
 import json
 
 import pytest
-from google_workspace import APPLICATIONS as KNOWN
-from google_workspace import SCOPE, SUBJECT, UNAUTHORIZED_CLIENT, Google, activity, key_file
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from audits.core.errors import VernError
+from audits.demo.providers.google_workspace import APPLICATIONS as KNOWN
+from audits.demo.providers.google_workspace import (
+    SCOPE,
+    SUBJECT,
+    UNAUTHORIZED_CLIENT,
+    Google,
+    activity,
+    key_file,
+)
 from audits.sources import asking, cursors, pulling
 from audits.sources import google as connector
 from checks.sources import SourcesCheck

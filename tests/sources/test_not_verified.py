@@ -6,9 +6,9 @@ import io
 from datetime import timedelta
 
 import pypdf
-from lrs import LRS, USER, statement
 from test_sources_check import NOW, pull, toml
 
+from audits.demo.providers.lrs import LRS, USER, statement
 from audits.reporting import board, board_pdf
 from conftest import config_with, page_text
 

@@ -5,11 +5,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from lrs import LRS, USER, statement
 from werkzeug import Response
 
 from audits.core import clock
 from audits.core.errors import VernError
+from audits.demo.providers.lrs import LRS, USER, statement
 from audits.sources import pulling
 from checks.sources import SourcesCheck
 from conftest import open_findings

@@ -3,10 +3,10 @@ Pull now and Test connection; the admin sees which variable holds a secret, nobo
 
 from datetime import timedelta
 
-from lrs import LRS, statement
 from test_sources_check import NOW, toml
 
 from audits.core import trail
+from audits.demo.providers.lrs import LRS, statement
 from conftest import as_read, config_with, page_text
 
 TOKEN = "lrs-token"  # the fake LRS's token: the value must never be shown

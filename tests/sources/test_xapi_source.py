@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 import vern_process
-from lrs import LRS, PASSWORD, TOKEN, USER, statement
 from werkzeug import Response
 
 from audits.core import clock, trail
 from audits.core.config import load
 from audits.core.errors import VernError
+from audits.demo.providers.lrs import LRS, PASSWORD, TOKEN, USER, statement
 from audits.sources import asking, cursors, pulling
 from conftest import VERN
 

@@ -5,7 +5,8 @@ newest first, `nextPageToken` paging of the same query, startTime/endTime, 180 d
 Google's error JSON, 401 for a token it does not know or that has expired), and the
 Directory API's users.list and members.list (the same paging; 403 for a token without the
 API's scope). Plain HTTP: google-auth's requests transport and httpx take an
-http:// address as well, and Vern allows clear http to this machine only.
+http:// address as well, and Vern allows clear http to this machine only. `server`: a
+pytest-httpserver, or a `loopback.Loopback` (the demo).
 
 `key_file` writes a service account's JSON key, as the Google Cloud console gives it, with a
 freshly generated RSA key; the fake verifies the assertions signed with it."""
@@ -21,7 +22,6 @@ from pathlib import Path
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 SCOPE = "https://www.googleapis.com/auth/admin.reports.audit.readonly"
@@ -117,7 +117,7 @@ class Google:
     of groups); `broken_pages[n]` makes the n-th page (from 0) of users.list answer 500 that
     many times."""
 
-    def __init__(self, server: HTTPServer, key: Path, activities: list[dict], now: dt.datetime,
+    def __init__(self, server, key: Path, activities: list[dict], now: dt.datetime,
                  page_size: int = 2, token_seconds: int = 3599, tick: dt.timedelta = dt.timedelta(0)):
         self.server, self.activities, self.now, self.page_size = server, activities, now, page_size
         self.public_key = serialization.load_pem_private_key(
@@ -135,7 +135,7 @@ class Google:
         self.trouble: list[Response] = []
         self.broken: dict[int, int] = {}
         self.asked: list[tuple[str, dict]] = []  # (application, query) of every API request
-        self.endpoint = f"http://localhost:{server.port}"
+        self.endpoint = server.url_for("").rstrip("/")
         server.expect_request("/token", method="POST").respond_with_handler(self.token)
         server.expect_request(re.compile(r"/admin/reports/v1/activity/users/[^/]+/applications/[^/]+")) \
             .respond_with_handler(self.listing)

@@ -1,7 +1,8 @@
 """A learning record store on loopback, as the xAPI specification (1.0.3, part three)
 describes `GET /statements`: `since` on the LRS's `stored` time, `ascending`, `limit`,
 a StatementResult `{"statements": [...], "more": "<path on this host>"}`, the
-X-Experience-API-Version header required, basic or bearer auth. `trouble` queues answers
+X-Experience-API-Version header required, basic or bearer auth. `httpserver`: a
+pytest-httpserver, or a `loopback.Loopback` (the demo). `trouble` queues answers
 given instead of the next pages (a 429 with Retry-After, a 500 …); `failing_more` breaks
 every page after the first."""
 
