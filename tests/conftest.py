@@ -37,9 +37,21 @@ def pytest_configure(config):
     times, and under PYTHONDONTWRITEBYTECODE each of them would compile every module it
     imports again (~0.15 s a call)."""
     offline.install()
+    _quick_stop_for_fake_servers()
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         for folder in ("audits", "checks", "dashboard"):
             compileall.compile_dir(ROOT / folder, quiet=1)
+
+
+def _quick_stop_for_fake_servers() -> None:
+    """The fake providers run on werkzeug's server (pytest-httpserver, moto, the demo's
+    loopback), whose stop waits out its poll interval of half a second: over a few hundred
+    tests that start their own, minutes of a worker doing nothing. A twentieth of a second
+    here."""
+    from werkzeug.serving import BaseWSGIServer
+
+    serve_forever = BaseWSGIServer.serve_forever
+    BaseWSGIServer.serve_forever = lambda self, poll_interval=0.05: serve_forever(self, poll_interval)
 
 
 LONG_FIXTURES = {"page", "chromium", "demo_server", "shared_demo_server"}
@@ -301,8 +313,16 @@ def smtp():
 
 
 @contextlib.contextmanager
-def serving(db_path: Path):
-    """`vern serve` as a user starts it: its own process, on a free port."""
+def serving(db_path: Path, demo_sources: bool = False):
+    """`vern serve` as a user starts it: its own process, on a free port. A demo database is
+    served without the demo's live sources (audits/demo/sources.py: an empty `[sources]`
+    added to its vern.toml) unless `demo_sources`: they cost every start a second or two of
+    work, and their own test serves them."""
+    if not demo_sources:
+        toml = db_path.parent / "vern.toml"
+        written = toml.read_text(encoding="utf-8") if toml.exists() else ""
+        if "[sources" not in written:
+            toml.write_text(written + "\n[sources]\n", encoding="utf-8")
     port = free_port()
     log_path = db_path.parent / "serve.log"
     with open(log_path, "w") as log:

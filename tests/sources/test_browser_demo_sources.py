@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import sign_in
+from conftest import copy_template, serving, sign_in
 
 FAILED = "kilde microsoft: miljøvariabelen VERN_DEMO_M365_SECRET er ikke satt"
 
@@ -23,8 +23,14 @@ def state(page, name: str):
 
 
 @pytest.mark.long
-def test_the_demo_pulls_its_sources_live_and_one_fails_in_words_an_admin_knows(demo_server, page):
-    sign_in(page, f"{demo_server}/sources", "adviser", "vern-demo-personvern")
+def test_the_demo_pulls_its_sources_live_and_one_fails_in_words_an_admin_knows(db_path, cli_demo_template, page):
+    copy_template(cli_demo_template, db_path)
+    with serving(db_path, demo_sources=True) as url:
+        live_sources_shown(page, url)
+
+
+def live_sources_shown(page, url: str) -> None:
+    sign_in(page, f"{url}/sources", "adviser", "vern-demo-personvern")
     expect(page.get_by_role("heading", name="Kilder")).to_be_visible()
     for _ in range(30):  # the first pulls run in the background, just after the server started
         if source(page, "microsoft").get_by_text(FAILED).count() and source(page, "google").get_by_text(
@@ -49,7 +55,7 @@ def test_the_demo_pulls_its_sources_live_and_one_fails_in_words_an_admin_knows(d
     expect(page.get_by_text(re.compile(r"^Ikke verifisert: Tilgang \(kilde: microsoft\)\."))).to_be_visible()
 
     page.context.clear_cookies()
-    sign_in(page, f"{demo_server}/sources", "admin", "vern-demo-drift")
+    sign_in(page, f"{url}/sources", "admin", "vern-demo-drift")
     expect(source(page, "microsoft").get_by_role("row").filter(has_text="Hemmelighet client_secret_env")
            ).to_contain_text("leses fra miljøvariabelen VERN_DEMO_M365_SECRET")
     expect(source(page, "google").get_by_role("row").filter(has_text="Hemmelighet credentials_env")

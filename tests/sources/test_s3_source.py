@@ -32,12 +32,22 @@ NOW = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)  # conftest's frozen clock
 FAKE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
-@pytest.fixture
-def aws(tmp_path, monkeypatch):
-    """moto's S3 on 127.0.0.1 with the trail's bucket, fake credentials in the environment,
-    and nothing of this machine's AWS setup read: no files of its own, no instance metadata."""
+@pytest.fixture(scope="module")
+def moto_server():
+    """moto's server on 127.0.0.1, one for the module (stopping one waits half a second);
+    each test resets its state."""
     from moto.server import ThreadedMotoServer
 
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(tmp_path, monkeypatch, moto_server):
+    """moto's S3 with the trail's bucket, fake credentials in the environment, and nothing
+    of this machine's AWS setup read: no files of its own, no instance metadata."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION",
                  "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                  "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
@@ -50,16 +60,15 @@ def aws(tmp_path, monkeypatch):
     for variable, name in (("AWS_CONFIG_FILE", "aws-config"), ("AWS_SHARED_CREDENTIALS_FILE", "aws-credentials")):
         (tmp_path / name).write_text("", encoding="utf-8")
         monkeypatch.setenv(variable, str(tmp_path / name))
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    door = Door(server._server.app)  # werkzeug's server calls its `app` for every request
-    server._server.app = door
-    door.endpoint = f"http://127.0.0.1:{server.get_host_and_port()[1]}"
+    moto = moto_server._server.app
+    door = Door(moto)  # werkzeug's server calls its `app` for every request
+    moto_server._server.app = door
+    door.endpoint = f"http://127.0.0.1:{moto_server.get_host_and_port()[1]}"
     door.s3 = boto3.client("s3", endpoint_url=door.endpoint)
     door.s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
     yield door
     httpx.post(f"{door.endpoint}/moto-api/reset")  # moto's state is this process's
-    server.stop()
+    moto_server._server.app = moto
 
 
 def toml(endpoint: str, more: str = "", bucket: str = BUCKET) -> str:
