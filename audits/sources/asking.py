@@ -70,6 +70,22 @@ def ask(client: httpx.Client, source: str, method: str, url: str, **request: Any
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
+def json_of(source: str, answer: httpx.Response) -> Any:
+    """The answer's JSON, else SourceFailed."""
+    try:
+        return answer.json()
+    except ValueError:
+        raise SourceFailed(Message("sources.not_json", {"source": source})) from None
+
+
+def page_of(source: str, answer: httpx.Response) -> dict:
+    """The answer's JSON object (a page of a listing), else SourceFailed."""
+    page = json_of(source, answer)
+    if not isinstance(page, dict):
+        raise SourceFailed(Message("sources.not_json", {"source": source}))
+    return page
+
+
 def cleaned(said: str) -> str:
     """A provider's words as Vern keeps them: shortened, on one line, control characters dropped."""
     shown = text.BIDI_CONTROLS.sub("", text.CONTROLS.sub(" ", said[:SAID_LENGTH * 2]))

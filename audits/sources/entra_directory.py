@@ -54,7 +54,7 @@ def _listed(client: httpx.Client, source: Source, token: m365.Token, path: str, 
     """Every item of a Graph collection, page by page; @odata.nextLink carries the query."""
     url: str | None = _api(source, path)
     while url:
-        page = people.page(source, asking.get(client, source.name, url, params=params, headers=token.header()))
+        page = asking.page_of(source.name, asking.get(client, source.name, url, params=params, headers=token.header()))
         items = page.get("value")
         yield from (item for item in items if isinstance(item, dict)) if isinstance(items, list) else ()
         following = page.get("@odata.nextLink")

@@ -92,19 +92,9 @@ def _activities(source: Source, application: str) -> str:
     return f"{source.endpoint or API}/admin/reports/v1/activity/users/all/applications/{application}"
 
 
-def _page(source: Source, answer: httpx.Response) -> dict:
-    try:
-        page = answer.json()
-    except ValueError:
-        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
-    if not isinstance(page, dict):
-        raise SourceFailed(Message("sources.not_json", {"source": source.name}))
-    return page
-
-
 def test(config: Config, source: Source, client: httpx.Client) -> None:
     """Sign in and ask for one activity; SourceFailed if either is refused."""
-    _page(source, asking.get(client, source.name, _activities(source, APPLICATIONS[0]), params={"maxResults": 1},
+    asking.page_of(source.name, asking.get(client, source.name, _activities(source, APPLICATIONS[0]), params={"maxResults": 1},
                              headers=Token(source).header()))
 
 
@@ -123,7 +113,7 @@ def _write_pages(file: TextIO, client: httpx.Client, source: Source, token: Toke
     params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}
     written = 0
     while True:
-        page = _page(source, asking.get(client, source.name, _activities(source, application), params=params,
+        page = asking.page_of(source.name, asking.get(client, source.name, _activities(source, application), params=params,
                                         headers=token.header()))
         items = page.get("items")
         if items:  # an empty page has none

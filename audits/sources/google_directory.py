@@ -55,7 +55,7 @@ def _listed(client: httpx.Client, source: Source, token: google.Token, path: str
             params: dict) -> Iterator[dict]:
     """Every item under `key` of a listing, page by page: the same query, its next page."""
     while True:
-        page = people.page(source, asking.get(client, source.name, _api(source, path), params=params,
+        page = asking.page_of(source.name, asking.get(client, source.name, _api(source, path), params=params,
                                               headers=token.header()))
         items = page.get(key)  # an empty page has none
         yield from (item for item in items if isinstance(item, dict)) if isinstance(items, list) else ()

@@ -117,16 +117,9 @@ def _feed(source: Source) -> str:
     return f"{source.endpoint or API}/api/v1.0/{source.options['tenant_id']}/activity/feed"
 
 
-def _json(source: Source, answer: httpx.Response) -> Any:
-    try:
-        return answer.json()
-    except ValueError:
-        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
-
-
 def _listed(client: httpx.Client, source: Source, token: Token) -> Any:
     """The tenant's subscriptions, as Microsoft lists them."""
-    return _json(source, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
+    return asking.json_of(source.name, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
                                     headers=token.header()))
 
 
@@ -166,12 +159,12 @@ def _write_blobs(file: TextIO, client: httpx.Client, source: Source, token: Toke
     written = 0
     while url:
         answer = asking.get(client, source.name, url, params=params, headers=token.header())
-        listing = _json(source, answer)
+        listing = asking.json_of(source.name, answer)
         for item in listing if isinstance(listing, list) else []:
             uri = item.get("contentUri") if isinstance(item, dict) else None
             if not isinstance(uri, str):
                 continue
-            blob = _json(source, asking.get(client, source.name, uri, headers=token.header()))
+            blob = asking.json_of(source.name, asking.get(client, source.name, uri, headers=token.header()))
             for record in blob if isinstance(blob, list) else []:
                 if not written:
                     out.writerow(("RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData"))

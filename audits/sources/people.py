@@ -23,7 +23,6 @@ from audits.core.i18n import Message
 from audits.sources.asking import SourceFailed
 
 if TYPE_CHECKING:  # annotations only
-    import httpx
 
     from audits.core.store import Store
     from audits.sources.pulling import Counts
@@ -56,17 +55,6 @@ def day(*instants: Any) -> str:
         return clock.local(clock.instant(instant)).date().isoformat()
     except (ValueError, AttributeError):  # not an instant, or not text
         return str(instant)
-
-
-def page(source: Source, answer: httpx.Response) -> dict:
-    """A page of the directory's answer: a JSON object, else SourceFailed."""
-    try:
-        got = answer.json()
-    except ValueError:
-        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
-    if not isinstance(got, dict):
-        raise SourceFailed(Message("sources.not_json", {"source": source.name}))
-    return got
 
 
 def replace(store: Store, source: Source, accounts: list[directory.Account], counts: Counts) -> None:

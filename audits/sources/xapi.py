@@ -17,9 +17,7 @@ from urllib.parse import urljoin
 
 from audits.core import clock
 from audits.core.errors import InputError
-from audits.core.i18n import Message
 from audits.sources import asking, cursors, failed
-from audits.sources.asking import SourceFailed
 from audits.training import register as training
 
 if TYPE_CHECKING:  # annotations only
@@ -42,16 +40,6 @@ def _auth(source: Source) -> dict:
     return {"headers": VERSION, "auth": (source.secret("username_env"), source.secret("password_env"))}
 
 
-def _page(source: Source, answer: httpx.Response) -> dict:
-    try:
-        page = answer.json()
-    except ValueError:
-        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
-    if not isinstance(page, dict):
-        raise SourceFailed(Message("sources.not_json", {"source": source.name}))
-    return page
-
-
 def _newest_stored(statements: list) -> datetime | None:
     stamps = []
     for statement in statements:
@@ -66,7 +54,7 @@ def _newest_stored(statements: list) -> datetime | None:
 
 def test(config: Config, source: Source, client: httpx.Client) -> None:
     """One statement asked for with the configured credentials; SourceFailed if refused."""
-    _page(source, asking.get(client, source.name, f"{source.endpoint}/statements", params={"limit": 1},
+    asking.page_of(source.name, asking.get(client, source.name, f"{source.endpoint}/statements", params={"limit": 1},
                              **_auth(source)))
 
 
@@ -84,7 +72,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     while url:
         number += 1
         answer = asking.get(client, source.name, url, params=params, **auth)
-        page = _page(source, answer)
+        page = asking.page_of(source.name, answer)
         name = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{number}.json"
         try:
             statements = list(training.result_statements(page, name))
