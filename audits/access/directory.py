@@ -144,7 +144,8 @@ def sync_people(store: Store, source: str, accounts: list[Account]) -> Synced:
             record, person, found = _read(account, keys, before, listed, today)
             if person:
                 listed.setdefault(person, account.id)
-            skipped, problems = skipped + bool(found), problems + found
+            skipped += bool(found)
+            problems.extend(found)
             if not found and before.get(person, {}).get("source") in (None, source):
                 records[person] = record
         if skipped == len(accounts):  # nothing could be read: nothing is changed

@@ -15,6 +15,7 @@ Google's public ones.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -94,8 +95,7 @@ def _activities(source: Source, application: str) -> str:
 
 def test(config: Config, source: Source, client: httpx.Client) -> None:
     """Sign in and ask for one activity; SourceFailed if either is refused."""
-    asking.page_of(source.name, asking.get(client, source.name, _activities(source, APPLICATIONS[0]), params={"maxResults": 1},
-                             headers=Token(source).header()))
+    next(pages(client, source, Token(source), _activities(source, APPLICATIONS[0]), {"maxResults": 1}))
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
@@ -112,17 +112,24 @@ def _write_pages(file: TextIO, client: httpx.Client, source: Source, token: Toke
     at a time in memory."""
     params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}
     written = 0
-    while True:
-        page = asking.page_of(source.name, asking.get(client, source.name, _activities(source, application), params=params,
-                                        headers=token.header()))
+    for page in pages(client, source, token, _activities(source, application), params):
         items = page.get("items")
         if items:  # an empty page has none
             file.write(json.dumps(page, ensure_ascii=False) + "\n")
             written += len(items) if isinstance(items, list) else 1  # not a list: the import says so
+    return written
+
+
+def pages(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any]) -> Iterator[dict]:
+    """Every page of a Google API's listing, one at a time: the same query with each
+    nextPageToken (the Reports API's and the Directory API's alike)."""
+    while True:
+        page = asking.page_of(source.name, asking.get(client, source.name, url, params=params, headers=token.header()))
+        yield page
         following = page.get("nextPageToken")
         if not following or not isinstance(following, str):
-            return written
-        params = {**params, "pageToken": following}  # the same query, its next page
+            return
+        params = {**params, "pageToken": following}
 
 
 def _stamp(instant: datetime) -> str:

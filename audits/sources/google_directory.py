@@ -53,16 +53,10 @@ def _token(source: Source) -> google.Token:
 
 def _listed(client: httpx.Client, source: Source, token: google.Token, path: str, key: str,
             params: dict) -> Iterator[dict]:
-    """Every item under `key` of a listing, page by page: the same query, its next page."""
-    while True:
-        page = asking.page_of(source.name, asking.get(client, source.name, _api(source, path), params=params,
-                                              headers=token.header()))
+    """Every item under `key` of a listing, page by page."""
+    for page in google.pages(client, source, token, _api(source, path), params):
         items = page.get(key)  # an empty page has none
         yield from (item for item in items if isinstance(item, dict)) if isinstance(items, list) else ()
-        following = page.get("nextPageToken")
-        if not following or not isinstance(following, str):
-            return
-        params = {**params, "pageToken": following}
 
 
 def test(config: Config, source: Source, client: httpx.Client) -> None:

@@ -101,6 +101,18 @@ def _oauth_error(status: int, error: str, description: str) -> Response:
                     content_type="application/json; charset=utf-8")
 
 
+def _offset(args, query: list) -> int | None:
+    """Where a page starts: 0 without a pageToken; the token's offset when it came with this
+    very query (opaque to the client); None for any other token."""
+    if "pageToken" not in args:
+        return 0
+    try:
+        held = json.loads(base64.urlsafe_b64decode(args["pageToken"]))
+    except ValueError:
+        return None
+    return held.get("offset") if isinstance(held, dict) and held.get("query") == query else None
+
+
 def _instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
 
@@ -216,15 +228,9 @@ class Google:
         if start > end:
             return _error(400, "Invalid request: Start time is after end time.", "invalid", "INVALID_ARGUMENT")
         query = [args.get("startTime"), args.get("endTime"), size]
-        offset = 0
-        if "pageToken" in args:  # opaque to the client; valid only with the query it came from
-            try:
-                held = json.loads(base64.urlsafe_b64decode(args["pageToken"]))
-            except ValueError:
-                held = {}
-            if held.get("query") != query:
-                return _error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT")
-            offset = held["offset"]
+        offset = _offset(args, query)
+        if offset is None:
+            return _error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT")
         found = sorted(((n, a) for n, a in enumerate(self.activities)
                         if a["id"]["applicationName"] == application and start <= _instant(a["id"]["time"]) <= end
                         and _instant(a["id"]["time"]) >= self.now - KEPT),  # older ones Google no longer has
@@ -288,15 +294,9 @@ class Google:
             return _error(400, f"Invalid value '{size}'. Values must be within the range: [1, {most}]", "invalid",
                           "INVALID_ARGUMENT")
         query = sorted([k, v] for k, v in args.items() if k != "pageToken")
-        offset = 0
-        if "pageToken" in args:
-            try:
-                held = json.loads(base64.urlsafe_b64decode(args["pageToken"]))
-            except ValueError:
-                held = {}
-            if held.get("query") != query:
-                return _error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT")
-            offset = held["offset"]
+        offset = _offset(args, query)
+        if offset is None:
+            return _error(400, "Invalid page token", "invalid", "INVALID_ARGUMENT")
         length = min(size, self.page_size)
         if broken.get(offset // length):
             broken[offset // length] -= 1
