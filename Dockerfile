@@ -1,5 +1,6 @@
 # Vern in one container: `vern serve` owns the database in the /app/data volume.
-# Back up the whole volume: the database AND its key files belong together.
+# Vern backs itself up into /app/data/backups (set VERN_BACKUP_PASSPHRASE; [backup] s3_bucket
+# for a copy off the machine): README, Operations.
 FROM python:3.11-slim
 WORKDIR /app
 COPY . .

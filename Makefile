@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo's backups (Back up now, `vern backup create`) under a passphrase for the demo only.
+run: export VERN_BACKUP_PASSPHRASE ?= vern-demo-sikkerhetskopi
 run: $(STAMP)
 	$(BIN)/vern demo
 	$(BIN)/vern checks run

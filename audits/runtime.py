@@ -36,12 +36,18 @@ def database_path(db: str | None = None) -> Path:
     return Path(db or os.environ.get("VERN_DB") or DEFAULT_DB)
 
 
-def open_vern(db: str | None = None, config_path: str | None = None) -> Vern:
-    """Validate the configuration first, so a bad value stops us before the store opens."""
+def load_config(db: str | None = None, config_path: str | None = None) -> tuple[Config, dict[str, type[Check]]]:
+    """The configuration in force for the database `db`, and the installed checks; no store opened."""
     path = database_path(db)
     checks = registry.installed()
     found = configuration.locate(config_path, os.environ.get("VERN_CONFIG"), path)
-    config = configuration.load(found, path, checks)
+    return configuration.load(found, path, checks), checks
+
+
+def open_vern(db: str | None = None, config_path: str | None = None) -> Vern:
+    """Validate the configuration first, so a bad value stops us before the store opens."""
+    path = database_path(db)
+    config, checks = load_config(db, config_path)
     store = keys.open_store(path, config.key_file)
     runner.fail_interrupted(store)
     return Vern(store, config, checks)

@@ -10,11 +10,12 @@ first pulls, so the sources check judges them rather than sources never pulled.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from audits.accounts import sessions
 from audits.alerts import outbox
+from audits.backups import taking as backups
 from audits.breaches import reminders
 from audits.checking import runner
 from audits.checking.api import Check
@@ -35,6 +36,8 @@ REQUEST_REMINDER_JOB = "request-reminders"
 ALERTS_JOB = "alerts"
 ALERTS_SECONDS = 20  # an alert that could not go at once is tried within the minute
 SESSIONS_JOB = "sessions"
+BACKUP_JOB = "backup"
+BACKUPS_CHECK = "backups"  # the check that judges the backups (checks/backups.py)
 FIRST_PULLS_JOB = "first-pulls"
 
 
@@ -53,6 +56,17 @@ def missed(vern: Vern, check: type[Check], now: datetime) -> bool:
         return True
     trigger = cron_trigger(vern.config.check(check.id)["schedule"])
     due = trigger.get_next_fire_time(None, last["started_at"])
+    return due is not None and due <= now
+
+
+def backup_missed(vern: Vern, now: datetime) -> bool:
+    """True when a scheduled backup time passed since the last scheduled backup began (or none did)."""
+    last = backups.status(vern.store)["scheduled"]
+    if last is None:
+        return True
+    # The next time after it: one second on, since a trigger's next time may be the instant given.
+    due = cron_trigger(vern.config.backup["schedule"]).get_next_fire_time(
+        None, last["started_at"] + timedelta(seconds=1))
     return due is not None and due <= now
 
 
@@ -114,6 +128,10 @@ def start(vern: Vern, pull_at_start: bool = False) -> BackgroundScheduler:
     if pull_at_start:  # once, now (no trigger)
         scheduler.add_job(_first_pulls, args=(vern, scheduler, after_pulls), id=FIRST_PULLS_JOB,
                           name="first pulls", replace_existing=True, next_run_time=now)
+    # A backup missed while the server was down is taken at start, like a missed check.
+    scheduler.add_job(_backup, cron_trigger(vern.config.backup["schedule"]), args=(vern,),
+                      id=BACKUP_JOB, name="backup", replace_existing=True,
+                      **({"next_run_time": now} if backup_missed(vern, clock.now()) else {}))
     scheduler.add_job(_prune_sessions, IntervalTrigger(hours=1, timezone=clock.OSLO), args=(vern,),
                       id=SESSIONS_JOB, name="expired sessions", replace_existing=True, next_run_time=now)
     scheduler.start()
@@ -132,6 +150,22 @@ def _first_pulls(vern: Vern, scheduler: BackgroundScheduler, jobs: list[str]) ->
             scheduler.modify_job(job, next_run_time=now)
 
 
+def _backup(vern: Vern) -> None:
+    """The scheduled backup; then the `backups` check judges it at once, not within the hour."""
+    try:
+        backups.scheduled(vern)
+    finally:
+        judge_backups(vern, "schedule")
+
+
+def judge_backups(vern: Vern, trigger: str, actor: str | None = None) -> None:
+    """The `backups` check run now, after a backup (here in the caller's thread: a job that
+    changes other jobs could meet the scheduler shutting down)."""
+    check = vern.checks.get(BACKUPS_CHECK)
+    if check is not None and vern.config.check(BACKUPS_CHECK).get("enabled", True):
+        runner.run(vern.store, vern.config, check, trigger, actor)
+
+
 def _prune_sessions(vern: Vern) -> None:
     sessions.prune(vern.store, clock.now())
 
@@ -145,6 +179,12 @@ def next_run(vern: Vern, check_id: str) -> datetime | None:
         job = vern.scheduler.get_job(job_id(check_id))
         return job.next_run_time if job else None
     return cron_trigger(settings["schedule"]).get_next_fire_time(None, clock.now())
+
+
+def next_job(vern: Vern, job: str) -> datetime | None:
+    """When a job of the running scheduler runs next; None when no scheduler runs (a command)."""
+    found = vern.scheduler.get_job(job) if vern.scheduler is not None else None
+    return found.next_run_time if found else None
 
 
 def next_pull(vern: Vern, name: str) -> datetime | None:

@@ -19,7 +19,7 @@ ICONS = {
     "consent": "mark_email_read", "processors": "handshake", "sources": "cloud_sync", "checks": "schedule",
     "pseudonyms": "badge",
     "trail": "history", "audit": "verified", "users": "manage_accounts",
-    "organisation": "corporate_fare",
+    "organisation": "corporate_fare", "backups": "backup",
 }
 
 # A local icon: a material icon as favicon is fetched from fonts.gstatic.com, and Vern must

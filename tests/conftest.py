@@ -301,6 +301,38 @@ class Inbox:
         return [m["Subject"] for m in self.messages()]
 
 
+FAKE_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS's documented example key
+
+
+@pytest.fixture(scope="module")
+def moto_server():
+    """moto's S3 server on 127.0.0.1, one for the module (stopping one waits); each test resets
+    what it made."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    yield server
+    server.stop()
+
+
+def only_fake_aws(monkeypatch, tmp_path: Path) -> None:
+    """Fake credentials in the environment, and nothing of this machine's AWS setup read: no
+    files of its own, no profile, no instance metadata, no endpoint of its own."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION",
+                 "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                 "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+                 "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAVERNTESTING00001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE_AWS_SECRET)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for variable, name in (("AWS_CONFIG_FILE", "aws-config"), ("AWS_SHARED_CREDENTIALS_FILE", "aws-credentials")):
+        (tmp_path / name).write_text("", encoding="utf-8")
+        monkeypatch.setenv(variable, str(tmp_path / name))
+
+
 @pytest.fixture
 def smtp():
     """A real SMTP server on loopback; the inbox, with its port."""

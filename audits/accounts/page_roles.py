@@ -29,6 +29,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "audit": frozenset({"adviser", "admin"}),
     "users": frozenset({"admin"}),
     "organisation": frozenset({"admin"}),  # the published contact details, no one's personal data
+    "backups": frozenset({"admin"}),  # file names, sizes and times: no one's personal data
     "home": frozenset(ROLES),
 }
 
@@ -40,7 +41,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "compliance": ("findings", "activities", "processors", "training", "retention", "consent"),
     "evidence": ("access", "sources", "checks", "pseudonyms"),
     "audit": ("trail", "audit"),
-    "admin": ("users", "organisation"),
+    "admin": ("users", "organisation", "backups"),
 }
 
 

@@ -20,6 +20,7 @@ from audits.cli import activities as cli_activities
 from audits.cli import admin as cli_admin
 from audits.cli import alerts as cli_alerts
 from audits.cli import audit as cli_audit
+from audits.cli import backup as cli_backup
 from audits.cli import board as cli_board
 from audits.cli import consent as cli_consent
 from audits.cli import dsr as cli_requests
@@ -284,6 +285,7 @@ cli_requests.register(cli)
 cli_alerts.register(cli)
 cli_sources.register(cli)
 cli_organisation.register(cli)
+cli_backup.register(cli)
 
 
 def main() -> None:

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "requests": {"reminder_schedule": "0 7 * * *"},
     "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "",
              "advisers": []},
+    "backup": {"folder": "", "passphrase_env": "VERN_BACKUP_PASSPHRASE", "schedule": "30 2 * * *",
+               "keep_daily": 7, "keep_weekly": 4, "keep_monthly": 12, "s3_bucket": "", "s3_prefix": "vern/"},
     "auth": {
         "oidc_provider": "",
         "idle_minutes": 30.0,  # a number: 0.5 is half a minute
@@ -65,6 +67,7 @@ class Config:
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     alert_channels: list[Channel] = field(default_factory=list)  # [[alerts.channels]]
     sources: dict[str, Source] = field(default_factory=dict)  # [sources.<name>]
+    backup: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS["backup"]))  # [backup], folder resolved
 
     def check(self, check_id: str) -> dict[str, Any]:
         return self.checks.get(check_id, {})
@@ -218,12 +221,13 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
             raise _at_least(f"breaches.{key}")
     if top["review"]["agreement_days"] < 1:
         raise _at_least("review.agreement_days")
-    for section, key in (("review", "digest_schedule"), ("requests", "reminder_schedule")):
+    for section, key in (("review", "digest_schedule"), ("requests", "reminder_schedule"), ("backup", "schedule")):
         _crontab(f"{section}.{key}", top[section][key], path)
     if top["mail"]["security"] not in ("none", "starttls", "ssl"):
         raise VernError("config.key", setting="mail.security", why=Message("config.security"))
     if not 0 < top["auth"]["idle_minutes"] <= 24 * 60:  # also refuses TOML's nan and inf
         raise VernError("config.key", setting="auth.idle_minutes", why=Message("config.idle_minutes"))
+    backup = _backup(top["backup"], database)
     inbox = Path(top["inbox"]["path"]) if top["inbox"]["path"] else database.parent / "inbox"
     key_file = Path(top["keys"]["path"]) if top["keys"]["path"] else database.with_suffix(".key")
     return Config(
@@ -245,7 +249,22 @@ def load(path: Path | None, database: Path, checks: dict[str, Any]) -> Config:
         checks=check_settings,
         alert_channels=alert_channels,
         sources=sources,
+        backup=backup,
     )
+
+
+def _backup(section: dict[str, Any], database: Path) -> dict[str, Any]:
+    """[backup], with its folder resolved (default: backups/ beside the database)."""
+    keeps = ("keep_daily", "keep_weekly", "keep_monthly")
+    for key in keeps:
+        if section[key] < 0:
+            raise VernError("backups.config.keep", key=f"backup.{key}")
+    if not any(section[key] for key in keeps):
+        raise VernError("backups.config.keep_one")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", section["passphrase_env"]):
+        raise VernError("backups.config.variable", key="backup.passphrase_env")
+    folder = Path(section["folder"]) if section["folder"] else database.parent / "backups"
+    return {**section, "folder": folder}
 
 
 def _alert_channels(section: Any) -> list[Channel]:

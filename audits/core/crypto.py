@@ -221,9 +221,10 @@ def ensure_trail_key(ring: KeyRing) -> KeyRing:
     return ring
 
 
-def load(path: Path, create: bool) -> KeyRing:
-    """Keys from VERN_KEYS, else the key file; a new file only when `create` (a new database)."""
-    if os.environ.get("VERN_KEYS"):
+def load(path: Path, create: bool, environment: bool = True) -> KeyRing:
+    """Keys from VERN_KEYS, else the key file; a new file only when `create` (a new database).
+    Without `environment`, the key file only (a backup read back brings its own)."""
+    if environment and os.environ.get("VERN_KEYS"):
         return parse(os.environ["VERN_KEYS"], "VERN_KEYS", None)
     if os.path.lexists(path):
         return parse(read(path), str(path), path)

@@ -60,5 +60,7 @@ def os_reason(error: OSError) -> Message:
                       (IsADirectoryError, "os.folder"), (NotADirectoryError, "os.not_folder")):
         if isinstance(error, kind):
             return Message(key)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # a full disk, a quota, a size limit
+        return Message("os.full")
     code = errno.errorcode.get(error.errno, "") if error.errno else ""
     return Message("os.other", {"code": code or type(error).__name__})

@@ -20,7 +20,7 @@ LANGUAGES = ("nb", "en")
 # The packages that keep words, in the order the catalogue is assembled.
 WORD_PACKAGES = ("core", "accounts", "checking", "io", "breaches", "subject_requests", "activities",
                  "processors", "retention", "consent", "training", "access", "reporting", "alerts", "organisation",
-                 "sources", "cli")
+                 "sources", "backups", "cli")
 
 
 class _Formatter(string.Formatter):

@@ -14,11 +14,11 @@ def _checks(store: Store) -> dict[str, str]:
     return {row["key"].removeprefix("key_check:"): row["value"] for row in rows}
 
 
-def bind(store: Store, path: Path) -> KeyRing:
+def bind(store: Store, path: Path, environment: bool = True) -> KeyRing:
     """Load the keys this database needs and prove they are the right ones; then bind the
     audit trail to its key and to the head file beside the key file."""
     known = _checks(store)
-    ring = crypto.load(path, create=not known)
+    ring = crypto.load(path, create=not known, environment=environment)
     for key_id, check in known.items():
         if key_id.startswith("pseudonym") or key_id == "trail":
             continue
@@ -45,11 +45,12 @@ def bind(store: Store, path: Path) -> KeyRing:
     return ring
 
 
-def open_store(path: Path, key_file: Path) -> Store:
-    """The store with its keys bound: the only way Vern opens a database."""
+def open_store(path: Path, key_file: Path, environment: bool = True) -> Store:
+    """The store with its keys bound: the only way Vern opens a database. Without
+    `environment`, VERN_KEYS is not read (a backup read back brings its own key file)."""
     store = Store(path)
     try:
-        bind(store, key_file)
+        bind(store, key_file, environment)
         encrypted_columns.seal(store)
     except BaseException:
         store.close()

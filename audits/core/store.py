@@ -27,6 +27,11 @@ class DatabaseBusy(VernError):
     """Another process (normally `vern serve`) holds the database."""
 
 
+def _quoted(path: Path) -> str:
+    """A path inside a single-quoted SQL string (ATTACH takes no parameters)."""
+    return str(path).replace("'", "''")
+
+
 def migrations() -> list[tuple[int, str]]:
     """(version, sql) for every file audits/migrations/NNNN_name.sql, in order."""
     found = []
@@ -98,6 +103,26 @@ class Store:
                     hook()
             finally:
                 cursor.close()
+
+    def copy_to(self, path: Path) -> None:
+        """The whole database into a new file, as of one instant: a single statement reads one
+        snapshot while writers go on (DuckDB's MVCC), through this process's own connection
+        (the backups, audits/backups/archive.py). Not under the write lock: nothing waits for it.
+        DuckDB runs on one thread meanwhile, so the copy takes one core and the pages the other
+        (on two cores, a copy on both doubled the pages' times: benchmarks/backup.py)."""
+        cursor = self._con.cursor()
+        try:
+            source = cursor.execute("SELECT current_database()").fetchone()[0]
+            threads = cursor.execute("SELECT current_setting('threads')").fetchone()[0]
+            cursor.execute(f"ATTACH '{_quoted(path)}' AS vern_copy")
+            cursor.execute("SET threads = 1")
+            try:
+                cursor.execute(f'COPY FROM DATABASE "{source}" TO vern_copy')
+            finally:
+                cursor.execute(f"SET threads = {int(threads)}")
+                cursor.execute("DETACH vern_copy")
+        finally:
+            cursor.close()
 
     def close(self) -> None:
         self._con.close()

@@ -9,6 +9,7 @@ WORDS: dict[str, Text] = {
     "os.denied": Text("Vern har ikke tilgang", "Vern has no permission"),
     "os.folder": Text("er en mappe, ikke en fil", "is a folder, not a file"),
     "os.not_folder": Text("en del av stien er ikke en mappe", "a part of the path is not a folder"),
+    "os.full": Text("det er ikke plass til mer på disken", "there is no room left on the disk"),
     "os.other": Text("systemfeil {code}", "system error {code}"),
     "clock.not_instant": Text("ikke et ISO 8601-tidspunkt", "not an ISO 8601 instant"),
     "clock.no_offset": Text("mangler tidssone (skriv f.eks. 2026-03-28T10:00+01:00)",

@@ -18,6 +18,7 @@ from audits.core.errors import VernError
 from audits.core.store import Store
 from audits.demo import access as demo_access
 from audits.demo import activities as demo_activities
+from audits.demo import backups as demo_backups
 from audits.demo import consent as demo_consent
 from audits.demo import retention as demo_retention
 from audits.demo import subject_requests as demo_requests
@@ -163,6 +164,7 @@ def load(store: Store, config: Config, actor: str) -> dict[str, int]:
         access |= demo_consent.load(store, Path(folder), actor, clock.today())
     with store.transaction() as tx:
         tx.execute("INSERT OR REPLACE INTO settings VALUES ('dataset', ?)", [MARKER])
+        demo_backups.plant(tx, config, clock.now())
         trail.append(tx, actor, "demo.load", "", {"processors": loaded})
     _users(store, actor)
     profile.save(store, config, actor, PROFILE)

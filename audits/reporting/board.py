@@ -25,6 +25,7 @@ same function at the end of each of the last twelve months, to the findings' his
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from audits.backups import taking
 from audits.checking import registry
 from audits.checking.findings import UNHANDLED
 from audits.core import clock, trail
@@ -376,6 +377,7 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
         "retention": _retention(store, today),
         "requests": requests_answered(store, now, now - YEAR),
         "trail": trail.signed_head(store),  # the audit trail's head, signed: printed in the PDF
+        "backups": taking.currency(store, vern.config.check("backups"), now),
     }
 
 
@@ -430,7 +432,16 @@ def narrative(data: dict[str, Any], lang: str) -> list[str]:
     overdue = data["retention"]["overdue"]
     sentences.append(t("board.say.retention", lang, n=overdue, systems=data["retention"]["systems_overdue"])
                      if overdue else t("board.say.retention_none", lang))
-    return sentences + requests_sentences(data["requests"], lang)
+    return sentences + requests_sentences(data["requests"], lang) + [backups_sentence(data["backups"], lang)]
+
+
+def backups_sentence(figures: dict[str, Any], lang: str) -> str:
+    """Whether backups are current, with the days of the last backup and verification (no paths)."""
+    def day(key: str) -> str:
+        return clock.show_day(clock.local(clock.instant(figures[key])).date(), lang) if figures[key] else \
+            t("backups.never", lang)
+    return t("board.say.backups_current" if figures["current"] else "board.say.backups_not_current", lang,
+             made=day("made_at"), verified=day("verified_at"))
 
 
 def requests_by_quarter(figures: dict[str, Any], lang: str) -> str:

@@ -338,6 +338,12 @@ WORDS: dict[str, Text] = {
         "Data-subject requests answered on time in the last 12 months: {on_time} of {n} ({share})."),
     "board.say.requests_none": Text("Ingen henvendelser fra de registrerte er besvart de siste 12 månedene.",
                                     "No data-subject request was answered in the last 12 months."),
+    "board.say.backups_current": Text(
+        "Sikkerhetskopiene er à jour: den siste ble tatt {made}, og en ble sist kontrollert ved prøvegjenoppretting {verified}.",
+        "Backups are current: the last was taken on {made}, and one was last verified by a test restore on {verified}."),
+    "board.say.backups_not_current": Text(
+        "Sikkerhetskopiene er ikke à jour. Siste vellykkede: {made}. Siste kontrollerte: {verified}.",
+        "Backups are not current. The last that succeeded: {made}. The last verified: {verified}."),
     "board.say.requests_open": Text("Åpne henvendelser nå: {n}, herav {overdue} over fristen.",
                                     "Requests open now: {n}, of which {overdue} past the deadline."),
     "audit.doc.requests": Text(

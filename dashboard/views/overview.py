@@ -9,6 +9,7 @@ import streamlit as st
 
 from audits.accounts import page_roles
 from audits.alerts import messages
+from audits.backups import taking
 from audits.breaches import register as breaches
 from audits.checking import registry, runner
 from audits.checking.api import Severity
@@ -83,6 +84,12 @@ st.subheader(tr("overview.requests"))
 request_counts = subject_requests.summary(vern().store)
 for column, key in zip(st.columns(3), ("open", "due_soon", "overdue"), strict=True):
     column.metric(tr(f"overview.requests_{key}"), request_counts[key])
+
+st.subheader(tr("backups.title"))
+backed_up = taking.status(vern().store)
+for column, key in zip(st.columns(2), ("made", "verified"), strict=True):
+    column.metric(tr(f"backups.fact.{key}"),
+                  when(backed_up[key]["finished_at"]) if backed_up[key] else tr("backups.never"))
 
 st.subheader(tr("nav.checks"))
 st.dataframe(

@@ -65,10 +65,10 @@ def test_each_role_against_each_page(dashboard, vern, role, page):
     (("board",), ["", "board", "home", "report", "mine", "requests", "activities", "training", "retention",
                   "consent"]),
     (("admin",), ["", "home", "report", "mine", "requests", "sources", "checks", "trail", "audit", "users",
-                  "organisation"]),
+                  "organisation", "backups"]),
     (("adviser", "admin"), ["", "review", "board", "home", "breaches", "report", "mine", "requests", "findings",
                             "activities", "processors", "training", "retention", "consent", "access", "sources",
-                            "checks", "pseudonyms", "trail", "audit", "users", "organisation"]),
+                            "checks", "pseudonyms", "trail", "audit", "users", "organisation", "backups"]),
 ])
 def test_navigation_lists_only_the_pages_a_user_may_open(dashboard, vern, roles, links):
     at = dashboard(roles=roles)

@@ -61,8 +61,8 @@ LISTED = {"id": "cookies", "title": "Informasjonskapsler på nettstedet", "area"
 MESSAGE_EN = "Innmeldingssiden sets tracking cookies before the visitor has answered."
 MESSAGE_NB = "Innmeldingssiden setter sporingskapsler før den besøkende har svart."
 # Equal ranks are ordered by name: the audit trail ("trail") before "website"; breaches last.
-AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "trail",
-         "website", "breaches"]
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "backups",
+         "trail", "website", "breaches"]
 
 
 @pytest.fixture

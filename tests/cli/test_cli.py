@@ -112,9 +112,9 @@ REQUESTS_PLANTED = {
     ("dsr_identity_unverified", "#2"),
 }
 REQUESTS_ROWS = 8  # the demo's requests, one evidence row each
-# The trail check reads every entry: the demo's 62 (tests/core/test_trail.py) and the runs of the seven
+# The trail check reads every entry: the demo's 62 (tests/core/test_trail.py) and the runs of the eight
 # checks before it in id order.
-TRAIL_ENTRIES = 62 + 7
+TRAIL_ENTRIES = 62 + 8
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SCHEMA = migrations()[-1][0]  # the newest migration's number
 CLI_ACTOR = f"cli:{getpass.getuser()}"  # who acts from the command line, in the audit trail
@@ -224,6 +224,7 @@ def test_demo_then_checks_run_then_findings_list_shows_the_planted_findings(tmp_
     assert ok(vern(db, "checks", "run")).stdout == (
         f"access_logs: succeeded: 8 findings from {ACCESS_EVENTS} evidence rows\n"
         f"activities: succeeded: 9 findings from {ACTIVITIES} evidence rows\n"
+        "backups: succeeded: 0 findings from 5 evidence rows\n"  # the demo's nightly backups, verified weekly
         f"consent: succeeded: 3 findings from {CONSENT_ROWS} evidence rows\n"
         "processors: succeeded: 6 findings from 11 evidence rows\n"
         f"requests: succeeded: 4 findings from {REQUESTS_ROWS} evidence rows\n"
@@ -384,6 +385,7 @@ def test_checks_list_json_before_any_run(tmp_path):
     assert [(i["id"], i["schedule"], i["next_run"], i["last_run"]) for i in items] == \
         [("access_logs", "30 */6 * * *", "2026-06-15T10:30:00Z", None),
          ("activities", "0 6 * * *", "2026-06-16T04:00:00Z", None),
+         ("backups", "0 * * * *", "2026-06-15T10:00:00Z", None),  # every hour: this very minute
          ("consent", "30 7 * * *", "2026-06-16T05:30:00Z", None),
          ("processors", "15 6 * * *", "2026-06-16T04:15:00Z", None),
          ("requests", "0 7 * * *", "2026-06-16T05:00:00Z", None),
@@ -394,7 +396,7 @@ def test_checks_list_json_before_any_run(tmp_path):
 
 
 def test_checks_list_json_after_a_run(demo_db):
-    access, activity, consent, item, requests, retention, _, _, trained = \
+    access, activity, _, consent, item, requests, retention, _, _, trained = \
         json.loads(ok(vern(demo_db, "checks", "list", "--json")).stdout)
     assert (item["id"], item["schedule"], item["next_run"]) == \
         ("processors", "15 6 * * *", "2026-06-16T04:15:00Z")
@@ -437,7 +439,7 @@ def test_next_run_is_the_schedule_in_oslo_time_in_winter(tmp_path):
          "training": "2026-01-16T05:45:00Z", "activities": "2026-01-16T05:00:00Z",
          "retention": "2026-01-15T06:00:00Z", "requests": "2026-01-15T06:00:00Z",
          "consent": "2026-01-15T06:30:00Z", "trail": "2026-01-15T06:00:00Z",
-         "sources": "2026-01-15T06:00:00Z"}
+         "sources": "2026-01-15T06:00:00Z", "backups": "2026-01-15T06:00:00Z"}
 
 
 def test_schedule_from_configuration_is_shown(tmp_path):
@@ -489,20 +491,22 @@ def test_import_processors_good_file(tmp_path):
     assert ok(vern(db, "checks", "run")).stdout == (
         "access_logs: succeeded: 0 findings from 0 evidence rows\n"  # no access logs imported
         "activities: succeeded: 0 findings from 0 evidence rows\n"  # no record of activities
+        "backups: succeeded: 2 findings from 0 evidence rows\n"  # none taken, none verified
         "consent: succeeded: 0 findings from 0 evidence rows\n"  # no campaign sends
         "processors: succeeded: 1 findings from 1 evidence rows\n"
         "requests: succeeded: 0 findings from 0 evidence rows\n"  # no data-subject requests
         "retention: succeeded: 0 findings from 0 evidence rows\n"  # no inventories
         "sources: succeeded: 0 findings from 0 evidence rows\n"  # no source configured
-        "trail: succeeded: 0 findings from 9 evidence rows\n"  # the first entry, the import, seven runs
+        "trail: succeeded: 0 findings from 10 evidence rows\n"  # the first entry, the import, eight runs
         "training: succeeded: 0 findings from 0 evidence rows\n")  # no people, no completions
     assert {(r["rule"], r["subject"]) for r in listed(db)} == \
-        {("transfer_dpf_not_certified", "Acme AS – Mail")}
+        {("transfer_dpf_not_certified", "Acme AS – Mail"), ("backup_missing", "vern"), ("backup_unverified", "vern")}
     # The import and every check run are in the audit trail under the command line's actor.
     assert raw(db, "SELECT actor, action, object FROM trail ORDER BY seq") == [
         ("vern", "trail.start", ""),
         (CLI_ACTOR, "processors.import", "register.csv"), (CLI_ACTOR, "check.run", "access_logs"),
-        (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "consent"),
+        (CLI_ACTOR, "check.run", "activities"), (CLI_ACTOR, "check.run", "backups"),
+        (CLI_ACTOR, "check.run", "consent"),
         (CLI_ACTOR, "check.run", "processors"), (CLI_ACTOR, "check.run", "requests"),
         (CLI_ACTOR, "check.run", "retention"), (CLI_ACTOR, "check.run", "sources"),
         (CLI_ACTOR, "check.run", "trail"),

@@ -197,6 +197,8 @@ def test_example_configuration_shows_every_key_with_its_default():
                      "dashboard_url": ""},
         "review": {"digest_schedule": "0 7 * * 1", "agreement_days": 60},
         "requests": {"reminder_schedule": "0 7 * * *"},
+        "backup": {"folder": "", "passphrase_env": "VERN_BACKUP_PASSPHRASE", "schedule": "30 2 * * *",
+                   "keep_daily": 7, "keep_weekly": 4, "keep_monthly": 12, "s3_bucket": "", "s3_prefix": "vern/"},
         "mail": {"host": "", "port": 587, "security": "starttls", "username": "", "sender": "", "advisers": []},
         "auth": {"oidc_provider": "", "idle_minutes": 30, "roles": NO_ROLES},
         "checks": {
@@ -215,6 +217,7 @@ def test_example_configuration_shows_every_key_with_its_default():
             "requests": {"enabled": True, "schedule": "0 7 * * *"},
             "trail": {"enabled": True, "schedule": "0 * * * *"},
             "sources": {"enabled": True, "schedule": "*/30 * * * *"},
+            "backups": {"enabled": True, "schedule": "0 * * * *", "max_age_hours": 36},
         },
     }
     # Every installed check has its section, with its own settings and schedule as defaults.

@@ -53,9 +53,10 @@ def test_configured_schedule_and_disabled_checks(vern, tmp_path):
     try:
         # The disabled check gets no job; the others keep their own, with the configured grace time.
         assert sorted((job.id, job.misfire_grace_time) for job in started.get_jobs()) == \
-            [("check:access_logs", 120), ("check:activities", 120), ("check:consent", 120),
+            [("backup", 120), ("check:access_logs", 120), ("check:activities", 120), ("check:backups", 120),
+             ("check:consent", 120),
              ("check:requests", 120), ("check:retention", 120), ("check:sources", 120), ("check:trail", 120),
-             ("check:training", 120), ("sessions", 120)]  # expired sessions removed every hour, mail or not
+             ("check:training", 120), ("sessions", 120)]  # expired sessions removed every hour, mail or not; the backup daily
         assert scheduler.next_run(vern, "processors") is None
     finally:
         started.shutdown()

@@ -197,6 +197,8 @@ def old_database(db: Path, edit_third: bool = False) -> dict[int, str]:
         con.execute("DROP SEQUENCE source_pull_id")
         con.execute("DROP TABLE source_gaps")  # migration 0019
         con.execute("DROP TABLE people_sources")  # migration 0020
+        con.execute("DROP TABLE backup_events")  # migration 0021
+        con.execute("DROP SEQUENCE backup_event_id")
         prev, old = GENESIS, {}
         for seq, (actor, action, obj, details) in enumerate(OLD_ENTRIES, 1):
             old[seq] = sha(prev, seq, actor, action, obj, details)

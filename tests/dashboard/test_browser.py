@@ -46,7 +46,7 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
         page.get_by_role("link", name="Oversikt").click()
     expect(open_findings_metric(page)).to_contain_text(everything)
     # Table cells live in a canvas grid: present in the page, not "visible" to Playwright.
-    expect(page.get_by_text(re.compile(r"^fullført 24\. nov\. 2026 kl\. 12\.00"))).to_have_count(9)  # every check
+    expect(page.get_by_text(re.compile(r"^fullført 24\. nov\. 2026 kl\. 12\.00"))).to_have_count(10)  # every check
 
     page.get_by_role("link", name="Funn").click()
     expect(page.get_by_role("heading", name="Funn")).to_be_visible()
@@ -71,7 +71,7 @@ def test_scheduled_findings_reach_every_page_in_the_browser(demo_server, page):
     expect(page.get_by_role("heading", name="Processors and transfers")).to_be_visible()
 
     page.get_by_role("link", name="Checks").click()
-    expect(page.get_by_role("button", name="Run now")).to_have_count(9)  # one per check
+    expect(page.get_by_role("button", name="Run now")).to_have_count(10)  # one per check
     page.locator(".st-key-run-processors").get_by_role("button", name="Run now").click()
     expect(page.get_by_text("Processor agreements and transfers: succeeded, 6 findings")).to_be_visible()
 

@@ -220,6 +220,7 @@ ADMIN_PAGES = {
     "audit": Page(),
     "users": Page(),
     "organisation": Page(),
+    "backups": Page(),
     "report": REPORT,
     "mine": Page(),
     "requests": Page(),

@@ -45,20 +45,23 @@ def test_overview_counts_open_findings_by_severity(app, demo_vern):
     assert metric(at, "middels") == "13"
     assert metric(at, "lav") == "3"
     assert metric(at, "Feilede kontroller") == "0"
-    # The data-subject requests (audits/demo/subject_requests.py), the page's last three metrics: #4-#7
-    # open, #5 due 2026-11-30 (within a week), #4 due 2026-11-20 (overdue).
-    assert [(m.label, m.value) for m in at.metric][-3:] == [
-        ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over svarfristen", "1")]
+    # The data-subject requests (audits/demo/subject_requests.py), three metrics: #4-#7 open, #5 due
+    # 2026-11-30 (within a week), #4 due 2026-11-20 (overdue); then the demo's last nightly backup
+    # (02:30, 02:31 when done) and its verification.
+    assert [(m.label, m.value) for m in at.metric][-5:] == [
+        ("Åpne", "4"), ("Frist innen 7 dager", "1"), ("Over svarfristen", "1"),
+        ("Siste sikkerhetskopi", "24. nov. 2026 kl. 02.30"),
+        ("Siste kontrollerte sikkerhetskopi", "24. nov. 2026 kl. 02.31")]
     checks = next(d.value for d in at.dataframe if "Kontroll" in d.value.columns)
     assert list(checks["Kontroll"]) == ["Tilgang til personopplysninger", "Behandlingsprotokoll og risiko",
-                                        "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
+                                        "Sikkerhetskopier", "Samtykke og reservasjon", "Databehandleravtaler og overføringer",
                                         "Henvendelser fra de registrerte", "Lagringstid og sletting",
                                         "Kilder Vern henter fra", "Revisjonssporet", "Personvernopplæring"]
     assert all(last == "fullført 24. nov. 2026 kl. 12.00" for last in checks["Siste kjøring"])  # bokmål's form
-    # In Oslo time: access_logs 30 */6 * * * later today, the trail on the hour (the frozen clock
-    # stands at 12:00 sharp); the others tomorrow morning.
+    # In Oslo time: access_logs 30 */6 * * * later today, the backups and the trail on the hour
+    # (the frozen clock stands at 12:00 sharp); the others tomorrow morning.
     assert list(checks["Neste kjøring"]) == [
-        "24. nov. 2026 kl. 12.30", "25. nov. 2026 kl. 06.00", "25. nov. 2026 kl. 07.30", "25. nov. 2026 kl. 06.15",
+        "24. nov. 2026 kl. 12.30", "25. nov. 2026 kl. 06.00", "24. nov. 2026 kl. 12.00", "25. nov. 2026 kl. 07.30", "25. nov. 2026 kl. 06.15",
         "25. nov. 2026 kl. 07.00", "25. nov. 2026 kl. 07.00", "24. nov. 2026 kl. 12.00", "24. nov. 2026 kl. 12.00",
         "25. nov. 2026 kl. 06.45"]
 
@@ -143,11 +146,11 @@ def test_checks_page_runs_a_check_now(app, demo_vern):
     at = app("checks", "en")
     # One box per check, named by its title, with its schedule (the page has other captions, e.g. the clock).
     assert [h.value for h in at.subheader] == ["Access to personal data", "Record of processing and risk",
-                                               "Consent and opt-out", "Processor agreements and transfers",
+                                               "Backups", "Consent and opt-out", "Processor agreements and transfers",
                                                "Data-subject requests", "Retention and deletion",
                                                "Sources Vern pulls from", "The audit trail", "Privacy training"]
     schedules = [c.value for c in at.caption if c.value.startswith("Schedule")]
-    assert "30 */6 * * *" in schedules[0] and "15 6 * * *" in schedules[3]
+    assert "30 */6 * * *" in schedules[0] and "15 6 * * *" in schedules[4]
     at.button(key="run-processors").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Processor agreements and transfers: succeeded, 6 findings"]

@@ -21,7 +21,7 @@ from conftest import VERN, page_text
 
 MARKER = "PERSONAL-DATA-MARKER-7731"
 # The demo configures no source: the sources check is out of use, and its area is not shown.
-AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "trail", "breaches"]
+AREAS = ["processors", "access", "training", "retention", "activities", "consent", "requests", "backups", "trail", "breaches"]
 
 
 def pdf_text(data: bytes) -> str:
@@ -48,7 +48,8 @@ def test_the_demo_summary(demo_vern):
     # told) — as `vern findings list --json` shows after `vern demo` and `vern checks run`;
     # breaches: one past its deadline, two awaiting notification, one notified and still open.
     assert scores == {"processors": 46, "access": 47, "training": 37, "retention": 76, "activities": 31,
-                      "consent": 70, "requests": 78, "trail": 100, "breaches": 66}  # the audit trail holds
+                      "consent": 70, "requests": 78, "backups": 100, "trail": 100,
+                      "breaches": 66}  # the audit trail holds; the demo's nightly backups are current
     assert list(scores) == AREAS
     assert data["areas"][-1]["open"] == {"overdue": 1, "late": 0, "awaiting": 2, "open": 1}
     assert [p["month"] for p in data["trend"]] == ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
@@ -182,10 +183,14 @@ def test_the_narrative_names_the_weakest_area_in_both_languages(demo_vern):
     assert "Processor agreements in order (signed, current and reviewed): 8 of 11." in en
     assert "Poster lagret lenger enn lagringstiden: 17, i 2 systemer." in nb
     assert "Records kept past their retention: 17, in 2 systems." in en
-    assert en[-2:] == ["Data-subject requests answered on time in the last 12 months: 3 of 4 (75%).",
-                       "Requests open now: 4, of which 1 past the deadline."]
-    assert nb[-2:] == ["Henvendelser fra de registrerte besvart innen fristen de siste 12 månedene: 3 av 4 (75 %).",
-                       "Åpne henvendelser nå: 4, herav 1 over fristen."]
+    assert en[-3:] == ["Data-subject requests answered on time in the last 12 months: 3 of 4 (75%).",
+                       "Requests open now: 4, of which 1 past the deadline.",
+                       "Backups are current: the last was taken on 2026-11-24, and one was last verified by a "
+                       "test restore on 2026-11-24."]
+    assert nb[-3:] == ["Henvendelser fra de registrerte besvart innen fristen de siste 12 månedene: 3 av 4 (75 %).",
+                       "Åpne henvendelser nå: 4, herav 1 over fristen.",
+                       "Sikkerhetskopiene er à jour: den siste ble tatt 24. nov. 2026, og en ble sist kontrollert "
+                       "ved prøvegjenoppretting 24. nov. 2026."]
 
 
 # -- data-subject requests (Art. 12(3)-(4)) ------------------------------------------
@@ -305,7 +310,7 @@ def test_vern_report_board_writes_the_pdf_and_prints_the_numbers(demo_vern, tmp_
     printed = vern_process.run([VERN, "report", "board", "--json"], capture_output=True, text=True, check=True)
     data = json.loads(printed.stdout)
     assert set(data) == {"as_of", "today", "method", "areas", "trend", "breaches", "notified_within_72h",
-                         "training", "agreements", "retention", "requests", "trail"}
+                         "training", "agreements", "retention", "requests", "trail", "backups"}
     assert [a["area"] for a in data["areas"]] == AREAS
     assert set(data["areas"][0]) == {"area", "score", "open", "checks", "failed_last_run", "verified",
                                      "unverified_sources"}

@@ -26,40 +26,16 @@ from aws import (
 from audits.core.errors import VernError
 from audits.sources import cursors, pulling
 from audits.sources import s3 as source_s3
-from conftest import config_with
+from conftest import FAKE_AWS_SECRET, config_with, only_fake_aws
 
 NOW = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)  # conftest's frozen clock
-FAKE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-
-
-@pytest.fixture(scope="module")
-def moto_server():
-    """moto's server on 127.0.0.1, one for the module (stopping one waits half a second);
-    each test resets its state."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
 def aws(tmp_path, monkeypatch, moto_server):
     """moto's S3 with the trail's bucket, fake credentials in the environment, and nothing
-    of this machine's AWS setup read: no files of its own, no instance metadata."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION",
-                 "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                 "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
-                 "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAVERNTESTING00001")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for variable, name in (("AWS_CONFIG_FILE", "aws-config"), ("AWS_SHARED_CREDENTIALS_FILE", "aws-credentials")):
-        (tmp_path / name).write_text("", encoding="utf-8")
-        monkeypatch.setenv(variable, str(tmp_path / name))
+    of this machine's AWS setup read (conftest.only_fake_aws)."""
+    only_fake_aws(monkeypatch, tmp_path)
     moto = moto_server._server.app
     door = Door(moto)  # werkzeug's server calls its `app` for every request
     moto_server._server.app = door
@@ -268,7 +244,7 @@ def test_what_aws_refuses_fails_the_pull_and_the_connection_test_in_its_words(ve
     assert (failed.problem, failed.read) == (said, 0) and stored(vern) == 0
     assert pulling.test(vern.config, vern.config.sources["trail"]) == said
     row = vern.store.rows("SELECT status, problem FROM source_pulls ORDER BY id DESC")[0]
-    assert row["status"] == "failed" and FAKE_SECRET not in row["problem"]
+    assert row["status"] == "failed" and FAKE_AWS_SECRET not in row["problem"]
 
 
 def test_the_connection_test_lists_one_key_and_says_when_the_prefix_holds_nothing(vern, aws):
