@@ -101,13 +101,14 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
     for application in APPLICATIONS:
-        for span in windows.spans(store, source.name, application, KEPT, LATE):
-            windows.store_window(store, config, source, application, "gworkspace", span, counts=counts, write=partial(
-                _write_pages, client=client, source=source, token=token, application=application, span=span))
+        windows.store_windows(store, config, source, application, "gworkspace",
+                              windows.spans(store, source.name, application, KEPT, LATE), counts=counts,
+                              write=partial(_write_pages, client=client, source=source, token=token,
+                                            application=application))
 
 
-def _write_pages(file: TextIO, client: httpx.Client, source: Source, token: Token, application: str,
-                 span: tuple[datetime, datetime]) -> int:
+def _write_pages(file: TextIO, span: tuple[datetime, datetime], client: httpx.Client, source: Source, token: Token,
+                 application: str) -> int:
     """The window's pages, one line each, as the API gave them; how many activities. One page
     at a time in memory."""
     params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}

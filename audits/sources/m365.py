@@ -144,15 +144,16 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     token = Token(source)
     _subscribe(client, source, token)
     for kind in CONTENT_TYPES:
-        for span in windows.spans(store, source.name, kind, KEPT, LATE):
-            windows.store_window(store, config, source, kind, "m365", span, counts=counts, write=partial(
-                _write_blobs, client=client, source=source, token=token, kind=kind, span=span))
+        windows.store_windows(store, config, source, kind, "m365", windows.spans(store, source.name, kind, KEPT, LATE),
+                              counts=counts, write=partial(_write_blobs, client=client, source=source, token=token,
+                                                           kind=kind))
 
 
-def _write_blobs(file: TextIO, client: httpx.Client, source: Source, token: Token, kind: str,
-                 span: tuple[datetime, datetime]) -> int:
+def _write_blobs(file: TextIO, span: tuple[datetime, datetime], client: httpx.Client, source: Source, token: Token,
+                 kind: str) -> int:
     """Every record of the window's blobs as a row of the Purview export; how many."""
     out = csv.writer(file)
+    header = file.tell() == 0  # the window's records may follow others' in the batch's file
     url: str | None = f"{_feed(source)}/subscriptions/content"
     params: dict | None = {"contentType": kind, "PublisherIdentifier": source.options["tenant_id"],
                            "startTime": _stamp(span[0]), "endTime": _stamp(span[1])}
@@ -166,8 +167,9 @@ def _write_blobs(file: TextIO, client: httpx.Client, source: Source, token: Toke
                 continue
             blob = asking.json_of(source.name, asking.get(client, source.name, uri, headers=token.header()))
             for record in blob if isinstance(blob, list) else []:
-                if not written:
+                if header:  # the file's first record: the export's header first
                     out.writerow(("RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData"))
+                    header = False
                 out.writerow(_row(record))
                 written += 1
         url, params = answer.headers.get("NextPageUri") or None, None  # the next page carries its query

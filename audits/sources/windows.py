@@ -3,11 +3,14 @@
 Each stream (a content type, an application) is asked for in windows of at most 24 hours,
 from its cursor less the time a record may take to arrive late, but never from further back
 than the provider keeps: a cursor older than that is recorded as a gap (`source_gaps`), the
-span whose events are lost. A window's records are written to a temporary file as the
+span whose events are lost. The windows' records are written to a temporary file as the
 provider's own export would be, so they go through the access-log import, its
-de-duplication and its one transaction, in which the cursor moves to the window's end. A
-window the import refuses is kept in the inbox's failed/ folder for the adviser, and the
-pull stops there.
+de-duplication and its one transaction, in which the cursor moves to the last window's end.
+Consecutive windows share the file until it holds BATCH_BYTES: a first pull of Google's 180
+days is a few imports, not 540 (benchmarks/sources.py). A window that fails half-way is cut
+from the file and the whole windows before it imported, so a pull still keeps all it read
+up to the failure. A file the import refuses is kept in the inbox's failed/ folder for the
+adviser, and the pull stops there.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ if TYPE_CHECKING:  # annotations only
 WINDOW = timedelta(hours=24)  # the longest span one listing asks for
 MARGIN = timedelta(minutes=5)  # kept inside what the provider keeps, so nothing ages out while asked for
 EXTENSION = {"m365": "csv", "gworkspace": "json"}  # the file each import format reads
+BATCH_BYTES = 16 * 1024 * 1024  # well inside the import's limits (audits/access/limits.py)
 
 
 def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedelta) -> Iterator[tuple[datetime, datetime]]:
@@ -53,26 +57,63 @@ def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedel
         start = end
 
 
-def store_window(store: Store, config: Config, source: Source, stream: str, fmt: str,
-                 span: tuple[datetime, datetime], write: Callable[[TextIO], int], counts: Counts) -> None:
-    """One window of one stream: `write` puts its records into the file (the `fmt` import's
-    shape) and says how many; they are imported and the cursor moved to the window's end,
-    in one transaction."""
-    start, end = span
-    name = (f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{start.strftime('%Y%m%dT%H%M')}"
-            f".{EXTENSION[fmt]}")
+def store_windows(store: Store, config: Config, source: Source, stream: str, fmt: str,
+                  windows: Iterator[tuple[datetime, datetime]], write: Callable[[TextIO, tuple[datetime, datetime]], int],
+                  counts: Counts) -> None:
+    """The windows of one stream, oldest first: `write(file, span)` puts a window's records into
+    the file (the `fmt` import's shape) and says how many; each batch is imported and the
+    cursor moved to its last window's end, in one transaction."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("w", encoding="utf-8", newline="") as file:
-            written = write(file)
-        advance = lambda tx: cursors.advance(tx, source.name, stream, clock.iso_utc(end))  # noqa: E731
-        if not written:
+        batch: _Batch | None = None
+        try:
+            for span in windows:
+                if batch is None:
+                    batch = _Batch(Path(folder), source, stream, fmt, span)
+                batch.add(write, span)
+                if batch.file.tell() >= BATCH_BYTES:
+                    full, batch = batch, None
+                    full.store(store, config, counts)
+        finally:  # also after a failure: the whole windows read before it are kept
+            if batch is not None:
+                batch.store(store, config, counts)
+
+
+class _Batch:
+    """Consecutive windows of one stream in one file."""
+
+    def __init__(self, folder: Path, source: Source, stream: str, fmt: str, first: tuple[datetime, datetime]):
+        self.source, self.stream, self.fmt = source, stream, fmt
+        self.path = folder / (f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-"
+                              f"{first[0].strftime('%Y%m%dT%H%M')}.{EXTENSION[fmt]}")
+        self.file = self.path.open("w", encoding="utf-8", newline="")
+        self.written = 0
+        self.end: datetime | None = None  # the end of the last whole window
+
+    def add(self, write: Callable[[TextIO, tuple[datetime, datetime]], int], span: tuple[datetime, datetime]) -> None:
+        mark = self.file.tell()
+        try:
+            written = write(self.file, span)
+        except BaseException:
+            self.file.seek(mark)  # the failed window's records out again
+            self.file.truncate()
+            raise
+        self.written += written
+        self.end = span[1]
+
+    def store(self, store: Store, config: Config, counts: Counts) -> None:
+        self.file.close()
+        if self.end is None:
+            return  # not one whole window
+        advance = lambda tx: cursors.advance(tx, self.source.name, self.stream, clock.iso_utc(self.end))  # noqa: E731
+        if not self.written:
             with store.transaction() as tx:
                 advance(tx)
             return
         try:
-            imported = access_logs.import_files(store, [path], fmt, f"source:{source.name}", within=advance)
+            imported = access_logs.import_files(store, [self.path], self.fmt, f"source:{self.source.name}",
+                                                within=advance)
         except InputError as refused:
-            raise failed.kept(config, f"access-logs/{fmt}", source.name, {name: path}, refused) from None
-    counts.read += imported.events
-    counts.new += imported.added
+            raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name, {self.path.name: self.path},
+                              refused) from None
+        counts.read += imported.events
+        counts.new += imported.added
