@@ -49,25 +49,25 @@ def job_id(check_id: str) -> str:
     return f"check:{check_id}"
 
 
+def _passed_since(schedule: str, started_at: datetime | None, now: datetime) -> bool:
+    """True when a time of `schedule` passed since `started_at` (or nothing ever started). A
+    trigger's next time may be the very instant it is given: asked from one second on."""
+    if started_at is None:
+        return True
+    due = cron_trigger(schedule).get_next_fire_time(None, started_at + timedelta(seconds=1))
+    return due is not None and due <= now
+
+
 def missed(vern: Vern, check: type[Check], now: datetime) -> bool:
     """True when a scheduled time passed since the check last started (or it never ran)."""
     last = runner.latest(vern.store).get(check.id)
-    if last is None:
-        return True
-    trigger = cron_trigger(vern.config.check(check.id)["schedule"])
-    due = trigger.get_next_fire_time(None, last["started_at"])
-    return due is not None and due <= now
+    return _passed_since(vern.config.check(check.id)["schedule"], last["started_at"] if last else None, now)
 
 
 def backup_missed(vern: Vern, now: datetime) -> bool:
     """True when a scheduled backup time passed since the last scheduled backup began (or none did)."""
     last = backups.status(vern.store)["scheduled"]
-    if last is None:
-        return True
-    # The next time after it: one second on, since a trigger's next time may be the instant given.
-    due = cron_trigger(vern.config.backup["schedule"]).get_next_fire_time(
-        None, last["started_at"] + timedelta(seconds=1))
-    return due is not None and due <= now
+    return _passed_since(vern.config.backup["schedule"], last["started_at"] if last else None, now)
 
 
 def start(vern: Vern, pull_at_start: bool = False) -> BackgroundScheduler:
@@ -170,26 +170,22 @@ def _prune_sessions(vern: Vern) -> None:
     sessions.prune(vern.store, clock.now())
 
 
-def next_run(vern: Vern, check_id: str) -> datetime | None:
-    """From the running scheduler when there is one, else from the schedule itself."""
-    settings = vern.config.check(check_id)
-    if not settings["enabled"]:
-        return None
+def _next(vern: Vern, job: str, schedule: str) -> datetime | None:
+    """When `job` runs next: from the running scheduler when there is one, else from its schedule."""
     if vern.scheduler is not None:
-        job = vern.scheduler.get_job(job_id(check_id))
-        return job.next_run_time if job else None
-    return cron_trigger(settings["schedule"]).get_next_fire_time(None, clock.now())
+        found = vern.scheduler.get_job(job)
+        return found.next_run_time if found else None
+    return cron_trigger(schedule).get_next_fire_time(None, clock.now())
 
 
-def next_job(vern: Vern, job: str) -> datetime | None:
-    """When a job of the running scheduler runs next; None when no scheduler runs (a command)."""
-    found = vern.scheduler.get_job(job) if vern.scheduler is not None else None
-    return found.next_run_time if found else None
+def next_run(vern: Vern, check_id: str) -> datetime | None:
+    settings = vern.config.check(check_id)
+    return _next(vern, job_id(check_id), settings["schedule"]) if settings["enabled"] else None
 
 
 def next_pull(vern: Vern, name: str) -> datetime | None:
-    """A source's next pull: from the running scheduler when there is one, else from its schedule."""
-    if vern.scheduler is not None:
-        job = vern.scheduler.get_job(source_job_id(name))
-        return job.next_run_time if job else None
-    return cron_trigger(vern.config.sources[name].schedule).get_next_fire_time(None, clock.now())
+    return _next(vern, source_job_id(name), vern.config.sources[name].schedule)
+
+
+def next_backup(vern: Vern) -> datetime | None:
+    return _next(vern, BACKUP_JOB, vern.config.backup["schedule"])

@@ -5,7 +5,6 @@ backup that failed (or whose copy to S3 did), and no backup verified for 30 days
 finding. Backups are taken by `vern serve` (audits/backups/taking.py)."""
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from audits.backups import taking
@@ -72,11 +71,11 @@ class BackupsCheck(Check):
     def evaluate(self, ctx: CheckContext) -> Iterable[Finding]:
         made, scheduled, verified = self.found["made"], self.found["scheduled"], self.found["verified"]
         hours = ctx.settings["max_age_hours"]
-        if made is None or ctx.now - made["finished_at"] > timedelta(hours=hours):
+        if taking.missing(self.found, ctx.now, hours):
             yield Finding("backup_missing", "vern", {**_when(made), "hours": hours})
         if scheduled is not None and (scheduled["problem"] or scheduled["copy_problem"]):
             problem = scheduled["problem"] or scheduled["copy_problem"]
             yield Finding("backup_failed", "vern", {"at": clock.show(scheduled["finished_at"]),
                                                      "problem_nb": problem["nb"], "problem_en": problem["en"]})
-        if verified is None or ctx.now - verified["finished_at"] > timedelta(days=taking.VERIFIED_DAYS):
+        if taking.unverified(self.found, ctx.now):
             yield Finding("backup_unverified", "vern", {**_when(verified), "days": taking.VERIFIED_DAYS})

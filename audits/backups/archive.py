@@ -111,6 +111,13 @@ def _counts_and_head(database: Path) -> tuple[dict[str, int], dict[str, Any] | N
         con.close()
 
 
+def _described(data: bytes | Path) -> dict[str, Any]:
+    """A member's hash and size, as the manifest lists them."""
+    if isinstance(data, Path):
+        return {"sha256": _sha256(data), "bytes": data.stat().st_size}
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
 def _add(tar: tarfile.TarFile, name: str, data: bytes | Path) -> None:
     info = tarfile.TarInfo(name)
     info.mode = 0o600
@@ -150,9 +157,7 @@ def create(store: Store, folder: Path, passphrase: str, vern_version: str) -> Ma
             signed = trail_heads.sign(store.keys.trail_key, head["seq"], head["hash"], head["at_utc"])
             members[HEADS] = signed.line().encode()
             head = {**head, "signature": signed.signature}
-        files = {name: {"sha256": _sha256(data) if isinstance(data, Path) else hashlib.sha256(data).hexdigest(),
-                        "bytes": data.stat().st_size if isinstance(data, Path) else len(data)}
-                 for name, data in members.items()}
+        files = {name: _described(data) for name, data in members.items()}
         manifest = {"format": FORMAT, "vern_version": vern_version, "schema_version": store.schema_version(),
                     "created_at": clock.iso_utc(now), "tables": tables, "trail_head": head, "files": files}
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

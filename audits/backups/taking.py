@@ -143,8 +143,8 @@ def copy_to_s3(path: Path, settings: dict) -> Message | None:
 def _aws_code(error: Exception) -> str:
     """AWS's error code (NoSuchBucket, AccessDenied …), also inside boto3's upload error that
     names it only in its text; else the kind of failure (never a message that might hold more)."""
-    cause = error.__cause__ or error
-    code = getattr(cause, "response", {}).get("Error", {}).get("Code") if hasattr(cause, "response") else None
+    response = getattr(error.__cause__ or error, "response", None) or {}
+    code = response.get("Error", {}).get("Code")
     found = re.search(r"An error occurred \((\w+)\)", str(error))
     return str(code or (found[1] if found else type(error).__name__))
 
@@ -164,31 +164,40 @@ def scheduled(vern: Vern) -> None:
             log.warning("the weekly verification of the newest backup failed: %s", error)
 
 
-def _shown(row: dict | None) -> dict | None:
-    if row is None:
-        return None
+def _shown(row: dict) -> dict:
     return {**row, **{key: json.loads(row[key]) if row[key] else None for key in ("problem", "copy_problem")}}
 
 
-def status(store: Store) -> dict[str, dict | None]:
-    """The rows the check and the pages read: the last backup that held, the last attempt,
-    the last scheduled attempt, the last verification that held, and the last one tried."""
-    def last(where: str) -> dict | None:
-        rows = store.rows(f"SELECT * FROM backup_events WHERE {where} ORDER BY finished_at DESC, id DESC LIMIT 1")
-        return _shown(rows[0] if rows else None)
+# What status() reports, each the newest event that matches.
+LATEST = {"made": "action = 'create' AND ok", "attempt": "action = 'create'",
+          "scheduled": "action = 'create' AND trigger = 'schedule'",
+          "verified": "action = 'verify' AND ok", "verify_attempt": "action = 'verify'"}
 
-    return {"made": last("action = 'create' AND ok"), "attempt": last("action = 'create'"),
-            "scheduled": last("action = 'create' AND trigger = 'schedule'"),
-            "verified": last("action = 'verify' AND ok"), "verify_attempt": last("action = 'verify'")}
+
+def status(store: Store) -> dict[str, dict | None]:
+    """The rows the check and the pages read, in one query: the last backup that held, the last
+    attempt, the last scheduled attempt, the last verification that held, and the last one tried."""
+    sql = " UNION ALL ".join(f"(SELECT '{name}' AS latest, * FROM backup_events WHERE {where} "
+                             "ORDER BY finished_at DESC, id DESC LIMIT 1)" for name, where in LATEST.items())
+    found = {row.pop("latest"): _shown(row) for row in store.rows(sql)}
+    return {name: found.get(name) for name in LATEST}
+
+
+def missing(found: dict, now: datetime, max_age_hours: int) -> bool:
+    """No backup held within `max_age_hours` (`found` as status() gives it)."""
+    return found["made"] is None or now - found["made"]["finished_at"] > timedelta(hours=max_age_hours)
+
+
+def unverified(found: dict, now: datetime) -> bool:
+    """No backup verified within VERIFIED_DAYS (`found` as status() gives it)."""
+    return found["verified"] is None or now - found["verified"]["finished_at"] > timedelta(days=VERIFIED_DAYS)
 
 
 def currency(store: Store, check_settings: dict, now: datetime) -> dict[str, Any]:
-    """Whether backups are current (one within max_age_hours, one verified within
-    VERIFIED_DAYS), with the instants of the last of each: what the board reads."""
+    """Whether backups are current (neither missing nor unverified, as the `backups` check
+    judges), with the instants of the last of each: what the board reads."""
     found = status(store)
-    made = found["made"]["finished_at"] if found["made"] else None
-    verified = found["verified"]["finished_at"] if found["verified"] else None
-    hours = check_settings.get("max_age_hours", MAX_AGE_HOURS)
-    current = (made is not None and now - made <= timedelta(hours=hours)
-               and verified is not None and now - verified <= timedelta(days=VERIFIED_DAYS))
-    return {"current": current, "made_at": clock.iso_utc(made), "verified_at": clock.iso_utc(verified)}
+    current = not missing(found, now, check_settings.get("max_age_hours", MAX_AGE_HOURS)) \
+        and not unverified(found, now)
+    return {"current": current, **{f"{key}_at": clock.iso_utc(found[key]["finished_at"]) if found[key] else None
+                                   for key in ("made", "verified")}}

@@ -43,7 +43,7 @@ facts = {
     tr("backups.fact.keep"): tr("backups.keep", daily=settings["keep_daily"], weekly=settings["keep_weekly"],
                                 monthly=settings["keep_monthly"]),
 }
-upcoming = scheduler.next_job(vern(), scheduler.BACKUP_JOB)
+upcoming = scheduler.next_backup(vern())
 if upcoming:
     facts[tr("backups.fact.next")] = when(upcoming)
 # st.table reads Markdown in its cells: plain() on each.
