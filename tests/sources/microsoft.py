@@ -15,6 +15,7 @@ import datetime as dt
 import ipaddress
 import json
 import re
+import ssl
 import uuid
 from pathlib import Path
 
@@ -53,6 +54,20 @@ def tls_files(folder: Path, valid_until: dt.datetime | None = None) -> tuple[Pat
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_path, key_path
+
+
+def https_server(folder: Path, monkeypatch) -> HTTPServer:
+    """A started HTTPS server on localhost whose certificate (`.tls_files`: certificate, key)
+    MSAL (requests) and httpx trust."""
+    cert, key = tls_files(folder)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = HTTPServer(host="localhost", port=0, ssl_context=context)
+    server.start()
+    server.tls_files = (cert, key)
+    return server
 
 
 def record(n: int, created: dt.datetime, user: str = "kari@vern.example") -> dict:

@@ -9,10 +9,9 @@ problem or the log. Each test runs against Entra ID and against Google Workspace
 import datetime as dt
 import json
 import logging
-import ssl
 
 import pytest
-from microsoft import CLIENT, SECRET, TENANT, Microsoft, tls_files, user
+from microsoft import CLIENT, SECRET, TENANT, Microsoft, https_server, user
 from pytest_httpserver import HTTPServer
 
 from audits.access import directory as register
@@ -144,16 +143,11 @@ class Workspace:
 def started(which: str, tmp_path, monkeypatch):
     """A fake directory on loopback: (its server, the directory)."""
     if which == "entra":  # over TLS: MSAL takes only an https:// authority
-        cert, key = tls_files(tmp_path)
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
-        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        server = HTTPServer(host="localhost", port=0, ssl_context=context)
-    else:
-        server = HTTPServer(host="localhost", port=0)
+        server = https_server(tmp_path, monkeypatch)
+        return server, Entra(server, monkeypatch)
+    server = HTTPServer(host="localhost", port=0)
     server.start()
-    return server, Entra(server, monkeypatch) if which == "entra" else Workspace(server, tmp_path, monkeypatch)
+    return server, Workspace(server, tmp_path, monkeypatch)
 
 
 @pytest.fixture(params=["entra", "google"])

@@ -4,11 +4,9 @@ started, every page and blob is read, a 429 and a 500 are taken in their stride,
 that expires is renewed, and a disabled subscription fails in Microsoft's words."""
 
 import datetime as dt
-import ssl
 
 import pytest
-from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, records_from, tls_files
-from pytest_httpserver import HTTPServer
+from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, https_server, records_from, tls_files
 from werkzeug import Response
 
 from audits.core.errors import VernError
@@ -23,14 +21,7 @@ NOW = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)  # conftest's frozen clock
 @pytest.fixture
 def server(tmp_path, monkeypatch):
     """An HTTPS server on localhost whose certificate MSAL (requests) and httpx trust."""
-    cert, key = tls_files(tmp_path)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    started = HTTPServer(host="localhost", port=0, ssl_context=context)
-    started.start()
-    started.tls_files = (cert, key)
+    started = https_server(tmp_path, monkeypatch)
     yield started
     started.clear()
     started.stop()
