@@ -24,7 +24,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-# -n auto: the suite on every core (pytest-xdist); worksteal: an idle worker takes tests
+# -n auto: the suite on every core and one more (pytest-xdist; tests/conftest.py); worksteal: an idle worker takes tests
 # from a busy one, so the long browser tests do not leave one core waiting at the end.
 test: $(STAMP) chromium
 	$(BIN)/pytest -n auto --dist worksteal

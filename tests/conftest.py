@@ -38,9 +38,18 @@ def pytest_configure(config):
     imports again (~0.15 s a call)."""
     offline.install()
     _quick_stop_for_fake_servers()
+    _one_component_scan()
+    _cheapest_password_hashes()
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         for folder in ("audits", "checks", "dashboard"):
             compileall.compile_dir(ROOT / folder, quiet=1)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than the cores. The browser tests spend part of their time
+    waiting on the served dashboard and Chromium, which a third worker fills on two cores
+    (the whole suite 600 s → 573 s there); all three are CPU-bound most of the time."""
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def _quick_stop_for_fake_servers() -> None:
@@ -52,6 +61,32 @@ def _quick_stop_for_fake_servers() -> None:
 
     serve_forever = BaseWSGIServer.serve_forever
     BaseWSGIServer.serve_forever = lambda self, poll_interval=0.05: serve_forever(self, poll_interval)
+
+
+def _one_component_scan() -> None:
+    """Streamlit's AppTest scans every installed package for components on each new page
+    (0.1 s, a few hundred times a worker); the packages do not change during a session, so
+    the first scan's answer serves them all. `vern serve` scans as it always does."""
+    from functools import cache
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = cache(manifest_scanner.scan_component_manifests)
+
+
+def _cheapest_password_hashes() -> None:
+    """Argon2id at argon2-cffi's cheapest parameters in the tests' own process (the
+    library's profile for tests): a hash at the real ones costs a quarter of a second, and
+    the suite makes a few hundred. `vern` in a process of its own, as the users' command and
+    the served dashboard run, hashes at the real parameters (tests/accounts/test_users.py
+    checks them)."""
+    from functools import cache
+
+    from argon2 import PasswordHasher, profiles
+
+    from audits.accounts import users
+
+    users._hasher = cache(lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 LONG_FIXTURES = {"page", "chromium", "demo_server", "shared_demo_server"}

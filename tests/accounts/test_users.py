@@ -370,6 +370,7 @@ def test_cli_users_add_list_disable_set_password(db, env):
     con = duckdb.connect(str(db), read_only=True)
     hashed = con.execute("SELECT password_hash FROM users").fetchone()[0]
     con.close()
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # argon2-cffi's default: RFC 9106's second choice
     assert hashed not in result.stdout
     assert "argon2" not in result.stdout
 
