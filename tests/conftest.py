@@ -5,6 +5,7 @@ import contextlib
 import email
 import email.message
 import email.policy
+import fcntl
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import offline
@@ -45,6 +46,7 @@ def pytest_configure(config):
             compileall.compile_dir(ROOT / folder, quiet=1)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: `-p no:xdist` still runs
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: one worker more than the cores. The browser tests spend part of their time
     waiting on the served dashboard and Chromium, which a third worker fills on two cores
@@ -153,23 +155,41 @@ def vern(db_path, vern_template):
     opened.close()
 
 
+def once_per_run(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder `name`, filled by `build(folder)` once for the whole run: the first worker
+    that needs it builds it while the others wait, then all copy from it (pytest-xdist's
+    advice for costly session fixtures). Without xdist, once for the session."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's, shared by its workers
+    folder, done = root / name, root / f"{name}.built"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if a worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """A folder holding the demo loaded and every check run once, at the fixed clock: the
-    database, its key file, the trail's head file and the inbox. Built once per test
-    session (and per worker), copied for every test that asks for `demo_vern`."""
-    folder = tmp_path_factory.mktemp("demo-template")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VERN_NOW", FIXED_NOW)
-        for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
-            patch.delenv(name, raising=False)
-        built = open_vern(str(folder / "vern.duckdb"))
-        try:
-            demo.load(built.store, built.config, "test")
-            runner.run_many(built.store, built.config, list(built.checks.values()), "cli")
-        finally:
-            built.close()
-    return folder
+    database, its key file, the trail's head file and the inbox. Built once per run, copied
+    for every test that asks for `demo_vern`."""
+    def build(folder: Path) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("VERN_NOW", FIXED_NOW)
+            for name in ("VERN_DB", "VERN_CONFIG", "VERN_KEYS"):
+                patch.delenv(name, raising=False)
+            built = open_vern(str(folder / "vern.duckdb"))
+            try:
+                demo.load(built.store, built.config, "test")
+                runner.run_many(built.store, built.config, list(built.checks.values()), "cli")
+            finally:
+                built.close()
+
+    return once_per_run(tmp_path_factory, "demo-template", build)
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -191,22 +211,24 @@ def new_db_template(tmp_path_factory) -> Path:
     """The folder the first `vern` command leaves (an empty database with its schema, key
     file and trail head), at the fixed clock: creating it costs a second or two, a copy
     (`copy_template`) milliseconds."""
-    return cli_built(tmp_path_factory.mktemp("new-db"), ("init",))
+    return once_per_run(tmp_path_factory, "new-db", lambda folder: cli_built(folder, ("init",)))
 
 
 @pytest.fixture(scope="session")
 def cli_demo_template(tmp_path_factory) -> Path:
     """The folder `vern demo` leaves (the database, its key file, the trail's head file), run
-    as `cli:tester` at the fixed clock: built once per worker, copied by `copy_template`."""
-    return cli_built(tmp_path_factory.mktemp("cli-demo"), ("demo",))
+    as `cli:tester` at the fixed clock: built once per run, copied by `copy_template`."""
+    return once_per_run(tmp_path_factory, "cli-demo", lambda folder: cli_built(folder, ("demo",)))
 
 
 @pytest.fixture(scope="session")
 def cli_checked_template(tmp_path_factory, cli_demo_template) -> Path:
     """`cli_demo_template`, then `vern checks run`."""
-    folder = tmp_path_factory.mktemp("cli-checked")
-    shutil.copytree(cli_demo_template, folder, dirs_exist_ok=True)
-    return cli_built(folder, ("checks", "run"))
+    def build(folder: Path) -> None:
+        shutil.copytree(cli_demo_template, folder, dirs_exist_ok=True)
+        cli_built(folder, ("checks", "run"))
+
+    return once_per_run(tmp_path_factory, "cli-checked", build)
 
 
 def copy_template(template: Path, db: Path) -> Path:
