@@ -20,7 +20,7 @@ from audits.core import config as configuration
 from audits.core import labels, trail
 from audits.core.errors import InputError
 from checks.access_logs import AccessLogsCheck
-from conftest import VERN
+from conftest import VERN, copy_template
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLOUDTRAIL = FIXTURES / "cloudtrail"
@@ -35,6 +35,12 @@ TRAIL_25 = next(CLOUDTRAIL.rglob("*_CloudTrail_eu-north-1_20261025T0035Z_*.json"
 TRAIL_26 = next(CLOUDTRAIL.rglob("*_CloudTrail_eu-north-1_20261026T0710Z_*.json"))
 
 SYSTEMS_HEADER = "name,holds_personal_data,classification,match"
+
+
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
 
 
 @pytest.fixture

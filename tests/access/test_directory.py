@@ -12,7 +12,7 @@ import vern_process
 from audits.access import directory
 from audits.core import keys, pseudonyms, trail
 from audits.core.errors import InputError, VernError
-from conftest import VERN
+from conftest import VERN, copy_template
 
 PEOPLE_HEADER = "email,name,kind,handles_personal_data,started_on,left_on,district"
 PEOPLE = PEOPLE_HEADER + """
@@ -35,6 +35,12 @@ per@y.org,Payroll,2019-05-05,
 # Someone in the refused files, planted to prove the messages never repeat them.
 SECRET_EMAIL = "hemmelig.person@secret.example"
 SECRET_NAME = "Hemmelig Personsen"
+
+
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
 
 
 def write(tmp_path: Path, text: str, name: str = "file.csv") -> Path:

@@ -55,6 +55,12 @@ PROCESSOR_HEADER = ",".join(processors.COLUMNS)
 ACME = "Acme AS,E-post,NO,none,,2026-01-01,,"  # a signed agreement, in Norway
 
 
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
+
+
 def activity(**changes) -> dict:
     """A controller activity the check finds nothing wrong with, unless a test changes a field."""
     return {"name": "Medlemsregister", "role": "controller", "purpose": "Administrere medlemskap",

@@ -23,7 +23,7 @@ from audits.core import pseudonyms, trail
 from audits.core.errors import InputError, VernError
 from audits.demo import consent as demo_consent
 from checks.consent import ConsentCheck
-from conftest import VERN, config_with, open_findings, run_check
+from conftest import VERN, config_with, copy_template, open_findings, run_check
 
 KARI, PER, OLA = "kari@example.org", "per@example.org", "ola@example.org"
 SEND = "2026-11-02T10:00:00+01:00"  # the instant of the sends in the edge tests
@@ -34,6 +34,12 @@ _files = count(1)
 
 
 # -- helpers --------------------------------------------------------------------------
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
+
+
 def write(vern, text: str, name: str) -> Path:
     path = vern.store.path.parent / f"{next(_files)}-{name}"
     path.write_text(text, encoding="utf-8")

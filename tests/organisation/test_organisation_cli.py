@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import vern_process
+
+from conftest import copy_template
 
 VERN = Path(sys.executable).parent / "vern"
 PROFILE = {"name": "Foreningen", "org_number": "923 456 783", "address": "Postboks 123 Sentrum, 0102 Oslo",
@@ -14,6 +17,12 @@ PROFILE = {"name": "Foreningen", "org_number": "923 456 783", "address": "Postbo
            "contact_email": "personvern@forening.no", "contact_phone": "+47 21 00 00 00",
            "chapters": [{"name": "Vestland krets", "contact_name": "Ola Nordmann",
                          "contact_email": "vestland@forening.no", "contact_phone": "+47 55 00 00 00"}]}
+
+
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
 
 
 def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ from audits.core import labels
 from audits.core.errors import InputError, VernError
 from audits.training import register as training
 from checks.training import TrainingCheck
-from conftest import FIXED_NOW, VERN, config_with, open_findings, run_check
+from conftest import FIXED_NOW, VERN, config_with, copy_template, open_findings, run_check
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -63,6 +63,12 @@ _files = count(1)
 
 
 # -- helpers --------------------------------------------------------------------------
+@pytest.fixture
+def db(db, new_db_template):
+    """The database the first command would create, copied (see `new_db_template`)."""
+    return copy_template(new_db_template, db)
+
+
 def write(vern, text: str, name: str) -> Path:
     path = vern.store.path.parent / f"{next(_files)}-{name}"
     path.write_text(text, encoding="utf-8")
