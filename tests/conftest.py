@@ -41,6 +41,7 @@ def pytest_configure(config):
     _quick_stop_for_fake_servers()
     _one_component_scan()
     _cheapest_password_hashes()
+    _cheapest_backup_keys()
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         for folder in ("audits", "checks", "dashboard"):
             compileall.compile_dir(ROOT / folder, quiet=1)
@@ -89,6 +90,15 @@ def _cheapest_password_hashes() -> None:
     from audits.accounts import users
 
     users._hasher = cache(lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+def _cheapest_backup_keys() -> None:
+    """The same for a backup's key in the tests' own process: scrypt at the lowest cost a
+    backup may carry (2^14; the cost is in each file's header) instead of 2^17's half second.
+    `vern backup` seals at the real cost (tests/backups/test_backup_cli.py checks it)."""
+    from audits.backups import sealed
+
+    sealed.SCRYPT = {**sealed.SCRYPT, "n": 2**14}
 
 
 LONG_FIXTURES = {"page", "chromium", "demo_server", "shared_demo_server"}

@@ -144,6 +144,9 @@ def test_the_backup_reveals_nothing_in_clear_and_holds_no_passphrase(demo_db):
     key_file = json.loads(demo_db.with_suffix(".key").read_text())
     secrets = [PASSPHRASE.encode(), key_file["pseudonym"].encode(), key_file["trail"].encode(), b"SuperOffice", b"breaches", b"manifest"]
     assert [s for s in secrets if s in data] == []
+    length = int.from_bytes(data[len(sealed.MAGIC):len(sealed.MAGIC) + 4], "big")
+    header = json.loads(data[len(sealed.MAGIC) + 4:len(sealed.MAGIC) + 4 + length])
+    assert (header["kdf"], header["n"], header["r"], header["p"]) == ("scrypt", 2**17, 8, 1)  # as `vern` seals
 
 
 def test_a_folder_that_cannot_be_written_is_a_message_and_leaves_nothing(demo_db, tmp_path):
