@@ -6,9 +6,9 @@ database, and how fast the dashboard's pages render while a backup runs.
 1. Database: benchmarks/dashboard.py's fill (its phase_fill, in a fresh process): at --scale 1
    200,000 findings, 10,000 breaches, 10 million access events. Kept in the workdir as
    dashboard.py keeps it (dashboard.duckdb and dashboard.json), so `--workdir DIR --reuse`
-   shares one database with dashboard.py either way. What the fill leaves in clear in columns
-   Vern now encrypts or labels is then sealed once, as Vern seals a database from before
-   (phase_seal). The steps below only read it (open_vern migrates it if it is older).
+   shares one database with dashboard.py either way (its fill seals what Vern encrypts or
+   labels, as Vern seals a database from before). The steps below only read it (open_vern
+   migrates it if it is older).
 2. Create: audits.backups.archive.create on the store opened with audits.runtime.open_vern,
    in a fresh process (what `vern backup create` does less the record of the attempt, the
    retention and the S3 copy): seconds, of them the snapshot (Store.copy_to: DuckDB's COPY
@@ -85,41 +85,6 @@ def _passphrase_variable() -> str:
 # -- phases, each in a fresh process --------------------------------------------------------
 def phase_fill(db: str, scale: float) -> dict:
     return _dashboard_benchmark().phase_fill(db, scale)
-
-
-def phase_seal(db: str) -> dict:
-    """What the fill left in clear in columns Vern encrypts or labels (breaches.controller_name,
-    requests.channel, the districts, access_events.object: declared since the fill was
-    written), sealed as Vern seals a database from before: encrypted_columns.seal with the
-    database's mark of the last sealing removed. Without it the overview page cannot
-    decrypt a processor's breach."""
-    from audits import runtime
-    from audits.core import encrypted_columns, labels
-    vern = runtime.open_vern(db)
-    store = vern.store
-
-    def in_clear() -> dict[str, int]:
-        found = {}
-        for column in sorted(encrypted_columns.ENCRYPTED):
-            table, name = encrypted_columns.split(column)
-            found[column] = store.value(f"SELECT count(*) FROM {table} WHERE {name} IS NOT NULL "
-                                        f"AND NOT starts_with({name}, 'enc1:')")
-        for column in encrypted_columns.LABELLED:
-            table, name = encrypted_columns.split(column)
-            found[column] = store.value(f"SELECT count(*) FROM {table} WHERE {name} <> '' "
-                                        f"AND NOT regexp_full_match({name}, ?)", [labels.REF_PATTERN])
-        return {column: n for column, n in found.items() if n}
-
-    before = in_clear()
-    begun = time.perf_counter()
-    if before:
-        with store.transaction() as tx:
-            tx.execute("DELETE FROM settings WHERE key = ?", [encrypted_columns._SEALED])
-        encrypted_columns.seal(store)
-        store._con.execute("CHECKPOINT")
-    out = {"in_clear": before, "seconds": time.perf_counter() - begun, "left": in_clear()}
-    vern.close()
-    return out
 
 
 def phase_create(db: str, folder: str) -> dict:
@@ -353,13 +318,6 @@ def _database(args, work: Path) -> tuple[Path, dict]:
         saved = {"want": want, "fill": _common.in_child(phase_fill, str(db), args.scale)}
         manifest.write_text(json.dumps(saved))
         print(f"   filled in {saved['fill']['seconds']:.1f} s (peak memory {saved['fill']['rss_mb']:,.0f} MB)")
-    if "sealed" not in saved:  # dashboard.py drops the manifest when it fills again
-        sealed = saved["sealed"] = _common.in_child(phase_seal, str(db))
-        manifest.write_text(json.dumps(saved))
-        if sealed["in_clear"]:
-            print(f"   sealed what the fill left in clear in {sealed['seconds']:.1f} s: "
-                  + ", ".join(f"{column} {n:,}" for column, n in sealed["in_clear"].items())
-                  + (f"; STILL IN CLEAR: {sealed['left']}" if sealed["left"] else ""))
     return db, saved["fill"]
 
 
