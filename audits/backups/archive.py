@@ -198,29 +198,34 @@ def remove_leftovers(folder: Path) -> None:
 
 
 # -- reading back ---------------------------------------------------------------------------------
-def _copy_member(source: BinaryIO, into: Path, limit: int | None) -> None:
+def _copy_member(source: BinaryIO, into: Path, limit: int | None) -> str:
+    """The member written to `into`; its SHA-256, taken as it is written (a database is read once)."""
     descriptor = os.open(into, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    written = 0
+    digest, written = hashlib.sha256(), 0
     with os.fdopen(descriptor, "wb") as out:
         while block := source.read(COPY_BYTES):
             written += len(block)
             if limit is not None and written > limit:
                 raise BackupRefused("backups.not_a_backup")
+            digest.update(block)
             out.write(block)
+    return digest.hexdigest()
 
 
 def unpack(path: Path, passphrase: str, into: Path) -> dict[str, Any]:
     """The members into `into` (an empty folder), each checked against the manifest's hash;
     the manifest returned. Refused whole when anything differs."""
+    hashes: dict[str, str] = {}
     try:
         with path.open("rb") as source:
             reader = OpeningReader(source, passphrase)
             try:
                 with tarfile.open(fileobj=reader, mode="r|") as tar:
                     for member in tar:
-                        if member.name not in LIMITS or not member.isfile() or (into / member.name).exists():
+                        if member.name not in LIMITS or not member.isfile() or member.name in hashes:
                             raise BackupRefused("backups.not_a_backup")
-                        _copy_member(tar.extractfile(member), into / member.name, LIMITS[member.name])
+                        hashes[member.name] = _copy_member(tar.extractfile(member), into / member.name,
+                                                           LIMITS[member.name])
             except tarfile.TarError:  # sealed and authentic, yet not our tar: not a Vern backup
                 raise BackupRefused("backups.not_a_backup") from None
     except OSError as error:
@@ -229,13 +234,12 @@ def unpack(path: Path, passphrase: str, into: Path) -> dict[str, Any]:
         manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
         expected = set(files) | {MANIFEST}
-        present = {entry.name for entry in into.iterdir()}
     except (OSError, ValueError, KeyError, TypeError):
         raise BackupRefused("backups.not_a_backup") from None
-    if manifest.get("format") != FORMAT or present != expected or DATABASE not in files or KEY_FILE not in files:
+    if manifest.get("format") != FORMAT or set(hashes) != expected or DATABASE not in files or KEY_FILE not in files:
         raise BackupRefused("backups.incomplete")
     for name, described in files.items():
-        if _sha256(into / name) != described.get("sha256"):
+        if hashes[name] != described.get("sha256"):
             raise BackupRefused("backups.hash_differs", member=name)
     return manifest
 
