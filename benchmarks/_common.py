@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +91,16 @@ def machine() -> str:
     return (f"machine: {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {memory:.1f} GiB RAM, "
             f"{platform.platform()}, {platform.processor() or platform.machine()}\n"
             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; load average {load_average()}")
+
+
+def heading(title: str, work: Path, temporary: bool, *details: str) -> None:
+    """A benchmark's first lines: what it measures, the machine, its workdir, then `details`."""
+    print(title)
+    print(textwrap.indent(machine(), "  "))
+    print(f"  workdir: {work}{' (temporary)' if temporary else ''}")
+    for line in details:
+        print(f"  {line}")
+    print()
 
 
 @contextmanager

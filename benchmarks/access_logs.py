@@ -34,7 +34,6 @@ import os
 import random
 import shutil
 import sys
-import textwrap
 import time
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -857,13 +856,9 @@ def main() -> None:
 
     _common.isolate()
     with _common.workdir(args.workdir, "vern-bench-") as work:
-        print("Vern access-log benchmark")
-        print(textwrap.indent(_common.machine(), "  "))
-        print(f"  Vern: {_git_state()}")
-        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}")
-        print(f"  events in files: {args.events:,}; stored events: {args.stored:,}; "
-              f"memory_limit: {args.memory_limit or 'DuckDB default'}")
-        print()
+        _common.heading("Vern access-log benchmark", work, args.workdir is None, f"Vern: {_git_state()}",
+                        f"events in files: {args.events:,}; stored events: {args.stored:,}; "
+                        f"memory_limit: {args.memory_limit or 'DuckDB default'}")
         _measure(args, work)
 
 

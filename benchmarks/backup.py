@@ -290,11 +290,8 @@ def main() -> None:
     _common.isolate()
     os.environ[_passphrase_variable()] = PASSPHRASE
     with _common.workdir(args.workdir, "vern-backup-") as work:
-        print("Vern backup benchmark")
-        print(textwrap.indent(_common.machine(), "  "))
-        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}; scale {args.scale:g}; "
-              f"{args.rounds} rounds of the pages before and after the backup")
-        print()
+        _common.heading("Vern backup benchmark", work, args.workdir is None,
+                        f"scale {args.scale:g}; {args.rounds} rounds of the pages before and after the backup")
         run = work / "backup-run"  # everything but the filled database; removed at the end
         shutil.rmtree(run, ignore_errors=True)
         run.mkdir()

@@ -37,7 +37,6 @@ import pstats
 import random
 import statistics
 import sys
-import textwrap
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -812,11 +811,8 @@ def main() -> None:
 
     _common.isolate()
     with _common.workdir(args.workdir, "vern-dashboard-") as work:
-        print("Vern dashboard benchmark")
-        print(textwrap.indent(_common.machine(), "  "))
-        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}; scale {args.scale:g}; "
-              f"{args.runs} warm runs after the first")
-        print()
+        _common.heading("Vern dashboard benchmark", work, args.workdir is None,
+                        f"scale {args.scale:g}; {args.runs} warm runs after the first")
         _measure(args, work)
 
 

@@ -728,12 +728,9 @@ def main() -> None:
     for name in AWS_SETTINGS:
         os.environ.pop(name, None)
     with _common.workdir(args.workdir, "vern-bench-sources-") as work:
-        print("Vern sources benchmark: pulling from loopback fakes against the file import")
-        print(textwrap.indent(_common.machine(), "  "))
-        print(f"  Vern: {access_logs._git_state()}")
-        print(f"  workdir: {work}{' (temporary)' if args.workdir is None else ''}")
-        print(f"  events: {args.events:,} in all; providers: {', '.join(providers)}; runs: {args.runs}")
-        print()
+        _common.heading("Vern sources benchmark: pulling from loopback fakes against the file import", work,
+                        args.workdir is None, f"Vern: {access_logs._git_state()}",
+                        f"events: {args.events:,} in all; providers: {', '.join(providers)}; runs: {args.runs}")
         generated = _generated(work, providers, args.events)
         print("2. Pull and file import, each in a fresh process and database")
         results = {p: _measure(args, work, p, generated[p]) for p in providers}
