@@ -73,8 +73,8 @@ class BackupsCheck(Check):
         hours = ctx.settings["max_age_hours"]
         if taking.missing(self.found, ctx.now, hours):
             yield Finding("backup_missing", "vern", {**_when(made), "hours": hours})
-        if scheduled is not None and (scheduled["problem"] or scheduled["copy_problem"]):
-            problem = scheduled["problem"] or scheduled["copy_problem"]
+        problem = scheduled and (scheduled["problem"] or scheduled["copy_problem"])
+        if problem:
             yield Finding("backup_failed", "vern", {"at": clock.show(scheduled["finished_at"]),
                                                      "problem_nb": problem["nb"], "problem_en": problem["en"]})
         if taking.unverified(self.found, ctx.now):
