@@ -245,6 +245,7 @@ SELECT * FROM problems WHERE problem IS NOT NULL ORDER BY file, record LIMIT 20
 _AUDIT_KEYS = ("Id", "CreationTime", "Operation", "UserId", "UserType", "ClientIP",
                "ClientIPAddress", "Workload", "ObjectId", "SiteUrl", "SourceFileName",
                "MailboxOwnerUPN", "OperationCount")
+_AUDIT_PATHS = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
 # The schema's UserType: 0 Regular, 1 Reserved, 2 Admin and 9/10 (partner technician, guest)
 # are people; 3 DcAdmin (a Microsoft datacenter operator), 4 System, 5 Application,
 # 6 ServicePrincipal, 7 CustomPolicy and 8 SystemPolicy are not the organisation's people.
@@ -289,18 +290,32 @@ def _either(columns: set[str], *names: str) -> str:
     return f"coalesce({', '.join(present)})" if len(present) > 1 else present[0]
 
 
-def m365(columns: set[str], groups: int, numbered: bool = False) -> str:
-    operation = _either(columns, "Operation", "Operations")
-    user = _either(columns, "UserId", "UserIds")
-    paths = ", ".join(f"'$.{key}'" for key in _AUDIT_KEYS)
+def _read_blobs(numbered: bool) -> str:
+    """The records of the Management Activity API's content blobs ($blobs): each file a JSON
+    array of them as the API serves it (or one record, or a record a line), every record
+    what the export's AuditData holds. Numbered within each file, as gworkspace numbers."""
+    record = "row_number() OVER (PARTITION BY filename)" if numbered else "NULL::BIGINT"
+    return (f"SELECT filename AS file, {record} AS record, NULL::VARCHAR AS CreationDate, "
+            f"NULL::VARCHAR AS operation_column, NULL::VARCHAR AS user_id, "
+            f"json_extract_string(json, [{_AUDIT_PATHS}]) AS a "
+            f"FROM read_json($blobs, columns={{'json': 'JSON'}}, records=false, format='auto', filename=true, "
+            f"maximum_object_size={MAX_OBJECT_BYTES})")
+
+
+def m365(columns: set[str], groups: int, numbered: bool = False, blobs: bool = False) -> str:
+    """Purview's CSV exports in `groups` of one header, and with `blobs` the API's JSON."""
+    reads = [_read_blobs(numbered)] if blobs else []
+    if groups:
+        operation = _either(columns, "Operation", "Operations")
+        user = _either(columns, "UserId", "UserIds")
+        reads.append(f"""SELECT file, record, CreationDate, {operation} AS operation_column, {user} AS user_id,
+           CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{_AUDIT_PATHS}]) END AS a
+    FROM ({_read_csv(groups, numbered)})""")
     a = {key: f"a[{i + 1}]" for i, key in enumerate(_AUDIT_KEYS)}
     creation = f"coalesce({a['CreationTime']}, CreationDate)"
     op = f"coalesce({a['Operation']}, operation_column)"
     return f"""
-WITH raw AS (
-    SELECT file, record, CreationDate, {operation} AS operation_column, {user} AS user_id,
-           CASE WHEN json_valid(AuditData) THEN json_extract_string(AuditData, [{paths}]) END AS a
-    FROM ({_read_csv(groups, numbered)})),
+WITH raw AS ({" UNION ALL ".join(reads)}),
 identified AS (
     SELECT *, lower(coalesce({_named(a['UserId'])}, {_named('user_id')},
                              CASE WHEN {a['UserId']} IS NOT NULL THEN '' END)) AS identity
@@ -429,6 +444,8 @@ def sniff(first: bytes) -> str | None:
             return "cloudtrail"
         if "admin#reports#activit" in head:
             return "gworkspace"
+        if '"CreationTime"' in head and '"RecordType"' in head:  # the audit log's common schema
+            return "m365"
         return None
     header = head.splitlines()[0] if head else ""
     if "AuditData" in header:

@@ -90,13 +90,13 @@ def _tree(folder: Path, room: int) -> list[Path]:
 
 def _screen(files: list[Path], fmt: str) -> list[Screened]:
     """Within the limits, of the format claimed, and a CSV export with the columns needed."""
-    screened = access_input.screen(files, CSV_COLUMNS.get(fmt), FREE_TEXT.get(fmt, ()))
+    screened = access_input.screen(files, CSV_COLUMNS.get(fmt), FREE_TEXT.get(fmt, ()), json_too=fmt == "m365")
     for one in screened:
         looks = access_formats.sniff(one.head)
         if looks and looks != fmt:
             raise InputError(str(one.path), [Message("access.wrong_format",
                                                      {"looks": named(looks), "claimed": named(fmt), "code": looks})])
-        if fmt in CSV_COLUMNS:
+        if one.header is not None:
             _require_columns(one, fmt)
     return screened
 
@@ -118,19 +118,25 @@ def _require_columns(one: Screened, fmt: str) -> None:
 
 def _read(fmt: str, screened: list[Screened], numbered: bool = False) -> tuple[str, dict]:
     """The query reading the files into the normalised columns, with `flaw`, and its
-    parameters. A CSV export is read with the columns of its header, declared."""
+    parameters. A CSV export is read with the columns of its header, declared; Microsoft
+    365's JSON (the Management Activity API's content blobs) as $blobs."""
     if fmt not in CSV_COLUMNS:
         query = access_formats.gworkspace(numbered) if fmt == "gworkspace" else access_formats.CLOUDTRAIL
         return access_formats.checked(fmt, query), {"files": [str(s.path) for s in screened]}
     by_header: dict[tuple[str, ...], list[str]] = {}
+    blobs = [str(one.path) for one in screened if one.header is None]
     for one in screened:
-        by_header.setdefault(one.header, []).append(str(one.path))
-    params = {}
+        if one.header is not None:
+            by_header.setdefault(one.header, []).append(str(one.path))
+    params: dict[str, Any] = {"blobs": blobs} if blobs else {}
     for k, (header, paths) in enumerate(by_header.items()):
         params[f"files{k}"] = paths
         params[f"columns{k}"] = {name: "VARCHAR" for name in header}
     columns = {name for header in by_header for name in header}
-    query = (access_formats.m365 if fmt == "m365" else access_formats.csv)(columns, len(by_header), numbered)
+    if fmt == "m365":
+        query = access_formats.m365(columns, len(by_header), numbered, blobs=bool(blobs))
+    else:
+        query = access_formats.csv(columns, len(by_header), numbered)
     return access_formats.checked(fmt, query), params
 
 
@@ -151,8 +157,8 @@ def _stage(tx, table: str, screened: list[Screened], fmt: str, numbered: bool = 
 def _unreadable(message: str, screened: list[Screened], fmt: str) -> InputError:
     """DuckDB's refusal in our words: its messages may quote a line of the file."""
     found = [s for s in screened if str(s.path) in message] or screened
-    if fmt in CSV_COLUMNS:  # read again in Python, to name the line where the record starts
-        for one in found:
+    for one in found:  # a CSV export read again in Python, to name the line where the record starts
+        if one.header is not None:
             problem = access_input.csv_problem(one.path, CSV_COLUMNS[fmt], FREE_TEXT[fmt])
             if problem:
                 return InputError(str(one.path), [problem])
@@ -183,7 +189,7 @@ def _misshapen(found: list[Screened], fmt: str) -> InputError | None:
     if not bad:
         return None
     first = bad[0][0]
-    return InputError(first, [_located(fmt, record, code, {}) for file, record, code in bad if file == first])
+    return InputError(first, [_located(fmt, record, code) for file, record, code in bad if file == first])
 
 
 def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
@@ -191,21 +197,23 @@ def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
     if not bad:
         return
     first = bad[0][0]
+    one = next(s for s in screened if str(s.path) == first)
     if bad[0][1] is None:  # read without record numbers: read that file again, numbered
-        _stage(tx, "numbered", [s for s in screened if str(s.path) == first], fmt, numbered=True)
+        _stage(tx, "numbered", [one], fmt, numbered=True)
         bad = _problems(tx, "numbered", fmt)
     bad = [(record, code) for file, record, code in bad if file == first]
-    lines = access_input.csv_lines(Path(first), {record for record, _ in bad}) if fmt in CSV_COLUMNS else {}
+    lines = access_input.csv_lines(Path(first), {record for record, _ in bad}) if one.header is not None else None
     raise InputError(first, [_located(fmt, record, code, lines) for record, code in bad])
 
 
-def _located(fmt: str, record: int | None, code: str, lines: dict[int, int]) -> Message:
+def _located(fmt: str, record: int | None, code: str, lines: dict[int, int] | None = None) -> Message:
     """A bad record's problem where a person finds it: a CSV export's line (where the record
-    starts, as an editor shows it), else the record's number within the file."""
+    starts, as an editor shows it; `lines` maps records to them), else the record's number
+    within the file."""
     field, why = _said(fmt, code)
     if not record:
         return Message("access.field", {"field": field, "why": why}) if field else why
-    if fmt not in CSV_COLUMNS:
+    if lines is None:
         where = Message("input.record", {"n": record})
         return Message("input.at", {"where": where, "why": Message("access.field", {"field": field, "why": why})
                                     if field else why})

@@ -29,3 +29,8 @@ def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path |
             shutil.copyfile(content, folder / name)
     return SourceFailed(Message("sources.page_refused", {"source": source, "file": named or ", ".join(files),
                                                         "folder": str(folder)}), refused)
+
+
+def named(refused: InputError) -> str:
+    """The file names of the files the import refused (one, or the first few)."""
+    return ", ".join(Path(one).name for one in refused.source.split(", "))

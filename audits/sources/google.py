@@ -6,7 +6,7 @@ read reports, for the one scope admin.reports.audit.readonly. Each application t
 checks judge is a stream, listed in windows (audits.sources.windows) following
 nextPageToken, from the cursor less 6 hours but never from further back than the 180 days
 Google keeps. The pages are the ones `vern import access-logs --format gworkspace` reads,
-so a window's pages are written to a file, one line each, and go through that import.
+so a window's pages are kept as Google sent them, a file each, and go through that import.
 
 `endpoint` moves the token endpoint and the API together (a test); without it they are
 Google's public ones.
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from audits.core import clock
 from audits.core.i18n import Message
@@ -107,26 +107,28 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
                                             application=application))
 
 
-def _write_pages(file: TextIO, span: tuple[datetime, datetime], client: httpx.Client, source: Source, token: Token,
-                 application: str) -> int:
-    """The window's pages, one line each, as the API gave them; how many activities. One page
-    at a time in memory."""
+def _write_pages(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,
+                 token: Token, application: str) -> None:
+    """Each of the window's pages that holds activities to `keep`, as Google sent it."""
     params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}
-    written = 0
-    for page in pages(client, source, token, _activities(source, application), params):
-        items = page.get("items")
-        if items:  # an empty page has none
-            file.write(json.dumps(page, ensure_ascii=False) + "\n")
-            written += len(items) if isinstance(items, list) else 1  # not a list: the import says so
-    return written
+    for page, answer in _answers(client, source, token, _activities(source, application), params):
+        if page.get("items"):  # an empty page has none
+            keep(answer.content)
 
 
 def pages(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any]) -> Iterator[dict]:
     """Every page of a Google API's listing, one at a time: the same query with each
     nextPageToken (the Reports API's and the Directory API's alike)."""
+    return (page for page, _ in _answers(client, source, token, url, params))
+
+
+def _answers(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any]
+             ) -> Iterator[tuple[dict, httpx.Response]]:
+    """Each page of the listing and the answer that brought it."""
     while True:
-        page = asking.page_of(source.name, asking.get(client, source.name, url, params=params, headers=token.header()))
-        yield page
+        answer = asking.get(client, source.name, url, params=params, headers=token.header())
+        page = asking.page_of(source.name, answer)
+        yield page, answer
         following = page.get("nextPageToken")
         if not following or not isinstance(following, str):
             return

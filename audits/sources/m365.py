@@ -7,9 +7,9 @@ content Microsoft has is listed in windows of at most 24 hours, following NextPa
 the cursor less 12 hours (blobs arrive up to 12 hours late and out of order) but never from
 further back than the 7 days Microsoft keeps: a cursor older than that is recorded as a gap
 (`source_gaps`), the span whose events are lost. Each blob is an array of the same records as
-the Purview export's AuditData column, so a window's blobs go through the m365 import, its
-de-duplication and its one transaction, written to a file as the export would be; the
-cursor moves in that transaction. A window the import refuses is kept in the inbox's
+the Purview export's AuditData column, so a window's blobs go through the m365 import (which
+reads them as Microsoft sent them), its de-duplication and its one transaction; the cursor
+moves in that transaction. A window the import refuses is kept in the inbox's
 failed/ folder for the adviser, and the pull stops there.
 
 `endpoint` moves the sign-in and the API together (a national cloud, a test); without it
@@ -18,13 +18,13 @@ they are Microsoft's public ones.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from audits.core import clock
 from audits.core.errors import VernError
@@ -45,6 +45,8 @@ SCOPE = ["https://manage.office.com/.default"]  # the API's name, wherever it is
 CONTENT_TYPES = ("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "Audit.General")
 KEPT = timedelta(days=7)  # how far back Microsoft lists content
 LATE = timedelta(hours=12)  # how late a blob may become available
+# Content blobs asked for at once: each is a round trip, and Microsoft answers them side by side.
+AT_ONCE = 4
 _PEM = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
 
 
@@ -143,44 +145,37 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
     _subscribe(client, source, token)
-    for kind in CONTENT_TYPES:
-        windows.store_windows(store, config, source, kind, "m365", windows.spans(store, source.name, kind, KEPT, LATE),
-                              counts=counts, write=partial(_write_blobs, client=client, source=source, token=token,
-                                                           kind=kind))
+    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix=f"pull-{source.name}") as pool:
+        fetch = partial(_blob, client=client, source=source, token=token)
+        for kind in CONTENT_TYPES:
+            windows.store_windows(store, config, source, kind, "m365",
+                                  windows.spans(store, source.name, kind, KEPT, LATE), counts=counts,
+                                  write=partial(_write_blobs, client=client, source=source, token=token, kind=kind,
+                                                fetched=partial(pool.map, fetch)))
 
 
-def _write_blobs(file: TextIO, span: tuple[datetime, datetime], client: httpx.Client, source: Source, token: Token,
-                 kind: str) -> int:
-    """Every record of the window's blobs as a row of the Purview export; how many."""
-    out = csv.writer(file)
-    header = file.tell() == 0  # the window's records may follow others' in the batch's file
+def _write_blobs(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,
+                 token: Token, kind: str, fetched: Callable[[list[str]], Iterator[bytes]]) -> None:
+    """Each of the window's content blobs to `keep`, as Microsoft sent it: the m365 import
+    reads the API's JSON as it reads the export's AuditData. AT_ONCE blobs are asked for
+    side by side (`fetched`), kept in the listing's order."""
     url: str | None = f"{_feed(source)}/subscriptions/content"
     params: dict | None = {"contentType": kind, "PublisherIdentifier": source.options["tenant_id"],
                            "startTime": _stamp(span[0]), "endTime": _stamp(span[1])}
-    written = 0
     while url:
         answer = asking.get(client, source.name, url, params=params, headers=token.header())
         listing = asking.json_of(source.name, answer)
-        for item in listing if isinstance(listing, list) else []:
-            uri = item.get("contentUri") if isinstance(item, dict) else None
-            if not isinstance(uri, str):
-                continue
-            blob = asking.json_of(source.name, asking.get(client, source.name, uri, headers=token.header()))
-            for record in blob if isinstance(blob, list) else []:
-                if header:  # the file's first record: the export's header first
-                    out.writerow(("RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData"))
-                    header = False
-                out.writerow(_row(record))
-                written += 1
+        uris = [item["contentUri"] for item in (listing if isinstance(listing, list) else [])
+                if isinstance(item, dict) and isinstance(item.get("contentUri"), str)]
+        for first in range(0, len(uris), AT_ONCE):  # AT_ONCE blobs in memory at most
+            for blob in fetched(uris[first:first + AT_ONCE]):
+                if blob.strip() not in (b"", b"[]"):  # nothing in it: nothing to import
+                    keep(blob)
         url, params = answer.headers.get("NextPageUri") or None, None  # the next page carries its query
-    return written
 
 
-def _row(record: Any) -> tuple:
-    """A record as the export's row: the export's columns beside AuditData, the record itself."""
-    got = record if isinstance(record, dict) else {}
-    return (got.get("Id", ""), got.get("CreationTime", ""), got.get("RecordType", ""), got.get("Operation", ""),
-            got.get("UserId", ""), json.dumps(record, ensure_ascii=False))
+def _blob(uri: str, client: httpx.Client, source: Source, token: Token) -> bytes:
+    return asking.get(client, source.name, uri, headers=token.header()).content
 
 
 def _stamp(instant: datetime) -> str:

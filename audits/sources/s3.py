@@ -201,9 +201,8 @@ def _import(store: Store, config: Config, source: Source, stream: str, batch: li
     try:
         imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)
     except InputError as refused:
-        named = ", ".join(Path(one).name for one in refused.source.split(", "))  # the file, or the first few
         raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths}, refused,
-                          named) from None
+                          failed.named(refused)) from None
     for path in paths:
         path.unlink()  # the disk holds one batch at a time
     counts.read += imported.events

@@ -3,14 +3,15 @@
 Each stream (a content type, an application) is asked for in windows of at most 24 hours,
 from its cursor less the time a record may take to arrive late, but never from further back
 than the provider keeps: a cursor older than that is recorded as a gap (`source_gaps`), the
-span whose events are lost. The windows' records are written to a temporary file as the
-provider's own export would be, so they go through the access-log import, its
-de-duplication and its one transaction, in which the cursor moves to the last window's end.
-Consecutive windows share the file until it holds BATCH_BYTES: a first pull of Google's 180
-days is a few imports, not 540 (benchmarks/sources.py). A window that fails half-way is cut
-from the file and the whole windows before it imported, so a pull still keeps all it read
-up to the failure. A file the import refuses is kept in the inbox's failed/ folder for the
-adviser, and the pull stops there.
+span whose events are lost. Each answer (a content blob, a page) is written to a temporary
+file as the provider sent it, unparsed, and the access-log import reads those files as it
+reads the provider's own exports, with its de-duplication and its one transaction, in which
+the cursor moves to the last window's end. Consecutive windows share a batch until it
+holds BATCH_BYTES or BATCH_FILES: a first pull of Google's 180 days is a few imports, not
+540 (benchmarks/sources.py). A window that fails half-way is taken out of the batch and the
+whole windows before it imported, so a pull still keeps all it read up to the failure. A
+batch the import refuses is kept in the inbox's failed/ folder for the adviser, and the pull
+stops there.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from audits.access import logs as access_logs
 from audits.core import clock
@@ -34,8 +35,10 @@ if TYPE_CHECKING:  # annotations only
 
 WINDOW = timedelta(hours=24)  # the longest span one listing asks for
 MARGIN = timedelta(minutes=5)  # kept inside what the provider keeps, so nothing ages out while asked for
-EXTENSION = {"m365": "csv", "gworkspace": "json"}  # the file each import format reads
-BATCH_BYTES = 16 * 1024 * 1024  # well inside the import's limits (audits/access/limits.py)
+# A batch, well inside the import's limits (audits/access/limits.py): its bytes, its files.
+BATCH_BYTES = 64 * 1024 * 1024
+BATCH_FILES = 1000
+Keep = Callable[[bytes], None]  # takes one answer's bytes into the batch
 
 
 def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedelta) -> Iterator[tuple[datetime, datetime]]:
@@ -58,11 +61,11 @@ def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedel
 
 
 def store_windows(store: Store, config: Config, source: Source, stream: str, fmt: str,
-                  windows: Iterator[tuple[datetime, datetime]], write: Callable[[TextIO, tuple[datetime, datetime]], int],
+                  windows: Iterator[tuple[datetime, datetime]], write: Callable[[Keep, tuple[datetime, datetime]], None],
                   counts: Counts) -> None:
-    """The windows of one stream, oldest first: `write(file, span)` puts a window's records into
-    the file (the `fmt` import's shape) and says how many; each batch is imported and the
-    cursor moved to its last window's end, in one transaction."""
+    """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
+    answers (the `fmt` import's shape) to `keep`; each batch is imported and the cursor moved
+    to its last window's end, in one transaction."""
     with tempfile.TemporaryDirectory() as folder:
         batch: _Batch | None = None
         try:
@@ -70,7 +73,7 @@ def store_windows(store: Store, config: Config, source: Source, stream: str, fmt
                 if batch is None:
                     batch = _Batch(Path(folder), source, stream, fmt, span)
                 batch.add(write, span)
-                if batch.file.tell() >= BATCH_BYTES:
+                if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
                     full, batch = batch, None
                     full.store(store, config, counts)
         finally:  # also after a failure: the whole windows read before it are kept
@@ -79,41 +82,48 @@ def store_windows(store: Store, config: Config, source: Source, stream: str, fmt
 
 
 class _Batch:
-    """Consecutive windows of one stream in one file."""
+    """Consecutive windows of one stream, an answer a file."""
 
     def __init__(self, folder: Path, source: Source, stream: str, fmt: str, first: tuple[datetime, datetime]):
-        self.source, self.stream, self.fmt = source, stream, fmt
-        self.path = folder / (f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-"
-                              f"{first[0].strftime('%Y%m%dT%H%M')}.{EXTENSION[fmt]}")
-        self.file = self.path.open("w", encoding="utf-8", newline="")
-        self.written = 0
+        self.folder, self.source, self.stream, self.fmt = folder, source, stream, fmt
+        self.stem = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{first[0].strftime('%Y%m%dT%H%M')}"
+        self.files: list[Path] = []
+        self.size = 0
         self.end: datetime | None = None  # the end of the last whole window
 
-    def add(self, write: Callable[[TextIO, tuple[datetime, datetime]], int], span: tuple[datetime, datetime]) -> None:
-        mark = self.file.tell()
+    def keep(self, content: bytes) -> None:
+        path = self.folder / f"{self.stem}-{len(self.files) + 1:04}.json"
+        path.write_bytes(content)
+        self.files.append(path)
+        self.size += len(content)
+
+    def add(self, write: Callable[[Keep, tuple[datetime, datetime]], None], span: tuple[datetime, datetime]) -> None:
+        mark = len(self.files)
         try:
-            written = write(self.file, span)
+            write(self.keep, span)
         except BaseException:
-            self.file.seek(mark)  # the failed window's records out again
-            self.file.truncate()
+            for path in self.files[mark:]:  # the failed window's answers out again
+                self.size -= path.stat().st_size
+                path.unlink()
+            del self.files[mark:]
             raise
-        self.written += written
         self.end = span[1]
 
     def store(self, store: Store, config: Config, counts: Counts) -> None:
-        self.file.close()
         if self.end is None:
             return  # not one whole window
         advance = lambda tx: cursors.advance(tx, self.source.name, self.stream, clock.iso_utc(self.end))  # noqa: E731
-        if not self.written:
+        if not self.files:
             with store.transaction() as tx:
                 advance(tx)
             return
         try:
-            imported = access_logs.import_files(store, [self.path], self.fmt, f"source:{self.source.name}",
+            imported = access_logs.import_files(store, self.files, self.fmt, f"source:{self.source.name}",
                                                 within=advance)
         except InputError as refused:
-            raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name, {self.path.name: self.path},
-                              refused) from None
+            raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name,
+                              {path.name: path for path in self.files}, refused, failed.named(refused)) from None
+        for path in self.files:
+            path.unlink()  # the disk holds one batch at a time
         counts.read += imported.events
         counts.new += imported.added

@@ -26,6 +26,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLOUDTRAIL = FIXTURES / "cloudtrail"
 M365_NEW = FIXTURES / "m365" / "purview-new.csv"
 M365_OLD = FIXTURES / "m365" / "purview-old.csv"
+M365_BLOB = FIXTURES / "m365" / "content-blob.json"  # purview-old.csv's AuditData, as the API serves it
 GWS = FIXTURES / "gworkspace" / "drive-activities.json"
 GWS_NDJSON = FIXTURES / "gworkspace" / "drive-pages.ndjson"
 GWS_ARRAY = FIXTURES / "gworkspace" / "drive-pages-array.json"
@@ -275,6 +276,32 @@ def test_m365_events_in_both_exports_of_one_import_are_stored_once(store):
     result = imported(store, M365_OLD, M365_NEW, fmt="m365")
     assert (result.files, result.events, result.added) == (2, 9, 7)
     assert stored(store) == m365_events(store)
+
+
+def test_m365_content_blobs_are_read_as_the_exports_audit_data(store, tmp_path):
+    """The Management Activity API's content blob (what `vern sources pull` keeps of it):
+    the same records as the older export, plain or gzipped, read alongside an export."""
+    gz = tmp_path / "blob.json.gz"
+    gz.write_bytes(gzip.compress(M365_BLOB.read_bytes()))
+    result = imported(store, M365_BLOB, M365_NEW, fmt="m365")
+    assert (result.files, result.events, result.added) == (2, 9, 7)
+    assert stored(store) == m365_events(store)
+    assert imported(store, gz, fmt="m365") == access_logs.Imported(files=1, events=3, added=0)
+
+
+def test_m365_blob_record_that_is_not_an_object_is_refused_naming_the_record(store, tmp_path):
+    records = json.loads(M365_BLOB.read_text(encoding="utf-8"))
+    bad = write(tmp_path, "blob.json", json.dumps([records[0], "not a record", records[2]]))
+    error = refused(store, M365_NEW, bad, fmt="m365")
+    assert error.source == str(bad)
+    assert error.shown("en") == ["record 2: field AuditData.CreationTime: missing, or not a time with its UTC offset"]
+
+
+def test_m365_blob_cut_short_is_refused_naming_the_byte(store, tmp_path):
+    bad = write(tmp_path, "blob.json", M365_BLOB.read_text(encoding="utf-8")[:500])
+    error = refused(store, bad, fmt="m365")
+    assert error.source == str(bad)
+    assert error.shown("en") == ["not valid JSON (at byte 500 uncompressed)"]
 
 
 # -- Google Workspace (Reports API activities.list) ----------------------------------------
@@ -563,7 +590,9 @@ def test_json_that_is_not_an_activity_list_is_refused_as_gworkspace(store, tmp_p
                       "import it with --format m365"),
     (CSV, "m365", "this is an access-log CSV, not a Microsoft 365 audit-log export: "
                   "import it with --format csv"),
-], ids=["cloudtrail-as-gworkspace", "gworkspace-as-cloudtrail", "m365-as-csv", "csv-as-m365"])
+    (M365_BLOB, "cloudtrail", "this is a Microsoft 365 audit-log export, not an AWS CloudTrail log file: "
+                              "import it with --format m365"),
+], ids=["cloudtrail-as-gworkspace", "gworkspace-as-cloudtrail", "m365-as-csv", "csv-as-m365", "blob-as-cloudtrail"])
 def test_mislabelled_file_is_refused_saying_what_it_is(store, tmp_path, fixture, fmt, says):
     imported(store, GWS_ARRAY, fmt="gworkspace")
     error = refused(store, fixture, fmt=fmt)

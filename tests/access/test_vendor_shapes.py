@@ -11,6 +11,7 @@ Today is 2026-11-24; the events are in the week before.
 import csv
 import gzip
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -314,6 +315,19 @@ def purview(folder: Path, *records: dict) -> Path:
     return path
 
 
+def blob(folder: Path, *records: dict) -> Path:
+    """The same records as the Management Activity API serves a content blob: a JSON array."""
+    path = folder / "blob.json"
+    path.write_text(json.dumps(list(records)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["export", "blob"])
+def m365_file(request, tmp_path):
+    """Microsoft 365's records as a file: Purview's export, or the API's content blob."""
+    return partial(purview if request.param == "export" else blob, tmp_path)
+
+
 def audit(record_id: str, when: str, user: str, user_type: int, operation: str, **fields) -> dict:
     return {"CreationTime": when, "Id": record_id, "Operation": operation,
             "OrganizationId": "4a7c8238-5799-4b6c-8a2f-0e1d2c3b4a59", "UserKey": "10032001A2B3C4D5",
@@ -332,15 +346,15 @@ def exchange(record_id: str, when: str, user: str, user_type: int, operation: st
                  OrganizationName="example.onmicrosoft.com", **fields)
 
 
-def test_an_empty_user_id_is_unattributed_not_a_shared_blank_person(vern, store, tmp_path):
-    imported(store, purview(tmp_path, sharepoint("blank-1", "2026-11-16T09:00:00", "", UserKey=""),
-                            sharepoint("blank-2", "2026-11-16T09:05:00", "", UserKey="")), "m365")
+def test_an_empty_user_id_is_unattributed_not_a_shared_blank_person(vern, store, m365_file):
+    imported(store, m365_file(sharepoint("blank-1", "2026-11-16T09:00:00", "", UserKey=""),
+                              sharepoint("blank-2", "2026-11-16T09:05:00", "", UserKey="")), "m365")
     assert {e["actor"] for e in stored(store).values()} == {access_logs.UNATTRIBUTED}
     assert findings(vern, UNKNOWN) == {}
     assert findings(vern, WITHOUT_GRANT) == {}
 
 
-def test_services_of_microsoft_365_are_not_people(vern, store, tmp_path):
+def test_services_of_microsoft_365_are_not_people(vern, store, m365_file):
     """app@sharepoint is written with UserType 0 (Regular); Exchange's service host is
     UserType 3 (DcAdmin, a Microsoft datacenter operator). A stranger with UserType 0 is
     still a person the rules judge."""
@@ -350,40 +364,39 @@ def test_services_of_microsoft_365_are_not_people(vern, store, tmp_path):
                     "MailItemsAccessed", OperationCount=1)
     system = exchange("system", "2026-11-16T09:02:00", "Retention policy", 4, "HardDelete")
     stranger = sharepoint("stranger", "2026-11-16T09:03:00", "stranger@example.net")
-    imported(store, purview(tmp_path, app, host, system, stranger), "m365")
+    imported(store, m365_file(app, host, system, stranger), "m365")
     assert {k: e["service"] for k, e in stored(store).items()} == {
         "app": True, "host": True, "system": True, "stranger": False}
     assert list(findings(vern, UNKNOWN)) == [actor(store, "stranger@example.net")]
 
 
-def test_mailbox_items_deleted_are_deletions(store, tmp_path):
+def test_mailbox_items_deleted_are_deletions(store, m365_file):
     folder = {"Id": "LgAAAAAdhAMRqmYRzZvIAKoAL8RaDQAB", "Path": "\\Inbox"}
-    imported(store, purview(tmp_path,
-                            exchange("soft", "2026-11-16T09:00:00", KARI, 0, "SoftDelete", Folder=folder,
-                                     AffectedItems=[{"Subject": "Membership", "ParentFolder": folder}]),
-                            exchange("hard", "2026-11-16T09:01:00", KARI, 0, "HardDelete", Folder=folder),
-                            exchange("moved", "2026-11-16T09:02:00", KARI, 0, "MoveToDeletedItems",
-                                     Folder=folder, DestFolder={"Path": "\\Deleted Items"})), "m365")
+    imported(store, m365_file(exchange("soft", "2026-11-16T09:00:00", KARI, 0, "SoftDelete", Folder=folder,
+                                       AffectedItems=[{"Subject": "Membership", "ParentFolder": folder}]),
+                              exchange("hard", "2026-11-16T09:01:00", KARI, 0, "HardDelete", Folder=folder),
+                              exchange("moved", "2026-11-16T09:02:00", KARI, 0, "MoveToDeletedItems",
+                                       Folder=folder, DestFolder={"Path": "\\Deleted Items"})), "m365")
     assert {k: e["action"] for k, e in stored(store).items()} == {"soft": "delete", "hard": "delete", "moved": "delete"}
 
 
-def test_mail_items_accessed_counts_the_items_it_folds_together(store, tmp_path):
+def test_mail_items_accessed_counts_the_items_it_folds_together(store, m365_file):
     """MailItemsAccessed aggregates: OperationCount says how many items were read."""
     bind = exchange("bind", "2026-11-16T09:00:00", KARI, 0, "MailItemsAccessed", OperationCount=7,
                     OperationProperties=[{"Name": "MailAccessType", "Value": "Bind"},
                                          {"Name": "IsThrottled", "Value": "False"}],
                     Folders=[{"FolderItems": [{"InternetMessageId": f"<m{i}@example.org>"} for i in range(7)],
                               "Path": "\\Inbox"}])
-    imported(store, purview(tmp_path, bind, exchange("one", "2026-11-16T09:05:00", KARI, 0, "Send")), "m365")
+    imported(store, m365_file(bind, exchange("one", "2026-11-16T09:05:00", KARI, 0, "Send")), "m365")
     assert {k: (e["action"], e["records"]) for k, e in stored(store).items()} == {
         "bind": ("read", 7), "one": ("other", 1)}
 
 
-def test_an_operation_count_that_is_not_a_number_is_refused_naming_the_field(store, tmp_path):
-    path = purview(tmp_path, exchange("bind", "2026-11-16T09:00:00", KARI, 0, "MailItemsAccessed",
-                                      OperationCount="many"))
+def test_an_operation_count_that_is_not_a_number_is_refused_naming_the_field(store, m365_file):
+    path = m365_file(exchange("bind", "2026-11-16T09:00:00", KARI, 0, "MailItemsAccessed", OperationCount="many"))
+    where = "line 2," if path.suffix == ".csv" else "record 1:"  # the export's line, the blob's record
     assert refused(store, path, "m365").shown("en") == [
-        "line 2, field AuditData.OperationCount: not a whole number of records"]
+        f"{where} field AuditData.OperationCount: not a whole number of records"]
 
 
 # -- Google Workspace (Reports API activities.list) ---------------------------------------

@@ -216,17 +216,18 @@ def test_the_connection_test_signs_in_and_asks_for_one_activity(vern, server, ke
 
 def test_a_batch_of_windows_the_import_refuses_is_kept_in_failed(vern, server, key):
     """Consecutive windows are imported together (audits/sources/windows.py): the three days of
-    Drive since the cursor are one file, kept whole, and the cursor stays where it was."""
+    Drive since the cursor are one batch, its pages kept whole, and the cursor stays where it was."""
     fake = workspace(vern, server, key)
     pulled_since(vern, 3)
     del fake.activities[-1]["id"]["uniqueQualifier"]  # an activity Vern cannot tell apart
     failed = pull(vern)
     folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
-    kept = list(folder.iterdir())
-    assert [p.name for p in kept] == ["20261124T110000Z-google-drive-20261121T0500.json"]
-    assert failed.problem.startswith(f"google: en side ble avvist og lagt i {folder} som {kept[0].name}:")
-    assert "id.uniqueQualifier" in failed.problem
-    pages = [json.loads(line) for line in kept[0].read_text().splitlines()]
+    kept = sorted(folder.iterdir())
+    assert [p.name for p in kept] == [f"20261124T110000Z-google-drive-20261121T0500-000{n}.json" for n in range(1, 6)]
+    # The page holding it is named, and the activity by its place in that page.
+    assert failed.problem == (f"google: en side ble avvist og lagt i {folder} som {kept[4].name}:\n"
+                              "  post 1: felt id.uniqueQualifier: mangler")
+    pages = [json.loads(page.read_bytes()) for page in kept]  # as Google sent them
     assert [a["etag"] for page in pages for a in page["items"]] == [
         '"etag-26"', '"etag-25"', '"etag-24"', '"etag-23"', '"etag-22"', '"etag-21"', '"etag-20"', '"etag-28"', '"etag-27"']
     # Sign-ins and SAML stored up to now; Drive not at all, its cursor where the last pull left it.

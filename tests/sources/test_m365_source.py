@@ -4,6 +4,7 @@ started, every page and blob is read, a 429 and a 500 are taken in their stride,
 that expires is renewed, and a disabled subscription fails in Microsoft's words."""
 
 import datetime as dt
+import json
 
 import pytest
 from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, https_server, records_from, tls_files
@@ -106,6 +107,31 @@ def test_a_cursor_older_than_microsoft_keeps_is_a_gap_and_a_finding(vern, server
         "not pull before the provider had deleted them. The findings of that period are no evidence.")
     assert len(found) == 4
     assert pull(vern).problem is None and len(cursors.gaps(vern.store, ["m365"], year_ago)) == 4  # no new gap
+
+
+def test_blobs_are_kept_as_microsoft_sent_them_and_a_batch_the_import_refuses_lands_in_failed(
+        vern, server, monkeypatch):
+    """The blobs go to the m365 import unparsed; an empty one is not imported. A record the
+    import cannot judge refuses its batch (every SharePoint blob of the week): the blobs
+    are kept in failed/ as they came, the refusal names the blob and the record, and the
+    SharePoint cursor stays where it was."""
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs() + [("Audit.General", NOW - dt.timedelta(hours=5), [])])
+    del fake.blobs[3][2][1]["CreationTime"]
+    vern.config = config_with(vern, toml(fake.endpoint))
+    failed = pull(vern)
+    folder = vern.config.inbox / "access-logs" / "m365" / "failed"
+    kept = sorted(folder.iterdir())
+    assert [path.read_bytes() for path in kept] == [json.dumps(fake.blobs[n][2]).encode() for n in range(5)]
+    assert failed.problem == (f"m365: en side ble avvist og lagt i {folder} som {kept[3].name}:\n"
+                              "  post 2: felt AuditData.CreationTime: mangler, eller er ikke et tidspunkt med "
+                              "tidssone")
+    positions = {c["stream"]: c["position"] for c in cursors.listing(vern.store, "m365")}
+    assert "Audit.SharePoint" not in positions and stored(vern) == 0  # SharePoint's types come first
+    del fake.blobs[3][2][1]  # Microsoft mends it
+    assert (pull(vern).problem, stored(vern)) == (None, 16)
+    imports = vern.store.rows("SELECT details FROM trail WHERE action = 'access_logs.import'")
+    assert [json.loads(i["details"])["files"] for i in imports] == [5, 1]  # SharePoint's, Exchange's; not the empty one
 
 
 def test_a_token_that_expires_between_pages_is_renewed(vern, server, monkeypatch):
