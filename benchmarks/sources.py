@@ -14,7 +14,7 @@ peak memory.
      type; Google Reports API activities per application; CloudTrail .json.gz files of 1,000
      records under AWSLogs/<account>/CloudTrail/eu-north-1/YYYY/MM/DD/;
    - as the file import reads them: Purview audit-log exports (CSV with AuditData), pages of
-     activities.list (NDJSON, a file a week: see GOOGLE_FILE), and the very same CloudTrail files.
+     activities.list (NDJSON, a file a month: see GOOGLE_FILE), and the very same CloudTrail files.
 2. For each provider, a fake on 127.0.0.1 in a process of its own (its CPU is not Vern's):
    - Microsoft 365 over TLS (MSAL takes https only; a localhost certificate trusted through
      REQUESTS_CA_BUNDLE and SSL_CERT_FILE): the tests' fake Entra token endpoint and
@@ -66,7 +66,7 @@ import _common
 import access_logs
 
 NOW = datetime.fromisoformat(_common.FIXED_NOW)  # Vern's clock in every process (VERN_NOW)
-LAYOUT = 2  # bump when the generated data changes, so --workdir caches are rebuilt
+LAYOUT = 3  # bump when the generated data changes, so --workdir caches are rebuilt
 PROVIDERS = ("m365", "google", "s3")
 FORMAT = {"m365": "m365", "google": "gworkspace", "s3": "cloudtrail"}  # the file import's format
 NAMES = {"m365": "Microsoft 365", "google": "Google Workspace", "s3": "AWS CloudTrail in S3"}
@@ -76,10 +76,9 @@ DAYS = {"m365": 7, "google": 180, "s3": 30}
 RECORDS_PER_BLOB = 1000  # Microsoft 365: AuditData records in one content blob
 BLOBS_PER_LISTING = 20  # Microsoft 365: blobs in one page of the content listing (then NextPageUri)
 RECORDS_PER_OBJECT = 1000  # CloudTrail: records in one .json.gz log file
-# Google's events for the file import: a file a week (~10,000 activities, 7 MB at the default
-# million). A file a month (~42,000 activities, 32 MB each) is refused by the import, for want
-# of memory under its 384 MB cap, from four such files on ("import fewer files per command").
-GOOGLE_FILE = "%G-W%V"
+# Google's events for the file import: a file a month (~42,000 activities, 32 MB each at the
+# default million), as an admin would export them.
+GOOGLE_FILE = "%Y-%m"
 CONTENT_TYPE = {"SharePoint": "Audit.SharePoint", "Exchange": "Audit.Exchange",
                 "AzureActiveDirectory": "Audit.AzureActiveDirectory"}  # AuditData's Workload -> its feed
 M365_SECRET, GOOGLE_KEY = "BENCH_M365_SECRET", "BENCH_GOOGLE_KEY"  # the variables the sources name
@@ -146,11 +145,11 @@ def generate(provider: str, count: int, root: str) -> dict:
                                    events[k * size:(k + 1) * size])
     elif provider == "google":
         served = _google_activities(folder / "served", events)
-        by_week: dict[str, list] = {}
-        for e in events:  # one activities.list dump a week, pages of 1,000
-            by_week.setdefault(e.at.astimezone(UTC).strftime(GOOGLE_FILE), []).append(e)
-        for week, chunk in by_week.items():
-            vendor_logs.write_gworkspace(folder / "files" / f"activities-{week}.json", chunk, per_page=1000)
+        by_month: dict[str, list] = {}
+        for e in events:  # one activities.list dump a month, pages of 1,000
+            by_month.setdefault(e.at.astimezone(UTC).strftime(GOOGLE_FILE), []).append(e)
+        for month, chunk in by_month.items():
+            vendor_logs.write_gworkspace(folder / "files" / f"activities-{month}.json", chunk, per_page=1000)
     else:  # the files the trail delivers are both what S3 holds and what the file import reads
         served = vendor_logs.write_cloudtrail(folder / "files", events, per_file=RECORDS_PER_OBJECT,
                                               account=ACCOUNT)

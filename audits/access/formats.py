@@ -366,13 +366,19 @@ def gworkspace(numbered: bool = False) -> str:
                  FROM (SELECT filename AS file, kind, items, row_number() OVER (PARTITION BY filename) AS page
                        FROM {read})""" if numbered else
              f"SELECT filename AS file, kind, items, NULL::BIGINT AS before FROM {read}")
+    # One pass over the pages (`pages` read twice would be held whole in memory: a few monthly
+    # files too much). A page of another kind is one row, record 0, which the check refuses.
     return f"""
 WITH pages AS ({pages}),
 items AS (
-    SELECT file, before + unnest(generate_series(1, len(items))) AS record, unnest(items) AS it
-    FROM pages WHERE kind = 'admin#reports#activities'),
+    SELECT file, listed, before,
+           unnest(CASE WHEN listed THEN generate_series(1, len(items)) ELSE [0] END) AS k,
+           unnest(CASE WHEN listed THEN items ELSE [NULL] END) AS it
+    FROM (SELECT *, coalesce(kind = 'admin#reports#activities', false) AS listed FROM pages)),
 events AS (
-    SELECT file, record, it, unnest(generate_series(1, len(it.events))) AS n, unnest(it.events) AS ev
+    SELECT file, CASE WHEN listed THEN before + k ELSE 0 END AS record, it,
+           unnest(CASE WHEN listed THEN generate_series(1, len(it.events)) ELSE [0] END) AS n,
+           unnest(CASE WHEN listed THEN it.events ELSE [NULL] END) AS ev
     FROM items)
 SELECT file, record,
        'gws:' || it.id.applicationName || ':' || it.id."time" || ':' || it.id.uniqueQualifier
@@ -394,9 +400,6 @@ SELECT file, record,
        it.ipAddress AS source_ip,
        1 AS records
 FROM events
-UNION ALL
-SELECT file, 0, NULL, NULL, NULL, false, NULL, '', NULL, NULL, NULL, 1
-FROM pages WHERE kind IS DISTINCT FROM 'admin#reports#activities'
 """
 
 

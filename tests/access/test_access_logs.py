@@ -581,6 +581,17 @@ def test_json_that_is_not_an_activity_list_is_refused_as_gworkspace(store, tmp_p
     assert "not a Google Workspace activity report" in str(error)
 
 
+@pytest.mark.parametrize("other", [{"kind": "admin#directory#users", "users": []}, {"items": []}],
+                         ids=["another-kind", "no-kind"])
+def test_a_page_of_another_kind_after_good_ones_is_refused(store, tmp_path, other):
+    """Every page of a file is read in one pass; one that is not an activity list, anywhere
+    in it, refuses the import."""
+    pages = GWS_NDJSON.read_text().splitlines() + [json.dumps(other)]
+    bad = write(tmp_path, "pages.ndjson", "\n".join(pages) + "\n")
+    error = refused(store, bad, fmt="gworkspace")
+    assert error.shown("en") == ["no activity list: not a Google Workspace activity report"]
+
+
 @pytest.mark.parametrize(("fixture", "fmt", "says"), [
     (TRAIL_25, "gworkspace", "this is an AWS CloudTrail log file, not a Google Workspace activity report: "
                              "import it with --format cloudtrail"),
