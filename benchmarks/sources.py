@@ -33,6 +33,8 @@ peak memory.
    systems and grants (loaded before the clock starts, as are the client libraries' modules).
    The real sign-in (MSAL, google-auth, boto3's credentials), the real paging, the real
    windows and batches, the real import transactions.
+   Then the same pull with its import skipped (what it hands the import is dropped): the
+   transfer alone, the part of the pull no import can speed up.
 4. File import: `audits.access.logs.import_files` of the same events (what `vern import
    access-logs --format m365|gworkspace|cloudtrail` runs) into a fresh database, timed the
    same way.
@@ -507,14 +509,20 @@ def _steps(log: list, seconds: float) -> dict:
             "commits": sum(1 for s in log if s["step"] == "commit"), "outside": seconds - sum(steps.values())}
 
 
-def phase_pull(provider: str, root: str, db: str, toml: str, env: dict, profile: str | None) -> dict:
+def phase_pull(provider: str, root: str, db: str, toml: str, env: dict, profile: str | None,
+               transfer_only: bool = False) -> dict:
     """One pull of `provider` from its fake into a fresh database; with `profile` (a path), under
-    cProfile, its statistics written there."""
+    cProfile, its statistics written there. `transfer_only`: the import is skipped (what the
+    pull hands it is dropped, nothing stored), so the pull measures the transfer alone."""
     import cProfile
 
+    from audits.access import logs
     from audits.checking import registry
     from audits.core import config as configuration
     from audits.sources import pulling
+
+    if transfer_only:
+        logs.import_files = lambda store, paths, *_, **__: logs.Imported(len(paths), 0, 0)
 
     _test_helpers()
     import offline
@@ -665,6 +673,8 @@ def _measure(args, work: Path, provider: str, generated: dict) -> dict:
             profile = _common.in_child(phase_pull, provider, str(work), str(db), fake.facts["toml"],
                                        fake.facts["env"], str(target))
             profile["path"] = str(target)
+        transfers = [_common.in_child(phase_pull, provider, str(work), str(db), fake.facts["toml"],
+                                      fake.facts["env"], None, True) for _ in range(args.runs)]
         refused = fake.stop().get("refused_hosts", [])
     tried = [_common.in_child(phase_import, provider, str(work), str(db)) for _ in range(args.runs)]
     imports = [r for r in tried if "error" not in r]
@@ -682,6 +692,10 @@ def _measure(args, work: Path, provider: str, generated: dict) -> dict:
         _print_run(f"file import ({fmt})", imp, imports)
         ratio = pull["seconds"] / imp["seconds"]
         print(f"   pull / file import: {ratio:.2f} (cpu {pull['cpu'] / imp['cpu']:.2f})")
+        transfer = _best(transfers)
+        runs = ", ".join(f"{t['seconds']:.2f}" for t in transfers)
+        print(f"   the transfer alone (the same pull, its import skipped): {transfer['seconds']:.2f} s "
+              f"(runs {runs}), {transfer['seconds'] / imp['seconds']:.2f} × the file import")
     hosts = sorted(set(refused + sum((r["refused_hosts"] for r in pulls), [])))
     if hosts:
         print(f"   REFUSED hosts outside this machine: {', '.join(hosts)}")
@@ -690,24 +704,25 @@ def _measure(args, work: Path, provider: str, generated: dict) -> dict:
         print(textwrap.indent(profile["profile"], "      "))
     print()
     return {"pull": pull, "import": imp, "ratio": ratio, "fake": fake_facts, "refused": hosts,
-            "events": generated["events"]}
+            "events": generated["events"], "transfer": _best(transfers)}
 
 
 def _summary(args, results: dict) -> None:
     import duckdb
 
-    print("=" * 118)
+    print("=" * 130)
     print(f"Summary — {os.cpu_count()} CPUs, DuckDB {duckdb.__version__}, {sum(r['events'] for r in results.values()):,} "
           f"events; load average now {_common.load_average()}")
     print(f"{'provider':<9}{'events':>11}{'pull s':>9}{'pull ev/s':>11}{'import s':>10}{'import ev/s':>13}"
-          f"{'pull/import':>13}{'pull MB':>9}{'import MB':>11}{'fake cpu s':>12}")
+          f"{'pull/import':>13}{'pull MB':>9}{'import MB':>11}{'fake cpu s':>12}{'transfer s':>12}")
     total = {"events": 0, "pull": 0.0, "import": 0.0}
     for provider, r in results.items():
         pull, imp = r["pull"], r["import"]
         imported = (f"{imp['seconds']:>10.2f}{_rate(imp['read'], imp['seconds']):>13}{r['ratio']:>13.2f}" if imp
                     else f"{'refused':>10}{'-':>13}{'-':>13}")
         print(f"{provider:<9}{pull['read']:>11,}{pull['seconds']:>9.2f}{_rate(pull['read'], pull['seconds']):>11}"
-              f"{imported}{pull['rss_mb']:>9,.0f}{imp['rss_mb'] if imp else 0:>11,.0f}{r['fake']['cpu']:>12.2f}")
+              f"{imported}{pull['rss_mb']:>9,.0f}{imp['rss_mb'] if imp else 0:>11,.0f}{r['fake']['cpu']:>12.2f}"
+              f"{r['transfer']['seconds']:>12.2f}")
         if imp:
             total["events"] += pull["read"]
             total["pull"] += pull["seconds"]

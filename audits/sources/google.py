@@ -25,6 +25,7 @@ from audits.core import clock
 from audits.core.i18n import Message
 from audits.sources import asking, windows
 from audits.sources.asking import SourceFailed
+from audits.sources.importing import Importing
 
 if TYPE_CHECKING:  # annotations only
     import httpx
@@ -100,11 +101,12 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
-    for application in APPLICATIONS:
-        windows.store_windows(store, config, source, application, "gworkspace",
-                              windows.spans(store, source.name, application, KEPT, LATE), counts=counts,
-                              write=partial(_write_pages, client=client, source=source, token=token,
-                                            application=application))
+    with Importing() as importing:
+        for application in APPLICATIONS:
+            windows.store_windows(store, config, source, application, "gworkspace",
+                                  windows.spans(store, source.name, application, KEPT, LATE), counts=counts,
+                                  write=partial(_write_pages, client=client, source=source, token=token,
+                                                application=application), importing=importing)
 
 
 def _write_pages(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,

@@ -31,6 +31,7 @@ from audits.core.errors import VernError
 from audits.core.i18n import Message
 from audits.sources import asking, windows
 from audits.sources.asking import SourceFailed
+from audits.sources.importing import Importing
 
 if TYPE_CHECKING:  # annotations only
     import httpx
@@ -145,13 +146,13 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
     _subscribe(client, source, token)
-    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix=f"pull-{source.name}") as pool:
+    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix=f"pull-{source.name}") as pool, Importing() as importing:
         fetch = partial(_blob, client=client, source=source, token=token)
         for kind in CONTENT_TYPES:
             windows.store_windows(store, config, source, kind, "m365",
                                   windows.spans(store, source.name, kind, KEPT, LATE), counts=counts,
                                   write=partial(_write_blobs, client=client, source=source, token=token, kind=kind,
-                                                fetched=partial(pool.map, fetch)))
+                                                fetched=partial(pool.map, fetch)), importing=importing)
 
 
 def _write_blobs(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,

@@ -10,8 +10,8 @@ last key imported. Digest and Insights files lie beside CloudTrail/ (CloudTrail-
 CloudTrail-Insight/) and are never listed.
 
 A region's new files are downloaded to a temporary folder and imported in batches (the
-cloudtrail import, its de-duplication by event id and its one transaction); the cursor
-moves in that transaction. A batch the import refuses is kept in the inbox's failed/
+cloudtrail import, its de-duplication by event id and its one transaction), a batch while the
+next downloads (audits.sources.importing); the cursor moves in that transaction. A batch the import refuses is kept in the inbox's failed/
 folder for the adviser, and the pull stops there. Requests that S3 slows down (503
 SlowDown) or that fail on its side are tried again by botocore's standard retry mode.
 """
@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from audits.core.errors import InputError
 from audits.core.i18n import Message
 from audits.sources import asking, cursors, failed
 from audits.sources.asking import SourceFailed
+from audits.sources.importing import Importing
 
 if TYPE_CHECKING:  # annotations only
     import httpx
@@ -45,8 +47,12 @@ if TYPE_CHECKING:  # annotations only
 TRAIL = "CloudTrail"  # an account's folder of log files, one folder per region within
 DEPTH = 3  # how far below the prefix the trail's folder may be: [o-org/]account/CloudTrail/
 PAGE_SIZE = 1000  # keys one listing asks for (S3's most)
-BATCH_FILES = 500  # log files imported in one transaction, or fewer when
-BATCH_BYTES = 16 * MB  # they are this large gzipped: well inside the import's limits unpacked
+# Log files imported in one transaction (an hour of one region is about 12), or fewer when
+# they are BATCH_BYTES gzipped, well inside the import's limits unpacked. A first pull's
+# month is many batches, each imported while the next downloads (benchmarks/sources.py:
+# batches of 500 left nothing to overlap and took 1.7 times the file import, of 100 1.4).
+BATCH_FILES = 100
+BATCH_BYTES = 16 * MB
 OVERLAP = timedelta(hours=1)  # how far behind the last file read a late one is looked for
 TRIES = asking.TRIES  # in all, as for the other sources; botocore waits between them
 # <account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<unique>.json.gz, named for its delivery time
@@ -146,12 +152,11 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
-    with _answered(source):
+    with _answered(source), Importing() as importing:
         bucket = Bucket(source)
         prefix = _prefix(source)
         for folder in bucket.region_folders(prefix):
-            _region(store, config, source, bucket, folder, _stream(prefix, folder), counts)
-
+            _region(store, config, source, bucket, folder, _stream(prefix, folder), counts, importing)
 
 def _stream(prefix: str, folder: str) -> str:
     """A region folder's cursor stream: its path below the prefix without CloudTrail/, as
@@ -172,39 +177,56 @@ def _start_after(cursor: str | None) -> str | None:
 
 
 def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder: str, stream: str,
-            counts: Counts) -> None:
-    """One region folder's files after its cursor, imported batch by batch."""
+            counts: Counts, importing: Importing) -> None:
+    """One region folder's files after its cursor, imported batch by batch (a batch while the
+    next downloads), each in a temporary folder of its own. A download that fails drops the
+    batch it was for: the next pull fetches it again from the cursor."""
     cursor = cursors.position(store, source.name, stream)
     batch: list[tuple[str, Path]] = []
-    held = 0
-    with tempfile.TemporaryDirectory() as temp:
+    held, temp = 0, None  # temp: the folder of the batch being downloaded
+    try:
         for key, size in bucket.log_files(folder, _start_after(cursor)):
-            path = Path(temp) / key.rpartition("/")[2]
-            # path.exists(): two days' folders may hold one name; they go in separate batches
-            if batch and (len(batch) == BATCH_FILES or held >= BATCH_BYTES or path.exists()):
-                cursor = _import(store, config, source, stream, batch, cursor, counts)
+            name = key.rpartition("/")[2]
+            # two days' folders may hold one name; they go in separate batches
+            if batch and (len(batch) == BATCH_FILES or held >= BATCH_BYTES or (temp / name).exists()):
+                temp = None  # handed over
+                cursor = _then_import(store, config, source, stream, batch, cursor, counts, importing)
                 batch, held = [], 0
-            bucket.download(key, path)
-            batch.append((key, path))
+            if temp is None:
+                temp = Path(tempfile.mkdtemp(prefix="vern-pull-"))
+            bucket.download(key, temp / name)
+            batch.append((key, temp / name))
             held += size
-        if batch:
-            _import(store, config, source, stream, batch, cursor, counts)
+    except BaseException:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+        raise
+    if batch:
+        _then_import(store, config, source, stream, batch, cursor, counts, importing)
 
 
-def _import(store: Store, config: Config, source: Source, stream: str, batch: list[tuple[str, Path]],
-            cursor: str | None, counts: Counts) -> str:
-    """A batch's events and its stream's cursor, moved to its last key, in one transaction;
-    the cursor now. A refused batch is copied to failed/ and ends the pull."""
-    last = max([key for key, _ in batch] + ([cursor] if cursor else []))  # the overlap never moves it back
-    paths = [path for _, path in batch]
+def _then_import(store: Store, config: Config, source: Source, stream: str, batch: list[tuple[str, Path]],
+                 cursor: str | None, counts: Counts, importing: Importing) -> str:
+    """The batch handed to `importing`; the cursor it moves to, its last key (the overlap never
+    moves it back)."""
+    last = max([key for key, _ in batch] + ([cursor] if cursor else []))
+    folder = batch[0][1].parent
+    importing.then(partial(_import, store, config, source, stream, [path for _, path in batch], last, counts),
+                   partial(shutil.rmtree, folder, ignore_errors=True))
+    return last
+
+
+def _import(store: Store, config: Config, source: Source, stream: str, paths: list[Path], last: str,
+            counts: Counts) -> None:
+    """A batch's events and its stream's cursor, in one transaction. A refused batch is copied
+    to failed/ and ends the pull. Its folder goes either way."""
     advance = lambda tx: cursors.advance(tx, source.name, stream, last)  # noqa: E731
     try:
         imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)
     except InputError as refused:
         raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths}, refused,
                           failed.named(refused)) from None
-    for path in paths:
-        path.unlink()  # the disk holds one batch at a time
+    finally:
+        shutil.rmtree(paths[0].parent, ignore_errors=True)
     counts.read += imported.events
     counts.new += imported.added
-    return last

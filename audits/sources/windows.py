@@ -8,7 +8,8 @@ file as the provider sent it, unparsed, and the access-log import reads those fi
 reads the provider's own exports, with its de-duplication and its one transaction, in which
 the cursor moves to the last window's end. Consecutive windows share a batch until it
 holds BATCH_BYTES or BATCH_FILES: a first pull of Google's 180 days is a few imports, not
-540 (benchmarks/sources.py). A window that fails half-way is taken out of the batch and the
+540 (benchmarks/sources.py). A batch is imported while the next is fetched
+(audits.sources.importing). A window that fails half-way is taken out of the batch and the
 whole windows before it imported, so a pull still keeps all it read up to the failure. A
 batch the import refuses is kept in the inbox's failed/ folder for the adviser, and the pull
 stops there.
@@ -16,9 +17,11 @@ stops there.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,7 @@ from audits.sources import cursors, failed
 if TYPE_CHECKING:  # annotations only
     from audits.core.config import Config
     from audits.core.store import Store
+    from audits.sources.importing import Importing
     from audits.sources.pulling import Counts
     from audits.sources.settings import Source
 
@@ -62,30 +66,30 @@ def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedel
 
 def store_windows(store: Store, config: Config, source: Source, stream: str, fmt: str,
                   windows: Iterator[tuple[datetime, datetime]], write: Callable[[Keep, tuple[datetime, datetime]], None],
-                  counts: Counts) -> None:
+                  counts: Counts, importing: Importing) -> None:
     """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
     answers (the `fmt` import's shape) to `keep`; each batch is imported and the cursor moved
-    to its last window's end, in one transaction."""
-    with tempfile.TemporaryDirectory() as folder:
-        batch: _Batch | None = None
-        try:
-            for span in windows:
-                if batch is None:
-                    batch = _Batch(Path(folder), source, stream, fmt, span)
-                batch.add(write, span)
-                if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
-                    full, batch = batch, None
-                    full.store(store, config, counts)
-        finally:  # also after a failure: the whole windows read before it are kept
-            if batch is not None:
-                batch.store(store, config, counts)
+    to its last window's end, in one transaction, by `importing` while the next is fetched."""
+    batch: _Batch | None = None
+    try:
+        for span in windows:
+            if batch is None:
+                batch = _Batch(source, stream, fmt, span)
+            batch.add(write, span)
+            if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
+                importing.then(partial(batch.store, store, config, counts), batch.drop)
+                batch = None
+    finally:  # also after a failure: the whole windows read before it are kept
+        if batch is not None:
+            importing.then(partial(batch.store, store, config, counts), batch.drop)
 
 
 class _Batch:
-    """Consecutive windows of one stream, an answer a file."""
+    """Consecutive windows of one stream, an answer a file, in a temporary folder of its own."""
 
-    def __init__(self, folder: Path, source: Source, stream: str, fmt: str, first: tuple[datetime, datetime]):
-        self.folder, self.source, self.stream, self.fmt = folder, source, stream, fmt
+    def __init__(self, source: Source, stream: str, fmt: str, first: tuple[datetime, datetime]):
+        self.source, self.stream, self.fmt = source, stream, fmt
+        self.folder = Path(tempfile.mkdtemp(prefix="vern-pull-"))
         self.stem = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{first[0].strftime('%Y%m%dT%H%M')}"
         self.files: list[Path] = []
         self.size = 0
@@ -110,6 +114,15 @@ class _Batch:
         self.end = span[1]
 
     def store(self, store: Store, config: Config, counts: Counts) -> None:
+        try:
+            self._import(store, config, counts)
+        finally:
+            self.drop()  # a refused batch was copied to failed/ first
+
+    def drop(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _import(self, store: Store, config: Config, counts: Counts) -> None:
         if self.end is None:
             return  # not one whole window
         advance = lambda tx: cursors.advance(tx, self.source.name, self.stream, clock.iso_utc(self.end))  # noqa: E731
@@ -123,7 +136,5 @@ class _Batch:
         except InputError as refused:
             raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name,
                               {path.name: path for path in self.files}, refused, failed.named(refused)) from None
-        for path in self.files:
-            path.unlink()  # the disk holds one batch at a time
         counts.read += imported.events
         counts.new += imported.added

@@ -5,6 +5,7 @@ that expires is renewed, and a disabled subscription fails in Microsoft's words.
 
 import datetime as dt
 import json
+import tempfile
 
 import pytest
 from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, https_server, records_from, tls_files
@@ -110,12 +111,15 @@ def test_a_cursor_older_than_microsoft_keeps_is_a_gap_and_a_finding(vern, server
 
 
 def test_blobs_are_kept_as_microsoft_sent_them_and_a_batch_the_import_refuses_lands_in_failed(
-        vern, server, monkeypatch):
+        vern, server, monkeypatch, tmp_path):
     """The blobs go to the m365 import unparsed; an empty one is not imported. A record the
     import cannot judge refuses its batch (every SharePoint blob of the week): the blobs
     are kept in failed/ as they came, the refusal names the blob and the record, and the
     SharePoint cursor stays where it was."""
     monkeypatch.setenv("M365_SECRET", SECRET)
+    temp = tmp_path / "temp"  # where the batches are written while they are imported
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     fake = Microsoft(server, blobs() + [("Audit.General", NOW - dt.timedelta(hours=5), [])])
     del fake.blobs[3][2][1]["CreationTime"]
     vern.config = config_with(vern, toml(fake.endpoint))
@@ -128,8 +132,10 @@ def test_blobs_are_kept_as_microsoft_sent_them_and_a_batch_the_import_refuses_la
                               "tidssone")
     positions = {c["stream"]: c["position"] for c in cursors.listing(vern.store, "m365")}
     assert "Audit.SharePoint" not in positions and stored(vern) == 0  # SharePoint's types come first
+    assert list(temp.iterdir()) == []
     del fake.blobs[3][2][1]  # Microsoft mends it
     assert (pull(vern).problem, stored(vern)) == (None, 16)
+    assert list(temp.iterdir()) == []
     imports = vern.store.rows("SELECT details FROM trail WHERE action = 'access_logs.import'")
     assert [json.loads(i["details"])["files"] for i in imports] == [5, 1]  # SharePoint's, Exchange's; not the empty one
 
