@@ -77,8 +77,8 @@ def store_windows(store: Store, config: Config, source: Source, stream: str, fmt
                 batch = _Batch(source, stream, fmt, span)
             batch.add(write, span)
             if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
-                importing.then(partial(batch.store, store, config, counts), batch.drop)
-                batch = None
+                full, batch = batch, None  # handed over, whatever then() says
+                importing.then(partial(full.store, store, config, counts), full.drop)
     finally:  # also after a failure: the whole windows read before it are kept
         if batch is not None:
             importing.then(partial(batch.store, store, config, counts), batch.drop)

@@ -6,6 +6,7 @@ refusal reaches the adviser in Google's words, never with the key."""
 
 import datetime as dt
 import json
+import tempfile
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -21,7 +22,7 @@ from audits.demo.providers.google_workspace import (
     activity,
     key_file,
 )
-from audits.sources import asking, cursors, pulling
+from audits.sources import asking, cursors, pulling, windows
 from audits.sources import google as connector
 from checks.sources import SourcesCheck
 from conftest import config_with, open_findings
@@ -232,6 +233,25 @@ def test_a_batch_of_windows_the_import_refuses_is_kept_in_failed(vern, server, k
         '"etag-26"', '"etag-25"', '"etag-24"', '"etag-23"', '"etag-22"', '"etag-21"', '"etag-20"', '"etag-28"', '"etag-27"']
     # Sign-ins and SAML stored up to now; Drive not at all, its cursor where the last pull left it.
     assert stored(vern) == 6 and positions(vern)["drive"] == "2026-11-21T11:00:00+00:00"
+
+
+def test_batches_fetched_after_a_refused_one_are_dropped_with_their_files(vern, server, key, monkeypatch, tmp_path):
+    """A window a batch: the first Drive window is refused while the next ones are fetched;
+    the pull ends at it, nothing after it is imported, and no batch's files stay behind."""
+    monkeypatch.setattr(windows, "BATCH_FILES", 1)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    fake = workspace(vern, server, key)
+    pulled_since(vern, 3)
+    del next(a for a in fake.activities if a["etag"] == '"etag-26"')["id"]["uniqueQualifier"]
+    failed = pull(vern)
+    assert failed.problem.endswith("-0001.json:\n  post 1: felt id.uniqueQualifier: mangler")
+    assert stored(vern) == 6 and positions(vern)["drive"] == "2026-11-21T11:00:00+00:00"
+    assert list(temp.iterdir()) == []
+    kept = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
+    # The refused batch alone, the first window's pages; none of the windows after it.
+    assert {p.name.rpartition("-")[0] for p in kept.iterdir()} == {"20261124T110000Z-google-drive-20261121T0500"}
 
 
 @pytest.mark.parametrize("content, why", [
