@@ -97,7 +97,8 @@ def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...
         gzipped = _gzipped(path, raw)
         head = b"" if gzipped else raw.read(HEAD)
         raw.seek(0)
-        if not gzipped and (known is None or (json_too and _json(head))):  # a plain JSON file: its size is known unread
+        if not gzipped and (known is None or (json_too and _json(head))):
+            # a plain JSON file: its size is known unread
             size = os.fstat(raw.fileno()).st_size
             _within(path, size)
             return Screened(path, size, head)

@@ -51,14 +51,15 @@ def sources_pull(ctx, name, as_json):
     from audits.sources import pulling
 
     vern = open_from(ctx)
-    results = [pulling.pull(vern.store, vern.config, source, actor()) for source in pulling.chosen(vern.config, name)]
+    chosen = pulling.chosen(vern.config, name)
+    results = [pulling.pull(vern.store, vern.config, source, actor()) for source in chosen]
     lang = language(ctx)
     if as_json:
         print_json([{"source": r.source, "read": r.read, "new": r.new, "ok": r.problem is None,
                      "problem": r.problem} for r in results])
     else:
-        for r in results:
-            click.echo(t("sources.pulled", lang, source=r.source, read=r.read, new=r.new))
+        for source, r in zip(chosen, results, strict=True):
+            click.echo(t(f"sources.pulled.{pulling.counted(source)}", lang, source=r.source, read=r.read, new=r.new))
             if r.problem:
                 click.echo(t("sources.pull_failed", lang, source=r.source, problem=r.problem))
     failed = sum(1 for r in results if r.problem)

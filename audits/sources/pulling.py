@@ -47,6 +47,12 @@ class Pulled:
     problem: str | None  # why it failed, in the configured language; None when the pull went through
 
 
+def counted(source: Source) -> str:
+    """What a pull of the source counts, for the words that say so: a directory's accounts
+    and the changes they make to the people register ("people"), else "events"."""
+    return "people" if source.kind in SNAPSHOTS else "events"
+
+
 def _connector(source: Source):
     return importlib.import_module(CONNECTORS[source.kind])
 

@@ -1,5 +1,6 @@
 """Kilder / Sources: where Vern pulls evidence itself. Each source's state, its last good
-pull, its next, the new events per day, how old its cursors are and the last error in full, with
+pull, its next, the new events per day (a directory's changes to the people register), how
+old its cursors are and the last error in full, with
 *Pull now* and *Test connection*. The admin also sees where each secret is read from: the
 environment variable's name, never its value."""
 
@@ -81,10 +82,10 @@ for name, source in sources.items():
         first = today - timedelta(days=DAYS - 1)
         counts = pulling.daily(vern().store, name, first)
         if not any(counts.values()):
-            st.caption(tr("sources.page.nothing_new", days=DAYS))
+            st.caption(tr(f"sources.page.nothing_new.{pulling.counted(source)}", days=DAYS))
         else:
             frame = pd.DataFrame([{"day": day_label(d), "new": counts.get(d, 0)} for d in every_day(first, today)])
-            figure = px.bar(frame, x="day", y="new", title=tr("sources.page.per_day", days=DAYS),
+            figure = px.bar(frame, x="day", y="new", title=tr(f"sources.page.per_day.{pulling.counted(source)}", days=DAYS),
                             labels={"day": "", "new": ""})
             figure.update_traces(hovertemplate="%{x}: %{y}<extra></extra>")
             st.plotly_chart(count_axis(time_axis(figure, frame["day"]), frame["new"].max()), width="stretch",
@@ -96,7 +97,8 @@ for name, source in sources.items():
             if pulled.problem:
                 st.error(plain(tr("sources.pull_failed", source=name, problem=pulled.problem)))
             else:
-                st.success(tr("sources.pulled", source=name, read=number(pulled.read), new=number(pulled.new)))
+                st.success(tr(f"sources.pulled.{pulling.counted(source)}", source=name, read=number(pulled.read),
+                              new=number(pulled.new)))
         if test_now.button(tr("sources.page.test"), key=f"test-{name}"):
             problem = pulling.test(vern().config, source)
             if problem:

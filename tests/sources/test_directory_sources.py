@@ -11,6 +11,7 @@ import json
 import logging
 
 import pytest
+import vern_process
 from microsoft import CLIENT, SECRET, TENANT, Microsoft, https_server, user
 from pytest_httpserver import HTTPServer
 
@@ -20,7 +21,7 @@ from audits.core import trail
 from audits.demo.providers.google_workspace import SUBJECT, Google, key_file, person
 from audits.sources import asking, entra_directory, google_directory, pulling
 from checks.access_logs import AccessLogsCheck
-from conftest import FIXED_NOW, config_with, open_findings
+from conftest import FIXED_NOW, VERN, as_read, config_with, copy_template, open_findings, page_text
 
 STAFF = (("Kari Nordmann", "kari@vern.example"), ("Ola Hansen", "ola@vern.example"),
          ("Per Berg", "Per.Berg@vern.example"), ("Lise Dahl", "lise@vern.example"), ("Nils Lund", "nils@vern.example"))
@@ -383,3 +384,28 @@ def test_a_directory_is_fresh_while_its_pulls_go_through_and_its_failure_leaves_
     assert pull(vern, provider).problem
     unverified = {area["area"] for area in board.summary(vern)["areas"] if not area["verified"]}
     assert {"access", "training"} <= unverified  # both judge the people the directory lists
+
+
+def test_the_command_line_counts_accounts_and_changes_to_the_register_not_events(
+        db_path, new_db_template, tmp_path, monkeypatch):
+    copy_template(new_db_template, db_path)
+    server, directory = started("google", tmp_path, monkeypatch)
+    try:
+        (db_path.parent / "vern.toml").write_text(directory.toml(), encoding="utf-8")
+        done = vern_process.run([VERN, "sources", "pull"], capture_output=True, text=True)
+    finally:
+        server.clear()
+        server.stop()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{directory.name}: {directory.listed} kontoer lest, 5 endringer i personregisteret\n"
+
+
+def test_the_sources_page_counts_a_directorys_accounts_and_register_changes(vern, provider, dashboard):
+    page = dashboard("sources", "nb")
+    assert "Ingen endringer i personregisteret de siste 30 dagene." in page_text(page)
+    page.button(key=f"pull-{provider.name}").click().run()
+    assert [as_read(s.value) for s in page.success] == [
+        f"{provider.name}: {provider.listed} kontoer lest, 5 endringer i personregisteret"]
+    page = dashboard("sources", "nb")
+    chart = json.loads(page.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["title"]["text"] == "Endringer i personregisteret per dag, siste 30 dager"
