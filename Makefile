@@ -6,12 +6,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test chromium
 
-# --no-compile: pip would compile every file of every package (20 s of a 53 s install);
-# Python compiles the few it imports on first use instead (a third of a second).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # The demo's backups (Back up now, `vern backup create`) under a passphrase for the demo only.
