@@ -758,7 +758,7 @@ def test_verification_lies_between_receipt_and_now(vern, at, refusal):
 
 # -- the demo ----------------------------------------------------------------------------------
 @pytest.mark.long
-def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_catches(db):
+def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_catches(db, cli_checked_template):
     """Now 2026-11-24 12:00 in Oslo; audits/demo/subject_requests.py dates each request `ago(days)`:
     #1 access, 40 days ago, verified, answered: nothing.
     #2 rectification, 50 days ago (5 Oct), answered without verification: dsr_identity_unverified.
@@ -775,10 +775,7 @@ def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_c
     that send is consented: the demo register alone plants only Nyhetsbrev november (3 people
     who withdrew a week before) and Julekampanje to 36-41 without consent (tests/consent/test_consent.py).
     """
-    result = cli(db, "demo")
-    assert result.returncode == 0, result.stderr
-    result = cli(db, "checks", "run")
-    assert result.returncode == 0, result.stderr
+    copy_template(cli_checked_template, db)  # `vern demo`, then `vern checks run`, at the fixed clock
     assert {key: details.get("days") for key, details in findings(db).items()} == {
         ("dsr_overdue", "#4"): None, ("dsr_due_soon", "#5"): 6, ("dsr_extension_not_notified", "#6"): None,
         ("dsr_identity_unverified", "#2"): None}
