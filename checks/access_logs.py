@@ -104,7 +104,7 @@ GRANTED = """g.person = e.actor AND g.system = e.system AND g.granted_on <= e.os
              AND (g.revoked_on IS NULL OR e.oslo_day <= g.revoked_on)"""
 _SYSTEMS = "list_sort(list(DISTINCT system) FILTER (WHERE system IS NOT NULL))"
 INBOX = "access-logs"  # data/inbox/access-logs/<format>/
-INBOX_BATCH = 1000  # entries imported together; a refused batch is retried one by one
+INBOX_BATCH = 1000  # entries imported together; a refused batch is checked file by file, the good ones imported
 
 
 def _systems(names: list[str] | None) -> str:
@@ -278,14 +278,35 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[Message]:
             access_logs.import_files(ctx.store, batch, fmt, ctx.actor)
             done += batch
         except VernError:
-            for path in batch:  # one at a time, to find the bad ones
+            good = []
+            for path in batch:  # one at a time, to find the bad ones (read and checked, not stored)
                 try:
-                    access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
-                    done.append(path)
+                    access_logs.check_files(ctx.store, [path], fmt)
+                    good.append(path)
                 except VernError as error:
                     refused.append((path, inbox.reason_of(error)))
+            done += _import_good(ctx, good, fmt, refused)
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
         inbox.move(path, folder / "failed", stamp)
     return [Message("inbox.refused", {"name": f"{fmt}/{path.name}", "why": why}) for path, why in refused]
+
+
+def _import_good(ctx: CheckContext, good: list[Path], fmt: str, refused: list) -> list[Path]:
+    """The files of a refused batch that are good on their own, imported together; if they
+    are refused together still (too many events at once), one at a time. Those imported."""
+    if not good:
+        return []
+    try:
+        access_logs.import_files(ctx.store, good, fmt, ctx.actor)
+        return good
+    except VernError:
+        done = []
+        for path in good:
+            try:
+                access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
+                done.append(path)
+            except VernError as error:
+                refused.append((path, inbox.reason_of(error)))
+        return done

@@ -299,6 +299,18 @@ def _memory_capped(store: Store):
             tx.execute("RESET memory_limit")
 
 
+def check_files(store: Store, paths: list[Path], fmt: str) -> None:
+    """Raise what importing `paths` would raise for the files themselves (limits, format, a
+    bad record), storing nothing: read and checked as the import reads them."""
+    if fmt not in FORMATS:
+        raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
+    screened = _screen(files_under(paths, fmt), fmt)
+    with _memory_capped(store), store.transaction() as tx:
+        _stage(tx, "staged", screened, fmt)
+        _check_staged(tx, screened, fmt)
+        tx.execute("DROP TABLE staged")
+
+
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
                  within: Callable[[Any], None] | None = None) -> Imported:
     """Import access logs of one format, all or nothing. `within(tx)` runs inside the same

@@ -850,6 +850,20 @@ def test_a_bad_inbox_file_goes_to_failed_and_the_good_ones_still_land(vern):
     assert "record 3: field eventTime" in run["error"]
 
 
+def test_the_good_files_of_a_refused_inbox_batch_land_in_one_import(vern):
+    """The batch is refused; each file is then read and checked on its own (nothing stored)
+    and the good ones imported together: one import in the trail, not one per file."""
+    folder = inbox(vern, "gworkspace")
+    shutil.copy(GWS_NDJSON, folder / "one.json")
+    shutil.copy(GWS_ARRAY, folder / "two.json")
+    write(folder, "other.json", '{"kind": "admin#directory#users", "users": []}')
+    assert run_check(vern).status == "failed"
+    assert names(folder / "failed") == [STAMP + "other.json"]
+    assert names(folder / "imported") == [STAMP + "one.json", STAMP + "two.json"]
+    imports = [e["details"] for e in trail.listing(vern.store, action="access_logs.import")]
+    assert [i["files"] for i in imports] == [2]
+
+
 def test_a_truncated_inbox_delivery_goes_to_failed_and_the_good_ones_still_land(vern):
     folder = inbox(vern)
     delivered(TRAIL_25, folder)

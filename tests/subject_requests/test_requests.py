@@ -757,7 +757,6 @@ def test_verification_lies_between_receipt_and_now(vern, at, refusal):
 
 
 # -- the demo ----------------------------------------------------------------------------------
-@pytest.mark.long
 def test_the_demo_plants_one_request_per_rule_and_an_opt_out_the_consent_check_catches(db, cli_checked_template):
     """Now 2026-11-24 12:00 in Oslo; audits/demo/subject_requests.py dates each request `ago(days)`:
     #1 access, 40 days ago, verified, answered: nothing.
