@@ -7,7 +7,7 @@ concern the account itself. Each rule is one SQL query over the stored events.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -272,20 +272,18 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[Message]:
     refused = inbox.refused(folder)
     waiting = inbox.files(folder)
     done = []
+
+    def importing(paths: list[Path]) -> None:
+        access_logs.import_files(ctx.store, paths, fmt, ctx.actor)
+
     for start in range(0, len(waiting), INBOX_BATCH):
         batch = waiting[start:start + INBOX_BATCH]
         try:
-            access_logs.import_files(ctx.store, batch, fmt, ctx.actor)
+            importing(batch)
             done += batch
-        except VernError:
-            good = []
-            for path in batch:  # one at a time, to find the bad ones (read and checked, not stored)
-                try:
-                    access_logs.check_files(ctx.store, [path], fmt)
-                    good.append(path)
-                except VernError as error:
-                    refused.append((path, inbox.reason_of(error)))
-            done += _import_good(ctx, good, fmt, refused)
+        except VernError:  # find the bad ones, a file at a time, read and checked, not stored
+            good = _each(batch, lambda one: access_logs.check_files(ctx.store, one, fmt), refused)
+            done += _together_or_each(good, importing, refused)
     for path in done:
         inbox.move(path, folder / "imported", stamp)
     for path, _ in refused:
@@ -293,20 +291,25 @@ def _import_inbox(ctx: CheckContext, folder: Path, fmt: str) -> list[Message]:
     return [Message("inbox.refused", {"name": f"{fmt}/{path.name}", "why": why}) for path, why in refused]
 
 
-def _import_good(ctx: CheckContext, good: list[Path], fmt: str, refused: list) -> list[Path]:
-    """The files of a refused batch that are good on their own, imported together; if they
-    are refused together still (too many events at once), one at a time. Those imported."""
-    if not good:
+def _together_or_each(paths: list[Path], attempt: Callable[[list[Path]], None], refused: list) -> list[Path]:
+    """`attempt` on the paths together, else (refused together: too many events at once) on
+    each alone; the paths it took."""
+    if not paths:
         return []
     try:
-        access_logs.import_files(ctx.store, good, fmt, ctx.actor)
-        return good
+        attempt(paths)
+        return paths
     except VernError:
-        done = []
-        for path in good:
-            try:
-                access_logs.import_files(ctx.store, [path], fmt, ctx.actor)
-                done.append(path)
-            except VernError as error:
-                refused.append((path, inbox.reason_of(error)))
-        return done
+        return _each(paths, attempt, refused)
+
+
+def _each(paths: list[Path], attempt: Callable[[list[Path]], None], refused: list) -> list[Path]:
+    """`attempt` on each path alone; the paths it took, the others added to `refused` with why."""
+    taken = []
+    for path in paths:
+        try:
+            attempt([path])
+            taken.append(path)
+        except VernError as error:
+            refused.append((path, inbox.reason_of(error)))
+    return taken

@@ -299,30 +299,34 @@ def _memory_capped(store: Store):
             tx.execute("RESET memory_limit")
 
 
-def check_files(store: Store, paths: list[Path], fmt: str) -> None:
-    """Raise what importing `paths` would raise for the files themselves (limits, format, a
-    bad record), storing nothing: read and checked as the import reads them."""
+@contextmanager
+def _staged(store: Store, paths: list[Path], fmt: str):
+    """The files screened, read into the temporary table `staged` and checked, in a
+    transaction under the memory cap: (the transaction, the files screened). A failed
+    statement aborts the transaction: the rollback drops `staged` with it."""
     if fmt not in FORMATS:
         raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
     screened = _screen(files_under(paths, fmt), fmt)
     with _memory_capped(store), store.transaction() as tx:
         _stage(tx, "staged", screened, fmt)
         _check_staged(tx, screened, fmt)
+        yield tx, screened
         tx.execute("DROP TABLE staged")
+
+
+def check_files(store: Store, paths: list[Path], fmt: str) -> None:
+    """Raise what importing `paths` would raise for the files themselves (limits, format, a
+    bad record), storing nothing: read and checked as the import reads them."""
+    with _staged(store, paths, fmt):
+        pass
 
 
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
                  within: Callable[[Any], None] | None = None) -> Imported:
     """Import access logs of one format, all or nothing. `within(tx)` runs inside the same
     transaction (a pulled source moves its cursor there, with the events it covers)."""
-    if fmt not in FORMATS:
-        raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
-    screened = _screen(files_under(paths, fmt), fmt)
     now = clock.now()
-    with _memory_capped(store), store.transaction() as tx:
-        # A failed statement aborts the transaction: the rollback drops `staged` with it.
-        _stage(tx, "staged", screened, fmt)
-        _check_staged(tx, screened, fmt)
+    with _staged(store, paths, fmt) as (tx, screened):
         _actor_map(tx, store)
         _object_map(tx, store)
         read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
@@ -356,7 +360,6 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
             within(tx)
         trail.append(tx, actor, "access_logs.import", fmt,
                      {"files": len(screened), "events": read, "added": added})
-        tx.execute("DROP TABLE staged")
         tx.execute("DROP TABLE actor_map")
         tx.execute("DROP TABLE object_map")
     return Imported(len(screened), read, added, unknown)

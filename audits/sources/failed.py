@@ -16,10 +16,10 @@ if TYPE_CHECKING:  # annotations only
     from audits.core.errors import InputError
 
 
-def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path | bytes], refused: InputError,
-         named: str | None = None) -> SourceFailed:
+def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path | bytes],
+         refused: InputError) -> SourceFailed:
     """`files` (name -> the file or its content) copied to `<inbox>/<inbox_folder>/failed/`;
-    the failure names them (or `named`, for a large batch)."""
+    the failure names the ones the import refused (one, or the first few of a batch)."""
     folder = config.inbox / inbox_folder / "failed"
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -27,10 +27,6 @@ def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path |
             (folder / name).write_bytes(content)
         else:
             shutil.copyfile(content, folder / name)
-    return SourceFailed(Message("sources.page_refused", {"source": source, "file": named or ", ".join(files),
-                                                        "folder": str(folder)}), refused)
-
-
-def named(refused: InputError) -> str:
-    """The file names of the files the import refused (one, or the first few)."""
-    return ", ".join(Path(one).name for one in refused.source.split(", "))
+    named = ", ".join(Path(one).name for one in refused.source.split(", "))
+    return SourceFailed(Message("sources.page_refused", {"source": source, "file": named, "folder": str(folder)}),
+                        refused)

@@ -225,8 +225,8 @@ def _import(store: Store, config: Config, source: Source, stream: str, paths: li
     try:
         imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)
     except InputError as refused:
-        raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths}, refused,
-                          failed.named(refused)) from None
+        raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths},
+                          refused) from None
     finally:
         shutil.rmtree(paths[0].parent, ignore_errors=True)
     counts.read += imported.events

@@ -135,6 +135,6 @@ class _Batch:
                                                 within=advance)
         except InputError as refused:
             raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name,
-                              {path.name: path for path in self.files}, refused, failed.named(refused)) from None
+                              {path.name: path for path in self.files}, refused) from None
         counts.read += imported.events
         counts.new += imported.added

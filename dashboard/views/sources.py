@@ -79,13 +79,14 @@ for name, source in sources.items():
                  .set_index(tr("sources.page.fact")))
         if state["problem"]:
             st.error(plain(state["problem"][lang()]))
+        counted = pulling.counted(source)  # events, or a directory's accounts and register changes
         first = today - timedelta(days=DAYS - 1)
         counts = pulling.daily(vern().store, name, first)
         if not any(counts.values()):
-            st.caption(tr(f"sources.page.nothing_new.{pulling.counted(source)}", days=DAYS))
+            st.caption(tr(f"sources.page.nothing_new.{counted}", days=DAYS))
         else:
             frame = pd.DataFrame([{"day": day_label(d), "new": counts.get(d, 0)} for d in every_day(first, today)])
-            figure = px.bar(frame, x="day", y="new", title=tr(f"sources.page.per_day.{pulling.counted(source)}", days=DAYS),
+            figure = px.bar(frame, x="day", y="new", title=tr(f"sources.page.per_day.{counted}", days=DAYS),
                             labels={"day": "", "new": ""})
             figure.update_traces(hovertemplate="%{x}: %{y}<extra></extra>")
             st.plotly_chart(count_axis(time_axis(figure, frame["day"]), frame["new"].max()), width="stretch",
@@ -97,8 +98,7 @@ for name, source in sources.items():
             if pulled.problem:
                 st.error(plain(tr("sources.pull_failed", source=name, problem=pulled.problem)))
             else:
-                st.success(tr(f"sources.pulled.{pulling.counted(source)}", source=name, read=number(pulled.read),
-                              new=number(pulled.new)))
+                st.success(tr(f"sources.pulled.{counted}", source=name, read=number(pulled.read), new=number(pulled.new)))
         if test_now.button(tr("sources.page.test"), key=f"test-{name}"):
             problem = pulling.test(vern().config, source)
             if problem:
