@@ -15,11 +15,13 @@ Google's public ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from audits.core import clock
 from audits.core.i18n import Message
@@ -113,26 +115,51 @@ def _write_pages(keep: windows.Keep, span: tuple[datetime, datetime], client: ht
                  token: Token, application: str) -> None:
     """Each of the window's pages that holds activities to `keep`, as Google sent it."""
     params: dict[str, Any] = {"startTime": _stamp(span[0]), "endTime": _stamp(span[1]), "maxResults": PAGE_SIZE}
-    for page, answer in _answers(client, source, token, _activities(source, application), params):
-        if page.get("items"):  # an empty page has none
+    for page, answer in _answers(client, source, token, _activities(source, application), params, _skimmed):
+        if page.items:  # an empty page has none
             keep(answer.content)
+
+
+class _Skimmed(msgspec.Struct):
+    """What the pull reads of a Reports API page: the token of the next, and whether it holds
+    activities. The activities are only stepped over (the import reads them), which is ten
+    times quicker than json.loads of a page of 1,000 (benchmarks/sources.py)."""
+
+    nextPageToken: str | None = None
+    items: list[msgspec.Raw] = []
+
+
+_SKIM = msgspec.json.Decoder(_Skimmed)
+
+
+def _skimmed(source: Source, answer: httpx.Response) -> tuple[_Skimmed, str | None]:
+    try:
+        page = _SKIM.decode(answer.content)
+    except msgspec.DecodeError:  # not JSON, or not a page of activities
+        raise SourceFailed(Message("sources.not_json", {"source": source.name})) from None
+    return page, page.nextPageToken
+
+
+def _whole(source: Source, answer: httpx.Response) -> tuple[dict, str | None]:
+    page = asking.page_of(source.name, answer)
+    following = page.get("nextPageToken")
+    return page, following if isinstance(following, str) else None
 
 
 def pages(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any]) -> Iterator[dict]:
     """Every page of a Google API's listing, one at a time: the same query with each
     nextPageToken (the Reports API's and the Directory API's alike)."""
-    return (page for page, _ in _answers(client, source, token, url, params))
+    return (page for page, _ in _answers(client, source, token, url, params, _whole))
 
 
-def _answers(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any]
-             ) -> Iterator[tuple[dict, httpx.Response]]:
-    """Each page of the listing and the answer that brought it."""
+def _answers(client: httpx.Client, source: Source, token: Token, url: str, params: dict[str, Any],
+             read: Callable[[Source, httpx.Response], tuple[Any, str | None]]) -> Iterator[tuple[Any, httpx.Response]]:
+    """Each page of the listing, as `read` reads it, and the answer that brought it."""
     while True:
         answer = asking.get(client, source.name, url, params=params, headers=token.header())
-        page = asking.page_of(source.name, answer)
+        page, following = read(source, answer)
         yield page, answer
-        following = page.get("nextPageToken")
-        if not following or not isinstance(following, str):
+        if not following:
             return
         params = {**params, "pageToken": following}
 

@@ -153,6 +153,19 @@ def test_a_pull_that_failed_half_way_resumes_with_nothing_lost_or_doubled(vern, 
         "SELECT count(DISTINCT event_id) FROM access_events WHERE source = 'gworkspace'") == 15
 
 
+@pytest.mark.parametrize("body", ["<html>Service Unavailable</html>", '{"items": "not a list"}', '["a list"]',
+                                  '{"items": [{"kind": "admin#reports#activity"}], "nextPageToken": 7}'])
+def test_an_answer_that_is_no_page_of_activities_ends_the_pull_storing_nothing(vern, server, key, body):
+    """The pull reads of each page only its next token and whether it holds activities
+    (google._Skimmed); an answer that is not such a page is refused as it was before."""
+    fake = workspace(vern, server, key)
+    pulled_since(vern, 3)
+    fake.trouble = [Response(body, 200, content_type="application/json")]
+    failed = pull(vern)
+    assert failed.problem == "google svarte med noe som ikke er JSON"
+    assert stored(vern) == 0 and positions(vern)["login"] == "2026-11-21T11:00:00+00:00"
+
+
 def test_a_token_that_expires_between_pages_is_renewed(vern, server, key, monkeypatch):
     import google.auth._helpers
 
