@@ -19,8 +19,9 @@ they are Microsoft's public ones.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -152,7 +153,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
             windows.store_windows(store, config, source, kind, "m365",
                                   windows.spans(store, source.name, kind, KEPT, LATE), counts=counts,
                                   write=partial(_write_blobs, client=client, source=source, token=token, kind=kind,
-                                                fetched=partial(pool.map, fetch)), importing=importing)
+                                                fetched=partial(_side_by_side, pool, fetch)), importing=importing)
 
 
 def _write_blobs(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,
@@ -168,11 +169,26 @@ def _write_blobs(keep: windows.Keep, span: tuple[datetime, datetime], client: ht
         listing = asking.json_of(source.name, answer)
         uris = [item["contentUri"] for item in (listing if isinstance(listing, list) else [])
                 if isinstance(item, dict) and isinstance(item.get("contentUri"), str)]
-        for first in range(0, len(uris), AT_ONCE):  # AT_ONCE blobs in memory at most
-            for blob in fetched(uris[first:first + AT_ONCE]):
-                if blob.strip() not in (b"", b"[]"):  # nothing in it: nothing to import
-                    keep(blob)
+        for blob in fetched(uris):
+            if blob.strip() not in (b"", b"[]"):  # nothing in it: nothing to import
+                keep(blob)
         url, params = answer.headers.get("NextPageUri") or None, None  # the next page carries its query
+
+
+def _side_by_side(pool: ThreadPoolExecutor, fetch: Callable[[str], bytes], uris: list[str]) -> Iterator[bytes]:
+    """Each blob, in the listing's order: AT_ONCE asked for at a time, the next as soon as
+    one is in, so the pool never idles while the blobs are written; at most 2 × AT_ONCE held."""
+    asked: deque[Future[bytes]] = deque()
+    try:
+        for uri in uris:
+            asked.append(pool.submit(fetch, uri))
+            if len(asked) == 2 * AT_ONCE:
+                yield asked.popleft().result()
+        while asked:
+            yield asked.popleft().result()
+    finally:  # after a failure, those not yet asked for never are
+        for waiting in asked:
+            waiting.cancel()
 
 
 def _blob(uri: str, client: httpx.Client, source: Source, token: Token) -> bytes:

@@ -200,3 +200,34 @@ def test_the_configuration_asks_for_a_secret_or_a_certificate(vern, auth, said):
         config_with(vern, '[sources.m365]\nkind = "m365"\nclient_id = "x"\nclient_secret_env = "S"\n')
     assert config_with(vern, '[sources.m365]\nkind = "m365"\ntenant_id = "t"\nclient_id = "x"\n'
                              'client_secret_env = "S"\n').sources["m365"].endpoint == ""  # Microsoft's own
+
+
+def test_blobs_are_asked_for_side_by_side_and_handed_on_in_the_listings_order():
+    """AT_ONCE blobs asked for at a time, the next as soon as one is in; never more than
+    2 × AT_ONCE asked for ahead of the one handed on; after a failure no more are asked for."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audits.sources import m365
+
+    asked, lock = [], threading.Lock()
+
+    def fetch(uri: str) -> bytes:
+        with lock:
+            asked.append(uri)
+        time.sleep(0.001 * (int(uri) % 3))  # answers arrive out of order
+        if uri == "13":
+            raise asking.SourceFailed(m365.Message("sources.http_silent", {"source": "m365", "status": 500}))
+        return uri.encode()
+
+    uris = [str(n) for n in range(40)]
+    with ThreadPoolExecutor(m365.AT_ONCE) as pool:
+        handed, when = [], []
+        with pytest.raises(asking.SourceFailed):
+            for blob in m365._side_by_side(pool, fetch, uris):
+                when.append(len(asked))
+                handed.append(blob.decode())
+    assert handed == uris[:13]  # in order, up to the one that failed
+    assert all(n <= k + 2 * m365.AT_ONCE for k, n in enumerate(when))  # k handed on before
+    assert set(asked) <= set(uris[:13 + 2 * m365.AT_ONCE])
