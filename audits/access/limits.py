@@ -67,17 +67,18 @@ class Screened:
     header: tuple[str, ...] | None = None  # a CSV export's column names; None: a JSON file
 
 
-def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: tuple[str, ...] = (),
-           json_too: bool = False) -> list[Screened]:
+def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: tuple[str, ...] = ()
+           ) -> list[Screened]:
     """Every file within the limits, or InputError naming the first that is not. For a CSV
     format, `known` are the column names messages may show, `free_text` those that may
-    hold tab and line breaks (see csv_problem); `json_too`: a file that begins as JSON
-    does (an array or an object) is screened as JSON instead. Files are screened two at a
+    hold tab and line breaks (see csv_problem); a file that begins as JSON does (an array
+    or an object) is screened as JSON whatever the format, its header None: the import
+    says what it is (Microsoft's blobs are JSON, its exports CSV). Files are screened two at a
     time (zlib works outside the GIL); past the import's limit, the ones not started are
     dropped."""
     screened, total = [], 0
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [pool.submit(_screen, path, known, free_text, json_too) for path in files]
+        pending = [pool.submit(_screen, path, known, free_text) for path in files]
         try:
             for future in pending:
                 one = future.result()
@@ -92,19 +93,19 @@ def screen(files: list[Path], known: tuple[str, ...] | None = None, free_text: t
     return screened
 
 
-def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...], json_too: bool) -> Screened:
+def _screen(path: Path, known: tuple[str, ...] | None, free_text: tuple[str, ...]) -> Screened:
     with _open(path) as raw:
         gzipped = _gzipped(path, raw)
         head = b"" if gzipped else raw.read(HEAD)
         raw.seek(0)
-        if not gzipped and (known is None or (json_too and _json(head))):
+        if not gzipped and (known is None or _json(head)):
             # a plain JSON file: its size is known unread
             size = os.fstat(raw.fileno()).st_size
             _within(path, size)
             return Screened(path, size, head)
         size, start = 0, b""
         for chunk in _chunks(path, raw, gzipped):
-            if not size and known is not None and json_too and _json(chunk):
+            if not size and known is not None and _json(chunk):
                 known = None
             size += len(chunk)
             _within(path, size)

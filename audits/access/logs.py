@@ -90,12 +90,14 @@ def _tree(folder: Path, room: int) -> list[Path]:
 
 def _screen(files: list[Path], fmt: str) -> list[Screened]:
     """Within the limits, of the format claimed, and a CSV export with the columns needed."""
-    screened = access_input.screen(files, CSV_COLUMNS.get(fmt), FREE_TEXT.get(fmt, ()), json_too=fmt == "m365")
+    screened = access_input.screen(files, CSV_COLUMNS.get(fmt), FREE_TEXT.get(fmt, ()))
     for one in screened:
         looks = access_formats.sniff(one.head)
         if looks and looks != fmt:
             raise InputError(str(one.path), [Message("access.wrong_format",
                                                      {"looks": named(looks), "claimed": named(fmt), "code": looks})])
+        if one.header is None and fmt == "csv":
+            raise InputError(str(one.path), [Message("access.json_not_csv", {"claimed": named(fmt)})])
         if one.header is not None:
             _require_columns(one, fmt)
     return screened

@@ -100,6 +100,12 @@ WORDS: dict[str, Text] = {
     "access.control": Text("inneholder et kontrolltegn", "contains a control character"),
     "access.wrong_format": Text("dette er {looks}, ikke {claimed}: importer den med --format {code}",
                                 "this is {looks}, not {claimed}: import it with --format {code}"),
+    "access.json_not_csv": Text("dette er en JSON-fil, ikke {claimed}; JSON leser Vern fra AWS CloudTrail "
+                                "(--format cloudtrail), Google Workspace (--format gworkspace) og Microsoft 365 "
+                                "(--format m365)",
+                                "this is a JSON file, not {claimed}; Vern reads JSON from AWS CloudTrail "
+                                "(--format cloudtrail), Google Workspace (--format gworkspace) and Microsoft 365 "
+                                "(--format m365)"),
     "access.object_too_large": Text("et JSON-objekt større enn {max} ukomprimert: ikke {format}",
                                     "a JSON object larger than {max} uncompressed: not {format}"),
     "access.not_json_at": Text("ikke gyldig JSON (ved byte {byte:,} ukomprimert)",

@@ -603,12 +603,30 @@ def test_a_page_of_another_kind_after_good_ones_is_refused(store, tmp_path, othe
                   "import it with --format csv"),
     (M365_BLOB, "cloudtrail", "this is a Microsoft 365 audit-log export, not an AWS CloudTrail log file: "
                               "import it with --format m365"),
-], ids=["cloudtrail-as-gworkspace", "gworkspace-as-cloudtrail", "m365-as-csv", "csv-as-m365", "blob-as-cloudtrail"])
+    (M365_BLOB, "csv", "this is a Microsoft 365 audit-log export, not an access-log CSV: import it with --format m365"),
+    (GWS_NDJSON, "csv", "this is a Google Workspace activity report, not an access-log CSV: "
+                        "import it with --format gworkspace"),
+], ids=["cloudtrail-as-gworkspace", "gworkspace-as-cloudtrail", "m365-as-csv", "csv-as-m365", "blob-as-cloudtrail",
+        "blob-as-csv", "pages-as-csv"])
 def test_mislabelled_file_is_refused_saying_what_it_is(store, tmp_path, fixture, fmt, says):
     imported(store, GWS_ARRAY, fmt="gworkspace")
     error = refused(store, fixture, fmt=fmt)
     assert error.source == str(fixture)
     assert error.shown("en") == [says]
+
+
+@pytest.mark.parametrize("name", ["other.json", "other.json.gz"])
+def test_json_of_no_known_kind_given_as_csv_is_refused_as_json(store, tmp_path, name):
+    """Before, a JSON file given as CSV was refused for its "header" (two columns with the same
+    name, a quote never closed); now it is named for what it is."""
+    content = b'[{"when": "2026-11-24T10:00:00Z", "who": "kari"}]\n'
+    bad = tmp_path / name
+    bad.write_bytes(gzip.compress(content) if name.endswith(".gz") else content)
+    error = refused(store, bad, fmt="csv")
+    assert error.shown("en") == ["this is a JSON file, not an access-log CSV; Vern reads JSON from AWS CloudTrail "
+                                 "(--format cloudtrail), Google Workspace (--format gworkspace) and Microsoft 365 "
+                                 "(--format m365)"]
+    assert store.value("SELECT count(*) FROM access_events") == 0
 
 
 def test_gzipped_cloudtrail_file_given_as_gworkspace_is_refused(store, tmp_path):
