@@ -34,6 +34,18 @@ def test_the_admin_backs_up_now_and_sees_the_file_and_where_the_passphrase_is_re
     assert [e["actor"] for e in vern.store.rows("SELECT actor FROM backup_events")] == ["admin"]
 
 
+def test_the_admin_is_warned_when_the_last_backups_file_is_gone(vern, dashboard, monkeypatch):
+    monkeypatch.setenv("VERN_BACKUP_PASSPHRASE", PASSPHRASE)
+    made = taking.take(vern.store, vern.config, "cli", "admin")
+    assert not dashboard("backups", "nb", ("admin",)).warning
+    made.path.unlink()  # someone tidied the disk
+    page = dashboard("backups", "nb", ("admin",))
+    assert [as_read(w.value) for w in page.warning] == [
+        f"Filen til siste sikkerhetskopi, {made.path.name} (24. nov. 2026 kl. 12.00), finnes ikke lenger i "
+        f"{vern.config.backup['folder']}. Ta en ny med «Ta sikkerhetskopi nå»."]
+    assert "Ingen sikkerhetskopier ligger i mappen ennå." in page_text(page)
+
+
 def test_a_failed_backup_is_shown_with_why_in_the_readers_language(vern, dashboard, monkeypatch):
     monkeypatch.delenv("VERN_BACKUP_PASSPHRASE", raising=False)
     page = dashboard("backups", "en", ("admin",))
