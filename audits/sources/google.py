@@ -3,9 +3,9 @@
 A service account with domain-wide delegation signs in with google-auth (a JWT signed with
 its key, exchanged at Google's token endpoint), acting as `subject`, an admin allowed to
 read reports, for the one scope admin.reports.audit.readonly. Each application the access
-checks judge is a stream, listed in windows (audits.sources.windows) following
-nextPageToken, from the cursor less 6 hours but never from further back than the 180 days
-Google keeps. The pages are the ones `vern import access-logs --format gworkspace` reads,
+checks judge is a stream, listed in windows (audits.sources.windows: a day, up to a week
+while the application is quiet) following nextPageToken, from the cursor less 6 hours but
+never from further back than the 180 days Google keeps. The pages are the ones `vern import access-logs --format gworkspace` reads,
 so a window's pages are kept as Google sent them, a file each, and go through that import.
 
 `endpoint` moves the token endpoint and the API together (a test); without it they are
@@ -48,6 +48,9 @@ KEPT = timedelta(days=180)  # how far back the Reports API lists activities
 # cursor for those; the import's de-duplication makes re-reading harmless.
 LATE = timedelta(hours=6)
 PAGE_SIZE = 1000  # the most activities.list gives in one page
+# The longest window of a quiet application (windows.Spans): a first pull of one with few
+# activities asks some 30 times for 180 days, not 180; a window's pages stay one import's.
+QUIET = timedelta(days=7)
 
 
 class Token:
@@ -106,7 +109,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
     with Importing() as importing:
         for application in APPLICATIONS:
             windows.store_windows(store, config, source, application, "gworkspace",
-                                  windows.spans(store, source.name, application, KEPT, LATE), counts=counts,
+                                  windows.Spans(store, source.name, application, KEPT, LATE, QUIET), counts=counts,
                                   write=partial(_write_pages, client=client, source=source, token=token,
                                                 application=application), importing=importing)
 

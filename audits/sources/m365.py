@@ -151,7 +151,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
         fetch = partial(_blob, client=client, source=source, token=token)
         for kind in CONTENT_TYPES:
             windows.store_windows(store, config, source, kind, "m365",
-                                  windows.spans(store, source.name, kind, KEPT, LATE), counts=counts,
+                                  windows.Spans(store, source.name, kind, KEPT, LATE), counts=counts,
                                   write=partial(_write_blobs, client=client, source=source, token=token, kind=kind,
                                                 fetched=partial(_side_by_side, pool, fetch)), importing=importing)
 

@@ -1,7 +1,7 @@
 """Reading a provider's audit log in windows of time (Microsoft 365, Google Workspace).
 
-Each stream (a content type, an application) is asked for in windows of at most 24 hours,
-from its cursor less the time a record may take to arrive late, but never from further back
+Each stream (a content type, an application) is asked for in windows of 24 hours (longer
+while it is quiet, where the provider allows: Spans), from its cursor less the time a record may take to arrive late, but never from further back
 than the provider keeps: a cursor older than that is recorded as a gap (`source_gaps`), the
 span whose events are lost. Each answer (a content blob, a page) is written to a temporary
 file as the provider sent it, unparsed, and the access-log import reads those files as it
@@ -45,27 +45,39 @@ BATCH_FILES = 1000
 Keep = Callable[[bytes], None]  # takes one answer's bytes into the batch
 
 
-def spans(store: Store, source: str, stream: str, kept: timedelta, late: timedelta) -> Iterator[tuple[datetime, datetime]]:
+class Spans:
     """The windows of one stream to ask for now, oldest first; a gap recorded first when the
-    cursor is older than the `kept` the provider still has."""
-    now = clock.now()
-    oldest = now - kept + MARGIN
-    start = oldest
-    stored = cursors.position(store, source, stream)
-    if stored:
-        cursor = clock.parse_instant(stored)
-        if cursor < oldest:  # Vern was away longer than the provider keeps: those events are gone
-            with store.transaction() as tx:
-                cursors.gap(tx, source, stream, cursor, oldest)
-        start = max(oldest, cursor - late)
-    while start < now:
-        end = min(start + WINDOW, now)
-        yield start, end
-        start = end
+    cursor is older than the `kept` the provider still has. A window answered in one answer
+    or none makes the next twice as long, up to `longest`; one that took more brings it back
+    to WINDOW: a quiet stream is read in a few requests, not one a day (Google lists any span;
+    Microsoft's windows stay at 24 hours)."""
+
+    def __init__(self, store: Store, source: str, stream: str, kept: timedelta, late: timedelta,
+                 longest: timedelta = WINDOW):
+        self.now, self.longest, self.length = clock.now(), longest, WINDOW
+        oldest = self.now - kept + MARGIN
+        self.start = oldest
+        stored = cursors.position(store, source, stream)
+        if stored:
+            cursor = clock.parse_instant(stored)
+            if cursor < oldest:  # Vern was away longer than the provider keeps: those events are gone
+                with store.transaction() as tx:
+                    cursors.gap(tx, source, stream, cursor, oldest)
+            self.start = max(oldest, cursor - late)
+
+    def __iter__(self) -> Iterator[tuple[datetime, datetime]]:
+        while self.start < self.now:
+            end = min(self.start + self.length, self.now)
+            yield self.start, end
+            self.start = end
+
+    def answered(self, answers: int) -> None:
+        """How many answers with something in them the last window took."""
+        self.length = min(self.length * 2, self.longest) if answers <= 1 else WINDOW
 
 
 def store_windows(store: Store, config: Config, source: Source, stream: str, fmt: str,
-                  windows: Iterator[tuple[datetime, datetime]], write: Callable[[Keep, tuple[datetime, datetime]], None],
+                  windows: Spans, write: Callable[[Keep, tuple[datetime, datetime]], None],
                   counts: Counts, importing: Importing) -> None:
     """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
     answers (the `fmt` import's shape) to `keep`; each batch is imported and the cursor moved
@@ -75,7 +87,7 @@ def store_windows(store: Store, config: Config, source: Source, stream: str, fmt
         for span in windows:
             if batch is None:
                 batch = _Batch(source, stream, fmt, span)
-            batch.add(write, span)
+            windows.answered(batch.add(write, span))
             if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
                 full, batch = batch, None  # handed over, whatever then() says
                 importing.then(partial(full.store, store, config, counts), full.drop)
@@ -101,7 +113,8 @@ class _Batch:
         self.files.append(path)
         self.size += len(content)
 
-    def add(self, write: Callable[[Keep, tuple[datetime, datetime]], None], span: tuple[datetime, datetime]) -> None:
+    def add(self, write: Callable[[Keep, tuple[datetime, datetime]], None], span: tuple[datetime, datetime]) -> int:
+        """The window's answers kept; how many."""
         mark = len(self.files)
         try:
             write(self.keep, span)
@@ -112,6 +125,7 @@ class _Batch:
             del self.files[mark:]
             raise
         self.end = span[1]
+        return len(self.files) - mark
 
     def store(self, store: Store, config: Config, counts: Counts) -> None:
         try:

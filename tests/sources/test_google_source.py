@@ -100,15 +100,18 @@ def test_a_first_pull_reads_every_page_of_180_days_and_a_second_adds_nothing(ver
     fake = workspace(vern, server, key)
     first = pull(vern)
     assert (first.problem, first.read, first.new) == (None, 15, 15) and stored(vern) == 15
-    # 180 windows of at most 24 hours per application, one page each, but the window with
-    # the failed sign-ins (two pages) and the one with seven Drive views (four pages).
-    assert (fake.pages("login"), fake.pages("saml"), fake.pages("drive")) == (181, 180, 183)
-    assert fake.pages() == len(fake.asked) == 544
+    # 180 days per application in windows that grow while each has at most one page: 1, 2, 4,
+    # then 7 days (google.QUIET), 28 windows; the last window holds the failed sign-ins (two
+    # pages with the one after them) and the nine Drive views (five pages).
+    assert (fake.pages("login"), fake.pages("saml"), fake.pages("drive")) == (29, 28, 32)
+    assert fake.pages() == len(fake.asked) == 89
     asked = [query for _, query in fake.asked]
     assert {query["maxResults"] for query in asked} == {"1000"}
-    assert sum("pageToken" in query for query in asked) == 4
+    assert sum("pageToken" in query for query in asked) == 1 + 4
     spans = [(dt.datetime.fromisoformat(q["startTime"]), dt.datetime.fromisoformat(q["endTime"])) for q in asked]
-    assert max(end - start for start, end in spans) == dt.timedelta(hours=24)
+    saml = [end - start for (application, _), (start, end) in zip(fake.asked, spans, strict=True) if application == "saml"]
+    assert saml[:4] == [dt.timedelta(days=d) for d in (1, 2, 4, 7)] and set(saml[3:-1]) == {dt.timedelta(days=7)}
+    assert max(end - start for start, end in spans) == dt.timedelta(days=7)
     assert min(start for start, _ in spans) == NOW - dt.timedelta(days=180, minutes=-5)  # all Google keeps
     assert asked[0]["startTime"] == "2026-05-28T11:05:00.000Z"  # RFC 3339, UTC
     assert positions(vern) == dict.fromkeys(PULLED, "2026-11-24T11:00:00Z")
@@ -117,7 +120,7 @@ def test_a_first_pull_reads_every_page_of_180_days_and_a_second_adds_nothing(ver
     assert [c["sub"] for c in fake.assertions] == [SUBJECT] and fake.assertions[0]["scope"] == SCOPE
     again = pull(vern)  # re-reads the last six hours, where a late activity would be
     assert (again.problem, again.read, again.new) == (None, 4, 0) and stored(vern) == 15
-    assert fake.pages() == 544 + 3
+    assert fake.pages() == 89 + 3
 
 
 def test_a_429_is_waited_out(vern, server, key, monkeypatch):
@@ -173,8 +176,8 @@ def test_a_token_that_expires_between_pages_is_renewed(vern, server, key, monkey
     monkeypatch.setattr(google.auth._helpers, "utcnow", lambda: fake.clock().replace(tzinfo=None))
     pulled_since(vern, 3)
     assert pull(vern).problem is None and stored(vern) == 15
-    # Sixteen pages over more than five hours: a token lasts an hour, renewed before its end.
-    assert fake.pages() == 16 and len(fake.tokens) == 6
+    # Thirteen pages over more than four hours: a token lasts an hour, renewed before its end.
+    assert fake.pages() == 13 and len(fake.tokens) == 5
     assert {(c["sub"], c["scope"]) for c in fake.assertions} == {(SUBJECT, SCOPE)}
 
 
@@ -311,3 +314,21 @@ def test_without_an_endpoint_every_address_is_googles_and_with_one_none_is():
     assert (connector._token_uri(moved), connector._activities(moved, "drive")) == (
         "http://localhost:9/token", "http://localhost:9/admin/reports/v1/activity/users/all/applications/drive")
     assert set(PULLED) <= set(KNOWN) and connector.APPLICATIONS == PULLED
+
+
+def test_windows_grow_while_quiet_and_go_back_to_a_day_when_busy(vern):
+    """windows.Spans: a window answered in one page or none makes the next twice as long, up
+    to `longest`; one of more pages brings the next back to 24 hours. Microsoft's stay at 24."""
+    day = dt.timedelta(days=1)
+
+    def lengths(longest: dt.timedelta, busy: set[int]) -> list[dt.timedelta]:
+        spans, seen = windows.Spans(vern.store, "google", "login", dt.timedelta(days=30), dt.timedelta(hours=6),
+                                    longest), []
+        for n, (start, end) in enumerate(spans):
+            seen.append(end - start)
+            spans.answered(3 if n in busy else n % 2)  # a page, or none
+        return seen
+
+    rest = 2 * day - dt.timedelta(minutes=5)  # 30 days, less the margin inside what Google keeps
+    assert lengths(connector.QUIET, {3}) == [day, 2 * day, 4 * day, 7 * day, day, 2 * day, 4 * day, 7 * day, rest]
+    assert lengths(windows.WINDOW, set()) == [day] * 29 + [day - dt.timedelta(minutes=5)]
