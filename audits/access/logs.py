@@ -334,7 +334,10 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
         read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
         purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
         # The same event twice in one import is rare: only then pay for keeping the first.
-        repeated = tx.execute("SELECT count(DISTINCT event_id) < count(*) FROM staged").fetchone()[0]
+        repeated, first, last = tx.execute(
+            "SELECT count(DISTINCT event_id) < count(*), min(happened_at), max(happened_at) FROM staged").fetchone()
+        # An event's id fixes its time (the vendor's, or a hash of the row with it), so only
+        # stored events of the staged span can be the same: their row groups alone are read.
         added = tx.execute(f"""
             INSERT INTO access_events
             SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
@@ -344,14 +347,16 @@ def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
                        CASE WHEN s.identity = '' THEN '{UNATTRIBUTED}' ELSE m.mapped END AS actor,
                        s.service, s.action, s.operation, s.resource,
                        coalesce(o.mapped, s.object) AS object,
-                       s.source_ip, s.records, parse_filename(s.file) AS file, ? AS imported_at
+                       s.source_ip, s.records, parse_filename(s.file) AS file, $now AS imported_at
                 FROM staged s LEFT JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
                 WHERE NOT EXISTS (SELECT 1 FROM access_events e
-                                  WHERE e.source = '{fmt}' AND e.event_id = s.event_id)
+                                  WHERE e.source = '{fmt}' AND e.happened_at BETWEEN $first AND $last
+                                    AND e.event_id = s.event_id)
                 {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
                  if repeated else ""})
-            WHERE CAST(oslo AS DATE) >= ?  -- what was purged is counted in access_daily already
-        """, [now, purged_before[0] if purged_before else date.min]).fetchone()[0]
+            WHERE CAST(oslo AS DATE) >= $since  -- what was purged is counted in access_daily already
+        """, {"now": now, "since": purged_before[0] if purged_before else date.min, "first": first, "last": last}
+        ).fetchone()[0]
         tx.execute("INSERT OR IGNORE INTO access_resources "
                    "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
         map_resources(tx)
