@@ -85,11 +85,13 @@ WORDS: dict[str, Text] = {
     "backups.where": Text("Lagres i `{folder}`; passordfrasen leses fra miljøvariabelen `{variable}`{copy}.",
                           "Stored in `{folder}`; the passphrase is read from the environment variable `{variable}`{copy}."),
     "backups.where_s3": Text(", med kopi til S3-bøtta `{bucket}`", ", with a copy to the S3 bucket `{bucket}`"),
-    "backups.file_gone": Text("Filen til siste sikkerhetskopi, {file} ({at}), finnes ikke lenger i {folder}{copy}. "
+    # Markdown, as backups.where: the folder and the bucket as code.
+    "backups.file_gone": Text("Filen til siste sikkerhetskopi, tatt {at}, finnes ikke lenger i `{folder}`{copy}. "
                               "Ta en ny med «Ta sikkerhetskopi nå».",
-                              "The file of the last backup, {file} ({at}), is no longer in {folder}{copy}. "
+                              "The file of the last backup, taken {at}, is no longer in `{folder}`{copy}. "
                               "Take a new one with 'Back up now'."),
-    "backups.file_gone_s3": Text(" (en kopi skal ligge i S3-bøtta {bucket})", " (a copy should be in the S3 bucket {bucket})"),
+    "backups.file_gone_s3": Text(" (en kopi skal ligge i S3-bøtta `{bucket}`)",
+                                 " (a copy should be in the S3 bucket `{bucket}`)"),
     "backups.verify_failed": Text("Siste kontroll {at} feilet: {problem}",
                                   "The last verification, {at}, failed: {problem}"),
     "backups.kb": Text("{n:,} kB", "{n:,} kB"),

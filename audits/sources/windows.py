@@ -1,18 +1,18 @@
 """Reading a provider's audit log in windows of time (Microsoft 365, Google Workspace).
 
 Each stream (a content type, an application) is asked for in windows of 24 hours (longer
-while it is quiet, where the provider allows: Spans), from its cursor less the time a record may take to arrive late, but never from further back
-than the provider keeps: a cursor older than that is recorded as a gap (`source_gaps`), the
-span whose events are lost. Each answer (a content blob, a page) is written to a temporary
-file as the provider sent it, unparsed, and the access-log import reads those files as it
-reads the provider's own exports, with its de-duplication and its one transaction, in which
-the cursor moves to the last window's end. Consecutive windows share a batch until it
-holds BATCH_BYTES or BATCH_FILES: a first pull of Google's 180 days is a few imports, not
-540 (benchmarks/sources.py). A batch is imported while the next is fetched
-(audits.sources.importing). A window that fails half-way is taken out of the batch and the
-whole windows before it imported, so a pull still keeps all it read up to the failure. A
-batch the import refuses is kept in the inbox's failed/ folder for the adviser, and the pull
-stops there.
+while it is quiet, where the provider allows: Spans), from its cursor less the time a record
+may take to arrive late, but never from further back than the provider keeps: a cursor older
+than that is recorded as a gap (`source_gaps`), the span whose events are lost. Each answer
+(a content blob, a page) is written to a temporary file as the provider sent it, unparsed,
+and the access-log import reads those files as it reads the provider's own exports, with its
+de-duplication and its one transaction, in which the cursor moves to the last window's end.
+Consecutive windows share a batch until it holds BATCH_BYTES or BATCH_FILES: a first pull of
+Google's 180 days is a few imports, not 540 (benchmarks/sources.py). A batch is imported
+while the next is fetched (audits.sources.importing). A window that fails half-way is taken
+out of the batch and the whole windows before it imported, so a pull still keeps all it read
+up to the failure. A batch the import refuses is kept in the inbox's failed/ folder for the
+adviser, and the pull stops there.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Sikkerhetskopier / Backups, the admin's: the last backup and the last verification, why
-the last attempt failed, whether the last backup's file is still there, where backups are kept and where the passphrase is read from (the
-variable's name, never its value), the files kept, and *Back up now*."""
+the last attempt failed, whether the last backup's file is still there, where backups are
+kept and where the passphrase is read from (the variable's name, never its value), the
+files kept, and *Back up now*."""
 
 import pandas as pd
 import streamlit as st
@@ -57,8 +58,8 @@ if attempt and attempt["copy_problem"]:
                         problem=attempt["copy_problem"][lang()])))
 made = found["made"]
 if made and made["file"] and not (settings["folder"] / made["file"]).is_file():  # removed by hand, or the disk lost
-    st.warning(plain(tr("backups.file_gone", file=made["file"], at=when(made["finished_at"]), folder=settings["folder"],
-                        copy=tr("backups.file_gone_s3", bucket=settings["s3_bucket"]) if settings["s3_bucket"] else "")))
+    copy = tr("backups.file_gone_s3", bucket=as_code(settings["s3_bucket"])) if settings["s3_bucket"] else ""
+    st.warning(tr("backups.file_gone", at=when(made["finished_at"]), folder=as_code(settings["folder"]), copy=copy))
 if tried and tried["problem"]:
     st.error(plain(tr("backups.verify_failed", at=when(tried["finished_at"]), problem=tried["problem"][lang()])))
 

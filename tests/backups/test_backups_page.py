@@ -41,8 +41,8 @@ def test_the_admin_is_warned_when_the_last_backups_file_is_gone(vern, dashboard,
     made.path.unlink()  # someone tidied the disk
     page = dashboard("backups", "nb", ("admin",))
     assert [as_read(w.value) for w in page.warning] == [
-        f"Filen til siste sikkerhetskopi, {made.path.name} (24. nov. 2026 kl. 12.00), finnes ikke lenger i "
-        f"{vern.config.backup['folder']}. Ta en ny med «Ta sikkerhetskopi nå»."]
+        "Filen til siste sikkerhetskopi, tatt 24. nov. 2026 kl. 12.00, finnes ikke lenger i "
+        f"`{vern.config.backup['folder']}`. Ta en ny med «Ta sikkerhetskopi nå»."]
     assert "Ingen sikkerhetskopier ligger i mappen ennå." in page_text(page)
 
 

@@ -109,7 +109,8 @@ def test_a_first_pull_reads_every_page_of_180_days_and_a_second_adds_nothing(ver
     assert {query["maxResults"] for query in asked} == {"1000"}
     assert sum("pageToken" in query for query in asked) == 1 + 4
     spans = [(dt.datetime.fromisoformat(q["startTime"]), dt.datetime.fromisoformat(q["endTime"])) for q in asked]
-    saml = [end - start for (application, _), (start, end) in zip(fake.asked, spans, strict=True) if application == "saml"]
+    saml = [end - start for (application, _), (start, end) in zip(fake.asked, spans, strict=True)
+            if application == "saml"]
     assert saml[:4] == [dt.timedelta(days=d) for d in (1, 2, 4, 7)] and set(saml[3:-1]) == {dt.timedelta(days=7)}
     assert max(end - start for start, end in spans) == dt.timedelta(days=7)
     assert min(start for start, _ in spans) == NOW - dt.timedelta(days=180, minutes=-5)  # all Google keeps
