@@ -5,8 +5,9 @@ its key, exchanged at Google's token endpoint), acting as `subject`, an admin al
 read reports, for the one scope admin.reports.audit.readonly. Each application the access
 checks judge is a stream, listed in windows (audits.sources.windows: a day, up to a week
 while the application is quiet) following nextPageToken, from the cursor less 6 hours but
-never from further back than the 180 days Google keeps. The pages are the ones `vern import access-logs --format gworkspace` reads,
-so a window's pages are kept as Google sent them, a file each, and go through that import.
+never from further back than the 180 days Google keeps. The pages are the ones `vern import
+access-logs --format gworkspace` reads, so a window's pages are kept as Google sent them, a
+file each, and go through that import.
 
 `endpoint` moves the token endpoint and the API together (a test); without it they are
 Google's public ones.

@@ -161,7 +161,8 @@ def test_a_pull_that_failed_half_way_resumes_with_nothing_lost_or_doubled(vern, 
                                   '{"items": [{"kind": "admin#reports#activity"}], "nextPageToken": 7}'])
 def test_an_answer_that_is_no_page_of_activities_ends_the_pull_storing_nothing(vern, server, key, body):
     """The pull reads of each page only its next token and whether it holds activities
-    (google._Skimmed); an answer that is not such a page is refused as it was before."""
+    (google._Skimmed); an answer that is not such a page ends the pull (a token that is no
+    text ended the paging silently before)."""
     fake = workspace(vern, server, key)
     pulled_since(vern, 3)
     fake.trouble = [Response(body, 200, content_type="application/json")]
