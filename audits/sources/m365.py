@@ -10,7 +10,8 @@ further back than the 7 days Microsoft keeps: a cursor older than that is record
 the Purview export's AuditData column, so a window's blobs go through the m365 import (which
 reads them as Microsoft sent them), its de-duplication and its one transaction; the cursor
 moves in that transaction. A batch the import refuses is kept, its blobs as they came, in
-the inbox's failed/ folder for the adviser, and the pull stops there.
+the inbox's failed/ folder for the adviser, and that content type stops there; the others
+go on, and the pull fails with it.
 
 `endpoint` moves the sign-in and the API together (a national cloud, a test); without it
 they are Microsoft's public ones.

@@ -12,8 +12,8 @@ CloudTrail-Insight/) and are never listed.
 A region's new files are downloaded to a temporary folder and imported in batches (the
 cloudtrail import, its de-duplication by event id and its one transaction), a batch while
 the next downloads (audits.sources.importing); the cursor moves in that transaction. A batch
-the import refuses is kept in the inbox's failed/ folder for the adviser, and the pull stops
-there. Requests that S3 slows down (503
+the import refuses is kept in the inbox's failed/ folder for the adviser, and its region stops
+there; the other regions go on, and the pull fails with it. Requests that S3 slows down (503
 SlowDown) or that fail on its side are tried again by botocore's standard retry mode.
 """
 
@@ -187,6 +187,8 @@ def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder
     held, temp = 0, None  # temp: the folder of the batch being downloaded
     try:
         for key, size in bucket.log_files(folder, _start_after(cursor)):
+            if importing.stopped(stream):  # a batch of this region was refused: the next pull starts there
+                break
             name = key.rpartition("/")[2]
             # two days' folders may hold one name; they go in separate batches
             if batch and (len(batch) == BATCH_FILES or held >= BATCH_BYTES or (temp / name).exists()):
@@ -212,7 +214,7 @@ def _then_import(store: Store, config: Config, source: Source, stream: str, batc
     moves it back)."""
     last = max([key for key, _ in batch] + ([cursor] if cursor else []))
     folder = batch[0][1].parent
-    importing.then(partial(_import, store, config, source, stream, [path for _, path in batch], last, counts),
+    importing.then(stream, partial(_import, store, config, source, stream, [path for _, path in batch], last, counts),
                    partial(shutil.rmtree, folder, ignore_errors=True))
     return last
 
@@ -220,7 +222,7 @@ def _then_import(store: Store, config: Config, source: Source, stream: str, batc
 def _import(store: Store, config: Config, source: Source, stream: str, paths: list[Path], last: str,
             counts: Counts) -> None:
     """A batch's events and its stream's cursor, in one transaction. A refused batch is copied
-    to failed/ and ends the pull. Its folder goes either way."""
+    to failed/ and ends its region. Its folder goes either way."""
     advance = lambda tx: cursors.advance(tx, source.name, stream, last)  # noqa: E731
     try:
         imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)

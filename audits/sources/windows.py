@@ -12,7 +12,7 @@ Google's 180 days is a few imports, not 540 (benchmarks/sources.py). A batch is 
 while the next is fetched (audits.sources.importing). A window that fails half-way is taken
 out of the batch and the whole windows before it imported, so a pull still keeps all it read
 up to the failure. A batch the import refuses is kept in the inbox's failed/ folder for the
-adviser, and the pull stops there.
+adviser, and its stream stops there; the other streams go on, and the pull fails with it.
 """
 
 from __future__ import annotations
@@ -85,15 +85,17 @@ def store_windows(store: Store, config: Config, source: Source, stream: str, fmt
     batch: _Batch | None = None
     try:
         for span in windows:
+            if importing.stopped(stream):  # a batch of it was refused: the next pull starts there
+                break
             if batch is None:
                 batch = _Batch(source, stream, fmt, span)
             windows.answered(batch.add(write, span))
             if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
                 full, batch = batch, None  # handed over, whatever then() says
-                importing.then(partial(full.store, store, config, counts), full.drop)
+                importing.then(stream, partial(full.store, store, config, counts), full.drop)
     finally:  # also after a failure: the whole windows read before it are kept
         if batch is not None:
-            importing.then(partial(batch.store, store, config, counts), batch.drop)
+            importing.then(stream, partial(batch.store, store, config, counts), batch.drop)
 
 
 class _Batch:

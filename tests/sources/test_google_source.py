@@ -253,6 +253,22 @@ def test_a_batch_of_windows_the_import_refuses_is_kept_in_failed(vern, server, k
     assert stored(vern) == 6 and positions(vern)["drive"] == "2026-11-21T11:00:00+00:00"
 
 
+def test_a_refused_page_stops_its_application_and_the_others_are_read(vern, server, key):
+    """Sign-ins come first: a sign-in page the import refuses fails the pull, but SAML's and
+    Drive's activities are read and stored, and only the sign-ins' cursor stays."""
+    fake = workspace(vern, server, key)
+    pulled_since(vern, 3)
+    del fake.activities[0]["id"]["uniqueQualifier"]  # a failed sign-in Vern cannot tell apart
+    failed = pull(vern)
+    folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
+    assert failed.problem == (f"google: en side ble avvist og lagt i {folder} som "
+                              "20261124T110000Z-google-login-20261121T0500-0002.json:\n"
+                              "  post 1: felt id.uniqueQualifier: mangler")
+    assert (failed.read, stored(vern)) == (11, 11)  # two SAML sign-ins, nine Drive views
+    assert positions(vern) == {"login": "2026-11-21T11:00:00+00:00", "saml": "2026-11-24T11:00:00Z",
+                               "drive": "2026-11-24T11:00:00Z"}
+
+
 def test_batches_fetched_after_a_refused_one_are_dropped_with_their_files(vern, server, key, monkeypatch, tmp_path):
     """A window a batch: the first Drive window is refused while the next ones are fetched;
     the pull ends at it, nothing after it is imported, and no batch's files stay behind."""

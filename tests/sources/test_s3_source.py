@@ -204,6 +204,20 @@ def test_a_refused_file_is_kept_in_failed_and_the_cursor_stays_before_its_batch(
         assert list(temp.iterdir()) == []
 
 
+def test_a_refused_file_stops_its_region_and_the_other_regions_are_read(vern, aws):
+    """eu-central-1 sorts before eu-north-1: its refused file fails the pull, but the north's
+    files are read and stored, and only the central cursor stays where it was."""
+    broken = s3_event(1, hours_ago(5.5), region="eu-central-1")
+    del broken["eventID"]
+    central = deliver(aws, hours_ago(5), [broken], region="eu-central-1")
+    north = [deliver(aws, hours_ago(4 - n), [s3_event(10 + n, hours_ago(4.5 - n))]) for n in range(2)]
+    vern.config = config_with(vern, toml(aws.endpoint))
+    failed = pull(vern)
+    assert failed.problem.endswith(f"{central.rpartition('/')[2]}:\n  post 1: felt eventID: mangler")
+    assert (failed.read, failed.new) == (2, 2) and stored(vern) == 2
+    assert positions(vern) == {f"{ACCOUNT}/eu-north-1": north[1]}
+
+
 def test_a_slow_down_is_tried_again_and_one_that_lasts_ends_the_pull_which_the_next_resumes(
         vern, aws, monkeypatch):
     monkeypatch.setattr(source_s3, "BATCH_FILES", 2)
