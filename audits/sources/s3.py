@@ -12,9 +12,10 @@ CloudTrail-Insight/) and are never listed.
 A region's new files are downloaded to a temporary folder and imported in batches (the
 cloudtrail import, its de-duplication by event id and its one transaction), a batch while
 the next downloads (audits.sources.importing); the cursor moves in that transaction. A batch
-the import refuses is kept in the inbox's failed/ folder for the adviser, and its region stops
-there; the other regions go on, and the pull fails with it. Requests that S3 slows down (503
-SlowDown) or that fail on its side are tried again by botocore's standard retry mode.
+the import refuses is kept in the inbox's failed/ folder for the adviser, and its region
+stops there; the other regions go on, and the pull fails with it. Requests that S3 slows
+down (503 SlowDown) or that fail on its side are tried again by botocore's standard retry
+mode.
 """
 
 from __future__ import annotations
