@@ -1,6 +1,6 @@
 """A page or batch of pulled evidence the import refused: kept in the inbox's failed/ folder
-for the adviser to look at (pages are not kept otherwise), and the failure that ends the
-pull, naming the file and the import's reasons."""
+for the adviser to look at (pages are not kept otherwise), and the failure that ends its
+stream and fails the pull, naming the file and the import's reasons."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audits.access import logs as access_logs
+from audits.core.errors import InputError
 from audits.core.i18n import Message
 from audits.sources.asking import SourceFailed
 
 if TYPE_CHECKING:  # annotations only
+    from collections.abc import Callable
+
     from audits.core.config import Config
-    from audits.core.errors import InputError
+    from audits.core.store import Store
+    from audits.sources.pulling import Counts
 
 
 def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path | bytes],
@@ -30,3 +35,15 @@ def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path |
     named = ", ".join(Path(one).name for one in refused.source.split(", "))
     return SourceFailed(Message("sources.page_refused", {"source": source, "file": named, "folder": str(folder)}),
                         refused)
+
+
+def import_or_keep(store: Store, config: Config, source: str, fmt: str, paths: list[Path],
+                   advance: Callable[[object], None], counts: Counts) -> None:
+    """A batch of pulled files through the `fmt` access-log import, `advance(tx)` moving its
+    cursor in the same transaction, and counted; a batch the import refuses is kept (`kept`)."""
+    try:
+        imported = access_logs.import_files(store, paths, fmt, f"source:{source}", within=advance)
+    except InputError as refused:
+        raise kept(config, f"access-logs/{fmt}", source, {path.name: path for path in paths}, refused) from None
+    counts.read += imported.events
+    counts.new += imported.added

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 
 from audits.access import logs as access_logs
 from audits.access.limits import MB
-from audits.core.errors import InputError
 from audits.core.i18n import Message
 from audits.sources import asking, cursors, failed
 from audits.sources.asking import SourceFailed
@@ -160,6 +159,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
         for folder in bucket.region_folders(prefix):
             _region(store, config, source, bucket, folder, _stream(prefix, folder), counts, importing)
 
+
 def _stream(prefix: str, folder: str) -> str:
     """A region folder's cursor stream: its path below the prefix without CloudTrail/, as
     "111122223333/eu-north-1" or, for an organisation's trail, "o-a1b2c3d4e5/111122223333/eu-north-1"."""
@@ -224,13 +224,8 @@ def _import(store: Store, config: Config, source: Source, stream: str, paths: li
             counts: Counts) -> None:
     """A batch's events and its stream's cursor, in one transaction. A refused batch is copied
     to failed/ and ends its region. Its folder goes either way."""
-    advance = lambda tx: cursors.advance(tx, source.name, stream, last)  # noqa: E731
     try:
-        imported = access_logs.import_files(store, paths, "cloudtrail", f"source:{source.name}", within=advance)
-    except InputError as refused:
-        raise failed.kept(config, "access-logs/cloudtrail", source.name, {path.name: path for path in paths},
-                          refused) from None
+        failed.import_or_keep(store, config, source.name, "cloudtrail", paths,
+                              lambda tx: cursors.advance(tx, source.name, stream, last), counts)
     finally:
         shutil.rmtree(paths[0].parent, ignore_errors=True)
-    counts.read += imported.events
-    counts.new += imported.added

@@ -25,9 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audits.access import logs as access_logs
 from audits.core import clock
-from audits.core.errors import InputError
 from audits.sources import cursors, failed
 
 if TYPE_CHECKING:  # annotations only
@@ -146,11 +144,4 @@ class _Batch:
             with store.transaction() as tx:
                 advance(tx)
             return
-        try:
-            imported = access_logs.import_files(store, self.files, self.fmt, f"source:{self.source.name}",
-                                                within=advance)
-        except InputError as refused:
-            raise failed.kept(config, f"access-logs/{self.fmt}", self.source.name,
-                              {path.name: path for path in self.files}, refused) from None
-        counts.read += imported.events
-        counts.new += imported.added
+        failed.import_or_keep(store, config, self.source.name, self.fmt, self.files, advance, counts)

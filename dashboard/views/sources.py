@@ -1,8 +1,8 @@
 """Kilder / Sources: where Vern pulls evidence itself. Each source's state, its last good
 pull, its next, the new events per day (a directory's changes to the people register), how
-old its cursors are and the last error in full, with
-*Pull now* and *Test connection*. The admin also sees where each secret is read from: the
-environment variable's name, never its value."""
+old its cursors are and the last error in full, with *Pull now* and *Test connection*. The
+admin also sees where each secret is read from: the environment variable's name, never its
+value."""
 
 from datetime import timedelta
 
