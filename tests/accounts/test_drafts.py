@@ -105,3 +105,20 @@ def test_the_request_form_keeps_its_draft_until_saved(dashboard, vern):
     assert not again.exception
     assert [r["kind"] for r in subject_requests.listing(vern.store)] == ["erasure"]
     assert drafts.get(vern.store, "staff", "request") is None
+
+
+def test_the_date_and_time_fields_fall_back_on_the_forms_values_not_the_servers_clock(dashboard):
+    """Each date and time widget carries its form's value as its own default too. Without it,
+    Streamlit's default is 'now' on the server's clock (UTC): a browser that draws the widget
+    before its value arrives (a quick hand, a busy server) showed that hour and sent it back,
+    so at 00.41 in Oslo a report was refused as noticed in the future (23.41 on today's date),
+    and at any other hour it was noticed an hour early."""
+    fresh = dashboard("report", "nb", roles=("staff",))
+    half_a_report(dashboard)
+    restored = dashboard("report", "nb", roles=("staff",))
+    requests = dashboard("requests", "nb", roles=("staff",))
+    assert fresh.time_input(key="report_noticed_time").value == time(12, 0)  # Oslo's clock
+    assert restored.time_input(key="report_noticed_time").value == time(21, 15)
+    for at in (fresh, restored, requests):
+        assert [d.proto.default for d in at.date_input] == [[d.value.isoformat()] for d in at.date_input]
+        assert [t.proto.default for t in at.time_input] == [f"{t.value:%H:%M}" for t in at.time_input]
