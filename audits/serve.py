@@ -47,7 +47,7 @@ def serve(vern: Vern, port: int, address: str) -> None:
         # of Streamlit, pandas and plotly it costs 70-100 ms of CPU per click and per refresh
         # of a live register; Python's own collector still runs as objects accumulate.
         "runner_postScriptGC": False,
-        # The kept forms give their date and time widgets both a key and their value as the
+        # The kept forms give each widget both a key and the value it holds as its
         # default, on purpose (dashboard/draft_ui.py): not a mistake to warn of in the log.
         "global_disableWidgetStateDuplicationWarning": True,
     }

@@ -48,13 +48,23 @@ def start(form: str, author: str, fresh: Callable[[], None], keys: tuple[str, ..
     st.session_state[f"draft_{form}_seen"] = _snapshot(keys)
 
 
-def held(key: str) -> date | time:
-    """`value=` for a kept form's date or time widget: the value session state holds, so it
-    is the widget's own default too. Streamlit's default is otherwise 'now' on the server's
-    clock (UTC), and a browser that draws the widget before its value arrives (a quick hand,
-    a busy server) shows that default and sends it back: seen 2 times in 42 quick sign-ins,
-    a report noticed an hour early, or after 23.00 UTC on Oslo's date, in the future."""
+def held(key: str):
+    """`value=` (or a multiselect's `default=`) for a widget of a kept form: the value session
+    state holds, so that it is the widget's own default too. A browser that draws a widget
+    before its value arrives (a quick hand, a busy server) shows the widget's default and sends
+    it back: a restored draft lost a ticked box (2 of 90 quick sign-ins), and a date or time
+    took Streamlit's default 'now' on the server's clock, UTC (2 of 42): a report noticed an
+    hour early, or after 23.00 UTC, on Oslo's date, in the future."""
     return st.session_state[key]
+
+
+def held_index(key: str, options) -> int:
+    """`index=` for a selectbox of a kept form (see held); a held value that is no longer one
+    of the options (a draft's processor since removed from the register) becomes the first."""
+    options = list(options)
+    if st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+    return options.index(st.session_state[key])
 
 
 def keep(form: str, author: str, keys: tuple[str, ...]) -> None:

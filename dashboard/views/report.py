@@ -14,6 +14,7 @@ from audits.core.errors import VernError
 from audits.processors import register as processors
 from dashboard import auth, draft_ui
 from dashboard.breach_ui import instant
+from dashboard.draft_ui import held, held_index
 from dashboard.ui import choose, date_format, labels, lang, refusal, refuse, tr, vern
 
 user = auth.require("report")
@@ -54,44 +55,51 @@ names = [p["name"] for p in processors.register(vern().store)]
 if saved is not None or "report_title" not in st.session_state:
     # a first visit (with the author's draft, if any), or a fresh form for the next report
     draft_ui.start("breach", user["name"], fresh_form, FIELDS)
-if st.session_state["report_processor"] not in ["", *names]:
-    st.session_state["report_processor"] = ""  # a draft's processor since removed from the register
 slots = {}  # field of the breach -> the place under its widget where a refusal of it is shown
 with st.container():  # no st.form: each field reaches the server as it is left, and the draft keeps it
-    title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), key="report_title")
+    title = st.text_input(tr("report.what"), placeholder=tr("report.what_example"), value=held("report_title"),
+                          key="report_title")
     slots["title"] = st.empty()
-    description = st.text_area(tr("report.how"), key="report_description")
+    description = st.text_area(tr("report.how"), value=held("report_description"), key="report_description")
     slots["description"] = st.empty()
     left, right = st.columns(2)
-    noticed_day = left.date_input(tr("report.noticed"), max_value=today, value=draft_ui.held("report_noticed_day"), key="report_noticed_day", format=date_format())
-    noticed_time = right.time_input(tr("report.noticed_time"), value=draft_ui.held("report_noticed_time"), key="report_noticed_time")
+    noticed_day = left.date_input(tr("report.noticed"), value=held("report_noticed_day"), max_value=today,
+                                  key="report_noticed_day", format=date_format())
+    noticed_time = right.time_input(tr("report.noticed_time"), value=held("report_noticed_time"),
+                                    key="report_noticed_time")
     slots["aware_at"] = st.empty()
-    happened_known = st.checkbox(tr("report.happened_known"), key="report_happened_known")
+    happened_known = st.checkbox(tr("report.happened_known"), value=held("report_happened_known"),
+                                 key="report_happened_known")
     left, right = st.columns(2)
-    happened_day = left.date_input(tr("report.happened"), max_value=today, value=draft_ui.held("report_happened_day"), key="report_happened_day", format=date_format())
-    happened_time = right.time_input(tr("report.happened_time"), value=draft_ui.held("report_happened_time"), key="report_happened_time")
+    happened_day = left.date_input(tr("report.happened"), value=held("report_happened_day"), max_value=today,
+                                   key="report_happened_day", format=date_format())
+    happened_time = right.time_input(tr("report.happened_time"), value=held("report_happened_time"),
+                                     key="report_happened_time")
     slots["occurred_at"] = st.empty()
     categories = st.multiselect(tr("report.categories"), list(enisa.DATA_CATEGORIES), format_func=labels("category"),
-                                key="report_categories", **choose())
+                                default=held("report_categories"), key="report_categories", **choose())
     slots["data_categories"] = st.empty()
     whom = st.multiselect(tr("report.whom"), breaches.SUBJECT_CATEGORIES, format_func=labels("subject_category"),
-                          key="report_whom", **choose())
+                          default=held("report_whom"), key="report_whom", **choose())
     slots["subject_categories"] = st.empty()
-    subjects = st.number_input(tr("report.people"), min_value=0, step=1, key="report_people")
+    subjects = st.number_input(tr("report.people"), value=held("report_people"), min_value=0, step=1,
+                               key="report_people")
     slots["subjects_count"] = st.empty()
     st.markdown(tr("report.what_kind"))
-    seen = st.checkbox(tr("report.seen"), key="report_seen")
-    changed = st.checkbox(tr("report.changed"), key="report_changed")
-    lost = st.checkbox(tr("report.lost"), key="report_lost")
+    seen = st.checkbox(tr("report.seen"), value=held("report_seen"), key="report_seen")
+    changed = st.checkbox(tr("report.changed"), value=held("report_changed"), key="report_changed")
+    lost = st.checkbox(tr("report.lost"), value=held("report_lost"), key="report_lost")
     slots["breach_types"] = st.empty()
     none = tr("report.no_processor")
     processor = st.selectbox(tr("report.processor"), [""] + names, format_func=lambda n: n or none,
-                             key="report_processor", placeholder=tr("widget.choose_one"))
+                             index=held_index("report_processor", [""] + names), key="report_processor",
+                             placeholder=tr("widget.choose_one"))
     slots["processor"] = st.empty()
-    for_chapter = st.checkbox(tr("report.for_chapter"), key="report_for_chapter")
-    chapter = st.text_input(tr("report.chapter"), key="report_chapter")
+    for_chapter = st.checkbox(tr("report.for_chapter"), value=held("report_for_chapter"),
+                              key="report_for_chapter")
+    chapter = st.text_input(tr("report.chapter"), value=held("report_chapter"), key="report_chapter")
     slots["controller_name"] = st.empty()
-    measures = st.text_area(tr("report.done"), key="report_measures")
+    measures = st.text_area(tr("report.done"), value=held("report_measures"), key="report_measures")
     slots["measures"] = st.empty()
     draft_place = st.container(horizontal=True, vertical_alignment="center")  # the button, then the draft
     sent = draft_place.button(tr("report.save"), type="primary")

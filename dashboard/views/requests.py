@@ -14,6 +14,7 @@ from audits.core.errors import InputError, VernError
 from audits.subject_requests import register as subject_requests
 from dashboard import auth, draft_ui
 from dashboard.breach_ui import instant
+from dashboard.draft_ui import held, held_index
 from dashboard.ui import beside_field, choose, date_format, day, labels, lang, plain, refuse, tr, vern, when
 
 CHANNELS = ("e-post", "brev", "telefon", "skjema", "muntlig")
@@ -114,16 +115,23 @@ def log_form() -> None:
     slots = {}  # field of the request -> the place under its widget where a refusal of it is shown
     with st.container():
         left, right = st.columns(2)
-        day = left.date_input(tr("requests.received_day"), max_value=clock.today(), value=draft_ui.held("dsr_day"), key="dsr_day", format=date_format())
-        at = right.time_input(tr("requests.received_time"), value=draft_ui.held("dsr_time"), key="dsr_time")
+        day = left.date_input(tr("requests.received_day"), value=held("dsr_day"), max_value=clock.today(),
+                              key="dsr_day", format=date_format())
+        at = right.time_input(tr("requests.received_time"), value=held("dsr_time"), key="dsr_time")
         slots["received_at"] = st.empty()
-        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name, key="dsr_kind", placeholder=tr("widget.choose_one"))
+        kind = st.selectbox(tr("requests.kind"), subject_requests.KINDS, format_func=kind_name,
+                            index=held_index("dsr_kind", subject_requests.KINDS), key="dsr_kind",
+                            placeholder=tr("widget.choose_one"))
         slots["kind"] = st.empty()
-        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label, key="dsr_channel", placeholder=tr("widget.choose_one"))
+        channel = st.selectbox(tr("requests.channel"), CHANNELS, format_func=channel_label,
+                               index=held_index("dsr_channel", CHANNELS), key="dsr_channel",
+                               placeholder=tr("widget.choose_one"))
         slots["channel"] = st.empty()
-        requester = st.text_area(tr("requests.requester"), help=tr("requests.requester_help"), key="dsr_requester")
+        requester = st.text_area(tr("requests.requester"), value=held("dsr_requester"),
+                                 help=tr("requests.requester_help"), key="dsr_requester")
         slots["requester"] = st.empty()
-        email = st.text_input(tr("requests.email"), help=tr("requests.email_help"), key="dsr_email")
+        email = st.text_input(tr("requests.email"), value=held("dsr_email"), help=tr("requests.email_help"),
+                              key="dsr_email")
         slots["email"] = st.empty()
         draft_place = st.container(horizontal=True, vertical_alignment="center")  # the button, then the draft
         sent = draft_place.button(tr("requests.save"), type="primary")

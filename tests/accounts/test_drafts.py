@@ -107,18 +107,38 @@ def test_the_request_form_keeps_its_draft_until_saved(dashboard, vern):
     assert drafts.get(vern.store, "staff", "request") is None
 
 
-def test_the_date_and_time_fields_fall_back_on_the_forms_values_not_the_servers_clock(dashboard):
-    """Each date and time widget carries its form's value as its own default too. Without it,
-    Streamlit's default is 'now' on the server's clock (UTC): a browser that draws the widget
-    before its value arrives (a quick hand, a busy server) showed that hour and sent it back,
-    so at 00.41 in Oslo a report was refused as noticed in the future (23.41 on today's date),
-    and at any other hour it was noticed an hour early."""
+
+def test_each_field_falls_back_on_the_forms_value_not_streamlits_default(dashboard):
+    """Each widget of the kept forms carries the value it holds as its own default too. Without
+    it, a browser that draws a widget before its value arrives (a quick hand, a busy server)
+    shows the widget's default and sends it back: a restored draft lost its ticked box, and a
+    date or time took Streamlit's 'now' on the server's clock, UTC: at 00.41 in Oslo a report
+    was refused as noticed in the future (23.41 on today's date); at other hours it was
+    noticed an hour early."""
     fresh = dashboard("report", "nb", roles=("staff",))
     half_a_report(dashboard)
     restored = dashboard("report", "nb", roles=("staff",))
     requests = dashboard("requests", "nb", roles=("staff",))
     assert fresh.time_input(key="report_noticed_time").value == time(12, 0)  # Oslo's clock
     assert restored.time_input(key="report_noticed_time").value == time(21, 15)
+    assert restored.checkbox(key="report_seen").proto.default is True
+    assert restored.text_input(key="report_title").proto.default == TITLE
     for at in (fresh, restored, requests):
         assert [d.proto.default for d in at.date_input] == [[d.value.isoformat()] for d in at.date_input]
         assert [t.proto.default for t in at.time_input] == [f"{t.value:%H:%M}" for t in at.time_input]
+        assert [c.proto.default for c in at.checkbox] == [c.value for c in at.checkbox]
+        assert [b.proto.default for b in at.selectbox] == [b.index for b in at.selectbox]
+        assert [t.proto.default for t in (*at.text_input, *at.text_area)] == \
+               [t.value for t in (*at.text_input, *at.text_area)]
+
+
+def test_a_drafts_choice_no_longer_offered_becomes_the_first(dashboard, vern):
+    """A kept request's channel that the form no longer offers (a draft from before a change)
+    starts at the first channel, not a broken page."""
+    at = dashboard("requests", "nb", roles=("staff",))
+    at.selectbox(key="dsr_channel").set_value("brev").run()
+    drafts.keep(vern.store, "staff", "request", {**drafts.get(vern.store, "staff", "request")["content"],
+                                                  "dsr_channel": "brevdue"}, NOW)
+    again = dashboard("requests", "nb", roles=("staff",))
+    assert not again.exception
+    assert again.selectbox(key="dsr_channel").value == "e-post"
