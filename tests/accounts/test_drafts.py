@@ -107,7 +107,6 @@ def test_the_request_form_keeps_its_draft_until_saved(dashboard, vern):
     assert drafts.get(vern.store, "staff", "request") is None
 
 
-
 def test_each_field_falls_back_on_the_forms_value_not_streamlits_default(dashboard):
     """Each widget of the kept forms carries the value it holds as its own default too. Without
     it, a browser that draws a widget before its value arrives (a quick hand, a busy server)
