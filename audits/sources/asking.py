@@ -1,12 +1,16 @@
 """Asking a provider, politely: rate limits (429) and server errors (5xx) are tried again
 after the wait the provider asks for in Retry-After, else after 1, 2, 4 … seconds; any
 other refusal ends the pull at once with the provider's own words, which the adviser
-reads to put it right (a wrong secret, a missing permission, a disabled subscription)."""
+reads to put it right (a wrong secret, a missing permission, a disabled subscription).
+
+A request signed in with a `token` takes its header at each try, so a try after a long
+wait is not sent with a token that ran out meanwhile, and a token the provider refuses
+(401: run out on its clock, or revoked) is renewed and the request tried once more."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audits.core import text
 from audits.core.errors import InputError
@@ -22,6 +26,16 @@ LONGEST_WAIT = 120  # seconds: a Retry-After beyond it ends the pull; the next o
 TIMEOUT_SECONDS = 30
 SAID_LENGTH = 500  # of the provider's answer kept with a failed pull
 sleep = time.sleep  # the waits; a test may watch them
+
+
+class Token(Protocol):
+    """An app's access token, kept by its sign-in library (MSAL, google-auth)."""
+
+    def header(self) -> dict[str, str]:
+        """The Authorization header: the kept token while it is fresh, else a new one."""
+
+    def renew(self) -> None:
+        """Forget the kept token: the next header asks for a new one."""
 
 
 class SourceFailed(Exception):
@@ -45,11 +59,15 @@ def post(client: httpx.Client, source: str, url: str, **request: Any) -> httpx.R
     return ask(client, source, "POST", url, **request)
 
 
-def ask(client: httpx.Client, source: str, method: str, url: str, **request: Any) -> httpx.Response:
+def ask(client: httpx.Client, source: str, method: str, url: str, token: Token | None = None,
+        **request: Any) -> httpx.Response:
     import httpx
 
+    renewed = False
     for attempt in range(TRIES):
         wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
+        if token is not None:
+            request["headers"] = token.header()
         try:
             answer = client.request(method, url, timeout=TIMEOUT_SECONDS, **request)
         except httpx.TimeoutException:
@@ -60,6 +78,10 @@ def ask(client: httpx.Client, source: str, method: str, url: str, **request: Any
             if answer.is_success:
                 return answer
             problem = refused(source, answer)
+            if answer.status_code == 401 and token is not None and not renewed and attempt + 1 < TRIES:
+                token.renew()
+                renewed = True
+                continue  # at once: nothing to wait for
             if answer.status_code != 429 and answer.status_code < 500:
                 raise SourceFailed(problem)
             asked = retry_after(answer.headers.get("Retry-After"))

@@ -54,7 +54,7 @@ def _listed(client: httpx.Client, source: Source, token: m365.Token, path: str, 
     """Every item of a Graph collection, page by page; @odata.nextLink carries the query."""
     url: str | None = _api(source, path)
     while url:
-        page = asking.page_of(source.name, asking.get(client, source.name, url, params=params, headers=token.header()))
+        page = asking.page_of(source.name, asking.get(client, source.name, url, params=params, token=token))
         items = page.get("value")
         yield from (item for item in items if isinstance(item, dict)) if isinstance(items, list) else ()
         following = page.get("@odata.nextLink")
@@ -65,11 +65,10 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
     """Sign in and ask for one user, and one member of the group when one is set;
     SourceFailed if any is refused (a permission not granted)."""
     token = m365.Token(source, SCOPE)
-    asking.get(client, source.name, _api(source, "users"), params={"$select": "id", "$top": 1},
-               headers=token.header())
+    asking.get(client, source.name, _api(source, "users"), params={"$select": "id", "$top": 1}, token=token)
     if source.options["personal_data_group"]:
         asking.get(client, source.name, _api(source, _members_path(source)), params={"$select": "id", "$top": 1},
-                   headers=token.header())
+                   token=token)
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:

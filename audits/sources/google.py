@@ -57,7 +57,7 @@ QUIET = timedelta(days=7)
 class Token:
     """The service account's access token for `scopes` (the audit reports', or the
     directory's), acting as the admin; asked anew when it is no longer fresh (none yet, or
-    near its end), so a pull outlasting one token goes on."""
+    near its end), so a pull outlasting one token goes on (asking.Token)."""
 
     def __init__(self, source: Source, scopes: tuple[str, ...] = (SCOPE,)):
         from google.auth.transport.requests import Request  # imported here: only Google's pulls need it
@@ -89,6 +89,9 @@ class Token:
                 raise SourceFailed(Message("sources.unreachable", {
                     "source": self.source.name, "kind": type(error.__cause__ or error).__name__})) from None
         return {"Authorization": f"Bearer {self.credentials.token}"}
+
+    def renew(self) -> None:
+        self.credentials.token = None  # no longer fresh: the next header refreshes it
 
 
 def _token_uri(source: Source) -> str:
@@ -160,7 +163,7 @@ def _answers(client: httpx.Client, source: Source, token: Token, url: str, param
              read: Callable[[Source, httpx.Response], tuple[Any, str | None]]) -> Iterator[tuple[Any, httpx.Response]]:
     """Each page of the listing, as `read` reads it, and the answer that brought it."""
     while True:
-        answer = asking.get(client, source.name, url, params=params, headers=token.header())
+        answer = asking.get(client, source.name, url, params=params, token=token)
         page, following = read(source, answer)
         yield page, answer
         if not following:

@@ -63,11 +63,9 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
     """Sign in and ask for one user, and one member of the group when one is set;
     SourceFailed if any is refused."""
     token = _token(source)
-    asking.get(client, source.name, _api(source, "users"), params={"customer": CUSTOMER, "maxResults": 1},
-               headers=token.header())
+    asking.get(client, source.name, _api(source, "users"), params={"customer": CUSTOMER, "maxResults": 1}, token=token)
     if source.options["personal_data_group"]:
-        asking.get(client, source.name, _api(source, _members_path(source)), params={"maxResults": 1},
-                   headers=token.header())
+        asking.get(client, source.name, _api(source, _members_path(source)), params={"maxResults": 1}, token=token)
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:

@@ -55,7 +55,7 @@ _PEM = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
 
 class Token:
     """The app's access token for `scopes` (the Management API's, or Graph's for the
-    directory) from MSAL, which keeps it and asks anew when it expires."""
+    directory) from MSAL, which keeps it and asks anew when it expires (asking.Token)."""
 
     def __init__(self, source: Source, scopes: list[str] = SCOPE):
         import msal  # imported here: only Microsoft's pulls need it
@@ -78,6 +78,9 @@ class Token:
             said = asking.cleaned(str(result.get("error_description") or result.get("error") or ""))
             raise SourceFailed(Message("sources.m365.token", {"source": self.source.name, "said": said}))
         return {"Authorization": f"Bearer {result['access_token']}"}
+
+    def renew(self) -> None:
+        self.app.remove_tokens_for_client()
 
 
 def _credential(source: Source) -> str | dict[str, str]:
@@ -125,7 +128,7 @@ def _feed(source: Source) -> str:
 def _listed(client: httpx.Client, source: Source, token: Token) -> Any:
     """The tenant's subscriptions, as Microsoft lists them."""
     return asking.json_of(source.name, asking.get(client, source.name, f"{_feed(source)}/subscriptions/list",
-                                    headers=token.header()))
+                                                  token=token))
 
 
 def _subscribe(client: httpx.Client, source: Source, token: Token) -> None:
@@ -136,7 +139,7 @@ def _subscribe(client: httpx.Client, source: Source, token: Token) -> None:
         if isinstance(listed, list) else set()
     for kind in CONTENT_TYPES:
         if kind not in enabled:
-            asking.post(client, source.name, f"{_feed(source)}/subscriptions/start", headers=token.header(),
+            asking.post(client, source.name, f"{_feed(source)}/subscriptions/start", token=token,
                         params={"contentType": kind, "PublisherIdentifier": source.options["tenant_id"]})
 
 
@@ -166,7 +169,7 @@ def _write_blobs(keep: windows.Keep, span: tuple[datetime, datetime], client: ht
     params: dict | None = {"contentType": kind, "PublisherIdentifier": source.options["tenant_id"],
                            "startTime": _stamp(span[0]), "endTime": _stamp(span[1])}
     while url:
-        answer = asking.get(client, source.name, url, params=params, headers=token.header())
+        answer = asking.get(client, source.name, url, params=params, token=token)
         listing = asking.json_of(source.name, answer)
         uris = [item["contentUri"] for item in (listing if isinstance(listing, list) else [])
                 if isinstance(item, dict) and isinstance(item.get("contentUri"), str)]
@@ -193,7 +196,7 @@ def _side_by_side(pool: ThreadPoolExecutor, fetch: Callable[[str], bytes], uris:
 
 
 def _blob(uri: str, client: httpx.Client, source: Source, token: Token) -> bytes:
-    return asking.get(client, source.name, uri, headers=token.header()).content
+    return asking.get(client, source.name, uri, token=token).content
 
 
 def _stamp(instant: datetime) -> str:

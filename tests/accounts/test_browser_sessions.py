@@ -4,9 +4,9 @@ that refresh must neither keep an idle session alive nor keep showing breaches t
 account disabled meanwhile. Nobody clicks.
 
 A live server's clock cannot be frozen (VERN_NOW), so these wait for real: the idle limit
-is set to 12 seconds (`[auth] idle_minutes = 0.2`), longer than one refresh, so the
-first refresh at 8 s must find the session alive and not count as activity, and the
-second at 16 s must end it."""
+is set to 30 seconds (`[auth] idle_minutes = 0.5`), longer than three refreshes, so the
+refresh at 8 s must find the session alive and not count as activity, and the one after
+30 s must end it. The margin between is wide, as a busy machine takes seconds to sign in."""
 
 import time
 
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from conftest import cli_built, copy_template, serving, sign_in
 
 BREACH = "Medlemsliste sendt til feil e-postadresse"  # open in the demo, so on the clock
-ENDED_IDLE = "Du ble logget ut etter 0,2 minutter uten aktivitet. Logg inn igjen."
+ENDED_IDLE = "Du ble logget ut etter 0,5 minutter uten aktivitet. Logg inn igjen."
 REFRESH_SECONDS = 8  # short, so the waits below are short
 ENDED_CHANGED = "Økten ble avsluttet fordi kontoen din ble endret. Logg inn igjen."
 
@@ -54,16 +54,16 @@ def expect_only_the_sign_in_page(page, notice: str, within_ms: int = 15_000) -> 
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.parametrize("live_demo", [0.2], indirect=True)
+@pytest.mark.parametrize("live_demo", [0.5], indirect=True)
 def test_an_idle_session_on_the_refreshing_register_ends_without_a_click(live_demo, page):
+    before_signing_in = time.monotonic()
     on_the_breach_register(page, live_demo)
-    signed_in = time.monotonic()
-    page.wait_for_timeout(10_000)  # past the first refresh (8 s), short of the limit (12 s)
+    page.wait_for_timeout(10_000)  # past the first refresh (8 s), well short of the limit (30 s)
     expect(page.get_by_text(BREACH).first).to_be_attached()
     expect(page.get_by_role("heading", name="Logg inn i Vern")).to_have_count(0)
-    # The second refresh (16 s) finds 12 s passed since the last click: only the sign-in page.
-    expect(page.get_by_role("heading", name="Logg inn i Vern")).to_be_visible(timeout=20_000)
-    assert time.monotonic() - signed_in >= 12
+    # The first refresh after 30 s finds them passed since the last click: only the sign-in page.
+    expect(page.get_by_role("heading", name="Logg inn i Vern")).to_be_visible(timeout=35_000)
+    assert time.monotonic() - before_signing_in >= 30
     expect_only_the_sign_in_page(page, ENDED_IDLE)
     page.wait_for_timeout(10_000)  # no refresh of the page that was left (one would come within 8 s)
     expect_only_the_sign_in_page(page, ENDED_IDLE)

@@ -96,7 +96,8 @@ class Microsoft:
     """`blobs`: (content type, available at, records). Every page of a content listing holds
     `page_size` blobs, every page of Graph's `graph_page` users or members. `trouble` queues
     answers for the API's requests; `disabled` makes starting a subscription fail as a tenant
-    without audit logging does. `users` and `groups` (object id -> its members' ids, nested
+    without audit logging does; `revoked` tokens are refused before their end, and every
+    token without `feed_granted` (the app lacks ActivityFeed.Read). `users` and `groups` (object id -> its members' ids, nested
     groups already flattened) are the tenant's; `permissions` the application permissions
     granted to the app; `broken_pages[n]` makes the n-th page (from 0) of every Graph listing
     answer 500 that many times."""
@@ -114,6 +115,9 @@ class Microsoft:
         self.broken_pages: dict[int, int] = {}
         self.enabled: set[str] = set()
         self.disabled = False
+        self.revoked: set[str] = set()  # tokens refused before their end
+        self.feed_granted = True  # ActivityFeed.Read
+        self.refused = 0  # the API's requests refused for their token
         self.trouble: list[Response] = []
         self.asked: list[str] = []  # the path of every API request
         self.endpoint = f"https://localhost:{server.port}"
@@ -170,8 +174,13 @@ class Microsoft:
         self.asked.append(request.path)
         given = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if self.tokens.get(given, dt.datetime.min.replace(tzinfo=dt.UTC)) < dt.datetime.now(dt.UTC) \
-                or self.resources[given] != MANAGE:
+                or self.resources[given] != MANAGE or given in self.revoked:
+            self.refused += 1
             return Response(json.dumps({"error": {"code": "AF10001", "message": "The token is not valid."}}), 401)
+        if not self.feed_granted:
+            self.refused += 1
+            return Response(json.dumps({"error": {"code": "AF10001", "message": "The permission set () sent in the "
+                                                  "request does not include the expected permission."}}), 401)
         return self.trouble.pop(0) if self.trouble else None
 
     def _graph_refusal(self, request: Request, permission: str) -> Response | None:

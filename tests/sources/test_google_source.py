@@ -171,6 +171,15 @@ def test_an_answer_that_is_no_page_of_activities_ends_the_pull_storing_nothing(v
     assert stored(vern) == 0 and positions(vern)["login"] == "2026-11-21T11:00:00+00:00"
 
 
+def test_a_token_refused_before_its_end_is_renewed_and_the_request_asked_again(vern, server, key):
+    fake = workspace(vern, server, key)
+    pulled_since(vern, 3)
+    fake.trouble = [Response(json.dumps({"error": {"code": 401, "message": "Request had invalid authentication "
+                                                   "credentials.", "status": "UNAUTHENTICATED"}}), 401,
+                             content_type="application/json")]  # revoked after google-auth got it
+    assert (pull(vern).problem, stored(vern), len(fake.tokens)) == (None, 15, 2)
+
+
 def test_a_token_that_expires_between_pages_is_renewed(vern, server, key, monkeypatch):
     import google.auth._helpers
 

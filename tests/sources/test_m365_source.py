@@ -1,7 +1,7 @@
 """The Microsoft 365 source against a fake Microsoft on loopback over TLS (tests/sources/
 microsoft.py): the real MSAL signs in with a secret or a certificate, the subscriptions are
 started, every page and blob is read, a 429 and a 500 are taken in their stride, a token
-that expires is renewed, and a disabled subscription fails in Microsoft's words."""
+that expires or is refused is renewed, and a disabled subscription fails in Microsoft's words."""
 
 import datetime as dt
 import json
@@ -147,6 +147,25 @@ def test_a_token_that_expires_between_pages_is_renewed(vern, server, monkeypatch
     vern.config = config_with(vern, toml(fake.endpoint))
     assert pull(vern).problem is None and stored(vern) == 17
     assert len(fake.tokens) > 1
+
+
+def test_a_token_refused_before_its_end_is_renewed_and_the_request_asked_again(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs())
+    fake.revoked = {"token-1"}  # revoked in Entra after MSAL got it: MSAL would keep it an hour
+    vern.config = config_with(vern, toml(fake.endpoint))
+    assert pull(vern).problem is None and stored(vern) == 17
+    assert (fake.refused, len(fake.tokens)) == (1, 2)
+
+
+def test_a_token_refused_again_once_renewed_fails_in_microsofts_words(vern, server, monkeypatch):
+    monkeypatch.setenv("M365_SECRET", SECRET)
+    fake = Microsoft(server, blobs())
+    fake.feed_granted = False  # the app was not granted ActivityFeed.Read
+    vern.config = config_with(vern, toml(fake.endpoint))
+    assert pull(vern).problem == ('m365 svarte HTTP 401: {"error": {"code": "AF10001", "message": "The permission '
+                                  'set () sent in the request does not include the expected permission."}}')
+    assert (fake.refused, len(fake.tokens), stored(vern)) == (2, 2, 0)  # renewed once, then no more asking
 
 
 def test_a_disabled_subscription_fails_in_microsofts_words_and_is_a_finding(vern, server, monkeypatch):
