@@ -1,8 +1,8 @@
 """Vern's own records can be restored (GDPR Art. 32(1)(c): the ability to restore the
 availability of and access to personal data in a timely manner; Art. 33(5): every breach
 documented, years later too). A backup missing for longer than `max_age_hours`, a scheduled
-backup that failed (or whose copy to S3 did), and no backup verified for 30 days are each a
-finding. Backups are taken by `vern serve` (audits/backups/taking.py)."""
+backup that failed (or whose copy to S3 did), the last backup's file gone from the folder,
+and no backup verified for 30 days are each a finding. Backups are taken by `vern serve` (audits/backups/taking.py)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +29,14 @@ RULES = (
              "sikkerhetskopi nå» på siden Sikkerhetskopier.",
              "Put the fault right (the passphrase, the room on the disk, the access to the S3 bucket) and "
              "press 'Back up now' on the Backups page."),
+    ),
+    Rule(
+        "backup_file_gone", Severity.high, "Art. 32(1)(c)",
+        Text("Filen til siste sikkerhetskopi er borte", "The last backup's file is gone"),
+        Text("Sikkerhetskopien tatt {at_nb} finnes ikke lenger i mappen for sikkerhetskopier{copy_nb}.",
+             "The backup taken {at_en} is no longer in the backup folder{copy_en}."),
+        Text("Finn ut hvem eller hva som fjernet den, og trykk «Ta sikkerhetskopi nå» på siden Sikkerhetskopier.",
+             "Find out who or what removed it, and press 'Back up now' on the Backups page."),
     ),
     Rule(
         "backup_unverified", Severity.medium, "Art. 32(1)(c), 32(1)(d)",
@@ -77,5 +85,11 @@ class BackupsCheck(Check):
         if problem:
             yield Finding("backup_failed", "vern", {"at": clock.show(scheduled["finished_at"]),
                                                      "problem_nb": problem["nb"], "problem_en": problem["en"]})
+        if taking.file_gone(self.found, ctx.backup["folder"]):
+            bucket = ctx.backup["s3_bucket"]
+            yield Finding("backup_file_gone", "vern", {
+                "at_nb": clock.show(made["finished_at"], "nb"), "at_en": clock.show(made["finished_at"], "en"),
+                "copy_nb": f" (en kopi skal ligge i S3-bøtta {bucket})" if bucket else "",
+                "copy_en": f" (a copy should be in the S3 bucket {bucket})" if bucket else ""})
         if taking.unverified(self.found, ctx.now):
             yield Finding("backup_unverified", "vern", {**_when(verified), "days": taking.VERIFIED_DAYS})

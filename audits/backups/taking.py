@@ -188,16 +188,23 @@ def missing(found: dict, now: datetime, max_age_hours: int) -> bool:
     return found["made"] is None or now - found["made"]["finished_at"] > timedelta(hours=max_age_hours)
 
 
+def file_gone(found: dict, folder: Path) -> bool:
+    """The last backup that held is no longer in `folder` (removed by hand, or the disk lost)."""
+    made = found["made"]
+    return bool(made and made["file"]) and not (folder / made["file"]).is_file()
+
+
 def unverified(found: dict, now: datetime) -> bool:
     """No backup verified within VERIFIED_DAYS (`found` as status() gives it)."""
     return found["verified"] is None or now - found["verified"]["finished_at"] > timedelta(days=VERIFIED_DAYS)
 
 
-def currency(store: Store, check_settings: dict, now: datetime) -> dict[str, Any]:
-    """Whether backups are current (neither missing nor unverified, as the `backups` check
-    judges), with the instants of the last of each: what the board reads."""
+def currency(store: Store, config: Config, now: datetime) -> dict[str, Any]:
+    """Whether backups are current (neither missing, gone from the folder nor unverified, as
+    the `backups` check judges), with the instants of the last of each: what the board reads."""
     found = status(store)
-    current = not missing(found, now, check_settings.get("max_age_hours", MAX_AGE_HOURS)) \
-        and not unverified(found, now)
-    return {"current": current, **{f"{key}_at": clock.iso_utc(found[key]["finished_at"]) if found[key] else None
+    gone = file_gone(found, config.backup["folder"])
+    current = not missing(found, now, config.check("backups").get("max_age_hours", MAX_AGE_HOURS)) \
+        and not gone and not unverified(found, now)
+    return {"current": current, "gone": gone, **{f"{key}_at": clock.iso_utc(found[key]["finished_at"]) if found[key] else None
                                    for key in ("made", "verified")}}

@@ -69,6 +69,7 @@ class CheckContext:
     actor: str  # who started the run, for the audit trail
     mail: dict[str, Any] = field(default_factory=dict)  # [mail], for a check that must alert at once
     sources: dict[str, Any] = field(default_factory=dict)  # [sources.<name>]: what Vern pulls itself
+    backup: dict[str, Any] = field(default_factory=dict)  # [backup]: where Vern's own backups are kept
 
 
 class Check:

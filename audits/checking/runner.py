@@ -52,6 +52,7 @@ def context(store: Store, config: Config, check: type[Check], actor: str) -> Che
         actor=actor,
         mail=config.mail,
         sources=config.sources,
+        backup=config.backup,
     )
 
 

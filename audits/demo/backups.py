@@ -1,13 +1,12 @@
 """The demo's backup history: the nightly backups of the last two weeks up to the last
 scheduled time before now, the newest verified each week, recorded as `vern serve` records
-them. So the demo's `backups` check is clean and a served demo takes no backup at start.
-The files themselves are not there (the demo has no passphrase): the Backups page lists
-only what is on disk, and `vern backup create` or *Back up now* makes a real one."""
+them but without file names: the files were never made (`vern demo` needs no passphrase),
+so the check cannot find them gone. So the demo's `backups` check is clean and a served demo
+takes no backup at start. The Backups page lists only what is on disk, and `vern backup
+create` or *Back up now* makes a real one."""
 
-import hashlib
 from datetime import datetime, timedelta
 
-from audits.backups import archive
 from audits.core.config import Config, cron_trigger
 
 DAYS = 14
@@ -25,12 +24,10 @@ def plant(tx, config: Config, now: datetime) -> int:
         at = trigger.get_next_fire_time(at, at + timedelta(seconds=1))
     tx.execute("DELETE FROM backup_events")
     for n, started in enumerate(times):
-        name = archive.file_name(started)
         made = started + TAKES
-        tx.execute("INSERT INTO backup_events (action, trigger, actor, started_at, finished_at, ok, file, bytes, "
-                   "sha256) VALUES ('create', 'schedule', 'vern', ?, ?, true, ?, ?, ?)",
-                   [started, made, name, 16_800_000 + 20_000 * n, hashlib.sha256(name.encode()).hexdigest()])
+        tx.execute("INSERT INTO backup_events (action, trigger, actor, started_at, finished_at, ok, bytes) "
+                   "VALUES ('create', 'schedule', 'vern', ?, ?, true, ?)", [started, made, 16_800_000 + 20_000 * n])
         if (len(times) - 1 - n) % 7 == 0:  # the newest, and a week before it: the weekly verification
-            tx.execute("INSERT INTO backup_events (action, trigger, actor, started_at, finished_at, ok, file) "
-                       "VALUES ('verify', 'schedule', 'vern', ?, ?, true, ?)", [made, made + VERIFIES, name])
+            tx.execute("INSERT INTO backup_events (action, trigger, actor, started_at, finished_at, ok) "
+                       "VALUES ('verify', 'schedule', 'vern', ?, ?, true)", [made, made + VERIFIES])
     return len(times)

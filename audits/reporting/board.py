@@ -377,7 +377,7 @@ def summary(vern: Vern, now: datetime | None = None) -> dict[str, Any]:
         "retention": _retention(store, today),
         "requests": requests_answered(store, now, now - YEAR),
         "trail": trail.signed_head(store),  # the audit trail's head, signed: printed in the PDF
-        "backups": taking.currency(store, vern.config.check("backups"), now),
+        "backups": taking.currency(store, vern.config, now),
     }
 
 
@@ -440,8 +440,9 @@ def backups_sentence(figures: dict[str, Any], lang: str) -> str:
     def day(key: str) -> str:
         return clock.show_day(clock.local(clock.instant(figures[key])).date(), lang) if figures[key] else \
             t("backups.never", lang)
-    return t("board.say.backups_current" if figures["current"] else "board.say.backups_not_current", lang,
-             made=day("made_at"), verified=day("verified_at"))
+    said = "board.say.backups_current" if figures["current"] else \
+        "board.say.backups_file_gone" if figures["gone"] else "board.say.backups_not_current"
+    return t(said, lang, made=day("made_at"), verified=day("verified_at"))
 
 
 def requests_by_quarter(figures: dict[str, Any], lang: str) -> str:

@@ -344,6 +344,9 @@ WORDS: dict[str, Text] = {
     "board.say.backups_not_current": Text(
         "Sikkerhetskopiene er ikke à jour. Siste vellykkede: {made}. Siste kontrollerte: {verified}.",
         "Backups are not current. The last that succeeded: {made}. The last verified: {verified}."),
+    "board.say.backups_file_gone": Text(
+        "Sikkerhetskopiene er ikke à jour: filen til den siste, tatt {made}, er borte fra maskinen.",
+        "Backups are not current: the file of the last, taken on {made}, is gone from the machine."),
     "board.say.requests_open": Text("Åpne henvendelser nå: {n}, herav {overdue} over fristen.",
                                     "Requests open now: {n}, of which {overdue} past the deadline."),
     "audit.doc.requests": Text(

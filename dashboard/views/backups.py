@@ -57,7 +57,7 @@ if attempt and attempt["copy_problem"]:
     st.warning(plain(tr("backups.copy_last_failed", at=when(attempt["finished_at"]),
                         problem=attempt["copy_problem"][lang()])))
 made = found["made"]
-if made and made["file"] and not (settings["folder"] / made["file"]).is_file():  # removed by hand, or the disk lost
+if taking.file_gone(found, settings["folder"]):
     copy = tr("backups.file_gone_s3", bucket=as_code(settings["s3_bucket"])) if settings["s3_bucket"] else ""
     st.warning(tr("backups.file_gone", at=when(made["finished_at"]), folder=as_code(settings["folder"]), copy=copy))
 if tried and tried["problem"]:

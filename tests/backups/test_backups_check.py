@@ -1,6 +1,6 @@
 """The `backups` check and the retention: no backup for too long, a scheduled one that
-failed (with why), none verified for 30 days; the old ones removed by the rule
-restic and borg use."""
+failed (with why), the last one's file gone, none verified for 30 days; the old ones
+removed by the rule restic and borg use."""
 
 from datetime import datetime, timedelta
 
@@ -61,6 +61,23 @@ def test_the_weekly_verification_runs_once_a_week(vern, phrase, monkeypatch):
         taking.scheduled(vern)
     verified = vern.store.rows("SELECT started_at FROM backup_events WHERE action = 'verify' ORDER BY id")
     assert [clock.local(r["started_at"]).day for r in verified] == [24, 1]
+
+
+def test_the_last_backups_file_gone_from_the_folder_is_a_finding_until_a_new_one_is_taken(vern, phrase, monkeypatch):
+    made = taking.take(vern.store, vern.config, "cli", "cli:tester")
+    assert open_findings(vern, BackupsCheck, "backup_file_gone") == {}
+    made.path.unlink()  # someone tidied the disk: clean in every other rule, and nothing to restore
+    assert open_findings(vern, BackupsCheck, "backup_file_gone") == {
+        "vern": "The backup taken 2026-11-24 12:00 is no longer in the backup folder."}
+    assert vern.store.rows("SELECT message_nb FROM findings WHERE rule = 'backup_file_gone'") == [{
+        "message_nb": "Sikkerhetskopien tatt 24. nov. 2026 kl. 12.00 finnes ikke lenger i mappen for sikkerhetskopier."}]
+    assert open_findings(vern, BackupsCheck, "backup_missing") == {}
+    assert open_findings(vern, BackupsCheck, "backup_file_gone", '[backup]\ns3_bucket = "vern-kopier"\n') == {
+        "vern": "The backup taken 2026-11-24 12:00 is no longer in the backup folder (a copy should be in the S3 "
+                "bucket vern-kopier)."}
+    monkeypatch.setenv("VERN_NOW", clock.iso_utc(NOW + timedelta(minutes=1)))
+    taking.take(vern.store, vern.config, "button", "adviser")
+    assert open_findings(vern, BackupsCheck, "backup_file_gone") == {}
 
 
 def test_a_verification_that_fails_is_recorded_with_why(vern, phrase):

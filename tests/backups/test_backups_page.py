@@ -73,6 +73,10 @@ def test_the_board_reads_whether_backups_are_current_with_no_paths(vern, monkeyp
     assert said == ("Backups are current: the last was taken on 2026-11-24, and one was last verified by a test "
                     "restore on 2026-11-24.")
     assert "/" not in said
+    for made in vern.config.backup["folder"].glob("*.vernbackup"):
+        made.unlink()  # the disk lost
+    said = board.narrative(board.summary(vern), "nb")[-1]
+    assert said == "Sikkerhetskopiene er ikke à jour: filen til den siste, tatt 24. nov. 2026, er borte fra maskinen."
 
 
 def test_in_chromium_the_admin_backs_up_and_the_overview_shows_it(db_path, cli_demo_template, monkeypatch, page):
