@@ -206,5 +206,6 @@ def currency(store: Store, config: Config, now: datetime) -> dict[str, Any]:
     gone = file_gone(found, config.backup["folder"])
     current = not missing(found, now, config.check("backups").get("max_age_hours", MAX_AGE_HOURS)) \
         and not gone and not unverified(found, now)
-    return {"current": current, "gone": gone, **{f"{key}_at": clock.iso_utc(found[key]["finished_at"]) if found[key] else None
-                                   for key in ("made", "verified")}}
+    return {"current": current, "gone": gone,
+            **{f"{key}_at": clock.iso_utc(found[key]["finished_at"]) if found[key] else None
+               for key in ("made", "verified")}}
