@@ -2,7 +2,8 @@
 availability of and access to personal data in a timely manner; Art. 33(5): every breach
 documented, years later too). A backup missing for longer than `max_age_hours`, a scheduled
 backup that failed (or whose copy to S3 did), the last backup's file gone from the folder,
-and no backup verified for 30 days are each a finding. Backups are taken by `vern serve` (audits/backups/taking.py)."""
+and no backup verified for 30 days are each a finding. Backups are taken by `vern serve`
+(audits/backups/taking.py)."""
 
 from collections.abc import Iterable
 from typing import Any
