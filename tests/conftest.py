@@ -536,8 +536,18 @@ def each_page(page, links: list) -> Iterator[int]:
 
 
 def run_over(page) -> None:
-    """Until the script run under way (one the test saw start) is over."""
+    """Until the script run under way (one the test saw start) is over and its page drawn:
+    an element whose code the browser is still fetching shows a placeholder (Streamlit's
+    stSkeleton) in its place, a table's Markdown cells among them."""
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    drawn(page)
+
+
+def drawn(page) -> None:
+    """Until no element waits for its code (see run_over)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
 
 
 @pytest.fixture(scope="session")
@@ -547,7 +557,9 @@ def chromium():
     passes from one test to the next."""
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=15_000)  # a slow 2-core CI machine, not a flaky page
+    # A slow 2-core CI machine running three workers, not a flaky page: a rerun there has
+    # taken more than 15 s to draw. (The same bound as after_rerun's.)
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         yield browser

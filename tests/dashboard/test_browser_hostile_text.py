@@ -19,7 +19,7 @@ import pytest
 from hostile_data import HOSTS, MARKERS, PASSWORD, PLANTED, USERS
 from playwright.sync_api import expect
 
-from conftest import FIXED_NOW, after_rerun, each_page, new_tab, serving, sign_in
+from conftest import FIXED_NOW, after_rerun, drawn, each_page, new_tab, serving, sign_in
 
 WORD_JOINER = "\u2060"  # what plain() adds to break autolinks
 
@@ -278,6 +278,7 @@ def look_at(page, role: str, shown: Page) -> list[str]:
     problems, text, charts = set(), [], []
 
     def scan() -> None:
+        drawn(page)  # a tab or expander just opened may still fetch its elements' code
         found = page.evaluate(SCAN, [sorted(MARKERS), list(HOSTS), [*PLANTED.values(), *USERS.values()],
                                      list(shown.designed)])
         problems.update(found["problems"])
