@@ -499,16 +499,22 @@ def _count_runs(tab) -> None:
     tab.on("websocket", lambda socket: socket.on("framereceived", received))
 
 
+# How long a browser test waits for the page: an action, an element, a rerun to end. A slow
+# 2-core CI machine running three workers, not a flaky page: a rerun there has taken more
+# than 15 s to draw.
+BROWSER_WAIT_S = 30
+
+
 def new_tab(browser):
     """A tab in a context of its own, counting the dashboard's script runs."""
     tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(BROWSER_WAIT_S * 1000)
     _count_runs(tab)
     return tab
 
 
 @contextlib.contextmanager
-def after_rerun(page, timeout: float = 30):
+def after_rerun(page, timeout: float = BROWSER_WAIT_S):
     """Around an action that reruns the page's script (a click, a choice, a form sent):
     on leaving, that run is over and its page drawn. No fixed wait: a slow machine waits
     longer, a fast one not at all."""
@@ -557,9 +563,7 @@ def chromium():
     passes from one test to the next."""
     from playwright.sync_api import expect, sync_playwright
 
-    # A slow 2-core CI machine running three workers, not a flaky page: a rerun there has
-    # taken more than 15 s to draw. (The same bound as after_rerun's.)
-    expect.set_options(timeout=30_000)
+    expect.set_options(timeout=BROWSER_WAIT_S * 1000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         yield browser
