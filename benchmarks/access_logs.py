@@ -427,27 +427,32 @@ def _step(sql: str) -> str:
 
 @contextmanager
 def _timing_transactions(store, log: list, profile_dir: Path | None):
-    original = store.transaction
+    """Every statement of the store's transactions timed, and their commits: those that write
+    (`transaction`) and those that read files into an import's temporary tables (`temporary`)."""
+    originals = {"transaction": store.transaction, "temporary": store.temporary}
 
-    @contextmanager
-    def timed():
-        manager = original()
-        cursor = manager.__enter__()
-        try:
-            yield _TimedCursor(cursor, log, profile_dir)
-        except BaseException:
-            if not manager.__exit__(*sys.exc_info()):
-                raise
-        else:
-            started = time.perf_counter()
-            manager.__exit__(None, None, None)
-            log.append({"step": "commit", "seconds": time.perf_counter() - started})
+    def timing(kind: str, commit: str):
+        @contextmanager
+        def timed(*session):
+            manager = originals[kind](*session)
+            cursor = manager.__enter__()
+            try:
+                yield _TimedCursor(cursor, log, profile_dir)
+            except BaseException:
+                if not manager.__exit__(*sys.exc_info()):
+                    raise
+            else:
+                started = time.perf_counter()
+                manager.__exit__(None, None, None)
+                log.append({"step": commit, "seconds": time.perf_counter() - started})
+        return timed
 
-    store.transaction = timed
+    store.transaction = timing("transaction", "commit")
+    store.temporary = timing("temporary", "commit of a batch read")
     try:
         yield
     finally:
-        store.transaction = original
+        store.transaction, store.temporary = originals["transaction"], originals["temporary"]
 
 
 def phase_import(root: str, db: str, runs: int, profile: bool, memory_limit: str | None) -> dict:

@@ -522,7 +522,7 @@ def phase_pull(provider: str, root: str, db: str, toml: str, env: dict, profile:
     from audits.sources import pulling
 
     if transfer_only:
-        logs.import_files = lambda store, paths, *_, **__: logs.Imported(len(paths), 0, 0)
+        logs.Pending.add = lambda pending, paths: 0
 
     _test_helpers()
     import offline
@@ -649,7 +649,7 @@ def _print_run(label: str, r: dict, runs: list[dict], extra: str = "") -> None:
     steps = sorted(r["steps"].items(), key=lambda kv: -kv[1])
     inside = sum(r["steps"].values())
     shown = ", ".join(f"{name} {seconds:.2f}" for name, seconds in steps[:5] if seconds >= 0.01)
-    print(f"      {inside:7.2f} s in DuckDB statements and commits ({r['imports']} import transactions, "
+    print(f"      {inside:7.2f} s in DuckDB statements and commits ({r['imports']} batches read, "
           f"{r['commits']} commits): {shown}")
     print(f"      {r['outside']:7.2f} s outside them (HTTP, JSON, files written and screened, Python); "
           f"load average {r['load_before']} -> {r['load_after']}")

@@ -2,13 +2,14 @@
 
 An import first screens its files (audits.access.limits: how many, how large once
 decompressed, the format, a CSV export's header and characters), then reads every file of
-one format in one DuckDB query into a staging table, refuses the whole import when any
+one format in one DuckDB query into a staging table (a pull, batch by batch: Pending), refuses the whole import when any
 record is malformed (naming file, record or line, and field, never a value), pseudonymises
 the distinct actors in Python (a few thousand HMACs, not a million), and inserts the
 events not already stored: re-importing a file changes nothing.
 """
 
 import re
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -194,8 +195,8 @@ def _misshapen(found: list[Screened], fmt: str) -> InputError | None:
     return InputError(first, [_located(fmt, record, code) for file, record, code in bad if file == first])
 
 
-def _check_staged(tx, screened: list[Screened], fmt: str) -> None:
-    bad = _problems(tx, "staged", fmt)
+def _check_staged(tx, table: str, screened: list[Screened], fmt: str) -> None:
+    bad = _problems(tx, table, fmt)
     if not bad:
         return
     first = bad[0][0]
@@ -290,86 +291,151 @@ def _object_map(tx, store: Store) -> None:
 
 @contextmanager
 def _memory_capped(store: Store):
-    """MEMORY_LIMIT while the import runs. The setting is the database's, not the
-    connection's: Vern leaves it at DuckDB's default otherwise, so that comes back."""
-    with store.transaction() as tx:
-        tx.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    """MEMORY_LIMIT while any import of `store` runs (two pulls may overlap). The setting is
+    the database's, not the connection's: Vern leaves it at DuckDB's default otherwise, so
+    that comes back when the last one ends."""
+    with _capping:
+        _capped[store] = _capped.get(store, 0) + 1
+        if _capped[store] == 1:
+            with store.transaction() as tx:
+                tx.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     try:
         yield
     finally:
-        with store.transaction() as tx:
-            tx.execute("RESET memory_limit")
+        with _capping:
+            _capped[store] -= 1
+            if not _capped[store]:
+                del _capped[store]
+                with store.transaction() as tx:
+                    tx.execute("RESET memory_limit")
 
 
-@contextmanager
-def _staged(store: Store, paths: list[Path], fmt: str):
-    """The files screened, read into the temporary table `staged` and checked, in a
-    transaction under the memory cap: (the transaction, the files screened). A failed
-    statement aborts the transaction: the rollback drops `staged` with it."""
-    if fmt not in FORMATS:
-        raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
-    screened = _screen(files_under(paths, fmt), fmt)
-    with _memory_capped(store), store.transaction() as tx:
-        _stage(tx, "staged", screened, fmt)
-        _check_staged(tx, screened, fmt)
-        yield tx, screened
-        tx.execute("DROP TABLE staged")
+_capping = threading.Lock()
+_capped: dict[Store, int] = {}  # store -> imports running
+
+
+class Pending:
+    """Access logs of one format read and checked ahead of their import, a batch at a time
+    (`add`), into temporary tables of a connection of its own, one a batch: filling them
+    takes no write lock, so a pull reads its next batch while others write. `settle` then
+    imports every batch at once, in one transaction: identities pseudonymised and names
+    labelled once, duplicates looked for once, one commit (benchmarks/sources.py: one table
+    a batch, read together as `staged`, cost less than adding each batch to one table, whose
+    commits copy it). `with Pending(store, fmt) as pending:`; leaving drops what was not
+    settled."""
+
+    def __init__(self, store: Store, fmt: str):
+        if fmt not in FORMATS:
+            raise VernError("access.unknown_format", field="format", allowed=", ".join(FORMATS))
+        self.store, self.fmt = store, fmt
+        self.files = self.events = 0  # read and waiting
+        self.tables: list[str] = []  # one a batch
+        self._capped = _memory_capped(store)
+
+    def __enter__(self) -> "Pending":
+        self._capped.__enter__()
+        self._session = self.store.session()
+        return self
+
+    def __exit__(self, *failure) -> None:
+        try:
+            self._session.close()  # its temporary tables go with it
+        finally:
+            self._capped.__exit__(*failure)
+
+    def add(self, paths: list[Path]) -> int:
+        """Read and check the files as one batch: its events, or InputError (VernError) for
+        the files themselves, nothing of them kept."""
+        screened = _screen(files_under(paths, self.fmt), self.fmt)
+        table = f"staged_{len(self.tables) + 1}"
+        with self.store.temporary(self._session) as tx:
+            _stage(tx, table, screened, self.fmt)
+            _check_staged(tx, table, screened, self.fmt)
+            read = tx.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        self.tables.append(table)
+        self.files += len(screened)
+        self.events += read
+        return read
+
+    def settle(self, actor: str, within: Callable[[Any], None] | None = None) -> Imported:
+        """Import every batch added, all or nothing, then forget them. `within(tx)` runs
+        inside the same transaction (a pulled source moves its cursors there, with the
+        events they cover), also when nothing was added."""
+        with self.store.transaction(self._session) as tx:
+            imported = Imported(0, 0, 0)
+            if self.files:
+                tx.execute("CREATE TEMP VIEW staged AS "
+                           + " UNION ALL ".join(f"SELECT * FROM {table}" for table in self.tables))
+                imported = _insert(tx, self.store, self.fmt, self.files)
+                tx.execute("DROP VIEW staged")
+                for table in self.tables:
+                    tx.execute(f"DROP TABLE {table}")
+            if within is not None:
+                within(tx)
+            if self.files:
+                trail.append(tx, actor, "access_logs.import", self.fmt,
+                             {"files": imported.files, "events": imported.events, "added": imported.added})
+        self.files, self.events, self.tables = 0, 0, []
+        return imported
+
+
+def _insert(tx, store: Store, fmt: str, files: int) -> Imported:
+    """The events of `staged` not stored yet, inserted with their actors pseudonymised and
+    objects labelled; new resources mapped to their systems."""
+    now = clock.now()
+    _actor_map(tx, store)
+    _object_map(tx, store)
+    read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
+    purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
+    # The same event twice in one import is rare: only then pay for keeping the first.
+    repeated, first, last = tx.execute(
+        "SELECT count(DISTINCT event_id) < count(*), min(happened_at), max(happened_at) FROM staged").fetchone()
+    # An event's id fixes its time (the vendor's, or a hash of the row with it), so only
+    # stored events of the staged span can be the same: their row groups alone are read.
+    added = tx.execute(f"""
+        INSERT INTO access_events
+        SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
+               service, action, operation, resource, object, source_ip, records, file, imported_at
+        FROM (
+            SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
+                   CASE WHEN s.identity = '' THEN '{UNATTRIBUTED}' ELSE m.mapped END AS actor,
+                   s.service, s.action, s.operation, s.resource,
+                   coalesce(o.mapped, s.object) AS object,
+                   s.source_ip, s.records, parse_filename(s.file) AS file, $now AS imported_at
+            FROM staged s LEFT JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
+            WHERE NOT EXISTS (SELECT 1 FROM access_events e
+                              WHERE e.source = '{fmt}' AND e.happened_at BETWEEN $first AND $last
+                                AND e.event_id = s.event_id)
+            {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
+             if repeated else ""})
+        WHERE CAST(oslo AS DATE) >= $since  -- what was purged is counted in access_daily already
+    """, {"now": now, "since": purged_before[0] if purged_before else date.min, "first": first, "last": last}
+    ).fetchone()[0]
+    tx.execute("INSERT OR IGNORE INTO access_resources "
+               "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
+    map_resources(tx)
+    unknown = tuple(r[0] for r in tx.execute(
+        "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
+        "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
+    tx.execute("DROP TABLE actor_map")
+    tx.execute("DROP TABLE object_map")
+    return Imported(files, read, added, unknown)
 
 
 def check_files(store: Store, paths: list[Path], fmt: str) -> None:
     """Raise what importing `paths` would raise for the files themselves (limits, format, a
     bad record), storing nothing: read and checked as the import reads them."""
-    with _staged(store, paths, fmt):
-        pass
+    with Pending(store, fmt) as pending:
+        pending.add(paths)
 
 
 def import_files(store: Store, paths: list[Path], fmt: str, actor: str,
                  within: Callable[[Any], None] | None = None) -> Imported:
     """Import access logs of one format, all or nothing. `within(tx)` runs inside the same
     transaction (a pulled source moves its cursor there, with the events it covers)."""
-    now = clock.now()
-    with _staged(store, paths, fmt) as (tx, screened):
-        _actor_map(tx, store)
-        _object_map(tx, store)
-        read = tx.execute("SELECT count(*) FROM staged").fetchone()[0]
-        purged_before = tx.execute("SELECT value FROM settings WHERE key = ?", [PURGED_BEFORE]).fetchone()
-        # The same event twice in one import is rare: only then pay for keeping the first.
-        repeated, first, last = tx.execute(
-            "SELECT count(DISTINCT event_id) < count(*), min(happened_at), max(happened_at) FROM staged").fetchone()
-        # An event's id fixes its time (the vendor's, or a hash of the row with it), so only
-        # stored events of the staged span can be the same: their row groups alone are read.
-        added = tx.execute(f"""
-            INSERT INTO access_events
-            SELECT source, event_id, happened_at, CAST(oslo AS DATE) AS oslo_day, hour(oslo), actor,
-                   service, action, operation, resource, object, source_ip, records, file, imported_at
-            FROM (
-                SELECT '{fmt}' AS source, s.event_id, s.happened_at, timezone('Europe/Oslo', s.happened_at) AS oslo,
-                       CASE WHEN s.identity = '' THEN '{UNATTRIBUTED}' ELSE m.mapped END AS actor,
-                       s.service, s.action, s.operation, s.resource,
-                       coalesce(o.mapped, s.object) AS object,
-                       s.source_ip, s.records, parse_filename(s.file) AS file, $now AS imported_at
-                FROM staged s LEFT JOIN actor_map m ON m.value = s.identity LEFT JOIN object_map o ON o.value = s.object
-                WHERE NOT EXISTS (SELECT 1 FROM access_events e
-                                  WHERE e.source = '{fmt}' AND e.happened_at BETWEEN $first AND $last
-                                    AND e.event_id = s.event_id)
-                {"QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.file, s.record) = 1"
-                 if repeated else ""})
-            WHERE CAST(oslo AS DATE) >= $since  -- what was purged is counted in access_daily already
-        """, {"now": now, "since": purged_before[0] if purged_before else date.min, "first": first, "last": last}
-        ).fetchone()[0]
-        tx.execute("INSERT OR IGNORE INTO access_resources "
-                   "SELECT DISTINCT resource, NULL FROM staged WHERE resource IS NOT NULL")
-        map_resources(tx)
-        unknown = tuple(r[0] for r in tx.execute(
-            "SELECT DISTINCT substr(s.resource, 5) FROM staged s JOIN access_resources r USING (resource) "
-            "WHERE starts_with(s.resource, 'csv:') AND r.system IS NULL ORDER BY 1").fetchall())
-        if within is not None:
-            within(tx)
-        trail.append(tx, actor, "access_logs.import", fmt,
-                     {"files": len(screened), "events": read, "added": added})
-        tx.execute("DROP TABLE actor_map")
-        tx.execute("DROP TABLE object_map")
-    return Imported(len(screened), read, added, unknown)
+    with Pending(store, fmt) as pending:
+        pending.add(paths)
+        return pending.settle(actor, within)
 
 
 def map_resources(tx) -> None:

@@ -87,10 +87,10 @@ class Store:
 
     # -- writing ---------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing, and one writer at a time."""
+    def transaction(self, session: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing, and one writer at a time; on `session` (see there) when given."""
         with self._write_lock:
-            cursor = self._con.cursor()
+            cursor = session or self._con.cursor()
             cursor.execute("BEGIN TRANSACTION")
             try:
                 yield cursor
@@ -102,7 +102,27 @@ class Store:
                 for hook in self.after_commit:
                     hook()
             finally:
-                cursor.close()
+                if session is None:
+                    cursor.close()
+
+    def session(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own, to close after use: its temporary tables are its alone
+        (and go with it), so it fills them in `temporary` transactions while others write,
+        and a `transaction(session)` then reads them."""
+        return self._con.cursor()
+
+    @contextmanager
+    def temporary(self, session: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing on `session`, for statements that write only its temporary tables:
+        no other transaction can conflict with them, so the write lock is not taken."""
+        session.execute("BEGIN TRANSACTION")
+        try:
+            yield session
+        except BaseException:
+            session.execute("ROLLBACK")
+            raise
+        else:
+            session.execute("COMMIT")
 
     def copy_to(self, path: Path) -> None:
         """The whole database into a new file, as of one instant: a single statement reads one

@@ -8,17 +8,13 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audits.access import logs as access_logs
 from audits.core.errors import InputError
 from audits.core.i18n import Message
 from audits.sources.asking import SourceFailed
 
 if TYPE_CHECKING:  # annotations only
-    from collections.abc import Callable
-
+    from audits.access.logs import Pending
     from audits.core.config import Config
-    from audits.core.store import Store
-    from audits.sources.pulling import Counts
 
 
 def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path | bytes],
@@ -37,13 +33,10 @@ def kept(config: Config, inbox_folder: str, source: str, files: dict[str, Path |
                         refused)
 
 
-def import_or_keep(store: Store, config: Config, source: str, fmt: str, paths: list[Path],
-                   advance: Callable[[object], None], counts: Counts) -> None:
-    """A batch of pulled files through the `fmt` access-log import, `advance(tx)` moving its
-    cursor in the same transaction, and counted; a batch the import refuses is kept (`kept`)."""
+def read_or_keep(pending: Pending, config: Config, source: str, paths: list[Path]) -> None:
+    """A batch of pulled files read into `pending` (the import of its format); a batch it
+    refuses is kept (`kept`)."""
     try:
-        imported = access_logs.import_files(store, paths, fmt, f"source:{source}", within=advance)
+        pending.add(paths)
     except InputError as refused:
-        raise kept(config, f"access-logs/{fmt}", source, {path.name: path for path in paths}, refused) from None
-    counts.read += imported.events
-    counts.new += imported.added
+        raise kept(config, f"access-logs/{pending.fmt}", source, {path.name: path for path in paths}, refused) from None

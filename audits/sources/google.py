@@ -110,10 +110,10 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
-    with Importing() as importing:
+    with Importing(store, source.name, "gworkspace", counts) as importing:
         for application in APPLICATIONS:
-            windows.store_windows(store, config, source, application, "gworkspace",
-                                  windows.Spans(store, source.name, application, KEPT, LATE, QUIET), counts=counts,
+            windows.store_windows(config, source, application,
+                                  windows.Spans(store, source.name, application, KEPT, LATE, QUIET),
                                   write=partial(_write_pages, client=client, source=source, token=token,
                                                 application=application), importing=importing)
 

@@ -8,8 +8,8 @@ the cursor less 12 hours (blobs arrive up to 12 hours late and out of order) but
 further back than the 7 days Microsoft keeps: a cursor older than that is recorded as a gap
 (`source_gaps`), the span whose events are lost. Each blob is an array of the same records as
 the Purview export's AuditData column, so a window's blobs go through the m365 import (which
-reads them as Microsoft sent them), its de-duplication and its one transaction; the cursor
-moves in that transaction. A batch the import refuses is kept, its blobs as they came, in
+reads them as Microsoft sent them), its de-duplication and its transaction, in which the
+cursor moves. A batch the import refuses is kept, its blobs as they came, in
 the inbox's failed/ folder for the adviser, and that content type stops there; the others
 go on, and the pull fails with it.
 
@@ -151,11 +151,11 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
     token = Token(source)
     _subscribe(client, source, token)
-    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix=f"pull-{source.name}") as pool, Importing() as importing:
+    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix=f"pull-{source.name}") as pool, \
+            Importing(store, source.name, "m365", counts) as importing:
         fetch = partial(_blob, client=client, source=source, token=token)
         for kind in CONTENT_TYPES:
-            windows.store_windows(store, config, source, kind, "m365",
-                                  windows.Spans(store, source.name, kind, KEPT, LATE), counts=counts,
+            windows.store_windows(config, source, kind, windows.Spans(store, source.name, kind, KEPT, LATE),
                                   write=partial(_write_blobs, client=client, source=source, token=token, kind=kind,
                                                 fetched=partial(_side_by_side, pool, fetch)), importing=importing)
 

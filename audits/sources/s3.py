@@ -9,9 +9,9 @@ first (listings with Delimiter="/"), and each is a cursor stream of its own, hol
 last key imported. Digest and Insights files lie beside CloudTrail/ (CloudTrail-Digest/,
 CloudTrail-Insight/) and are never listed.
 
-A region's new files are downloaded to a temporary folder and imported in batches (the
-cloudtrail import, its de-duplication by event id and its one transaction), a batch while
-the next downloads (audits.sources.importing); the cursor moves in that transaction. A batch
+A region's new files are downloaded to a temporary folder in batches, each read by the
+cloudtrail import while the next downloads, and imported together with the regions' cursors
+(audits.sources.importing): its de-duplication by event id, its transaction. A batch
 the import refuses is kept in the inbox's failed/ folder for the adviser, and its region
 stops there; the other regions go on, and the pull fails with it. Requests that S3 slows
 down (503 SlowDown) or that fail on its side are tried again by botocore's standard retry
@@ -40,18 +40,19 @@ from audits.sources.importing import Importing
 if TYPE_CHECKING:  # annotations only
     import httpx
 
+    from audits.access.logs import Pending
     from audits.core.config import Config
     from audits.core.store import Store
+    from audits.sources.importing import Advance
     from audits.sources.pulling import Counts
     from audits.sources.settings import Source
 
 TRAIL = "CloudTrail"  # an account's folder of log files, one folder per region within
 DEPTH = 3  # how far below the prefix the trail's folder may be: [o-org/]account/CloudTrail/
 PAGE_SIZE = 1000  # keys one listing asks for (S3's most)
-# Log files imported in one transaction (an hour of one region is about 12), or fewer when
-# they are BATCH_BYTES gzipped, well inside the import's limits unpacked. A first pull's
-# month is many batches, each imported while the next downloads (benchmarks/sources.py:
-# batches of 500 left nothing to overlap and took 1.7 times the file import, of 100 1.4).
+# Log files read as one batch (an hour of one region is about 12), or fewer when they are
+# BATCH_BYTES gzipped, well inside the import's limits unpacked. A first pull's month is
+# many batches, each read while the next downloads.
 BATCH_FILES = 100
 BATCH_BYTES = 16 * MB
 OVERLAP = timedelta(hours=1)  # how far behind the last file read a late one is looked for
@@ -153,11 +154,11 @@ def test(config: Config, source: Source, client: httpx.Client) -> None:
 
 
 def pull(store: Store, config: Config, source: Source, client: httpx.Client, counts: Counts) -> None:
-    with _answered(source), Importing() as importing:
+    with _answered(source), Importing(store, source.name, "cloudtrail", counts) as importing:
         bucket = Bucket(source)
         prefix = _prefix(source)
         for folder in bucket.region_folders(prefix):
-            _region(store, config, source, bucket, folder, _stream(prefix, folder), counts, importing)
+            _region(store, config, source, bucket, folder, _stream(prefix, folder), importing)
 
 
 def _stream(prefix: str, folder: str) -> str:
@@ -179,8 +180,8 @@ def _start_after(cursor: str | None) -> str | None:
 
 
 def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder: str, stream: str,
-            counts: Counts, importing: Importing) -> None:
-    """One region folder's files after its cursor, imported batch by batch (a batch while the
+            importing: Importing) -> None:
+    """One region folder's files after its cursor, read batch by batch (a batch while the
     next downloads), each in a temporary folder of its own. A download that fails drops the
     batch it was for: the next pull fetches it again from the cursor."""
     cursor = cursors.position(store, source.name, stream)
@@ -194,7 +195,7 @@ def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder
             # two days' folders may hold one name; they go in separate batches
             if batch and (len(batch) == BATCH_FILES or held >= BATCH_BYTES or (temp / name).exists()):
                 temp = None  # handed over
-                cursor = _then_import(store, config, source, stream, batch, cursor, counts, importing)
+                cursor = _then_import(config, source, stream, batch, cursor, importing)
                 batch, held = [], 0
             if temp is None:
                 temp = Path(tempfile.mkdtemp(prefix="vern-pull-"))
@@ -206,26 +207,27 @@ def _region(store: Store, config: Config, source: Source, bucket: Bucket, folder
             shutil.rmtree(temp, ignore_errors=True)
         raise
     if batch:
-        _then_import(store, config, source, stream, batch, cursor, counts, importing)
+        _then_import(config, source, stream, batch, cursor, importing)
 
 
-def _then_import(store: Store, config: Config, source: Source, stream: str, batch: list[tuple[str, Path]],
-                 cursor: str | None, counts: Counts, importing: Importing) -> str:
+def _then_import(config: Config, source: Source, stream: str, batch: list[tuple[str, Path]],
+                 cursor: str | None, importing: Importing) -> str:
     """The batch handed to `importing`; the cursor it moves to, its last key (the overlap never
     moves it back)."""
     last = max([key for key, _ in batch] + ([cursor] if cursor else []))
     folder = batch[0][1].parent
-    importing.then(stream, partial(_import, store, config, source, stream, [path for _, path in batch], last, counts),
+    importing.then(stream, partial(_read, config, source, stream, [path for _, path in batch], last),
                    partial(shutil.rmtree, folder, ignore_errors=True))
     return last
 
 
-def _import(store: Store, config: Config, source: Source, stream: str, paths: list[Path], last: str,
-            counts: Counts) -> None:
-    """A batch's events and its stream's cursor, in one transaction. A refused batch is copied
-    to failed/ and ends its region. Its folder goes either way."""
+def _read(config: Config, source: Source, stream: str, paths: list[Path], last: str,
+          pending: Pending) -> Advance:
+    """A batch read into `pending`; the move of its stream's cursor, for the import's
+    transaction. A refused batch is copied to failed/ and ends its region. Its folder goes
+    either way."""
     try:
-        failed.import_or_keep(store, config, source.name, "cloudtrail", paths,
-                              lambda tx: cursors.advance(tx, source.name, stream, last), counts)
+        failed.read_or_keep(pending, config, source.name, paths)
     finally:
         shutil.rmtree(paths[0].parent, ignore_errors=True)
+    return lambda tx: cursors.advance(tx, source.name, stream, last)

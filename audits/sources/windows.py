@@ -8,10 +8,10 @@ than that is recorded as a gap (`source_gaps`), the span whose events are lost. 
 and the access-log import reads those files as it reads the provider's own exports, with its
 de-duplication and its one transaction, in which the cursor moves to the last window's end.
 Consecutive windows share a batch until it holds BATCH_BYTES or BATCH_FILES: a first pull of
-Google's 180 days is a few imports, not 540 (benchmarks/sources.py). A batch is imported
-while the next is fetched (audits.sources.importing). A window that fails half-way is taken
-out of the batch and the whole windows before it imported, so a pull still keeps all it read
-up to the failure. A batch the import refuses is kept in the inbox's failed/ folder for the
+Google's 180 days is a few batches, not 540 (benchmarks/sources.py). A batch is read while
+the next is fetched, and the batches imported together (audits.sources.importing). A window
+that fails half-way is taken out of the batch and the whole windows before it imported, so a
+pull still keeps all it read up to the failure. A batch the import refuses is kept in the inbox's failed/ folder for the
 adviser, and its stream stops there; the other streams go on, and the pull fails with it.
 """
 
@@ -29,10 +29,10 @@ from audits.core import clock
 from audits.sources import cursors, failed
 
 if TYPE_CHECKING:  # annotations only
+    from audits.access.logs import Pending
     from audits.core.config import Config
     from audits.core.store import Store
-    from audits.sources.importing import Importing
-    from audits.sources.pulling import Counts
+    from audits.sources.importing import Advance, Importing
     from audits.sources.settings import Source
 
 WINDOW = timedelta(hours=24)  # the longest span one listing asks for
@@ -74,33 +74,32 @@ class Spans:
         self.length = min(self.length * 2, self.longest) if answers <= 1 else WINDOW
 
 
-def store_windows(store: Store, config: Config, source: Source, stream: str, fmt: str,
-                  windows: Spans, write: Callable[[Keep, tuple[datetime, datetime]], None],
-                  counts: Counts, importing: Importing) -> None:
+def store_windows(config: Config, source: Source, stream: str, windows: Spans,
+                  write: Callable[[Keep, tuple[datetime, datetime]], None], importing: Importing) -> None:
     """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
-    answers (the `fmt` import's shape) to `keep`; each batch is imported and the cursor moved
-    to its last window's end, in one transaction, by `importing` while the next is fetched."""
+    answers (as `importing`'s format reads them) to `keep`; each batch is read by `importing` while
+    the next is fetched, and imported with the cursor moved to its last window's end."""
     batch: _Batch | None = None
     try:
         for span in windows:
             if importing.stopped(stream):  # a batch of it was refused: the next pull starts there
                 break
             if batch is None:
-                batch = _Batch(source, stream, fmt, span)
+                batch = _Batch(source, stream, span)
             windows.answered(batch.add(write, span))
             if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
                 full, batch = batch, None  # handed over, whatever then() says
-                importing.then(stream, partial(full.store, store, config, counts), full.drop)
+                importing.then(stream, partial(full.read, config), full.drop)
     finally:  # also after a failure: the whole windows read before it are kept
         if batch is not None:
-            importing.then(stream, partial(batch.store, store, config, counts), batch.drop)
+            importing.then(stream, partial(batch.read, config), batch.drop)
 
 
 class _Batch:
     """Consecutive windows of one stream, an answer a file, in a temporary folder of its own."""
 
-    def __init__(self, source: Source, stream: str, fmt: str, first: tuple[datetime, datetime]):
-        self.source, self.stream, self.fmt = source, stream, fmt
+    def __init__(self, source: Source, stream: str, first: tuple[datetime, datetime]):
+        self.source, self.stream = source, stream
         self.folder = Path(tempfile.mkdtemp(prefix="vern-pull-"))
         self.stem = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{first[0].strftime('%Y%m%dT%H%M')}"
         self.files: list[Path] = []
@@ -127,21 +126,18 @@ class _Batch:
         self.end = span[1]
         return len(self.files) - mark
 
-    def store(self, store: Store, config: Config, counts: Counts) -> None:
+    def read(self, config: Config, pending: Pending) -> Advance | None:
+        """The batch read into `pending` (a refused one copied to failed/ first); the move
+        of its cursor to its last whole window's end, if it has one. Its files go either way."""
         try:
-            self._import(store, config, counts)
+            if self.end is None:
+                return None  # not one whole window
+            if self.files:
+                failed.read_or_keep(pending, config, self.source.name, self.files)
+            end = clock.iso_utc(self.end)
+            return lambda tx: cursors.advance(tx, self.source.name, self.stream, end)
         finally:
-            self.drop()  # a refused batch was copied to failed/ first
+            self.drop()
 
     def drop(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def _import(self, store: Store, config: Config, counts: Counts) -> None:
-        if self.end is None:
-            return  # not one whole window
-        advance = lambda tx: cursors.advance(tx, self.source.name, self.stream, clock.iso_utc(self.end))  # noqa: E731
-        if not self.files:
-            with store.transaction() as tx:
-                advance(tx)
-            return
-        failed.import_or_keep(store, config, self.source.name, self.fmt, self.files, advance, counts)
