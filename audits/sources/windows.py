@@ -6,13 +6,14 @@ may take to arrive late, but never from further back than the provider keeps: a 
 than that is recorded as a gap (`source_gaps`), the span whose events are lost. Each answer
 (a content blob, a page) is written to a temporary file as the provider sent it, unparsed,
 and the access-log import reads those files as it reads the provider's own exports, with its
-de-duplication and its one transaction, in which the cursor moves to the last window's end.
+de-duplication and its transaction, in which the cursor moves to the last window's end.
 Consecutive windows share a batch until it holds BATCH_BYTES or BATCH_FILES: a first pull of
 Google's 180 days is a few batches, not 540 (benchmarks/sources.py). A batch is read while
 the next is fetched, and the batches imported together (audits.sources.importing). A window
 that fails half-way is taken out of the batch and the whole windows before it imported, so a
-pull still keeps all it read up to the failure. A batch the import refuses is kept in the inbox's failed/ folder for the
-adviser, and its stream stops there; the other streams go on, and the pull fails with it.
+pull still keeps all it read up to the failure. A batch the import refuses is kept in the
+inbox's failed/ folder for the adviser, and its stream stops there; the other streams go
+on, and the pull fails with it.
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ class Spans:
 def store_windows(config: Config, source: Source, stream: str, windows: Spans,
                   write: Callable[[Keep, tuple[datetime, datetime]], None], importing: Importing) -> None:
     """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
-    answers (as `importing`'s format reads them) to `keep`; each batch is read by `importing` while
-    the next is fetched, and imported with the cursor moved to its last window's end."""
+    answers (as `importing`'s format reads them) to `keep`; each batch is read by
+    `importing` while the next is fetched, and imported with the cursor moved to its last
+    window's end."""
     batch: _Batch | None = None
     try:
         for span in windows:
