@@ -522,7 +522,7 @@ def phase_pull(provider: str, root: str, db: str, toml: str, env: dict, profile:
     from audits.sources import pulling
 
     if transfer_only:
-        logs.Pending.add = lambda pending, paths: 0
+        logs.Pending.add = lambda pending, paths: None
 
     _test_helpers()
     import offline

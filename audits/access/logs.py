@@ -2,10 +2,11 @@
 
 An import first screens its files (audits.access.limits: how many, how large once
 decompressed, the format, a CSV export's header and characters), then reads every file of
-one format in one DuckDB query into a staging table (a pull, batch by batch: Pending), refuses the whole import when any
-record is malformed (naming file, record or line, and field, never a value), pseudonymises
-the distinct actors in Python (a few thousand HMACs, not a million), and inserts the
-events not already stored: re-importing a file changes nothing.
+one format in one DuckDB query into a staging table (a pull reads batch by batch: Pending),
+refuses the whole import when any record is malformed (naming file, record or line, and
+field, never a value), pseudonymises the distinct actors in Python (a few thousand HMACs,
+not a million), and inserts the events not already stored: re-importing a file changes
+nothing.
 """
 
 import re
@@ -343,9 +344,9 @@ class Pending:
         finally:
             self._capped.__exit__(*failure)
 
-    def add(self, paths: list[Path]) -> int:
-        """Read and check the files as one batch: its events, or InputError (VernError) for
-        the files themselves, nothing of them kept."""
+    def add(self, paths: list[Path]) -> None:
+        """Read and check the files as one batch; InputError (VernError) for the files
+        themselves, nothing of them kept."""
         screened = _screen(files_under(paths, self.fmt), self.fmt)
         table = f"staged_{len(self.tables) + 1}"
         with self.store.temporary(self._session) as tx:
@@ -355,7 +356,6 @@ class Pending:
         self.tables.append(table)
         self.files += len(screened)
         self.events += read
-        return read
 
     def settle(self, actor: str, within: Callable[[Any], None] | None = None) -> Imported:
         """Import every batch added, all or nothing, then forget them. `within(tx)` runs
@@ -370,11 +370,10 @@ class Pending:
                 tx.execute("DROP VIEW staged")
                 for table in self.tables:
                     tx.execute(f"DROP TABLE {table}")
-            if within is not None:
-                within(tx)
-            if self.files:
                 trail.append(tx, actor, "access_logs.import", self.fmt,
                              {"files": imported.files, "events": imported.events, "added": imported.added})
+            if within is not None:
+                within(tx)
         self.files, self.events, self.tables = 0, 0, []
         return imported
 

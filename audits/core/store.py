@@ -42,6 +42,17 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+@contextmanager
+def _all_or_nothing(cursor: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+    cursor.execute("COMMIT")
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -91,14 +102,9 @@ class Store:
         """All or nothing, and one writer at a time; on `session` (see there) when given."""
         with self._write_lock:
             cursor = session or self._con.cursor()
-            cursor.execute("BEGIN TRANSACTION")
             try:
-                yield cursor
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            else:
-                cursor.execute("COMMIT")
+                with _all_or_nothing(cursor):
+                    yield cursor
                 for hook in self.after_commit:
                     hook()
             finally:
@@ -115,14 +121,8 @@ class Store:
     def temporary(self, session: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing on `session`, for statements that write only its temporary tables:
         no other transaction can conflict with them, so the write lock is not taken."""
-        session.execute("BEGIN TRANSACTION")
-        try:
+        with _all_or_nothing(session):
             yield session
-        except BaseException:
-            session.execute("ROLLBACK")
-            raise
-        else:
-            session.execute("COMMIT")
 
     def copy_to(self, path: Path) -> None:
         """The whole database into a new file, as of one instant: a single statement reads one

@@ -972,3 +972,45 @@ def test_hidden_files_and_folders_and_the_digest_folder_are_skipped(store, tmp_p
     delivered(TRAIL_26, tree / ".cache")
     (tree / ".partial.json").write_text("{not json")
     assert imported(store, tree, fmt="cloudtrail") == access_logs.Imported(files=2, events=9, added=9)
+
+
+def test_a_pull_reads_its_batches_while_another_writer_holds_the_store(store):
+    """Pending.add writes only its own temporary tables, so it does not wait for the write
+    lock; only settle does."""
+    import threading
+
+    holding, release = threading.Event(), threading.Event()
+
+    def writer():
+        with store.transaction():
+            holding.set()
+            release.wait(10)
+
+    with access_logs.Pending(store, "m365") as pending:
+        other = threading.Thread(target=writer)
+        other.start()
+        try:
+            holding.wait(10)
+            reader = threading.Thread(target=pending.add, args=([M365_BLOB],))
+            reader.start()
+            reader.join(10)
+            assert not reader.is_alive() and pending.events > 0  # read while the writer holds the lock
+            assert store.value("SELECT count(*) FROM access_events") == 0
+        finally:
+            release.set()
+            other.join()
+        imported = pending.settle("tester")
+    in_blob = len(json.loads(M365_BLOB.read_text(encoding="utf-8")))
+    assert imported.added == in_blob == store.value("SELECT count(*) FROM access_events")
+
+
+def test_the_memory_cap_holds_while_any_import_of_the_store_runs(store):
+    def limit():
+        return store.value("SELECT current_setting('memory_limit')")
+
+    uncapped = limit()
+    with access_logs.Pending(store, "m365"):
+        with access_logs.Pending(store, "m365"):
+            capped = limit()
+        assert limit() == capped != uncapped  # the other import still runs
+    assert limit() == uncapped
