@@ -203,8 +203,12 @@ def _check_staged(tx, table: str, screened: list[Screened], fmt: str) -> None:
     first = bad[0][0]
     one = next(s for s in screened if str(s.path) == first)
     if bad[0][1] is None:  # read without record numbers: read that file again, numbered
-        _stage(tx, "numbered", [one], fmt, numbered=True)
-        bad = _problems(tx, "numbered", fmt)
+        tx.execute("SET SESSION preserve_insertion_order = true")  # records counted in the file's order
+        try:
+            _stage(tx, "numbered", [one], fmt, numbered=True)
+            bad = _problems(tx, "numbered", fmt)
+        finally:
+            tx.execute("SET SESSION preserve_insertion_order = false")
     bad = [(record, code) for file, record, code in bad if file == first]
     lines = access_input.csv_lines(Path(first), {record for record, _ in bad}) if one.header is not None else None
     raise InputError(first, [_located(fmt, record, code, lines) for record, code in bad])
@@ -336,6 +340,10 @@ class Pending:
     def __enter__(self) -> "Pending":
         self._capped.__enter__()
         self._session = self.store.session()
+        # Nothing an import reads or inserts needs the files' row order (record numbers are
+        # counted in it only to name a bad record: _check_staged), and keeping it made DuckDB
+        # read and insert up to twice as slowly under the memory cap (benchmarks/sources.py).
+        self._session.execute("SET SESSION preserve_insertion_order = false")
         return self
 
     def __exit__(self, *failure) -> None:

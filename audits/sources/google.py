@@ -6,8 +6,8 @@ read reports, for the one scope admin.reports.audit.readonly. Each application t
 checks judge is a stream, listed in windows (audits.sources.windows: a day, up to a week
 while the application is quiet) following nextPageToken, from the cursor less 6 hours but
 never from further back than the 180 days Google keeps. The pages are the ones `vern import
-access-logs --format gworkspace` reads, so a window's pages are kept as Google sent them, a
-file each, and go through that import.
+access-logs --format gworkspace` reads, so a batch of windows is kept as that import's files
+are, a page a line as Google sent it, and goes through that import.
 
 `endpoint` moves the token endpoint and the API together (a test); without it they are
 Google's public ones.
@@ -115,7 +115,7 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
             windows.store_windows(config, source, application,
                                   windows.Spans(store, source.name, application, KEPT, LATE, QUIET),
                                   write=partial(_write_pages, client=client, source=source, token=token,
-                                                application=application), importing=importing)
+                                                application=application), importing=importing, lines=True)
 
 
 def _write_pages(keep: windows.Keep, span: tuple[datetime, datetime], client: httpx.Client, source: Source,

@@ -7,8 +7,10 @@ than that is recorded as a gap (`source_gaps`), the span whose events are lost. 
 (a content blob, a page) is written to a temporary file as the provider sent it, unparsed,
 and the access-log import reads those files as it reads the provider's own exports, with its
 de-duplication and its transaction, in which the cursor moves to the last window's end.
-Consecutive windows share a batch until it holds BATCH_BYTES or BATCH_FILES: a first pull of
-Google's 180 days is a few batches, not 540 (benchmarks/sources.py). A batch is read while
+Consecutive windows share a batch until it holds BATCH_BYTES or BATCH_ANSWERS: a first pull
+of Google's 180 days is a few batches, not 540 (benchmarks/sources.py). A batch whose answers
+are `lines` (Google's pages) is one file, an answer a line, as the export is: DuckDB reads one
+file of many pages with far less work than as many files. A batch is read while
 the next is fetched, and the batches imported together (audits.sources.importing). A window
 that fails half-way is taken out of the batch and the whole windows before it imported, so a
 pull still keeps all it read up to the failure. A batch the import refuses is kept in the
@@ -18,6 +20,7 @@ on, and the pull fails with it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -38,9 +41,9 @@ if TYPE_CHECKING:  # annotations only
 
 WINDOW = timedelta(hours=24)  # the longest span one listing asks for
 MARGIN = timedelta(minutes=5)  # kept inside what the provider keeps, so nothing ages out while asked for
-# A batch, well inside the import's limits (audits/access/limits.py): its bytes, its files.
+# A batch, well inside the import's limits (audits/access/limits.py): its bytes, its answers.
 BATCH_BYTES = 64 * 1024 * 1024
-BATCH_FILES = 1000
+BATCH_ANSWERS = 1000
 Keep = Callable[[bytes], None]  # takes one answer's bytes into the batch
 
 
@@ -76,20 +79,21 @@ class Spans:
 
 
 def store_windows(config: Config, source: Source, stream: str, windows: Spans,
-                  write: Callable[[Keep, tuple[datetime, datetime]], None], importing: Importing) -> None:
+                  write: Callable[[Keep, tuple[datetime, datetime]], None], importing: Importing,
+                  lines: bool = False) -> None:
     """The windows of one stream, oldest first: `write(keep, span)` hands each of a window's
-    answers (as `importing`'s format reads them) to `keep`; each batch is read by
-    `importing` while the next is fetched, and imported with the cursor moved to its last
-    window's end."""
+    answers (as `importing`'s format reads them; with `lines`, JSON objects) to `keep`; each
+    batch is read by `importing` while the next is fetched, and imported with the cursor
+    moved to its last window's end."""
     batch: _Batch | None = None
     try:
         for span in windows:
             if importing.stopped(stream):  # a batch of it was refused: the next pull starts there
                 break
             if batch is None:
-                batch = _Batch(source, stream, span)
+                batch = _Batch(source, stream, span, lines)
             windows.answered(batch.add(write, span))
-            if batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
+            if batch.size >= BATCH_BYTES or batch.answers >= BATCH_ANSWERS:
                 full, batch = batch, None  # handed over, whatever then() says
                 importing.then(stream, partial(full.read, config), full.drop)
     finally:  # also after a failure: the whole windows read before it are kept
@@ -98,35 +102,55 @@ def store_windows(config: Config, source: Source, stream: str, windows: Spans,
 
 
 class _Batch:
-    """Consecutive windows of one stream, an answer a file, in a temporary folder of its own."""
+    """Consecutive windows of one stream in a temporary folder of its own: an answer a file,
+    or with `lines` an answer a line of one file."""
 
-    def __init__(self, source: Source, stream: str, first: tuple[datetime, datetime]):
-        self.source, self.stream = source, stream
+    def __init__(self, source: Source, stream: str, first: tuple[datetime, datetime], lines: bool):
+        self.source, self.stream, self.lines = source, stream, lines
         self.folder = Path(tempfile.mkdtemp(prefix="vern-pull-"))
         self.stem = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{first[0].strftime('%Y%m%dT%H%M')}"
         self.files: list[Path] = []
-        self.size = 0
+        self.answers = self.size = 0
         self.end: datetime | None = None  # the end of the last whole window
 
     def keep(self, content: bytes) -> None:
-        path = self.folder / f"{self.stem}-{len(self.files) + 1:04}.json"
-        path.write_bytes(content)
-        self.files.append(path)
+        if self.lines:
+            # A raw line break in JSON can only be whitespace: the answer stays the same JSON.
+            content = content.replace(b"\n", b" ") + b"\n"
+            if not self.files:
+                self.files.append(self.folder / f"{self.stem}.json")
+            with self.files[0].open("ab") as out:
+                out.write(content)
+        else:
+            path = self.folder / f"{self.stem}-{self.answers + 1:04}.json"
+            path.write_bytes(content)
+            self.files.append(path)
+        self.answers += 1
         self.size += len(content)
 
     def add(self, write: Callable[[Keep, tuple[datetime, datetime]], None], span: tuple[datetime, datetime]) -> int:
         """The window's answers kept; how many."""
-        mark = len(self.files)
+        answers, size = self.answers, self.size
         try:
             write(self.keep, span)
         except BaseException:
-            for path in self.files[mark:]:  # the failed window's answers out again
-                self.size -= path.stat().st_size
-                path.unlink()
-            del self.files[mark:]
+            self._undo(answers, size)  # the failed window's answers out again
             raise
         self.end = span[1]
-        return len(self.files) - mark
+        return self.answers - answers
+
+    def _undo(self, answers: int, size: int) -> None:
+        """Back to `answers` answers of `size` bytes."""
+        if self.lines and self.files:
+            if size:
+                os.truncate(self.files[0], size)
+            else:
+                self.files.pop().unlink()
+        elif not self.lines:
+            for path in self.files[answers:]:
+                path.unlink()
+            del self.files[answers:]
+        self.answers, self.size = answers, size
 
     def read(self, config: Config, pending: Pending) -> Advance | None:
         """The batch read into `pending` (a refused one copied to failed/ first); the move

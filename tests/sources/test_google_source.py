@@ -157,6 +157,27 @@ def test_a_pull_that_failed_half_way_resumes_with_nothing_lost_or_doubled(vern, 
         "SELECT count(DISTINCT event_id) FROM access_events WHERE source = 'gworkspace'") == 15
 
 
+@pytest.mark.parametrize("page_size, broken, read, drive", [
+    (2, 8, 6, "2026-11-22T05:00:00Z"),  # etag-22's page, the 3rd of the first Drive window with views
+    (1, 13, 13, "2026-11-24T05:00:00Z"),  # etag-27's, the 2nd of the last window, after a whole one
+])
+def test_a_window_that_fails_half_way_is_taken_out_of_its_batch_file(vern, server, key, monkeypatch,
+                                                                      page_size, broken, read, drive):
+    """A batch of Google's pages is one file, a page a line: the pages a window kept before
+    it failed are cut out of the file again, so the pull stores only the whole windows
+    before it (none, or one), and the next pull reads that window whole."""
+    monkeypatch.setattr(asking, "sleep", lambda seconds: None)
+    fake = workspace(vern, server, key, page_size=page_size)
+    pulled_since(vern, 3)
+    fake.broken[broken] = asking.TRIES
+    failed = pull(vern)
+    assert failed.problem.startswith("google svarte HTTP 500")
+    assert (failed.read, stored(vern)) == (read, read)  # sign-ins, SAML and Drive's whole windows
+    assert positions(vern)["drive"] == drive  # the end of the last whole window
+    resumed = pull(vern)
+    assert (resumed.problem, resumed.new) == (None, 15 - read) and stored(vern) == 15
+
+
 @pytest.mark.parametrize("body", ["<html>Service Unavailable</html>", '{"items": "not a list"}', '["a list"]',
                                   '{"items": [{"kind": "admin#reports#activity"}], "nextPageToken": 7}'])
 def test_an_answer_that_is_no_page_of_activities_ends_the_pull_storing_nothing(vern, server, key, body):
@@ -251,11 +272,11 @@ def test_a_batch_of_windows_the_import_refuses_is_kept_in_failed(vern, server, k
     failed = pull(vern)
     folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
     kept = sorted(folder.iterdir())
-    assert [p.name for p in kept] == [f"20261124T110000Z-google-drive-20261121T0500-000{n}.json" for n in range(1, 6)]
-    # The page holding it is named, and the activity by its place in that page.
-    assert failed.problem == (f"google: en side ble avvist og lagt i {folder} som {kept[4].name}:\n"
-                              "  post 1: felt id.uniqueQualifier: mangler")
-    pages = [json.loads(page.read_bytes()) for page in kept]  # as Google sent them
+    # One file, a page a line, as the export is; the activity named by its place in the file.
+    assert [p.name for p in kept] == ["20261124T110000Z-google-drive-20261121T0500.json"]
+    assert failed.problem == (f"google: en side ble avvist og lagt i {folder} som {kept[0].name}:\n"
+                              "  post 8: felt id.uniqueQualifier: mangler")
+    pages = [json.loads(page) for page in kept[0].read_bytes().splitlines()]  # as Google sent them
     assert [a["etag"] for page in pages for a in page["items"]] == [
         '"etag-26"', '"etag-25"', '"etag-24"', '"etag-23"', '"etag-22"', '"etag-21"', '"etag-20"', '"etag-28"', '"etag-27"']
     # Sign-ins and SAML stored up to now; Drive not at all, its cursor where the last pull left it.
@@ -271,8 +292,8 @@ def test_a_refused_page_stops_its_application_and_the_others_are_read(vern, serv
     failed = pull(vern)
     folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
     assert failed.problem == (f"google: en side ble avvist og lagt i {folder} som "
-                              "20261124T110000Z-google-login-20261121T0500-0002.json:\n"
-                              "  post 1: felt id.uniqueQualifier: mangler")
+                              "20261124T110000Z-google-login-20261121T0500.json:\n"
+                              "  post 3: felt id.uniqueQualifier: mangler")
     assert (failed.read, stored(vern)) == (11, 11)  # two SAML sign-ins, nine Drive views
     assert positions(vern) == {"login": "2026-11-21T11:00:00+00:00", "saml": "2026-11-24T11:00:00Z",
                                "drive": "2026-11-24T11:00:00Z"}
@@ -281,7 +302,7 @@ def test_a_refused_page_stops_its_application_and_the_others_are_read(vern, serv
 def test_batches_fetched_after_a_refused_one_are_dropped_with_their_files(vern, server, key, monkeypatch, tmp_path):
     """A window a batch: the first Drive window is refused while the next ones are fetched;
     the pull ends at it, nothing after it is imported, and no batch's files stay behind."""
-    monkeypatch.setattr(windows, "BATCH_FILES", 1)
+    monkeypatch.setattr(windows, "BATCH_ANSWERS", 1)
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -289,12 +310,12 @@ def test_batches_fetched_after_a_refused_one_are_dropped_with_their_files(vern, 
     pulled_since(vern, 3)
     del next(a for a in fake.activities if a["etag"] == '"etag-26"')["id"]["uniqueQualifier"]
     failed = pull(vern)
-    assert failed.problem.endswith("-0001.json:\n  post 1: felt id.uniqueQualifier: mangler")
+    assert failed.problem.endswith("-20261121T0500.json:\n  post 1: felt id.uniqueQualifier: mangler")
     assert stored(vern) == 6 and positions(vern)["drive"] == "2026-11-21T11:00:00+00:00"
     assert list(temp.iterdir()) == []
     kept = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
     # The refused batch alone, the first window's pages; none of the windows after it.
-    assert {p.name.rpartition("-")[0] for p in kept.iterdir()} == {"20261124T110000Z-google-drive-20261121T0500"}
+    assert [p.name for p in kept.iterdir()] == ["20261124T110000Z-google-drive-20261121T0500.json"]
 
 
 @pytest.mark.parametrize("content, why", [
