@@ -141,15 +141,14 @@ class _Batch:
 
     def _undo(self, answers: int, size: int) -> None:
         """Back to `answers` answers of `size` bytes."""
-        if self.lines and self.files:
-            if size:
-                os.truncate(self.files[0], size)
-            else:
-                self.files.pop().unlink()
-        elif not self.lines:
+        if not self.lines:
             for path in self.files[answers:]:
                 path.unlink()
             del self.files[answers:]
+        elif size:
+            os.truncate(self.files[0], size)
+        elif self.files:
+            self.files.pop().unlink()
         self.answers, self.size = answers, size
 
     def read(self, config: Config, pending: Pending) -> Advance | None:
