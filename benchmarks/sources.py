@@ -693,8 +693,9 @@ def _measure(args, work: Path, provider: str, generated: dict) -> dict:
         ratio = pull["seconds"] / imp["seconds"]
         print(f"   pull / file import: {ratio:.2f} (cpu {pull['cpu'] / imp['cpu']:.2f})")
         # The pull's processor time and the fake's share these CPUs: no pull can be quicker.
-        least = (pull["cpu"] + fake_facts["cpu"]) / os.cpu_count()
-        print(f"   the least time {os.cpu_count()} CPUs need for the pull's work and the fake's "
+        cpus = len(os.sched_getaffinity(0))
+        least = (pull["cpu"] + fake_facts["cpu"]) / cpus
+        print(f"   the least time {cpus} CPUs need for the pull's work and the fake's "
               f"({pull['cpu']:.2f} + {fake_facts['cpu']:.2f} s cpu): {least:.2f} s, "
               f"{least / imp['seconds']:.2f} × the file import")
         transfer = _best(transfers)
