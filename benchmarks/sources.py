@@ -38,6 +38,9 @@ peak memory.
 4. File import: `audits.access.logs.import_files` of the same events (what `vern import
    access-logs --format m365|gworkspace|cloudtrail` runs) into a fresh database, timed the
    same way.
+5. Beside each ratio of times, the ratio of processor times, and the least time the usable
+   CPUs need for the pull's and its fake's processor time together: on this machine no pull
+   can be quicker, however well it overlaps fetching with importing.
 
 Every pull and import runs in a fresh Python process, so its peak resident memory (VmHWM) is
 its own; the time inside DuckDB statements comes from access_logs.py's timing wrapper around
