@@ -227,7 +227,7 @@ def _read(config: Config, source: Source, stream: str, paths: list[Path], last: 
     transaction. A refused batch is copied to failed/ and ends its region. Its folder goes
     either way."""
     try:
-        failed.read_or_keep(pending, config, source.name, paths)
+        failed.read_or_keep(pending, config, source.name, stream, paths)
     finally:
         shutil.rmtree(paths[0].parent, ignore_errors=True)
     return lambda tx: cursors.advance(tx, source.name, stream, last)

@@ -108,7 +108,7 @@ class _Batch:
     def __init__(self, source: Source, stream: str, first: tuple[datetime, datetime], lines: bool):
         self.source, self.stream, self.lines = source, stream, lines
         self.folder = Path(tempfile.mkdtemp(prefix="vern-pull-"))
-        self.stem = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{stream}-{first[0].strftime('%Y%m%dT%H%M')}"
+        self.stem = failed.named(source.name, stream, first[0].strftime('%Y%m%dT%H%M'))
         self.files: list[Path] = []
         self.answers = self.size = 0
         self.end: datetime | None = None  # the end of the last whole window
@@ -160,7 +160,7 @@ class _Batch:
             if self.end is None:
                 return None  # not one whole window
             if self.files:
-                failed.read_or_keep(pending, config, self.source.name, self.files)
+                failed.read_or_keep(pending, config, self.source.name, self.stream, self.files)
             end = clock.iso_utc(self.end)
             return lambda tx: cursors.advance(tx, self.source.name, self.stream, end)
         finally:

@@ -73,12 +73,12 @@ def pull(store: Store, config: Config, source: Source, client: httpx.Client, cou
         number += 1
         answer = asking.get(client, source.name, url, params=params, **auth)
         page = asking.page_of(source.name, answer)
-        name = f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source.name}-{number}.json"
+        name = failed.named(source.name, STREAM, f"{number}.json")
         try:
             statements = list(training.result_statements(page, name))
             completions, _ = training.read_statements(statements, name, settings, known)
         except InputError as refused:
-            raise failed.kept(config, "training/xapi", source.name, {name: answer.content}, refused) from None
+            raise failed.kept(config, "training/xapi", source.name, STREAM, {name: answer.content}, refused) from None
         newest = _newest_stored([one for _, one in statements])
         with store.transaction() as tx:
             added, _, _ = training.store_completions(tx, store, "xapi", [(source.name, c) for c in completions],

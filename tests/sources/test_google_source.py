@@ -283,6 +283,23 @@ def test_a_batch_of_windows_the_import_refuses_is_kept_in_failed(vern, server, k
     assert stored(vern) == 6 and positions(vern)["drive"] == "2026-11-21T11:00:00+00:00"
 
 
+def test_a_batch_refused_again_by_the_next_pull_replaces_its_earlier_copy(vern, server, key, monkeypatch):
+    """The stream stops at a refused batch, so each hourly pull fetches it again: failed/ keeps
+    one copy of it, the newest, not one a pull; what else lies there stays."""
+    fake = workspace(vern, server, key)
+    pulled_since(vern, 3)
+    del fake.activities[-1]["id"]["uniqueQualifier"]
+    folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
+    pull(vern)
+    (folder / "20261120T080000Z-google-login-20261119T0500.json").write_text("another batch")
+    monkeypatch.setenv("VERN_NOW", (NOW + dt.timedelta(hours=1)).isoformat())
+    again = pull(vern)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "20261120T080000Z-google-login-20261119T0500.json", "20261124T120000Z-google-drive-20261121T0500.json"]
+    assert "som 20261124T120000Z-google-drive-20261121T0500.json:" in again.problem
+    assert len((folder / "20261124T120000Z-google-drive-20261121T0500.json").read_bytes().splitlines()) == 5
+
+
 def test_a_refused_page_stops_its_application_and_the_others_are_read(vern, server, key):
     """Sign-ins come first: a sign-in page the import refuses fails the pull, but SAML's and
     Drive's activities are read and stored, and only the sign-ins' cursor stays."""

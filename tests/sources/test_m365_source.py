@@ -11,6 +11,7 @@ import pytest
 from microsoft import CLIENT, SECRET, TENANT, TYPES, Microsoft, https_server, records_from, tls_files
 from werkzeug import Response
 
+from audits.core import clock
 from audits.core.errors import VernError
 from audits.reporting import board
 from audits.sources import asking, cursors, pulling
@@ -134,6 +135,13 @@ def test_blobs_are_kept_as_microsoft_sent_them_and_a_batch_the_import_refuses_la
     assert "Audit.SharePoint" not in positions and positions.keys() == set(TYPES) - {"Audit.SharePoint"}
     assert (failed.read, stored(vern)) == (2, 2)  # Exchange's blob, read after SharePoint's were refused
     assert list(temp.iterdir()) == []
+    # An hour later, not mended: SharePoint has no cursor yet, so its batch starts an hour
+    # later too; its copy replaces the one kept before.
+    monkeypatch.setenv("VERN_NOW", clock.iso_utc(NOW + dt.timedelta(hours=1)))
+    assert "som 20261124T120000Z-m365-Audit.SharePoint-" in pull(vern).problem
+    assert [path.read_bytes() for path in sorted(folder.iterdir())] == [json.dumps(fake.blobs[n][2]).encode()
+                                                                        for n in range(5)]
+    assert all(path.name.startswith("20261124T120000Z-m365-Audit.SharePoint-") for path in folder.iterdir())
     del fake.blobs[3][2][1]  # Microsoft mends it
     assert (pull(vern).problem, stored(vern)) == (None, 16)
     assert list(temp.iterdir()) == []

@@ -142,6 +142,19 @@ def test_a_page_the_import_refuses_is_kept_in_failed_and_nothing_of_it_stored(ve
     assert cursors.position(vern.store, "lrs", "statements") is None
 
 
+def test_a_page_refused_by_every_pull_is_kept_once(vern, httpserver, secrets, monkeypatch):
+    bad = statements(3)
+    del bad[1]["actor"]
+    configure(vern, LRS(httpserver, bad).endpoint)
+    first = clock.now()
+    for hours in range(3):  # hourly, while nobody has mended it
+        monkeypatch.setenv("VERN_NOW", clock.iso_utc(first + timedelta(hours=hours)))
+        pulled = pull(vern)
+    kept = list((vern.config.inbox / "training" / "xapi" / "failed").iterdir())
+    assert [p.name for p in kept] == ["20261124T130000Z-lrs-statements-1.json"]
+    assert f"som {kept[0].name}" in pulled.problem
+
+
 @pytest.mark.parametrize(("table", "key"), [
     ('kind = "ftp"\nendpoint = "https://x"', "sources.lrs.kind"),
     ('kind = "xapi"\nendpoint = "x"\ntoken_env = "T"', "sources.lrs.endpoint"),
