@@ -41,7 +41,8 @@ def kept(config: Config, inbox_folder: str, source: str, stream: str, files: dic
     folder.mkdir(parents=True, exist_ok=True)
     for earlier in folder.iterdir():
         stamped = _PULLED_AT.match(earlier.name)
-        if stamped and earlier.name not in files and earlier.name[stamped.end():].startswith(f"{source}-{stream}-"):
+        if stamped and earlier.name not in files and earlier.name[stamped.end():].startswith(f"{source}-{stream}-") \
+                and earlier.is_file():  # a folder the adviser made there is theirs
             earlier.unlink()
     for name, content in files.items():
         if isinstance(content, bytes):
