@@ -23,12 +23,11 @@ if TYPE_CHECKING:  # annotations only
     from audits.access.logs import Pending
     from audits.core.config import Config
 
-_PULLED_AT = re.compile(r"\d{8}T\d{6}Z-")
-
 
 def named(source: str, stream: str, rest: str) -> str:
     """A pulled page's or batch's name, should it be kept: the pull's time (UTC) first, as
-    the inbox names what it moves."""
+    the inbox names what it moves; `rest` (a window's start, a page's number) begins with a
+    digit, which tells `source-stream-…` apart from a source named `source-stream`."""
     return f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source}-{stream}-{rest}"
 
 
@@ -39,10 +38,9 @@ def kept(config: Config, inbox_folder: str, source: str, stream: str, files: dic
     refused (one, or the first few of a batch)."""
     folder = config.inbox / inbox_folder / "failed"
     folder.mkdir(parents=True, exist_ok=True)
+    copy = re.compile(rf"\d{{8}}T\d{{6}}Z-{re.escape(f'{source}-{stream}')}-\d")  # as `named` names them
     for earlier in folder.iterdir():
-        stamped = _PULLED_AT.match(earlier.name)
-        if stamped and earlier.name not in files and earlier.name[stamped.end():].startswith(f"{source}-{stream}-") \
-                and earlier.is_file():  # a folder the adviser made there is theirs
+        if earlier.name not in files and copy.match(earlier.name) and earlier.is_file():  # not the adviser's folder
             earlier.unlink()
     for name, content in files.items():
         if isinstance(content, bytes):

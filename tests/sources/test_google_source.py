@@ -292,12 +292,13 @@ def test_a_batch_refused_again_by_the_next_pull_replaces_its_earlier_copy(vern, 
     folder = vern.config.inbox / "access-logs" / "gworkspace" / "failed"
     pull(vern)
     (folder / "20261120T080000Z-google-login-20261119T0500.json").write_text("another stream's batch")
-    (folder / "20261120T080000Z-google-drive-looked-at").mkdir()  # the adviser's folder
+    (folder / "20261120T080000Z-google-drive-login-20261119T0500.json").write_text("a source named google-drive")
+    (folder / "20261120T080000Z-google-drive-20261119T0500-looked-at").mkdir()  # the adviser's folder
     monkeypatch.setenv("VERN_NOW", (NOW + dt.timedelta(hours=1)).isoformat())
     again = pull(vern)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "20261120T080000Z-google-drive-looked-at", "20261120T080000Z-google-login-20261119T0500.json",
-        "20261124T120000Z-google-drive-20261121T0500.json"]
+        "20261120T080000Z-google-drive-20261119T0500-looked-at", "20261120T080000Z-google-drive-login-20261119T0500.json",
+        "20261120T080000Z-google-login-20261119T0500.json", "20261124T120000Z-google-drive-20261121T0500.json"]
     assert "som 20261124T120000Z-google-drive-20261121T0500.json:" in again.problem
     assert len((folder / "20261124T120000Z-google-drive-20261121T0500.json").read_bytes().splitlines()) == 5
 
