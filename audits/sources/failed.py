@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audits.core import clock
 from audits.core.errors import InputError
 from audits.core.i18n import Message
+from audits.io import inbox
 from audits.sources.asking import SourceFailed
 
 if TYPE_CHECKING:  # annotations only
@@ -28,7 +28,7 @@ def named(source: str, stream: str, rest: str) -> str:
     """A pulled page's or batch's name, should it be kept: the pull's time (UTC) first, as
     the inbox names what it moves; `rest` (a window's start, a page's number) begins with a
     digit, which tells `source-stream-…` apart from a source named `source-stream`."""
-    return f"{clock.now().strftime('%Y%m%dT%H%M%SZ')}-{source}-{stream}-{rest}"
+    return f"{inbox.stamp()}-{source}-{stream}-{rest}"
 
 
 def kept(config: Config, inbox_folder: str, source: str, stream: str, files: dict[str, Path | bytes],
@@ -38,7 +38,7 @@ def kept(config: Config, inbox_folder: str, source: str, stream: str, files: dic
     refused (one, or the first few of a batch)."""
     folder = config.inbox / inbox_folder / "failed"
     folder.mkdir(parents=True, exist_ok=True)
-    copy = re.compile(rf"\d{{8}}T\d{{6}}Z-{re.escape(f'{source}-{stream}')}-\d")  # as `named` names them
+    copy = re.compile(rf"\d{{8}}T\d{{6}}Z-{re.escape(f'{source}-{stream}')}-\d")  # as `named` names them (inbox.stamp)
     for earlier in folder.iterdir():
         if earlier.name not in files and copy.match(earlier.name) and earlier.is_file():  # not the adviser's folder
             earlier.unlink()
